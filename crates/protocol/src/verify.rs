@@ -1,0 +1,420 @@
+//! Verification of a signed notification: the envelope, the facility key, the
+//! signature, the payload schema and the plausibility of its fields. Each
+//! failure has its own reason, so the quarantine can say what went wrong.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::jws::{JwsError, SignedEnvelope, TYP_NOTIFICATION};
+use crate::payload::{
+    Action, BirthCertificate, DeathNotice, EventKind, Notification, Sex, SCHEMA_VERSION,
+};
+use crate::personal_id::check_personal_id;
+use crate::trust::TrustedKeys;
+
+/// Larger envelopes are refused before parsing: a real notification is a few KB.
+pub const MAX_ENVELOPE_BYTES: usize = 256 * 1024;
+
+/// How far a facility's clock may run ahead of ours.
+const CLOCK_SKEW: Duration = Duration::hours(24);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionReason {
+    Malformed,
+    TooLarge,
+    UnsupportedVersion,
+    UnknownFacilityKey,
+    ExpiredFacilityKey,
+    BadSignature,
+    PayloadAltered,
+    FacilityMismatch,
+    FieldInvalid,
+}
+
+impl RejectionReason {
+    pub const ALL: [RejectionReason; 9] = [
+        RejectionReason::Malformed,
+        RejectionReason::TooLarge,
+        RejectionReason::UnsupportedVersion,
+        RejectionReason::UnknownFacilityKey,
+        RejectionReason::ExpiredFacilityKey,
+        RejectionReason::BadSignature,
+        RejectionReason::PayloadAltered,
+        RejectionReason::FacilityMismatch,
+        RejectionReason::FieldInvalid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectionReason::Malformed => "malformed",
+            RejectionReason::TooLarge => "too_large",
+            RejectionReason::UnsupportedVersion => "unsupported_version",
+            RejectionReason::UnknownFacilityKey => "unknown_facility_key",
+            RejectionReason::ExpiredFacilityKey => "expired_facility_key",
+            RejectionReason::BadSignature => "bad_signature",
+            RejectionReason::PayloadAltered => "payload_altered",
+            RejectionReason::FacilityMismatch => "facility_mismatch",
+            RejectionReason::FieldInvalid => "field_invalid",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The reason in plain Vietnamese, for the quarantine view.
+    pub fn message_vi(self) -> &'static str {
+        match self {
+            RejectionReason::Malformed => "Dữ liệu không đúng định dạng thông báo",
+            RejectionReason::TooLarge => "Thông báo vượt quá kích thước cho phép",
+            RejectionReason::UnsupportedVersion => {
+                "Phiên bản định dạng hoặc thuật toán ký không được hỗ trợ"
+            }
+            RejectionReason::UnknownFacilityKey => {
+                "Khóa ký không thuộc cơ sở y tế nào trong danh sách tin cậy"
+            }
+            RejectionReason::ExpiredFacilityKey => {
+                "Khóa ký của cơ sở y tế không còn hiệu lực vào ngày ký"
+            }
+            RejectionReason::BadSignature => "Chữ ký số không hợp lệ",
+            RejectionReason::PayloadAltered => "Nội dung đã bị sửa đổi sau khi ký",
+            RejectionReason::FacilityMismatch => {
+                "Cơ sở y tế ghi trong thông báo không phải chủ của khóa ký"
+            }
+            RejectionReason::FieldInvalid => "Có trường dữ liệu không hợp lệ",
+        }
+    }
+
+    pub fn message_en(self) -> &'static str {
+        match self {
+            RejectionReason::Malformed => "Not a well-formed notification",
+            RejectionReason::TooLarge => "The notification is larger than allowed",
+            RejectionReason::UnsupportedVersion => {
+                "Unsupported format version or signing algorithm"
+            }
+            RejectionReason::UnknownFacilityKey => {
+                "The signing key belongs to no facility in the trust list"
+            }
+            RejectionReason::ExpiredFacilityKey => {
+                "The facility's key was not valid on the signing date"
+            }
+            RejectionReason::BadSignature => "The digital signature is invalid",
+            RejectionReason::PayloadAltered => "The content was altered after signing",
+            RejectionReason::FacilityMismatch => {
+                "The notification names a facility that does not own the key"
+            }
+            RejectionReason::FieldInvalid => "A field is invalid",
+        }
+    }
+}
+
+/// A refused notification: the reason, a detail for the record, and the
+/// notification's id and version when they could be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {detail}", reason.code())]
+pub struct Rejection {
+    pub reason: RejectionReason,
+    pub detail: String,
+    pub notification_id: Option<String>,
+    pub version: Option<u32>,
+}
+
+impl Rejection {
+    fn new(reason: RejectionReason, detail: impl Into<String>) -> Self {
+        Rejection {
+            reason,
+            detail: detail.into(),
+            notification_id: None,
+            version: None,
+        }
+    }
+}
+
+/// A notification whose signature and fields checked out.
+#[derive(Debug, Clone)]
+pub struct VerifiedNotification {
+    pub envelope: SignedEnvelope,
+    pub notification: Notification,
+    pub key_id: String,
+    pub facility_name: String,
+}
+
+/// Verifies one envelope as received (JSON bytes of a [`SignedEnvelope`]).
+pub fn verify_notification(
+    raw: &[u8],
+    keys: &TrustedKeys,
+    now: DateTime<Utc>,
+) -> Result<VerifiedNotification, Rejection> {
+    if raw.len() > MAX_ENVELOPE_BYTES {
+        return Err(Rejection::new(
+            RejectionReason::TooLarge,
+            format!("{} bytes, limit {MAX_ENVELOPE_BYTES}", raw.len()),
+        ));
+    }
+    let envelope: SignedEnvelope = serde_json::from_slice(raw)
+        .map_err(|e| Rejection::new(RejectionReason::Malformed, format!("envelope: {e}")))?;
+    let opened = envelope.open(TYP_NOTIFICATION).map_err(|e| match e {
+        JwsError::UnsupportedAlgorithm(alg) => Rejection::new(
+            RejectionReason::UnsupportedVersion,
+            format!("algorithm {alg}"),
+        ),
+        other => Rejection::new(RejectionReason::Malformed, other.to_string()),
+    })?;
+    // Read id and version before anything can fail, so a rejection still says
+    // which notification it was.
+    let (claimed_id, claimed_version) = peek_identity(&opened.payload);
+    let with_identity = |mut rejection: Rejection| {
+        rejection.notification_id = claimed_id.clone();
+        rejection.version = claimed_version;
+        rejection
+    };
+
+    let key_id = opened.header.kid.clone();
+    let trusted = keys.get(&key_id).ok_or_else(|| {
+        with_identity(Rejection::new(
+            RejectionReason::UnknownFacilityKey,
+            format!("key {key_id}"),
+        ))
+    })?;
+    opened.verify(&trusted.key).map_err(|e| {
+        with_identity(match e {
+            JwsError::PayloadAltered => {
+                Rejection::new(RejectionReason::PayloadAltered, e.to_string())
+            }
+            JwsError::BadSignature => Rejection::new(
+                RejectionReason::BadSignature,
+                format!("key {key_id} of {}", trusted.facility_id),
+            ),
+            other => Rejection::new(RejectionReason::Malformed, other.to_string()),
+        })
+    })?;
+
+    let schema = serde_json::from_slice::<SchemaProbe>(&opened.payload)
+        .map_err(|e| {
+            with_identity(Rejection::new(
+                RejectionReason::Malformed,
+                format!("payload: {e}"),
+            ))
+        })?
+        .schema;
+    if schema != SCHEMA_VERSION {
+        return Err(with_identity(Rejection::new(
+            RejectionReason::UnsupportedVersion,
+            format!("schema {schema}, this version reads {SCHEMA_VERSION}"),
+        )));
+    }
+    let notification: Notification = serde_json::from_slice(&opened.payload).map_err(|e| {
+        with_identity(Rejection::new(
+            RejectionReason::Malformed,
+            format!("payload: {e}"),
+        ))
+    })?;
+
+    if notification.issued_at < trusted.valid_from || notification.issued_at > trusted.valid_until {
+        return Err(with_identity(Rejection::new(
+            RejectionReason::ExpiredFacilityKey,
+            format!(
+                "key {key_id} valid {} to {}, signed {}",
+                trusted.valid_from.date_naive(),
+                trusted.valid_until.date_naive(),
+                notification.issued_at.date_naive()
+            ),
+        )));
+    }
+    if notification.facility_id != trusted.facility_id {
+        return Err(with_identity(Rejection::new(
+            RejectionReason::FacilityMismatch,
+            format!(
+                "payload names {}, key {key_id} belongs to {}",
+                notification.facility_id, trusted.facility_id
+            ),
+        )));
+    }
+    validate_fields(&notification, now).map_err(|invalid| {
+        with_identity(Rejection::new(
+            RejectionReason::FieldInvalid,
+            invalid.to_string(),
+        ))
+    })?;
+
+    Ok(VerifiedNotification {
+        envelope: opened.envelope,
+        notification,
+        key_id,
+        facility_name: trusted.facility_name.clone(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SchemaProbe {
+    schema: u32,
+}
+
+fn peek_identity(payload: &[u8]) -> (Option<String>, Option<u32>) {
+    #[derive(Deserialize)]
+    struct Identity {
+        notification_id: Option<String>,
+        version: Option<u32>,
+    }
+    serde_json::from_slice::<Identity>(payload)
+        .map(|i| (i.notification_id, i.version))
+        .unwrap_or((None, None))
+}
+
+/// One field that fails a plausibility rule, named by its Hotich and official names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> InvalidField {
+    InvalidField {
+        field,
+        reason: reason.into(),
+    }
+}
+
+fn is_commune_code(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_ethnicity_code(code: &str) -> bool {
+    // 54 groups plus 55 (foreigner) in the 1979 list the health tables use.
+    code.len() == 2 && matches!(code.parse::<u8>(), Ok(1..=55))
+}
+
+fn require_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), InvalidField> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(field, "bắt buộc nhưng để trống"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(invalid(field, format!("dài quá {max_chars} ký tự")));
+    }
+    Ok(())
+}
+
+/// Plausibility of the fields the registrar will rely on. The full legal
+/// validation of a registration happens at registration time.
+pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), InvalidField> {
+    require_text("notification_id", &n.notification_id, 100)?;
+    if n.version == 0 {
+        return Err(invalid("version", "phải từ 1 trở lên"));
+    }
+    if n.issued_at > now + CLOCK_SKEW {
+        return Err(invalid("issued_at", "thời điểm ký ở tương lai"));
+    }
+    if !is_commune_code(&n.commune_code) {
+        return Err(invalid("commune_code", "mã xã phải gồm 5 chữ số"));
+    }
+    let issued_on = n.issued_at.date_naive();
+    match (n.action, n.kind, &n.birth, &n.death) {
+        (Action::Void, _, _, _) if n.void_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            Err(invalid("void_reason", "thông báo hủy phải nêu lý do"))
+        }
+        (Action::Void, _, None, None) => Ok(()),
+        (_, EventKind::Birth, Some(birth), None) => validate_birth(birth, issued_on),
+        (_, EventKind::Death, None, Some(death)) => validate_death(death, issued_on),
+        (_, kind, _, _) => Err(invalid(
+            "kind",
+            format!("loại {} không khớp nội dung giấy", kind.as_str()),
+        )),
+    }
+}
+
+fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), InvalidField> {
+    require_text("episode_key (MA_LK)", &b.episode_key, 100)?;
+    require_text("mother_name (HO_TEN_NND)", &b.mother_name, 255)?;
+    require_text(
+        "mother_residence (NOI_CU_TRU_NND)",
+        &b.mother_residence,
+        1024,
+    )?;
+    require_text("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024)?;
+    if !is_ethnicity_code(&b.mother_ethnicity_code) {
+        return Err(invalid(
+            "mother_ethnicity_code (MA_DANTOC_NND)",
+            "mã dân tộc không có trong danh mục",
+        ));
+    }
+    if !is_commune_code(&b.residence_commune_code) {
+        return Err(invalid(
+            "residence_commune_code (MAXA_CU_TRU)",
+            "mã xã phải gồm 5 chữ số",
+        ));
+    }
+    let born_on = b.birth_time.date();
+    if born_on > issued_on {
+        return Err(invalid(
+            "birth_time (NGAY_SINH_CON)",
+            "ngày sinh sau ngày cấp giấy chứng sinh",
+        ));
+    }
+    if b.mother_birth_date.earliest() >= born_on {
+        return Err(invalid(
+            "mother_birth_date (NGAYSINH_NND)",
+            "ngày sinh của mẹ không trước ngày sinh của con",
+        ));
+    }
+    if b.babies_in_delivery == 0 || b.birth_order == 0 {
+        return Err(invalid("babies_in_delivery (SO_CON)", "phải từ 1 trở lên"));
+    }
+    if !(200..=8000).contains(&b.weight_grams) {
+        return Err(invalid(
+            "weight_grams (CAN_NANG_CON)",
+            "cân nặng ngoài khoảng 200-8000 gam",
+        ));
+    }
+    if let Some(id) = b.mother_id_number.as_deref().filter(|id| id.len() == 12) {
+        check_personal_id(id, Sex::Female, b.mother_birth_date.year())
+            .map_err(|e| invalid("mother_id_number (SO_CCCD_NND)", e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidField> {
+    require_text("notice_code (MA_GBT)", &d.notice_code, 18)?;
+    require_text("name (HO_TEN)", &d.name, 255)?;
+    require_text(
+        "permanent_address (DCHI_THUONGTRU)",
+        &d.permanent_address,
+        1024,
+    )?;
+    if !is_ethnicity_code(&d.ethnicity_code) {
+        return Err(invalid(
+            "ethnicity_code (MA_DANTOC)",
+            "mã dân tộc không có trong danh mục",
+        ));
+    }
+    if !is_commune_code(&d.permanent_commune_code) {
+        return Err(invalid(
+            "permanent_commune_code (MAXA_THUONGTRU)",
+            "mã xã phải gồm 5 chữ số",
+        ));
+    }
+    if d.id_document_type > 4 {
+        return Err(invalid(
+            "id_document_type (LOAI_GIAYTO)",
+            "loại giấy tờ phải từ 0 đến 4",
+        ));
+    }
+    let died_on = d.death_time.date();
+    if died_on < d.birth_date.earliest() {
+        return Err(invalid("death_time (NGAY_TV)", "ngày chết trước ngày sinh"));
+    }
+    if died_on > issued_on {
+        return Err(invalid(
+            "death_time (NGAY_TV)",
+            "ngày chết sau ngày cấp giấy báo tử",
+        ));
+    }
+    if let Some(id) = d.id_number.as_deref().filter(|id| id.len() == 12) {
+        check_personal_id(id, d.sex, d.birth_date.year())
+            .map_err(|e| invalid("id_number (SO_GIAYTO)", e.to_string()))?;
+    }
+    Ok(())
+}
