@@ -11,6 +11,7 @@ pub mod partial_date;
 pub mod payload;
 pub mod personal_id;
 pub mod reference;
+pub mod samples;
 pub mod trust;
 pub mod verify;
 

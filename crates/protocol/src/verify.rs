@@ -31,10 +31,13 @@ pub enum RejectionReason {
     PayloadAltered,
     FacilityMismatch,
     FieldInvalid,
+    /// Verified, but a different content was already received under the same
+    /// id and version; the first one received stands.
+    VersionConflict,
 }
 
 impl RejectionReason {
-    pub const ALL: [RejectionReason; 9] = [
+    pub const ALL: [RejectionReason; 10] = [
         RejectionReason::Malformed,
         RejectionReason::TooLarge,
         RejectionReason::UnsupportedVersion,
@@ -44,6 +47,7 @@ impl RejectionReason {
         RejectionReason::PayloadAltered,
         RejectionReason::FacilityMismatch,
         RejectionReason::FieldInvalid,
+        RejectionReason::VersionConflict,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +61,7 @@ impl RejectionReason {
             RejectionReason::PayloadAltered => "payload_altered",
             RejectionReason::FacilityMismatch => "facility_mismatch",
             RejectionReason::FieldInvalid => "field_invalid",
+            RejectionReason::VersionConflict => "version_conflict",
         }
     }
 
@@ -84,6 +89,9 @@ impl RejectionReason {
                 "Cơ sở y tế ghi trong thông báo không phải chủ của khóa ký"
             }
             RejectionReason::FieldInvalid => "Có trường dữ liệu không hợp lệ",
+            RejectionReason::VersionConflict => {
+                "Đã nhận một bản khác cùng số hiệu và phiên bản; giữ bản nhận trước"
+            }
         }
     }
 
@@ -106,6 +114,9 @@ impl RejectionReason {
                 "The notification names a facility that does not own the key"
             }
             RejectionReason::FieldInvalid => "A field is invalid",
+            RejectionReason::VersionConflict => {
+                "A different content was already received with the same id and version"
+            }
         }
     }
 }
@@ -122,7 +133,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(reason: RejectionReason, detail: impl Into<String>) -> Self {
+    pub fn new(reason: RejectionReason, detail: impl Into<String>) -> Self {
         Rejection {
             reason,
             detail: detail.into(),

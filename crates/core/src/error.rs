@@ -1,0 +1,43 @@
+use thiserror::Error;
+
+/// Errors of the core API. Each has a stable `code()` for callers that must
+/// not match on message text (the desktop shell sends `{code, message}`).
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error("cơ sở dữ liệu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich")]
+    DatabaseTooNew { found: usize, supported: usize },
+    #[error("không nâng cấp được cơ sở dữ liệu: {0}")]
+    Migration(String),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("tệp {path}: {reason}")]
+    InvalidFile { path: String, reason: String },
+    #[error("danh sách tin cậy bị từ chối: {0}")]
+    TrustList(#[from] hotich_protocol::trust::TrustListError),
+    #[error("chưa có danh sách cơ sở y tế tin cậy; hãy nhập trust.json trước")]
+    NoTrustList,
+    #[error("không tìm thấy hồ sơ {0}")]
+    CaseNotFound(String),
+    #[error("dữ liệu lưu trữ bị hỏng ({what}): {reason}")]
+    Corrupt { what: String, reason: String },
+    #[error("lỗi đọc/ghi tệp: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::DatabaseTooNew { .. } => "database_too_new",
+            CoreError::Migration(_) => "migration_failed",
+            CoreError::Sqlite(_) => "database",
+            CoreError::InvalidFile { .. } => "invalid_file",
+            CoreError::TrustList(_) => "trust_list_rejected",
+            CoreError::NoTrustList => "no_trust_list",
+            CoreError::CaseNotFound(_) => "case_not_found",
+            CoreError::Corrupt { .. } => "corrupt",
+            CoreError::Io(_) => "io",
+        }
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

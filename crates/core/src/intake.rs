@@ -1,0 +1,345 @@
+//! Intake of signed notifications: verify, keep the signed bytes, open or
+//! update the case, quarantine what fails. Idempotent on (id, version).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use hotich_protocol::jws::unb64;
+use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
+use hotich_protocol::{
+    verify_notification, Action, Notification, Rejection, RejectionReason, VerifiedNotification,
+};
+use rayon::prelude::*;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, Result};
+use crate::legal::registration_deadline;
+use crate::model::{CaseStatus, ImportProgress, ImportSummary};
+use crate::store::Store;
+use crate::text::{clean, fold};
+
+/// Envelopes verified and applied per transaction: a crash loses at most one
+/// uncommitted chunk, which a re-run applies.
+const CHUNK: usize = 2_000;
+
+enum Outcome {
+    Imported,
+    Unchanged,
+    Updated,
+    Voided,
+    Quarantined,
+}
+
+impl ImportSummary {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Imported => self.imported += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Voided => self.voided += 1,
+            Outcome::Quarantined => self.quarantined += 1,
+        }
+    }
+}
+
+/// Splits a notifications file into its envelopes: a JSON array of
+/// envelopes, or one envelope object.
+pub(crate) fn split_envelopes<'a>(bytes: &'a [u8], source: &str) -> Result<Vec<&'a RawValue>> {
+    let invalid = |reason: String| CoreError::InvalidFile {
+        path: source.to_owned(),
+        reason,
+    };
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| invalid("không phải văn bản UTF-8".into()))?;
+    match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(text)
+            .map_err(|e| invalid(format!("không phải mảng JSON các thông báo: {e}"))),
+        Some(b'{') => serde_json::from_str::<&RawValue>(text)
+            .map(|one| vec![one])
+            .map_err(|e| invalid(format!("không phải JSON: {e}"))),
+        _ => Err(invalid(
+            "không phải tệp thông báo JSON (mảng hoặc đối tượng)".into(),
+        )),
+    }
+}
+
+impl Store {
+    /// Imports a notifications file from disk.
+    pub fn import_file(
+        &mut self,
+        path: &Path,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportSummary> {
+        let bytes = std::fs::read(path)?;
+        self.import_bytes(&bytes, &path.display().to_string(), now, progress)
+    }
+
+    /// Imports the envelopes in `bytes`; `source` names where they came from
+    /// in the quarantine. Reports progress after each committed chunk.
+    pub fn import_bytes(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportSummary> {
+        let envelopes = split_envelopes(bytes, source)?;
+        let keys = self.trusted_keys()?;
+        let total = envelopes.len() as u64;
+        let mut summary = ImportSummary::default();
+        progress(ImportProgress { done: 0, total });
+        for chunk in envelopes.chunks(CHUNK) {
+            let verified: Vec<Result<VerifiedNotification, Rejection>> = chunk
+                .par_iter()
+                .map(|raw| verify_notification(raw.get().as_bytes(), &keys, now))
+                .collect();
+            let tx = self.conn.transaction()?;
+            for (raw, result) in chunk.iter().zip(verified) {
+                let outcome = match result {
+                    Ok(verified) => apply(&tx, &verified, raw.get().as_bytes(), source, now)?,
+                    Err(rejection) => {
+                        quarantine(&tx, &rejection, raw.get().as_bytes(), source, now)?
+                    }
+                };
+                summary.count(outcome);
+            }
+            tx.commit()?;
+            progress(ImportProgress {
+                done: summary.total(),
+                total,
+            });
+        }
+        Ok(summary)
+    }
+}
+
+fn quarantine(
+    tx: &Transaction<'_>,
+    rejection: &Rejection,
+    raw: &[u8],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    // An oversized envelope is kept in part: enough to show what it was.
+    let kept = &raw[..raw.len().min(MAX_ENVELOPE_BYTES)];
+    tx.execute(
+        "INSERT INTO quarantine (received_at, source, notification_id, version, reason, detail, raw_sha256, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (raw_sha256) DO NOTHING",
+        params![
+            now.to_rfc3339(),
+            source,
+            rejection.notification_id,
+            rejection.version,
+            rejection.reason.code(),
+            rejection.detail,
+            sha256_hex(raw),
+            kept
+        ],
+    )?;
+    Ok(Outcome::Quarantined)
+}
+
+struct CaseState {
+    id: String,
+    status: CaseStatus,
+    version: u32,
+}
+
+fn apply(
+    tx: &Transaction<'_>,
+    verified: &VerifiedNotification,
+    raw: &[u8],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    let n = &verified.notification;
+    let envelope = &verified.envelope;
+    let stored: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT protected, payload, signature FROM notification WHERE notification_id = ?1 AND version = ?2",
+            params![n.notification_id, n.version],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    if let Some((protected, payload, signature)) = stored {
+        if protected == envelope.protected
+            && payload == envelope.payload
+            && signature == envelope.signature
+        {
+            return Ok(Outcome::Unchanged);
+        }
+        let conflict = Rejection {
+            notification_id: Some(n.notification_id.clone()),
+            version: Some(n.version),
+            ..Rejection::new(
+                RejectionReason::VersionConflict,
+                format!(
+                    "{} v{} was received before with other content",
+                    n.notification_id, n.version
+                ),
+            )
+        };
+        return quarantine(tx, &conflict, raw, source, now);
+    }
+    tx.execute(
+        "INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id, issued_at,
+                                   commune_code, protected, payload, signature, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            n.notification_id,
+            n.version,
+            n.action.as_str(),
+            n.kind.as_str(),
+            n.facility_id,
+            verified.key_id,
+            n.issued_at.to_rfc3339(),
+            n.commune_code,
+            envelope.protected,
+            envelope.payload,
+            envelope.signature,
+            now.to_rfc3339()
+        ],
+    )?;
+
+    let case: Option<CaseState> = tx
+        .query_row(
+            "SELECT id, status, notification_version FROM case_file WHERE notification_id = ?1",
+            [&n.notification_id],
+            |row| {
+                let status: String = row.get(1)?;
+                Ok(CaseState {
+                    id: row.get(0)?,
+                    status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                    version: row.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    let is_void = n.action == Action::Void;
+    match case {
+        // A void for a notification whose content never reached us: kept, and
+        // applied when the content arrives.
+        None if is_void => Ok(Outcome::Voided),
+        None => {
+            let voided_later: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM notification WHERE notification_id = ?1 AND version > ?2 AND action = 'void')",
+                params![n.notification_id, n.version],
+                |row| row.get(0),
+            )?;
+            let status = if voided_later {
+                CaseStatus::Voided
+            } else {
+                CaseStatus::New
+            };
+            open_case(tx, verified, status, now)?;
+            Ok(Outcome::Imported)
+        }
+        // Older than what the case shows: kept for the record, not applied.
+        Some(case) if n.version <= case.version => Ok(Outcome::Unchanged),
+        Some(case) => {
+            let status = case.status.after_new_version(is_void);
+            if is_void {
+                tx.execute(
+                    "UPDATE case_file SET status = ?2, notification_version = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![case.id, status.as_str(), n.version, now.to_rfc3339()],
+                )?;
+                Ok(Outcome::Voided)
+            } else {
+                let subject = Subject::of(n)?;
+                tx.execute(
+                    "UPDATE case_file SET status = ?2, notification_version = ?3, subject_name = ?4, name_folded = ?5,
+                            event_date = ?6, deadline = ?7, facility_id = ?8, facility_name = ?9, updated_at = ?10
+                     WHERE id = ?1",
+                    params![
+                        case.id,
+                        status.as_str(),
+                        n.version,
+                        subject.name,
+                        subject.folded,
+                        subject.event_date,
+                        subject.deadline,
+                        n.facility_id,
+                        verified.facility_name,
+                        now.to_rfc3339()
+                    ],
+                )?;
+                Ok(Outcome::Updated)
+            }
+        }
+    }
+}
+
+struct Subject {
+    name: String,
+    folded: String,
+    event_date: String,
+    deadline: String,
+}
+
+impl Subject {
+    fn of(n: &Notification) -> Result<Subject> {
+        let corrupt = || CoreError::Corrupt {
+            what: format!("notification {} v{}", n.notification_id, n.version),
+            reason: "verified content has no event".into(),
+        };
+        let name = clean(&n.subject_name().ok_or_else(corrupt)?);
+        let event_date = n.event_date().ok_or_else(corrupt)?;
+        Ok(Subject {
+            folded: fold(&name),
+            name,
+            event_date: event_date.to_string(),
+            deadline: registration_deadline(n.kind, event_date).to_string(),
+        })
+    }
+}
+
+fn open_case(
+    tx: &Transaction<'_>,
+    verified: &VerifiedNotification,
+    status: CaseStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = &verified.notification;
+    let subject = Subject::of(n)?;
+    tx.execute(
+        "INSERT INTO case_file (id, kind, notification_id, notification_version, status, subject_name, name_folded,
+                                event_date, deadline, facility_id, facility_name, opened_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            n.kind.as_str(),
+            n.notification_id,
+            n.version,
+            status.as_str(),
+            subject.name,
+            subject.folded,
+            subject.event_date,
+            subject.deadline,
+            n.facility_id,
+            verified.facility_name,
+            now.to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Decodes a stored payload.
+pub(crate) fn decode_payload(payload_b64: &str) -> Result<Notification> {
+    let corrupt = |reason: String| CoreError::Corrupt {
+        what: "stored notification".into(),
+        reason,
+    };
+    let bytes = unb64(payload_b64).map_err(|e| corrupt(e.to_string()))?;
+    serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

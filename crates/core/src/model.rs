@@ -1,0 +1,242 @@
+//! Types the core hands to its callers (CLI, desktop shell, UI through ts-rs).
+
+use chrono::NaiveDate;
+use hotich_protocol::{EventKind, Notification, RejectionReason};
+use serde::{Deserialize, Serialize};
+
+/// Lifecycle of a case (DESIGN.md, "Domain model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    InOutreach,
+    Appointment,
+    Registered,
+    RegisteredElsewhere,
+    NotRegistrable,
+    Voided,
+    NeedsReview,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 8] = [
+        CaseStatus::New,
+        CaseStatus::InOutreach,
+        CaseStatus::Appointment,
+        CaseStatus::Registered,
+        CaseStatus::RegisteredElsewhere,
+        CaseStatus::NotRegistrable,
+        CaseStatus::Voided,
+        CaseStatus::NeedsReview,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::InOutreach => "in_outreach",
+            CaseStatus::Appointment => "appointment",
+            CaseStatus::Registered => "registered",
+            CaseStatus::RegisteredElsewhere => "registered_elsewhere",
+            CaseStatus::NotRegistrable => "not_registrable",
+            CaseStatus::Voided => "voided",
+            CaseStatus::NeedsReview => "needs_review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Open cases still need the family to register; only they can be overdue.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::New
+                | CaseStatus::InOutreach
+                | CaseStatus::Appointment
+                | CaseStatus::NeedsReview
+        )
+    }
+
+    /// What a newer notification version does to a case. Outreach or a
+    /// registration already built on the old content needs a person to look
+    /// again; nothing local is thrown away.
+    pub fn after_new_version(self, is_void: bool) -> CaseStatus {
+        match (self, is_void) {
+            (CaseStatus::New, true) => CaseStatus::Voided,
+            (CaseStatus::New, false) => CaseStatus::New,
+            (CaseStatus::Voided, true) => CaseStatus::Voided,
+            // The facility reissued what it had voided.
+            (CaseStatus::Voided, false) => CaseStatus::New,
+            (_, _) => CaseStatus::NeedsReview,
+        }
+    }
+}
+
+/// One row of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CaseRow {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// The child (or "Con của <mother>") or the deceased, NFC.
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub event_date: NaiveDate,
+    pub status: CaseStatus,
+    /// Last day to register on time.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub deadline: NaiveDate,
+    /// Negative when overdue; counted for open cases and shown for all.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub days_left: i64,
+    pub overdue: bool,
+    pub facility_id: Option<String>,
+    pub facility_name: Option<String>,
+    pub notification_id: Option<String>,
+    pub notification_version: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct CaseFilter {
+    #[serde(rename = "type")]
+    pub kind: Option<EventKind>,
+    pub status: Option<CaseStatus>,
+    pub overdue_only: bool,
+    /// Words of a name in any case, with or without diacritics, NFC or NFD.
+    pub search: Option<String>,
+    /// Rows per page; 0 means the default of 50.
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    /// Rows matching the filter, across all pages.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}
+
+/// One version of a notification as received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NotificationVersion {
+    pub version: u32,
+    pub action: hotich_protocol::Action,
+    pub issued_at: String,
+    pub received_at: String,
+    /// The version the case shows (the newest).
+    pub current: bool,
+}
+
+/// How the notification behind a case was verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Verification {
+    pub algorithm: String,
+    pub key_id: String,
+    pub facility_id: String,
+    pub facility_name: String,
+    pub facility_address: String,
+    pub key_valid_from: String,
+    pub key_valid_until: String,
+    /// Always true for a stored notification: failures go to quarantine.
+    pub signature_valid: bool,
+    /// base64url SHA-256 of the signed payload, as in the signed header.
+    pub payload_sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CaseDetail {
+    pub case: CaseRow,
+    /// The newest version that carries the event's content.
+    pub notification: Option<Notification>,
+    pub verification: Option<Verification>,
+    pub versions: Vec<NotificationVersion>,
+    /// The reason given by the facility when it voided the notification.
+    pub void_reason: Option<String>,
+}
+
+/// What one import did, per envelope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ImportSummary {
+    /// First version of a notification: a new case.
+    pub imported: u64,
+    /// Already present, or older than the version the case has.
+    pub unchanged: u64,
+    /// A newer version (correction) applied to its case.
+    pub updated: u64,
+    /// A void applied to its case.
+    pub voided: u64,
+    /// Refused: failed verification or conflicts with what was received; kept in quarantine.
+    pub quarantined: u64,
+}
+
+impl ImportSummary {
+    pub fn total(&self) -> u64 {
+        self.imported + self.unchanged + self.updated + self.voided + self.quarantined
+    }
+
+    pub fn add(&mut self, other: &ImportSummary) {
+        self.imported += other.imported;
+        self.unchanged += other.unchanged;
+        self.updated += other.updated;
+        self.voided += other.voided;
+        self.quarantined += other.quarantined;
+    }
+}
+
+/// Progress of a long import, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ImportProgress {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub done: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct QuarantineEntry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub received_at: String,
+    /// The file or server it came from.
+    pub source: String,
+    pub notification_id: Option<String>,
+    pub version: Option<u32>,
+    pub reason: RejectionReason,
+    /// The reason in plain Vietnamese.
+    pub reason_text: String,
+    /// The technical detail (which field, which key).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TrustImportSummary {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub sequence: u64,
+    pub facilities: u32,
+    /// False when the list was not newer than the one already held.
+    pub applied: bool,
+}
+
+/// The commune this workstation registers for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Office {
+    pub commune_code: String,
+    /// "Xã Tiên Yên", "Phường Ba Đình".
+    pub commune_name: String,
+    pub province_name: String,
+}

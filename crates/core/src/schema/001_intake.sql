@@ -1,0 +1,106 @@
+-- Intake of signed health notifications and the cases opened from them.
+
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- Every trust list applied, newest sequence wins.
+CREATE TABLE trust_list (
+    sequence    INTEGER PRIMARY KEY,
+    issuer      TEXT NOT NULL,
+    issued_at   TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    raw         TEXT NOT NULL
+) STRICT;
+
+-- The keys of the newest trust list.
+CREATE TABLE facility_key (
+    key_id              TEXT PRIMARY KEY,
+    facility_id         TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    address             TEXT NOT NULL,
+    commune_code        TEXT NOT NULL,
+    algorithm           TEXT NOT NULL,
+    public_key          TEXT NOT NULL,
+    valid_from          TEXT NOT NULL,
+    valid_until         TEXT NOT NULL,
+    trust_list_sequence INTEGER NOT NULL REFERENCES trust_list (sequence)
+) STRICT;
+
+-- Every verified version of every notification, with the signed parts kept
+-- byte for byte as received. Append-only: the health sector owns this stream.
+CREATE TABLE notification (
+    notification_id TEXT NOT NULL,
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    action          TEXT NOT NULL CHECK (action IN ('issue', 'correct', 'void')),
+    kind            TEXT NOT NULL CHECK (kind IN ('birth', 'death')),
+    facility_id     TEXT NOT NULL,
+    key_id          TEXT NOT NULL,
+    issued_at       TEXT NOT NULL,
+    commune_code    TEXT NOT NULL,
+    protected       TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    signature       TEXT NOT NULL,
+    received_at     TEXT NOT NULL,
+    PRIMARY KEY (notification_id, version)
+) STRICT, WITHOUT ROWID;
+
+-- One event that must be registered.
+CREATE TABLE case_file (
+    seq                  INTEGER PRIMARY KEY,
+    id                   TEXT NOT NULL UNIQUE,
+    kind                 TEXT NOT NULL CHECK (kind IN ('birth', 'death')),
+    notification_id      TEXT UNIQUE,
+    notification_version INTEGER,
+    status               TEXT NOT NULL CHECK (status IN ('new', 'in_outreach', 'appointment', 'registered',
+                                'registered_elsewhere', 'not_registrable', 'voided', 'needs_review')),
+    is_open              INTEGER NOT NULL GENERATED ALWAYS AS
+                             (status IN ('new', 'in_outreach', 'appointment', 'needs_review')) VIRTUAL,
+    subject_name         TEXT NOT NULL,
+    name_folded          TEXT NOT NULL,
+    event_date           TEXT NOT NULL,
+    deadline             TEXT NOT NULL,
+    facility_id          TEXT,
+    facility_name        TEXT,
+    opened_at            TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+) STRICT;
+
+-- The queue: open cases first, the most urgent deadline first.
+CREATE INDEX case_queue ON case_file (is_open DESC, deadline, seq);
+CREATE INDEX case_kind_queue ON case_file (kind, is_open DESC, deadline, seq);
+CREATE INDEX case_status_queue ON case_file (status, deadline, seq);
+
+-- Accent-insensitive name search over the folded names.
+CREATE VIRTUAL TABLE case_name_search USING fts5 (
+    name_folded,
+    content = 'case_file',
+    content_rowid = 'seq',
+    tokenize = 'unicode61',
+    prefix = '1 2 3'
+);
+CREATE TRIGGER case_file_search_insert AFTER INSERT ON case_file BEGIN
+    INSERT INTO case_name_search (rowid, name_folded) VALUES (new.seq, new.name_folded);
+END;
+CREATE TRIGGER case_file_search_update AFTER UPDATE OF name_folded ON case_file BEGIN
+    INSERT INTO case_name_search (case_name_search, rowid, name_folded) VALUES ('delete', old.seq, old.name_folded);
+    INSERT INTO case_name_search (rowid, name_folded) VALUES (new.seq, new.name_folded);
+END;
+CREATE TRIGGER case_file_search_delete AFTER DELETE ON case_file BEGIN
+    INSERT INTO case_name_search (case_name_search, rowid, name_folded) VALUES ('delete', old.seq, old.name_folded);
+END;
+
+-- Envelopes that failed verification, kept with their reason. The same bytes
+-- quarantined twice stay one row.
+CREATE TABLE quarantine (
+    id              INTEGER PRIMARY KEY,
+    received_at     TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    notification_id TEXT,
+    version         INTEGER,
+    reason          TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    raw_sha256      TEXT NOT NULL UNIQUE,
+    raw             BLOB NOT NULL
+) STRICT;

@@ -1,0 +1,458 @@
+//! The store on a real SQLite file: intake idempotency, versions, voids,
+//! quarantine, the queue's filters and accent-insensitive search.
+
+use chrono::{Duration, NaiveDate};
+use hotich_core::{CaseFilter, CaseStatus, CoreError, ImportSummary, Store};
+use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_protocol::{Action, EventKind, Notification, RejectionReason, Signer};
+use unicode_normalization::UnicodeNormalization;
+
+struct Db {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn open() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.import_trust_list(&trust_list(), now()).unwrap();
+    Db { _dir: dir, store }
+}
+
+fn array(envelopes: &[Vec<u8>]) -> Vec<u8> {
+    let parts: Vec<String> = envelopes
+        .iter()
+        .map(|e| String::from_utf8(e.clone()).unwrap())
+        .collect();
+    format!("[{}]", parts.join(",\n")).into_bytes()
+}
+
+fn import(store: &mut Store, envelopes: &[Vec<u8>]) -> ImportSummary {
+    store
+        .import_bytes(&array(envelopes), "test", now(), &mut |_| {})
+        .unwrap()
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn version(n: &Notification, version: u32, action: Action) -> Notification {
+    Notification {
+        version,
+        action,
+        issued_at: n.issued_at + Duration::hours(i64::from(version)),
+        ..n.clone()
+    }
+}
+
+fn voided(n: &Notification, version: u32) -> Notification {
+    Notification {
+        birth: None,
+        death: None,
+        void_reason: Some("Cấp nhầm".into()),
+        ..self::version(n, version, Action::Void)
+    }
+}
+
+fn all(store: &Store) -> Vec<hotich_core::CaseRow> {
+    store
+        .cases(
+            &CaseFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap()
+        .rows
+}
+
+#[test]
+fn importing_twice_changes_nothing_the_second_time() {
+    let mut db = open();
+    let envelopes = vec![
+        sign(&death(), &facility_signer()),
+        sign(&birth(), &facility_signer()),
+    ];
+    let first = import(&mut db.store, &envelopes);
+    assert_eq!(
+        first,
+        ImportSummary {
+            imported: 2,
+            ..Default::default()
+        }
+    );
+    let before = all(&db.store);
+    let second = import(&mut db.store, &envelopes);
+    assert_eq!(
+        second,
+        ImportSummary {
+            unchanged: 2,
+            ..Default::default()
+        }
+    );
+    assert_eq!(all(&db.store), before);
+}
+
+#[test]
+fn a_case_gets_its_legal_deadline_and_days_left() {
+    let mut db = open();
+    import(
+        &mut db.store,
+        &[
+            sign(&death(), &facility_signer()),
+            sign(&birth(), &facility_signer()),
+        ],
+    );
+    let rows = all(&db.store);
+    let death_row = rows.iter().find(|r| r.kind == EventKind::Death).unwrap();
+    // Died Wednesday 18 November 2026: 15 days -> Thursday 3 December.
+    assert_eq!(
+        death_row.deadline,
+        NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
+    );
+    assert_eq!(death_row.days_left, 12);
+    assert!(!death_row.overdue);
+    let birth_row = rows.iter().find(|r| r.kind == EventKind::Birth).unwrap();
+    // Born Sunday 1 November 2026: 60 days -> Thursday 31 December.
+    assert_eq!(
+        birth_row.deadline,
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+    );
+    assert_eq!(birth_row.status, CaseStatus::New);
+    assert_eq!(birth_row.name, "Ma Thị Quỳnh");
+}
+
+#[test]
+fn a_newer_version_updates_the_case_and_an_older_one_is_ignored() {
+    let mut db = open();
+    let v1 = death();
+    let mut v2 = version(&v1, 2, Action::Correct);
+    v2.death.as_mut().unwrap().name = "Đặng Văn Ngữ Hai".into();
+    // The correction arrives first, the original after it.
+    let summary = import(
+        &mut db.store,
+        &[sign(&v2, &facility_signer()), sign(&v1, &facility_signer())],
+    );
+    assert_eq!(
+        summary,
+        ImportSummary {
+            imported: 1,
+            unchanged: 1,
+            ..Default::default()
+        }
+    );
+    let row = &all(&db.store)[0];
+    assert_eq!(
+        (row.name.as_str(), row.notification_version),
+        ("Đặng Văn Ngữ Hai", Some(2))
+    );
+
+    let mut v3 = version(&v1, 3, Action::Correct);
+    v3.death.as_mut().unwrap().name = "Đặng Văn Ngữ Ba".into();
+    let summary = import(&mut db.store, &[sign(&v3, &facility_signer())]);
+    assert_eq!(
+        summary,
+        ImportSummary {
+            updated: 1,
+            ..Default::default()
+        }
+    );
+    let detail = db
+        .store
+        .case_detail(&all(&db.store)[0].id, today())
+        .unwrap();
+    assert_eq!(detail.case.name, "Đặng Văn Ngữ Ba");
+    assert_eq!(
+        detail
+            .versions
+            .iter()
+            .map(|v| v.version)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert!(detail.versions[2].current);
+    assert!(detail.verification.unwrap().signature_valid);
+}
+
+#[test]
+fn a_void_closes_the_case_and_keeps_its_content() {
+    let mut db = open();
+    let v1 = death();
+    import(&mut db.store, &[sign(&v1, &facility_signer())]);
+    let summary = import(&mut db.store, &[sign(&voided(&v1, 2), &facility_signer())]);
+    assert_eq!(
+        summary,
+        ImportSummary {
+            voided: 1,
+            ..Default::default()
+        }
+    );
+    let row = &all(&db.store)[0];
+    assert_eq!(row.status, CaseStatus::Voided);
+    assert!(!row.overdue);
+    let detail = db.store.case_detail(&row.id, today()).unwrap();
+    assert_eq!(
+        detail.notification.unwrap().death.unwrap().name,
+        "Đặng Văn Ngữ"
+    );
+    assert_eq!(detail.void_reason.as_deref(), Some("Cấp nhầm"));
+}
+
+#[test]
+fn a_void_that_arrives_before_its_notification_still_applies() {
+    let mut db = open();
+    let v1 = death();
+    let summary = import(
+        &mut db.store,
+        &[
+            sign(&voided(&v1, 2), &facility_signer()),
+            sign(&v1, &facility_signer()),
+        ],
+    );
+    assert_eq!(
+        summary,
+        ImportSummary {
+            imported: 1,
+            voided: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(all(&db.store)[0].status, CaseStatus::Voided);
+}
+
+#[test]
+fn failures_are_quarantined_with_their_reason_once() {
+    let mut db = open();
+    let impostor = Signer::from_label("impostor", "19001-k1");
+    let bad = vec![sign(&death(), &impostor), b"{\"protected\":\"x\"}".to_vec()];
+    let summary = import(&mut db.store, &bad);
+    assert_eq!(
+        summary,
+        ImportSummary {
+            quarantined: 2,
+            ..Default::default()
+        }
+    );
+    import(&mut db.store, &bad);
+    let quarantine = db.store.quarantine().unwrap();
+    assert_eq!(quarantine.len(), 2, "the same bytes are kept once");
+    let reasons: Vec<_> = quarantine.iter().map(|q| q.reason).collect();
+    assert!(reasons.contains(&RejectionReason::BadSignature));
+    assert!(reasons.contains(&RejectionReason::Malformed));
+    let signed = quarantine
+        .iter()
+        .find(|q| q.reason == RejectionReason::BadSignature)
+        .unwrap();
+    assert_eq!(signed.notification_id.as_deref(), Some("19001-GBT-000001"));
+    assert_eq!(signed.reason_text, "Chữ ký số không hợp lệ");
+    assert!(all(&db.store).is_empty(), "nothing unverified opens a case");
+}
+
+#[test]
+fn same_id_and_version_with_other_content_is_a_version_conflict() {
+    let mut db = open();
+    let original = death();
+    let mut other = original.clone();
+    other.death.as_mut().unwrap().cause_of_death = Some("Khác".into());
+    let summary = import(
+        &mut db.store,
+        &[
+            sign(&original, &facility_signer()),
+            sign(&other, &facility_signer()),
+        ],
+    );
+    assert_eq!(
+        summary,
+        ImportSummary {
+            imported: 1,
+            quarantined: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(
+        db.store.quarantine().unwrap()[0].reason,
+        RejectionReason::VersionConflict
+    );
+    let detail = db
+        .store
+        .case_detail(&all(&db.store)[0].id, today())
+        .unwrap();
+    assert_eq!(
+        detail
+            .notification
+            .unwrap()
+            .death
+            .unwrap()
+            .cause_of_death
+            .as_deref(),
+        Some("Nhồi máu cơ tim cấp"),
+        "the first content received stands"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_notifications_is_refused_whole() {
+    let mut db = open();
+    for bytes in [&b"not json"[..], b"42", b"[1,"] {
+        let error = db
+            .store
+            .import_bytes(bytes, "bad.json", now(), &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(error, CoreError::InvalidFile { .. }), "{error}");
+    }
+    assert!(db.store.quarantine().unwrap().is_empty());
+}
+
+#[test]
+fn import_without_a_trust_list_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let error = store.import_bytes(
+        &array(&[sign(&death(), &facility_signer())]),
+        "x",
+        now(),
+        &mut |_| {},
+    );
+    assert!(matches!(error, Err(CoreError::NoTrustList)));
+}
+
+#[test]
+fn search_ignores_accents_case_and_normal_form() {
+    let mut db = open();
+    let mut hang = death();
+    hang.death.as_mut().unwrap().name = "Nguyễn Thị Hằng".into();
+    hang.death.as_mut().unwrap().sex = hotich_protocol::Sex::Female;
+    hang.death.as_mut().unwrap().id_number = None;
+    let mut other = death();
+    other.notification_id = "19001-GBT-000002".into();
+    // Stored NFC even when the facility sent NFD.
+    other.death.as_mut().unwrap().name = "Trần Văn Đức".nfd().collect();
+    import(
+        &mut db.store,
+        &[
+            sign(&hang, &facility_signer()),
+            sign(&other, &facility_signer()),
+        ],
+    );
+
+    let search = |text: &str| -> Vec<String> {
+        let filter = CaseFilter {
+            search: Some(text.into()),
+            ..Default::default()
+        };
+        db.store
+            .cases(&filter, today())
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    let nfd_query: String = "Nguyễn Thị Hằng".nfd().collect();
+    for query in [
+        "nguyen thi hang",
+        "NGUYEN THI HANG",
+        "Nguyễn Thị Hằng",
+        nfd_query.as_str(),
+        "hang",
+        "ng th h",
+    ] {
+        assert_eq!(
+            search(query),
+            vec!["Nguyễn Thị Hằng".to_string()],
+            "query {query:?}"
+        );
+    }
+    assert_eq!(search("duc"), vec!["Trần Văn Đức".to_string()]);
+    assert_eq!(search("Đức"), vec!["Trần Văn Đức".to_string()]);
+    assert!(search("hung").is_empty());
+}
+
+#[test]
+fn filters_by_type_status_and_overdue_and_sorts_overdue_first() {
+    let mut db = open();
+    let mut old = death();
+    old.notification_id = "19001-GBT-000009".into();
+    old.death.as_mut().unwrap().death_time -= Duration::days(30);
+    import(
+        &mut db.store,
+        &[
+            sign(&death(), &facility_signer()),
+            sign(&birth(), &facility_signer()),
+            sign(&old, &facility_signer()),
+        ],
+    );
+    let page = |filter: CaseFilter| db.store.cases(&filter, today()).unwrap();
+
+    let everything = page(CaseFilter::default());
+    assert_eq!(everything.total, 3);
+    assert_eq!(
+        everything.rows[0].notification_id.as_deref(),
+        Some("19001-GBT-000009")
+    );
+    assert!(everything.rows[0].overdue);
+    assert!(everything
+        .rows
+        .windows(2)
+        .all(|w| w[0].deadline <= w[1].deadline));
+
+    let deaths = page(CaseFilter {
+        kind: Some(EventKind::Death),
+        ..Default::default()
+    });
+    assert_eq!(deaths.total, 2);
+    let overdue = page(CaseFilter {
+        overdue_only: true,
+        ..Default::default()
+    });
+    assert_eq!(overdue.rows.len(), 1);
+    assert_eq!(
+        page(CaseFilter {
+            status: Some(CaseStatus::Voided),
+            ..Default::default()
+        })
+        .total,
+        0
+    );
+    let second = page(CaseFilter {
+        limit: 1,
+        offset: 1,
+        ..Default::default()
+    });
+    assert_eq!((second.rows.len(), second.total), (1, 3));
+}
+
+#[test]
+fn a_database_from_a_newer_hotich_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotich.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let error = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(error, CoreError::DatabaseTooNew { found: 99, .. }),
+        "{error}"
+    );
+    assert_eq!(error.code(), "database_too_new");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn the_store_runs_in_wal_with_full_sync() {
+    let db = open();
+    db.store.integrity_check().unwrap();
+    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
