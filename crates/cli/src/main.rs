@@ -234,10 +234,42 @@ fn run(cli: Cli) -> Result<()> {
             let detail = store.case_detail(&id, today)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &detail)?;
+                writeln!(out)?;
             } else {
-                serde_json::to_writer_pretty(&mut out, &detail)?;
+                let case = &detail.case;
+                writeln!(
+                    out,
+                    "{} ({}) - {}",
+                    case.name,
+                    case.kind.as_str(),
+                    case.status.as_str()
+                )?;
+                writeln!(out, "Ngày sự kiện: {}", case.event_date.format("%d/%m/%Y"))?;
+                writeln!(
+                    out,
+                    "Hạn đăng ký: {} {}",
+                    case.deadline.format("%d/%m/%Y"),
+                    days_left_text(case)
+                )?;
+                if let Some(v) = &detail.verification {
+                    writeln!(
+                        out,
+                        "Cơ sở y tế: {} ({}), khóa {} {}",
+                        v.facility_name, v.facility_id, v.key_id, v.algorithm
+                    )?;
+                }
+                for version in &detail.versions {
+                    writeln!(
+                        out,
+                        "  phiên bản {} {:?} ký {}",
+                        version.version, version.action, version.issued_at
+                    )?;
+                }
+                if let Some(reason) = &detail.void_reason {
+                    writeln!(out, "Lý do hủy: {reason}")?;
+                }
+                writeln!(out, "(--json để xem mọi trường của thông báo)")?;
             }
-            writeln!(out)?;
         }
         Command::Quarantine { json } => {
             let entries = store.quarantine()?;

@@ -91,22 +91,23 @@ impl Store {
         let total = envelopes.len() as u64;
         let mut summary = ImportSummary::default();
         progress(ImportProgress { done: 0, total });
-        for chunk in envelopes.chunks(CHUNK) {
-            let verified: Vec<Result<VerifiedNotification, Rejection>> = chunk
+        let chunks: Vec<&[&RawValue]> = envelopes.chunks(CHUNK).collect();
+        let verify = |chunk: &[&RawValue]| -> Vec<Result<VerifiedNotification, Rejection>> {
+            chunk
                 .par_iter()
                 .map(|raw| verify_notification(raw.get().as_bytes(), &keys, now))
-                .collect();
-            let tx = self.conn.transaction()?;
-            for (raw, result) in chunk.iter().zip(verified) {
-                let outcome = match result {
-                    Ok(verified) => apply(&tx, &verified, raw.get().as_bytes(), source, now)?,
-                    Err(rejection) => {
-                        quarantine(&tx, &rejection, raw.get().as_bytes(), source, now)?
-                    }
-                };
-                summary.count(outcome);
-            }
-            tx.commit()?;
+                .collect()
+        };
+        let mut verified = chunks.first().map(|chunk| verify(chunk));
+        for (index, chunk) in chunks.iter().enumerate() {
+            let current = verified.take().unwrap_or_default();
+            // Verify the next chunk on the other cores while this one is written.
+            let (next, applied) = rayon::join(
+                || chunks.get(index + 1).map(|next| verify(next)),
+                || apply_chunk(&mut self.conn, chunk, current, source, now),
+            );
+            summary.add(&applied?);
+            verified = next;
             progress(ImportProgress {
                 done: summary.total(),
                 total,
@@ -114,6 +115,27 @@ impl Store {
         }
         Ok(summary)
     }
+}
+
+/// Applies one verified chunk in one transaction.
+fn apply_chunk(
+    conn: &mut rusqlite::Connection,
+    chunk: &[&RawValue],
+    verified: Vec<Result<VerifiedNotification, Rejection>>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let tx = conn.transaction()?;
+    for (raw, result) in chunk.iter().zip(verified) {
+        let outcome = match result {
+            Ok(verified) => apply(&tx, &verified, raw.get().as_bytes(), source, now)?,
+            Err(rejection) => quarantine(&tx, &rejection, raw.get().as_bytes(), source, now)?,
+        };
+        summary.count(outcome);
+    }
+    tx.commit()?;
+    Ok(summary)
 }
 
 fn quarantine(
@@ -125,11 +147,9 @@ fn quarantine(
 ) -> Result<Outcome> {
     // An oversized envelope is kept in part: enough to show what it was.
     let kept = &raw[..raw.len().min(MAX_ENVELOPE_BYTES)];
-    tx.execute(
-        "INSERT INTO quarantine (received_at, source, notification_id, version, reason, detail, raw_sha256, raw)
+    tx.prepare_cached("INSERT INTO quarantine (received_at, source, notification_id, version, reason, detail, raw_sha256, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (raw_sha256) DO NOTHING",
-        params![
+         ON CONFLICT (raw_sha256) DO NOTHING")?.execute(params![
             now.to_rfc3339(),
             source,
             rejection.notification_id,
@@ -138,15 +158,15 @@ fn quarantine(
             rejection.detail,
             sha256_hex(raw),
             kept
-        ],
-    )?;
+        ])?;
     Ok(Outcome::Quarantined)
 }
 
 struct CaseState {
     id: String,
     status: CaseStatus,
-    version: u32,
+    newest_version: u32,
+    content_version: u32,
 }
 
 fn apply(
@@ -158,14 +178,32 @@ fn apply(
 ) -> Result<Outcome> {
     let n = &verified.notification;
     let envelope = &verified.envelope;
-    let stored: Option<(String, String, String)> = tx
-        .query_row(
-            "SELECT protected, payload, signature FROM notification WHERE notification_id = ?1 AND version = ?2",
-            params![n.notification_id, n.version],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .optional()?;
-    if let Some((protected, payload, signature)) = stored {
+    // Most envelopes are new: try the insert first, look at what is stored only when it was there already.
+    let inserted = tx.prepare_cached("INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id, issued_at,
+                                   commune_code, protected, payload, signature, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (notification_id, version) DO NOTHING")?.execute(params![
+            n.notification_id,
+            n.version,
+            n.action.as_str(),
+            n.kind.as_str(),
+            n.facility_id,
+            verified.key_id,
+            n.issued_at.to_rfc3339(),
+            n.commune_code,
+            envelope.protected,
+            envelope.payload,
+            envelope.signature,
+            now.to_rfc3339()
+        ])?;
+    if inserted == 0 {
+        let (protected, payload, signature): (String, String, String) = tx
+            .prepare_cached(
+                "SELECT protected, payload, signature FROM notification WHERE notification_id = ?1 AND version = ?2",
+            )?
+            .query_row(params![n.notification_id, n.version], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
         if protected == envelope.protected
             && payload == envelope.payload
             && signature == envelope.signature
@@ -185,92 +223,85 @@ fn apply(
         };
         return quarantine(tx, &conflict, raw, source, now);
     }
-    tx.execute(
-        "INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id, issued_at,
-                                   commune_code, protected, payload, signature, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            n.notification_id,
-            n.version,
-            n.action.as_str(),
-            n.kind.as_str(),
-            n.facility_id,
-            verified.key_id,
-            n.issued_at.to_rfc3339(),
-            n.commune_code,
-            envelope.protected,
-            envelope.payload,
-            envelope.signature,
-            now.to_rfc3339()
-        ],
-    )?;
 
     let case: Option<CaseState> = tx
-        .query_row(
-            "SELECT id, status, notification_version FROM case_file WHERE notification_id = ?1",
-            [&n.notification_id],
-            |row| {
-                let status: String = row.get(1)?;
-                Ok(CaseState {
-                    id: row.get(0)?,
-                    status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
-                    version: row.get(2)?,
-                })
-            },
-        )
+        .prepare_cached(
+            "SELECT id, status, notification_version, content_version FROM case_file WHERE notification_id = ?1",
+        )?
+        .query_row([&n.notification_id], |row| {
+            let status: String = row.get(1)?;
+            Ok(CaseState {
+                id: row.get(0)?,
+                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                newest_version: row.get(2)?,
+                content_version: row.get(3)?,
+            })
+        })
         .optional()?;
     let is_void = n.action == Action::Void;
-    match case {
+    let Some(case) = case else {
         // A void for a notification whose content never reached us: kept, and
         // applied when the content arrives.
-        None if is_void => Ok(Outcome::Voided),
-        None => {
-            let voided_later: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM notification WHERE notification_id = ?1 AND version > ?2 AND action = 'void')",
-                params![n.notification_id, n.version],
-                |row| row.get(0),
-            )?;
-            let status = if voided_later {
-                CaseStatus::Voided
-            } else {
-                CaseStatus::New
-            };
-            open_case(tx, verified, status, now)?;
-            Ok(Outcome::Imported)
+        if is_void {
+            return Ok(Outcome::Voided);
         }
-        // Older than what the case shows: kept for the record, not applied.
-        Some(case) if n.version <= case.version => Ok(Outcome::Unchanged),
-        Some(case) => {
-            let status = case.status.after_new_version(is_void);
-            if is_void {
-                tx.execute(
-                    "UPDATE case_file SET status = ?2, notification_version = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![case.id, status.as_str(), n.version, now.to_rfc3339()],
-                )?;
-                Ok(Outcome::Voided)
-            } else {
-                let subject = Subject::of(n)?;
-                tx.execute(
-                    "UPDATE case_file SET status = ?2, notification_version = ?3, subject_name = ?4, name_folded = ?5,
-                            event_date = ?6, deadline = ?7, facility_id = ?8, facility_name = ?9, updated_at = ?10
-                     WHERE id = ?1",
-                    params![
-                        case.id,
-                        status.as_str(),
-                        n.version,
-                        subject.name,
-                        subject.folded,
-                        subject.event_date,
-                        subject.deadline,
-                        n.facility_id,
-                        verified.facility_name,
-                        now.to_rfc3339()
-                    ],
-                )?;
-                Ok(Outcome::Updated)
-            }
-        }
+        // The first content seen: versions delivered out of order may already
+        // include a newer void.
+        let (newest_version, newest_action): (u32, String) = tx
+            .prepare_cached(
+                "SELECT version, action FROM notification WHERE notification_id = ?1 ORDER BY version DESC LIMIT 1",
+            )?
+            .query_row([&n.notification_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let status = if newest_action == "void" {
+            CaseStatus::Voided
+        } else {
+            CaseStatus::New
+        };
+        open_case(tx, verified, status, newest_version, now)?;
+        return Ok(Outcome::Imported);
+    };
+
+    let is_newest = n.version > case.newest_version;
+    let status = if is_newest {
+        case.status.after_new_version(is_void)
+    } else {
+        case.status
+    };
+    let newest_version = case.newest_version.max(n.version);
+    if !is_void && n.version > case.content_version {
+        let subject = Subject::of(n)?;
+        tx.prepare_cached(
+            "UPDATE case_file SET status = ?2, notification_version = ?3, content_version = ?4, subject_name = ?5,
+                    name_folded = ?6, event_date = ?7, deadline = ?8, facility_id = ?9, facility_name = ?10,
+                    updated_at = ?11
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            case.id,
+            status.as_str(),
+            newest_version,
+            n.version,
+            subject.name,
+            subject.folded,
+            subject.event_date,
+            subject.deadline,
+            n.facility_id,
+            verified.facility_name,
+            now.to_rfc3339()
+        ])?;
+    } else if is_newest {
+        tx.prepare_cached(
+            "UPDATE case_file SET status = ?2, notification_version = ?3, updated_at = ?4 WHERE id = ?1",
+        )?
+        .execute(params![case.id, status.as_str(), newest_version, now.to_rfc3339()])?;
     }
+    Ok(match (is_newest, is_void) {
+        (true, true) => Outcome::Voided,
+        (true, false) => Outcome::Updated,
+        // Older than the newest version: kept for the record; its content is
+        // shown only if it is newer than the content the case had.
+        (false, _) => Outcome::Unchanged,
+    })
 }
 
 struct Subject {
@@ -301,18 +332,22 @@ fn open_case(
     tx: &Transaction<'_>,
     verified: &VerifiedNotification,
     status: CaseStatus,
+    newest_version: u32,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let n = &verified.notification;
     let subject = Subject::of(n)?;
-    tx.execute(
-        "INSERT INTO case_file (id, kind, notification_id, notification_version, status, subject_name, name_folded,
-                                event_date, deadline, facility_id, facility_name, opened_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
+    tx.prepare_cached(
+        "INSERT INTO case_file (id, kind, notification_id, notification_version, content_version, status,
+                                subject_name, name_folded, event_date, deadline, facility_id, facility_name,
+                                opened_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
             uuid::Uuid::now_v7().to_string(),
             n.kind.as_str(),
             n.notification_id,
+            newest_version,
             n.version,
             status.as_str(),
             subject.name,
@@ -322,8 +357,7 @@ fn open_case(
             n.facility_id,
             verified.facility_name,
             now.to_rfc3339()
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 

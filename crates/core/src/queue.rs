@@ -82,7 +82,8 @@ impl Store {
             values.push(Value::Text(status.as_str().into()));
         }
         if filter.overdue_only {
-            conditions.push("c.is_open AND c.deadline < ?");
+            // `= 1` lets SQLite range-search the queue index on the generated column.
+            conditions.push("c.is_open = 1 AND c.deadline < ?");
             values.push(Value::Text(today.to_string()));
         }
         if let Some(query) = filter.search.as_deref().and_then(fts_query) {

@@ -55,6 +55,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // 32 MB of page cache keeps the queue and search indexes in memory during large imports.
+        conn.pragma_update(None, "cache_size", -32_000)?;
 
         let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         let found = usize::try_from(found).unwrap_or(0);

@@ -456,3 +456,32 @@ fn the_store_runs_in_wal_with_full_sync() {
         .unwrap();
     assert_eq!(mode, "wal");
 }
+
+#[test]
+fn versions_in_any_order_end_in_the_same_case() {
+    let v1 = death();
+    let mut v2 = version(&v1, 2, Action::Correct);
+    v2.death.as_mut().unwrap().name = "Đặng Văn Ngữ Hai".into();
+    let v3 = voided(&v1, 3);
+    let signed = [v1, v2, v3].map(|n| sign(&n, &facility_signer()));
+    let orders = [
+        [0, 1, 2],
+        [2, 0, 1],
+        [1, 2, 0],
+        [2, 1, 0],
+        [0, 2, 1],
+        [1, 0, 2],
+    ];
+    for order in orders {
+        let mut db = open();
+        for i in order {
+            import(&mut db.store, &[signed[i].clone()]);
+        }
+        let row = &all(&db.store)[0];
+        assert_eq!(
+            (row.status, row.notification_version, row.name.as_str()),
+            (CaseStatus::Voided, Some(3), "Đặng Văn Ngữ Hai"),
+            "order {order:?}"
+        );
+    }
+}

@@ -44,8 +44,8 @@ pub fn check_personal_id(id: &str, sex: Sex, birth_year: i32) -> Result<(), Pers
     let century_index = i32::from(sex_century / 2);
     let expected_century_index = (birth_year - 1900).div_euclid(100);
     let sex_matches = match sex {
-        Sex::Male => sex_century % 2 == 0,
-        Sex::Female => sex_century % 2 == 1,
+        Sex::Male => sex_century.is_multiple_of(2),
+        Sex::Female => !sex_century.is_multiple_of(2),
         Sex::Undetermined => true,
     };
     if century_index != expected_century_index || !sex_matches {

@@ -52,7 +52,10 @@ CREATE TABLE case_file (
     id                   TEXT NOT NULL UNIQUE,
     kind                 TEXT NOT NULL CHECK (kind IN ('birth', 'death')),
     notification_id      TEXT UNIQUE,
+    -- The newest version received (a void included) ...
     notification_version INTEGER,
+    -- ... and the newest one with content, which the case shows.
+    content_version      INTEGER,
     status               TEXT NOT NULL CHECK (status IN ('new', 'in_outreach', 'appointment', 'registered',
                                 'registered_elsewhere', 'not_registrable', 'voided', 'needs_review')),
     is_open              INTEGER NOT NULL GENERATED ALWAYS AS
@@ -78,7 +81,7 @@ CREATE VIRTUAL TABLE case_name_search USING fts5 (
     content = 'case_file',
     content_rowid = 'seq',
     tokenize = 'unicode61',
-    prefix = '1 2 3'
+    prefix = '2 3'
 );
 CREATE TRIGGER case_file_search_insert AFTER INSERT ON case_file BEGIN
     INSERT INTO case_name_search (rowid, name_folded) VALUES (new.seq, new.name_folded);

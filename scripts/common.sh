@@ -1,0 +1,51 @@
+# Shared by scripts/run.sh and scripts/test.sh: install what a fresh Debian 12
+# machine (as root, Rust toolchain present) needs to build and test Hotich.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hotich-target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+APT_PACKAGES=(
+    # build the Tauri app
+    libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+    libssl-dev build-essential pkg-config file curl
+    # run it and test it headless
+    xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-core dbus
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_debian_packages() {
+    local missing=()
+    for package in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "==> apt-get install ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+check_toolchains() {
+    command -v cargo >/dev/null || { echo "Hotich needs Rust (rustup, 1.95 or newer) and cargo on PATH" >&2; exit 1; }
+    command -v npm >/dev/null || { echo "==> apt-get install nodejs npm"; as_root apt-get install -y -qq nodejs npm >/dev/null; }
+}
+
+install_ui_packages() {
+    echo "==> npm ci (ui)"
+    npm --prefix "$ROOT/ui" ci --no-audit --no-fund --loglevel=error
+}
+
+build_ui() {
+    echo "==> building the UI"
+    npm --prefix "$ROOT/ui" run build --silent
+}
+
+build_app() {
+    echo "==> building the desktop app"
+    cargo build --manifest-path "$ROOT/Cargo.toml" -p hotich-app --features custom-protocol "$@"
+}

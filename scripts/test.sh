@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, every Rust test (unit, property,
+# integration against real processes) and the app in a real window under
+# Xvfb through WebDriver. CI runs exactly this.
+source "$(dirname "$0")/common.sh"
+install_debian_packages
+check_toolchains
+if ! command -v tauri-driver >/dev/null; then
+    echo "==> cargo install tauri-driver"
+    cargo install tauri-driver --locked --quiet
+fi
+install_ui_packages
+
+cd "$ROOT"
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> TypeScript bindings generated from Rust are up to date"
+cargo test -q -p hotich-core --features ts export_bindings >/dev/null
+git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }
+echo "==> UI lint"
+npm --prefix ui run lint --silent
+build_ui
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --features hotich-app/custom-protocol,hotich-core/ts -- -D warnings
+build_app
+export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
+echo "==> cargo test (all suites, the real-window ones included)"
+cargo test --workspace --features hotich-app/custom-protocol -- --include-ignored
