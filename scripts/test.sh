@@ -15,13 +15,12 @@ cd "$ROOT"
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> TypeScript bindings generated from Rust are up to date"
-cargo test -q -p hotich-core --features ts export_bindings >/dev/null
-git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }
+npm --prefix ui run check-bindings --silent || { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }
 echo "==> UI lint"
 npm --prefix ui run lint --silent
 build_ui
 echo "==> cargo clippy"
-cargo clippy --workspace --all-targets --features hotich-app/custom-protocol,hotich-core/ts -- -D warnings
+cargo clippy --workspace --all-targets --features hotich-app/custom-protocol,hotich-app/ts -- -D warnings
 build_app
 export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
 echo "==> cargo test (all suites, the real-window ones included)"

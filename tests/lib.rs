@@ -1,1 +1,3 @@
 //! Helpers shared by the end-to-end suites.
+
+pub mod window;

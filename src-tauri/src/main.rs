@@ -1,1 +1,6 @@
-fn main() {}
+// No console window behind the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    hotich_app::run();
+}

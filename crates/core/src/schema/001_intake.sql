@@ -30,7 +30,9 @@ CREATE TABLE facility_key (
 
 -- Every verified version of every notification, with the signed parts kept
 -- byte for byte as received. Append-only: the health sector owns this stream.
+-- A rowid table: rows of ~2 KB are too large for WITHOUT ROWID to pay off.
 CREATE TABLE notification (
+    seq             INTEGER PRIMARY KEY,
     notification_id TEXT NOT NULL,
     version         INTEGER NOT NULL CHECK (version >= 1),
     action          TEXT NOT NULL CHECK (action IN ('issue', 'correct', 'void')),
@@ -43,8 +45,8 @@ CREATE TABLE notification (
     payload         TEXT NOT NULL,
     signature       TEXT NOT NULL,
     received_at     TEXT NOT NULL,
-    PRIMARY KEY (notification_id, version)
-) STRICT, WITHOUT ROWID;
+    UNIQUE (notification_id, version)
+) STRICT;
 
 -- One event that must be registered.
 CREATE TABLE case_file (

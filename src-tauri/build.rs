@@ -1,0 +1,5 @@
+fn main() {
+    // The app configuration lives at the workspace root (DESIGN.md, "Architecture").
+    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
+        .expect("tauri-build failed");
+}

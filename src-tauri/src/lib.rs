@@ -1,0 +1,80 @@
+//! Hotich's desktop shell: opens the store, seeds the demo on a first start,
+//! and exposes thin commands over `hotich_core` to the UI.
+
+pub mod commands;
+pub mod demo;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chrono::Local;
+use hotich_core::Store;
+use tauri::Manager;
+
+use crate::commands::Startup;
+use crate::error::{CommandError, CommandResult};
+
+/// The database: `$HOTICH_DB` if set, else `hotich.db` in the app's data folder.
+fn database_path(app: &tauri::AppHandle) -> CommandResult<PathBuf> {
+    if let Some(path) = std::env::var_os("HOTICH_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let dir = app.path().app_data_dir().map_err(|e| {
+        CommandError::new(
+            "no_database",
+            format!("không tìm thấy thư mục dữ liệu: {e}"),
+        )
+    })?;
+    std::fs::create_dir_all(&dir).map_err(hotich_core::CoreError::from)?;
+    Ok(dir.join("hotich.db"))
+}
+
+/// Opens and checks the store; seeds the demo into a fresh one.
+fn open_store(app: &tauri::AppHandle) -> CommandResult<Store> {
+    let path = database_path(app)?;
+    let mut store = Store::open(&path)?;
+    store.integrity_check()?;
+    if demo::is_fresh(&store)? {
+        demo::seed(&mut store, Local::now().date_naive())?;
+    }
+    Ok(store)
+}
+
+/// The configuration and bundled UI, read at compile time.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "Tauri's generated code calls std::process::exit; ours does not"
+)]
+fn context() -> tauri::Context {
+    tauri::generate_context!("../tauri.conf.json")
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            match open_store(app.handle()) {
+                Ok(store) => {
+                    app.manage(Mutex::new(store));
+                    app.manage(Startup(None));
+                }
+                Err(error) => {
+                    eprintln!("hotich: {error}");
+                    app.manage(Startup(Some(error)));
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::office,
+            commands::list_cases,
+            commands::case_detail,
+            commands::quarantine,
+            commands::import_notifications,
+            commands::import_trust_list,
+        ])
+        .run(context())
+        .expect("error while running the Hotich app");
+}

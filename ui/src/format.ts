@@ -1,0 +1,35 @@
+// Dates as Vietnamese offices write them: dd/mm/yyyy, times HH:MM dd/mm/yyyy.
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+/** `yyyy-mm-dd`, `yyyy-mm` or `yyyy` (a partial date) -> `dd/mm/yyyy`, `mm/yyyy`, `yyyy`. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const [year, month, day] = iso.slice(0, 10).split("-");
+  return [day, month, year].filter((part) => part !== undefined).join("/");
+}
+
+/** A local date-time without zone (`yyyy-mm-ddTHH:MM[:SS]`) -> `HH:MM dd/mm/yyyy`. */
+export function formatLocalDateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const time = iso.slice(11, 16);
+  return `${time} ${formatDate(iso.slice(0, 10))}`;
+}
+
+/** An instant (RFC 3339 with zone) -> `HH:MM dd/mm/yyyy` in the computer's time zone. */
+export function formatInstant(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
+/** Accent-insensitive key, as the core folds names: NFD, no marks, đ -> d, lower case. */
+export function fold(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase();
+}

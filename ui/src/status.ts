@@ -1,0 +1,26 @@
+import type { CaseRow } from "./bindings/CaseRow";
+import type { CaseStatus } from "./bindings/CaseStatus";
+import type { Messages } from "./i18n";
+
+/** Every status, in lifecycle order (the order of the Rust enum). */
+export const STATUSES: CaseStatus[] = [
+  "new",
+  "in_outreach",
+  "appointment",
+  "registered",
+  "registered_elsewhere",
+  "not_registrable",
+  "voided",
+  "needs_review",
+];
+
+/** Open cases still need the family to register; only they have time left. */
+export function isOpen(status: CaseStatus): boolean {
+  return status === "new" || status === "in_outreach" || status === "appointment" || status === "needs_review";
+}
+
+/** "12 ngày", "Quá hạn 3 ngày", or "—" for a closed case. */
+export function timeLeft(row: CaseRow, m: Messages): string {
+  if (!isOpen(row.status)) return "—";
+  return row.days_left < 0 ? m.overdueBy(-row.days_left) : m.daysLeft(row.days_left);
+}
