@@ -24,4 +24,7 @@ cargo clippy --workspace --all-targets --features hotich-app/custom-protocol,hot
 build_app
 export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
 echo "==> cargo test (all suites, the real-window ones included)"
-cargo test --workspace --features hotich-app/custom-protocol -- --include-ignored
+log="$(mktemp)"
+cargo test --workspace --features hotich-app/custom-protocol -- --include-ignored 2>&1 | tee "$log"
+# One closing line for the whole run (cargo prints one per test binary, the last often a doc-test "0 passed").
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "hotich: %d passed, %d failed\n", passed, failed }' "$log"

@@ -8,7 +8,7 @@ use hotich_sim::{simulate, SimConfig};
 
 use crate::error::{CommandError, CommandResult};
 
-/// Xã Bằng Thành (Cao Bằng).
+/// Xã Bằng Thành, Tỉnh Thái Nguyên.
 pub const DEMO_COMMUNE: &str = "01864";
 pub const DEMO_BIRTHS: usize = 150;
 pub const DEMO_DEATHS: usize = 60;
@@ -20,7 +20,6 @@ pub fn is_fresh(store: &Store) -> CommandResult<bool> {
 
 /// Sets the demo commune and imports its simulated trust list and notifications.
 pub fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary> {
-    store.set_commune(DEMO_COMMUNE)?;
     // Simulated up to yesterday: nothing is then signed later than now,
     // whatever the hour of the day.
     let until = today.checked_sub_days(Days::new(1)).unwrap_or(today);
@@ -32,8 +31,12 @@ pub fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary>
     ))
     .map_err(|e| CommandError::new("demo", e.to_string()))?;
     let now = Utc::now();
+    store.pin_demo_root_key()?;
     store.import_trust_list(&json(&sim.trust_list)?, now)?;
     let summary = store.import_bytes(&json(&sim.notifications)?, "demo", now, &mut |_| {})?;
+    // Last: until the commune is set the database counts as fresh, so a start
+    // interrupted while seeding seeds again (the import is idempotent).
+    store.set_commune(DEMO_COMMUNE)?;
     Ok(summary)
 }
 

@@ -89,11 +89,14 @@ enum TrustCommand {
     Import { file: PathBuf },
     /// Pin the registry root key that signs trust lists
     PinRoot {
-        #[arg(long)]
-        key_id: String,
+        #[arg(long, required_unless_present = "demo")]
+        key_id: Option<String>,
         /// base64url of the Ed25519 public key
-        #[arg(long)]
-        public_key: String,
+        #[arg(long, required_unless_present = "demo")]
+        public_key: Option<String>,
+        /// The publicly known demo root of the simulator (never for a real office)
+        #[arg(long, conflicts_with_all = ["key_id", "public_key"])]
+        demo: bool,
     },
 }
 
@@ -167,11 +170,22 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Trust {
-            command: TrustCommand::PinRoot { key_id, public_key },
-        } => {
-            store.pin_root_key(&key_id, &public_key)?;
-            writeln!(out, "Đã ghi khóa gốc {key_id}.")?;
-        }
+            command:
+                TrustCommand::PinRoot {
+                    key_id,
+                    public_key,
+                    demo,
+                },
+        } => match (key_id, public_key) {
+            (Some(key_id), Some(public_key)) if !demo => {
+                store.pin_root_key(&key_id, &public_key)?;
+                writeln!(out, "Đã ghi khóa gốc {key_id}.")?;
+            }
+            _ => {
+                store.pin_demo_root_key()?;
+                writeln!(out, "Đã ghi khóa gốc mẫu (chỉ dùng để thử nghiệm).")?;
+            }
+        },
         Command::Import { files, json } => {
             let mut total = ImportSummary::default();
             for file in &files {

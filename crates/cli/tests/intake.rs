@@ -38,6 +38,12 @@ fn hotich(db: &Path, args: &[&str]) -> String {
         .unwrap())
 }
 
+/// Pins the simulator's (demo) root key and imports its trust list.
+fn trust(db: &Path, trust_file: &Path) {
+    hotich(db, &["trust", "pin-root", "--demo"]);
+    hotich(db, &["trust", "import", trust_file.to_str().unwrap()]);
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
@@ -132,10 +138,7 @@ fn simulated_notifications_import_once_and_counts_match_what_was_issued() {
     assert!(expected.voided() > 0);
 
     let db = dir.path().join("hotich.db");
-    hotich(
-        &db,
-        &["trust", "import", sim.join("trust.json").to_str().unwrap()],
-    );
+    trust(&db, &sim.join("trust.json"));
     let notifications = sim.join("notifications.json");
     let first = json(&hotich(
         &db,
@@ -219,10 +222,7 @@ fn tampered_copies_all_land_in_quarantine_and_change_nothing() {
     let sim = simulate(dir.path(), 60, 40);
     let issued = envelopes(&sim);
     let db = dir.path().join("hotich.db");
-    hotich(
-        &db,
-        &["trust", "import", sim.join("trust.json").to_str().unwrap()],
-    );
+    trust(&db, &sim.join("trust.json"));
     hotich(
         &db,
         &["import", sim.join("notifications.json").to_str().unwrap()],
@@ -267,17 +267,17 @@ fn kill_9_during_a_large_import_leaves_a_consistent_database_that_a_rerun_comple
     let dir = tempfile::tempdir().unwrap();
     let sim = simulate(dir.path(), 9_000, 6_000);
     let notifications = sim.join("notifications.json");
-    let trust = sim.join("trust.json");
+    let trust_file = sim.join("trust.json");
 
     let reference = dir.path().join("reference.db");
-    hotich(&reference, &["trust", "import", trust.to_str().unwrap()]);
+    trust(&reference, &trust_file);
     let started = Instant::now();
     hotich(&reference, &["import", notifications.to_str().unwrap()]);
     let clean_run = started.elapsed();
     let expected = case_state(&reference);
 
     let db = dir.path().join("crashed.db");
-    hotich(&db, &["trust", "import", trust.to_str().unwrap()]);
+    trust(&db, &trust_file);
     let mut interrupted = 0;
     for tenth in 1..=8u32 {
         let mut child = Command::new(hotich_bin())

@@ -16,6 +16,8 @@ pub enum CoreError {
     TrustList(#[from] hotich_protocol::trust::TrustListError),
     #[error("chưa có danh sách cơ sở y tế tin cậy; hãy nhập trust.json trước")]
     NoTrustList,
+    #[error("chưa ghi khóa gốc của cơ quan đăng ký để kiểm tra danh sách tin cậy (hotich trust pin-root)")]
+    NoRootKey,
     #[error("không tìm thấy hồ sơ {0}")]
     CaseNotFound(String),
     #[error("dữ liệu lưu trữ bị hỏng ({what}): {reason}")]
@@ -33,6 +35,7 @@ impl CoreError {
             CoreError::InvalidFile { .. } => "invalid_file",
             CoreError::TrustList(_) => "trust_list_rejected",
             CoreError::NoTrustList => "no_trust_list",
+            CoreError::NoRootKey => "no_root_key",
             CoreError::CaseNotFound(_) => "case_not_found",
             CoreError::Corrupt { .. } => "corrupt",
             CoreError::Io(_) => "io",

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use hotich_protocol::jws::unb64;
+use hotich_protocol::jws::{b64, unb64};
 use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
 use hotich_protocol::{
     verify_notification, Action, Notification, Rejection, RejectionReason, VerifiedNotification,
@@ -164,6 +164,7 @@ fn quarantine(
 
 struct CaseState {
     id: String,
+    kind: String,
     status: CaseStatus,
     newest_version: u32,
     content_version: u32,
@@ -178,10 +179,46 @@ fn apply(
 ) -> Result<Outcome> {
     let n = &verified.notification;
     let envelope = &verified.envelope;
+    let case: Option<CaseState> = tx
+        .prepare_cached(
+            "SELECT id, kind, status, notification_version, content_version FROM case_file WHERE notification_id = ?1",
+        )?
+        .query_row([&n.notification_id], |row| {
+            let status: String = row.get(2)?;
+            Ok(CaseState {
+                id: row.get(0)?,
+                kind: row.get(1)?,
+                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                newest_version: row.get(3)?,
+                content_version: row.get(4)?,
+            })
+        })
+        .optional()?;
+    // A later version may not turn a birth into a death: the deadline and
+    // everything built on the case depend on it.
+    if let Some(case) = case.as_ref().filter(|c| c.kind != n.kind.as_str()) {
+        let mismatch = Rejection {
+            notification_id: Some(n.notification_id.clone()),
+            version: Some(n.version),
+            ..Rejection::new(
+                RejectionReason::FieldInvalid,
+                format!(
+                    "kind: {} v{} is {}, earlier versions are {}",
+                    n.notification_id,
+                    n.version,
+                    n.kind.as_str(),
+                    case.kind
+                ),
+            )
+        };
+        return quarantine(tx, &mismatch, raw, source, now);
+    }
     // Most envelopes are new: try the insert first, look at what is stored only when it was there already.
-    let inserted = tx.prepare_cached("INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id, issued_at,
-                                   commune_code, protected, payload, signature, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+    let signer = &verified.signer;
+    let inserted = tx.prepare_cached("INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id,
+                                   facility_name, facility_address, public_key, key_valid_from, key_valid_until,
+                                   issued_at, commune_code, protected, payload, signature, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (notification_id, version) DO NOTHING")?.execute(params![
             n.notification_id,
             n.version,
@@ -189,6 +226,11 @@ fn apply(
             n.kind.as_str(),
             n.facility_id,
             verified.key_id,
+            signer.facility_name,
+            signer.facility_address,
+            b64(signer.key.as_bytes()),
+            signer.valid_from.to_rfc3339(),
+            signer.valid_until.to_rfc3339(),
             n.issued_at.to_rfc3339(),
             n.commune_code,
             envelope.protected,
@@ -224,20 +266,6 @@ fn apply(
         return quarantine(tx, &conflict, raw, source, now);
     }
 
-    let case: Option<CaseState> = tx
-        .prepare_cached(
-            "SELECT id, status, notification_version, content_version FROM case_file WHERE notification_id = ?1",
-        )?
-        .query_row([&n.notification_id], |row| {
-            let status: String = row.get(1)?;
-            Ok(CaseState {
-                id: row.get(0)?,
-                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
-                newest_version: row.get(2)?,
-                content_version: row.get(3)?,
-            })
-        })
-        .optional()?;
     let is_void = n.action == Action::Void;
     let Some(case) = case else {
         // A void for a notification whose content never reached us: kept, and
@@ -286,7 +314,7 @@ fn apply(
             subject.event_date,
             subject.deadline,
             n.facility_id,
-            verified.facility_name,
+            verified.signer.facility_name,
             now.to_rfc3339()
         ])?;
     } else if is_newest {
@@ -355,7 +383,7 @@ fn open_case(
             subject.event_date,
             subject.deadline,
             n.facility_id,
-            verified.facility_name,
+            verified.signer.facility_name,
             now.to_rfc3339()
         ])?;
     Ok(())

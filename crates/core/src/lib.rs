@@ -9,7 +9,7 @@ pub mod store;
 pub mod text;
 
 mod intake;
-mod queue;
+pub mod queue;
 
 pub use error::{CoreError, Result};
 pub use model::*;

@@ -118,9 +118,12 @@ pub struct CaseFilter {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CasePage {
     pub rows: Vec<CaseRow>,
-    /// Rows matching the filter, across all pages.
+    /// Rows matching the filter, across all pages, counted up to
+    /// `COUNT_LIMIT` (5,000).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
+    /// False when more rows than `total` match ("more than 5,000").
+    pub total_exact: bool,
 }
 
 /// One version of a notification as received.
@@ -146,7 +149,8 @@ pub struct Verification {
     pub facility_address: String,
     pub key_valid_from: String,
     pub key_valid_until: String,
-    /// Always true for a stored notification: failures go to quarantine.
+    /// The signature checked again, now, with the key that verified it on
+    /// arrival; false means the stored row was altered since.
     pub signature_valid: bool,
     /// base64url SHA-256 of the signed payload, as in the signed header.
     pub payload_sha256: String,

@@ -2,7 +2,8 @@
 //! one case in full; the quarantine.
 
 use chrono::NaiveDate;
-use hotich_protocol::jws::{unb64, ProtectedHeader};
+use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
+use hotich_protocol::SignedEnvelope;
 use hotich_protocol::{Action, EventKind, RejectionReason};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
@@ -24,15 +25,74 @@ const CASE_COLUMNS: &str =
     "c.id, c.kind, c.subject_name, c.event_date, c.status, c.deadline, c.facility_id,
      c.facility_name, c.notification_id, c.notification_version";
 
-/// An FTS5 query matching every word of `search` as a prefix of a word of
-/// the folded name, or None when the search has no word.
-fn fts_query(search: &str) -> Option<String> {
-    let terms: Vec<String> = fold(search)
+/// Counts stop past this: the footer says "more than 5,000", and a search
+/// with more candidates walks the queue index instead of sorting them all.
+pub const COUNT_LIMIT: u64 = 5_000;
+
+/// The folded words of a search, or None when it has none.
+fn search_words(search: &str) -> Option<Vec<String>> {
+    let words: Vec<String> = fold(search)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .map(|word| format!("\"{word}\"*"))
+        .map(str::to_owned)
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    (!words.is_empty()).then_some(words)
+}
+
+/// An FTS5 query matching every word as a prefix of a word of the folded
+/// name. Words hold only alphanumerics, so quoting them is enough.
+fn fts_query(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| format!("\"{word}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key range of names with these consecutive words, the last one a
+/// prefix: ["van", "an"] -> ["van an", "van ao").
+fn phrase_range(words: &[String]) -> (String, String) {
+    let low = words.join(" ");
+    let mut high = low.clone();
+    let last = high.pop().unwrap_or(' ');
+    high.push(char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX));
+    (low, high)
+}
+
+/// One way of matching names: how to count its candidates (capped), and the
+/// condition for few candidates (fetch them, then sort) or many (walk the
+/// queue index in order and test each case).
+struct NameForm {
+    probe: String,
+    few: &'static str,
+    many: &'static str,
+    values: Vec<Value>,
+}
+
+/// Consecutive words first; when that finds nobody, every word anywhere.
+fn name_forms(words: &[String]) -> [NameForm; 2] {
+    let (low, high) = phrase_range(words);
+    [
+        NameForm {
+            probe: format!(
+                "SELECT count(*) FROM (SELECT 1 FROM case_name_key WHERE key >= ? AND key < ? LIMIT {})",
+                COUNT_LIMIT + 1
+            ),
+            few: "c.seq IN (SELECT seq FROM case_name_key WHERE key >= ? AND key < ?)",
+            many: "EXISTS (SELECT 1 FROM case_name_key k WHERE k.seq = c.seq AND k.key >= ? AND k.key < ?)",
+            values: vec![Value::Text(low), Value::Text(high)],
+        },
+        NameForm {
+            probe: format!(
+                "SELECT count(*) FROM (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ? LIMIT {})",
+                COUNT_LIMIT + 1
+            ),
+            few: "c.seq IN (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ?)",
+            // `+` keeps SQLite from driving the query by rowid, so it walks the queue index.
+            many: "+c.seq IN (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ?)",
+            values: vec![Value::Text(fts_query(words))],
+        },
+    ]
 }
 
 fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
@@ -86,23 +146,56 @@ impl Store {
             conditions.push("c.is_open = 1 AND c.deadline < ?");
             values.push(Value::Text(today.to_string()));
         }
-        if let Some(query) = filter.search.as_deref().and_then(fts_query) {
-            conditions.push(
-                "c.seq IN (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ?)",
-            );
-            values.push(Value::Text(query));
+        let Some(words) = filter.search.as_deref().and_then(search_words) else {
+            return self.page(&conditions, values, filter, today);
+        };
+        for form in name_forms(&words) {
+            let candidates: i64 = self
+                .conn
+                .prepare_cached(&form.probe)?
+                .query_row(rusqlite::params_from_iter(form.values.iter()), |row| {
+                    row.get(0)
+                })?;
+            let candidates = u64::try_from(candidates).unwrap_or(0);
+            if candidates == 0 {
+                continue;
+            }
+            let mut conditions = conditions.clone();
+            conditions.push(if candidates > COUNT_LIMIT {
+                form.many
+            } else {
+                form.few
+            });
+            let mut values = values.clone();
+            values.extend(form.values);
+            return self.page(&conditions, values, filter, today);
         }
+        Ok(CasePage {
+            rows: Vec::new(),
+            total: 0,
+            total_exact: true,
+        })
+    }
+
+    fn page(
+        &self,
+        conditions: &[&str],
+        values: Vec<Value>,
+        filter: &CaseFilter,
+        today: NaiveDate,
+    ) -> Result<CasePage> {
         let where_clause = if conditions.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
-
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM case_file c {where_clause}"),
-            rusqlite::params_from_iter(values.iter()),
-            |row| row.get(0),
-        )?;
+        let counted: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM case_file c {where_clause} LIMIT {})",
+                COUNT_LIMIT + 1
+            ))?
+            .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
 
         let limit = match filter.limit {
             0 => DEFAULT_PAGE,
@@ -120,9 +213,11 @@ impl Store {
                 case_row(row, today)
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let counted = u64::try_from(counted).unwrap_or(0);
         Ok(CasePage {
             rows,
-            total: u64::try_from(total).unwrap_or(0),
+            total: counted.min(COUNT_LIMIT),
+            total_exact: counted <= COUNT_LIMIT,
         })
     }
 
@@ -150,13 +245,11 @@ impl Store {
             });
         };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT version, action, issued_at, received_at, key_id, protected, payload
+            "SELECT version, action, issued_at, received_at, payload
              FROM notification WHERE notification_id = ?1 ORDER BY version",
         )?;
         struct Stored {
             version: NotificationVersion,
-            key_id: String,
-            protected: String,
             payload: String,
         }
         let stored = stmt
@@ -174,9 +267,7 @@ impl Store {
                         received_at: row.get(3)?,
                         current: false,
                     },
-                    key_id: row.get(4)?,
-                    protected: row.get(5)?,
-                    payload: row.get(6)?,
+                    payload: row.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -196,7 +287,7 @@ impl Store {
             _ => None,
         };
         let verification = newest_content
-            .map(|s| self.verification(&s.key_id, &s.protected, notification.as_ref()))
+            .map(|s| self.verification(&notification_id, s.version.version))
             .transpose()?;
         let versions = stored
             .into_iter()
@@ -214,56 +305,46 @@ impl Store {
         })
     }
 
-    fn verification(
-        &self,
-        key_id: &str,
-        protected: &str,
-        notification: Option<&hotich_protocol::Notification>,
-    ) -> Result<Verification> {
-        let header: Option<ProtectedHeader> = unb64(protected)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-        let key = self
+    /// How a stored version was verified, with its signature checked again
+    /// against the key that verified it on arrival: a row altered in the
+    /// database afterwards shows as invalid.
+    fn verification(&self, notification_id: &str, version: u32) -> Result<Verification> {
+        let (stored, signer) = self
             .conn
-            .query_row(
-                "SELECT facility_id, name, address, algorithm, valid_from, valid_until FROM facility_key WHERE key_id = ?1",
-                [key_id],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, String>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        // A key dropped from a later trust list still verified this notification when it arrived.
-        let (facility_id, facility_name, facility_address, algorithm, valid_from, valid_until) =
-            key.unwrap_or_else(|| {
-                (
-                    notification
-                        .map(|n| n.facility_id.clone())
-                        .unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                    header.as_ref().map(|h| h.alg.clone()).unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                )
-            });
+            .prepare_cached(
+                "SELECT protected, payload, signature, key_id, facility_id, facility_name, facility_address,
+                        public_key, key_valid_from, key_valid_until
+                 FROM notification WHERE notification_id = ?1 AND version = ?2",
+            )?
+            .query_row(params![notification_id, version], |row| {
+                let envelope = SignedEnvelope {
+                    protected: row.get(0)?,
+                    payload: row.get(1)?,
+                    signature: row.get(2)?,
+                };
+                let signer: [String; 7] = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?, row.get(7)?, row.get(8)?, row.get(9)?];
+                Ok((envelope, signer))
+            })?;
+        let [key_id, facility_id, facility_name, facility_address, public_key, valid_from, valid_until] =
+            signer;
+        let opened = stored.open(TYP_NOTIFICATION).ok();
+        let signature_valid = match (&opened, verifying_key_from_b64(&public_key)) {
+            (Some(opened), Ok(key)) => opened.verify(&key).is_ok(),
+            _ => false,
+        };
         Ok(Verification {
-            algorithm,
-            key_id: key_id.to_owned(),
+            algorithm: opened
+                .as_ref()
+                .map(|o| o.header.alg.clone())
+                .unwrap_or_default(),
+            key_id,
             facility_id,
             facility_name,
             facility_address,
             key_valid_from: valid_from,
             key_valid_until: valid_until,
-            signature_valid: true,
-            payload_sha256: header.map(|h| h.pld).unwrap_or_default(),
+            signature_valid,
+            payload_sha256: opened.map(|o| o.header.pld).unwrap_or_default(),
         })
     }
 
@@ -314,15 +395,26 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, phrase_range, search_words};
 
     #[test]
     fn search_words_become_folded_prefix_terms() {
-        assert_eq!(
-            fts_query("Nguyễn thị HẰNG").as_deref(),
-            Some("\"nguyen\"* \"thi\"* \"hang\"*")
-        );
-        assert_eq!(fts_query("\"; DROP"), Some("\"drop\"*".into()));
-        assert_eq!(fts_query("  -- "), None);
+        let words = search_words("Nguyễn thị HẰNG").unwrap();
+        assert_eq!(fts_query(&words), "\"nguyen\"* \"thi\"* \"hang\"*");
+        assert_eq!(search_words("\"; DROP"), Some(vec!["drop".to_owned()]));
+        assert_eq!(search_words("  -- "), None);
+    }
+
+    #[test]
+    fn a_phrase_covers_names_continuing_the_last_word() {
+        let (low, high) = phrase_range(&["van".to_owned(), "an".to_owned()]);
+        assert_eq!((low.as_str(), high.as_str()), ("van an", "van ao"));
+        let covers = |name: &str| low.as_str() <= name && name < high.as_str();
+        for name in ["van an", "van anh", "van an khang"] {
+            assert!(covers(name), "{name}");
+        }
+        for name in ["van a", "van ba", "van ao"] {
+            assert!(!covers(name), "{name}");
+        }
     }
 }

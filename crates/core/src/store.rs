@@ -50,14 +50,8 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        // WAL for concurrent readers; FULL so a committed import survives power loss.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // 32 MB of page cache keeps the queue and search indexes in memory during large imports.
-        conn.pragma_update(None, "cache_size", -32_000)?;
-
+        // Read before anything is written: a newer database is left untouched.
         let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         let found = usize::try_from(found).unwrap_or(0);
         if found > schema_version() {
@@ -66,6 +60,12 @@ impl Store {
                 supported: schema_version(),
             });
         }
+        // WAL for concurrent readers; FULL so a committed import survives power loss.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 32 MB of page cache keeps the queue and search indexes in memory during large imports.
+        conn.pragma_update(None, "cache_size", -32_000)?;
         migrations()
             .to_latest(&mut conn)
             .map_err(|e| CoreError::Migration(e.to_string()))?;
@@ -138,15 +138,38 @@ impl Store {
             .ok_or_else(|| CoreError::CaseNotFound(code.into()))
     }
 
-    /// Pins the registry root key that signs trust lists. Until one is
-    /// pinned, the demo root key of the embedded defaults is used.
-    pub fn pin_root_key(&self, key_id: &str, public_key_b64: &str) -> Result<()> {
+    /// Pins the registry root key that signs trust lists. Facility keys
+    /// vouched for by another root stop verifying until a list signed by the
+    /// new root is imported.
+    pub fn pin_root_key(&mut self, key_id: &str, public_key_b64: &str) -> Result<()> {
         verifying_key_from_b64(public_key_b64).map_err(|e| CoreError::InvalidFile {
             path: "root public key".into(),
             reason: e.to_string(),
         })?;
-        self.set_setting(SETTING_ROOT_KEY_ID, key_id)?;
-        self.set_setting(SETTING_ROOT_PUBLIC_KEY, public_key_b64)
+        let previous = self.setting(SETTING_ROOT_PUBLIC_KEY)?;
+        let tx = self.conn.transaction()?;
+        for (key, value) in [
+            (SETTING_ROOT_KEY_ID, key_id),
+            (SETTING_ROOT_PUBLIC_KEY, public_key_b64),
+        ] {
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        if previous.as_deref() != Some(public_key_b64) {
+            tx.execute("DELETE FROM facility_key", [])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Pins the publicly known demo root key (the embedded demo and tests).
+    /// Anyone can sign with it: never for a real office.
+    pub fn pin_demo_root_key(&mut self) -> Result<()> {
+        let demo = demo_root_signer();
+        self.pin_root_key(demo.key_id(), &demo.public_key_b64())
     }
 
     fn root_key(&self) -> Result<(String, String)> {
@@ -155,11 +178,19 @@ impl Store {
             self.setting(SETTING_ROOT_PUBLIC_KEY)?,
         ) {
             (Some(id), Some(key)) => Ok((id, key)),
-            _ => {
-                let demo = demo_root_signer();
-                Ok((demo.key_id().to_owned(), demo.public_key_b64()))
-            }
+            _ => Err(CoreError::NoRootKey),
         }
+    }
+
+    /// `(journal_mode, synchronous)` of this connection, for checks.
+    pub fn durability(&self) -> Result<(String, i64)> {
+        let mode = self
+            .conn
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        let sync = self
+            .conn
+            .pragma_query_value(None, "synchronous", |row| row.get(0))?;
+        Ok((mode, sync))
     }
 
     /// Verifies a signed trust list against the pinned root key and, when it

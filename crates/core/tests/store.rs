@@ -15,6 +15,7 @@ struct Db {
 fn open() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.pin_demo_root_key().unwrap();
     store.import_trust_list(&trust_list(), now()).unwrap();
     Db { _dir: dir, store }
 }
@@ -450,11 +451,79 @@ fn a_database_from_a_newer_hotich_is_refused_untouched() {
 fn the_store_runs_in_wal_with_full_sync() {
     let db = open();
     db.store.integrity_check().unwrap();
-    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
-    let mode: String = conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+    // synchronous: 2 = FULL.
+    assert_eq!(db.store.durability().unwrap(), ("wal".to_owned(), 2));
+}
+
+#[test]
+fn a_trust_list_needs_a_pinned_root_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let error = store.import_trust_list(&trust_list(), now()).unwrap_err();
+    assert!(matches!(error, CoreError::NoRootKey), "{error}");
+    // Pinned to another root, the demo-signed list is refused.
+    let other = Signer::from_label("the real registry root", "root-1");
+    store
+        .pin_root_key(other.key_id(), &other.public_key_b64())
         .unwrap();
-    assert_eq!(mode, "wal");
+    assert!(matches!(
+        store.import_trust_list(&trust_list(), now()),
+        Err(CoreError::TrustList(_))
+    ));
+}
+
+#[test]
+fn a_correction_may_not_change_the_kind_of_event() {
+    let mut db = open();
+    import(&mut db.store, &[sign(&death(), &facility_signer())]);
+    let mut as_birth = birth();
+    as_birth.notification_id = death().notification_id;
+    as_birth.version = 2;
+    as_birth.action = Action::Correct;
+    let summary = import(&mut db.store, &[sign(&as_birth, &facility_signer())]);
+    assert_eq!(
+        summary,
+        ImportSummary {
+            quarantined: 1,
+            ..Default::default()
+        }
+    );
+    let row = &all(&db.store)[0];
+    assert_eq!(
+        (row.kind, row.notification_version),
+        (EventKind::Death, Some(1))
+    );
+}
+
+#[test]
+fn a_row_altered_in_the_database_shows_an_invalid_signature() {
+    let mut db = open();
+    import(&mut db.store, &[sign(&death(), &facility_signer())]);
+    let id = all(&db.store)[0].id.clone();
+    assert!(
+        db.store
+            .case_detail(&id, today())
+            .unwrap()
+            .verification
+            .unwrap()
+            .signature_valid
+    );
+    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    let payload: String = conn
+        .query_row("SELECT payload FROM notification", [], |r| r.get(0))
+        .unwrap();
+    let json = String::from_utf8(hotich_protocol::jws::unb64(&payload).unwrap()).unwrap();
+    let altered = hotich_protocol::jws::b64(json.replace("Nhồi máu", "Tai nạn").as_bytes());
+    conn.execute("UPDATE notification SET payload = ?1", [altered])
+        .unwrap();
+    let verification = db
+        .store
+        .case_detail(&id, today())
+        .unwrap()
+        .verification
+        .unwrap();
+    assert!(!verification.signature_valid);
+    assert_eq!(verification.facility_name, "Bệnh viện Đa khoa Thái Nguyên");
 }
 
 #[test]
@@ -484,4 +553,63 @@ fn versions_in_any_order_end_in_the_same_case() {
             "order {order:?}"
         );
     }
+}
+
+#[test]
+fn the_total_stops_counting_past_the_limit_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.pin_demo_root_key().unwrap();
+    let births = usize::try_from(hotich_core::queue::COUNT_LIMIT).unwrap() + 100;
+    let sim =
+        hotich_sim::simulate(&hotich_sim::SimConfig::new("01864", births, 50, today())).unwrap();
+    store
+        .import_trust_list(&serde_json::to_vec(&sim.trust_list).unwrap(), now())
+        .unwrap();
+    let file = serde_json::to_vec(&sim.notifications).unwrap();
+    store
+        .import_bytes(
+            &file,
+            "sim",
+            hotich_sim::end_of_day_utc(today()),
+            &mut |_| {},
+        )
+        .unwrap();
+
+    let everything = store.cases(&CaseFilter::default(), today()).unwrap();
+    assert_eq!(
+        (everything.total, everything.total_exact),
+        (hotich_core::queue::COUNT_LIMIT, false)
+    );
+    let deaths = store
+        .cases(
+            &CaseFilter {
+                kind: Some(EventKind::Death),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!((deaths.total, deaths.total_exact), (50, true));
+    // A broad search (most names hold "van" or "thi") walks the queue index and still sorts by deadline.
+    let broad = store
+        .cases(
+            &CaseFilter {
+                search: Some("thi".into()),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(broad.rows.len(), 50);
+    assert!(broad.rows.iter().all(|r| fold_has_word(&r.name, "t")));
+    assert!(broad.rows.windows(2).all(
+        |w| (!w[0].status.is_open(), w[0].deadline) <= (!w[1].status.is_open(), w[1].deadline)
+    ));
+}
+
+fn fold_has_word(name: &str, word: &str) -> bool {
+    hotich_core::text::fold(name)
+        .split(' ')
+        .any(|w| w.starts_with(word))
 }

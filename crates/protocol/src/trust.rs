@@ -120,6 +120,7 @@ impl FacilityKey {
 pub struct TrustedKey {
     pub facility_id: String,
     pub facility_name: String,
+    pub facility_address: String,
     pub key: VerifyingKey,
     pub valid_from: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
@@ -142,6 +143,7 @@ impl TrustedKeys {
                 TrustedKey {
                     facility_id: facility.facility_id.clone(),
                     facility_name: facility.name.clone(),
+                    facility_address: facility.address.clone(),
                     key: facility.verifying_key()?,
                     valid_from: facility.valid_from,
                     valid_until: facility.valid_until,

@@ -10,7 +10,7 @@ use crate::payload::{
     Action, BirthCertificate, DeathNotice, EventKind, Notification, Sex, SCHEMA_VERSION,
 };
 use crate::personal_id::check_personal_id;
-use crate::trust::TrustedKeys;
+use crate::trust::{TrustedKey, TrustedKeys};
 
 /// Larger envelopes are refused before parsing: a real notification is a few KB.
 pub const MAX_ENVELOPE_BYTES: usize = 256 * 1024;
@@ -149,7 +149,9 @@ pub struct VerifiedNotification {
     pub envelope: SignedEnvelope,
     pub notification: Notification,
     pub key_id: String,
-    pub facility_name: String,
+    /// The trust-list entry that verified it, kept with the notification so
+    /// its verification can be shown and checked again later.
+    pub signer: TrustedKey,
 }
 
 /// Verifies one envelope as received (JSON bytes of a [`SignedEnvelope`]).
@@ -223,11 +225,15 @@ pub fn verify_notification(
         ))
     })?;
 
+    // Validity is judged at the signing time the payload states: notifications
+    // pulled again years later must still verify. A stolen key is handled by
+    // dropping it from the trust list, which stops it verifying anything new.
     if notification.issued_at < trusted.valid_from || notification.issued_at > trusted.valid_until {
+        let state = if notification.issued_at < trusted.valid_from { "not yet valid" } else { "expired" };
         return Err(with_identity(Rejection::new(
             RejectionReason::ExpiredFacilityKey,
             format!(
-                "key {key_id} valid {} to {}, signed {}",
+                "key {key_id} {state}: valid {} to {}, signed {}",
                 trusted.valid_from.date_naive(),
                 trusted.valid_until.date_naive(),
                 notification.issued_at.date_naive()
@@ -254,7 +260,7 @@ pub fn verify_notification(
         envelope: opened.envelope,
         notification,
         key_id,
-        facility_name: trusted.facility_name.clone(),
+        signer: trusted.clone(),
     })
 }
 
@@ -313,6 +319,14 @@ fn require_text(field: &'static str, value: &str, max_chars: usize) -> Result<()
 /// validation of a registration happens at registration time.
 pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), InvalidField> {
     require_text("notification_id", &n.notification_id, 100)?;
+    // The id starts with the issuing facility's code, so no facility can
+    // correct or void another's notification.
+    if !n.notification_id.starts_with(&format!("{}-", n.facility_id)) {
+        return Err(invalid(
+            "notification_id",
+            format!("phải bắt đầu bằng mã cơ sở {}-", n.facility_id),
+        ));
+    }
     if n.version == 0 {
         return Err(invalid("version", "phải từ 1 trở lên"));
     }
@@ -380,7 +394,8 @@ fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), Inva
             "cân nặng ngoài khoảng 200-8000 gam",
         ));
     }
-    if let Some(id) = b.mother_id_number.as_deref().filter(|id| id.len() == 12) {
+    // SO_CCCD_NND is a citizen ID card number: always the 12-digit personal ID.
+    if let Some(id) = b.mother_id_number.as_deref() {
         check_personal_id(id, Sex::Female, b.mother_birth_date.year())
             .map_err(|e| invalid("mother_id_number (SO_CCCD_NND)", e.to_string()))?;
     }
@@ -423,9 +438,13 @@ fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidFi
             "ngày chết sau ngày cấp giấy báo tử",
         ));
     }
-    if let Some(id) = d.id_number.as_deref().filter(|id| id.len() == 12) {
-        check_personal_id(id, d.sex, d.birth_date.year())
-            .map_err(|e| invalid("id_number (SO_GIAYTO)", e.to_string()))?;
+    // SO_GIAYTO may be a passport (letters and digits); an all-digit number is
+    // an old 9-digit ID card or the 12-digit personal ID, checked in full.
+    if let Some(id) = d.id_number.as_deref().filter(|id| id.bytes().all(|b| b.is_ascii_digit())) {
+        if id.len() != 9 {
+            check_personal_id(id, d.sex, d.birth_date.year())
+                .map_err(|e| invalid("id_number (SO_GIAYTO)", e.to_string()))?;
+        }
     }
     Ok(())
 }

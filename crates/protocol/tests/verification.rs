@@ -19,7 +19,7 @@ fn valid_birth_and_death_notifications_pass() {
     for n in [death(), birth()] {
         let verified = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap();
         assert_eq!(verified.notification, n);
-        assert_eq!(verified.facility_name, "Bệnh viện Đa khoa Thái Nguyên");
+        assert_eq!(verified.signer.facility_name, "Bệnh viện Đa khoa Thái Nguyên");
     }
 }
 
@@ -216,4 +216,48 @@ proptest! {
     fn arbitrary_input_is_refused_not_panicking(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         prop_assert!(verify_notification(&bytes, &keys(), now()).is_err());
     }
+}
+
+#[test]
+fn a_key_not_yet_valid_when_signing_is_refused_and_says_so() {
+    let signer = facility_signer();
+    let mut entry = facility(&signer, now() + Duration::days(365));
+    entry.valid_from = now();
+    let early = TrustedKeys::from_facilities(&[entry]).unwrap();
+    let rejection = verify_notification(&sign(&death(), &signer), &early, now()).unwrap_err();
+    assert_eq!(rejection.reason, RejectionReason::ExpiredFacilityKey);
+    assert!(rejection.detail.contains("not yet valid"), "{}", rejection.detail);
+}
+
+#[test]
+fn a_notification_id_of_another_facility_is_refused() {
+    // Facility 19001 may not correct or void 19002's notifications.
+    let mut n = death();
+    n.notification_id = "19002-GBT-000001".into();
+    n.version = 2;
+    n.action = Action::Correct;
+    let rejection = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err();
+    assert_eq!(rejection.reason, RejectionReason::FieldInvalid);
+    assert!(rejection.detail.contains("notification_id"), "{}", rejection.detail);
+}
+
+#[test]
+fn all_digit_id_numbers_must_be_9_or_a_valid_12() {
+    let with_id = |id: &str| {
+        let mut n = death();
+        n.death.as_mut().unwrap().id_number = Some(id.into());
+        verify_notification(&sign(&n, &facility_signer()), &keys(), now()).map(|_| ())
+    };
+    assert!(with_id("006048001234").is_ok());
+    assert!(with_id("123456789").is_ok(), "old 9-digit ID card");
+    assert!(with_id("B1234567").is_ok(), "passport");
+    for bad in ["00604800123", "0060480012345"] {
+        assert_eq!(with_id(bad).unwrap_err().reason, RejectionReason::FieldInvalid, "{bad}");
+    }
+    let mut n = birth();
+    n.birth.as_mut().unwrap().mother_id_number = Some("01919600432".into());
+    assert_eq!(
+        verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err().reason,
+        RejectionReason::FieldInvalid
+    );
 }

@@ -3,6 +3,11 @@ import type { CaseRow } from "./CaseRow";
 
 export type CasePage = { rows: Array<CaseRow>, 
 /**
- * Rows matching the filter, across all pages.
+ * Rows matching the filter, across all pages, counted up to
+ * `COUNT_LIMIT` (5,000).
  */
-total: number, };
+total: number, 
+/**
+ * False when more rows than `total` match ("more than 5,000").
+ */
+total_exact: boolean, };

@@ -39,6 +39,13 @@ CREATE TABLE notification (
     kind            TEXT NOT NULL CHECK (kind IN ('birth', 'death')),
     facility_id     TEXT NOT NULL,
     key_id          TEXT NOT NULL,
+    -- The trust-list entry that verified it, as it was then: the case shows
+    -- it and checks the signature again with it.
+    facility_name    TEXT NOT NULL,
+    facility_address TEXT NOT NULL,
+    public_key       TEXT NOT NULL,
+    key_valid_from   TEXT NOT NULL,
+    key_valid_until  TEXT NOT NULL,
     issued_at       TEXT NOT NULL,
     commune_code    TEXT NOT NULL,
     protected       TEXT NOT NULL,
@@ -77,7 +84,8 @@ CREATE INDEX case_queue ON case_file (is_open DESC, deadline, seq);
 CREATE INDEX case_kind_queue ON case_file (kind, is_open DESC, deadline, seq);
 CREATE INDEX case_status_queue ON case_file (status, deadline, seq);
 
--- Accent-insensitive name search over the folded names.
+-- Name search, second form (when the first finds nothing): every typed word
+-- as a prefix of some word of the name, in any order.
 CREATE VIRTUAL TABLE case_name_search USING fts5 (
     name_folded,
     content = 'case_file',
@@ -94,6 +102,34 @@ CREATE TRIGGER case_file_search_update AFTER UPDATE OF name_folded ON case_file 
 END;
 CREATE TRIGGER case_file_search_delete AFTER DELETE ON case_file BEGIN
     INSERT INTO case_name_search (case_name_search, rowid, name_folded) VALUES ('delete', old.seq, old.name_folded);
+END;
+
+-- Name search, first form: every word-suffix of the folded name ("nguyen van
+-- an", "van an", "an"), so consecutive words typed from any word on are one
+-- B-tree range scan. name_offset holds the character positions to cut at.
+CREATE TABLE name_offset (n INTEGER PRIMARY KEY) STRICT;
+INSERT INTO name_offset (n)
+    WITH RECURSIVE o (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM o WHERE n < 1024)
+    SELECT n FROM o;
+CREATE TABLE case_name_key (
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX case_name_key_by_case ON case_name_key (seq, key);
+CREATE TRIGGER case_file_name_key_insert AFTER INSERT ON case_file BEGIN
+    INSERT OR IGNORE INTO case_name_key (key, seq)
+        SELECT substr(new.name_folded, n), new.seq FROM name_offset
+        WHERE n <= length(new.name_folded) AND (n = 1 OR substr(new.name_folded, n - 1, 1) = ' ');
+END;
+CREATE TRIGGER case_file_name_key_update AFTER UPDATE OF name_folded ON case_file BEGIN
+    DELETE FROM case_name_key WHERE seq = old.seq;
+    INSERT OR IGNORE INTO case_name_key (key, seq)
+        SELECT substr(new.name_folded, n), new.seq FROM name_offset
+        WHERE n <= length(new.name_folded) AND (n = 1 OR substr(new.name_folded, n - 1, 1) = ' ');
+END;
+CREATE TRIGGER case_file_name_key_delete AFTER DELETE ON case_file BEGIN
+    DELETE FROM case_name_key WHERE seq = old.seq;
 END;
 
 -- Envelopes that failed verification, kept with their reason. The same bytes
