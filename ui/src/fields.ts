@@ -6,6 +6,7 @@ import type { DeathNotice } from "./bindings/DeathNotice";
 import type { Sex } from "./bindings/Sex";
 import { formatDate, formatLocalDateTime } from "./format";
 import type { Messages } from "./i18n";
+import { oneOf } from "./status";
 
 export type Field = { key: string; label: string; value: string };
 
@@ -19,17 +20,21 @@ const DATES = new Set([
 ]);
 const TIMES = new Set(["birth_time", "admission_time", "death_time"]);
 const SEXES = new Set(["child_sex", "sex"]);
-const NATIONALITIES: Record<string, string> = { "704": "Việt Nam" };
+const SEX_VALUES = ["male", "female", "undetermined"] as const satisfies readonly Sex[];
 
 function show(key: string, value: unknown, m: Messages): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? m.yes : m.no;
-  if (typeof value === "number") return value.toLocaleString("vi-VN");
+  if (typeof value === "number") return value.toLocaleString(m.locale);
   const text = String(value);
   if (DATES.has(key)) return formatDate(text);
   if (TIMES.has(key)) return formatLocalDateTime(text);
-  if (SEXES.has(key)) return m.sex[text as Sex];
-  if (key === "nationality_code" && NATIONALITIES[text]) return `${text} — ${NATIONALITIES[text]}`;
+  if (SEXES.has(key)) {
+    const sex = oneOf(SEX_VALUES, text);
+    return sex ? m.sex[sex] : text;
+  }
+  const nationality = m.nationalities[text];
+  if (key === "nationality_code" && nationality) return `${text} — ${nationality}`;
   return text;
 }
 

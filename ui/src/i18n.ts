@@ -13,11 +13,12 @@ export type Lang = "vi" | "en";
 
 const vi = {
   appName: "Hotich — Hộ tịch",
+  locale: "vi-VN",
   loading: "Đang tải…",
   language: "English",
   languageTitle: "Switch to English",
   nav: { queue: "Hồ sơ cần xử lý", quarantine: "Cách ly", back: "Quay lại" },
-  office: { none: "Chưa chọn xã/phường" },
+  office: { none: "Chưa chọn xã/phường", committee: (commune: string) => `UBND ${commune}` },
   queue: {
     allTypes: "Tất cả",
     allStatuses: "Mọi trạng thái",
@@ -31,11 +32,13 @@ const vi = {
     facility: "Cơ sở y tế",
     left: "Còn lại",
     empty: "Không có hồ sơ nào khớp bộ lọc.",
-    total: (n: number) => `Tổng: ${n.toLocaleString("vi-VN")} hồ sơ`,
-    range: (from: number, to: number, total: number) => `${from}–${to} / ${total}`,
+    total: (n: number, exact: boolean) =>
+      `Tổng: ${exact ? "" : "hơn "}${n.toLocaleString("vi-VN")} hồ sơ`,
+    range: (from: number, to: number, total: number, exact: boolean) =>
+      `${from}–${to} / ${exact ? "" : "hơn "}${total.toLocaleString("vi-VN")}`,
     prev: "‹ Trang trước",
     next: "Trang sau ›",
-    page: (p: number, of: number) => `Trang ${p}/${of}`,
+    page: (p: number, of: number, exact: boolean) => `Trang ${p}/${of}${exact ? "" : "+"}`,
     keys: "Phím tắt: / tìm kiếm · ↑↓ chọn dòng · Enter mở · Esc quay lại · Ctrl+O nhập thông báo",
   },
   daysLeft: (n: number) => (n === 0 ? "Hạn cuối hôm nay" : `${n} ngày`),
@@ -53,6 +56,7 @@ const vi = {
   } satisfies Record<CaseStatus, string>,
   action: { issue: "Cấp mới", correct: "Cải chính", void: "Hủy" } satisfies Record<Action, string>,
   sex: { male: "Nam", female: "Nữ", undetermined: "Chưa xác định" } satisfies Record<Sex, string>,
+  nationalities: { "704": "Việt Nam" } as Record<string, string | undefined>,
   yes: "Có",
   no: "Không",
   detail: {
@@ -198,11 +202,12 @@ export type Messages = typeof vi;
 
 const en: Messages = {
   appName: "Hotich — Civil registration",
+  locale: "en-GB",
   loading: "Loading…",
   language: "Tiếng Việt",
   languageTitle: "Chuyển sang tiếng Việt",
   nav: { queue: "Cases to handle", quarantine: "Quarantine", back: "Back" },
-  office: { none: "No commune chosen" },
+  office: { none: "No commune chosen", committee: (commune: string) => `People's Committee of ${commune}` },
   queue: {
     allTypes: "All",
     allStatuses: "Any status",
@@ -216,11 +221,13 @@ const en: Messages = {
     facility: "Health facility",
     left: "Time left",
     empty: "No case matches the filter.",
-    total: (n: number) => `Total: ${n.toLocaleString("en-GB")} cases`,
-    range: (from: number, to: number, total: number) => `${from}–${to} of ${total}`,
+    total: (n: number, exact: boolean) =>
+      `Total: ${exact ? "" : "more than "}${n.toLocaleString("en-GB")} cases`,
+    range: (from: number, to: number, total: number, exact: boolean) =>
+      `${from}–${to} of ${exact ? "" : "more than "}${total.toLocaleString("en-GB")}`,
     prev: "‹ Previous",
     next: "Next ›",
-    page: (p: number, of: number) => `Page ${p}/${of}`,
+    page: (p: number, of: number, exact: boolean) => `Page ${p}/${of}${exact ? "" : "+"}`,
     keys: "Keys: / search · ↑↓ select row · Enter open · Esc back · Ctrl+O import notifications",
   },
   daysLeft: (n: number) => (n === 0 ? "Due today" : n === 1 ? "1 day" : `${n} days`),
@@ -238,6 +245,7 @@ const en: Messages = {
   },
   action: { issue: "Issued", correct: "Corrected", void: "Voided" },
   sex: { male: "Male", female: "Female", undetermined: "Undetermined" },
+  nationalities: { "704": "Viet Nam" },
   yes: "Yes",
   no: "No",
   detail: {

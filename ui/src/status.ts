@@ -1,9 +1,10 @@
 import type { CaseRow } from "./bindings/CaseRow";
 import type { CaseStatus } from "./bindings/CaseStatus";
+import type { EventKind } from "./bindings/EventKind";
 import type { Messages } from "./i18n";
 
 /** Every status, in lifecycle order (the order of the Rust enum). */
-export const STATUSES: CaseStatus[] = [
+export const STATUSES = [
   "new",
   "in_outreach",
   "appointment",
@@ -12,7 +13,15 @@ export const STATUSES: CaseStatus[] = [
   "not_registrable",
   "voided",
   "needs_review",
-];
+] as const satisfies readonly CaseStatus[];
+
+/** Every event kind. */
+export const KINDS = ["birth", "death"] as const satisfies readonly EventKind[];
+
+/** `value` if it is one of `allowed`, else null (for data read back from storage). */
+export function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | null {
+  return allowed.find((candidate) => candidate === value) ?? null;
+}
 
 /** Open cases still need the family to register; only they have time left. */
 export function isOpen(status: CaseStatus): boolean {
