@@ -55,6 +55,7 @@ fn signed(births: usize, deaths: usize) -> Signed {
 
 fn fresh_store(dir: &tempfile::TempDir, name: &str, trust: &[u8]) -> Store {
     let mut store = Store::open(&dir.path().join(name)).expect("open");
+    store.pin_demo_root_key().expect("root key");
     store
         .import_trust_list(trust, Utc::now())
         .expect("trust list");
@@ -304,5 +305,46 @@ fn main() {
         ms(percentile(&runs, 0.95)),
         runs.len(),
         matched
+    );
+    // Broad words and filters: the slowest shapes a registrar can type.
+    let mut broad_runs = Vec::new();
+    let mut slowest = (Duration::ZERO, String::new());
+    for query in [
+        "thi",
+        "van",
+        "nguyen",
+        "tran thi",
+        "h",
+        "hang nguyen",
+        "zzz",
+    ] {
+        for (kind, overdue_only) in [(None, false), (Some(EventKind::Death), false), (None, true)] {
+            let filter = CaseFilter {
+                search: Some(query.into()),
+                kind,
+                overdue_only,
+                ..Default::default()
+            };
+            for _ in 0..5 {
+                let started = Instant::now();
+                store.cases(&filter, today()).expect("search");
+                let took = started.elapsed();
+                if took > slowest.0 {
+                    slowest = (
+                        took,
+                        format!("{query:?} kind={kind:?} overdue={overdue_only}"),
+                    );
+                }
+                broad_runs.push(took);
+            }
+        }
+    }
+    broad_runs.sort();
+    println!(
+        "broad words, any order, with filters:        p50 {:>6.2} ms   p95 {:>6.2} ms   slowest {:.2} ms ({})",
+        ms(percentile(&broad_runs, 0.5)),
+        ms(percentile(&broad_runs, 0.95)),
+        ms(slowest.0),
+        slowest.1
     );
 }

@@ -39,16 +39,6 @@ fn search_words(search: &str) -> Option<Vec<String>> {
     (!words.is_empty()).then_some(words)
 }
 
-/// An FTS5 query matching every word as a prefix of a word of the folded
-/// name. Words hold only alphanumerics, so quoting them is enough.
-fn fts_query(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|word| format!("\"{word}\"*"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The key range of names with these consecutive words, the last one a
 /// prefix: ["van", "an"] -> ["van an", "van ao").
 fn phrase_range(words: &[String]) -> (String, String) {
@@ -59,40 +49,48 @@ fn phrase_range(words: &[String]) -> (String, String) {
     (low, high)
 }
 
-/// One way of matching names: how to count its candidates (capped), and the
-/// condition for few candidates (fetch them, then sort) or many (walk the
-/// queue index in order and test each case).
-struct NameForm {
-    probe: String,
-    few: &'static str,
-    many: &'static str,
-    values: Vec<Value>,
+/// A LIKE pattern for words starting at a word boundary of the folded name
+/// (matched against `' ' || name_folded`). Words hold only alphanumerics, so
+/// no LIKE wildcard can slip in.
+fn word_pattern(words: &[String]) -> String {
+    format!("% {}%", words.join(" "))
 }
 
-/// Consecutive words first; when that finds nobody, every word anywhere.
-fn name_forms(words: &[String]) -> [NameForm; 2] {
-    let (low, high) = phrase_range(words);
-    [
-        NameForm {
-            probe: format!(
-                "SELECT count(*) FROM (SELECT 1 FROM case_name_key WHERE key >= ? AND key < ? LIMIT {})",
-                COUNT_LIMIT + 1
-            ),
-            few: "c.seq IN (SELECT seq FROM case_name_key WHERE key >= ? AND key < ?)",
-            many: "EXISTS (SELECT 1 FROM case_name_key k WHERE k.seq = c.seq AND k.key >= ? AND k.key < ?)",
-            values: vec![Value::Text(low), Value::Text(high)],
-        },
-        NameForm {
-            probe: format!(
-                "SELECT count(*) FROM (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ? LIMIT {})",
-                COUNT_LIMIT + 1
-            ),
-            few: "c.seq IN (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ?)",
-            // `+` keeps SQLite from driving the query by rowid, so it walks the queue index.
-            many: "+c.seq IN (SELECT rowid FROM case_name_search WHERE case_name_search MATCH ?)",
-            values: vec![Value::Text(fts_query(words))],
-        },
-    ]
+/// Matches up to which a search reads its keys and sorts them; past it the
+/// names are common enough that walking the queue in order fills a page sooner.
+pub const KEY_SCAN_LIMIT: u64 = 50_000;
+
+/// How a search matches names, and how to run it fast.
+enum NameMatch {
+    /// Names with a key in [low, high), and of those the ones matching
+    /// `patterns` too: filtered and sorted in the key table.
+    ByKeys {
+        low: String,
+        high: String,
+        patterns: Vec<String>,
+    },
+    /// So many names hold the words that the queue is walked in order,
+    /// testing each name with `patterns`; counted through the key range
+    /// (testing `patterns` too when the words are not in order).
+    Common {
+        patterns: Vec<String>,
+        low: String,
+        high: String,
+        in_order: bool,
+    },
+    /// No name has a word starting like one of the search words.
+    Nothing,
+}
+
+/// A name test for walking the queue: the words at a word boundary.
+const NAME_LIKE: &str = "(' ' || c.name_folded) LIKE ?";
+
+fn where_of(conditions: &[&str]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
 }
 
 fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
@@ -147,56 +145,231 @@ impl Store {
             values.push(Value::Text(today.to_string()));
         }
         let Some(words) = filter.search.as_deref().and_then(search_words) else {
-            return self.page(&conditions, values, filter, today);
+            return self.page(&conditions, values, None, filter, today);
         };
-        for form in name_forms(&words) {
-            let candidates: i64 = self
-                .conn
-                .prepare_cached(&form.probe)?
-                .query_row(rusqlite::params_from_iter(form.values.iter()), |row| {
-                    row.get(0)
-                })?;
-            let candidates = u64::try_from(candidates).unwrap_or(0);
-            if candidates == 0 {
-                continue;
+        let conditions = conditions.as_slice();
+        match self.name_match(&words)? {
+            NameMatch::ByKeys {
+                low,
+                high,
+                patterns,
+            } => self.key_page(conditions, values, (&low, &high), &patterns, filter, today),
+            NameMatch::Common {
+                patterns,
+                low,
+                high,
+                in_order,
+            } => {
+                let total = if in_order && conditions.is_empty() {
+                    // More than the key-scan limit hold the words.
+                    COUNT_LIMIT + 1
+                } else {
+                    let counted_with: &[String] = if in_order { &[] } else { &patterns };
+                    self.key_count(conditions, &values, (&low, &high), counted_with)?
+                };
+                let mut walk = conditions.to_vec();
+                walk.extend(std::iter::repeat_n(NAME_LIKE, patterns.len()));
+                let mut walk_values = values;
+                walk_values.extend(patterns.into_iter().map(Value::Text));
+                self.page(&walk, walk_values, Some(total), filter, today)
             }
-            let mut conditions = conditions.clone();
-            conditions.push(if candidates > COUNT_LIMIT {
-                form.many
-            } else {
-                form.few
-            });
-            let mut values = values.clone();
-            values.extend(form.values);
-            return self.page(&conditions, values, filter, today);
+            NameMatch::Nothing => Ok(CasePage {
+                rows: Vec::new(),
+                total: 0,
+                total_exact: true,
+            }),
         }
-        Ok(CasePage {
-            rows: Vec::new(),
-            total: 0,
-            total_exact: true,
+    }
+
+    /// Name keys in [low, high), counted up to one past the key-scan limit.
+    fn keys_in(&self, low: &str, high: &str) -> Result<u64> {
+        let counted: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM case_name_key WHERE key >= ? AND key < ? LIMIT {})",
+                self.key_scan_limit + 1
+            ))?
+            .query_row(params![low, high], |row| row.get(0))?;
+        Ok(u64::try_from(counted).unwrap_or(0))
+    }
+
+    fn name_match(&self, words: &[String]) -> Result<NameMatch> {
+        let (low, high) = phrase_range(words);
+        match self.keys_in(&low, &high)? {
+            0 => {}
+            n if n > self.key_scan_limit => {
+                return Ok(NameMatch::Common {
+                    patterns: vec![word_pattern(words)],
+                    low,
+                    high,
+                    in_order: true,
+                })
+            }
+            _ => {
+                return Ok(NameMatch::ByKeys {
+                    low,
+                    high,
+                    patterns: Vec::new(),
+                })
+            }
+        }
+        // Not in this order ("hang nguyen"): the names with the rarest word,
+        // tested for every word.
+        let mut rarest: Option<(u64, String, String)> = None;
+        for word in words {
+            let (low, high) = phrase_range(std::slice::from_ref(word));
+            let n = self.keys_in(&low, &high)?;
+            if n == 0 {
+                return Ok(NameMatch::Nothing);
+            }
+            if rarest.as_ref().is_none_or(|(fewest, _, _)| n < *fewest) {
+                rarest = Some((n, low, high));
+            }
+        }
+        let Some((fewest, low, high)) = rarest else {
+            return Ok(NameMatch::Nothing);
+        };
+        let patterns = words
+            .iter()
+            .map(|w| word_pattern(std::slice::from_ref(w)))
+            .collect();
+        Ok(if fewest > self.key_scan_limit {
+            NameMatch::Common {
+                patterns,
+                low,
+                high,
+                in_order: false,
+            }
+        } else {
+            NameMatch::ByKeys {
+                low,
+                high,
+                patterns,
+            }
         })
     }
 
+    /// The candidates of a key search: the distinct cases with a key in the
+    /// range that meet the filter conditions, which the key table carries
+    /// (`c` is `case_name_key` inside).
+    fn key_candidates(conditions: &[&str]) -> String {
+        let mut all = vec!["c.key >= ? AND c.key < ?"];
+        all.extend_from_slice(conditions);
+        format!(
+            "SELECT DISTINCT c.seq, c.is_open, c.deadline FROM case_name_key c {}",
+            where_of(&all)
+        )
+    }
+
+    fn key_values(range: (&str, &str), values: &[Value], patterns: &[String]) -> Vec<Value> {
+        let mut all = vec![
+            Value::Text(range.0.to_owned()),
+            Value::Text(range.1.to_owned()),
+        ];
+        all.extend_from_slice(values);
+        all.extend(patterns.iter().cloned().map(Value::Text));
+        all
+    }
+
+    fn name_likes(patterns: &[String]) -> String {
+        where_of(&vec![NAME_LIKE; patterns.len()])
+    }
+
+    /// Cases a key search finds, up to one past the count limit.
+    fn key_count(
+        &self,
+        conditions: &[&str],
+        values: &[Value],
+        range: (&str, &str),
+        patterns: &[String],
+    ) -> Result<u64> {
+        let candidates = Self::key_candidates(conditions);
+        let sql = if patterns.is_empty() {
+            format!(
+                "SELECT count(*) FROM ({candidates} LIMIT {})",
+                COUNT_LIMIT + 1
+            )
+        } else {
+            format!(
+                "SELECT count(*) FROM (SELECT 1 FROM ({candidates}) m JOIN case_file c ON c.seq = m.seq {}
+                 LIMIT {})",
+                Self::name_likes(patterns),
+                COUNT_LIMIT + 1
+            )
+        };
+        let counted: i64 = self.conn.prepare_cached(&sql)?.query_row(
+            rusqlite::params_from_iter(Self::key_values(range, values, patterns).iter()),
+            |row| row.get(0),
+        )?;
+        Ok(u64::try_from(counted).unwrap_or(0))
+    }
+
+    /// A page of a search whose candidates are few enough to sort: the key
+    /// table orders them, and only the cases shown (or tested) are read.
+    fn key_page(
+        &self,
+        conditions: &[&str],
+        values: Vec<Value>,
+        range: (&str, &str),
+        patterns: &[String],
+        filter: &CaseFilter,
+        today: NaiveDate,
+    ) -> Result<CasePage> {
+        let counted = self.key_count(conditions, &values, range, patterns)?;
+        let candidates = Self::key_candidates(conditions);
+        let sql = if patterns.is_empty() {
+            format!(
+                "SELECT {CASE_COLUMNS} FROM
+                   ({candidates} ORDER BY c.is_open DESC, c.deadline, c.seq LIMIT ? OFFSET ?) m
+                 JOIN case_file c ON c.seq = m.seq
+                 ORDER BY m.is_open DESC, m.deadline, m.seq"
+            )
+        } else {
+            format!(
+                "SELECT {CASE_COLUMNS} FROM ({candidates}) m JOIN case_file c ON c.seq = m.seq {}
+                 ORDER BY m.is_open DESC, m.deadline, m.seq LIMIT ? OFFSET ?",
+                Self::name_likes(patterns)
+            )
+        };
+        self.rows(
+            &sql,
+            Self::key_values(range, &values, patterns),
+            counted,
+            filter,
+            today,
+        )
+    }
+
+    /// A page of the queue walked in order; `total` when already known.
     fn page(
         &self,
         conditions: &[&str],
         values: Vec<Value>,
+        total: Option<u64>,
         filter: &CaseFilter,
         today: NaiveDate,
     ) -> Result<CasePage> {
-        let where_clause = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
+        let where_clause = where_of(conditions);
+        let counted = match total {
+            Some(total) => total,
+            None => self.count(&where_clause, &values)?,
         };
-        let counted: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM case_file c {where_clause} LIMIT {})",
-                COUNT_LIMIT + 1
-            ))?
-            .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM case_file c {where_clause}
+             ORDER BY c.is_open DESC, c.deadline, c.seq LIMIT ? OFFSET ?"
+        );
+        self.rows(&sql, values, counted, filter, today)
+    }
 
+    /// Runs a page query whose last two parameters are LIMIT and OFFSET.
+    fn rows(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+        counted: u64,
+        filter: &CaseFilter,
+        today: NaiveDate,
+    ) -> Result<CasePage> {
         let limit = match filter.limit {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
@@ -204,21 +377,30 @@ impl Store {
         let mut page_values = values;
         page_values.push(Value::Integer(i64::from(limit)));
         page_values.push(Value::Integer(i64::from(filter.offset)));
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {CASE_COLUMNS} FROM case_file c {where_clause}
-             ORDER BY c.is_open DESC, c.deadline, c.seq LIMIT ? OFFSET ?"
-        ))?;
-        let rows = stmt
+        let rows = self
+            .conn
+            .prepare_cached(sql)?
             .query_map(rusqlite::params_from_iter(page_values.iter()), |row| {
                 case_row(row, today)
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let counted = u64::try_from(counted).unwrap_or(0);
         Ok(CasePage {
             rows,
             total: counted.min(COUNT_LIMIT),
             total_exact: counted <= COUNT_LIMIT,
         })
+    }
+
+    /// Cases matching `where_clause`, counted up to one past the limit.
+    fn count(&self, where_clause: &str, values: &[Value]) -> Result<u64> {
+        let counted: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM case_file c {where_clause} LIMIT {})",
+                COUNT_LIMIT + 1
+            ))?
+            .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
+        Ok(u64::try_from(counted).unwrap_or(0))
     }
 
     pub fn case(&self, id: &str, today: NaiveDate) -> Result<CaseRow> {
@@ -395,12 +577,12 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{fts_query, phrase_range, search_words};
+    use super::{phrase_range, search_words, word_pattern};
 
     #[test]
     fn search_words_become_folded_prefix_terms() {
         let words = search_words("Nguyễn thị HẰNG").unwrap();
-        assert_eq!(fts_query(&words), "\"nguyen\"* \"thi\"* \"hang\"*");
+        assert_eq!(word_pattern(&words), "% nguyen thi hang%");
         assert_eq!(search_words("\"; DROP"), Some(vec!["drop".to_owned()]));
         assert_eq!(search_words("  -- "), None);
     }

@@ -229,7 +229,11 @@ pub fn verify_notification(
     // pulled again years later must still verify. A stolen key is handled by
     // dropping it from the trust list, which stops it verifying anything new.
     if notification.issued_at < trusted.valid_from || notification.issued_at > trusted.valid_until {
-        let state = if notification.issued_at < trusted.valid_from { "not yet valid" } else { "expired" };
+        let state = if notification.issued_at < trusted.valid_from {
+            "not yet valid"
+        } else {
+            "expired"
+        };
         return Err(with_identity(Rejection::new(
             RejectionReason::ExpiredFacilityKey,
             format!(
@@ -321,7 +325,10 @@ pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), Inval
     require_text("notification_id", &n.notification_id, 100)?;
     // The id starts with the issuing facility's code, so no facility can
     // correct or void another's notification.
-    if !n.notification_id.starts_with(&format!("{}-", n.facility_id)) {
+    if !n
+        .notification_id
+        .starts_with(&format!("{}-", n.facility_id))
+    {
         return Err(invalid(
             "notification_id",
             format!("phải bắt đầu bằng mã cơ sở {}-", n.facility_id),
@@ -440,7 +447,11 @@ fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidFi
     }
     // SO_GIAYTO may be a passport (letters and digits); an all-digit number is
     // an old 9-digit ID card or the 12-digit personal ID, checked in full.
-    if let Some(id) = d.id_number.as_deref().filter(|id| id.bytes().all(|b| b.is_ascii_digit())) {
+    if let Some(id) = d
+        .id_number
+        .as_deref()
+        .filter(|id| id.bytes().all(|b| b.is_ascii_digit()))
+    {
         if id.len() != 9 {
             check_personal_id(id, d.sex, d.birth_date.year())
                 .map_err(|e| invalid("id_number (SO_GIAYTO)", e.to_string()))?;

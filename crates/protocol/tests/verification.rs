@@ -19,7 +19,10 @@ fn valid_birth_and_death_notifications_pass() {
     for n in [death(), birth()] {
         let verified = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap();
         assert_eq!(verified.notification, n);
-        assert_eq!(verified.signer.facility_name, "Bệnh viện Đa khoa Thái Nguyên");
+        assert_eq!(
+            verified.signer.facility_name,
+            "Bệnh viện Đa khoa Thái Nguyên"
+        );
     }
 }
 
@@ -226,7 +229,11 @@ fn a_key_not_yet_valid_when_signing_is_refused_and_says_so() {
     let early = TrustedKeys::from_facilities(&[entry]).unwrap();
     let rejection = verify_notification(&sign(&death(), &signer), &early, now()).unwrap_err();
     assert_eq!(rejection.reason, RejectionReason::ExpiredFacilityKey);
-    assert!(rejection.detail.contains("not yet valid"), "{}", rejection.detail);
+    assert!(
+        rejection.detail.contains("not yet valid"),
+        "{}",
+        rejection.detail
+    );
 }
 
 #[test]
@@ -238,7 +245,11 @@ fn a_notification_id_of_another_facility_is_refused() {
     n.action = Action::Correct;
     let rejection = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err();
     assert_eq!(rejection.reason, RejectionReason::FieldInvalid);
-    assert!(rejection.detail.contains("notification_id"), "{}", rejection.detail);
+    assert!(
+        rejection.detail.contains("notification_id"),
+        "{}",
+        rejection.detail
+    );
 }
 
 #[test]
@@ -252,12 +263,18 @@ fn all_digit_id_numbers_must_be_9_or_a_valid_12() {
     assert!(with_id("123456789").is_ok(), "old 9-digit ID card");
     assert!(with_id("B1234567").is_ok(), "passport");
     for bad in ["00604800123", "0060480012345"] {
-        assert_eq!(with_id(bad).unwrap_err().reason, RejectionReason::FieldInvalid, "{bad}");
+        assert_eq!(
+            with_id(bad).unwrap_err().reason,
+            RejectionReason::FieldInvalid,
+            "{bad}"
+        );
     }
     let mut n = birth();
     n.birth.as_mut().unwrap().mother_id_number = Some("01919600432".into());
     assert_eq!(
-        verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err().reason,
+        verify_notification(&sign(&n, &facility_signer()), &keys(), now())
+            .unwrap_err()
+            .reason,
         RejectionReason::FieldInvalid
     );
 }

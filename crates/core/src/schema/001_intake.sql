@@ -82,54 +82,45 @@ CREATE TABLE case_file (
 -- The queue: open cases first, the most urgent deadline first.
 CREATE INDEX case_queue ON case_file (is_open DESC, deadline, seq);
 CREATE INDEX case_kind_queue ON case_file (kind, is_open DESC, deadline, seq);
-CREATE INDEX case_status_queue ON case_file (status, deadline, seq);
+CREATE INDEX case_status_queue ON case_file (status, is_open DESC, deadline, seq);
 
--- Name search, second form (when the first finds nothing): every typed word
--- as a prefix of some word of the name, in any order.
-CREATE VIRTUAL TABLE case_name_search USING fts5 (
-    name_folded,
-    content = 'case_file',
-    content_rowid = 'seq',
-    tokenize = 'unicode61',
-    prefix = '2 3'
-);
-CREATE TRIGGER case_file_search_insert AFTER INSERT ON case_file BEGIN
-    INSERT INTO case_name_search (rowid, name_folded) VALUES (new.seq, new.name_folded);
-END;
-CREATE TRIGGER case_file_search_update AFTER UPDATE OF name_folded ON case_file BEGIN
-    INSERT INTO case_name_search (case_name_search, rowid, name_folded) VALUES ('delete', old.seq, old.name_folded);
-    INSERT INTO case_name_search (rowid, name_folded) VALUES (new.seq, new.name_folded);
-END;
-CREATE TRIGGER case_file_search_delete AFTER DELETE ON case_file BEGIN
-    INSERT INTO case_name_search (case_name_search, rowid, name_folded) VALUES ('delete', old.seq, old.name_folded);
-END;
-
--- Name search, first form: every word-suffix of the folded name ("nguyen van
--- an", "van an", "an"), so consecutive words typed from any word on are one
--- B-tree range scan. name_offset holds the character positions to cut at.
+-- Name search: every word-suffix of the folded name ("nguyen van an",
+-- "van an", "an"), so consecutive words typed from any word on are one B-tree
+-- range scan. name_offset holds the character positions to cut at. Each key
+-- carries the case's queue columns, so a search filters and sorts its matches
+-- without reading the cases.
 CREATE TABLE name_offset (n INTEGER PRIMARY KEY) STRICT;
 INSERT INTO name_offset (n)
     WITH RECURSIVE o (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM o WHERE n < 1024)
     SELECT n FROM o;
 CREATE TABLE case_name_key (
-    key TEXT NOT NULL,
-    seq INTEGER NOT NULL,
+    key      TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    is_open  INTEGER NOT NULL,
+    deadline TEXT NOT NULL,
     PRIMARY KEY (key, seq)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX case_name_key_by_case ON case_name_key (seq, key);
 CREATE TRIGGER case_file_name_key_insert AFTER INSERT ON case_file BEGIN
-    INSERT OR IGNORE INTO case_name_key (key, seq)
-        SELECT substr(new.name_folded, n), new.seq FROM name_offset
+    INSERT OR IGNORE INTO case_name_key (key, seq, kind, status, is_open, deadline)
+        SELECT substr(new.name_folded, n), new.seq, new.kind, new.status, new.is_open, new.deadline
+        FROM name_offset
         WHERE n <= length(new.name_folded) AND (n = 1 OR substr(new.name_folded, n - 1, 1) = ' ');
 END;
-CREATE TRIGGER case_file_name_key_update AFTER UPDATE OF name_folded ON case_file BEGIN
-    DELETE FROM case_name_key WHERE seq = old.seq;
-    INSERT OR IGNORE INTO case_name_key (key, seq)
-        SELECT substr(new.name_folded, n), new.seq FROM name_offset
+CREATE TRIGGER case_file_name_key_update AFTER UPDATE OF name_folded, kind, status, deadline ON case_file BEGIN
+    DELETE FROM case_name_key WHERE seq = old.seq AND key IN
+        (SELECT substr(old.name_folded, n) FROM name_offset
+         WHERE n <= length(old.name_folded) AND (n = 1 OR substr(old.name_folded, n - 1, 1) = ' '));
+    INSERT OR IGNORE INTO case_name_key (key, seq, kind, status, is_open, deadline)
+        SELECT substr(new.name_folded, n), new.seq, new.kind, new.status, new.is_open, new.deadline
+        FROM name_offset
         WHERE n <= length(new.name_folded) AND (n = 1 OR substr(new.name_folded, n - 1, 1) = ' ');
 END;
 CREATE TRIGGER case_file_name_key_delete AFTER DELETE ON case_file BEGIN
-    DELETE FROM case_name_key WHERE seq = old.seq;
+    DELETE FROM case_name_key WHERE seq = old.seq AND key IN
+        (SELECT substr(old.name_folded, n) FROM name_offset
+         WHERE n <= length(old.name_folded) AND (n = 1 OR substr(old.name_folded, n - 1, 1) = ' '));
 END;
 
 -- Envelopes that failed verification, kept with their reason. The same bytes
