@@ -5,7 +5,8 @@
  */
 export type Verification = { algorithm: string, key_id: string, facility_id: string, facility_name: string, facility_address: string, key_valid_from: string, key_valid_until: string, 
 /**
- * Always true for a stored notification: failures go to quarantine.
+ * The signature checked again, now, with the key that verified it on
+ * arrival; false means the stored row was altered since.
  */
 signature_valid: boolean, 
 /**
