@@ -3,14 +3,18 @@
 //! Contract for scripts: `--json` prints machine-readable JSON on stdout;
 //! errors go to stderr with a non-zero exit status and the reason.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
-use hotich_core::{CaseFilter, CaseRow, CaseStatus, ImportSummary, Store};
+use hotich_core::templates::TemplateKey;
+use hotich_core::{
+    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, ImportSummary, Officer, Outcome, Role,
+    StatusDecision, Store,
+};
 use hotich_protocol::EventKind;
 
 #[derive(Parser, Debug)]
@@ -26,6 +30,9 @@ struct Cli {
     /// Count deadlines from this day instead of today (yyyy-mm-dd)
     #[arg(long, global = true, value_name = "DATE")]
     today: Option<NaiveDate>,
+    /// The officer acting (password in $HOTICH_PASSWORD) [default: $HOTICH_USER]
+    #[arg(long, global = true, value_name = "USERNAME")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,11 +65,58 @@ enum Command {
         /// Name words, with or without diacritics
         #[arg(long)]
         search: Option<String>,
+        /// Only the cases of the signed-in officer (--user), by urgency
+        #[arg(long, conflicts_with = "assignee")]
+        mine: bool,
+        /// Only the cases of this officer (username), by urgency
+        #[arg(long, value_name = "USERNAME")]
+        assignee: Option<String>,
+        /// Only open cases whose follow-up is due today or earlier
+        #[arg(long)]
+        due: bool,
         /// At most this many rows (default: all)
         #[arg(long)]
         limit: Option<u32>,
         #[arg(long)]
         json: bool,
+    },
+    /// Officer accounts
+    Officer {
+        #[command(subcommand)]
+        command: OfficerCommand,
+    },
+    /// Assign cases to an officer (supervisors)
+    Assign {
+        #[arg(required = true, value_name = "CASE")]
+        cases: Vec<String>,
+        /// Username, or "none" to unassign
+        #[arg(long, value_name = "USERNAME")]
+        to: String,
+    },
+    /// Family outreach on a case
+    Outreach {
+        #[command(subcommand)]
+        command: OutreachCommand,
+    },
+    /// Decide a case's status: not_registrable (with --reason), review after a
+    /// changed notification, reopen a case closed by mistake
+    Status {
+        case: String,
+        #[arg(long, value_parser = parse_status)]
+        to: CaseStatus,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Next follow-up day (yyyy-mm-dd) when the case stays open
+        #[arg(long, value_name = "DATE")]
+        next: Option<NaiveDate>,
+    },
+    /// Outreach texts: call scripts, messages, checklists (minijinja)
+    Template {
+        /// call_script_birth, call_script_death, message_birth, message_death, checklist_birth, checklist_death
+        key: String,
+        /// Replace it with this file's text (supervisors); an empty file restores the default
+        #[arg(long, value_name = "FILE")]
+        set: Option<PathBuf>,
     },
     /// One case with its notification, versions and verification
     Case {
@@ -98,6 +152,101 @@ enum TrustCommand {
         #[arg(long, conflicts_with_all = ["key_id", "public_key"])]
         demo: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum OfficerCommand {
+    /// Create the first supervisor account (password in $HOTICH_PASSWORD)
+    Init {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create an account (supervisors; the new password in $HOTICH_NEW_PASSWORD)
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role, default_value = "registrar")]
+        role: Role,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum OutreachCommand {
+    /// Log an attempt to reach the family
+    Log {
+        case: String,
+        /// phone, home_visit, message, village_head
+        #[arg(long, value_parser = parse_channel)]
+        channel: Channel,
+        /// reached, no_answer, wrong_number, appointment_set, refused, moved_away, registered_elsewhere, other
+        #[arg(long, value_parser = parse_outcome)]
+        outcome: Outcome,
+        #[arg(long)]
+        note: Option<String>,
+        /// Next follow-up (yyyy-mm-dd) [default: proposed from the outcome]
+        #[arg(long, value_name = "DATE")]
+        next: Option<NaiveDate>,
+        /// The day the family promised to come (outcome appointment_set)
+        #[arg(long, value_name = "DATE")]
+        appointment: Option<NaiveDate>,
+        /// The id of an earlier attempt this one corrects
+        #[arg(long, value_name = "ATTEMPT")]
+        corrects: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The case's timeline: attempts, decisions, assignments, new versions
+    History {
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who to contact, the call script, the message and the papers to bring
+    Guide { case: String },
+}
+
+fn parse_channel(text: &str) -> Result<Channel, String> {
+    Channel::parse(text).ok_or_else(|| {
+        let known: Vec<_> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+        format!("kênh không hợp lệ; dùng một trong: {}", known.join(", "))
+    })
+}
+
+fn parse_outcome(text: &str) -> Result<Outcome, String> {
+    Outcome::parse(text).ok_or_else(|| {
+        let known: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        format!("kết quả không hợp lệ; dùng một trong: {}", known.join(", "))
+    })
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| "vai trò không hợp lệ; dùng registrar hoặc supervisor".into())
+}
+
+/// The officer named by --user / $HOTICH_USER, signed in with $HOTICH_PASSWORD.
+fn sign_in(store: &mut Store, user: Option<&str>) -> Result<Officer> {
+    let username = user
+        .map(str::to_owned)
+        .or_else(|| std::env::var("HOTICH_USER").ok())
+        .context("cần --user TÊN_ĐĂNG_NHẬP (hoặc $HOTICH_USER) cho thao tác này")?;
+    let password = std::env::var("HOTICH_PASSWORD")
+        .context("cần mật khẩu trong biến môi trường HOTICH_PASSWORD")?;
+    Ok(store.sign_in(&username, &password, Utc::now())?)
+}
+
+fn officer_id(store: &Store, username: &str) -> Result<String> {
+    Ok(store
+        .officer_by_username(username)?
+        .ok_or_else(|| hotich_core::CoreError::OfficerNotFound(username.to_owned()))?
+        .id)
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -210,10 +359,20 @@ fn run(cli: Cli) -> Result<()> {
             status,
             overdue,
             search,
+            mine,
+            assignee,
+            due,
             limit,
             json,
         } => {
+            let assignee = match (mine, assignee) {
+                (true, _) => Some(sign_in(&mut store, cli.user.as_deref())?.id),
+                (false, Some(username)) => Some(officer_id(&store, &username)?),
+                (false, None) => None,
+            };
             let filter = CaseFilter {
+                assignee,
+                follow_up_due: due,
                 kind: kind.map(|k| match k {
                     KindArg::Birth => EventKind::Birth,
                     KindArg::Death => EventKind::Death,
@@ -232,13 +391,16 @@ fn run(cli: Cli) -> Result<()> {
                 for row in &rows {
                     writeln!(
                         out,
-                        "{}  {:<5}  {:<32}  {}  {:<20}  {}",
+                        "{}  {:<5}  {:<32}  {}  {:<20}  {}{}",
                         row.id,
                         row.kind.as_str(),
                         row.name,
                         row.event_date.format("%d/%m/%Y"),
                         row.status.as_str(),
-                        days_left_text(row)
+                        days_left_text(row),
+                        row.next_follow_up
+                            .map(|d| format!("  liên hệ tiếp {}", d.format("%d/%m/%Y")))
+                            .unwrap_or_default()
                     )?;
                 }
                 writeln!(out, "{} hồ sơ", rows.len())?;
@@ -318,6 +480,196 @@ fn run(cli: Cli) -> Result<()> {
                     o.commune_code, o.commune_name, o.province_name
                 )?,
                 None => writeln!(out, "Chưa chọn xã (hotich office --set MÃ_XÃ).")?,
+            }
+        }
+        Command::Officer { command } => {
+            officer_command(&mut store, cli.user.as_deref(), command, &mut out)?
+        }
+        Command::Assign { cases, to } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            let assignee = match to.as_str() {
+                "none" => None,
+                username => Some(officer_id(&store, username)?),
+            };
+            let changed = store.assign(&actor, &cases, assignee.as_deref(), Utc::now())?;
+            writeln!(out, "Đã giao {changed} hồ sơ.")?;
+        }
+        Command::Outreach { command } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            outreach_command(&mut store, &actor, command, today, &mut out)?;
+        }
+        Command::Status {
+            case,
+            to,
+            reason,
+            next,
+        } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            let decision = StatusDecision {
+                to,
+                reason,
+                next_follow_up: next,
+            };
+            store.change_status(&actor, &case, &decision, Utc::now(), today)?;
+            let row = store.case(&case, today)?;
+            writeln!(out, "{}: {}", row.name, row.status.label_vi())?;
+        }
+        Command::Template { key, set } => {
+            let template = TemplateKey::parse(&key).with_context(|| {
+                let known: Vec<_> = TemplateKey::all().iter().map(|k| k.name()).collect();
+                format!("không có mẫu {key}; dùng một trong: {}", known.join(", "))
+            })?;
+            if let Some(file) = set {
+                let actor = sign_in(&mut store, cli.user.as_deref())?;
+                let body = std::fs::read_to_string(&file)
+                    .with_context(|| format!("không đọc được {}", file.display()))?;
+                store.set_template(&actor, template, &body, Utc::now())?;
+            }
+            write!(out, "{}", store.template(template)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn officer_command(
+    store: &mut Store,
+    user: Option<&str>,
+    command: OfficerCommand,
+    out: &mut impl Write,
+) -> Result<()> {
+    match command {
+        OfficerCommand::Init { username, name } => {
+            let password = std::env::var("HOTICH_PASSWORD")
+                .context("cần mật khẩu trong biến môi trường HOTICH_PASSWORD")?;
+            let officer = store.create_first_supervisor(&username, &name, &password, Utc::now())?;
+            writeln!(out, "Đã tạo tài khoản lãnh đạo {}.", officer.username)?;
+        }
+        OfficerCommand::Add {
+            username,
+            name,
+            role,
+        } => {
+            let actor = sign_in(store, user)?;
+            let password = std::env::var("HOTICH_NEW_PASSWORD")
+                .context("cần mật khẩu của tài khoản mới trong HOTICH_NEW_PASSWORD")?;
+            let officer =
+                store.create_officer(&actor, &username, &name, role, &password, Utc::now())?;
+            writeln!(
+                out,
+                "Đã tạo tài khoản {} ({}).",
+                officer.username, officer.id
+            )?;
+        }
+        OfficerCommand::List { json } => {
+            let officers = store.officers()?;
+            if json {
+                serde_json::to_writer(&mut *out, &officers)?;
+                writeln!(out)?;
+            } else {
+                for o in &officers {
+                    writeln!(
+                        out,
+                        "{}  {:<20}  {:<10}  {}",
+                        o.id,
+                        o.username,
+                        o.role.as_str(),
+                        o.full_name
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn outreach_command(
+    store: &mut Store,
+    actor: &Officer,
+    command: OutreachCommand,
+    today: NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
+    match command {
+        OutreachCommand::Log {
+            case,
+            channel,
+            outcome,
+            note,
+            next,
+            appointment,
+            corrects,
+            json,
+        } => {
+            let input = AttemptInput {
+                channel,
+                outcome,
+                note,
+                appointment_date: appointment,
+                next_follow_up: next,
+                corrects,
+            };
+            let attempt = store.log_attempt(actor, &case, &input, Utc::now(), today)?;
+            let row = store.case(&case, today)?;
+            if json {
+                serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({ "attempt": attempt, "case": row }),
+                )?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Đã ghi lần liên hệ {attempt}. {}: {}{}",
+                    row.name,
+                    row.status.label_vi(),
+                    row.next_follow_up
+                        .map(|d| format!(", liên hệ tiếp ngày {}", d.format("%d/%m/%Y")))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+        OutreachCommand::History { case, json } => {
+            let history = store.case_history(&case)?;
+            if json {
+                serde_json::to_writer(&mut *out, &history)?;
+                writeln!(out)?;
+            } else {
+                for e in &history {
+                    writeln!(
+                        out,
+                        "{}  {:<12}  {:<20}  {}{}{}",
+                        e.at,
+                        format!("{:?}", e.kind),
+                        e.officer_name.as_deref().unwrap_or("cơ sở y tế"),
+                        e.outcome.map(Outcome::as_str).unwrap_or_default(),
+                        e.to_status
+                            .map(|s| format!(" -> {}", s.label_vi()))
+                            .unwrap_or_default(),
+                        e.note
+                            .as_deref()
+                            .map(|n| format!("  \"{n}\""))
+                            .unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        OutreachCommand::Guide { case } => {
+            let guidance = store.guidance(actor, &case, today)?;
+            for c in &guidance.contacts {
+                writeln!(
+                    out,
+                    "{}: {}  {}  {}",
+                    c.relation,
+                    c.name,
+                    c.phone.as_deref().unwrap_or("(không có số điện thoại)"),
+                    c.address.as_deref().unwrap_or_default()
+                )?;
+            }
+            writeln!(out, "\nKịch bản gọi điện:\n{}", guidance.call_script)?;
+            writeln!(out, "\nTin nhắn SMS/Zalo:\n{}", guidance.message)?;
+            writeln!(out, "\nGiấy tờ cần mang:")?;
+            for item in &guidance.checklist {
+                writeln!(out, "  - {item}")?;
             }
         }
     }

@@ -24,6 +24,20 @@ pub enum CoreError {
     Corrupt { what: String, reason: String },
     #[error("lỗi đọc/ghi tệp: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    #[error("không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"")]
+    IllegalTransition { from: String, to: String },
+    #[error("tên đăng nhập hoặc mật khẩu không đúng")]
+    WrongPassword,
+    #[error("đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây")]
+    SignInLocked { seconds: i64 },
+    #[error("chỉ {role} mới được {action}")]
+    Forbidden { action: String, role: String },
+    #[error("không tìm thấy cán bộ {0}")]
+    OfficerNotFound(String),
+    #[error("đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập")]
+    AlreadySetUp,
 }
 
 impl CoreError {
@@ -39,7 +53,22 @@ impl CoreError {
             CoreError::CaseNotFound(_) => "case_not_found",
             CoreError::Corrupt { .. } => "corrupt",
             CoreError::Io(_) => "io",
+            CoreError::InvalidInput { .. } => "invalid_input",
+            CoreError::IllegalTransition { .. } => "illegal_transition",
+            CoreError::WrongPassword => "wrong_password",
+            CoreError::SignInLocked { .. } => "sign_in_locked",
+            CoreError::Forbidden { .. } => "forbidden",
+            CoreError::OfficerNotFound(_) => "officer_not_found",
+            CoreError::AlreadySetUp => "already_set_up",
         }
+    }
+}
+
+/// Bad input from a person: names the field and says why.
+pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
+    CoreError::InvalidInput {
+        field: field.to_owned(),
+        reason: reason.into(),
     }
 }
 

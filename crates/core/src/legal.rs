@@ -21,12 +21,24 @@ pub fn registration_deadline(kind: EventKind, event_date: NaiveDate) -> NaiveDat
         EventKind::Birth => BIRTH_REGISTRATION_DAYS,
         EventKind::Death => DEATH_REGISTRATION_DAYS,
     };
-    let last_day = event_date + Days::new(days);
-    match last_day.weekday() {
-        Weekday::Sat => last_day + Days::new(2),
-        Weekday::Sun => last_day + Days::new(1),
-        _ => last_day,
+    working_day_on_or_after(event_date + Days::new(days))
+}
+
+/// The first working day on or after `day`: Saturday and Sunday are not
+/// (Labour Code 2019, Art. 105; public holidays not applied yet, as above).
+pub fn working_day_on_or_after(day: NaiveDate) -> NaiveDate {
+    match day.weekday() {
+        Weekday::Sat => day + Days::new(2),
+        Weekday::Sun => day + Days::new(1),
+        _ => day,
     }
+}
+
+/// `n` working days after `day`.
+pub fn add_working_days(day: NaiveDate, n: u32) -> NaiveDate {
+    (0..n).fold(day, |current, _| {
+        working_day_on_or_after(current + Days::new(1))
+    })
 }
 
 /// Days from `today` to the deadline: 0 on the last day, negative when overdue.

@@ -4,13 +4,20 @@
 
 pub mod error;
 pub mod legal;
+pub mod lifecycle;
 pub mod model;
+pub mod officer;
+pub mod outreach;
 pub mod store;
+pub mod templates;
 pub mod text;
 
 mod intake;
 pub mod queue;
 
 pub use error::{CoreError, Result};
+pub use lifecycle::{Channel, Outcome};
 pub use model::*;
+pub use officer::{Officer, Role};
+pub use outreach::{AttemptInput, Contact, Guidance, StatusDecision, TimelineEntry, TimelineKind};
 pub use store::Store;

@@ -5,7 +5,7 @@ use hotich_protocol::{EventKind, Notification, RejectionReason};
 use serde::{Deserialize, Serialize};
 
 /// Lifecycle of a case (DESIGN.md, "Domain model").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -46,6 +46,20 @@ impl CaseStatus {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The status as the registrar reads it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            CaseStatus::New => "mới",
+            CaseStatus::InOutreach => "đang liên hệ",
+            CaseStatus::Appointment => "đã hẹn",
+            CaseStatus::Registered => "đã đăng ký",
+            CaseStatus::RegisteredElsewhere => "đã đăng ký nơi khác",
+            CaseStatus::NotRegistrable => "không thể đăng ký",
+            CaseStatus::Voided => "đã hủy",
+            CaseStatus::NeedsReview => "cần xem lại",
+        }
     }
 
     /// Open cases still need the family to register; only they can be overdue.
@@ -97,6 +111,21 @@ pub struct CaseRow {
     pub facility_name: Option<String>,
     pub notification_id: Option<String>,
     pub notification_version: Option<u32>,
+    /// The officer working the case.
+    pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
+    /// The day the next contact with the family is due.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_follow_up: Option<NaiveDate>,
+    /// The day the family promised to come.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub appointment_date: Option<NaiveDate>,
+    /// Open, and nobody has contacted the family within 2 working days of intake.
+    pub no_contact_yet: bool,
+    /// Still waiting for the family the day after the appointment.
+    pub appointment_missed: bool,
+    /// Open, and the follow-up day is today or past.
+    pub follow_up_due: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +138,11 @@ pub struct CaseFilter {
     pub overdue_only: bool,
     /// Words of a name in any case, with or without diacritics, NFC or NFD.
     pub search: Option<String>,
+    /// Only the cases of this officer (id), ordered by urgency: overdue
+    /// first, then days left, then the next follow-up.
+    pub assignee: Option<String>,
+    /// Only open cases whose follow-up is due today or earlier.
+    pub follow_up_due: bool,
     /// Rows per page; 0 means the default of 50.
     pub limit: u32,
     pub offset: u32,

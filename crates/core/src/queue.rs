@@ -1,7 +1,7 @@
 //! The registrar's queue: cases filtered, searched and sorted by urgency;
 //! one case in full; the quarantine.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
 use hotich_protocol::SignedEnvelope;
 use hotich_protocol::{Action, EventKind, RejectionReason};
@@ -10,7 +10,8 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use crate::error::{CoreError, Result};
 use crate::intake::decode_payload;
-use crate::legal::days_left;
+use crate::legal::{add_working_days, days_left};
+use crate::lifecycle::FIRST_CONTACT_WORKING_DAYS;
 use crate::model::{
     CaseDetail, CaseFilter, CasePage, CaseRow, CaseStatus, NotificationVersion, QuarantineEntry,
     Verification,
@@ -23,7 +24,14 @@ const MAX_PAGE: u32 = 1_000;
 
 const CASE_COLUMNS: &str =
     "c.id, c.kind, c.subject_name, c.event_date, c.status, c.deadline, c.facility_id,
-     c.facility_name, c.notification_id, c.notification_version";
+     c.facility_name, c.notification_id, c.notification_version, c.assignee,
+     (SELECT o.full_name FROM officer o WHERE o.id = c.assignee), c.next_follow_up, c.appointment_date,
+     c.last_attempt_at, c.opened_at";
+
+/// The queue's order: open cases first, the most urgent deadline first.
+const QUEUE_ORDER: &str = "c.is_open DESC, c.deadline, c.seq";
+/// An officer's own cases: then the follow-up due soonest.
+const MY_CASES_ORDER: &str = "c.is_open DESC, c.deadline, c.next_follow_up, c.seq";
 
 /// Counts stop past this: the footer says "more than 5,000", and a search
 /// with more candidates walks the queue index instead of sorting them all.
@@ -105,6 +113,16 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
     let status = CaseStatus::parse(&status_text).unwrap_or(CaseStatus::NeedsReview);
     let deadline = parse_date(&row.get::<_, String>(5)?)?;
     let left = days_left(deadline, today);
+    let optional_date = |index: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        row.get::<_, Option<String>>(index)?
+            .map(|text| parse_date(&text))
+            .transpose()
+    };
+    let next_follow_up = optional_date(12)?;
+    let appointment_date = optional_date(13)?;
+    let never_contacted = row.get::<_, Option<String>>(14)?.is_none();
+    let opened_day = local_day(&row.get::<_, String>(15)?);
+    let open = status.is_open();
     Ok(CaseRow {
         id: row.get(0)?,
         kind: if kind == "birth" {
@@ -117,12 +135,31 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
         status,
         deadline,
         days_left: left,
-        overdue: status.is_open() && left < 0,
+        overdue: open && left < 0,
         facility_id: row.get(6)?,
         facility_name: row.get(7)?,
         notification_id: row.get(8)?,
         notification_version: row.get(9)?,
+        assignee_id: row.get(10)?,
+        assignee_name: row.get(11)?,
+        next_follow_up,
+        appointment_date,
+        no_contact_yet: open
+            && never_contacted
+            && opened_day
+                .is_some_and(|day| add_working_days(day, FIRST_CONTACT_WORKING_DAYS) < today),
+        appointment_missed: status == CaseStatus::Appointment
+            && appointment_date.is_some_and(|day| day < today),
+        follow_up_due: open && next_follow_up.is_some_and(|day| day <= today),
     })
+}
+
+/// The office's calendar day (Vietnam, UTC+7, no daylight saving) of a stored UTC time.
+fn local_day(rfc3339: &str) -> Option<NaiveDate> {
+    let vietnam = FixedOffset::east_opt(7 * 3600)?;
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&vietnam).date_naive())
 }
 
 impl Store {
@@ -144,8 +181,25 @@ impl Store {
             conditions.push("c.is_open = 1 AND c.deadline < ?");
             values.push(Value::Text(today.to_string()));
         }
-        let Some(words) = filter.search.as_deref().and_then(search_words) else {
-            return self.page(&conditions, values, None, filter, today);
+        let mut order = QUEUE_ORDER;
+        if let Some(assignee) = &filter.assignee {
+            conditions.push("c.assignee = ?");
+            values.push(Value::Text(assignee.clone()));
+            order = MY_CASES_ORDER;
+        }
+        if filter.follow_up_due {
+            conditions.push("c.is_open = 1 AND c.next_follow_up <= ?");
+            values.push(Value::Text(today.to_string()));
+        }
+        let words = filter.search.as_deref().and_then(search_words);
+        let narrow = filter.assignee.is_some() || filter.follow_up_due;
+        let Some(words) = words.clone().filter(|_| !narrow) else {
+            // One officer's cases or the day's follow-ups are few: test each name.
+            for word in words.unwrap_or_default() {
+                conditions.push(NAME_LIKE);
+                values.push(Value::Text(word_pattern(std::slice::from_ref(&word))));
+            }
+            return self.page(&conditions, values, None, order, filter, today);
         };
         let conditions = conditions.as_slice();
         match self.name_match(&words)? {
@@ -171,7 +225,7 @@ impl Store {
                 walk.extend(std::iter::repeat_n(NAME_LIKE, patterns.len()));
                 let mut walk_values = values;
                 walk_values.extend(patterns.into_iter().map(Value::Text));
-                self.page(&walk, walk_values, Some(total), filter, today)
+                self.page(&walk, walk_values, Some(total), QUEUE_ORDER, filter, today)
             }
             NameMatch::Nothing => Ok(CasePage {
                 rows: Vec::new(),
@@ -346,6 +400,7 @@ impl Store {
         conditions: &[&str],
         values: Vec<Value>,
         total: Option<u64>,
+        order: &str,
         filter: &CaseFilter,
         today: NaiveDate,
     ) -> Result<CasePage> {
@@ -355,8 +410,7 @@ impl Store {
             None => self.count(&where_clause, &values)?,
         };
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM case_file c {where_clause}
-             ORDER BY c.is_open DESC, c.deadline, c.seq LIMIT ? OFFSET ?"
+            "SELECT {CASE_COLUMNS} FROM case_file c {where_clause} ORDER BY {order} LIMIT ? OFFSET ?"
         );
         self.rows(&sql, values, counted, filter, today)
     }

@@ -15,12 +15,15 @@ use crate::model::{Office, TrustImportSummary};
 
 /// Schema versions, oldest first. Never edit a released migration; add one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema/001_intake.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema/001_intake.sql")),
+        M::up(include_str!("schema/002_outreach.sql")),
+    ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> usize {
-    1
+    2
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";

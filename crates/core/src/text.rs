@@ -10,6 +10,11 @@ pub fn clean(text: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `clean` on each line, keeping the line breaks someone typed.
+pub fn clean_lines(text: &str) -> String {
+    text.lines().map(clean).collect::<Vec<_>>().join("\n")
+}
+
 /// The search key of a text: lower case, no diacritics, đ as d, one space
 /// between words. "Nguyễn Thị Hằng", its NFD form and "nguyen thi hang" all
 /// fold to "nguyen thi hang"; old and new tone placement ("hoà", "hòa") fold

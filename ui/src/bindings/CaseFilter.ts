@@ -8,6 +8,15 @@ export type CaseFilter = { type: EventKind | null, status: CaseStatus | null, ov
  */
 search: string | null, 
 /**
+ * Only the cases of this officer (id), ordered by urgency: overdue
+ * first, then days left, then the next follow-up.
+ */
+assignee: string | null, 
+/**
+ * Only open cases whose follow-up is due today or earlier.
+ */
+follow_up_due: boolean, 
+/**
  * Rows per page; 0 means the default of 50.
  */
 limit: number, offset: number, };

@@ -17,4 +17,28 @@ deadline: string,
 /**
  * Negative when overdue; counted for open cases and shown for all.
  */
-days_left: number, overdue: boolean, facility_id: string | null, facility_name: string | null, notification_id: string | null, notification_version: number | null, };
+days_left: number, overdue: boolean, facility_id: string | null, facility_name: string | null, notification_id: string | null, notification_version: number | null, 
+/**
+ * The officer working the case.
+ */
+assignee_id: string | null, assignee_name: string | null, 
+/**
+ * The day the next contact with the family is due.
+ */
+next_follow_up: string | null, 
+/**
+ * The day the family promised to come.
+ */
+appointment_date: string | null, 
+/**
+ * Open, and nobody has contacted the family within 2 working days of intake.
+ */
+no_contact_yet: boolean, 
+/**
+ * Still waiting for the family the day after the appointment.
+ */
+appointment_missed: boolean, 
+/**
+ * Open, and the follow-up day is today or past.
+ */
+follow_up_due: boolean, };

@@ -1,0 +1,249 @@
+//! Officers and outreach through the real `hotich` binary, as scripts drive
+//! it: accounts, assignment, `outreach log`, `cases --mine|--assignee`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-21";
+const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
+const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
+
+fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    run_on(TODAY, db, user, args)
+}
+
+fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    command
+        .arg("--db")
+        .arg(db)
+        .args(["--today", today])
+        .args(args)
+        .env_remove("HOTICH_USER")
+        .env_remove("HOTICH_PASSWORD");
+    if let Some((username, password)) = user {
+        command
+            .env("HOTICH_USER", username)
+            .env("HOTICH_PASSWORD", password);
+    }
+    command.output().unwrap()
+}
+
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn refused(output: Output) -> String {
+    assert!(!output.status.success(), "expected a refusal");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn a_script_sets_up_officers_assigns_and_logs_outreach() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotich.db");
+    let sim = dir.path().join("sim");
+    let issued = hotich_sim::simulate(&hotich_sim::SimConfig::new(
+        "01864",
+        20,
+        10,
+        TODAY.parse().unwrap(),
+    ))
+    .unwrap();
+    hotich_sim::write_files(&issued, &sim).unwrap();
+    ok(run(&db, None, &["trust", "pin-root", "--demo"]));
+    ok(run(
+        &db,
+        None,
+        &["trust", "import", sim.join("trust.json").to_str().unwrap()],
+    ));
+    ok(run(
+        &db,
+        None,
+        &["import", sim.join("notifications.json").to_str().unwrap()],
+    ));
+    ok(run(&db, None, &["office", "--set", "01864"]));
+
+    let boss = Some(("lanhdao", SUPERVISOR_PASSWORD));
+    let lan = Some(("lan", REGISTRAR_PASSWORD));
+    let mut init = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    ok(init
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "officer",
+            "init",
+            "--username",
+            "lanhdao",
+            "--name",
+            "Phạm Văn Lãnh",
+        ])
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .output()
+        .unwrap());
+    let mut add = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    ok(add
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "officer",
+            "add",
+            "--username",
+            "lan",
+            "--name",
+            "Lê Thị Lan",
+        ])
+        .env("HOTICH_USER", "lanhdao")
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .env("HOTICH_NEW_PASSWORD", REGISTRAR_PASSWORD)
+        .output()
+        .unwrap());
+    // A wrong password is refused with the reason.
+    let wrong = refused(run(
+        &db,
+        Some(("lan", "sai mật khẩu")),
+        &["cases", "--mine"],
+    ));
+    assert!(wrong.contains("mật khẩu không đúng"), "{wrong}");
+
+    let cases = json(&ok(run(&db, None, &["cases", "--status", "new", "--json"])));
+    let ids: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let mut assign = vec!["assign", "--to", "lan"];
+    assign.extend(&ids);
+    // Only a supervisor assigns.
+    refused(run(&db, lan, &assign));
+    assert!(ok(run(&db, boss, &assign)).contains("3"));
+
+    let mine = json(&ok(run(&db, lan, &["cases", "--mine", "--json"])));
+    assert_eq!(mine.as_array().unwrap().len(), 3);
+    let by_name = json(&ok(run(
+        &db,
+        None,
+        &["cases", "--assignee", "lan", "--json"],
+    )));
+    assert_eq!(by_name, mine);
+
+    // No answer on Saturday 21 November: try again on Monday.
+    let logged = json(&ok(run(
+        &db,
+        lan,
+        &[
+            "outreach",
+            "log",
+            ids[0],
+            "--channel",
+            "phone",
+            "--outcome",
+            "no_answer",
+            "--note",
+            "Gọi 2 lần",
+            "--json",
+        ],
+    )));
+    assert_eq!(logged["case"]["status"], "in_outreach");
+    assert_eq!(logged["case"]["next_follow_up"], "2026-11-23");
+    let appointment = json(&ok(run(
+        &db,
+        lan,
+        &[
+            "outreach",
+            "log",
+            ids[1],
+            "--channel",
+            "village_head",
+            "--outcome",
+            "appointment_set",
+            "--appointment",
+            "2026-11-25",
+            "--json",
+        ],
+    )));
+    assert_eq!(appointment["case"]["status"], "appointment");
+    assert_eq!(appointment["case"]["next_follow_up"], "2026-11-25");
+    // Bad input names the field; an illegal move says so; nothing changes.
+    let no_reason = refused(run(
+        &db,
+        lan,
+        &[
+            "outreach",
+            "log",
+            ids[2],
+            "--channel",
+            "phone",
+            "--outcome",
+            "registered_elsewhere",
+        ],
+    ));
+    assert!(no_reason.contains("ghi chú"), "{no_reason}");
+    let bad_channel = refused(run(
+        &db,
+        lan,
+        &[
+            "outreach",
+            "log",
+            ids[2],
+            "--channel",
+            "fax",
+            "--outcome",
+            "reached",
+        ],
+    ));
+    assert!(bad_channel.contains("kênh không hợp lệ"), "{bad_channel}");
+    let illegal = refused(run(&db, lan, &["status", ids[2], "--to", "registered"]));
+    assert!(illegal.contains("không thể chuyển"), "{illegal}");
+
+    let history = json(&ok(run(
+        &db,
+        lan,
+        &["outreach", "history", ids[0], "--json"],
+    )));
+    let kinds: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["assignment", "attempt"]);
+    assert_eq!(history[1]["officer_name"], "Lê Thị Lan");
+    assert_eq!(history[1]["note"], "Gọi 2 lần");
+
+    // The day's follow-ups on Monday: the no-answer case.
+    let due = json(&ok(run_on(
+        "2026-11-23",
+        &db,
+        None,
+        &["cases", "--due", "--json"],
+    )));
+    let due_ids: Vec<&str> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(due_ids, [ids[0]]);
+
+    let guide = ok(run(&db, lan, &["outreach", "guide", ids[1]]));
+    assert!(
+        guide.contains("Kịch bản gọi điện") && guide.contains("Lê Thị Lan"),
+        "{guide}"
+    );
+}

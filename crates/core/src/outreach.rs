@@ -1,0 +1,667 @@
+//! Family outreach: assignment, attempts, status decisions, the case
+//! timeline and the guidance shown on a case. Every write goes with its
+//! timeline entry and its outbox row in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotich_protocol::{EventKind, Notification};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{invalid, CoreError, Result};
+use crate::lifecycle::{
+    needs_reason, officer_may_move, proposed_follow_up, status_after, Channel, Outcome,
+};
+use crate::model::CaseStatus;
+use crate::officer::Officer;
+use crate::store::Store;
+use crate::templates::{checklist_items, render, TemplateContext, TemplateKey, TemplatePurpose};
+use crate::text::{clean, clean_lines};
+
+/// Longest note kept with an attempt or a decision.
+const MAX_NOTE_CHARS: usize = 2_000;
+
+/// An attempt as the officer logs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AttemptInput {
+    pub channel: Channel,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+    /// The day the family promised to come (outcome `appointment_set`).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub appointment_date: Option<NaiveDate>,
+    /// The next follow-up; None takes the proposal for the outcome.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_follow_up: Option<NaiveDate>,
+    /// The earlier attempt this one corrects (logged by mistake or wrongly).
+    pub corrects: Option<String>,
+}
+
+/// A decision on a case that is not an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StatusDecision {
+    pub to: CaseStatus,
+    /// Required for `registered_elsewhere` and `not_registrable`.
+    pub reason: Option<String>,
+    /// When the case stays open [default: the next working day].
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_follow_up: Option<NaiveDate>,
+}
+
+/// What kind of entry a timeline line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Attempt,
+    Status,
+    Assignment,
+    /// A new version or a void from the health facility.
+    Notification,
+}
+
+/// One line of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TimelineEntry {
+    pub id: String,
+    pub at: String,
+    pub kind: TimelineKind,
+    /// Who did it; None for the health facility.
+    pub officer_name: Option<String>,
+    pub channel: Option<Channel>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_follow_up: Option<NaiveDate>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub appointment_date: Option<NaiveDate>,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: Option<CaseStatus>,
+    pub assignee_name: Option<String>,
+    pub notification_version: Option<u32>,
+    /// The entry this one corrects.
+    pub corrects: Option<String>,
+    /// A later entry that corrects this one.
+    pub corrected_by: Option<String>,
+}
+
+/// Someone to contact about a case, from the notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Contact {
+    /// "Mẹ", "Cha", "Người thân".
+    pub relation: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// What the outreach screen shows for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Guidance {
+    pub contacts: Vec<Contact>,
+    pub call_script: String,
+    pub message: String,
+    pub checklist: Vec<String>,
+}
+
+const SETTING_OFFICE_ADDRESS: &str = "office_address";
+const SETTING_OFFICE_HOURS: &str = "office_hours";
+const DEFAULT_OFFICE_HOURS: &str =
+    "sáng 7 giờ 30 - 11 giờ 30, chiều 13 giờ 30 - 17 giờ, thứ Hai đến thứ Sáu";
+
+/// The parts of a case outreach reads and changes.
+struct CaseState {
+    id: String,
+    status: CaseStatus,
+    assignee: Option<String>,
+    notification_version: Option<u32>,
+}
+
+fn case_state(tx: &Transaction<'_>, case_id: &str) -> Result<CaseState> {
+    tx.query_row(
+        "SELECT id, status, assignee, notification_version FROM case_file WHERE id = ?1",
+        [case_id],
+        |row| {
+            let status: String = row.get(1)?;
+            Ok(CaseState {
+                id: row.get(0)?,
+                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                assignee: row.get(2)?,
+                notification_version: row.get(3)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| CoreError::CaseNotFound(case_id.to_owned()))
+}
+
+fn clean_note(note: Option<&str>) -> Result<Option<String>> {
+    let note = note.map(clean_lines).filter(|n| !n.trim().is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(invalid(
+            "ghi chú",
+            format!("dài quá {MAX_NOTE_CHARS} ký tự"),
+        ));
+    }
+    Ok(note)
+}
+
+/// A registrar works the cases assigned to them (and unassigned ones, which
+/// become theirs); a supervisor works any case.
+fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
+    match &case.assignee {
+        Some(assignee) if assignee != &actor.id && !actor.is_supervisor() => {
+            Err(CoreError::Forbidden {
+                action: "ghi nhận trên hồ sơ giao cho cán bộ khác".into(),
+                role: "cán bộ được giao hoặc lãnh đạo".into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn illegal(from: CaseStatus, to: CaseStatus) -> CoreError {
+    CoreError::IllegalTransition {
+        from: from.label_vi().into(),
+        to: to.label_vi().into(),
+    }
+}
+
+fn check_transition(from: CaseStatus, to: CaseStatus) -> Result<()> {
+    if officer_may_move(from, to) {
+        Ok(())
+    } else {
+        Err(illegal(from, to))
+    }
+}
+
+struct NewEvent<'a> {
+    case_id: &'a str,
+    kind: TimelineKind,
+    officer_id: &'a str,
+    channel: Option<Channel>,
+    outcome: Option<Outcome>,
+    note: Option<&'a str>,
+    next_follow_up: Option<NaiveDate>,
+    appointment_date: Option<NaiveDate>,
+    from_status: Option<CaseStatus>,
+    to_status: Option<CaseStatus>,
+    assignee: Option<&'a str>,
+    notification_version: Option<u32>,
+    corrects: Option<&'a str>,
+}
+
+impl<'a> NewEvent<'a> {
+    fn new(case_id: &'a str, kind: TimelineKind, officer_id: &'a str) -> Self {
+        NewEvent {
+            case_id,
+            kind,
+            officer_id,
+            channel: None,
+            outcome: None,
+            note: None,
+            next_follow_up: None,
+            appointment_date: None,
+            from_status: None,
+            to_status: None,
+            assignee: None,
+            notification_version: None,
+            corrects: None,
+        }
+    }
+
+    /// Appends the entry to the timeline and its copy to the outbox.
+    fn record(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let at = now.to_rfc3339();
+        let kind = match self.kind {
+            TimelineKind::Attempt => "attempt",
+            TimelineKind::Status => "status",
+            TimelineKind::Assignment => "assignment",
+            TimelineKind::Notification => "notification",
+        };
+        tx.prepare_cached(
+            "INSERT INTO case_event (id, case_id, at, officer_id, kind, channel, outcome, note, next_follow_up,
+                                     appointment_date, from_status, to_status, assignee, notification_version, corrects)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?
+        .execute(params![
+            id,
+            self.case_id,
+            at,
+            self.officer_id,
+            kind,
+            self.channel.map(Channel::as_str),
+            self.outcome.map(Outcome::as_str),
+            self.note,
+            self.next_follow_up.map(|d| d.to_string()),
+            self.appointment_date.map(|d| d.to_string()),
+            self.from_status.map(CaseStatus::as_str),
+            self.to_status.map(CaseStatus::as_str),
+            self.assignee,
+            self.notification_version,
+            self.corrects
+        ])?;
+        let body = serde_json::json!({
+            "event_id": id,
+            "case_id": self.case_id,
+            "at": at,
+            "officer_id": self.officer_id,
+            "kind": kind,
+            "channel": self.channel,
+            "outcome": self.outcome,
+            "note": self.note,
+            "next_follow_up": self.next_follow_up,
+            "appointment_date": self.appointment_date,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "assignee": self.assignee,
+            "notification_version": self.notification_version,
+            "corrects": self.corrects,
+        });
+        tx.prepare_cached(
+            "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            uuid::Uuid::now_v7().to_string(),
+            self.case_id,
+            format!("case_{kind}"),
+            body.to_string(),
+            at
+        ])?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    /// Assigns cases to an officer (None: unassigns). Supervisors only; cases
+    /// already with that officer are left as they are.
+    pub fn assign(
+        &mut self,
+        actor: &Officer,
+        case_ids: &[String],
+        assignee: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        actor.require_supervisor("giao hồ sơ")?;
+        if let Some(assignee) = assignee {
+            let officer = self.officer(assignee)?;
+            if !officer.active {
+                return Err(invalid(
+                    "cán bộ được giao",
+                    format!("tài khoản {} đã ngừng hoạt động", officer.username),
+                ));
+            }
+        }
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        for case_id in case_ids {
+            let case = case_state(&tx, case_id)?;
+            if case.assignee.as_deref() == assignee {
+                continue;
+            }
+            tx.execute(
+                "UPDATE case_file SET assignee = ?2, updated_at = ?3 WHERE id = ?1",
+                params![case.id, assignee, now.to_rfc3339()],
+            )?;
+            NewEvent {
+                assignee,
+                ..NewEvent::new(&case.id, TimelineKind::Assignment, &actor.id)
+            }
+            .record(&tx, now)?;
+            changed += 1;
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Logs an outreach attempt and moves the case through the lifecycle.
+    /// Returns the timeline entry's id.
+    pub fn log_attempt(
+        &mut self,
+        actor: &Officer,
+        case_id: &str,
+        input: &AttemptInput,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let note = clean_note(input.note.as_deref())?;
+        let appointment = match (input.outcome, input.appointment_date) {
+            (Outcome::AppointmentSet, None) => {
+                return Err(invalid("ngày hẹn", "cần ghi ngày gia đình hẹn đến"))
+            }
+            (Outcome::AppointmentSet, Some(day)) if day < today => {
+                return Err(invalid("ngày hẹn", "không được trước hôm nay"))
+            }
+            (Outcome::AppointmentSet, day) => day,
+            (_, Some(_)) => {
+                return Err(invalid(
+                    "ngày hẹn",
+                    "chỉ ghi khi kết quả là \"đã hẹn ngày\"",
+                ))
+            }
+            (_, None) => None,
+        };
+        if input.outcome == Outcome::RegisteredElsewhere && note.is_none() {
+            return Err(invalid(
+                "ghi chú",
+                "cần ghi lý do: gia đình đã đăng ký ở đâu, khi nào",
+            ));
+        }
+        let to = status_after(input.outcome);
+        let next_follow_up = if to.is_open() {
+            match input.next_follow_up {
+                Some(day) if day < today => {
+                    return Err(invalid("ngày liên hệ tiếp", "không được trước hôm nay"))
+                }
+                Some(day) => Some(day),
+                None => proposed_follow_up(input.outcome, today, appointment),
+            }
+        } else {
+            None
+        };
+
+        let tx = self.conn.transaction()?;
+        let case = case_state(&tx, case_id)?;
+        may_work(actor, &case)?;
+        // A closed case is reopened, and a changed notification reviewed, by
+        // an explicit decision (`change_status`), not by logging a call.
+        if matches!(
+            case.status,
+            CaseStatus::New | CaseStatus::InOutreach | CaseStatus::Appointment
+        ) {
+            check_transition(case.status, to)?;
+        } else {
+            return Err(illegal(case.status, to));
+        }
+        if let Some(corrected) = input.corrects.as_deref() {
+            check_correctable(&tx, case_id, corrected)?;
+        }
+        if case.assignee.is_none() {
+            take_case(&tx, actor, &case.id, now)?;
+        }
+        tx.execute(
+            "UPDATE case_file SET status = ?2, next_follow_up = ?3, appointment_date = ?4, last_attempt_at = ?5,
+                    updated_at = ?5
+             WHERE id = ?1",
+            params![
+                case.id,
+                to.as_str(),
+                next_follow_up.map(|d| d.to_string()),
+                appointment.map(|d| d.to_string()),
+                now.to_rfc3339()
+            ],
+        )?;
+        let id = NewEvent {
+            channel: Some(input.channel),
+            outcome: Some(input.outcome),
+            note: note.as_deref(),
+            next_follow_up,
+            appointment_date: appointment,
+            from_status: Some(case.status),
+            to_status: Some(to),
+            notification_version: case.notification_version,
+            corrects: input.corrects.as_deref(),
+            ..NewEvent::new(&case.id, TimelineKind::Attempt, &actor.id)
+        }
+        .record(&tx, now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// A decision on a case that is not an attempt: not registrable, the
+    /// review after the health sector changed the notification, reopening a
+    /// case closed by mistake. `to` must follow the lifecycle.
+    pub fn change_status(
+        &mut self,
+        actor: &Officer,
+        case_id: &str,
+        decision: &StatusDecision,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let (to, next_follow_up) = (decision.to, decision.next_follow_up);
+        let reason = clean_note(decision.reason.as_deref())?;
+        if needs_reason(to) && reason.is_none() {
+            return Err(invalid("lý do", "cần ghi lý do cho quyết định này"));
+        }
+        if next_follow_up.is_some_and(|day| day < today) {
+            return Err(invalid("ngày liên hệ tiếp", "không được trước hôm nay"));
+        }
+        let tx = self.conn.transaction()?;
+        let case = case_state(&tx, case_id)?;
+        may_work(actor, &case)?;
+        check_transition(case.status, to)?;
+        let next_follow_up = if to.is_open() {
+            next_follow_up.or_else(|| Some(crate::legal::add_working_days(today, 1)))
+        } else {
+            None
+        };
+        tx.execute(
+            "UPDATE case_file SET status = ?2, next_follow_up = ?3,
+                    appointment_date = CASE WHEN ?2 = 'appointment' THEN appointment_date END,
+                    updated_at = ?4
+             WHERE id = ?1",
+            params![
+                case.id,
+                to.as_str(),
+                next_follow_up.map(|d| d.to_string()),
+                now.to_rfc3339()
+            ],
+        )?;
+        let id = NewEvent {
+            note: reason.as_deref(),
+            next_follow_up,
+            from_status: Some(case.status),
+            to_status: Some(to),
+            notification_version: case.notification_version,
+            ..NewEvent::new(&case.id, TimelineKind::Status, &actor.id)
+        }
+        .record(&tx, now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every entry of a case's history, oldest first.
+    pub fn case_history(&self, case_id: &str) -> Result<Vec<TimelineEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.at, e.kind, o.full_name, e.channel, e.outcome, e.note, e.next_follow_up,
+                    e.appointment_date, e.from_status, e.to_status, a.full_name, e.notification_version,
+                    e.corrects,
+                    (SELECT c.id FROM case_event c WHERE c.corrects = e.id ORDER BY c.seq LIMIT 1)
+             FROM case_event e
+             LEFT JOIN officer o ON o.id = e.officer_id
+             LEFT JOIN officer a ON a.id = e.assignee
+             WHERE e.case_id = ?1 ORDER BY e.seq",
+        )?;
+        let day = |text: Option<String>| text.and_then(|t| t.parse::<NaiveDate>().ok());
+        let status = |text: Option<String>| text.as_deref().and_then(CaseStatus::parse);
+        let rows = stmt.query_map([case_id], |row| {
+            let kind: String = row.get(2)?;
+            Ok(TimelineEntry {
+                id: row.get(0)?,
+                at: row.get(1)?,
+                kind: match kind.as_str() {
+                    "attempt" => TimelineKind::Attempt,
+                    "assignment" => TimelineKind::Assignment,
+                    "notification" => TimelineKind::Notification,
+                    _ => TimelineKind::Status,
+                },
+                officer_name: row.get(3)?,
+                channel: row
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .and_then(Channel::parse),
+                outcome: row
+                    .get::<_, Option<String>>(5)?
+                    .as_deref()
+                    .and_then(Outcome::parse),
+                note: row.get(6)?,
+                next_follow_up: day(row.get(7)?),
+                appointment_date: day(row.get(8)?),
+                from_status: status(row.get(9)?),
+                to_status: status(row.get(10)?),
+                assignee_name: row.get(11)?,
+                notification_version: row.get(12)?,
+                corrects: row.get(13)?,
+                corrected_by: row.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The office address and hours the outreach texts give families.
+    pub fn set_office_contact(&self, address: &str, hours: &str) -> Result<()> {
+        let (address, hours) = (clean(address), clean(hours));
+        if address.is_empty() {
+            return Err(invalid("địa chỉ cơ quan", "không được để trống"));
+        }
+        if hours.is_empty() {
+            return Err(invalid("giờ làm việc", "không được để trống"));
+        }
+        self.set_setting(SETTING_OFFICE_ADDRESS, &address)?;
+        self.set_setting(SETTING_OFFICE_HOURS, &hours)
+    }
+
+    /// Who to contact, what to say and which papers to ask for.
+    pub fn guidance(&self, actor: &Officer, case_id: &str, today: NaiveDate) -> Result<Guidance> {
+        let detail = self.case_detail(case_id, today)?;
+        let case = &detail.case;
+        let office = self.office()?;
+        let office_name = office.as_ref().map_or_else(
+            || "Ủy ban nhân dân".to_owned(),
+            |o| format!("UBND {}", o.commune_name),
+        );
+        let (contacts, mother_name, father_name) = contacts(detail.notification.as_ref());
+        let context = TemplateContext {
+            subject_name: case.name.clone(),
+            event_date: case.event_date.format("%d/%m/%Y").to_string(),
+            deadline: case.deadline.format("%d/%m/%Y").to_string(),
+            days_left: case.days_left,
+            overdue: case.days_left < 0,
+            contact_name: contacts
+                .iter()
+                .map(|c| c.name.clone())
+                .find(|name| !name.is_empty())
+                .unwrap_or_default(),
+            mother_name,
+            father_name,
+            facility_name: case
+                .facility_name
+                .clone()
+                .unwrap_or_else(|| "cơ sở y tế".into()),
+            office_address: self
+                .setting(SETTING_OFFICE_ADDRESS)?
+                .unwrap_or_else(|| format!("Trụ sở {office_name}")),
+            office_hours: self
+                .setting(SETTING_OFFICE_HOURS)?
+                .unwrap_or_else(|| DEFAULT_OFFICE_HOURS.to_owned()),
+            office_name,
+            officer_name: actor.full_name.clone(),
+        };
+        let text = |purpose| {
+            let body = self.template(TemplateKey {
+                purpose,
+                kind: case.kind,
+            })?;
+            render(&body, &context)
+        };
+        Ok(Guidance {
+            contacts,
+            call_script: text(TemplatePurpose::CallScript)?,
+            message: text(TemplatePurpose::Message)?,
+            checklist: checklist_items(&text(TemplatePurpose::Checklist)?),
+        })
+    }
+}
+
+/// Takes an unassigned case for the officer who starts working it.
+fn take_case(
+    tx: &Transaction<'_>,
+    actor: &Officer,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE case_file SET assignee = ?2 WHERE id = ?1",
+        params![case_id, actor.id],
+    )?;
+    NewEvent {
+        assignee: Some(&actor.id),
+        ..NewEvent::new(case_id, TimelineKind::Assignment, &actor.id)
+    }
+    .record(tx, now)?;
+    Ok(())
+}
+
+/// Only an attempt of the same case can be corrected, and only once.
+fn check_correctable(tx: &Transaction<'_>, case_id: &str, corrected: &str) -> Result<()> {
+    let found: Option<(String, String, bool)> = tx
+        .query_row(
+            "SELECT case_id, kind, EXISTS (SELECT 1 FROM case_event c WHERE c.corrects = e.id)
+             FROM case_event e WHERE id = ?1",
+            [corrected],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    match found {
+        Some((case, kind, false)) if case == case_id && kind == "attempt" => Ok(()),
+        Some((_, _, true)) => Err(invalid("lần liên hệ được sửa", "đã được sửa trước đó")),
+        _ => Err(invalid(
+            "lần liên hệ được sửa",
+            "không phải một lần liên hệ của hồ sơ này",
+        )),
+    }
+}
+
+/// The people a notification names, first the one to call, and the parents.
+fn contacts(notification: Option<&Notification>) -> (Vec<Contact>, String, String) {
+    let mut contacts = Vec::new();
+    let (mut mother, mut father) = (String::new(), String::new());
+    match notification {
+        Some(n) if n.kind == EventKind::Birth => {
+            if let Some(b) = &n.birth {
+                mother = b.mother_name.clone();
+                contacts.push(Contact {
+                    relation: "Mẹ".into(),
+                    name: b.mother_name.clone(),
+                    phone: b.contact_phone.clone(),
+                    address: Some(b.mother_residence.clone()),
+                });
+                if let Some(name) = b.father_name.as_ref().filter(|n| !n.trim().is_empty()) {
+                    father = name.clone();
+                    contacts.push(Contact {
+                        relation: "Cha".into(),
+                        name: name.clone(),
+                        phone: None,
+                        address: None,
+                    });
+                }
+            }
+        }
+        Some(n) => {
+            if let Some(d) = &n.death {
+                contacts.push(Contact {
+                    relation: "Người thân".into(),
+                    // Empty when the notice does not name the relative.
+                    name: d.relative_name.clone().unwrap_or_default(),
+                    phone: d.relative_phone.clone(),
+                    address: Some(
+                        d.current_address
+                            .clone()
+                            .unwrap_or_else(|| d.permanent_address.clone()),
+                    ),
+                });
+            }
+        }
+        None => {}
+    }
+    (contacts, mother, father)
+}
