@@ -439,6 +439,14 @@ impl Store {
         let case = case_state(&tx, case_id)?;
         may_work(actor, &case)?;
         check_transition(case.status, to)?;
+        // Only the health facility withdraws a notification; the review
+        // confirms its void, it cannot void on its own.
+        if to == CaseStatus::Voided && !newest_is_void(&tx, case_id)? {
+            return Err(invalid(
+                "trạng thái",
+                "chỉ đóng là \"đã hủy\" khi cơ sở y tế đã hủy thông báo",
+            ));
+        }
         let next_follow_up = if to.is_open() {
             next_follow_up.or_else(|| Some(crate::legal::add_working_days(today, 1)))
         } else {
@@ -580,6 +588,19 @@ impl Store {
             checklist: checklist_items(&text(TemplatePurpose::Checklist)?),
         })
     }
+}
+
+fn newest_is_void(tx: &Transaction<'_>, case_id: &str) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT n.action = 'void' FROM case_file c JOIN notification n
+               ON n.notification_id = c.notification_id AND n.version = c.notification_version
+             WHERE c.id = ?1",
+            [case_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// Takes an unassigned case for the officer who starts working it.

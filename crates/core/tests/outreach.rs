@@ -782,3 +782,79 @@ fn guidance_fills_the_templates_with_the_case() {
         guidance
     );
 }
+
+#[test]
+fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided() {
+    let mut db = open();
+    let (n, case_id) = one_death_case(&mut db);
+    let lan = registrar(&mut db, "lan", "Lê Thị Lan");
+    db.store
+        .log_attempt(
+            &lan,
+            &case_id,
+            &attempt(Channel::Phone, Outcome::Reached),
+            now(),
+            today(),
+        )
+        .unwrap();
+    let correction = Notification {
+        version: 2,
+        action: Action::Correct,
+        issued_at: n.issued_at + Duration::hours(2),
+        ..n
+    };
+    let file = format!(
+        "[{}]",
+        String::from_utf8(sign(&correction, &facility_signer())).unwrap()
+    );
+    db.store
+        .import_bytes(
+            file.as_bytes(),
+            "test",
+            now() + Duration::hours(3),
+            &mut |_| {},
+        )
+        .unwrap();
+    assert_eq!(
+        db.store.case(&case_id, today()).unwrap().status,
+        CaseStatus::NeedsReview
+    );
+    // Logging a call does not stand in for the review.
+    assert_eq!(
+        db.store
+            .log_attempt(
+                &lan,
+                &case_id,
+                &attempt(Channel::Phone, Outcome::NoAnswer),
+                now(),
+                today()
+            )
+            .unwrap_err()
+            .code(),
+        "illegal_transition"
+    );
+    let voided = db
+        .store
+        .change_status(
+            &lan,
+            &case_id,
+            &decide(CaseStatus::Voided, Some("Nhầm")),
+            now(),
+            today(),
+        )
+        .unwrap_err();
+    assert_eq!(voided.code(), "invalid_input");
+    db.store
+        .change_status(
+            &lan,
+            &case_id,
+            &decide(CaseStatus::InOutreach, Some("Đã xem bản cải chính")),
+            now(),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(
+        db.store.case(&case_id, today()).unwrap().status,
+        CaseStatus::InOutreach
+    );
+}
