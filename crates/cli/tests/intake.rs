@@ -1,9 +1,12 @@
 //! Intake through the real `hotich` binary on real SQLite files, fed by the
 //! facility simulator (the library behind `hotich-central simulate`).
 
+mod common;
+use common::{json, ok};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,17 +18,6 @@ const TODAY: &str = "2026-11-21";
 
 fn hotich_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_hotich"))
-}
-
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 fn hotich(db: &Path, args: &[&str]) -> String {
@@ -42,10 +34,6 @@ fn hotich(db: &Path, args: &[&str]) -> String {
 fn trust(db: &Path, trust_file: &Path) {
     hotich(db, &["trust", "pin-root", "--demo"]);
     hotich(db, &["trust", "import", trust_file.to_str().unwrap()]);
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 fn simulate(dir: &Path, births: usize, deaths: usize) -> PathBuf {

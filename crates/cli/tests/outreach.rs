@@ -1,10 +1,11 @@
 //! Officers and outreach through the real `hotich` binary, as scripts drive
 //! it: accounts, assignment, `outreach log`, `cases --mine|--assignee`.
 
+mod common;
+use common::{json, ok};
+
 use std::path::Path;
 use std::process::{Command, Output};
-
-use serde_json::Value;
 
 const TODAY: &str = "2026-11-21";
 const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
@@ -31,24 +32,9 @@ fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> 
     command.output().unwrap()
 }
 
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 fn refused(output: Output) -> String {
     assert!(!output.status.success(), "expected a refusal");
     String::from_utf8(output.stderr).unwrap()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 #[test]
