@@ -382,16 +382,25 @@ fn two_registrars_work_200_simulated_cases() {
     );
 }
 
+/// Signs a notification with the sample facility key and imports it.
+fn import_signed(
+    store: &mut Store,
+    notification: &Notification,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let file = format!(
+        "[{}]",
+        String::from_utf8(sign(notification, &facility_signer())).unwrap()
+    );
+    store
+        .import_bytes(file.as_bytes(), "test", at, &mut |_| {})
+        .unwrap();
+}
+
 fn one_death_case(db: &mut Db) -> (Notification, String) {
     db.store.import_trust_list(&trust_list(), now()).unwrap();
     let n = death();
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(&n, &facility_signer())).unwrap()
-    );
-    db.store
-        .import_bytes(file.as_bytes(), "test", now(), &mut |_| {})
-        .unwrap();
+    import_signed(&mut db.store, &n, now());
     let case_id = db
         .store
         .cases(&CaseFilter::default(), today())
@@ -681,18 +690,7 @@ fn a_void_after_outreach_began_flags_the_case_and_keeps_its_history() {
         void_reason: Some("Cấp nhầm người".into()),
         ..n
     };
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(&void, &facility_signer())).unwrap()
-    );
-    db.store
-        .import_bytes(
-            file.as_bytes(),
-            "test",
-            now() + Duration::hours(3),
-            &mut |_| {},
-        )
-        .unwrap();
+    import_signed(&mut db.store, &void, now() + Duration::hours(3));
     let row = db.store.case(&case_id, today()).unwrap();
     assert_eq!(row.status, CaseStatus::NeedsReview);
     let history = db.store.case_history(&case_id).unwrap();
@@ -803,18 +801,7 @@ fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided(
         issued_at: n.issued_at + Duration::hours(2),
         ..n
     };
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(&correction, &facility_signer())).unwrap()
-    );
-    db.store
-        .import_bytes(
-            file.as_bytes(),
-            "test",
-            now() + Duration::hours(3),
-            &mut |_| {},
-        )
-        .unwrap();
+    import_signed(&mut db.store, &correction, now() + Duration::hours(3));
     assert_eq!(
         db.store.case(&case_id, today()).unwrap().status,
         CaseStatus::NeedsReview
