@@ -167,6 +167,10 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
+/// One window at a time: on two cores, two apps starting side by side slow
+/// each other down enough to make timing (the idle lock) unpredictable.
+static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The app in a window with a fresh database, and a WebDriver session on it.
 #[derive(Debug)]
 pub struct AppWindow {
@@ -179,11 +183,18 @@ pub struct AppWindow {
     /// The database the app was started on (`$HOTICH_DB`).
     pub database: PathBuf,
     _data: tempfile::TempDir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl AppWindow {
     /// Starts everything; the app seeds its demo data into the fresh database.
     pub async fn launch(app: &Path) -> Result<AppWindow, BoxError> {
+        AppWindow::launch_with_env(app, &[]).await
+    }
+
+    /// As `launch`, with more environment for the app (e.g. a short idle lock).
+    pub async fn launch_with_env(app: &Path, env: &[(&str, &str)]) -> Result<AppWindow, BoxError> {
+        let turn = ONE_WINDOW_AT_A_TIME.lock().await;
         let data = tempfile::tempdir()?;
         let database = data.path().join("hotich.db");
         let xvfb = Xvfb::start()?;
@@ -201,6 +212,7 @@ impl AppWindow {
                 .env("XDG_DATA_HOME", data.path().join("xdg-data"))
                 .env("XDG_CACHE_HOME", data.path().join("xdg-cache"))
                 .env("XDG_CONFIG_HOME", data.path().join("xdg-config"))
+                .envs(env.iter().copied())
                 .stdout(log.try_clone()?)
                 .stderr(log),
         )?;
@@ -233,6 +245,7 @@ impl AppWindow {
             _tauri_driver: tauri_driver,
             _xvfb: xvfb,
             _data: data,
+            _turn: turn,
         })
     }
 

@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod session;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -14,6 +15,7 @@ use tauri::Manager;
 
 use crate::commands::Startup;
 use crate::error::{CommandError, CommandResult};
+use crate::session::ShellSession;
 
 /// The database: `$HOTICH_DB` if set, else `hotich.db` in the app's data folder.
 fn database_path(app: &tauri::AppHandle) -> CommandResult<PathBuf> {
@@ -56,11 +58,18 @@ pub fn run() {
         .setup(|app| {
             match open_store(app.handle()) {
                 Ok(store) => {
+                    let idle_lock_seconds = store
+                        .idle_lock_seconds()
+                        .unwrap_or(hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS);
+                    app.manage(ShellSession::new(idle_lock_seconds));
                     app.manage(Mutex::new(store));
                     app.manage(Startup(None));
                 }
                 Err(error) => {
                     eprintln!("hotich: {error}");
+                    app.manage(ShellSession::new(
+                        hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS,
+                    ));
                     app.manage(Startup(Some(error)));
                 }
             }
@@ -74,6 +83,22 @@ pub fn run() {
             commands::quarantine,
             commands::import_notifications,
             commands::import_trust_list,
+            commands::session::session_state,
+            commands::session::create_first_supervisor,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::session::lock_session,
+            commands::session::unlock_session,
+            commands::session::touch_session,
+            commands::session::officers,
+            commands::session::create_officer,
+            commands::session::set_idle_lock_seconds,
+            commands::outreach::assign_cases,
+            commands::outreach::case_outreach,
+            commands::outreach::log_attempt,
+            commands::outreach::change_status,
+            commands::outreach::office_contact,
+            commands::outreach::set_office_contact,
         ])
         .run(context())
         .expect("error while running the Hotich app");

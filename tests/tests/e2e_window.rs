@@ -1,5 +1,6 @@
 //! The real app in a real window (Xvfb + tauri-driver + WebKitWebDriver):
-//! the demo queue, accent-free search and the case detail.
+//! the first start, the demo queue, accent-free search and the case detail;
+//! officers, assignment, outreach from the keyboard and the idle lock.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -95,6 +96,59 @@ where
     ))
 }
 
+async fn type_into(driver: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
+    driver
+        .query(By::Css(css))
+        .wait(WAIT, POLL)
+        .first()
+        .await?
+        .send_keys(text)
+        .await
+}
+
+const SUPERVISOR: (&str, &str) = ("lanhdao", "Phạm Văn Lãnh");
+const PASSWORD: &str = "Mật khẩu 2026";
+
+/// The first start asks for the first supervisor; creating it signs in.
+async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
+    type_into(
+        driver,
+        "[data-testid=first-supervisor-form] [data-testid=username]",
+        SUPERVISOR.0,
+    )
+    .await?;
+    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
+    type_into(driver, "[data-testid=password]", PASSWORD).await?;
+    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    wait_text(
+        driver,
+        "[data-testid=signed-in-as]",
+        &format!("{} · Lãnh đạo", SUPERVISOR.1),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Calls a command of the shell as the UI does; `{ok}` or `{err: {code, message}}`.
+async fn invoke(
+    driver: &WebDriver,
+    command: &str,
+    args: serde_json::Value,
+) -> WebDriverResult<serde_json::Value> {
+    Ok(driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__
+               .invoke(arguments[0], arguments[1])
+               .then((ok) => done({ ok }), (err) => done({ err }));",
+            vec![serde_json::json!(command), args],
+        )
+        .await?
+        .json()
+        .clone())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
@@ -102,6 +156,12 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
     let started = Instant::now();
     let window = AppWindow::launch(&app).await?;
     let driver = &window.driver;
+
+    // Before anyone signs in the shell answers nothing about cases.
+    wait_text(driver, "#sign-in-title", "Thiết lập lần đầu").await?;
+    let refused = invoke(driver, "list_cases", serde_json::json!({"filter": {}})).await?;
+    assert_eq!(refused["err"]["code"], "not_signed_in", "{refused}");
+    create_first_supervisor(driver).await?;
 
     // The demo queue shows rows, and the total agrees with the first page.
     let names = eventually("queue rows", || async {
@@ -227,17 +287,12 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
     // Import through the app's command: the demo's own notifications again
     // (all already present) and one whose payload was swapped after signing.
     let file = tampered_demo_file(window.database.with_file_name("import.json"))?;
-    let summary = driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__
-               .invoke('import_notifications', { path: arguments[0] })
-               .then((ok) => done({ ok }), (err) => done({ err }));",
-            vec![serde_json::json!(file)],
-        )
-        .await?
-        .json()
-        .clone();
+    let summary = invoke(
+        driver,
+        "import_notifications",
+        serde_json::json!({ "path": file }),
+    )
+    .await?;
     assert_eq!(
         summary,
         serde_json::json!({"ok": {"imported": 0, "unchanged": 20, "updated": 0, "voided": 0, "quarantined": 1}}),
@@ -264,5 +319,267 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
         "e2e: first screen with rows after {first_screen:?}, whole test {:?}",
         started.elapsed()
     );
+    Ok(())
+}
+
+/// The idle time of the outreach test's app: short, so the lock comes soon.
+const IDLE_LOCK_SECONDS: u64 = 8;
+
+async fn queue_case_ids(driver: &WebDriver) -> WebDriverResult<Vec<String>> {
+    let mut ids = Vec::new();
+    for row in driver.find_all(By::Css("[data-testid=queue-row]")).await? {
+        ids.extend(row.attr("data-case-id").await?);
+    }
+    Ok(ids)
+}
+
+async fn testid_of_focus(driver: &WebDriver) -> WebDriverResult<Option<String>> {
+    driver.active_element().await?.attr("data-testid").await
+}
+
+async fn value_of(driver: &WebDriver, css: &str) -> WebDriverResult<Option<String>> {
+    driver.find(By::Css(css)).await?.prop("value").await
+}
+
+async fn gone(driver: &WebDriver, css: &str) -> Result<(), String> {
+    eventually(&format!("{css} to go"), || async {
+        Ok(driver
+            .find_all(By::Css(css))
+            .await?
+            .is_empty()
+            .then_some(()))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typed_work(
+) -> TestResult {
+    let app = app_binary();
+    let idle = IDLE_LOCK_SECONDS.to_string();
+    let window =
+        AppWindow::launch_with_env(&app, &[("HOTICH_IDLE_LOCK_SECONDS", idle.as_str())]).await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+
+    // The supervisor creates a registrar's account...
+    click(driver, "[data-testid=nav-admin]").await?;
+    type_into(driver, "[data-testid=new-username]", "lan").await?;
+    type_into(driver, "[data-testid=new-full-name]", "Nguyễn Thị Lan").await?;
+    type_into(driver, "[data-testid=new-password]", PASSWORD).await?;
+    type_into(driver, "[data-testid=new-password-again]", PASSWORD).await?;
+    click(driver, "[data-testid=add-officer]").await?;
+    wait_text(
+        driver,
+        "[data-testid=officer-added]",
+        "Đã tạo tài khoản cho Nguyễn Thị Lan.",
+    )
+    .await?;
+
+    // ...and gives her three cases of the whole queue at once.
+    click(driver, "[data-testid=nav-queue]").await?;
+    let rows = eventually("the queue", || async {
+        let rows = driver.find_all(By::Css("[data-testid=queue-row]")).await?;
+        Ok((rows.len() >= 5).then_some(rows))
+    })
+    .await?;
+    let mut given = Vec::new();
+    for index in [1, 2, 4] {
+        let row = &rows[index];
+        given.extend(row.attr("data-case-id").await?);
+        row.find(By::Css("[data-testid=row-pick]"))
+            .await?
+            .click()
+            .await?;
+    }
+    wait_text(driver, "[data-testid=assign-bar] strong", "Đã chọn 3 hồ sơ").await?;
+    driver
+        .find(By::XPath(
+            "//select[@data-testid='assign-to']/option[contains(., '(lan)')]",
+        ))
+        .await?
+        .click()
+        .await?;
+    click(driver, "[data-testid=assign]").await?;
+    wait_text(
+        driver,
+        "[data-testid=assign-notice]",
+        "Đã giao 3 hồ sơ cho Nguyễn Thị Lan.",
+    )
+    .await?;
+
+    // Lan signs in; she starts on her own cases: the three.
+    click(driver, "[data-testid=sign-out]").await?;
+    type_into(
+        driver,
+        "[data-testid=sign-in-form] [data-testid=username]",
+        "lan",
+    )
+    .await?;
+    type_into(driver, "[data-testid=password]", PASSWORD).await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    wait_text(
+        driver,
+        "[data-testid=signed-in-as]",
+        "Nguyễn Thị Lan · Công chức hộ tịch",
+    )
+    .await?;
+    let mut mine = eventually("her three cases", || async {
+        let ids = queue_case_ids(driver).await?;
+        Ok((ids.len() == 3).then_some(ids))
+    })
+    .await?;
+    let pressed = driver
+        .find(By::Css("[data-testid=scope-mine]"))
+        .await?
+        .attr("aria-pressed")
+        .await?;
+    assert_eq!(pressed.as_deref(), Some("true"), "my cases is the default");
+    mine.sort();
+    given.sort();
+    assert_eq!(mine, given);
+    window.screenshot("my-cases").await?;
+
+    // Opens the first from the keyboard; the guidance names the person.
+    driver
+        .find(By::Css("[data-testid=search]"))
+        .await?
+        .send_keys(Key::Down)
+        .await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    let name = text_of(driver, "[data-testid=detail-name]").await?;
+    let script = text_of(driver, "[data-testid=call-script]").await?;
+    assert!(
+        script.contains(&name),
+        "the call script names {name}: {script}"
+    );
+    assert!(
+        script.contains("Nguyễn Thị Lan"),
+        "the script names the officer"
+    );
+    let papers = driver
+        .find_all(By::Css("[data-testid=checklist] li"))
+        .await?;
+    assert!(papers.len() >= 2, "a checklist of papers");
+
+    // G, 1 (phone), 2 (no answer), a note, Enter.
+    driver.active_element().await?.send_keys("g").await?;
+    assert_eq!(
+        testid_of_focus(driver).await?.as_deref(),
+        Some("channel-phone")
+    );
+    driver.active_element().await?.send_keys("1").await?;
+    driver.active_element().await?.send_keys("2").await?;
+    assert_eq!(
+        testid_of_focus(driver).await?.as_deref(),
+        Some("attempt-note")
+    );
+    let today = chrono::Local::now().date_naive();
+    let next = hotich_core::legal::add_working_days(today, 1)
+        .format("%d/%m/%Y")
+        .to_string();
+    assert_eq!(
+        value_of(driver, "[data-testid=next-follow-up]")
+            .await?
+            .as_deref(),
+        Some(next.as_str()),
+        "no answer: try again the next working day"
+    );
+    let note = "Gọi 2 lần, không ai nghe máy";
+    driver.active_element().await?.send_keys(note).await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    wait_text(
+        driver,
+        "[data-testid=outreach-notice]",
+        "Đã ghi nhận lần liên hệ.",
+    )
+    .await?;
+
+    // On the timeline (newest first), with who did it, and on the case.
+    wait_text(
+        driver,
+        "[data-testid=timeline-entry]:first-child [data-testid=timeline-what]",
+        "Gọi điện — Không nghe máy",
+    )
+    .await?;
+    let entries = driver
+        .find_all(By::Css("[data-testid=timeline-entry]"))
+        .await?;
+    assert_eq!(entries.len(), 2, "the assignment and the attempt");
+    let attempt = entries[0].text().await?;
+    for expected in [note, "Nguyễn Thị Lan", &format!("Liên hệ tiếp: {next}")] {
+        assert!(attempt.contains(expected), "{expected:?} in {attempt:?}");
+    }
+    let assignment = entries[1].text().await?;
+    assert!(
+        assignment.contains("Giao cho Nguyễn Thị Lan") && assignment.contains(SUPERVISOR.1),
+        "{assignment:?}"
+    );
+    wait_text(driver, "[data-testid=detail-next-follow-up]", &next).await?;
+    wait_text(driver, "[data-testid=detail-status]", "Đang vận động").await?;
+    window.screenshot("outreach-logged").await?;
+
+    // Typing, then leaving the keyboard: the session locks, the shell too.
+    type_into(
+        driver,
+        "[data-testid=attempt-note]",
+        "Hẹn gọi lại buổi chiều",
+    )
+    .await?;
+    let idle_from = Instant::now();
+    driver
+        .query(By::Css("[data-testid=lock-overlay]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    let locked_after = idle_from.elapsed();
+    assert!(
+        locked_after >= Duration::from_secs(IDLE_LOCK_SECONDS - 1),
+        "locked after {locked_after:?} of {IDLE_LOCK_SECONDS} s idle"
+    );
+    let refused = invoke(
+        driver,
+        "case_outreach",
+        serde_json::json!({ "id": mine[0] }),
+    )
+    .await?;
+    assert_eq!(refused["err"]["code"], "locked", "{refused}");
+    window.screenshot("locked").await?;
+
+    // A wrong password keeps it locked; hers unlocks it, the draft intact.
+    type_into(driver, "[data-testid=unlock-password]", "sai mật khẩu").await?;
+    click(driver, "[data-testid=unlock]").await?;
+    let code = eventually("the wrong password error", || async {
+        let found = driver
+            .find_all(By::Css(
+                "[data-testid=lock-overlay] [data-testid=error-message]",
+            ))
+            .await?;
+        match found.first() {
+            Some(error) => Ok(error.attr("data-code").await?),
+            None => Ok(None),
+        }
+    })
+    .await?;
+    assert_eq!(code, "wrong_password");
+    type_into(driver, "[data-testid=unlock-password]", PASSWORD).await?;
+    click(driver, "[data-testid=unlock]").await?;
+    gone(driver, "[data-testid=lock-overlay]").await?;
+    assert_eq!(
+        value_of(driver, "[data-testid=attempt-note]")
+            .await?
+            .as_deref(),
+        Some("Hẹn gọi lại buổi chiều")
+    );
+    let open_again = invoke(
+        driver,
+        "case_outreach",
+        serde_json::json!({ "id": mine[0] }),
+    )
+    .await?;
+    assert!(open_again.get("ok").is_some(), "{open_again}");
+
+    window.quit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { AttemptInput } from "./bindings/AttemptInput";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CasePage } from "./bindings/CasePage";
@@ -11,7 +12,13 @@ import type { CommandError } from "./bindings/CommandError";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Office } from "./bindings/Office";
+import type { OfficeContact } from "./bindings/OfficeContact";
+import type { Officer } from "./bindings/Officer";
+import type { OutreachView } from "./bindings/OutreachView";
 import type { QuarantineEntry } from "./bindings/QuarantineEntry";
+import type { Role } from "./bindings/Role";
+import type { SessionState } from "./bindings/SessionState";
+import type { StatusDecision } from "./bindings/StatusDecision";
 import type { TrustImportSummary } from "./bindings/TrustImportSummary";
 
 export type { CommandError };
@@ -31,11 +38,22 @@ export function asCommandError(error: unknown): CommandError {
   return { code: "internal", message: String(error) };
 }
 
+/** Codes with which the shell refuses a command for want of an open session. */
+const SESSION_CODES = new Set(["locked", "not_signed_in"]);
+let onSessionError: (error: CommandError) => void = () => undefined;
+
+/** Called whenever a command was refused because the session is locked or closed. */
+export function setSessionErrorHandler(handler: (error: CommandError) => void): void {
+  onSessionError = handler;
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
-  } catch (error) {
-    throw asCommandError(error);
+  } catch (raw) {
+    const error = asCommandError(raw);
+    if (SESSION_CODES.has(error.code)) onSessionError(error);
+    throw error;
   }
 }
 
@@ -47,6 +65,25 @@ export const api = {
   quarantine: () => call<QuarantineEntry[]>("quarantine"),
   importNotifications: (path: string) => call<ImportSummary>("import_notifications", { path }),
   importTrustList: (path: string) => call<TrustImportSummary>("import_trust_list", { path }),
+  sessionState: () => call<SessionState>("session_state"),
+  createFirstSupervisor: (username: string, fullName: string, password: string) =>
+    call<SessionState>("create_first_supervisor", { username, fullName, password }),
+  signIn: (username: string, password: string) => call<SessionState>("sign_in", { username, password }),
+  signOut: () => call<null>("sign_out"),
+  lockSession: () => call<null>("lock_session"),
+  unlockSession: (password: string) => call<SessionState>("unlock_session", { password }),
+  touchSession: () => call<null>("touch_session"),
+  officers: () => call<Officer[]>("officers"),
+  createOfficer: (username: string, fullName: string, role: Role, password: string) =>
+    call<Officer>("create_officer", { username, fullName, role, password }),
+  setIdleLockSeconds: (seconds: number) => call<null>("set_idle_lock_seconds", { seconds }),
+  officeContact: () => call<OfficeContact>("office_contact"),
+  setOfficeContact: (contact: OfficeContact) => call<null>("set_office_contact", { contact }),
+  assignCases: (caseIds: string[], assignee: string | null) =>
+    call<number>("assign_cases", { caseIds, assignee }),
+  caseOutreach: (id: string) => call<OutreachView>("case_outreach", { id }),
+  logAttempt: (id: string, input: AttemptInput) => call<string>("log_attempt", { id, input }),
+  changeStatus: (id: string, decision: StatusDecision) => call<string>("change_status", { id, decision }),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
 };

@@ -33,3 +33,15 @@ export function fold(text: string): string {
     .replace(/Đ/g, "D")
     .toLowerCase();
 }
+
+/** `d/m/yyyy` (also with `-` or `.`) -> `yyyy-mm-dd`; null if not a real day. Empty -> "". */
+export function parseDate(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === "") return "";
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
+  if (!match) return null;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return `${year}-${pad(month)}-${pad(day)}`;
+}

@@ -38,6 +38,10 @@ pub enum CoreError {
     OfficerNotFound(String),
     #[error("đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập")]
     AlreadySetUp,
+    #[error("chưa đăng nhập")]
+    NotSignedIn,
+    #[error("phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu")]
+    SessionLocked,
 }
 
 impl CoreError {
@@ -60,6 +64,8 @@ impl CoreError {
             CoreError::Forbidden { .. } => "forbidden",
             CoreError::OfficerNotFound(_) => "officer_not_found",
             CoreError::AlreadySetUp => "already_set_up",
+            CoreError::NotSignedIn => "not_signed_in",
+            CoreError::SessionLocked => "locked",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod officer;
 pub mod outreach;
+pub mod session;
 pub mod store;
 pub mod templates;
 pub mod text;
@@ -19,5 +20,9 @@ pub use error::{CoreError, Result};
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
 pub use officer::{Officer, Role};
-pub use outreach::{AttemptInput, Contact, Guidance, StatusDecision, TimelineEntry, TimelineKind};
+pub use outreach::{
+    AttemptInput, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView, StatusDecision,
+    TimelineEntry, TimelineKind,
+};
+pub use session::{Session, SessionState};
 pub use store::Store;

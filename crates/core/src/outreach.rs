@@ -108,6 +108,39 @@ pub struct Guidance {
     pub checklist: Vec<String>,
 }
 
+/// The next follow-up an attempt with this outcome would get today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FollowUpProposal {
+    pub outcome: Outcome,
+    /// None: the outcome closes outreach. For `appointment_set` the
+    /// appointment day replaces it.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_follow_up: Option<NaiveDate>,
+}
+
+/// Everything the outreach panel of a case shows, read at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OutreachView {
+    pub guidance: Guidance,
+    /// Oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// The signed-in officer may log an attempt on this case now.
+    pub accepts_attempts: bool,
+    /// The decisions the lifecycle allows from the case's status.
+    pub decisions: Vec<CaseStatus>,
+    pub proposals: Vec<FollowUpProposal>,
+}
+
+/// Where the office is and when it is open, as the outreach texts give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OfficeContact {
+    pub address: String,
+    pub hours: String,
+}
+
 const SETTING_OFFICE_ADDRESS: &str = "office_address";
 const SETTING_OFFICE_HOURS: &str = "office_hours";
 const DEFAULT_OFFICE_HOURS: &str =
@@ -526,8 +559,9 @@ impl Store {
     }
 
     /// The office address and hours the outreach texts give families.
-    pub fn set_office_contact(&self, address: &str, hours: &str) -> Result<()> {
-        let (address, hours) = (clean(address), clean(hours));
+    pub fn set_office_contact(&self, actor: &Officer, contact: &OfficeContact) -> Result<()> {
+        actor.require_supervisor("sửa địa chỉ và giờ làm việc của cơ quan")?;
+        let (address, hours) = (clean(&contact.address), clean(&contact.hours));
         if address.is_empty() {
             return Err(invalid("địa chỉ cơ quan", "không được để trống"));
         }
@@ -538,15 +572,78 @@ impl Store {
         self.set_setting(SETTING_OFFICE_HOURS, &hours)
     }
 
+    /// The outreach panel of a case for `actor`.
+    pub fn outreach_view(
+        &self,
+        actor: &Officer,
+        case_id: &str,
+        today: NaiveDate,
+    ) -> Result<OutreachView> {
+        let guidance = self.guidance(actor, case_id, today)?;
+        let (status, assignee): (String, Option<String>) = self.conn.query_row(
+            "SELECT status, assignee FROM case_file WHERE id = ?1",
+            [case_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let status = CaseStatus::parse(&status).ok_or_else(|| CoreError::Corrupt {
+            what: format!("hồ sơ {case_id}"),
+            reason: format!("trạng thái không rõ: {status}"),
+        })?;
+        let may_work = assignee.is_none_or(|a| a == actor.id) || actor.is_supervisor();
+        Ok(OutreachView {
+            guidance,
+            timeline: self.case_history(case_id)?,
+            accepts_attempts: may_work
+                && matches!(
+                    status,
+                    CaseStatus::New | CaseStatus::InOutreach | CaseStatus::Appointment
+                ),
+            decisions: if may_work {
+                CaseStatus::ALL
+                    .into_iter()
+                    .filter(|to| officer_may_move(status, *to))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            proposals: Outcome::ALL
+                .iter()
+                .map(|&outcome| FollowUpProposal {
+                    outcome,
+                    next_follow_up: proposed_follow_up(outcome, today, None)
+                        .filter(|_| status_after(outcome).is_open()),
+                })
+                .collect(),
+        })
+    }
+
+    /// The office address and hours the outreach texts give families.
+    pub fn office_contact(&self) -> Result<OfficeContact> {
+        let address = match self.setting(SETTING_OFFICE_ADDRESS)? {
+            Some(address) => address,
+            None => format!("Trụ sở {}", self.office_name()?),
+        };
+        Ok(OfficeContact {
+            address,
+            hours: self
+                .setting(SETTING_OFFICE_HOURS)?
+                .unwrap_or_else(|| DEFAULT_OFFICE_HOURS.to_owned()),
+        })
+    }
+
+    fn office_name(&self) -> Result<String> {
+        Ok(self.office()?.map_or_else(
+            || "Ủy ban nhân dân".to_owned(),
+            |o| format!("UBND {}", o.commune_name),
+        ))
+    }
+
     /// Who to contact, what to say and which papers to ask for.
     pub fn guidance(&self, actor: &Officer, case_id: &str, today: NaiveDate) -> Result<Guidance> {
         let detail = self.case_detail(case_id, today)?;
         let case = &detail.case;
-        let office = self.office()?;
-        let office_name = office.as_ref().map_or_else(
-            || "Ủy ban nhân dân".to_owned(),
-            |o| format!("UBND {}", o.commune_name),
-        );
+        let office_name = self.office_name()?;
+        let office = self.office_contact()?;
         let (contacts, mother_name, father_name) = contacts(detail.notification.as_ref());
         let context = TemplateContext {
             subject_name: case.name.clone(),
@@ -565,12 +662,8 @@ impl Store {
                 .facility_name
                 .clone()
                 .unwrap_or_else(|| "cơ sở y tế".into()),
-            office_address: self
-                .setting(SETTING_OFFICE_ADDRESS)?
-                .unwrap_or_else(|| format!("Trụ sở {office_name}")),
-            office_hours: self
-                .setting(SETTING_OFFICE_HOURS)?
-                .unwrap_or_else(|| DEFAULT_OFFICE_HOURS.to_owned()),
+            office_address: office.address,
+            office_hours: office.hours,
             office_name,
             officer_name: actor.full_name.clone(),
         };

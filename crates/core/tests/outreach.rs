@@ -779,6 +779,33 @@ fn guidance_fills_the_templates_with_the_case() {
         db.store.guidance(&lan, &case_id, today()).unwrap(),
         guidance
     );
+
+    // The office's address and hours: a supervisor's to set, never empty.
+    let contact = |address: &str, hours: &str| hotich_core::OfficeContact {
+        address: address.into(),
+        hours: hours.into(),
+    };
+    let address = "Thôn Nà Pục, xã Bằng Thành";
+    let hours = "sáng thứ Hai đến thứ Bảy";
+    assert_eq!(
+        db.store
+            .set_office_contact(&lan, &contact(address, hours))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let empty = db
+        .store
+        .set_office_contact(&supervisor, &contact("  ", hours))
+        .unwrap_err();
+    assert_eq!(empty.to_string(), "địa chỉ cơ quan: không được để trống");
+    assert_ne!(db.store.office_contact().unwrap().address, address);
+    db.store
+        .set_office_contact(&supervisor, &contact(address, hours))
+        .unwrap();
+    assert_eq!(db.store.office_contact().unwrap(), contact(address, hours));
+    let message = db.store.guidance(&lan, &case_id, today()).unwrap().message;
+    assert!(message.contains(address), "{message}");
 }
 
 #[test]
@@ -844,4 +871,72 @@ fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided(
         db.store.case(&case_id, today()).unwrap().status,
         CaseStatus::InOutreach
     );
+}
+
+#[test]
+fn the_outreach_view_offers_what_the_officer_may_do() {
+    let mut db = open();
+    let lan = registrar(&mut db, "lan", "Nguyễn Thị Lan");
+    let hoa = registrar(&mut db, "hoa", "Trần Thị Hoa");
+    let (_, case_id) = one_death_case(&mut db);
+
+    // Unassigned: anyone may start outreach; every outcome has its proposal.
+    let view = db.store.outreach_view(&lan, &case_id, today()).unwrap();
+    assert!(view.accepts_attempts);
+    assert_eq!(
+        view.decisions,
+        [
+            CaseStatus::InOutreach,
+            CaseStatus::Appointment,
+            CaseStatus::RegisteredElsewhere,
+            CaseStatus::NotRegistrable
+        ]
+    );
+    let proposal = |view: &hotich_core::OutreachView, outcome| {
+        view.proposals
+            .iter()
+            .find(|p| p.outcome == outcome)
+            .unwrap()
+            .next_follow_up
+    };
+    assert_eq!(
+        proposal(&view, Outcome::NoAnswer),
+        hotich_core::lifecycle::proposed_follow_up(Outcome::NoAnswer, today(), None)
+    );
+    assert_eq!(proposal(&view, Outcome::RegisteredElsewhere), None);
+    assert!(view.timeline.is_empty());
+
+    // Once Lan works it, Hoa only reads it; the supervisor still may act.
+    db.store
+        .log_attempt(
+            &lan,
+            &case_id,
+            &attempt(Channel::Phone, Outcome::NoAnswer),
+            now(),
+            today(),
+        )
+        .unwrap();
+    let for_hoa = db.store.outreach_view(&hoa, &case_id, today()).unwrap();
+    assert!(!for_hoa.accepts_attempts);
+    assert!(for_hoa.decisions.is_empty());
+    assert_eq!(for_hoa.timeline.len(), 2, "take-over and attempt");
+    let for_supervisor = db
+        .store
+        .outreach_view(&db.supervisor, &case_id, today())
+        .unwrap();
+    assert!(for_supervisor.accepts_attempts);
+
+    // A closed case takes no attempt; the only decision is reopening it.
+    db.store
+        .change_status(
+            &lan,
+            &case_id,
+            &decide(CaseStatus::NotRegistrable, Some("gia đình ở nước ngoài")),
+            now(),
+            today(),
+        )
+        .unwrap();
+    let closed = db.store.outreach_view(&lan, &case_id, today()).unwrap();
+    assert!(!closed.accepts_attempts);
+    assert_eq!(closed.decisions, [CaseStatus::InOutreach]);
 }

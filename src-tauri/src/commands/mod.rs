@@ -1,7 +1,12 @@
 //! The commands the UI calls: each delegates to `hotich_core::Store`.
 //!
 //! All are `async` so Tauri runs them off the main thread: a query waiting
-//! for the store while an import holds it never freezes the window.
+//! for the store while an import holds it never freezes the window. Every
+//! command but the few that show the office and sign in asks the session
+//! first: nothing is read or written for a locked or absent officer.
+
+pub mod outreach;
+pub mod session;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -14,6 +19,7 @@ use hotich_core::{
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::{CommandError, CommandResult};
+use crate::session::ShellSession;
 
 /// The event the UI listens to for an import's progress bar.
 pub const IMPORT_PROGRESS: &str = "import-progress";
@@ -22,11 +28,11 @@ pub const IMPORT_PROGRESS: &str = "import-progress";
 #[derive(Debug, Default)]
 pub struct Startup(pub Option<CommandError>);
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
-fn lock(store: &Mutex<Store>) -> CommandResult<MutexGuard<'_, Store>> {
+pub(crate) fn lock(store: &Mutex<Store>) -> CommandResult<MutexGuard<'_, Store>> {
     store.lock().map_err(CommandError::internal)
 }
 
@@ -43,25 +49,37 @@ pub async fn office(store: State<'_, Mutex<Store>>) -> CommandResult<Option<Offi
 
 #[tauri::command]
 pub async fn list_cases(
+    session: State<'_, ShellSession>,
     store: State<'_, Mutex<Store>>,
     filter: CaseFilter,
 ) -> CommandResult<CasePage> {
+    session.acting()?;
     Ok(lock(&store)?.cases(&filter, today())?)
 }
 
 #[tauri::command]
-pub async fn case_detail(store: State<'_, Mutex<Store>>, id: String) -> CommandResult<CaseDetail> {
+pub async fn case_detail(
+    session: State<'_, ShellSession>,
+    store: State<'_, Mutex<Store>>,
+    id: String,
+) -> CommandResult<CaseDetail> {
+    session.acting()?;
     Ok(lock(&store)?.case_detail(&id, today())?)
 }
 
 #[tauri::command]
-pub async fn quarantine(store: State<'_, Mutex<Store>>) -> CommandResult<Vec<QuarantineEntry>> {
+pub async fn quarantine(
+    session: State<'_, ShellSession>,
+    store: State<'_, Mutex<Store>>,
+) -> CommandResult<Vec<QuarantineEntry>> {
+    session.acting()?;
     Ok(lock(&store)?.quarantine()?)
 }
 
 /// Imports a notifications file off the UI thread, emitting `import-progress`.
 #[tauri::command]
 pub async fn import_notifications(app: AppHandle, path: String) -> CommandResult<ImportSummary> {
+    app.state::<ShellSession>().acting()?;
     tauri::async_runtime::spawn_blocking(move || {
         let store = app.state::<Mutex<Store>>();
         let mut store = lock(&store)?;
@@ -77,6 +95,7 @@ pub async fn import_notifications(app: AppHandle, path: String) -> CommandResult
 
 #[tauri::command]
 pub async fn import_trust_list(app: AppHandle, path: String) -> CommandResult<TrustImportSummary> {
+    app.state::<ShellSession>().acting()?;
     tauri::async_runtime::spawn_blocking(move || {
         let bytes = std::fs::read(&path).map_err(hotich_core::CoreError::from)?;
         let store = app.state::<Mutex<Store>>();

@@ -1,0 +1,52 @@
+//! The session of the officer at the keyboard, kept by the shell and asked
+//! before every command (the rules are `hotich_core::Session`'s).
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use hotich_core::{Officer, Session};
+
+use crate::error::{CommandError, CommandResult};
+
+/// Names a fixed idle time in seconds, over the supervisor's setting (tests).
+pub const IDLE_LOCK_ENV: &str = "HOTICH_IDLE_LOCK_SECONDS";
+
+#[derive(Debug)]
+pub struct ShellSession {
+    session: Mutex<Session>,
+    idle_override: Option<u32>,
+}
+
+impl ShellSession {
+    /// `setting`: the supervisor's idle time, unless `$HOTICH_IDLE_LOCK_SECONDS` is set.
+    pub fn new(setting: u32) -> ShellSession {
+        let idle_override = std::env::var(IDLE_LOCK_ENV)
+            .ok()
+            .and_then(|value| value.trim().parse().ok())
+            .filter(|seconds: &u32| *seconds > 0);
+        ShellSession {
+            session: Mutex::new(Session::new(
+                idle_override.unwrap_or(setting),
+                Instant::now(),
+            )),
+            idle_override,
+        }
+    }
+
+    pub fn lock(&self) -> CommandResult<MutexGuard<'_, Session>> {
+        self.session.lock().map_err(CommandError::internal)
+    }
+
+    /// The officer a command acts for: refused unless signed in and unlocked.
+    pub fn acting(&self) -> CommandResult<Officer> {
+        Ok(self.lock()?.require(Instant::now())?)
+    }
+
+    /// A supervisor changed the idle time: it applies now, unless fixed by the environment.
+    pub fn idle_time_changed(&self, seconds: u32) -> CommandResult<()> {
+        if self.idle_override.is_none() {
+            self.lock()?.set_idle_lock_seconds(seconds);
+        }
+        Ok(())
+    }
+}
