@@ -4,7 +4,7 @@
 //! errors go to stderr with a non-zero exit status and the reason.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
@@ -12,8 +12,8 @@ use chrono::{Local, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hotich_core::templates::TemplateKey;
 use hotich_core::{
-    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, ImportSummary, Officer, Outcome, Role,
-    StatusDecision, Store,
+    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, ImportSummary, Officer, Outcome,
+    Registration, RegistrationForm, Role, StatusDecision, Store,
 };
 use hotich_protocol::EventKind;
 
@@ -35,6 +35,15 @@ struct Cli {
     user: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check the hash chain and every row it records; exit 1 at the first broken link
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +137,54 @@ enum Command {
     Quarantine {
         #[arg(long)]
         json: bool,
+    },
+    /// Open a case by hand for an event no notification announced
+    OpenCase {
+        #[arg(long = "type", value_enum)]
+        kind: KindArg,
+        /// The person's full name
+        #[arg(long)]
+        name: String,
+        /// The day of the birth or death (yyyy-mm-dd)
+        #[arg(long, value_name = "DATE")]
+        date: NaiveDate,
+    },
+    /// Print the registration form of a case, pre-filled from its notification (JSON)
+    Draft { case: String },
+    /// Register a case: FILE is a JSON merge patch (RFC 7386) over the pre-filled form
+    Register {
+        case: String,
+        #[arg(long, value_name = "FILE")]
+        from_json: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct a registration: FILE is a JSON merge patch over its current form
+    Amend {
+        registration: String,
+        #[arg(long, value_name = "FILE")]
+        from_json: PathBuf,
+        /// The legal ground of the correction
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The register: every registration, newest first
+    Registrations {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One registration with its current state and its amendments
+    Registration {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log of registrations and amendments
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// The commune this workstation registers for
     Office {
@@ -242,6 +299,58 @@ fn sign_in(store: &mut Store, user: Option<&str>) -> Result<Officer> {
     Ok(store.sign_in(&username, &password, Utc::now())?)
 }
 
+/// `base` with the file's JSON merge patch applied.
+fn patched(base: &RegistrationForm, file: &Path) -> Result<RegistrationForm> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("không đọc được {}", file.display()))?;
+    let patch: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: không phải JSON", file.display()))?;
+    let mut form = serde_json::to_value(base)?;
+    json_patch::merge(&mut form, &patch);
+    serde_json::from_value(form)
+        .with_context(|| format!("{}: không đúng mẫu đăng ký", file.display()))
+}
+
+fn print_registration(out: &mut impl Write, registration: &Registration, json: bool) -> Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, registration)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let (name, _) = registration.current.subject();
+    writeln!(
+        out,
+        "{} số {}, quyển {}: {}{}",
+        match registration.kind {
+            EventKind::Birth => "Khai sinh",
+            EventKind::Death => "Khai tử",
+        },
+        registration.number,
+        registration.book,
+        name,
+        if registration.late {
+            " (đăng ký quá hạn)"
+        } else {
+            ""
+        }
+    )?;
+    for amendment in &registration.amendments {
+        writeln!(
+            out,
+            "  cải chính {} bởi {}: {}",
+            amendment.at, amendment.officer_name, amendment.reason
+        )?;
+        for change in &amendment.changes {
+            writeln!(
+                out,
+                "    {}: \"{}\" -> \"{}\"",
+                change.label, change.old, change.new
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn officer_id(store: &Store, username: &str) -> Result<String> {
     Ok(store
         .officer_by_username(username)?
@@ -253,6 +362,15 @@ fn officer_id(store: &Store, username: &str) -> Result<String> {
 enum KindArg {
     Birth,
     Death,
+}
+
+impl From<KindArg> for EventKind {
+    fn from(kind: KindArg) -> EventKind {
+        match kind {
+            KindArg::Birth => EventKind::Birth,
+            KindArg::Death => EventKind::Death,
+        }
+    }
 }
 
 fn parse_status(text: &str) -> Result<CaseStatus, String> {
@@ -373,10 +491,7 @@ fn run(cli: Cli) -> Result<()> {
             let filter = CaseFilter {
                 assignee,
                 follow_up_due: due,
-                kind: kind.map(|k| match k {
-                    KindArg::Birth => EventKind::Birth,
-                    KindArg::Death => EventKind::Death,
-                }),
+                kind: kind.map(EventKind::from),
                 status,
                 overdue_only: overdue,
                 search,
@@ -404,6 +519,91 @@ fn run(cli: Cli) -> Result<()> {
                     )?;
                 }
                 writeln!(out, "{} hồ sơ", rows.len())?;
+            }
+        }
+        Command::OpenCase { kind, name, date } => {
+            let officer = sign_in(&mut store, cli.user.as_deref())?;
+            let id =
+                store.open_case_by_hand(&officer, kind.into(), &name, date, Utc::now(), today)?;
+            writeln!(out, "{id}")?;
+        }
+        Command::Draft { case } => {
+            serde_json::to_writer_pretty(&mut out, &store.registration_draft(&case, today)?)?;
+            writeln!(out)?;
+        }
+        Command::Register {
+            case,
+            from_json,
+            json,
+        } => {
+            let officer = sign_in(&mut store, cli.user.as_deref())?;
+            let form = patched(&store.registration_draft(&case, today)?, &from_json)?;
+            let registration = store.register(&officer, &case, &form, Utc::now(), today)?;
+            print_registration(&mut out, &registration, json)?;
+        }
+        Command::Amend {
+            registration,
+            from_json,
+            reason,
+            json,
+        } => {
+            let officer = sign_in(&mut store, cli.user.as_deref())?;
+            let current = store.registration(&registration)?.current;
+            let form = patched(&current, &from_json)?;
+            let amended = store.amend_registration(
+                &officer,
+                &registration,
+                &form,
+                &reason,
+                Utc::now(),
+                today,
+            )?;
+            print_registration(&mut out, &amended, json)?;
+        }
+        Command::Registration { id, json } => {
+            print_registration(&mut out, &store.registration(&id)?, json)?;
+        }
+        Command::Registrations { json } => {
+            let rows = store.registrations()?;
+            if json {
+                serde_json::to_writer(&mut out, &rows)?;
+                writeln!(out)?;
+            } else {
+                for row in &rows {
+                    writeln!(
+                        out,
+                        "{:<5}  số {:>5}  quyển {}  {:<32}  {}{}",
+                        row.kind.as_str(),
+                        row.number,
+                        row.book,
+                        row.name,
+                        row.event_date.format("%d/%m/%Y"),
+                        if row.late { "  (quá hạn)" } else { "" }
+                    )?;
+                }
+                writeln!(out, "{} đăng ký", rows.len())?;
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => {
+            let report = store.verify_audit_log()?;
+            if json {
+                serde_json::to_writer(&mut out, &report)?;
+                writeln!(out)?;
+            }
+            match &report.broken {
+                None if !json => writeln!(out, "Nhật ký toàn vẹn: {} mục.", report.entries)?,
+                None => {}
+                Some(broken) => {
+                    return Err(anyhow::anyhow!(
+                        "nhật ký bị phá vỡ tại mục {} ({} {}): {}",
+                        broken.seq,
+                        broken.action,
+                        broken.entity_id,
+                        broken.reason
+                    ))
+                }
             }
         }
         Command::Case { id, json } => {

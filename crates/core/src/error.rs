@@ -42,6 +42,12 @@ pub enum CoreError {
     NotSignedIn,
     #[error("phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu")]
     SessionLocked,
+    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    InvalidRegistration(Vec<crate::registration::FieldProblem>),
+    #[error("có thể trùng với đăng ký đã có ({}); hãy so sánh và xác nhận", .0.join("; "))]
+    DuplicateSuspected(Vec<String>),
+    #[error("không tìm thấy đăng ký {0}")]
+    RegistrationNotFound(String),
 }
 
 impl CoreError {
@@ -66,6 +72,9 @@ impl CoreError {
             CoreError::AlreadySetUp => "already_set_up",
             CoreError::NotSignedIn => "not_signed_in",
             CoreError::SessionLocked => "locked",
+            CoreError::InvalidRegistration(_) => "invalid_registration",
+            CoreError::DuplicateSuspected(_) => "duplicate_suspected",
+            CoreError::RegistrationNotFound(_) => "registration_not_found",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod officer;
 pub mod outreach;
+pub mod registration;
 pub mod session;
 pub mod store;
 pub mod templates;
@@ -24,5 +25,6 @@ pub use outreach::{
     AttemptInput, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView, StatusDecision,
     TimelineEntry, TimelineKind,
 };
+pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
 pub use store::Store;

@@ -215,24 +215,24 @@ fn check_transition(from: CaseStatus, to: CaseStatus) -> Result<()> {
     }
 }
 
-struct NewEvent<'a> {
-    case_id: &'a str,
-    kind: TimelineKind,
-    officer_id: &'a str,
-    channel: Option<Channel>,
-    outcome: Option<Outcome>,
-    note: Option<&'a str>,
-    next_follow_up: Option<NaiveDate>,
-    appointment_date: Option<NaiveDate>,
-    from_status: Option<CaseStatus>,
-    to_status: Option<CaseStatus>,
-    assignee: Option<&'a str>,
-    notification_version: Option<u32>,
-    corrects: Option<&'a str>,
+pub(crate) struct NewEvent<'a> {
+    pub(crate) case_id: &'a str,
+    pub(crate) kind: TimelineKind,
+    pub(crate) officer_id: &'a str,
+    pub(crate) channel: Option<Channel>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) next_follow_up: Option<NaiveDate>,
+    pub(crate) appointment_date: Option<NaiveDate>,
+    pub(crate) from_status: Option<CaseStatus>,
+    pub(crate) to_status: Option<CaseStatus>,
+    pub(crate) assignee: Option<&'a str>,
+    pub(crate) notification_version: Option<u32>,
+    pub(crate) corrects: Option<&'a str>,
 }
 
 impl<'a> NewEvent<'a> {
-    fn new(case_id: &'a str, kind: TimelineKind, officer_id: &'a str) -> Self {
+    pub(crate) fn new(case_id: &'a str, kind: TimelineKind, officer_id: &'a str) -> Self {
         NewEvent {
             case_id,
             kind,
@@ -251,7 +251,7 @@ impl<'a> NewEvent<'a> {
     }
 
     /// Appends the entry to the timeline and its copy to the outbox.
-    fn record(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
+    pub(crate) fn record(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         let at = now.to_rfc3339();
         let kind = match self.kind {
@@ -736,7 +736,7 @@ fn check_correctable(tx: &Transaction<'_>, case_id: &str, corrected: &str) -> Re
 }
 
 /// The people a notification names, first the one to call, and the parents.
-fn contacts(notification: Option<&Notification>) -> (Vec<Contact>, String, String) {
+pub(crate) fn contacts(notification: Option<&Notification>) -> (Vec<Contact>, String, String) {
     let mut contacts = Vec::new();
     let (mut mother, mut father) = (String::new(), String::new());
     match notification {

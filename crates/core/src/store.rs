@@ -18,12 +18,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema/001_intake.sql")),
         M::up(include_str!("schema/002_outreach.sql")),
+        M::up(include_str!("schema/003_registration.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> usize {
-    2
+    3
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";

@@ -1,0 +1,406 @@
+//! The registration form: the facts of the event as the registrar enters
+//! them (DESIGN.md "Registration fields"), pre-filled from the notification.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use hotich_protocol::payload::{BirthCertificate, DeathNotice};
+use hotich_protocol::{EventKind, Notification, PartialDate, Sex};
+use serde::{Deserialize, Serialize};
+
+use super::ethnicity;
+use crate::outreach::Contact;
+use crate::text::clean;
+
+/// A parent as the birth register records them (Law on Civil Status Art. 14(1)(b)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct ParentFacts {
+    pub full_name: String,
+    pub birth_year: Option<i32>,
+    pub ethnicity: String,
+    pub nationality: String,
+    pub residence: String,
+}
+
+/// Law on Civil Status 2014, Art. 14(1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct BirthFacts {
+    pub child_name: String,
+    pub sex: Option<Sex>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub birth_date: Option<NaiveDate>,
+    pub birth_place: String,
+    /// Quê quán.
+    pub native_place: String,
+    pub ethnicity: String,
+    pub nationality: String,
+    /// Số định danh cá nhân, when already issued.
+    pub personal_id: String,
+    pub mother: ParentFacts,
+    /// Empty name: the father is not recorded.
+    pub father: ParentFacts,
+}
+
+/// Decree 123/2015/NĐ-CP Art. 4 and the death declaration form (Circular 04/2020/TT-BTP).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct DeathFacts {
+    pub full_name: String,
+    /// Day or month may be unknown.
+    pub birth_date: Option<PartialDate>,
+    pub sex: Option<Sex>,
+    pub ethnicity: String,
+    pub nationality: String,
+    pub last_residence: String,
+    /// Kind and number of the ID document ("CCCD 001085012345").
+    pub id_document: String,
+    pub personal_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub death_date: Option<NaiveDate>,
+    /// HH:MM, empty when unknown.
+    pub death_time: String,
+    pub death_place: String,
+    pub cause: String,
+    pub notice_number: String,
+    pub notice_issuer: String,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub notice_date: Option<NaiveDate>,
+    /// Without a death notice: the document that replaces it (court
+    /// judgment, police or forensic confirmation).
+    pub replacing_document: String,
+}
+
+/// Who asks for the registration (Law Art. 16(1), 34(1)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct Requester {
+    pub full_name: String,
+    pub id_document: String,
+    pub relationship: String,
+    pub residence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RegistrationForm {
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    #[serde(default)]
+    pub birth: Option<BirthFacts>,
+    #[serde(default)]
+    pub death: Option<DeathFacts>,
+    #[serde(default)]
+    pub requester: Requester,
+    /// Defaults to today.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub registration_date: Option<NaiveDate>,
+    /// Required when registered after the legal deadline.
+    #[serde(default)]
+    pub late_reason: String,
+    /// Why a field differs from the notification, by field path.
+    #[serde(default)]
+    pub change_reasons: BTreeMap<String, String>,
+    /// Registrations the officer compared side by side and judged another
+    /// event (twins: the same mother, day and sex).
+    #[serde(default)]
+    pub not_duplicates: Vec<String>,
+    #[serde(default)]
+    pub signer_name: String,
+    #[serde(default)]
+    pub signer_title: String,
+}
+
+impl RegistrationForm {
+    pub fn empty(kind: EventKind) -> RegistrationForm {
+        RegistrationForm {
+            kind,
+            birth: (kind == EventKind::Birth).then(BirthFacts::default),
+            death: (kind == EventKind::Death).then(DeathFacts::default),
+            requester: Requester::default(),
+            registration_date: None,
+            late_reason: String::new(),
+            change_reasons: BTreeMap::new(),
+            not_duplicates: Vec::new(),
+            signer_name: String::new(),
+            signer_title: String::new(),
+        }
+    }
+
+    /// Trimmed, single-spaced, NFC text everywhere (names are compared and
+    /// printed from this).
+    pub fn normalized(&self) -> RegistrationForm {
+        let mut form = self.clone();
+        let texts: Vec<&mut String> = form.texts_mut();
+        for text in texts {
+            *text = clean(text);
+        }
+        form.change_reasons = form
+            .change_reasons
+            .into_iter()
+            .map(|(k, v)| (k, clean(&v)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        form
+    }
+
+    fn texts_mut(&mut self) -> Vec<&mut String> {
+        let mut texts: Vec<&mut String> = vec![
+            &mut self.late_reason,
+            &mut self.signer_name,
+            &mut self.signer_title,
+            &mut self.requester.full_name,
+            &mut self.requester.id_document,
+            &mut self.requester.relationship,
+            &mut self.requester.residence,
+        ];
+        if let Some(b) = &mut self.birth {
+            texts.extend([
+                &mut b.child_name,
+                &mut b.birth_place,
+                &mut b.native_place,
+                &mut b.ethnicity,
+                &mut b.nationality,
+                &mut b.personal_id,
+            ]);
+            for parent in [&mut b.mother, &mut b.father] {
+                texts.extend([
+                    &mut parent.full_name,
+                    &mut parent.ethnicity,
+                    &mut parent.nationality,
+                    &mut parent.residence,
+                ]);
+            }
+        }
+        if let Some(d) = &mut self.death {
+            texts.extend([
+                &mut d.full_name,
+                &mut d.ethnicity,
+                &mut d.nationality,
+                &mut d.last_residence,
+                &mut d.id_document,
+                &mut d.personal_id,
+                &mut d.death_time,
+                &mut d.death_place,
+                &mut d.cause,
+                &mut d.notice_number,
+                &mut d.notice_issuer,
+                &mut d.replacing_document,
+            ]);
+        }
+        texts
+    }
+
+    /// The subject's name and the event's day, for the case and the register.
+    pub fn subject(&self) -> (String, Option<NaiveDate>) {
+        match (&self.birth, &self.death) {
+            (Some(b), _) => (b.child_name.clone(), b.birth_date),
+            (_, Some(d)) => (d.full_name.clone(), d.death_date),
+            _ => (String::new(), None),
+        }
+    }
+
+    /// The facts as `path -> value` ("mother.full_name" -> "Nguyễn Thị A"),
+    /// for comparing with the notification and listing amendments.
+    pub fn flatten(&self) -> BTreeMap<String, String> {
+        let facts = match (&self.birth, &self.death) {
+            (Some(b), _) => serde_json::to_value(b),
+            (_, Some(d)) => serde_json::to_value(d),
+            _ => Ok(serde_json::Value::Null),
+        }
+        .unwrap_or(serde_json::Value::Null);
+        let mut out = BTreeMap::new();
+        flatten_into("", &facts, &mut out);
+        if let Ok(requester) = serde_json::to_value(&self.requester) {
+            flatten_into("requester", &requester, &mut out);
+        }
+        out
+    }
+}
+
+fn flatten_into(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String>) {
+    let path = |key: &str| {
+        if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                flatten_into(&path(key), inner, out);
+            }
+        }
+        serde_json::Value::Null => {
+            out.insert(prefix.to_owned(), String::new());
+        }
+        serde_json::Value::String(text) => {
+            out.insert(prefix.to_owned(), text.clone());
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.to_string());
+        }
+    }
+}
+
+const VIETNAM: &str = "704";
+
+fn nationality(code: &str) -> String {
+    if code.trim() == VIETNAM {
+        "Việt Nam".to_owned()
+    } else {
+        code.trim().to_owned()
+    }
+}
+
+fn ethnicity_name(code_1979: &str) -> String {
+    ethnicity::by_code_1979(code_1979)
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
+}
+
+fn birth_from(b: &BirthCertificate) -> BirthFacts {
+    let nationality = nationality(&b.nationality_code);
+    let ethnicity = ethnicity_name(&b.mother_ethnicity_code);
+    BirthFacts {
+        child_name: b.child_name.clone().unwrap_or_default(),
+        sex: Some(b.child_sex),
+        birth_date: Some(b.birth_time.date()),
+        birth_place: b.place_of_birth.clone(),
+        native_place: String::new(),
+        // The child's are those of the mother until the family says otherwise.
+        ethnicity: ethnicity.clone(),
+        nationality: nationality.clone(),
+        personal_id: String::new(),
+        mother: ParentFacts {
+            full_name: b.mother_name.clone(),
+            birth_year: Some(b.mother_birth_date.year()),
+            ethnicity,
+            nationality,
+            residence: b.mother_residence.clone(),
+        },
+        father: ParentFacts {
+            full_name: b.father_name.clone().unwrap_or_default(),
+            ..ParentFacts::default()
+        },
+    }
+}
+
+/// LOAI_GIAYTO 2: the citizen ID card, whose number is the personal ID number.
+const ID_CARD: u8 = 2;
+
+fn death_from(d: &DeathNotice, facility_name: &str) -> DeathFacts {
+    let id_number = d.id_number.clone().unwrap_or_default();
+    DeathFacts {
+        full_name: d.name.clone(),
+        birth_date: Some(d.birth_date),
+        sex: Some(d.sex),
+        ethnicity: ethnicity_name(&d.ethnicity_code),
+        nationality: nationality(&d.nationality_code),
+        last_residence: d.permanent_address.clone(),
+        id_document: if id_number.is_empty() {
+            String::new()
+        } else {
+            format!("{} {id_number}", id_document_kind(d.id_document_type))
+        },
+        personal_id: if d.id_document_type == ID_CARD {
+            id_number
+        } else {
+            String::new()
+        },
+        death_date: Some(d.death_time.date()),
+        death_time: d.death_time.format("%H:%M").to_string(),
+        death_place: if d.died_before_arrival {
+            String::new()
+        } else {
+            format!("{facility_name}, {}", d.facility_address)
+        },
+        cause: d.cause_of_death.clone().unwrap_or_default(),
+        notice_number: format!("{}/{}", d.notice_number, d.notice_book),
+        notice_issuer: facility_name.to_owned(),
+        notice_date: Some(d.notice_issue_date),
+        replacing_document: String::new(),
+    }
+}
+
+fn id_document_kind(code: u8) -> &'static str {
+    match code {
+        1 => "CMND",
+        2 => "CCCD",
+        3 => "Hộ chiếu",
+        4 => "Giấy tờ khác",
+        _ => "Giấy tờ",
+    }
+}
+
+/// The form pre-filled from a notification and the first contact.
+pub fn prefill(
+    notification: &Notification,
+    facility_name: &str,
+    contact: Option<&Contact>,
+) -> RegistrationForm {
+    let mut form = RegistrationForm::empty(notification.kind);
+    form.birth = notification.birth.as_ref().map(birth_from);
+    form.death = notification
+        .death
+        .as_ref()
+        .map(|d| death_from(d, facility_name));
+    if let Some(contact) = contact.filter(|c| !c.name.trim().is_empty()) {
+        form.requester = Requester {
+            full_name: contact.name.clone(),
+            id_document: String::new(),
+            relationship: contact.relation.clone(),
+            residence: contact.address.clone().unwrap_or_default(),
+        };
+    }
+    form.normalized()
+}
+
+/// The Vietnamese name of a field path, for messages.
+pub fn label(path: &str) -> String {
+    let (group, field) = match path.split_once('.') {
+        Some((group, field)) => (Some(group), field),
+        None => (None, path),
+    };
+    let name = match field {
+        "child_name" => "họ, chữ đệm và tên của trẻ",
+        "full_name" => "họ, chữ đệm và tên",
+        "sex" => "giới tính",
+        "birth_date" => "ngày, tháng, năm sinh",
+        "birth_year" => "năm sinh",
+        "birth_place" => "nơi sinh",
+        "native_place" => "quê quán",
+        "ethnicity" => "dân tộc",
+        "nationality" => "quốc tịch",
+        "personal_id" => "số định danh cá nhân",
+        "residence" => "nơi cư trú",
+        "last_residence" => "nơi cư trú cuối cùng",
+        "id_document" => "giấy tờ tùy thân",
+        "death_date" => "ngày chết",
+        "death_time" => "giờ, phút chết",
+        "death_place" => "nơi chết",
+        "cause" => "nguyên nhân chết",
+        "notice_number" => "số giấy báo tử",
+        "notice_issuer" => "nơi cấp giấy báo tử",
+        "notice_date" => "ngày cấp giấy báo tử",
+        "replacing_document" => "giấy tờ thay giấy báo tử",
+        "relationship" => "quan hệ với người được đăng ký",
+        "registration_date" => "ngày đăng ký",
+        "late_reason" => "lý do đăng ký quá hạn",
+        _ => field,
+    };
+    match group {
+        Some("mother") => format!("{name} của mẹ"),
+        Some("father") => format!("{name} của cha"),
+        Some("requester") => format!("{name} của người đi đăng ký"),
+        Some("change_reasons") => format!("lý do sửa \"{}\"", label(field)),
+        _ => name.to_owned(),
+    }
+}

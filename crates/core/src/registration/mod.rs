@@ -1,0 +1,783 @@
+//! Registration entry: the form pre-filled from the notification, checked
+//! against the law, duplicates looked for, numbered in the register book,
+//! corrected only by amendments, every write chained in the audit log.
+
+pub mod audit;
+pub mod ethnicity;
+pub mod form;
+pub mod rules;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use hotich_protocol::{EventKind, Sex};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+pub use audit::{AuditReport, BrokenLink};
+pub use form::{BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
+pub use rules::{FieldDifference, FieldProblem};
+
+use crate::error::{invalid, CoreError, Result};
+use crate::legal::registration_deadline;
+use crate::model::CaseStatus;
+use crate::officer::Officer;
+use crate::outreach::{contacts, NewEvent, TimelineKind};
+use crate::store::Store;
+use crate::text::{clean, fold};
+use audit::AuditAction;
+
+/// Why an earlier registration may be the same event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateRule {
+    /// The same personal ID number already registered (dead, for a death).
+    SamePersonalId,
+    /// The same mother, day of birth and sex: a duplicate, or a twin.
+    SameMotherDaySex,
+    /// The same name, date of birth and date of death.
+    SameNameBirthDeath,
+}
+
+/// An earlier registration that may be the same event, to compare side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DuplicateCandidate {
+    pub registration_id: String,
+    pub rule: DuplicateRule,
+    pub number: u32,
+    pub book: String,
+    pub form: RegistrationForm,
+}
+
+/// What the form needs before it can be saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RegistrationCheck {
+    pub problems: Vec<FieldProblem>,
+    pub differences: Vec<FieldDifference>,
+    /// Suspected duplicates not yet judged in `not_duplicates`.
+    pub duplicates: Vec<DuplicateCandidate>,
+    pub late: bool,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub deadline: Option<NaiveDate>,
+}
+
+impl RegistrationCheck {
+    pub fn is_ready(&self) -> bool {
+        self.problems.is_empty() && self.duplicates.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Amendment {
+    pub id: String,
+    pub at: String,
+    pub officer_name: String,
+    pub reason: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// A registration: its current state and its whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Registration {
+    pub id: String,
+    pub case_id: String,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub year: i32,
+    /// Số: the register number, also printed on the certificate.
+    pub number: u32,
+    /// Quyển số.
+    pub book: String,
+    pub registered_at: String,
+    pub officer_name: String,
+    pub late: bool,
+    /// The form with every amendment applied.
+    pub current: RegistrationForm,
+    /// The form as first saved.
+    pub original: RegistrationForm,
+    /// Oldest first.
+    pub amendments: Vec<Amendment>,
+}
+
+/// One line of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RegistrationRow {
+    pub id: String,
+    pub case_id: String,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub year: i32,
+    pub number: u32,
+    pub book: String,
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub event_date: NaiveDate,
+    pub registered_at: String,
+    pub late: bool,
+    pub amendments: u32,
+}
+
+/// The book a year's registrations are entered in. The number sequence runs
+/// on across books (Circular 04/2020/TT-BTP Art. 29); a second book in a year
+/// is not opened by the app yet.
+fn book_of(year: i32) -> String {
+    format!("01/{year}")
+}
+
+/// What a registration reads from its case.
+struct CaseFacts {
+    kind: EventKind,
+    status: CaseStatus,
+    deadline: NaiveDate,
+    notification_version: Option<u32>,
+    /// The form as the notification fills it, when there is one.
+    notified: Option<RegistrationForm>,
+}
+
+fn decode_form(text: &str) -> Result<RegistrationForm> {
+    serde_json::from_str(text).map_err(|e| CoreError::Corrupt {
+        what: "registration form".into(),
+        reason: e.to_string(),
+    })
+}
+
+fn encode_form(form: &RegistrationForm) -> Result<String> {
+    serde_json::to_string(form).map_err(|e| CoreError::Corrupt {
+        what: "registration form".into(),
+        reason: e.to_string(),
+    })
+}
+
+fn sex_text(sex: Option<Sex>) -> &'static str {
+    match sex {
+        Some(Sex::Male) => "male",
+        Some(Sex::Female) => "female",
+        Some(Sex::Undetermined) => "undetermined",
+        None => "",
+    }
+}
+
+/// The duplicate-detection keys of a form.
+struct Keys {
+    personal_id: Option<String>,
+    name_folded: String,
+    birth_date: Option<String>,
+    event_date: String,
+    sex: &'static str,
+    mother_folded: Option<String>,
+}
+
+fn keys(form: &RegistrationForm) -> Keys {
+    let some = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    match (&form.birth, &form.death) {
+        (Some(b), _) => Keys {
+            personal_id: some(&b.personal_id),
+            name_folded: fold(&b.child_name),
+            birth_date: b.birth_date.map(|d| d.to_string()),
+            event_date: b.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            sex: sex_text(b.sex),
+            mother_folded: some(&fold(&b.mother.full_name)),
+        },
+        (_, Some(d)) => Keys {
+            personal_id: some(&d.personal_id),
+            name_folded: fold(&d.full_name),
+            birth_date: d.birth_date.map(|b| b.to_string()),
+            event_date: d.death_date.map(|d| d.to_string()).unwrap_or_default(),
+            sex: sex_text(d.sex),
+            mother_folded: None,
+        },
+        _ => Keys {
+            personal_id: None,
+            name_folded: String::new(),
+            birth_date: None,
+            event_date: String::new(),
+            sex: "",
+            mother_folded: None,
+        },
+    }
+}
+
+fn write_keys(
+    tx: &Transaction<'_>,
+    registration_id: &str,
+    kind: EventKind,
+    form: &RegistrationForm,
+) -> Result<()> {
+    let k = keys(form);
+    tx.execute(
+        "INSERT INTO registration_key (registration_id, kind, personal_id, name_folded, birth_date, event_date, sex, mother_folded)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (registration_id) DO UPDATE SET personal_id = excluded.personal_id,
+             name_folded = excluded.name_folded, birth_date = excluded.birth_date,
+             event_date = excluded.event_date, sex = excluded.sex, mother_folded = excluded.mother_folded",
+        params![
+            registration_id,
+            kind.as_str(),
+            k.personal_id,
+            k.name_folded,
+            k.birth_date,
+            k.event_date,
+            k.sex,
+            k.mother_folded
+        ],
+    )?;
+    Ok(())
+}
+
+fn registrable(status: CaseStatus) -> bool {
+    // Registering ends outreach; a changed notification is reviewed first.
+    matches!(
+        status,
+        CaseStatus::New | CaseStatus::InOutreach | CaseStatus::Appointment
+    )
+}
+
+/// `kind` columns hold only 'birth' or 'death' (CHECK constraints).
+fn kind_of(text: &str) -> EventKind {
+    if text == "death" {
+        EventKind::Death
+    } else {
+        EventKind::Birth
+    }
+}
+
+fn not_registrable(status: CaseStatus) -> CoreError {
+    CoreError::IllegalTransition {
+        from: status.label_vi().into(),
+        to: CaseStatus::Registered.label_vi().into(),
+    }
+}
+
+impl Store {
+    fn case_facts(&self, case_id: &str, today: NaiveDate) -> Result<CaseFacts> {
+        let detail = self.case_detail(case_id, today)?;
+        let case = &detail.case;
+        let notified = detail.notification.as_ref().map(|n| {
+            let (found, _, _) = contacts(Some(n));
+            let facility = case.facility_name.clone().unwrap_or_default();
+            form::prefill(n, &facility, found.first())
+        });
+        Ok(CaseFacts {
+            kind: case.kind,
+            status: case.status,
+            deadline: case.deadline,
+            notification_version: case.notification_version,
+            notified,
+        })
+    }
+
+    /// The form for a case, pre-filled from its notification (or, for a
+    /// case opened by hand, from what was typed when opening it).
+    pub fn registration_draft(&self, case_id: &str, today: NaiveDate) -> Result<RegistrationForm> {
+        let facts = self.case_facts(case_id, today)?;
+        let mut form = match facts.notified {
+            Some(form) => form,
+            None => {
+                let case = self.case(case_id, today)?;
+                let mut form = RegistrationForm::empty(case.kind);
+                if let Some(b) = &mut form.birth {
+                    b.child_name = case.name.clone();
+                    b.birth_date = Some(case.event_date);
+                }
+                if let Some(d) = &mut form.death {
+                    d.full_name = case.name.clone();
+                    d.death_date = Some(case.event_date);
+                }
+                form
+            }
+        };
+        form.registration_date = Some(today);
+        Ok(form)
+    }
+
+    /// Every problem, every difference from the notification and every
+    /// suspected duplicate of a form, without saving anything.
+    pub fn check_registration(
+        &self,
+        case_id: &str,
+        form: &RegistrationForm,
+        today: NaiveDate,
+    ) -> Result<RegistrationCheck> {
+        let facts = self.case_facts(case_id, today)?;
+        let form = form.normalized();
+        if form.kind != facts.kind {
+            return Err(invalid("loại đăng ký", "không khớp loại của hồ sơ"));
+        }
+        let differences = facts
+            .notified
+            .as_ref()
+            .map(|notified| rules::differences(&notified.flatten(), &form.flatten()))
+            .unwrap_or_default();
+        let problems = rules::check_form(&form, today, Some(facts.deadline), &differences);
+        let duplicates = self.duplicates(&form, None)?;
+        Ok(RegistrationCheck {
+            problems,
+            differences,
+            duplicates,
+            late: rules::is_late(
+                Some(facts.deadline),
+                form.registration_date.unwrap_or(today),
+            ),
+            deadline: Some(facts.deadline),
+        })
+    }
+
+    /// Earlier registrations that may be the same event, except those the
+    /// officer already judged different and `except` itself.
+    fn duplicates(
+        &self,
+        form: &RegistrationForm,
+        except: Option<&str>,
+    ) -> Result<Vec<DuplicateCandidate>> {
+        let k = keys(form);
+        let kind = form.kind.as_str();
+        let mut found: Vec<(String, DuplicateRule)> = Vec::new();
+        let mut look = |sql: &str, values: &[&dyn rusqlite::ToSql], rule| -> Result<()> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let ids = stmt
+                .query_map(values, |row| row.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for id in ids {
+                if !found.iter().any(|(seen, _)| *seen == id) {
+                    found.push((id, rule));
+                }
+            }
+            Ok(())
+        };
+        if let Some(personal_id) = &k.personal_id {
+            look(
+                "SELECT registration_id FROM registration_key WHERE personal_id = ?1 AND kind = ?2",
+                &[personal_id, &kind],
+                DuplicateRule::SamePersonalId,
+            )?;
+        }
+        match form.kind {
+            EventKind::Birth => {
+                if let Some(mother) = &k.mother_folded {
+                    look(
+                        "SELECT registration_id FROM registration_key
+                         WHERE kind = 'birth' AND event_date = ?1 AND mother_folded = ?2 AND sex = ?3",
+                        &[&k.event_date, mother, &k.sex],
+                        DuplicateRule::SameMotherDaySex,
+                    )?;
+                }
+            }
+            EventKind::Death => {
+                look(
+                    "SELECT registration_id FROM registration_key
+                     WHERE kind = 'death' AND event_date = ?1 AND name_folded = ?2 AND birth_date IS ?3",
+                    &[&k.event_date, &k.name_folded, &k.birth_date],
+                    DuplicateRule::SameNameBirthDeath,
+                )?;
+            }
+        }
+        let mut candidates = Vec::new();
+        for (id, rule) in found {
+            if Some(id.as_str()) == except || form.not_duplicates.contains(&id) {
+                continue;
+            }
+            let existing = self.registration(&id)?;
+            candidates.push(DuplicateCandidate {
+                registration_id: id,
+                rule,
+                number: existing.number,
+                book: existing.book,
+                form: existing.current,
+            });
+        }
+        Ok(candidates)
+    }
+
+    /// Opens a case for an event no notification announced (a death at home,
+    /// a birth outside a facility), to be registered.
+    pub fn open_case_by_hand(
+        &mut self,
+        actor: &Officer,
+        kind: EventKind,
+        name: &str,
+        event_date: NaiveDate,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let name = clean(name);
+        if name.is_empty() {
+            return Err(invalid("họ, chữ đệm và tên", "bắt buộc, chưa nhập"));
+        }
+        if event_date > today {
+            return Err(invalid("ngày xảy ra sự kiện", "không được sau hôm nay"));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO case_file (id, kind, status, subject_name, name_folded, event_date, deadline,
+                                    opened_at, updated_at, assignee)
+             VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+            params![
+                id,
+                kind.as_str(),
+                name,
+                fold(&name),
+                event_date.to_string(),
+                registration_deadline(kind, event_date).to_string(),
+                now.to_rfc3339(),
+                actor.id
+            ],
+        )?;
+        NewEvent {
+            assignee: Some(&actor.id),
+            note: Some("Mở hồ sơ không có thông báo của cơ sở y tế"),
+            ..NewEvent::new(&id, TimelineKind::Assignment, &actor.id)
+        }
+        .record(&tx, now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Saves the registration of a case: checked again, numbered in the
+    /// register book, the case closed as registered, the outbox and the
+    /// audit log written, all in one transaction.
+    pub fn register(
+        &mut self,
+        actor: &Officer,
+        case_id: &str,
+        form: &RegistrationForm,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Registration> {
+        let facts = self.case_facts(case_id, today)?;
+        if !registrable(facts.status) {
+            return Err(not_registrable(facts.status));
+        }
+        let check = self.check_registration(case_id, form, today)?;
+        if !check.problems.is_empty() {
+            return Err(CoreError::InvalidRegistration(check.problems));
+        }
+        if !check.duplicates.is_empty() {
+            return Err(CoreError::DuplicateSuspected(
+                check
+                    .duplicates
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "số {}, quyển {} (mã {})",
+                            d.number, d.book, d.registration_id
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        let mut form = form.normalized();
+        let registered_on = form.registration_date.unwrap_or(today);
+        form.registration_date = Some(registered_on);
+        let year = registered_on.year();
+        let book = book_of(year);
+        let id = uuid::Uuid::now_v7().to_string();
+        let form_json = encode_form(&form)?;
+
+        // IMMEDIATE: the write lock is taken before the number is read, so
+        // two windows saving at once queue up instead of both reading it.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let status: String = tx.query_row(
+            "SELECT status FROM case_file WHERE id = ?1",
+            [case_id],
+            |row| row.get(0),
+        )?;
+        let status = CaseStatus::parse(&status).unwrap_or(facts.status);
+        if !registrable(status) {
+            return Err(not_registrable(status));
+        }
+        // Circular 04/2020/TT-BTP Art. 29: one sequence per year and kind,
+        // from 1, without gaps (the counter moves only if this commits).
+        let number: u32 = tx.query_row(
+            "INSERT INTO register_counter (kind, year, last_number) VALUES (?1, ?2, 1)
+             ON CONFLICT (kind, year) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+            params![facts.kind.as_str(), year],
+            |row| row.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO registration (id, case_id, kind, year, number, book, registered_at, officer_id, late,
+                                       form, notification_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                id,
+                case_id,
+                facts.kind.as_str(),
+                year,
+                number,
+                book,
+                now.to_rfc3339(),
+                actor.id,
+                check.late,
+                form_json,
+                facts.notification_version
+            ],
+        )?;
+        write_keys(&tx, &id, facts.kind, &form)?;
+        tx.execute(
+            "UPDATE case_file SET status = 'registered', next_follow_up = NULL, updated_at = ?2 WHERE id = ?1",
+            params![case_id, now.to_rfc3339()],
+        )?;
+        let note = format!("Đăng ký số {number}, quyển {book}");
+        NewEvent {
+            note: Some(&note),
+            from_status: Some(status),
+            to_status: Some(CaseStatus::Registered),
+            notification_version: facts.notification_version,
+            ..NewEvent::new(case_id, TimelineKind::Status, &actor.id)
+        }
+        .record(&tx, now)?;
+        outbox(
+            &tx,
+            case_id,
+            "registration",
+            &serde_json::json!({
+                "registration_id": id, "case_id": case_id, "type": facts.kind, "year": year,
+                "number": number, "book": book, "officer_id": actor.id, "form": form,
+            }),
+            now,
+        )?;
+        audit::append(&tx, AuditAction::Register, &id, &actor.id, now)?;
+        tx.commit()?;
+        self.registration(&id)
+    }
+
+    /// Corrects a registration: the new form is checked like a new one, the
+    /// changes are listed with the reason, and the old values stay.
+    pub fn amend_registration(
+        &mut self,
+        actor: &Officer,
+        registration_id: &str,
+        form: &RegistrationForm,
+        reason: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Registration> {
+        let reason = clean(reason);
+        if reason.is_empty() {
+            return Err(invalid(
+                "căn cứ cải chính",
+                "cần ghi lý do, căn cứ của việc sửa",
+            ));
+        }
+        let existing = self.registration(registration_id)?;
+        let mut form = form.normalized();
+        if form.kind != existing.kind {
+            return Err(invalid("loại đăng ký", "không đổi được khi cải chính"));
+        }
+        form.registration_date = existing.current.registration_date;
+        // Registered, it keeps its number and lateness: only the facts change.
+        form.late_reason = existing.current.late_reason.clone();
+        let (old, new) = (existing.current.flatten(), form.flatten());
+        let changes: Vec<FieldChange> = new
+            .iter()
+            .filter(|(field, value)| old.get(*field) != Some(value))
+            .map(|(field, value)| FieldChange {
+                field: field.clone(),
+                label: form::label(field),
+                old: old.get(field).cloned().unwrap_or_default(),
+                new: value.clone(),
+            })
+            .collect();
+        if changes.is_empty() {
+            return Err(invalid(
+                "nội dung cải chính",
+                "không có trường nào thay đổi",
+            ));
+        }
+        let problems: Vec<FieldProblem> = rules::check_form(&form, today, None, &[])
+            .into_iter()
+            .filter(|p| p.field != "registration_date")
+            .collect();
+        if !problems.is_empty() {
+            return Err(CoreError::InvalidRegistration(problems));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let changes_json = serde_json::to_string(&changes).map_err(|e| CoreError::Corrupt {
+            what: "amendment".into(),
+            reason: e.to_string(),
+        })?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO amendment (id, registration_id, at, officer_id, reason, changes, form)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                registration_id,
+                now.to_rfc3339(),
+                actor.id,
+                reason,
+                changes_json,
+                encode_form(&form)?
+            ],
+        )?;
+        write_keys(&tx, registration_id, existing.kind, &form)?;
+        outbox(
+            &tx,
+            &existing.case_id,
+            "amendment",
+            &serde_json::json!({
+                "amendment_id": id, "registration_id": registration_id, "officer_id": actor.id,
+                "reason": reason, "changes": changes,
+            }),
+            now,
+        )?;
+        audit::append(&tx, AuditAction::Amend, &id, &actor.id, now)?;
+        tx.commit()?;
+        self.registration(registration_id)
+    }
+
+    pub fn registration(&self, id: &str) -> Result<Registration> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, r.registered_at, o.full_name, r.late, r.form
+                 FROM registration r JOIN officer o ON o.id = r.officer_id WHERE r.id = ?1",
+                [id],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, i32>(3)?,
+                        row.get::<_, u32>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                        row.get::<_, bool>(8)?,
+                        row.get::<_, String>(9)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, case_id, kind, year, number, book, registered_at, officer_name, late, form)) =
+            found
+        else {
+            return Err(CoreError::RegistrationNotFound(id.to_owned()));
+        };
+        let original = decode_form(&form)?;
+        let mut current = original.clone();
+        let mut amendments = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.at, o.full_name, a.reason, a.changes, a.form
+             FROM amendment a JOIN officer o ON o.id = a.officer_id
+             WHERE a.registration_id = ?1 ORDER BY a.seq",
+        )?;
+        let rows = stmt.query_map([&id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (amendment_id, at, officer_name, reason, changes, form) = row?;
+            current = decode_form(&form)?;
+            amendments.push(Amendment {
+                id: amendment_id,
+                at,
+                officer_name,
+                reason,
+                changes: serde_json::from_str(&changes).map_err(|e| CoreError::Corrupt {
+                    what: "amendment".into(),
+                    reason: e.to_string(),
+                })?,
+            });
+        }
+        Ok(Registration {
+            id,
+            case_id,
+            kind: kind_of(&kind),
+            year,
+            number,
+            book,
+            registered_at,
+            officer_name,
+            late,
+            current,
+            original,
+            amendments,
+        })
+    }
+
+    pub fn registration_of_case(&self, case_id: &str) -> Result<Option<Registration>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM registration WHERE case_id = ?1",
+                [case_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        id.map(|id| self.registration(&id)).transpose()
+    }
+
+    /// The register, newest first.
+    pub fn registrations(&self) -> Result<Vec<RegistrationRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, c.subject_name, k.event_date,
+                    r.registered_at, r.late,
+                    (SELECT count(*) FROM amendment a WHERE a.registration_id = r.id)
+             FROM registration r
+             JOIN case_file c ON c.id = r.case_id
+             JOIN registration_key k ON k.registration_id = r.id
+             ORDER BY r.seq DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let kind: String = row.get(2)?;
+            let event_date: String = row.get(7)?;
+            Ok(RegistrationRow {
+                id: row.get(0)?,
+                case_id: row.get(1)?,
+                kind: kind_of(&kind),
+                year: row.get(3)?,
+                number: row.get(4)?,
+                book: row.get(5)?,
+                name: row.get(6)?,
+                event_date: event_date.parse().unwrap_or_default(),
+                registered_at: row.get(8)?,
+                late: row.get(9)?,
+                amendments: row.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+fn outbox(
+    tx: &Transaction<'_>,
+    case_id: &str,
+    kind: &str,
+    body: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            case_id,
+            kind,
+            body.to_string(),
+            now.to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}

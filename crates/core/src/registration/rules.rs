@@ -1,0 +1,616 @@
+//! What the Civil Status Law asks of a registration, checked all at once so
+//! the form shows every problem next to its field. Each rule names its source;
+//! `docs/legal-rules.md` keeps the table rule -> article -> test.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use hotich_protocol::personal_id::check_personal_id;
+use hotich_protocol::Sex;
+use serde::{Deserialize, Serialize};
+
+use super::ethnicity;
+use super::form::{label, BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
+
+/// One problem, next to its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FieldProblem {
+    /// The field's path in the form ("mother.full_name").
+    pub field: String,
+    /// "họ, chữ đệm và tên của mẹ: không được có chữ số".
+    pub message: String,
+}
+
+/// A field whose value differs from the notification's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FieldDifference {
+    pub field: String,
+    pub label: String,
+    pub notified: String,
+    pub entered: String,
+}
+
+#[derive(Default)]
+struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    fn add(&mut self, field: &str, reason: impl std::fmt::Display) {
+        self.0.push(FieldProblem {
+            field: field.to_owned(),
+            message: format!("{}: {reason}", label(field)),
+        });
+    }
+
+    fn required(&mut self, field: &str, value: &str) {
+        if value.is_empty() {
+            self.add(field, "bắt buộc, chưa nhập");
+        }
+    }
+
+    fn required_some<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.add(field, "bắt buộc, chưa nhập");
+        }
+        value
+    }
+
+    /// Names: required, without digits (text is already trimmed and NFC).
+    fn name(&mut self, field: &str, value: &str) {
+        if value.is_empty() {
+            self.add(field, "bắt buộc, chưa nhập");
+        } else if value.chars().any(|c| c.is_numeric()) {
+            self.add(field, "không được có chữ số");
+        } else if value
+            .chars()
+            .any(|c| !(c.is_alphabetic() || c == ' ' || c == '-' || c == '\''))
+        {
+            self.add(field, "chỉ gồm chữ cái, dấu cách, dấu gạch nối");
+        }
+    }
+
+    /// One of the 54 recognised groups (Decision 121-TCTK/PPCĐ 1979 and the
+    /// 2008 list, `assets/reference/ethnicities.csv`); required for a
+    /// Vietnamese citizen, free text for a foreigner.
+    fn ethnicity(&mut self, field: &str, value: &str, nationality: &str) {
+        if is_vietnamese(nationality) {
+            if value.is_empty() {
+                self.add(field, "bắt buộc, chưa nhập");
+            } else if ethnicity::by_name(value).is_none() {
+                self.add(
+                    field,
+                    format!("\"{value}\" không có trong danh mục 54 dân tộc"),
+                );
+            }
+        }
+    }
+
+    /// The 12-digit structure (Decree 137/2015/NĐ-CP Art. 13, Circular
+    /// 59/2021/TT-BCA Art. 7), checked against sex and year of birth.
+    fn personal_id(&mut self, field: &str, value: &str, sex: Option<Sex>, birth_year: Option<i32>) {
+        if value.is_empty() {
+            return;
+        }
+        let (Some(sex), Some(year)) = (sex, birth_year) else {
+            if value.len() != 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                self.add(field, "phải gồm đúng 12 chữ số");
+            }
+            return;
+        };
+        if let Err(e) = check_personal_id(value, sex, year) {
+            self.add(field, e);
+        }
+    }
+
+    fn not_after_today(
+        &mut self,
+        field: &str,
+        day: Option<NaiveDate>,
+        today: NaiveDate,
+        why: &str,
+    ) {
+        if day.is_some_and(|d| d > today) {
+            self.add(field, why);
+        }
+    }
+}
+
+fn is_vietnamese(nationality: &str) -> bool {
+    crate::text::fold(nationality) == "viet nam"
+}
+
+fn parent(problems: &mut Problems, who: &str, p: &ParentFacts, event_year: Option<i32>) {
+    let field = |name: &str| format!("{who}.{name}");
+    problems.name(&field("full_name"), &p.full_name);
+    match p.birth_year {
+        None => problems.add(&field("birth_year"), "bắt buộc, chưa nhập"),
+        // Plausibility, not law: a parent at least 10 years older than the child.
+        Some(year) if event_year.is_some_and(|e| year > e - 10) || year < 1900 => problems.add(
+            &field("birth_year"),
+            format!("{year} không hợp lý với ngày sinh của trẻ"),
+        ),
+        Some(_) => {}
+    }
+    problems.required(&field("nationality"), &p.nationality);
+    problems.ethnicity(&field("ethnicity"), &p.ethnicity, &p.nationality);
+    problems.required(&field("residence"), &p.residence);
+}
+
+/// Birth content: Law on Civil Status 2014, Art. 14(1).
+fn birth(problems: &mut Problems, b: &BirthFacts, today: NaiveDate) {
+    problems.name("child_name", &b.child_name);
+    problems.required_some("sex", b.sex);
+    if problems.required_some("birth_date", b.birth_date).is_some() {
+        // A birth is registered for a child born, never ahead.
+        problems.not_after_today(
+            "birth_date",
+            b.birth_date,
+            today,
+            "trẻ chưa được sinh ra: không thể đăng ký trước",
+        );
+    }
+    problems.required("birth_place", &b.birth_place);
+    problems.required("native_place", &b.native_place);
+    problems.required("nationality", &b.nationality);
+    problems.ethnicity("ethnicity", &b.ethnicity, &b.nationality);
+    problems.personal_id(
+        "personal_id",
+        &b.personal_id,
+        b.sex,
+        b.birth_date.map(|d| d.year()),
+    );
+    let year = b.birth_date.map(|d| d.year());
+    // Art. 14(1)(b): the parents' details; the mother's always, the
+    // father's when he is recorded.
+    parent(problems, "mother", &b.mother, year);
+    if !b.father.full_name.is_empty() || b.father.birth_year.is_some() {
+        parent(problems, "father", &b.father, year);
+    }
+}
+
+/// Death content: Decree 123/2015/NĐ-CP Art. 4; the death notice or the
+/// document replacing it: Law on Civil Status 2014, Art. 34(1).
+fn death(problems: &mut Problems, d: &DeathFacts, today: NaiveDate) {
+    problems.name("full_name", &d.full_name);
+    problems.required_some("birth_date", d.birth_date);
+    problems.required_some("sex", d.sex);
+    problems.required("nationality", &d.nationality);
+    problems.ethnicity("ethnicity", &d.ethnicity, &d.nationality);
+    problems.required("last_residence", &d.last_residence);
+    problems.personal_id(
+        "personal_id",
+        &d.personal_id,
+        d.sex,
+        d.birth_date.map(|b| b.year()),
+    );
+    if let Some(death_date) = problems.required_some("death_date", d.death_date) {
+        problems.not_after_today(
+            "death_date",
+            Some(death_date),
+            today,
+            "không được sau hôm nay",
+        );
+        if d.birth_date.is_some_and(|b| death_date < b.earliest()) {
+            problems.add("death_date", "không được trước ngày sinh");
+        }
+    }
+    if d.birth_date.is_some_and(|b| b.earliest() > today) {
+        problems.add("birth_date", "không được sau hôm nay");
+    }
+    if !d.death_time.is_empty() && NaiveTime::parse_from_str(&d.death_time, "%H:%M").is_err() {
+        problems.add("death_time", "ghi theo dạng giờ:phút, ví dụ 08:30");
+    }
+    problems.required("death_place", &d.death_place);
+    let has_notice = !d.notice_number.is_empty();
+    if has_notice {
+        problems.required("notice_issuer", &d.notice_issuer);
+        problems.required_some("notice_date", d.notice_date);
+        problems.not_after_today(
+            "notice_date",
+            d.notice_date,
+            today,
+            "không được sau hôm nay",
+        );
+    } else if d.replacing_document.is_empty() {
+        problems.add(
+            "notice_number",
+            "cần giấy báo tử, hoặc ghi giấy tờ thay thế (bản án, xác nhận của công an, giám định pháp y)",
+        );
+    }
+}
+
+/// The requester: Law on Civil Status 2014, Art. 16(1) (birth), 34(1) (death).
+fn requester(problems: &mut Problems, r: &Requester) {
+    problems.name("requester.full_name", &r.full_name);
+    problems.required("requester.id_document", &r.id_document);
+    problems.required("requester.relationship", &r.relationship);
+}
+
+/// Every problem of a normalized form, in form order.
+pub fn check_form(
+    form: &RegistrationForm,
+    today: NaiveDate,
+    deadline: Option<NaiveDate>,
+    differences: &[FieldDifference],
+) -> Vec<FieldProblem> {
+    let mut problems = Problems::default();
+    match (form.kind, &form.birth, &form.death) {
+        (hotich_protocol::EventKind::Birth, Some(b), _) => birth(&mut problems, b, today),
+        (hotich_protocol::EventKind::Death, _, Some(d)) => death(&mut problems, d, today),
+        _ => problems.add("type", "thiếu nội dung khai sinh hoặc khai tử"),
+    }
+    requester(&mut problems, &form.requester);
+    let registered_on = form.registration_date.unwrap_or(today);
+    problems.not_after_today(
+        "registration_date",
+        Some(registered_on),
+        today,
+        "không được sau hôm nay",
+    );
+    let (_, event_date) = form.subject();
+    if event_date.is_some_and(|e| registered_on < e) {
+        problems.add("registration_date", "không được trước ngày xảy ra sự kiện");
+    }
+    // Past the deadline (Law Art. 15(1): 60 days; Art. 33(1): 15 days) the
+    // registration is still made, marked late, with its reason recorded.
+    if is_late(deadline, registered_on) && form.late_reason.is_empty() {
+        problems.add("late_reason", "đã quá hạn đăng ký: cần ghi lý do");
+    }
+    // A value that differs from the signed notification needs a reason.
+    for difference in differences {
+        if !form.change_reasons.contains_key(&difference.field) {
+            problems.add(
+                &format!("change_reasons.{}", difference.field),
+                format!(
+                    "khác giấy của cơ sở y tế (\"{}\"): cần ghi lý do",
+                    difference.notified
+                ),
+            );
+        }
+    }
+    problems.0
+}
+
+pub fn is_late(deadline: Option<NaiveDate>, registered_on: NaiveDate) -> bool {
+    deadline.is_some_and(|d| registered_on > d)
+}
+
+/// Fields the notification filled and the officer changed.
+pub fn differences(
+    notified: &BTreeMap<String, String>,
+    entered: &BTreeMap<String, String>,
+) -> Vec<FieldDifference> {
+    notified
+        .iter()
+        .filter(|(field, value)| !value.is_empty() && !field.starts_with("requester."))
+        .filter_map(|(field, value)| {
+            let now = entered.get(field).cloned().unwrap_or_default();
+            (now != *value).then(|| FieldDifference {
+                field: field.clone(),
+                label: label(field),
+                notified: value.clone(),
+                entered: now,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotich_protocol::{EventKind, PartialDate};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const TODAY: fn() -> NaiveDate = || day(2026, 11, 21);
+
+    fn parent(name: &str, year: i32) -> ParentFacts {
+        ParentFacts {
+            full_name: name.into(),
+            birth_year: Some(year),
+            ethnicity: "Tày".into(),
+            nationality: "Việt Nam".into(),
+            residence: "Thôn Nà Pục, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        }
+    }
+
+    fn requester() -> Requester {
+        Requester {
+            full_name: "Hoàng Thị Phượng".into(),
+            id_document: "CCCD 019196004321".into(),
+            relationship: "Mẹ".into(),
+            residence: String::new(),
+        }
+    }
+
+    fn birth_form() -> RegistrationForm {
+        RegistrationForm {
+            birth: Some(BirthFacts {
+                child_name: "Ma Thị Quỳnh".into(),
+                sex: Some(Sex::Female),
+                birth_date: Some(day(2026, 11, 1)),
+                birth_place: "Bệnh viện Đa khoa Thái Nguyên".into(),
+                native_place: "Xã Bằng Thành, tỉnh Thái Nguyên".into(),
+                ethnicity: "Tày".into(),
+                nationality: "Việt Nam".into(),
+                // Thái Nguyên (019), female born in the 21st century (3), 2026.
+                personal_id: "019326000123".into(),
+                mother: parent("Hoàng Thị Phượng", 1996),
+                father: parent("Ma Văn Dũng", 1994),
+            }),
+            requester: requester(),
+            registration_date: Some(TODAY()),
+            ..RegistrationForm::empty(EventKind::Birth)
+        }
+    }
+
+    fn death_form() -> RegistrationForm {
+        RegistrationForm {
+            death: Some(DeathFacts {
+                full_name: "Đặng Văn Ngữ".into(),
+                birth_date: Some(PartialDate::Full(day(1948, 3, 15))),
+                sex: Some(Sex::Male),
+                ethnicity: "Kinh".into(),
+                nationality: "Việt Nam".into(),
+                last_residence: "Xã Bằng Thành, tỉnh Thái Nguyên".into(),
+                id_document: "CCCD 006048001234".into(),
+                personal_id: "006048001234".into(),
+                death_date: Some(day(2026, 11, 18)),
+                death_time: "08:30".into(),
+                death_place: "Bệnh viện Đa khoa Thái Nguyên".into(),
+                cause: "Nhồi máu cơ tim cấp".into(),
+                notice_number: "1/01/2026".into(),
+                notice_issuer: "Bệnh viện Đa khoa Thái Nguyên".into(),
+                notice_date: Some(day(2026, 11, 18)),
+                replacing_document: String::new(),
+            }),
+            requester: Requester {
+                relationship: "Con".into(),
+                ..requester()
+            },
+            registration_date: Some(TODAY()),
+            ..RegistrationForm::empty(EventKind::Death)
+        }
+    }
+
+    fn problems(form: &RegistrationForm, deadline: Option<NaiveDate>) -> Vec<String> {
+        check_form(&form.normalized(), TODAY(), deadline, &[])
+            .into_iter()
+            .map(|p| format!("{} | {}", p.field, p.message))
+            .collect()
+    }
+
+    fn only_problem(form: &RegistrationForm, field: &str) -> String {
+        let found = problems(form, None);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (got, message) = found[0].split_once(" | ").unwrap();
+        assert_eq!(got, field, "{found:?}");
+        message.to_owned()
+    }
+
+    fn birth(edit: impl FnOnce(&mut BirthFacts)) -> RegistrationForm {
+        let mut form = birth_form();
+        edit(form.birth.as_mut().unwrap());
+        form
+    }
+
+    fn death(edit: impl FnOnce(&mut DeathFacts)) -> RegistrationForm {
+        let mut form = death_form();
+        edit(form.death.as_mut().unwrap());
+        form
+    }
+
+    #[test]
+    fn complete_forms_pass() {
+        assert_eq!(
+            problems(&birth_form(), Some(day(2026, 12, 31))),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems(&death_form(), Some(day(2026, 12, 3))),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn required_fields_are_named_all_at_once() {
+        let form = birth(|b| {
+            b.child_name.clear();
+            b.native_place.clear();
+            b.sex = None;
+        });
+        let found = problems(&form, None);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found
+            .contains(&"child_name | họ, chữ đệm và tên của trẻ: bắt buộc, chưa nhập".to_owned()));
+        assert!(found
+            .iter()
+            .any(|p| p.starts_with("native_place | quê quán")));
+        assert!(found.iter().any(|p| p.starts_with("sex | ")));
+        let mut no_requester = death_form();
+        no_requester.requester = Requester::default();
+        assert_eq!(problems(&no_requester, None).len(), 3);
+    }
+
+    #[test]
+    fn names_have_no_digits_and_are_trimmed_nfc() {
+        let message = only_problem(
+            &birth(|b| b.child_name = "Ma Thị Quỳnh 2".into()),
+            "child_name",
+        );
+        assert!(message.ends_with("không được có chữ số"));
+        only_problem(
+            &birth(|b| b.mother.full_name = "Hoàng Thị @".into()),
+            "mother.full_name",
+        );
+        // Decomposed (NFD) and padded is accepted: it is stored NFC, trimmed.
+        let nfd = birth(|b| b.child_name = "  Ma Thi\u{323} Quy\u{300}nh ".into()).normalized();
+        assert_eq!(nfd.birth.as_ref().unwrap().child_name, "Ma Thị Quỳnh");
+        assert_eq!(problems(&nfd, None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn personal_id_structure_is_checked_against_sex_and_year() {
+        // Male digit for a girl.
+        let message = only_problem(
+            &birth(|b| b.personal_id = "019226000123".into()),
+            "personal_id",
+        );
+        assert!(message.contains("không khớp giới tính"), "{message}");
+        only_problem(
+            &birth(|b| b.personal_id = "01932600012".into()),
+            "personal_id",
+        );
+        only_problem(
+            &birth(|b| b.personal_id = "099326000123".into()),
+            "personal_id",
+        );
+        only_problem(
+            &death(|d| d.personal_id = "006049001234".into()),
+            "personal_id",
+        );
+        // Empty is allowed: not every child has one yet.
+        assert_eq!(
+            problems(&birth(|b| b.personal_id.clear()), None),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn dates_respect_time() {
+        // Born tomorrow: refused, and registering before the event is too.
+        let found = problems(&birth(|b| b.birth_date = Some(day(2026, 11, 22))), None);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("birth_date | ") && found[0].contains("chưa được sinh ra"));
+        assert!(found[1].starts_with("registration_date | "));
+        assert_eq!(
+            problems(&death(|d| d.death_date = Some(day(2026, 11, 25))), None).len(),
+            2
+        );
+        let before = only_problem(
+            &death(|d| {
+                d.birth_date = Some(PartialDate::Full(day(2026, 11, 20)));
+                d.personal_id.clear();
+            }),
+            "death_date",
+        );
+        assert!(before.contains("trước ngày sinh"), "{before}");
+        // A partial birth date is its earliest day: same year is fine.
+        assert_eq!(
+            problems(
+                &death(|d| {
+                    d.birth_date = Some(PartialDate::Year(1948));
+                }),
+                None
+            ),
+            Vec::<String>::new()
+        );
+        only_problem(&death(|d| d.death_time = "8h30".into()), "death_time");
+        let mut future = birth_form();
+        future.registration_date = Some(day(2026, 11, 22));
+        only_problem(&future, "registration_date");
+    }
+
+    #[test]
+    fn ethnicity_is_one_of_the_54_for_a_vietnamese_citizen() {
+        let message = only_problem(&birth(|b| b.ethnicity = "Sao Hỏa".into()), "ethnicity");
+        assert!(message.contains("54 dân tộc"), "{message}");
+        only_problem(
+            &birth(|b| b.mother.ethnicity = "X".into()),
+            "mother.ethnicity",
+        );
+        assert_eq!(
+            problems(&birth(|b| b.ethnicity = "khơ-me".into()), None),
+            Vec::<String>::new()
+        );
+        // A foreign father's ethnicity is his own business.
+        assert_eq!(
+            problems(
+                &birth(|b| {
+                    b.father.nationality = "Lào".into();
+                    b.father.ethnicity = "Lào Lùm".into();
+                }),
+                None
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn the_father_may_be_absent_but_a_named_father_is_complete() {
+        assert_eq!(
+            problems(&birth(|b| b.father = ParentFacts::default()), None),
+            Vec::<String>::new()
+        );
+        let found = problems(
+            &birth(|b| {
+                b.father = ParentFacts {
+                    full_name: "Ma Văn Dũng".into(),
+                    ..ParentFacts::default()
+                }
+            }),
+            None,
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        only_problem(
+            &birth(|b| b.mother.birth_year = Some(2020)),
+            "mother.birth_year",
+        );
+    }
+
+    #[test]
+    fn a_death_needs_its_notice_or_the_document_replacing_it() {
+        let none = death(|d| {
+            d.notice_number.clear();
+            d.notice_issuer.clear();
+            d.notice_date = None;
+        });
+        let message = only_problem(&none, "notice_number");
+        assert!(message.contains("giấy tờ thay thế"), "{message}");
+        let mut replaced = none.clone();
+        replaced.death.as_mut().unwrap().replacing_document =
+            "Xác nhận của Công an xã Bằng Thành số 12/XN-CA".into();
+        assert_eq!(problems(&replaced, None), Vec::<String>::new());
+        only_problem(&death(|d| d.notice_issuer.clear()), "notice_issuer");
+    }
+
+    #[test]
+    fn a_late_registration_needs_its_reason() {
+        let deadline = Some(day(2026, 11, 20));
+        let mut late = death_form();
+        let found = problems(&late, deadline);
+        assert_eq!(
+            found,
+            ["late_reason | lý do đăng ký quá hạn: đã quá hạn đăng ký: cần ghi lý do"]
+        );
+        late.late_reason = "Gia đình ở xa, chưa kịp về".into();
+        assert_eq!(problems(&late, deadline), Vec::<String>::new());
+        assert!(is_late(deadline, TODAY()));
+        assert!(!is_late(Some(TODAY()), TODAY()));
+    }
+
+    #[test]
+    fn a_value_changed_from_the_notification_needs_a_reason() {
+        let notified = birth_form();
+        let mut entered = birth(|b| b.child_name = "Ma Thị Quỳnh Anh".into());
+        let found = differences(&notified.flatten(), &entered.flatten());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].field, "child_name");
+        assert_eq!(found[0].notified, "Ma Thị Quỳnh");
+        let problems = check_form(&entered, TODAY(), None, &found);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "change_reasons.child_name");
+        entered.change_reasons.insert(
+            "child_name".into(),
+            "Gia đình đặt tên khác tên dự kiến".into(),
+        );
+        assert!(check_form(&entered, TODAY(), None, &found).is_empty());
+        // What the notification left empty may be filled without a reason.
+        let mut filled = notified.clone();
+        filled.birth.as_mut().unwrap().native_place.clear();
+        assert!(differences(&filled.flatten(), &notified.flatten()).is_empty());
+    }
+}

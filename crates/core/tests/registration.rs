@@ -1,0 +1,513 @@
+//! Registration on a real SQLite file: pre-filled forms, the law's checks,
+//! duplicates, the register book numbering (also from 8 threads at once),
+//! amendments that keep history, and the audit chain catching a row edited
+//! behind the app's back.
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, Utc};
+use hotich_core::registration::DuplicateRule;
+use hotich_core::{CaseFilter, CaseStatus, Officer, RegistrationForm, Role, Store};
+use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_protocol::EventKind;
+use hotich_protocol::Notification;
+use proptest::prelude::*;
+
+const PASSWORD: &str = "mật khẩu 2026";
+
+struct Db {
+    dir: tempfile::TempDir,
+    store: Store,
+    officer: Officer,
+}
+
+fn open() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.pin_demo_root_key().unwrap();
+    store.set_commune("01864").unwrap();
+    store.import_trust_list(&trust_list(), now()).unwrap();
+    let officer = store
+        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
+        .unwrap();
+    let officer = store
+        .create_officer(
+            &officer,
+            "lan",
+            "Nguyễn Thị Lan",
+            Role::Registrar,
+            PASSWORD,
+            now(),
+        )
+        .unwrap();
+    Db {
+        dir,
+        store,
+        officer,
+    }
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn import(store: &mut Store, n: &Notification) -> String {
+    let file = format!(
+        "[{}]",
+        String::from_utf8(sign(n, &facility_signer())).unwrap()
+    );
+    store
+        .import_bytes(file.as_bytes(), "test", now(), &mut |_| {})
+        .unwrap();
+    store
+        .cases(
+            &CaseFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|c| c.notification_id.as_deref() == Some(n.notification_id.as_str()))
+        .unwrap()
+        .id
+}
+
+/// The draft with what the family brings and the notification cannot know.
+fn completed(store: &Store, case_id: &str) -> RegistrationForm {
+    let mut form = store.registration_draft(case_id, today()).unwrap();
+    form.requester.id_document = "CCCD 019196004321".into();
+    if let Some(b) = &mut form.birth {
+        b.native_place = "Xã Bằng Thành, tỉnh Thái Nguyên".into();
+        b.father.birth_year = Some(1994);
+        b.father.ethnicity = "Tày".into();
+        b.father.nationality = "Việt Nam".into();
+        b.father.residence = b.mother.residence.clone();
+    }
+    form
+}
+
+fn count(db: &Db, sql: &str) -> i64 {
+    rusqlite::Connection::open(db.store.path())
+        .unwrap()
+        .query_row(sql, [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_prefilled_death_is_registered_numbered_and_audited() {
+    let mut db = open();
+    let n = death();
+    let case_id = import(&mut db.store, &n);
+    let draft = db.store.registration_draft(&case_id, today()).unwrap();
+    let d = draft.death.as_ref().unwrap();
+    assert_eq!(d.full_name, "Đặng Văn Ngữ");
+    assert_eq!(d.ethnicity, "Kinh");
+    assert_eq!(d.nationality, "Việt Nam");
+    assert_eq!(d.personal_id, "006048001234");
+    assert_eq!(
+        d.death_time,
+        n.death
+            .as_ref()
+            .unwrap()
+            .death_time
+            .format("%H:%M")
+            .to_string()
+    );
+    assert_eq!(draft.requester.full_name, "Đặng Thị Hằng");
+
+    // The draft alone misses the requester's ID document: named, nothing saved.
+    let error = db
+        .store
+        .register(&db.officer, &case_id, &draft, now(), today())
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_registration");
+    assert!(
+        error
+            .to_string()
+            .contains("giấy tờ tùy thân của người đi đăng ký"),
+        "{error}"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM registration"), 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM register_counter"), 0);
+
+    let form = completed(&db.store, &case_id);
+    let check = db
+        .store
+        .check_registration(&case_id, &form, today())
+        .unwrap();
+    assert!(check.is_ready(), "{check:?}");
+    assert!(!check.late);
+    let registration = db
+        .store
+        .register(&db.officer, &case_id, &form, now(), today())
+        .unwrap();
+    assert_eq!(
+        (registration.number, registration.book.as_str()),
+        (1, "01/2026")
+    );
+    assert_eq!(registration.officer_name, "Nguyễn Thị Lan");
+    assert_eq!(
+        db.store.case(&case_id, today()).unwrap().status,
+        CaseStatus::Registered
+    );
+    let history = db.store.case_history(&case_id).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.to_status, Some(CaseStatus::Registered));
+    assert_eq!(last.note.as_deref(), Some("Đăng ký số 1, quyển 01/2026"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM outbox WHERE kind = 'registration'"
+        ),
+        1
+    );
+
+    // A registered case is not registered twice.
+    let again = db
+        .store
+        .register(&db.officer, &case_id, &form, now(), today())
+        .unwrap_err();
+    assert_eq!(again.code(), "illegal_transition");
+
+    // Births have their own sequence; deaths go on.
+    let birth_case = import(&mut db.store, &birth());
+    let b = db
+        .store
+        .register(
+            &db.officer,
+            &birth_case,
+            &completed(&db.store, &birth_case),
+            now(),
+            today(),
+        )
+        .unwrap();
+    assert_eq!((b.kind, b.number), (EventKind::Birth, 1));
+    let report = db.store.verify_audit_log().unwrap();
+    assert_eq!((report.entries, report.broken), (2, None));
+    assert_eq!(db.store.registrations().unwrap().len(), 2);
+}
+
+#[test]
+fn a_changed_field_needs_its_reason_and_late_registration_its_own() {
+    let mut db = open();
+    let case_id = import(&mut db.store, &birth());
+    let mut form = completed(&db.store, &case_id);
+    form.birth.as_mut().unwrap().child_name = "Ma Thị Quỳnh Anh".into();
+    let check = db
+        .store
+        .check_registration(&case_id, &form, today())
+        .unwrap();
+    assert_eq!(check.differences.len(), 1);
+    assert_eq!(check.differences[0].notified, "Ma Thị Quỳnh");
+    assert_eq!(check.problems[0].field, "change_reasons.child_name");
+    form.change_reasons
+        .insert("child_name".into(), "Gia đình chọn tên khác".into());
+    assert!(db
+        .store
+        .check_registration(&case_id, &form, today())
+        .unwrap()
+        .is_ready());
+
+    // Sixty days after the birth, plus the weekend rule: late, so a reason.
+    let late_day = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+    form.registration_date = Some(late_day);
+    let check = db
+        .store
+        .check_registration(&case_id, &form, late_day)
+        .unwrap();
+    assert!(check.late);
+    assert_eq!(
+        check
+            .problems
+            .iter()
+            .map(|p| p.field.as_str())
+            .collect::<Vec<_>>(),
+        ["late_reason"]
+    );
+    form.late_reason = "Gia đình đi làm ăn xa".into();
+    let saved = db
+        .store
+        .register(&db.officer, &case_id, &form, now(), late_day)
+        .unwrap();
+    assert!(saved.late);
+    assert_eq!(saved.year, 2027);
+}
+
+#[test]
+fn twins_are_registered_after_an_explicit_comparison() {
+    let mut db = open();
+    let first = birth();
+    let first_case = import(&mut db.store, &first);
+    let registered = db
+        .store
+        .register(
+            &db.officer,
+            &first_case,
+            &completed(&db.store, &first_case),
+            now(),
+            today(),
+        )
+        .unwrap();
+
+    // The second twin: same mother, same day, same sex.
+    let mut twin = birth();
+    twin.notification_id = format!("{}-twin", first.notification_id);
+    let b = twin.birth.as_mut().unwrap();
+    b.child_name = Some("Ma Thị Quyên".into());
+    b.episode_key = format!("{}-2", b.episode_key);
+    b.certificate_number = "2".into();
+    let twin_case = import(&mut db.store, &twin);
+    let mut form = completed(&db.store, &twin_case);
+    let check = db
+        .store
+        .check_registration(&twin_case, &form, today())
+        .unwrap();
+    assert_eq!(check.duplicates.len(), 1);
+    assert_eq!(check.duplicates[0].registration_id, registered.id);
+    assert_eq!(check.duplicates[0].rule, DuplicateRule::SameMotherDaySex);
+    assert_eq!(
+        check.duplicates[0].form.birth.as_ref().unwrap().child_name,
+        "Ma Thị Quỳnh"
+    );
+    let refused = db
+        .store
+        .register(&db.officer, &twin_case, &form, now(), today())
+        .unwrap_err();
+    assert_eq!(refused.code(), "duplicate_suspected");
+    assert!(
+        refused.to_string().contains("số 1, quyển 01/2026"),
+        "{refused}"
+    );
+    form.not_duplicates.push(registered.id.clone());
+    assert_eq!(
+        db.store
+            .register(&db.officer, &twin_case, &form, now(), today())
+            .unwrap()
+            .number,
+        2
+    );
+}
+
+#[test]
+fn a_death_without_notice_is_opened_by_hand_and_a_second_one_for_the_same_person_is_caught() {
+    let mut db = open();
+    let died = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    let case_id = db
+        .store
+        .open_case_by_hand(
+            &db.officer,
+            EventKind::Death,
+            " Lò Văn  Sáng ",
+            died,
+            now(),
+            today(),
+        )
+        .unwrap();
+    let mut form = db.store.registration_draft(&case_id, today()).unwrap();
+    let d = form.death.as_mut().unwrap();
+    assert_eq!(
+        (d.full_name.as_str(), d.death_date),
+        ("Lò Văn Sáng", Some(died))
+    );
+    d.birth_date = Some("1950".parse().unwrap());
+    d.sex = Some(hotich_protocol::Sex::Male);
+    d.ethnicity = "Thái".into();
+    d.nationality = "Việt Nam".into();
+    d.last_residence = "Bản Mường, xã Bằng Thành".into();
+    d.death_place = "Tại nhà, Bản Mường, xã Bằng Thành".into();
+    d.personal_id = "019050001111".into();
+    d.replacing_document = "Xác nhận của Công an xã số 7/XN".into();
+    form.requester = hotich_core::registration::Requester {
+        full_name: "Lò Thị Mai".into(),
+        id_document: "CCCD 019180002222".into(),
+        relationship: "Con gái".into(),
+        residence: String::new(),
+    };
+    db.store
+        .register(&db.officer, &case_id, &form, now(), today())
+        .unwrap();
+
+    // The same person again, by hand: same personal ID, same name and days.
+    let again = db
+        .store
+        .open_case_by_hand(
+            &db.officer,
+            EventKind::Death,
+            "Lò Văn Sáng",
+            died,
+            now(),
+            today(),
+        )
+        .unwrap();
+    let check = db.store.check_registration(&again, &form, today()).unwrap();
+    assert_eq!(check.duplicates.len(), 1);
+    assert_eq!(check.duplicates[0].rule, DuplicateRule::SamePersonalId);
+    let mut other_id = form.clone();
+    other_id.death.as_mut().unwrap().personal_id.clear();
+    let check = db
+        .store
+        .check_registration(&again, &other_id, today())
+        .unwrap();
+    assert_eq!(check.duplicates[0].rule, DuplicateRule::SameNameBirthDeath);
+}
+
+#[test]
+fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit() {
+    let mut db = open();
+    let case_id = import(&mut db.store, &death());
+    let saved = db
+        .store
+        .register(
+            &db.officer,
+            &case_id,
+            &completed(&db.store, &case_id),
+            now(),
+            today(),
+        )
+        .unwrap();
+
+    let mut corrected = saved.current.clone();
+    corrected.death.as_mut().unwrap().cause = "Nhồi máu cơ tim cấp, không đặc hiệu".into();
+    assert_eq!(
+        db.store
+            .amend_registration(&db.officer, &saved.id, &corrected, " ", now(), today())
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        db.store
+            .amend_registration(
+                &db.officer,
+                &saved.id,
+                &saved.current,
+                "không đổi gì",
+                now(),
+                today()
+            )
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    let amended = db
+        .store
+        .amend_registration(
+            &db.officer,
+            &saved.id,
+            &corrected,
+            "Theo giấy báo tử cấp lại",
+            now(),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(amended.number, saved.number);
+    assert_eq!(amended.original, saved.current);
+    assert_eq!(
+        amended.current.death.as_ref().unwrap().cause,
+        "Nhồi máu cơ tim cấp, không đặc hiệu"
+    );
+    let change = &amended.amendments[0].changes;
+    assert_eq!(change.len(), 1);
+    assert_eq!(
+        (change[0].field.as_str(), change[0].old.as_str()),
+        (
+            "cause",
+            saved.current.death.as_ref().unwrap().cause.as_str()
+        )
+    );
+    assert_eq!(db.store.verify_audit_log().unwrap().entries, 2);
+
+    // A registration row cannot be updated through SQL as is...
+    let conn = rusqlite::Connection::open(db.dir.path().join("hotich.db")).unwrap();
+    assert!(conn
+        .execute("UPDATE registration SET number = 7", [])
+        .is_err());
+    // ...and when someone removes the guard to do it, the chain says which.
+    conn.execute_batch(
+        "DROP TRIGGER registration_never_updated;
+         UPDATE registration SET form = replace(form, 'Ngữ', 'Ngư');",
+    )
+    .unwrap();
+    let report = db.store.verify_audit_log().unwrap();
+    let broken = report.broken.expect("the edit is found");
+    assert_eq!((broken.seq, broken.action.as_str()), (1, "register"));
+    assert_eq!(broken.entity_id, saved.id);
+    assert_eq!(broken.reason, "bản ghi đã bị sửa ngoài ứng dụng");
+}
+
+/// Registers `per_thread[i]` hand-opened deaths from thread `i`, each with
+/// its own connection to one database file, all at once.
+fn register_concurrently(per_thread: &[usize]) -> Vec<u32> {
+    let db = open();
+    let path = db.dir.path().join("hotich.db");
+    let officer = db.officer.clone();
+    let died = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    let numbers = std::thread::scope(|scope| {
+        let handles: Vec<_> = per_thread
+            .iter()
+            .enumerate()
+            .map(|(thread, &count)| {
+                let (path, officer) = (path.clone(), officer.clone());
+                scope.spawn(move || {
+                    let mut store = Store::open(&path).unwrap();
+                    (0..count)
+                        .map(|i| {
+                            let name = format!(
+                                "Người thứ {} {}",
+                                ["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám"][thread],
+                                "Ấtbcdefgh".chars().nth(i).unwrap()
+                            );
+                            let case = store
+                                .open_case_by_hand(
+                                    &officer,
+                                    EventKind::Death,
+                                    &name,
+                                    died,
+                                    Utc::now(),
+                                    today(),
+                                )
+                                .unwrap();
+                            let mut form = store.registration_draft(&case, today()).unwrap();
+                            let d = form.death.as_mut().unwrap();
+                            d.birth_date = Some("1950".parse().unwrap());
+                            d.sex = Some(hotich_protocol::Sex::Female);
+                            d.ethnicity = "Kinh".into();
+                            d.nationality = "Việt Nam".into();
+                            d.last_residence = "Xã Bằng Thành".into();
+                            d.death_place = "Tại nhà".into();
+                            d.replacing_document = "Xác nhận của Công an xã".into();
+                            form.requester.full_name = "Lò Thị Mai".into();
+                            form.requester.id_document = "CCCD 019180002222".into();
+                            form.requester.relationship = "Con".into();
+                            store
+                                .register(&officer, &case, &form, Utc::now(), today())
+                                .unwrap()
+                                .number
+                        })
+                        .collect::<Vec<u32>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    drop(db);
+    numbers
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #[test]
+    fn eight_threads_saving_at_once_get_gap_free_unique_numbers(per_thread in proptest::collection::vec(1usize..=8, 8)) {
+        let numbers = register_concurrently(&per_thread);
+        let total: usize = per_thread.iter().sum();
+        let unique: BTreeSet<u32> = numbers.iter().copied().collect();
+        prop_assert_eq!(numbers.len(), total);
+        prop_assert_eq!(unique, (1..=u32::try_from(total).unwrap()).collect::<BTreeSet<u32>>());
+    }
+}
