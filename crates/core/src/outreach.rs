@@ -299,18 +299,31 @@ impl<'a> NewEvent<'a> {
             "notification_version": self.notification_version,
             "corrects": self.corrects,
         });
-        tx.prepare_cached(
-            "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            uuid::Uuid::now_v7().to_string(),
-            self.case_id,
-            format!("case_{kind}"),
-            body.to_string(),
-            at
-        ])?;
+        queue_for_sync(tx, self.case_id, &format!("case_{kind}"), &body, &at)?;
         Ok(id)
     }
+}
+
+/// A local write waiting to reach the central registry, queued in the
+/// transaction of the write itself.
+pub(crate) fn queue_for_sync(
+    tx: &Transaction<'_>,
+    case_id: &str,
+    kind: &str,
+    body: &serde_json::Value,
+    at: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        uuid::Uuid::now_v7().to_string(),
+        case_id,
+        kind,
+        body.to_string(),
+        at
+    ])?;
+    Ok(())
 }
 
 impl Store {

@@ -20,7 +20,7 @@ use crate::error::{invalid, CoreError, Result};
 use crate::legal::registration_deadline;
 use crate::model::CaseStatus;
 use crate::officer::Officer;
-use crate::outreach::{contacts, NewEvent, TimelineKind};
+use crate::outreach::{contacts, queue_for_sync, NewEvent, TimelineKind};
 use crate::store::Store;
 use crate::text::{clean, fold};
 use audit::AuditAction;
@@ -542,7 +542,7 @@ impl Store {
             ..NewEvent::new(case_id, TimelineKind::Status, &actor.id)
         }
         .record(&tx, now)?;
-        outbox(
+        queue_for_sync(
             &tx,
             case_id,
             "registration",
@@ -550,7 +550,7 @@ impl Store {
                 "registration_id": id, "case_id": case_id, "type": facts.kind, "year": year,
                 "number": number, "book": book, "officer_id": actor.id, "form": form,
             }),
-            now,
+            &now.to_rfc3339(),
         )?;
         audit::append(&tx, AuditAction::Register, &id, &actor.id, now)?;
         tx.commit()?;
@@ -627,7 +627,7 @@ impl Store {
             ],
         )?;
         write_keys(&tx, registration_id, existing.kind, &form)?;
-        outbox(
+        queue_for_sync(
             &tx,
             &existing.case_id,
             "amendment",
@@ -635,7 +635,7 @@ impl Store {
                 "amendment_id": id, "registration_id": registration_id, "officer_id": actor.id,
                 "reason": reason, "changes": changes,
             }),
-            now,
+            &now.to_rfc3339(),
         )?;
         audit::append(&tx, AuditAction::Amend, &id, &actor.id, now)?;
         tx.commit()?;
@@ -760,24 +760,4 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
-}
-
-fn outbox(
-    tx: &Transaction<'_>,
-    case_id: &str,
-    kind: &str,
-    body: &serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            uuid::Uuid::now_v7().to_string(),
-            case_id,
-            kind,
-            body.to_string(),
-            now.to_rfc3339()
-        ],
-    )?;
-    Ok(())
 }
