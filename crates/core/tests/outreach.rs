@@ -667,8 +667,8 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
     );
 }
 
-#[test]
-fn a_void_after_outreach_began_flags_the_case_and_keeps_its_history() {
+/// One death case whose family Lan has already reached.
+fn outreach_begun(channel: Channel) -> (Db, Notification, String, Officer) {
     let mut db = open();
     let (n, case_id) = one_death_case(&mut db);
     let lan = registrar(&mut db, "lan", "Lê Thị Lan");
@@ -676,11 +676,17 @@ fn a_void_after_outreach_began_flags_the_case_and_keeps_its_history() {
         .log_attempt(
             &lan,
             &case_id,
-            &attempt(Channel::HomeVisit, Outcome::Reached),
+            &attempt(channel, Outcome::Reached),
             now(),
             today(),
         )
         .unwrap();
+    (db, n, case_id, lan)
+}
+
+#[test]
+fn a_void_after_outreach_began_flags_the_case_and_keeps_its_history() {
+    let (mut db, n, case_id, lan) = outreach_begun(Channel::HomeVisit);
     let void = Notification {
         version: 2,
         action: Action::Void,
@@ -810,18 +816,7 @@ fn guidance_fills_the_templates_with_the_case() {
 
 #[test]
 fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided() {
-    let mut db = open();
-    let (n, case_id) = one_death_case(&mut db);
-    let lan = registrar(&mut db, "lan", "Lê Thị Lan");
-    db.store
-        .log_attempt(
-            &lan,
-            &case_id,
-            &attempt(Channel::Phone, Outcome::Reached),
-            now(),
-            today(),
-        )
-        .unwrap();
+    let (mut db, n, case_id, lan) = outreach_begun(Channel::Phone);
     let correction = Notification {
         version: 2,
         action: Action::Correct,
