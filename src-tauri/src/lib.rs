@@ -99,6 +99,13 @@ pub fn run() {
             commands::outreach::change_status,
             commands::outreach::office_contact,
             commands::outreach::set_office_contact,
+            commands::registration::registration_draft,
+            commands::registration::check_registration,
+            commands::registration::register_case,
+            commands::registration::case_registration,
+            commands::registration::amend_registration,
+            commands::registration::open_case_by_hand,
+            commands::registration::ethnicities,
         ])
         .run(context())
         .expect("error while running the Hotich app");

@@ -583,3 +583,197 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     window.quit().await?;
     Ok(())
 }
+
+/// A death case of the demo, new and within its deadline, whose pre-filled
+/// form lacks exactly one thing: the requester's ID document (the family
+/// brings it; no notification carries it).
+async fn death_case_missing_only_the_requesters_id(
+    driver: &WebDriver,
+) -> Result<(String, String), Box<dyn std::error::Error + Send + Sync>> {
+    let page = invoke(
+        driver,
+        "list_cases",
+        serde_json::json!({"filter": {"type": "death", "status": "new", "overdue_only": false,
+                                      "search": null, "assignee": null, "follow_up_due": false,
+                                      "limit": 200, "offset": 0}}),
+    )
+    .await?;
+    let rows = page["ok"]["rows"].as_array().ok_or(format!("{page}"))?;
+    for row in rows.iter().filter(|row| row["overdue"] == false) {
+        let id = row["id"].as_str().ok_or("case id")?;
+        let draft = invoke(
+            driver,
+            "registration_draft",
+            serde_json::json!({ "caseId": id }),
+        )
+        .await?;
+        let check = invoke(
+            driver,
+            "check_registration",
+            serde_json::json!({ "caseId": id, "form": draft["ok"] }),
+        )
+        .await?;
+        let problems = check["ok"]["problems"]
+            .as_array()
+            .ok_or(format!("{check}"))?;
+        if problems.len() == 1 && problems[0]["field"] == "requester.id_document" {
+            let name = row["name"].as_str().ok_or("case name")?;
+            return Ok((id.to_owned(), name.to_owned()));
+        }
+    }
+    Err("no new death within its deadline lacking only the requester's ID document".into())
+}
+
+async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str) -> TestResult {
+    click(driver, "[data-testid=nav-queue]").await?;
+    let search = driver
+        .query(By::Css("[data-testid=search]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    search.clear().await?;
+    search.send_keys(name).await?;
+    click(
+        driver,
+        &format!("[data-testid=queue-row][data-case-id='{case_id}']"),
+    )
+    .await?;
+    wait_text(driver, "[data-testid=detail-name]", name).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows() -> TestResult {
+    let window = AppWindow::launch(&app_binary()).await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+    let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+
+    // R opens the form, pre-filled from the death notice.
+    driver.active_element().await?.send_keys("r").await?;
+    let full_name = driver
+        .query(By::Css("[data-testid=reg-full_name]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    assert_eq!(
+        full_name.prop("value").await?.as_deref(),
+        Some(name.as_str())
+    );
+    let cause = value_of(driver, "[data-testid=reg-cause]").await?;
+    assert!(
+        cause.is_some_and(|c| !c.is_empty()),
+        "the cause comes from the notice"
+    );
+
+    // The form shows the one problem next to its field, and in the summary.
+    let problem = text_of(driver, "[data-testid='problem-requester.id_document']").await?;
+    assert_eq!(
+        problem,
+        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập"
+    );
+    wait_text(
+        driver,
+        "[data-testid=check-summary] p",
+        "Còn 1 điểm cần sửa trước khi lưu.",
+    )
+    .await?;
+    window.screenshot("registration-problem").await?;
+
+    // Saving now focuses the field to fix instead of saving.
+    click(driver, "[data-testid=register-save]").await?;
+    eventually("the focus on the field to fix", || async {
+        let focused = testid_of_focus(driver).await?;
+        Ok((focused.as_deref() == Some("reg-requester-id_document")).then_some(()))
+    })
+    .await?;
+
+    // Typing, leaving the case and coming back loses nothing.
+    type_into(
+        driver,
+        "[data-testid=reg-requester-id_document]",
+        "CCCD 019180002222",
+    )
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=check-summary] p",
+        "Đủ điều kiện để đăng ký.",
+    )
+    .await?;
+    gone(driver, "[data-testid='problem-requester.id_document']").await?;
+    click(driver, "[data-testid=back]").await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+    assert_eq!(
+        value_of(driver, "[data-testid=reg-requester-id_document]")
+            .await?
+            .as_deref(),
+        Some("CCCD 019180002222"),
+        "the typed draft is back"
+    );
+
+    // Saved: number 1 of this year's death book, the case registered.
+    click(driver, "[data-testid=register-save]").await?;
+    let year = chrono::Local::now().date_naive().format("%Y").to_string();
+    wait_text(
+        driver,
+        "[data-testid=registration-notice]",
+        &format!("Đã đăng ký: số 1, quyển 01/{year}."),
+    )
+    .await?;
+    wait_text(driver, "[data-testid=reg-number]", "1").await?;
+    wait_text(driver, "[data-testid=reg-book]", &format!("01/{year}")).await?;
+    wait_text(driver, "[data-testid=detail-status]", "Đã đăng ký").await?;
+    assert!(
+        driver
+            .find_all(By::Css("[data-testid=register-open]"))
+            .await?
+            .is_empty(),
+        "a registered case is not registered twice"
+    );
+    let saved = invoke(
+        driver,
+        "case_registration",
+        serde_json::json!({ "caseId": case_id }),
+    )
+    .await?;
+    assert_eq!(saved["ok"]["number"], 1, "{saved}");
+    assert_eq!(
+        saved["ok"]["current"]["requester"]["id_document"],
+        "CCCD 019180002222"
+    );
+    window.screenshot("registered").await?;
+
+    // A death with no notice: opened by hand, it offers the empty form.
+    click(driver, "[data-testid=open-case]").await?;
+    type_into(driver, "[data-testid=open-case-name]", "Lò Văn Sáng").await?;
+    let yesterday = chrono::Local::now()
+        .date_naive()
+        .pred_opt()
+        .ok_or("no yesterday")?;
+    type_into(
+        driver,
+        "[data-testid=open-case-date]",
+        &yesterday.format("%d/%m/%Y").to_string(),
+    )
+    .await?;
+    click(driver, "[data-testid=open-case-submit]").await?;
+    wait_text(driver, "[data-testid=detail-name]", "Lò Văn Sáng").await?;
+    click(driver, "[data-testid=register-open]").await?;
+    let by_hand = driver
+        .query(By::Css("[data-testid=reg-full_name]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    assert_eq!(by_hand.prop("value").await?.as_deref(), Some("Lò Văn Sáng"));
+    let problem = text_of(driver, "[data-testid='problem-notice_number']").await?;
+    assert!(
+        problem.contains("cần giấy báo tử"),
+        "without a notice the form asks for one or its replacement: {problem}"
+    );
+
+    window.quit().await?;
+    Ok(())
+}

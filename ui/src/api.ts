@@ -15,7 +15,11 @@ import type { Office } from "./bindings/Office";
 import type { OfficeContact } from "./bindings/OfficeContact";
 import type { Officer } from "./bindings/Officer";
 import type { OutreachView } from "./bindings/OutreachView";
+import type { EventKind } from "./bindings/EventKind";
 import type { QuarantineEntry } from "./bindings/QuarantineEntry";
+import type { Registration } from "./bindings/Registration";
+import type { RegistrationCheck } from "./bindings/RegistrationCheck";
+import type { RegistrationForm } from "./bindings/RegistrationForm";
 import type { Role } from "./bindings/Role";
 import type { SessionState } from "./bindings/SessionState";
 import type { StatusDecision } from "./bindings/StatusDecision";
@@ -84,6 +88,16 @@ export const api = {
   caseOutreach: (id: string) => call<OutreachView>("case_outreach", { id }),
   logAttempt: (id: string, input: AttemptInput) => call<string>("log_attempt", { id, input }),
   changeStatus: (id: string, decision: StatusDecision) => call<string>("change_status", { id, decision }),
+  registrationDraft: (caseId: string) => call<RegistrationForm>("registration_draft", { caseId }),
+  checkRegistration: (caseId: string, form: RegistrationForm) =>
+    call<RegistrationCheck>("check_registration", { caseId, form }),
+  registerCase: (caseId: string, form: RegistrationForm) => call<Registration>("register_case", { caseId, form }),
+  caseRegistration: (caseId: string) => call<Registration | null>("case_registration", { caseId }),
+  amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
+    call<Registration>("amend_registration", { registrationId, form, reason }),
+  openCaseByHand: (kind: EventKind, name: string, eventDate: string) =>
+    call<string>("open_case_by_hand", { kind, name, eventDate }),
+  ethnicities: () => call<string[]>("ethnicities"),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
 };

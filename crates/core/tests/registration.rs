@@ -438,6 +438,68 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
     assert_eq!(broken.reason, "bản ghi đã bị sửa ngoài ứng dụng");
 }
 
+/// The draft of a hand-opened death, completed as the family would.
+fn hand_death_form(store: &Store, case_id: &str) -> RegistrationForm {
+    let mut form = store.registration_draft(case_id, today()).unwrap();
+    let d = form.death.as_mut().unwrap();
+    d.birth_date = Some("1950".parse().unwrap());
+    d.sex = Some(hotich_protocol::Sex::Female);
+    d.ethnicity = "Kinh".into();
+    d.nationality = "Việt Nam".into();
+    d.last_residence = "Xã Bằng Thành".into();
+    d.death_place = "Tại nhà".into();
+    d.replacing_document = "Xác nhận của Công an xã".into();
+    form.requester.full_name = "Lò Thị Mai".into();
+    form.requester.id_document = "CCCD 019180002222".into();
+    form.requester.relationship = "Con".into();
+    form
+}
+
+#[test]
+fn two_windows_registering_the_same_death_at_once_register_it_once() {
+    let db = open();
+    let path = db.dir.path().join("hotich.db");
+    let died = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    for round in 0..5 {
+        let name = format!("Hà Thị Trùng {}", ["A", "B", "C", "D", "E"][round]);
+        let start = std::sync::Barrier::new(2);
+        let outcomes: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (path, officer, name, start) = (&path, &db.officer, &name, &start);
+                    scope.spawn(move || {
+                        let mut store = Store::open(path).unwrap();
+                        let case = store
+                            .open_case_by_hand(
+                                officer,
+                                EventKind::Death,
+                                name,
+                                died,
+                                now(),
+                                today(),
+                            )
+                            .unwrap();
+                        let form = hand_death_form(&store, &case);
+                        start.wait();
+                        store.register(officer, &case, &form, Utc::now(), today())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let saved = outcomes.iter().filter(|o| o.is_ok()).count();
+        let refused: Vec<&str> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().err().map(|e| e.code()))
+            .collect();
+        assert_eq!(
+            (saved, refused),
+            (1, vec!["duplicate_suspected"]),
+            "round {round}: the second save sees the first"
+        );
+    }
+}
+
 /// Registers `per_thread[i]` hand-opened deaths from thread `i`, each with
 /// its own connection to one database file, all at once.
 fn register_concurrently(per_thread: &[usize]) -> Vec<u32> {
@@ -470,18 +532,7 @@ fn register_concurrently(per_thread: &[usize]) -> Vec<u32> {
                                     today(),
                                 )
                                 .unwrap();
-                            let mut form = store.registration_draft(&case, today()).unwrap();
-                            let d = form.death.as_mut().unwrap();
-                            d.birth_date = Some("1950".parse().unwrap());
-                            d.sex = Some(hotich_protocol::Sex::Female);
-                            d.ethnicity = "Kinh".into();
-                            d.nationality = "Việt Nam".into();
-                            d.last_residence = "Xã Bằng Thành".into();
-                            d.death_place = "Tại nhà".into();
-                            d.replacing_document = "Xác nhận của Công an xã".into();
-                            form.requester.full_name = "Lò Thị Mai".into();
-                            form.requester.id_document = "CCCD 019180002222".into();
-                            form.requester.relationship = "Con".into();
+                            let form = hand_death_form(&store, &case);
                             store
                                 .register(&officer, &case, &form, Utc::now(), today())
                                 .unwrap()

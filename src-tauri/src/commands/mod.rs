@@ -6,6 +6,7 @@
 //! first: nothing is read or written for a locked or absent officer.
 
 pub mod outreach;
+pub mod registration;
 pub mod session;
 
 use std::path::Path;

@@ -457,6 +457,10 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Registration> {
+        // IMMEDIATE, and before anything is read: two windows saving at once
+        // queue up, so the second sees the first's registration in its
+        // duplicate check and its number, instead of both passing on stale reads.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let facts = self.case_facts(case_id, today)?;
         if !registrable(facts.status) {
             return Err(not_registrable(facts.status));
@@ -465,6 +469,8 @@ impl Store {
         if !check.problems.is_empty() {
             return Err(CoreError::InvalidRegistration(check.problems));
         }
+        // Each event is registered once (Law on Civil Status 2014, Art. 5(4)):
+        // a possible earlier registration is judged before a number is given.
         if !check.duplicates.is_empty() {
             return Err(CoreError::DuplicateSuspected(
                 check
@@ -486,21 +492,7 @@ impl Store {
         let book = book_of(year);
         let id = uuid::Uuid::now_v7().to_string();
         let form_json = encode_form(&form)?;
-
-        // IMMEDIATE: the write lock is taken before the number is read, so
-        // two windows saving at once queue up instead of both reading it.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let status: String = tx.query_row(
-            "SELECT status FROM case_file WHERE id = ?1",
-            [case_id],
-            |row| row.get(0),
-        )?;
-        let status = CaseStatus::parse(&status).unwrap_or(facts.status);
-        if !registrable(status) {
-            return Err(not_registrable(status));
-        }
+        let status = facts.status;
         // Circular 04/2020/TT-BTP Art. 29: one sequence per year and kind,
         // from 1, without gaps (the counter moves only if this commits).
         let number: u32 = tx.query_row(

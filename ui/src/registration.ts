@@ -1,0 +1,180 @@
+// The registration form's fields, grouped as on the paper declaration, and
+// how each is shown in and read back from a text box. Field paths are the
+// core's ("mother.full_name", "requester.relationship"), so the problems and
+// differences the core reports land next to their field.
+
+import type { RegistrationForm } from "./bindings/RegistrationForm";
+import type { Sex } from "./bindings/Sex";
+import { formatDate, parseDate } from "./format";
+
+export type InputKind = "text" | "date" | "partialDate" | "year" | "sex" | "ethnicity" | "time";
+export type FieldSpec = { path: string; kind: InputKind; wide?: boolean };
+export type GroupKey = "child" | "mother" | "father" | "deceased" | "death" | "notice" | "requester";
+export type FieldGroup = { key: GroupKey; fields: FieldSpec[] };
+
+const text = (path: string, wide = false): FieldSpec => ({ path, kind: "text", wide });
+
+function parent(who: "mother" | "father"): FieldSpec[] {
+  return [
+    text(`${who}.full_name`),
+    { path: `${who}.birth_year`, kind: "year" },
+    { path: `${who}.ethnicity`, kind: "ethnicity" },
+    text(`${who}.nationality`),
+    text(`${who}.residence`, true),
+  ];
+}
+
+const REQUESTER: FieldGroup = {
+  key: "requester",
+  fields: [
+    text("requester.full_name"),
+    text("requester.id_document"),
+    text("requester.relationship"),
+    text("requester.residence", true),
+  ],
+};
+
+export const BIRTH_GROUPS: FieldGroup[] = [
+  {
+    key: "child",
+    fields: [
+      text("child_name"),
+      { path: "sex", kind: "sex" },
+      { path: "birth_date", kind: "date" },
+      text("birth_place", true),
+      text("native_place", true),
+      { path: "ethnicity", kind: "ethnicity" },
+      text("nationality"),
+      text("personal_id"),
+    ],
+  },
+  { key: "mother", fields: parent("mother") },
+  { key: "father", fields: parent("father") },
+  REQUESTER,
+];
+
+export const DEATH_GROUPS: FieldGroup[] = [
+  {
+    key: "deceased",
+    fields: [
+      text("full_name"),
+      { path: "birth_date", kind: "partialDate" },
+      { path: "sex", kind: "sex" },
+      { path: "ethnicity", kind: "ethnicity" },
+      text("nationality"),
+      text("last_residence", true),
+      text("id_document"),
+      text("personal_id"),
+    ],
+  },
+  {
+    key: "death",
+    fields: [
+      { path: "death_date", kind: "date" },
+      { path: "death_time", kind: "time" },
+      text("death_place", true),
+      text("cause", true),
+    ],
+  },
+  {
+    key: "notice",
+    fields: [text("notice_number"), text("notice_issuer"), { path: "notice_date", kind: "date" }, text("replacing_document", true)],
+  },
+  REQUESTER,
+];
+
+export function groupsOf(form: RegistrationForm): FieldGroup[] {
+  return form.type === "birth" ? BIRTH_GROUPS : DEATH_GROUPS;
+}
+
+/** The object a path's last segment is read from and written to. */
+function holder(form: RegistrationForm, path: string): [Record<string, unknown>, string] | null {
+  const facts = (form.birth ?? form.death) as Record<string, unknown> | null;
+  const dot = path.indexOf(".");
+  if (dot < 0) return facts ? [facts, path] : null;
+  const [group, field] = [path.slice(0, dot), path.slice(dot + 1)];
+  if (group === "requester") return [form.requester as unknown as Record<string, unknown>, field];
+  const inner = facts?.[group];
+  return inner && typeof inner === "object" ? [inner as Record<string, unknown>, field] : null;
+}
+
+export function getValue(form: RegistrationForm, path: string): unknown {
+  const found = holder(form, path);
+  return found ? found[0][found[1]] : undefined;
+}
+
+function setValue(form: RegistrationForm, path: string, value: unknown): void {
+  const found = holder(form, path);
+  if (found) found[0][found[1]] = value;
+}
+
+/** What the text box shows for a stored value. */
+export function display(kind: InputKind, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (kind === "date" || kind === "partialDate") return formatDate(String(value));
+  return String(value);
+}
+
+const SEXES: readonly Sex[] = ["male", "female", "undetermined"];
+
+/** `yyyy`, `m/yyyy` or `d/m/yyyy` -> `yyyy`, `yyyy-mm`, `yyyy-mm-dd`; null if none of them. */
+function parsePartialDate(entered: string): string | null {
+  const trimmed = entered.trim();
+  if (/^\d{4}$/.test(trimmed)) return trimmed;
+  const monthYear = /^(\d{1,2})[/.-](\d{4})$/.exec(trimmed);
+  if (monthYear) {
+    const month = Number(monthYear[1]);
+    return month >= 1 && month <= 12 ? `${monthYear[2]}-${String(month).padStart(2, "0")}` : null;
+  }
+  const day = parseDate(trimmed);
+  return day === "" ? null : day;
+}
+
+export type ParseError = "badDate" | "badPartialDate" | "badYear";
+
+/**
+ * Writes what was typed into the form. Returns why it could not be read, in
+ * which case the form keeps its previous value and the text box its text.
+ */
+export function enter(form: RegistrationForm, spec: FieldSpec, entered: string): ParseError | null {
+  const empty = entered.trim() === "";
+  switch (spec.kind) {
+    case "date": {
+      const parsed = parseDate(entered);
+      if (parsed === null) return "badDate";
+      setValue(form, spec.path, parsed === "" ? null : parsed);
+      return null;
+    }
+    case "partialDate": {
+      if (empty) {
+        setValue(form, spec.path, null);
+        return null;
+      }
+      const parsed = parsePartialDate(entered);
+      if (parsed === null) return "badPartialDate";
+      setValue(form, spec.path, parsed);
+      return null;
+    }
+    case "year": {
+      if (empty) {
+        setValue(form, spec.path, null);
+        return null;
+      }
+      if (!/^\d{4}$/.test(entered.trim())) return "badYear";
+      setValue(form, spec.path, Number(entered.trim()));
+      return null;
+    }
+    case "sex":
+      setValue(form, spec.path, SEXES.find((sex) => sex === entered) ?? null);
+      return null;
+    default:
+      setValue(form, spec.path, entered);
+      return null;
+  }
+}
+
+/** The last segment of a path: the key of its label. */
+export function labelKey(path: string): string {
+  const dot = path.lastIndexOf(".");
+  return dot < 0 ? path : path.slice(dot + 1);
+}
