@@ -15,8 +15,7 @@ use rand_chacha::ChaCha8Rng;
 fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let commune = "01864";
-    // The first part of the year is synced and worked on; the rest arrives later.
-    let registry = Registry::new(dir.path(), &[commune], 1_400, 500, 33);
+    let registry = Registry::new(dir.path(), &[commune], 900, 300, 33);
     let issued = registry.issued();
     let server = serve(&registry.db, &["--rate-limit", "10000", "--burst", "10000"]);
     let ws = Workstation::new(dir.path(), "ws", &registry, commune);
@@ -25,7 +24,7 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     // second server on the same database allows it about 20 pages, then
     // answers 429, and one try per request makes the run stop there.
     registry.post_all(&server.url);
-    let tight = serve(&registry.db, &["--rate-limit", "1", "--burst", "20"]);
+    let tight = serve(&registry.db, &["--rate-limit", "1", "--burst", "10"]);
     let partial = ws.sync(&tight.url, &["--page-size", "50", "--max-tries", "1"]);
     assert!(!partial.status.success());
     drop(tight);
@@ -39,15 +38,14 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     ];
     let held = ws.notifications().len();
     assert!(
-        held >= 1_000 && held < issued.len() / 2,
+        held >= 500 && held < issued.len() / 2,
         "{held} of {}",
         issued.len()
     );
-    let (attempts, registrations) = ws.work_cases(600, 10);
-    assert!(
-        attempts >= 500 && registrations >= 5,
-        "{attempts} {registrations}"
-    );
+    // The first pages are births (the stream is in signing order), so the
+    // work is outreach; registrations are pushed in tests/sync.rs.
+    let (attempts, _) = ws.work_cases(450, 0);
+    assert!(attempts >= 400, "{attempts}");
     let rows = ws.outbox().len();
 
     // Now the large pull and push, killed 50 times.
@@ -56,7 +54,7 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     let mut kills = 0;
     for _ in 0..100 {
         let mut child = ws.sync_command(&server.url, &small_pages).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(10..150)));
+        std::thread::sleep(Duration::from_millis(rng.gen_range(10..300)));
         match child.try_wait().unwrap() {
             None => {
                 child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the program
@@ -76,6 +74,11 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     }
     assert_eq!(kills, 50, "the work ran out before 50 kills");
     let sent_before_final = ws.outbox().values().filter(|(s, _)| s == "sent").count();
+    let cursor_before_final = ws.count("SELECT after_seq FROM sync_cursor");
+    eprintln!(
+        "after 50 kills: cursor {cursor_before_final} of {}, {sent_before_final} of {rows} rows sent",
+        issued.len()
+    );
     assert!(sent_before_final > 0, "the kills also hit the push");
     ws.sync_until_done(&server.url, &small_pages, 3);
 

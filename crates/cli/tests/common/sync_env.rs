@@ -24,15 +24,23 @@ pub fn today() -> NaiveDate {
     TODAY.parse().unwrap()
 }
 
-/// The `hotich-central` binary of this build. Cargo builds only this
-/// package's binaries for its tests, so the server is built here (a no-op
-/// when it is fresh) into the same target directory.
+/// The `hotich-central` binary: `$HOTICH_CENTRAL_BIN`, else the one beside
+/// `hotich` in this target directory (`cargo test --workspace` builds both).
+/// Cargo builds only this package's binaries for its tests, so when it is
+/// missing it is built here; after changing crates/central, run
+/// `cargo build -p hotich-central` (or test the workspace) first.
 pub fn central_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("HOTICH_CENTRAL_BIN") {
+            return PathBuf::from(bin);
+        }
         let hotich = PathBuf::from(env!("CARGO_BIN_EXE_hotich"));
         let profile_dir = hotich.parent().unwrap().to_owned();
-        let target_dir = profile_dir.parent().unwrap().to_owned();
+        let bin = profile_dir.join("hotich-central");
+        if bin.exists() {
+            return bin;
+        }
         let mut build = Command::new(env!("CARGO"));
         build
             .args([
@@ -45,13 +53,15 @@ pub fn central_bin() -> PathBuf {
             ])
             .arg("--manifest-path")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target_dir);
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap());
         if profile_dir.file_name().is_some_and(|n| n == "release") {
             build.arg("--release");
         }
-        let status = build.status().unwrap();
-        assert!(status.success(), "building hotich-central failed");
-        profile_dir.join("hotich-central")
+        assert!(
+            build.status().unwrap().success(),
+            "building hotich-central failed"
+        );
+        bin
     })
     .clone()
 }
@@ -346,22 +356,8 @@ impl Workstation {
             .unwrap()
             .rows;
         let open: Vec<_> = rows.iter().filter(|r| r.status.is_open()).collect();
-        let mut logged = 0;
-        for case in open.iter().skip(registrations * 3).take(attempts) {
-            let input = AttemptInput {
-                channel: Channel::Phone,
-                outcome: Outcome::NoAnswer,
-                note: Some(format!("gọi lần {logged}")),
-                appointment_date: None,
-                next_follow_up: None,
-                corrects: None,
-            };
-            store
-                .log_attempt(&boss, &case.id, &input, now, today())
-                .unwrap();
-            logged += 1;
-        }
         let mut registered = 0;
+        let mut done = std::collections::HashSet::new();
         for case in open
             .iter()
             .filter(|r| r.kind == hotich_protocol::EventKind::Death)
@@ -385,9 +381,28 @@ impl Workstation {
             if case.days_left < 0 {
                 form.late_reason = "Gia đình đi làm ăn xa, về muộn".into();
             }
-            if store.register(&boss, &case.id, &form, now, today()).is_ok() {
-                registered += 1;
+            match store.register(&boss, &case.id, &form, now, today()) {
+                Ok(_) => {
+                    registered += 1;
+                    done.insert(case.id.clone());
+                }
+                Err(e) => eprintln!("not registered {}: {e}", case.id),
             }
+        }
+        let mut logged = 0;
+        for case in open.iter().filter(|r| !done.contains(&r.id)).take(attempts) {
+            let input = AttemptInput {
+                channel: Channel::Phone,
+                outcome: Outcome::NoAnswer,
+                note: Some(format!("gọi lần {logged}")),
+                appointment_date: None,
+                next_follow_up: None,
+                corrects: None,
+            };
+            store
+                .log_attempt(&boss, &case.id, &input, now, today())
+                .unwrap();
+            logged += 1;
         }
         (logged, registered)
     }
