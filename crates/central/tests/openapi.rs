@@ -5,6 +5,7 @@
 
 mod common;
 use common::{registry, serve};
+use hotich_central::process::ServerProcess;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -131,6 +132,8 @@ impl Probe<'_> {
 }
 
 const EVENTS: &str = "/v1/communes/{commune}/events";
+const TRUST: &str = "/v1/trust-list";
+const POST: &str = "/v1/notifications";
 const PUT_EVENT: &str = "/v1/events/{id}";
 
 fn push_body(kind: &str, note: &str) -> Vec<u8> {
@@ -149,7 +152,10 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let prepared = registry(dir.path(), &["01864", "00004"], 6, 3);
     let (db, sim) = (&prepared.db, &prepared.sim);
-    let (ours, other) = (&prepared.tokens["01864"], &prepared.tokens["00004"]);
+    let (ours, other) = (
+        prepared.tokens["01864"].as_str(),
+        prepared.tokens["00004"].as_str(),
+    );
     let server = serve(db, &[]);
     let tight = serve(
         db,
@@ -169,294 +175,68 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         spec: &spec,
         seen: Seen::new(),
     };
-    let u = |server: &hotich_central::process::ServerProcess, path: &str| {
-        format!("{}{path}", server.url)
-    };
-
-    // Health and the trust list.
-    probe
-        .send(
-            Method::GET,
-            u(&server, "/v1/health"),
-            "/v1/health",
-            None,
-            None,
-        )
-        .await;
-    probe
-        .send(
-            Method::POST,
-            u(&server, "/v1/health"),
-            "/v1/health",
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(
-        probe
-            .send(
-                Method::GET,
-                u(&server, "/v1/trust-list"),
-                "/v1/trust-list",
-                None,
-                None
-            )
-            .await,
-        Some(StatusCode::OK)
-    );
-    probe
-        .send(
-            Method::GET,
-            u(&empty, "/v1/trust-list"),
-            "/v1/trust-list",
-            None,
-            None,
-        )
-        .await;
-    probe
-        .send(
-            Method::DELETE,
-            u(&server, "/v1/trust-list"),
-            "/v1/trust-list",
-            None,
-            None,
-        )
-        .await;
-
-    // Facilities post.
     let notifications = std::fs::read(sim.join("notifications.json")).unwrap();
-    let post = "/v1/notifications";
-    assert_eq!(
-        probe
-            .send(
-                Method::POST,
-                u(&server, post),
-                post,
-                None,
-                Some(notifications.clone())
-            )
-            .await,
-        Some(StatusCode::OK)
-    );
-    probe
-        .send(
-            Method::POST,
-            u(&server, post),
-            post,
-            None,
-            Some(b"not json".to_vec()),
-        )
-        .await;
-    probe
-        .send(
-            Method::POST,
-            u(&server, post),
-            post,
-            None,
-            Some(vec![b' '; 17 * 1024 * 1024]),
-        )
-        .await;
-    probe
-        .send(
-            Method::POST,
-            u(&empty, post),
-            post,
-            None,
-            Some(b"[]".to_vec()),
-        )
-        .await;
-    probe
-        .send(Method::GET, u(&server, post), post, None, None)
-        .await;
-    for _ in 0..12 {
-        probe
-            .send(
-                Method::POST,
-                u(&tight, post),
-                post,
-                None,
-                Some(b"[]".to_vec()),
-            )
-            .await;
-    }
-
-    // A workstation pulls.
     let events = "/v1/communes/01864/events";
-    assert_eq!(
-        probe
-            .send(
-                Method::GET,
-                u(&server, &format!("{events}?after=0&limit=5")),
-                EVENTS,
-                Some(ours),
-                None
-            )
-            .await,
-        Some(StatusCode::OK)
-    );
-    probe
-        .send(
-            Method::GET,
-            u(&server, &format!("{events}?limit=0")),
-            EVENTS,
-            Some(ours),
-            None,
-        )
-        .await;
-    probe
-        .send(
-            Method::GET,
-            u(&server, &format!("{events}?after=x")),
-            EVENTS,
-            Some(ours),
-            None,
-        )
-        .await;
-    probe
-        .send(Method::GET, u(&server, events), EVENTS, None, None)
-        .await;
-    probe
-        .send(
-            Method::GET,
-            u(&server, events),
-            EVENTS,
-            Some("hotich_ws_unknown"),
-            None,
-        )
-        .await;
-    probe
-        .send(Method::GET, u(&server, events), EVENTS, Some(other), None)
-        .await;
-    probe
-        .send(Method::POST, u(&server, events), EVENTS, Some(ours), None)
-        .await;
-    for _ in 0..8 {
-        probe
-            .send(Method::GET, u(&tight, events), EVENTS, Some(ours), None)
-            .await;
+    let put = "/v1/events/0193a4c2-7a1b-7c3d-8e4f-123456789abc";
+    let push = |note: &str| Some(push_body("case_attempt", note));
+    let (get, post, put_, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    // (server, method, path, template, token, body, times, expected status of the first)
+    #[rustfmt::skip]
+    let calls: Vec<(&ServerProcess, Method, String, &str, Option<&str>, Option<Vec<u8>>, usize, Option<u16>)> = vec![
+        // Health and the trust list.
+        (&server, get.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(200)),
+        (&server, post.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(405)),
+        (&server, get.clone(), TRUST.into(), TRUST, None, None, 1, Some(200)),
+        (&empty, get.clone(), TRUST.into(), TRUST, None, None, 1, Some(404)),
+        (&server, delete, TRUST.into(), TRUST, None, None, 1, Some(405)),
+        // Facilities post.
+        (&server, post.clone(), POST.into(), POST, None, Some(notifications), 1, Some(200)),
+        (&server, post.clone(), POST.into(), POST, None, Some(b"not json".to_vec()), 1, Some(400)),
+        (&server, post.clone(), POST.into(), POST, None, Some(vec![b' '; 17 << 20]), 1, Some(413)),
+        (&empty, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 1, Some(503)),
+        (&server, get.clone(), POST.into(), POST, None, None, 1, Some(405)),
+        (&tight, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 12, None),
+        // A workstation pulls.
+        (&server, get.clone(), format!("{events}?after=0&limit=5"), EVENTS, Some(ours), None, 1, Some(200)),
+        (&server, get.clone(), format!("{events}?limit=0"), EVENTS, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), format!("{events}?after=x"), EVENTS, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), events.into(), EVENTS, None, None, 1, Some(401)),
+        (&server, get.clone(), events.into(), EVENTS, Some("hotich_ws_unknown"), None, 1, Some(401)),
+        (&server, get.clone(), events.into(), EVENTS, Some(other), None, 1, Some(403)),
+        (&server, post.clone(), events.into(), EVENTS, Some(ours), None, 1, Some(405)),
+        (&tight, get.clone(), events.into(), EVENTS, Some(ours), None, 8, None),
+        // A workstation pushes: created, replayed, conflicting, refused.
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("a"), 1, Some(201)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("a"), 1, Some(200)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("b"), 1, Some(409)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), Some(b"{".to_vec()), 1, Some(400)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, None, push("a"), 1, Some(401)),
+        (&server, put_.clone(), "/v1/events/not-a-uuid".into(), PUT_EVENT, Some(ours), push("a"), 1, Some(422)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), Some(push_body("Bad Kind", "a")), 1, Some(422)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push(&"x".repeat(300 << 10)), 1, Some(413)),
+        (&server, get.clone(), put.into(), PUT_EVENT, Some(ours), None, 1, Some(405)),
+        (&tight, put_.clone(), put.into(), PUT_EVENT, Some(other), push("t"), 8, None),
+        // Injected faults: 500 and 429 among cut connections and delays.
+        (&faulty, get.clone(), events.into(), EVENTS, Some(ours), None, 30, None),
+        (&faulty, get, TRUST.into(), TRUST, None, None, 30, None),
+    ];
+    for (target, method, path, template, token, body, times, expected) in calls {
+        for i in 0..times {
+            let url = format!("{}{path}", target.url);
+            let got = probe
+                .send(method.clone(), url, template, token, body.clone())
+                .await;
+            if i == 0 {
+                if let Some(expected) = expected {
+                    assert_eq!(got.map(|s| s.as_u16()), Some(expected), "{method} {path}");
+                }
+            }
+        }
     }
-
-    // A workstation pushes.
-    let id = "0193a4c2-7a1b-7c3d-8e4f-123456789abc";
-    let put = format!("/v1/events/{id}");
-    assert_eq!(
-        probe
-            .send(
-                Method::PUT,
-                u(&server, &put),
-                PUT_EVENT,
-                Some(ours),
-                Some(push_body("case_attempt", "a"))
-            )
-            .await,
-        Some(StatusCode::CREATED)
-    );
-    assert_eq!(
-        probe
-            .send(
-                Method::PUT,
-                u(&server, &put),
-                PUT_EVENT,
-                Some(ours),
-                Some(push_body("case_attempt", "a"))
-            )
-            .await,
-        Some(StatusCode::OK)
-    );
-    assert_eq!(
-        probe
-            .send(
-                Method::PUT,
-                u(&server, &put),
-                PUT_EVENT,
-                Some(ours),
-                Some(push_body("case_attempt", "b"))
-            )
-            .await,
-        Some(StatusCode::CONFLICT)
-    );
-    probe
-        .send(
-            Method::PUT,
-            u(&server, &put),
-            PUT_EVENT,
-            Some(ours),
-            Some(b"{".to_vec()),
-        )
-        .await;
-    probe
-        .send(
-            Method::PUT,
-            u(&server, &put),
-            PUT_EVENT,
-            None,
-            Some(push_body("case_attempt", "a")),
-        )
-        .await;
-    probe
-        .send(
-            Method::PUT,
-            u(&server, "/v1/events/not-a-uuid"),
-            PUT_EVENT,
-            Some(ours),
-            Some(push_body("case_attempt", "a")),
-        )
-        .await;
-    probe
-        .send(
-            Method::PUT,
-            u(&server, &put),
-            PUT_EVENT,
-            Some(ours),
-            Some(push_body("Bad Kind", "a")),
-        )
-        .await;
-    probe
-        .send(
-            Method::PUT,
-            u(&server, &put),
-            PUT_EVENT,
-            Some(ours),
-            Some(push_body("case_attempt", &"x".repeat(300 * 1024))),
-        )
-        .await;
-    probe
-        .send(Method::GET, u(&server, &put), PUT_EVENT, Some(ours), None)
-        .await;
-    for _ in 0..8 {
-        probe
-            .send(
-                Method::PUT,
-                u(&tight, &put),
-                PUT_EVENT,
-                Some(other),
-                Some(push_body("case_attempt", "t")),
-            )
-            .await;
-    }
-
-    // Injected faults: 500 and 429 among cut connections and delays.
     for _ in 0..30 {
+        let url = format!("{}/v1/events/{}", faulty.url, uuid_like());
         probe
-            .send(Method::GET, u(&faulty, events), EVENTS, Some(ours), None)
-            .await;
-        probe
-            .send(
-                Method::GET,
-                u(&faulty, "/v1/trust-list"),
-                "/v1/trust-list",
-                None,
-                None,
-            )
-            .await;
-        probe
-            .send(
-                Method::PUT,
-                u(&faulty, &format!("/v1/events/{}", uuid_like())),
-                PUT_EVENT,
-                Some(ours),
-                Some(push_body("case_attempt", "f")),
-            )
+            .send(Method::PUT, url, PUT_EVENT, Some(ours), push("f"))
             .await;
     }
 
