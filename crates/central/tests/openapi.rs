@@ -132,6 +132,18 @@ impl Probe<'_> {
 }
 
 const EVENTS: &str = "/v1/communes/{commune}/events";
+/// (server, method, path, template, token, body, times, expected status of the first)
+type Call<'a> = (
+    &'a ServerProcess,
+    Method,
+    String,
+    &'a str,
+    Option<&'a str>,
+    Option<Vec<u8>>,
+    usize,
+    Option<u16>,
+);
+
 const TRUST: &str = "/v1/trust-list";
 const POST: &str = "/v1/notifications";
 const PUT_EVENT: &str = "/v1/events/{id}";
@@ -180,9 +192,8 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     let put = "/v1/events/0193a4c2-7a1b-7c3d-8e4f-123456789abc";
     let push = |note: &str| Some(push_body("case_attempt", note));
     let (get, post, put_, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
-    // (server, method, path, template, token, body, times, expected status of the first)
     #[rustfmt::skip]
-    let calls: Vec<(&ServerProcess, Method, String, &str, Option<&str>, Option<Vec<u8>>, usize, Option<u16>)> = vec![
+    let calls: Vec<Call<'_>> = vec![
         // Health and the trust list.
         (&server, get.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(200)),
         (&server, post.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(405)),

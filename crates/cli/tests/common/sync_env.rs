@@ -201,7 +201,9 @@ fn pushed_row(commune: String, r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Re
         commune,
         case_id: r.get(at)?,
         kind: r.get(at + 1)?,
-        body: serde_json::from_str(&r.get::<_, String>(at + 2)?).unwrap(),
+        body: serde_json::from_str(&r.get::<_, String>(at + 2)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(at + 2, rusqlite::types::Type::Text, e.into())
+        })?,
         created_at: r.get(at + 3)?,
     })
 }
