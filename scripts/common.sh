@@ -12,6 +12,10 @@ APT_PACKAGES=(
     libssl-dev build-essential pkg-config file curl
     # run it and test it headless
     xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-core dbus
+    # the sync token in the OS keyring (keyring crate, Secret Service over D-Bus):
+    # libdbus-1-dev to build it, gnome-keyring + dbus-run-session for the headless
+    # keyring test, libsecret-tools (secret-tool) and keyutils to inspect keyrings
+    libdbus-1-dev gnome-keyring libsecret-tools keyutils
 )
 
 as_root() {

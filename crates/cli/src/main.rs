@@ -186,11 +186,58 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Sync with the central registry: pull the commune's notifications, push
+    /// outreach and registrations (token from $HOTICH_TOKEN or the OS keyring)
+    Sync(SyncArgs),
     /// The commune this workstation registers for
     Office {
         /// Set the 5-digit commune code
         #[arg(long, value_name = "CODE")]
         set: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+struct SyncArgs {
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+    /// The registry's URL [default: the one stored by `sync login`]
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+    /// Events per page
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    page_size: u32,
+    /// Tries per request before the run stops (network errors, 5xx, 429)
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    max_tries: u32,
+    /// Base and ceiling of the backoff between tries, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    retry_base_ms: u64,
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    retry_max_ms: u64,
+}
+
+#[derive(Subcommand, Debug)]
+enum SyncCommand {
+    /// Store the workstation's token (read from $HOTICH_TOKEN or stdin) in the
+    /// OS keyring, and the server's URL in the database
+    Login {
+        #[arg(long, value_name = "URL")]
+        server: String,
+    },
+    /// Forget the token of a server
+    Logout {
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+    },
+    /// Last sync, rows waiting, rows refused with their reason
+    Status {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -682,6 +729,7 @@ fn run(cli: Cli) -> Result<()> {
                 None => writeln!(out, "Chưa chọn xã (hotich office --set MÃ_XÃ).")?,
             }
         }
+        Command::Sync(args) => sync_command(&mut store, args, &mut out)?,
         Command::Officer { command } => {
             officer_command(&mut store, cli.user.as_deref(), command, &mut out)?
         }
@@ -726,6 +774,132 @@ fn run(cli: Cli) -> Result<()> {
                 store.set_template(&actor, template, &body, Utc::now())?;
             }
             write!(out, "{}", store.template(template)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn sync_server(store: &Store, given: Option<String>) -> Result<String> {
+    match given {
+        Some(url) => Ok(url.trim().trim_end_matches('/').to_owned()),
+        None => store
+            .sync_server()?
+            .context("cần --server URL (hoặc hotich sync login --server URL trước)"),
+    }
+}
+
+fn sync_command(store: &mut Store, args: SyncArgs, out: &mut impl Write) -> Result<()> {
+    use hotich_sync::credentials;
+    match args.command {
+        Some(SyncCommand::Login { server }) => {
+            let token = match std::env::var(credentials::TOKEN_ENV) {
+                Ok(token) if !token.trim().is_empty() => token,
+                _ => {
+                    let mut token = String::new();
+                    std::io::stdin()
+                        .read_line(&mut token)
+                        .context("không đọc được mã truy cập từ stdin")?;
+                    token
+                }
+            };
+            store.set_sync_server(&server)?;
+            credentials::store_token(&server, &token)?;
+            writeln!(
+                out,
+                "Đã lưu mã truy cập cho {} vào kho khóa của hệ điều hành.",
+                server.trim_end_matches('/')
+            )?;
+        }
+        Some(SyncCommand::Logout { server }) => {
+            let server = sync_server(store, server)?;
+            let had = credentials::delete_token(&server)?;
+            writeln!(
+                out,
+                "{}",
+                if had {
+                    "Đã xóa mã truy cập."
+                } else {
+                    "Không có mã truy cập nào để xóa."
+                }
+            )?;
+        }
+        Some(SyncCommand::Status { json }) => {
+            let status = store.sync_status()?;
+            if json {
+                serde_json::to_writer(&mut *out, &status)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Lần đồng bộ cuối: {}{}",
+                    status.last_sync_at.as_deref().unwrap_or("chưa có"),
+                    status
+                        .last_error
+                        .as_deref()
+                        .map(|e| format!(" (dừng: {e})"))
+                        .unwrap_or_default()
+                )?;
+                writeln!(
+                    out,
+                    "Chờ gửi: {}  Đã gửi: {}  Bị từ chối: {}",
+                    status.waiting,
+                    status.sent,
+                    status.dead.len()
+                )?;
+                for d in &status.dead {
+                    writeln!(
+                        out,
+                        "  {} {} hồ sơ {}: {}",
+                        d.id,
+                        d.kind,
+                        d.case_id.as_deref().unwrap_or("-"),
+                        d.reason
+                    )?;
+                }
+            }
+        }
+        None => {
+            let server = sync_server(store, args.server)?;
+            let token = credentials::load_token(&server)?;
+            let mut options = hotich_sync::SyncOptions::new(server, token);
+            options.page_size = args.page_size;
+            options.retry.max_tries = args.max_tries.max(1);
+            options.retry.base = std::time::Duration::from_millis(args.retry_base_ms);
+            options.retry.max_delay = std::time::Duration::from_millis(args.retry_max_ms);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let json = args.json;
+            let report = runtime.block_on(hotich_sync::sync_once(
+                store,
+                &options,
+                &mut |p: &hotich_sync::SyncProgress| {
+                    if !json {
+                        if let hotich_sync::SyncProgress::Retrying { after, reason } = p {
+                            eprintln!("thử lại sau {} ms: {reason}", after.as_millis());
+                        }
+                    }
+                },
+            ))?;
+            if json {
+                serde_json::to_writer(&mut *out, &report)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Đã nhận {} sự kiện (áp dụng {}, đã có {}, cách ly {}); đã gửi {}, bị từ chối {}, còn chờ {}.",
+                    report.pulled,
+                    report.applied,
+                    report.unchanged,
+                    report.quarantined,
+                    report.pushed,
+                    report.dead,
+                    report.waiting
+                )?;
+            }
+            if let Some(error) = &report.error {
+                return Err(anyhow::anyhow!("đồng bộ dừng giữa chừng: {error}"));
+            }
         }
     }
     Ok(())

@@ -47,22 +47,10 @@ impl ImportSummary {
 /// Splits a notifications file into its envelopes: a JSON array of
 /// envelopes, or one envelope object.
 pub(crate) fn split_envelopes<'a>(bytes: &'a [u8], source: &str) -> Result<Vec<&'a RawValue>> {
-    let invalid = |reason: String| CoreError::InvalidFile {
+    hotich_protocol::jws::split_envelopes(bytes).map_err(|reason| CoreError::InvalidFile {
         path: source.to_owned(),
         reason,
-    };
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| invalid("không phải văn bản UTF-8".into()))?;
-    match text.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(text)
-            .map_err(|e| invalid(format!("không phải mảng JSON các thông báo: {e}"))),
-        Some(b'{') => serde_json::from_str::<&RawValue>(text)
-            .map(|one| vec![one])
-            .map_err(|e| invalid(format!("không phải JSON: {e}"))),
-        _ => Err(invalid(
-            "không phải tệp thông báo JSON (mảng hoặc đối tượng)".into(),
-        )),
-    }
+    })
 }
 
 impl Store {
@@ -92,12 +80,7 @@ impl Store {
         let mut summary = ImportSummary::default();
         progress(ImportProgress { done: 0, total });
         let chunks: Vec<&[&RawValue]> = envelopes.chunks(CHUNK).collect();
-        let verify = |chunk: &[&RawValue]| -> Vec<Result<VerifiedNotification, Rejection>> {
-            chunk
-                .par_iter()
-                .map(|raw| verify_notification(raw.get().as_bytes(), &keys, now))
-                .collect()
-        };
+        let verify = |chunk: &[&RawValue]| verify_all(chunk, &keys, now);
         let mut verified = chunks.first().map(|chunk| verify(chunk));
         for (index, chunk) in chunks.iter().enumerate() {
             let current = verified.take().unwrap_or_default();
@@ -125,16 +108,42 @@ fn apply_chunk(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
-    let mut summary = ImportSummary::default();
     let tx = conn.transaction()?;
+    let summary = apply_verified(&tx, chunk, verified, source, now)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// Verifies envelopes as file import does (same keys, same checks).
+pub(crate) fn verify_all(
+    envelopes: &[&RawValue],
+    keys: &hotich_protocol::TrustedKeys,
+    now: DateTime<Utc>,
+) -> Vec<Result<VerifiedNotification, Rejection>> {
+    envelopes
+        .par_iter()
+        .map(|raw| verify_notification(raw.get().as_bytes(), keys, now))
+        .collect()
+}
+
+/// Stores verified envelopes and quarantines the others inside `tx`: the one
+/// path for file import and sync pull, so both open, update, void and
+/// quarantine alike.
+pub(crate) fn apply_verified(
+    tx: &Transaction<'_>,
+    chunk: &[&RawValue],
+    verified: Vec<Result<VerifiedNotification, Rejection>>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
     for (raw, result) in chunk.iter().zip(verified) {
         let outcome = match result {
-            Ok(verified) => apply(&tx, &verified, raw.get().as_bytes(), source, now)?,
-            Err(rejection) => quarantine(&tx, &rejection, raw.get().as_bytes(), source, now)?,
+            Ok(verified) => apply(tx, &verified, raw.get().as_bytes(), source, now)?,
+            Err(rejection) => quarantine(tx, &rejection, raw.get().as_bytes(), source, now)?,
         };
         summary.count(outcome);
     }
-    tx.commit()?;
     Ok(summary)
 }
 

@@ -11,6 +11,7 @@ pub mod outreach;
 pub mod registration;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod templates;
 pub mod text;
 
@@ -28,3 +29,7 @@ pub use outreach::{
 pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
 pub use store::Store;
+pub use sync::{
+    CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
+    SyncStatus,
+};

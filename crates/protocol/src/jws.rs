@@ -177,6 +177,21 @@ impl Signer {
     }
 }
 
+/// Splits a body of envelopes (a JSON array of them, or one envelope object)
+/// into the envelopes' raw JSON, untouched, so each is verified and kept byte
+/// for byte. The error says, in Vietnamese, what the body is instead.
+pub fn split_envelopes(bytes: &[u8]) -> Result<Vec<&serde_json::value::RawValue>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "không phải văn bản UTF-8".to_owned())?;
+    match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(text)
+            .map_err(|e| format!("không phải mảng JSON các thông báo: {e}")),
+        Some(b'{') => serde_json::from_str(text)
+            .map(|one| vec![one])
+            .map_err(|e| format!("không phải JSON: {e}")),
+        _ => Err("không phải tệp thông báo JSON (mảng hoặc đối tượng)".to_owned()),
+    }
+}
+
 /// Parses a base64url Ed25519 public key.
 pub fn verifying_key_from_b64(text: &str) -> Result<VerifyingKey, JwsError> {
     let bytes: [u8; 32] = unb64(text)?

@@ -12,6 +12,7 @@ pub mod payload;
 pub mod personal_id;
 pub mod reference;
 pub mod samples;
+pub mod sync;
 pub mod trust;
 pub mod verify;
 

@@ -1,0 +1,139 @@
+//! `hotich-central` as a child process on a loopback port, for test suites
+//! and benchmarks that must drive the real server (never a mock).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A `hotich-central serve` process, killed when dropped.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts `BIN serve --db DB --listen 127.0.0.1:0 EXTRA...` and reads the
+    /// port it bound from its first line of output.
+    pub fn start(bin: &Path, db: &Path, extra: &[&str]) -> std::io::Result<ServerProcess> {
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .arg("--db")
+            .arg(db)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            BufReader::new(stdout).read_line(&mut line)?;
+        }
+        let url = line.trim().strip_prefix("listening on ").map(str::to_owned);
+        match url {
+            Some(url) if url.starts_with("http://127.0.0.1:") => Ok(ServerProcess { child, url }),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(std::io::Error::other(format!(
+                    "hotich-central serve did not start: {line:?}"
+                )))
+            }
+        }
+    }
+}
+
+/// Runs a command that must succeed; its stdout.
+pub fn run_ok(command: &mut Command) -> std::io::Result<String> {
+    let output = command.output()?;
+    if !output.status.success() {
+        return Err(std::io::Error::other(format!(
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    String::from_utf8(output.stdout).map_err(std::io::Error::other)
+}
+
+/// A registry database prepared with the binary's own commands: the
+/// simulator's files for `communes` in `dir/sim`, their trust list imported
+/// (demo root), one workstation token per commune.
+#[derive(Debug, Clone)]
+pub struct PreparedRegistry {
+    pub db: PathBuf,
+    pub sim: PathBuf,
+    pub tokens: BTreeMap<String, String>,
+}
+
+/// `simulate` arguments: communes, births and deaths per commune, seed, today.
+#[derive(Debug, Clone)]
+pub struct SimArgs<'a> {
+    pub communes: &'a [&'a str],
+    pub births: usize,
+    pub deaths: usize,
+    pub seed: u64,
+    pub today: &'a str,
+}
+
+impl SimArgs<'_> {
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "simulate".into(),
+            "--commune".into(),
+            self.communes.join(","),
+            "--births".into(),
+            self.births.to_string(),
+            "--deaths".into(),
+            self.deaths.to_string(),
+            "--seed".into(),
+            self.seed.to_string(),
+            "--today".into(),
+            self.today.to_owned(),
+        ]
+    }
+}
+
+pub fn prepare_registry(
+    bin: &Path,
+    dir: &Path,
+    sim: &SimArgs<'_>,
+) -> std::io::Result<PreparedRegistry> {
+    let db = dir.join("central.db");
+    let sim_dir = dir.join("sim");
+    run_ok(
+        Command::new(bin)
+            .args(sim.args())
+            .arg("--out")
+            .arg(&sim_dir),
+    )?;
+    run_ok(
+        Command::new(bin)
+            .args(["trust", "import", "--demo-root", "--db"])
+            .arg(&db)
+            .arg(sim_dir.join("trust.json")),
+    )?;
+    let mut tokens = BTreeMap::new();
+    for commune in sim.communes {
+        let token = run_ok(
+            Command::new(bin)
+                .args(["workstation", "add", "--commune", commune, "--db"])
+                .arg(&db),
+        )?;
+        tokens.insert((*commune).to_owned(), token.trim().to_owned());
+    }
+    Ok(PreparedRegistry {
+        db,
+        sim: sim_dir,
+        tokens,
+    })
+}

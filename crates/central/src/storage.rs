@@ -1,0 +1,491 @@
+//! Where the central registry keeps its streams: the [`Storage`] trait the
+//! server talks to, and its embedded SQLite implementation (one file). A
+//! PostgreSQL backend for national scale implements the same trait; the only
+//! rule it must keep is the one documented on
+//! [`Storage::append_notifications`]: each commune's sequence is assigned in
+//! the insert's own transaction, so it has no gaps.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use hotich_protocol::FacilityKey;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::routing;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(
+        "database written by a newer hotich-central (schema {found}, this one knows {supported})"
+    )]
+    TooNew { found: i64, supported: i64 },
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A verified notification, ready to append to a commune's stream.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub notification_id: String,
+    pub version: u32,
+    /// The signed envelope (JSON) as the facility posted it.
+    pub envelope: String,
+    /// The commune its content makes responsible (see [`routing`]); None for a void.
+    pub content_commune: Option<String>,
+    /// The commune the facility named in the payload.
+    pub claimed_commune: String,
+}
+
+/// What appending one notification did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    Stored {
+        commune: String,
+        seq: u64,
+    },
+    /// The same id, version and envelope were stored before.
+    Duplicate {
+        commune: String,
+        seq: u64,
+    },
+    /// The same id and version with another envelope: the first one stands.
+    Conflict,
+}
+
+/// One event of a commune's stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: u64,
+    pub notification_id: String,
+    pub version: u32,
+    pub envelope: String,
+}
+
+/// A workstation allowed to sync, found by its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workstation {
+    pub id: String,
+    pub commune: String,
+}
+
+/// One outbox row a workstation pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedRecord {
+    pub case_id: Option<String>,
+    pub kind: String,
+    /// JSON object text, as received.
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    Created,
+    Replayed,
+    Conflict,
+}
+
+/// The server's storage. Methods block: the server calls them on tokio's
+/// blocking pool.
+pub trait Storage: Send + Sync + 'static {
+    /// Appends verified notifications to the streams of the communes they
+    /// are routed to, each with the next sequence number of its commune,
+    /// assigned inside the same transaction as its insert (gap-free: a
+    /// rolled-back insert takes its number with it). Idempotent on
+    /// (notification id, version).
+    fn append_notifications(&self, batch: &[Incoming], now: DateTime<Utc>)
+        -> Result<Vec<Appended>>;
+    /// Events of `commune` after `after`, oldest first, at most `limit`; and
+    /// whether more follow.
+    fn events_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredEvent>, bool)>;
+    fn workstation_by_token_hash(&self, token_sha256: &str) -> Result<Option<Workstation>>;
+    fn add_workstation(
+        &self,
+        commune: &str,
+        label: &str,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String>;
+    /// Stores a pushed row once: `Replayed` for the same content again,
+    /// `Conflict` for other content under the same id.
+    fn put_event(
+        &self,
+        workstation: &Workstation,
+        id: &str,
+        record: &PushedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<PutOutcome>;
+    /// The signed trust list in force (JSON) and its sequence.
+    fn trust_list(&self) -> Result<Option<(u64, String)>>;
+    /// Replaces the trust list when `sequence` is newer; false otherwise.
+    fn replace_trust_list(
+        &self,
+        sequence: u64,
+        raw: &str,
+        facilities: &[FacilityKey],
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    fn facility_keys(&self) -> Result<Vec<FacilityKey>>;
+    /// A cheap check that the storage answers (the health endpoint).
+    fn ping(&self) -> Result<()>;
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+}
+
+const SCHEMA: &str = include_str!("schema.sql");
+const SCHEMA_VERSION: i64 = 1;
+const READERS: usize = 4;
+
+/// The embedded SQLite storage: one writer connection and a few readers
+/// (WAL lets them read while it writes).
+#[derive(Debug)]
+pub struct SqliteStorage {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // An acknowledged push or post survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding a connection leaves SQLite consistent (the
+    // transaction rolls back when dropped), so the poison carries no meaning.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> Result<SqliteStorage> {
+        let writer = open_connection(path)?;
+        let found: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StorageError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            writer.execute_batch(SCHEMA)?;
+            writer.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        let readers = (0..READERS)
+            .map(|_| open_connection(path).map(Mutex::new))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SqliteStorage {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            if let Ok(conn) = self.readers[(start + i) % self.readers.len()].try_lock() {
+                return conn;
+            }
+        }
+        lock(&self.readers[start % self.readers.len()])
+    }
+}
+
+fn append_one(tx: &rusqlite::Transaction<'_>, item: &Incoming, now: &str) -> Result<Appended> {
+    let existing: Option<(String, i64, String)> = tx
+        .prepare_cached(
+            "SELECT commune, seq, envelope FROM notification_event WHERE notification_id = ?1 AND version = ?2",
+        )?
+        .query_row(params![item.notification_id, item.version], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((commune, seq, envelope)) = existing {
+        return Ok(if envelope == item.envelope {
+            Appended::Duplicate {
+                commune,
+                seq: to_u64(seq),
+            }
+        } else {
+            Appended::Conflict
+        });
+    }
+    let earlier: Option<String> = tx
+        .prepare_cached(
+            "SELECT commune FROM notification_event WHERE notification_id = ?1 ORDER BY version LIMIT 1",
+        )?
+        .query_row([&item.notification_id], |r| r.get(0))
+        .optional()?;
+    let commune = routing::stream_for(
+        earlier.as_deref(),
+        item.content_commune.as_deref(),
+        &item.claimed_commune,
+    )
+    .to_owned();
+    // The next number of this commune, taken in this transaction.
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO commune_stream (commune, last_seq) VALUES (?1, 1)
+             ON CONFLICT (commune) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+        )?
+        .query_row([&commune], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO notification_event (commune, seq, notification_id, version, envelope, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        commune,
+        seq,
+        item.notification_id,
+        item.version,
+        item.envelope,
+        now
+    ])?;
+    Ok(Appended::Stored {
+        commune,
+        seq: to_u64(seq),
+    })
+}
+
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn append_notifications(
+        &self,
+        batch: &[Incoming],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Appended>> {
+        let now = now.to_rfc3339();
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcomes = batch
+            .iter()
+            .map(|item| append_one(&tx, item, &now))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    fn events_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredEvent>, bool)> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, notification_id, version, envelope FROM notification_event
+             WHERE commune = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut events = stmt
+            .query_map(params![commune, to_i64(after), i64::from(limit) + 1], |r| {
+                Ok(StoredEvent {
+                    seq: to_u64(r.get(0)?),
+                    notification_id: r.get(1)?,
+                    version: r.get(2)?,
+                    envelope: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let has_more = events.len() > limit as usize;
+        events.truncate(limit as usize);
+        Ok((events, has_more))
+    }
+
+    fn workstation_by_token_hash(&self, token_sha256: &str) -> Result<Option<Workstation>> {
+        let conn = self.reader();
+        let found = conn
+            .prepare_cached(
+                "SELECT id, commune FROM workstation WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+            )?
+            .query_row([token_sha256], |r| {
+                Ok(Workstation {
+                    id: r.get(0)?,
+                    commune: r.get(1)?,
+                })
+            })
+            .optional()?;
+        Ok(found)
+    }
+
+    fn add_workstation(
+        &self,
+        commune: &str,
+        label: &str,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        lock(&self.writer).execute(
+            "INSERT INTO workstation (id, commune, label, token_sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, commune, label, token_sha256, now.to_rfc3339()],
+        )?;
+        Ok(id)
+    }
+
+    fn put_event(
+        &self,
+        workstation: &Workstation,
+        id: &str,
+        record: &PushedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<PutOutcome> {
+        let conn = lock(&self.writer);
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO pushed_event (id, workstation_id, commune, case_id, kind, body, created_at, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                id,
+                workstation.id,
+                workstation.commune,
+                record.case_id,
+                record.kind,
+                record.body,
+                record.created_at,
+                now.to_rfc3339()
+            ])?;
+        if inserted == 1 {
+            return Ok(PutOutcome::Created);
+        }
+        let (commune, case_id, kind, body, created_at): (
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+        ) = conn
+            .prepare_cached(
+                "SELECT commune, case_id, kind, body, created_at FROM pushed_event WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        let same = commune == workstation.commune
+            && case_id == record.case_id
+            && kind == record.kind
+            && created_at == record.created_at
+            && same_json(&body, &record.body);
+        Ok(if same {
+            PutOutcome::Replayed
+        } else {
+            PutOutcome::Conflict
+        })
+    }
+
+    fn trust_list(&self) -> Result<Option<(u64, String)>> {
+        let conn = self.reader();
+        let found = conn
+            .prepare_cached("SELECT sequence, raw FROM trust_list ORDER BY sequence DESC LIMIT 1")?
+            .query_row([], |r| Ok((to_u64(r.get(0)?), r.get(1)?)))
+            .optional()?;
+        Ok(found)
+    }
+
+    fn replace_trust_list(
+        &self,
+        sequence: u64,
+        raw: &str,
+        facilities: &[FacilityKey],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Option<i64> =
+            tx.query_row("SELECT max(sequence) FROM trust_list", [], |r| r.get(0))?;
+        if held.is_some_and(|held| to_u64(held) >= sequence) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO trust_list (sequence, raw, imported_at) VALUES (?1, ?2, ?3)",
+            params![to_i64(sequence), raw, now.to_rfc3339()],
+        )?;
+        tx.execute("DELETE FROM facility_key", [])?;
+        for f in facilities {
+            tx.execute(
+                "INSERT INTO facility_key (key_id, body) VALUES (?1, ?2)",
+                params![
+                    f.key_id,
+                    serde_json::to_string(f).map_err(|e| StorageError::Corrupt(e.to_string()))?
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn facility_keys(&self) -> Result<Vec<FacilityKey>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached("SELECT body FROM facility_key ORDER BY key_id")?;
+        let bodies = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        bodies
+            .iter()
+            .map(|b| serde_json::from_str(b).map_err(|e| StorageError::Corrupt(e.to_string())))
+            .collect()
+    }
+
+    fn ping(&self) -> Result<()> {
+        self.reader().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .reader()
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        lock(&self.writer).execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,26 @@
+//! The real `hotich-central` binary for the suites.
+
+use std::path::{Path, PathBuf};
+
+use hotich_central::process::{prepare_registry, PreparedRegistry, ServerProcess, SimArgs};
+
+pub const TODAY: &str = "2026-11-21";
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hotich-central"))
+}
+
+pub fn serve(db: &Path, extra: &[&str]) -> ServerProcess {
+    ServerProcess::start(&bin(), db, extra).unwrap()
+}
+
+pub fn registry(dir: &Path, communes: &[&str], births: usize, deaths: usize) -> PreparedRegistry {
+    let sim = SimArgs {
+        communes,
+        births,
+        deaths,
+        seed: 1,
+        today: TODAY,
+    };
+    prepare_registry(&bin(), dir, &sim).unwrap()
+}

@@ -1,0 +1,293 @@
+//! `openapi.yaml` against the real server: every answer the server gives to
+//! a broad set of requests (each route, each error it can be driven into)
+//! must be described there, with the documented body; and every documented
+//! answer must have been seen, except the ones listed as not provokable.
+
+mod common;
+use common::{registry, serve};
+use hotich_central::process::ServerProcess;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+type Seen = BTreeSet<(String, String, u16)>;
+
+fn spec() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+/// Follows `$ref`s inside the spec.
+fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let mut target = spec;
+            for part in reference.trim_start_matches("#/").split('/') {
+                target = &target[part];
+            }
+            resolve(spec, target)
+        }
+        None => node,
+    }
+}
+
+/// The documented answer for (template, method, status), checked against the
+/// body the server sent: JSON, with the schema's required properties. A 405
+/// answers a method the path does not have: it is documented on the path's
+/// operation. Returns the method the answer is documented under.
+fn check_against_spec(
+    spec: &Value,
+    template: &str,
+    method: &str,
+    status: u16,
+    body: &[u8],
+) -> String {
+    let item = &spec["paths"][template];
+    let method = if status == 405 && item.get(method.to_lowercase()).is_none() {
+        item.as_object()
+            .and_then(|ops| ops.keys().next())
+            .unwrap_or_else(|| panic!("{template} is not in openapi.yaml"))
+            .to_uppercase()
+    } else {
+        method.to_owned()
+    };
+    let operation = &item[method.to_lowercase()];
+    assert!(
+        operation.is_object(),
+        "{method} {template} is not in openapi.yaml"
+    );
+    let response = operation["responses"]
+        .get(status.to_string())
+        .unwrap_or_else(|| panic!("{method} {template} answered {status}, not in openapi.yaml"));
+    let response = resolve(spec, response);
+    let schema = resolve(spec, &response["content"]["application/json"]["schema"]);
+    let value: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
+        panic!(
+            "{method} {template} {status}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(body)
+        )
+    });
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for field in required {
+            let field = field.as_str().unwrap();
+            assert!(
+                value.get(field).is_some(),
+                "{method} {template} {status}: `{field}` missing in {value}"
+            );
+        }
+    }
+    if status >= 400 {
+        assert!(
+            value["code"].is_string() && value["message"].is_string(),
+            "{method} {template} {status}: errors are {{code, message}}: {value}"
+        );
+    }
+    method
+}
+
+struct Probe<'a> {
+    client: Client,
+    spec: &'a Value,
+    seen: Seen,
+}
+
+impl Probe<'_> {
+    /// Sends a request and records (template, method, status); panics when the
+    /// answer is not described. Returns the status, or None if the connection
+    /// was cut (fault injection).
+    async fn send(
+        &mut self,
+        method: Method,
+        url: String,
+        template: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Option<StatusCode> {
+        let mut request = self.client.request(method.clone(), &url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let response = request.send().await.ok()?;
+        let status = response.status();
+        let bytes = response.bytes().await.ok()?;
+        let documented = check_against_spec(
+            self.spec,
+            template,
+            method.as_str(),
+            status.as_u16(),
+            &bytes,
+        );
+        self.seen
+            .insert((template.to_owned(), documented, status.as_u16()));
+        Some(status)
+    }
+}
+
+const EVENTS: &str = "/v1/communes/{commune}/events";
+/// (server, method, path, template, token, body, times, expected status of the first)
+type Call<'a> = (
+    &'a ServerProcess,
+    Method,
+    String,
+    &'a str,
+    Option<&'a str>,
+    Option<Vec<u8>>,
+    usize,
+    Option<u16>,
+);
+
+const TRUST: &str = "/v1/trust-list";
+const POST: &str = "/v1/notifications";
+const PUT_EVENT: &str = "/v1/events/{id}";
+
+fn push_body(kind: &str, note: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "case_id": "c-1",
+        "kind": kind,
+        "body": {"note": note},
+        "created_at": "2026-11-21T08:00:00+00:00",
+    }))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
+    let spec = spec();
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = registry(dir.path(), &["01864", "00004"], 6, 3);
+    let (db, sim) = (&prepared.db, &prepared.sim);
+    let (ours, other) = (
+        prepared.tokens["01864"].as_str(),
+        prepared.tokens["00004"].as_str(),
+    );
+    let server = serve(db, &[]);
+    let tight = serve(
+        db,
+        &[
+            "--rate-limit",
+            "1",
+            "--burst",
+            "2",
+            "--facility-rate-limit",
+            "1",
+        ],
+    );
+    let faulty = serve(db, &["--faults", "1.0", "--fault-seed", "3"]);
+    let empty = serve(&dir.path().join("empty.db"), &[]);
+    let mut probe = Probe {
+        client: Client::new(),
+        spec: &spec,
+        seen: Seen::new(),
+    };
+    let notifications = std::fs::read(sim.join("notifications.json")).unwrap();
+    let events = "/v1/communes/01864/events";
+    let put = "/v1/events/0193a4c2-7a1b-7c3d-8e4f-123456789abc";
+    let push = |note: &str| Some(push_body("case_attempt", note));
+    let (get, post, put_, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    #[rustfmt::skip]
+    let calls: Vec<Call<'_>> = vec![
+        // Health and the trust list.
+        (&server, get.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(200)),
+        (&server, post.clone(), "/v1/health".into(), "/v1/health", None, None, 1, Some(405)),
+        (&server, get.clone(), TRUST.into(), TRUST, None, None, 1, Some(200)),
+        (&empty, get.clone(), TRUST.into(), TRUST, None, None, 1, Some(404)),
+        (&server, delete, TRUST.into(), TRUST, None, None, 1, Some(405)),
+        // Facilities post.
+        (&server, post.clone(), POST.into(), POST, None, Some(notifications), 1, Some(200)),
+        (&server, post.clone(), POST.into(), POST, None, Some(b"not json".to_vec()), 1, Some(400)),
+        (&server, post.clone(), POST.into(), POST, None, Some(vec![b' '; 17 << 20]), 1, Some(413)),
+        (&empty, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 1, Some(503)),
+        (&server, get.clone(), POST.into(), POST, None, None, 1, Some(405)),
+        (&tight, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 12, None),
+        // A workstation pulls.
+        (&server, get.clone(), format!("{events}?after=0&limit=5"), EVENTS, Some(ours), None, 1, Some(200)),
+        (&server, get.clone(), format!("{events}?limit=0"), EVENTS, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), format!("{events}?after=x"), EVENTS, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), events.into(), EVENTS, None, None, 1, Some(401)),
+        (&server, get.clone(), events.into(), EVENTS, Some("hotich_ws_unknown"), None, 1, Some(401)),
+        (&server, get.clone(), events.into(), EVENTS, Some(other), None, 1, Some(403)),
+        (&server, post.clone(), events.into(), EVENTS, Some(ours), None, 1, Some(405)),
+        (&tight, get.clone(), events.into(), EVENTS, Some(ours), None, 8, None),
+        // A workstation pushes: created, replayed, conflicting, refused.
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("a"), 1, Some(201)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("a"), 1, Some(200)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push("b"), 1, Some(409)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), Some(b"{".to_vec()), 1, Some(400)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, None, push("a"), 1, Some(401)),
+        (&server, put_.clone(), "/v1/events/not-a-uuid".into(), PUT_EVENT, Some(ours), push("a"), 1, Some(422)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), Some(push_body("Bad Kind", "a")), 1, Some(422)),
+        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push(&"x".repeat(300 << 10)), 1, Some(413)),
+        (&server, get.clone(), put.into(), PUT_EVENT, Some(ours), None, 1, Some(405)),
+        (&tight, put_.clone(), put.into(), PUT_EVENT, Some(other), push("t"), 8, None),
+        // Injected faults: 500 and 429 among cut connections and delays.
+        (&faulty, get.clone(), events.into(), EVENTS, Some(ours), None, 30, None),
+        (&faulty, get, TRUST.into(), TRUST, None, None, 30, None),
+    ];
+    for (target, method, path, template, token, body, times, expected) in calls {
+        for i in 0..times {
+            let url = format!("{}{path}", target.url);
+            let got = probe
+                .send(method.clone(), url, template, token, body.clone())
+                .await;
+            if i == 0 {
+                if let Some(expected) = expected {
+                    assert_eq!(got.map(|s| s.as_u16()), Some(expected), "{method} {path}");
+                }
+            }
+        }
+    }
+    for _ in 0..30 {
+        let url = format!("{}/v1/events/{}", faulty.url, uuid_like());
+        probe
+            .send(Method::PUT, url, PUT_EVENT, Some(ours), push("f"))
+            .await;
+    }
+
+    // Every documented answer was seen, but those no request can provoke here.
+    let not_provokable: BTreeSet<(String, String, u16)> = [("/v1/health", "GET", 503)]
+        .into_iter()
+        .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))
+        .collect();
+    let mut documented = BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for status in operation["responses"].as_object().unwrap().keys() {
+                documented.insert(
+                    (
+                        path.clone(),
+                        method.to_uppercase(),
+                        status.parse::<u16>().unwrap(),
+                    ),
+                    (),
+                );
+            }
+        }
+    }
+    let missing: Vec<_> = documented
+        .keys()
+        .filter(|k| !probe.seen.contains(*k) && !not_provokable.contains(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "documented but never answered: {missing:?}"
+    );
+    drop((server, tight, faulty, empty));
+}
+
+/// A fresh UUID-shaped id for each call.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "0193a4c2-7a1b-7c3d-8e4f-{:012x}",
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -1,0 +1,100 @@
+//! The sync token in the OS keyring, for real: a private D-Bus session with
+//! gnome-keyring's Secret Service (the headless recipe of SETUP-NOTES), where
+//! `hotich sync login` stores the token, `hotich sync` finds it there, and
+//! `secret-tool` sees it under the keyring crate's attributes. Nothing is
+//! written to the database or a file.
+
+#[path = "common/sync_env.rs"]
+mod sync_env;
+use sync_env::*;
+
+use std::process::Command;
+
+/// Runs `script` (sh) inside `dbus-run-session` with an unlocked
+/// gnome-keyring, in throw-away XDG folders.
+fn in_keyring_session(
+    dir: &std::path::Path,
+    script: &str,
+    vars: &[(&str, &str)],
+) -> std::process::Output {
+    let runtime = dir.join("xdg-runtime");
+    let data = dir.join("xdg-data");
+    for d in [&runtime, &data] {
+        std::fs::create_dir_all(d).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+    }
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "sh", "-c"])
+        .arg(format!(
+            "printf %s \"$KEYRING_PW\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; {script}"
+        ))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", dir)
+        .env("KEYRING_PW", "khóa thử nghiệm")
+        .env_remove("HOTICH_TOKEN")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    command
+        .output()
+        .expect("dbus-run-session (packages dbus, gnome-keyring: scripts/common.sh)")
+}
+
+#[test]
+fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::new(dir.path(), &["01864"], 20, 8, 3);
+    let server = serve(&registry.db, &[]);
+    registry.post_all(&server.url);
+    let ws = Workstation::new(dir.path(), "ws", &registry, "01864");
+    let hotich = env!("CARGO_BIN_EXE_hotich");
+    let script = r#"
+        set -e
+        printf '%s\n' "$TOKEN" | "$HOTICH" --db "$DB" sync login --server "$URL"
+        secret-tool lookup service vn.hotich.sync username "$URL" > "$OUT/looked-up"
+        "$HOTICH" --db "$DB" sync --json > "$OUT/report.json"
+        "$HOTICH" --db "$DB" sync logout > /dev/null
+        if "$HOTICH" --db "$DB" sync --json 2> "$OUT/after-logout"; then exit 3; fi
+    "#;
+    let out = dir.path();
+    let output = in_keyring_session(
+        dir.path(),
+        script,
+        &[
+            ("TOKEN", &ws.token),
+            ("HOTICH", hotich),
+            ("DB", ws.db.to_str().unwrap()),
+            ("URL", &server.url),
+            ("OUT", out.to_str().unwrap()),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{:?}\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let looked_up = std::fs::read_to_string(out.join("looked-up")).unwrap();
+    assert_eq!(looked_up.trim(), ws.token, "secret-tool finds the token");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(report["pulled"].as_u64().unwrap() > 0, "{report}");
+    let after = std::fs::read_to_string(out.join("after-logout")).unwrap();
+    assert!(after.contains("sync login"), "{after}");
+
+    // The token is nowhere in the database's files.
+    let token = ws.token.as_bytes();
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", ws.db.display());
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(!bytes.windows(token.len()).any(|w| w == token), "{path}");
+    }
+}

@@ -1,0 +1,72 @@
+//! The workstation's token, kept in the OS keyring (keyring crate: Secret
+//! Service on Linux, Keychain on macOS, Credential Manager on Windows), never
+//! in the database or a file. `HOTICH_TOKEN` in the environment overrides
+//! it (scripts, CI).
+
+/// The keyring service name; the entry's user is the server URL, so each
+/// registry has its own token.
+pub const SERVICE: &str = "vn.hotich.sync";
+/// Environment variable that overrides the stored token.
+pub const TOKEN_ENV: &str = "HOTICH_TOKEN";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialError {
+    #[error("không truy cập được kho khóa của hệ điều hành: {0}")]
+    Keyring(#[from] keyring::Error),
+    #[error("chưa có mã truy cập cho {0}; hãy chạy hotich sync login --server {0}")]
+    Missing(String),
+    #[error("mã truy cập trống")]
+    Empty,
+}
+
+impl CredentialError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CredentialError::Keyring(_) => "keyring",
+            CredentialError::Missing(_) => "no_token",
+            CredentialError::Empty => "empty_token",
+        }
+    }
+}
+
+fn normalise(server: &str) -> &str {
+    server.trim().trim_end_matches('/')
+}
+
+fn entry(server: &str) -> Result<keyring::Entry, CredentialError> {
+    Ok(keyring::Entry::new(SERVICE, normalise(server))?)
+}
+
+/// Stores the token for `server` in the OS keyring (replacing any).
+pub fn store_token(server: &str, token: &str) -> Result<(), CredentialError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(CredentialError::Empty);
+    }
+    entry(server)?.set_password(token)?;
+    Ok(())
+}
+
+/// The token for `server`: `$HOTICH_TOKEN` if set, else the keyring's.
+pub fn load_token(server: &str) -> Result<String, CredentialError> {
+    if let Some(token) = std::env::var(TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+    {
+        return Ok(token.trim().to_owned());
+    }
+    match entry(server)?.get_password() {
+        Ok(token) => Ok(token),
+        Err(keyring::Error::NoEntry) => Err(CredentialError::Missing(normalise(server).to_owned())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Forgets the token for `server` (sign-out); true if there was one.
+pub fn delete_token(server: &str) -> Result<bool, CredentialError> {
+    match entry(server)?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring::Error::NoEntry) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

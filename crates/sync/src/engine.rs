@@ -1,0 +1,317 @@
+//! One sync run: trust list, pull, push.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use hotich_core::{CoreError, OutboxItem, PulledEvent, Store, SyncReport};
+use hotich_protocol::sync::{ApiError, EventPage, PushedEvent};
+use reqwest::{Method, StatusCode};
+use serde_json::value::RawValue;
+
+use crate::http::{Answer, Client, Stop};
+use crate::{SyncError, SyncOptions, SyncProgress};
+
+/// Most pages one run pulls (10 million events at 1000 a page): a bound,
+/// not a limit anyone should meet.
+const MAX_PAGES: u32 = 10_000;
+/// Outbox rows read per query.
+const PUSH_BATCH: u32 = 200;
+
+/// Why a run stopped before its end.
+#[derive(Debug, thiserror::Error)]
+enum Halt {
+    #[error(transparent)]
+    Network(#[from] Stop),
+    #[error(
+        "máy chủ từ chối mã truy cập của máy này ({0}); hãy đăng nhập lại (hotich sync login)"
+    )]
+    Unauthorized(String),
+    #[error("máy này không được đọc hay gửi cho xã này: {0}")]
+    Forbidden(String),
+    #[error("máy chủ trả lời {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("máy chủ trả lời sai giao thức: {0}")]
+    Protocol(String),
+    #[error("danh sách tin cậy từ máy chủ bị từ chối: {0}")]
+    TrustList(CoreError),
+    #[error(transparent)]
+    Store(#[from] CoreError),
+}
+
+impl Halt {
+    fn code(&self) -> &'static str {
+        match self {
+            Halt::Network(Stop::GaveUp { .. }) => "network",
+            Halt::Network(Stop::Deadline) => "deadline",
+            Halt::Unauthorized(_) => "unauthorized",
+            Halt::Forbidden(_) => "forbidden",
+            Halt::Server { .. } => "server",
+            Halt::Protocol(_) => "protocol",
+            Halt::TrustList(_) => "trust_list_rejected",
+            Halt::Store(e) => e.code(),
+        }
+    }
+}
+
+fn api_message(answer: &Answer) -> String {
+    match serde_json::from_slice::<ApiError>(&answer.body) {
+        Ok(e) => format!("{}: {}", e.code, e.message),
+        Err(_) => String::from_utf8_lossy(&answer.body)
+            .chars()
+            .take(300)
+            .collect(),
+    }
+}
+
+/// A final answer that is not a success, as a reason to stop.
+fn refusal(answer: &Answer) -> Halt {
+    let message = api_message(answer);
+    match answer.status {
+        StatusCode::UNAUTHORIZED => Halt::Unauthorized(message),
+        StatusCode::FORBIDDEN => Halt::Forbidden(message),
+        status => Halt::Server {
+            status: status.as_u16(),
+            message,
+        },
+    }
+}
+
+/// Runs one sync: trust list, pull, push. The report is recorded in the
+/// store (the status view reads it) and returned, with `error` set when the
+/// run stopped early; a later run resumes where this one stopped.
+pub async fn sync_once(
+    store: &mut Store,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(&SyncProgress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let commune = store.office()?.ok_or(SyncError::NoCommune)?.commune_code;
+    if !(options.server.starts_with("http://") || options.server.starts_with("https://")) {
+        return Err(SyncError::BadServer(options.server.clone()));
+    }
+    let client = Client::new(options).map_err(|e| SyncError::BadServer(e.to_string()))?;
+    let mut run = Run {
+        store,
+        client,
+        commune,
+        page_size: options.page_size,
+        report: SyncReport {
+            started_at: Utc::now().to_rfc3339(),
+            ..SyncReport::default()
+        },
+        progress,
+    };
+    let outcome = run.all().await;
+    let mut report = run.report;
+    report.retries = run.client.retries;
+    report.cursor = run.store.sync_cursor(&run.commune)?;
+    report.waiting = run.store.outbox_waiting()?;
+    report.finished_at = Utc::now().to_rfc3339();
+    if let Err(halt) = outcome {
+        report.error_code = Some(halt.code().to_owned());
+        report.error = Some(halt.to_string());
+    }
+    run.store.record_sync_run(&report)?;
+    Ok(report)
+}
+
+/// One run's state: the store, the client, what was done so far.
+struct Run<'a> {
+    store: &'a mut Store,
+    client: Client,
+    commune: String,
+    page_size: u32,
+    report: SyncReport,
+    progress: &'a mut (dyn FnMut(&SyncProgress) + Send),
+}
+
+impl Run<'_> {
+    async fn all(&mut self) -> Result<(), Halt> {
+        self.trust_list().await?;
+        self.pull().await?;
+        self.push().await
+    }
+
+    async fn get(&mut self, path: &str) -> Result<Answer, Halt> {
+        Ok(self
+            .client
+            .send(Method::GET, path, None, &mut *self.progress)
+            .await?)
+    }
+
+    async fn trust_list(&mut self) -> Result<(), Halt> {
+        let answer = self.get("/v1/trust-list").await?;
+        match answer.status {
+            StatusCode::OK => {
+                let summary = self
+                    .store
+                    .import_trust_list(&answer.body, Utc::now())
+                    .map_err(Halt::TrustList)?;
+                self.report.trust_list_updated = summary.applied;
+                (self.progress)(&SyncProgress::TrustList {
+                    updated: summary.applied,
+                });
+                Ok(())
+            }
+            // The registry publishes none yet: keep the one held.
+            StatusCode::NOT_FOUND => Ok(()),
+            _ => Err(refusal(&answer)),
+        }
+    }
+
+    async fn pull(&mut self) -> Result<(), Halt> {
+        let mut cursor = self.store.sync_cursor(&self.commune)?;
+        for _ in 0..MAX_PAGES {
+            let path = format!(
+                "/v1/communes/{}/events?after={cursor}&limit={}",
+                self.commune, self.page_size
+            );
+            let answer = self.get(&path).await?;
+            if answer.status != StatusCode::OK {
+                return Err(refusal(&answer));
+            }
+            let page: EventPage = serde_json::from_slice(&answer.body)
+                .map_err(|e| Halt::Protocol(format!("trang sự kiện: {e}")))?;
+            // The stream is gap-free: the page must continue the cursor exactly.
+            for (i, event) in page.events.iter().enumerate() {
+                if event.seq != cursor + 1 + i as u64 {
+                    return Err(Halt::Protocol(format!(
+                        "số thứ tự {} sau {cursor} không liên tục",
+                        event.seq
+                    )));
+                }
+            }
+            let expected_next = page.events.last().map_or(cursor, |e| e.seq);
+            if page.next_cursor != expected_next {
+                return Err(Halt::Protocol(format!(
+                    "next_cursor {} khác {expected_next}",
+                    page.next_cursor
+                )));
+            }
+            if page.events.is_empty() {
+                return Ok(());
+            }
+            let events: Vec<PulledEvent<'_>> = page
+                .events
+                .iter()
+                .map(|e| PulledEvent {
+                    seq: e.seq,
+                    envelope: &e.envelope,
+                })
+                .collect();
+            // Verified, applied and the cursor moved in one transaction.
+            let applied = self.store.apply_pulled_page(
+                &self.commune,
+                cursor,
+                &events,
+                page.next_cursor,
+                Utc::now(),
+            )?;
+            if applied.applied {
+                let s = applied.summary;
+                self.report.pulled += events.len() as u64;
+                self.report.applied += s.imported + s.updated + s.voided;
+                self.report.unchanged += s.unchanged;
+                self.report.quarantined += s.quarantined;
+            }
+            cursor = applied.cursor;
+            (self.progress)(&SyncProgress::Pulled {
+                cursor,
+                pulled: self.report.pulled,
+            });
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Parks a row the registry refused for good, with the reason; only the
+    /// later rows of its case wait behind it.
+    fn park(
+        &mut self,
+        row: &OutboxItem,
+        reason: &str,
+        dead_cases: &mut HashSet<String>,
+    ) -> Result<(), Halt> {
+        self.store.outbox_mark_dead(&row.id, reason, Utc::now())?;
+        self.report.dead += 1;
+        dead_cases.extend(row.case_id.clone());
+        Ok(())
+    }
+
+    async fn push(&mut self) -> Result<(), Halt> {
+        // Each waiting row is tried at most once per run.
+        let mut budget = self.store.outbox_waiting()?;
+        let mut dead_cases: HashSet<String> = HashSet::new();
+        while budget > 0 {
+            let rows = self.store.outbox_pending(PUSH_BATCH)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if row
+                    .case_id
+                    .as_ref()
+                    .is_some_and(|case| dead_cases.contains(case))
+                {
+                    continue;
+                }
+                let body = match RawValue::from_string(row.body.clone()) {
+                    Ok(body) => body,
+                    Err(e) => {
+                        self.park(
+                            &row,
+                            &format!("nội dung không phải JSON: {e}"),
+                            &mut dead_cases,
+                        )?;
+                        continue;
+                    }
+                };
+                let event = PushedEvent {
+                    case_id: row.case_id.clone(),
+                    kind: row.kind.clone(),
+                    body,
+                    created_at: row.created_at.clone(),
+                };
+                let bytes =
+                    serde_json::to_vec(&event).map_err(|e| Halt::Protocol(e.to_string()))?;
+                let path = format!("/v1/events/{}", row.id);
+                let sent = self
+                    .client
+                    .send(Method::PUT, &path, Some(bytes), &mut *self.progress)
+                    .await;
+                let answer = match sent {
+                    Ok(answer) => answer,
+                    Err(stop) => {
+                        self.store.outbox_note_failure(&row.id, &stop.to_string())?;
+                        return Err(stop.into());
+                    }
+                };
+                match answer.status {
+                    StatusCode::OK | StatusCode::CREATED => {
+                        // The ack is in: mark it, in its own transaction.
+                        self.store.outbox_mark_sent(&row.id, Utc::now())?;
+                        self.report.pushed += 1;
+                    }
+                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                        return Err(refusal(&answer))
+                    }
+                    status if status.is_client_error() => {
+                        let reason = format!("{}: {}", status.as_u16(), api_message(&answer));
+                        self.park(&row, &reason, &mut dead_cases)?;
+                    }
+                    _ => return Err(refusal(&answer)),
+                }
+                (self.progress)(&SyncProgress::Pushed {
+                    pushed: self.report.pushed,
+                    waiting: budget,
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,148 @@
+//! The workstation side of sync with the central registry (DESIGN.md, "Sync
+//! protocol"):
+//!
+//! 1. fetch the signed trust list and apply it if newer (checked against the
+//!    pinned root key);
+//! 2. pull the commune's notification stream page by page after the stored
+//!    cursor; each page is verified by the core's intake (the same checks and
+//!    quarantine as a file import) and applied together with the cursor in
+//!    ONE SQLite transaction;
+//! 3. push the outbox in id order with idempotent `PUT /v1/events/{id}`; a
+//!    row is marked sent in its own transaction after the server's ack, and
+//!    no transaction is ever open during a request.
+//!
+//! Network errors, 5xx, 408 and 429 are retried with exponential backoff and
+//! full jitter, honouring `Retry-After`; a 4xx refusal of a row parks it as
+//! dead with the reason, which blocks only the later rows of the same case.
+//! Every loop is bounded in requests and in time.
+//!
+//! The desktop shell calls [`sync_once`] (or [`sync_path`]) from its
+//! background task, [`hotich_core::Store::sync_status`] and
+//! [`hotich_core::Store::case_sync_state`] for display, and
+//! [`credentials`] to keep the token in the OS keyring.
+
+pub mod credentials;
+mod engine;
+mod http;
+
+use std::path::Path;
+use std::time::Duration;
+
+pub use engine::sync_once;
+pub use hotich_core::{SyncReport, SyncStatus};
+
+/// Where and how to sync.
+#[derive(Clone)]
+pub struct SyncOptions {
+    /// The registry's base URL, e.g. `https://hotich.example.vn`.
+    pub server: String,
+    /// The workstation's token (from [`credentials::load_token`]).
+    pub token: String,
+    /// Events asked for per page (1-1000).
+    pub page_size: u32,
+    pub retry: RetryPolicy,
+    /// Longest wait for one request.
+    pub request_timeout: Duration,
+    /// Longest a whole run may take; it stops (and resumes next time) after.
+    pub run_deadline: Duration,
+}
+
+impl std::fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("server", &self.server)
+            .field("token", &"<hidden>")
+            .field("page_size", &self.page_size)
+            .field("retry", &self.retry)
+            .field("request_timeout", &self.request_timeout)
+            .field("run_deadline", &self.run_deadline)
+            .finish()
+    }
+}
+
+impl SyncOptions {
+    pub fn new(server: impl Into<String>, token: impl Into<String>) -> SyncOptions {
+        SyncOptions {
+            server: server.into().trim_end_matches('/').to_owned(),
+            token: token.into(),
+            page_size: 500,
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(30),
+            run_deadline: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Retries of one request: up to `max_tries`, waiting a random time between
+/// 0 and `min(max_delay, base * 2^try)` (full jitter), and at least what a
+/// `Retry-After` asks (up to `max_retry_after`).
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_tries: u32,
+    pub base: Duration,
+    pub max_delay: Duration,
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_tries: 8,
+            base: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What a run is doing, for a progress display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProgress {
+    /// The trust list was fetched (`updated`: a newer one was applied).
+    TrustList { updated: bool },
+    /// A page was applied; the cursor is now `cursor`.
+    Pulled { cursor: u64, pulled: u64 },
+    /// `pushed` rows acknowledged so far in this run, `waiting` left.
+    Pushed { pushed: u64, waiting: u64 },
+    /// A request failed and is tried again after `after`.
+    Retrying { after: Duration, reason: String },
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)")]
+    NoCommune,
+    #[error("địa chỉ máy chủ không hợp lệ: {0}")]
+    BadServer(String),
+    #[error(transparent)]
+    Store(#[from] hotich_core::CoreError),
+    #[error("không khởi động được tiến trình đồng bộ: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NoCommune => "no_commune",
+            SyncError::BadServer(_) => "bad_server",
+            SyncError::Store(e) => e.code(),
+            SyncError::Runtime(_) => "runtime",
+        }
+    }
+}
+
+/// [`sync_once`] for a caller without a tokio runtime (the CLI, a desktop
+/// background thread): opens the store at `path`, runs one sync on a
+/// current-thread runtime, and closes it.
+pub fn sync_path(
+    path: &Path,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(&SyncProgress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let mut store = hotich_core::Store::open(path)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(sync_once(&mut store, options, progress))
+}
