@@ -10,6 +10,7 @@ pub mod officer;
 pub mod outreach;
 pub mod registration;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod templates;
 pub mod text;
@@ -27,4 +28,8 @@ pub use outreach::{
 };
 pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
+pub use stats::{
+    DashboardFigures, DaysBucket, Figure, KindStats, MonthTrend, OfficerWorkload, OpenCasesFigure,
+    OutcomeCount, PeriodStats, ReportLine,
+};
 pub use store::Store;
