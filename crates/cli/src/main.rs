@@ -203,6 +203,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a period's figures, monthly trend and case list to FILE.csv
+    /// (UTF-8 with BOM, for Excel) or FILE.xlsx (supervisors, --user)
+    Export {
+        #[arg(long, value_name = "DATE")]
+        from: NaiveDate,
+        #[arg(long, value_name = "DATE")]
+        to: NaiveDate,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// The commune this workstation registers for
     Office {
         /// Set the 5-digit commune code
@@ -702,6 +712,19 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 print_dashboard(&mut out, &dashboard)?;
             }
+        }
+        Command::Export {
+            from,
+            to,
+            out: file,
+        } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            let summary = store.export_period(&actor, from, to, &file)?;
+            writeln!(
+                out,
+                "Đã xuất {} chỉ tiêu và {} hồ sơ vào {}.",
+                summary.figure_lines, summary.cases, summary.path
+            )?;
         }
         Command::Office { set } => {
             let office = match set {

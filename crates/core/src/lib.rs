@@ -3,6 +3,7 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 pub mod error;
+pub mod export;
 pub mod legal;
 pub mod lifecycle;
 pub mod model;
@@ -19,6 +20,7 @@ mod intake;
 pub mod queue;
 
 pub use error::{CoreError, Result};
+pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
 pub use officer::{Officer, Role};

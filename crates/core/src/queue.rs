@@ -101,7 +101,7 @@ fn where_of(conditions: &[&str]) -> String {
     }
 }
 
-fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
     text.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })

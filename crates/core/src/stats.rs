@@ -16,6 +16,7 @@ use crate::lifecycle::Outcome;
 use crate::model::{CaseFilter, CaseStatus};
 use crate::officer::{Officer, Role};
 use crate::queue::start_of_day_utc;
+use crate::registration::kind_of;
 use crate::store::Store;
 
 /// One number of the dashboard and the queue filter that lists the cases
@@ -360,14 +361,6 @@ fn histogram(counts: &BTreeMap<u32, u64>) -> Vec<DaysBucket> {
         .collect()
 }
 
-fn kind_of(text: &str) -> EventKind {
-    if text == "death" {
-        EventKind::Death
-    } else {
-        EventKind::Birth
-    }
-}
-
 fn count_of(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
@@ -378,28 +371,31 @@ fn days_of(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
-fn empty_kind_stats(kind: EventKind) -> KindStats {
-    KindStats {
-        kind,
-        received: 0,
-        voided: 0,
-        opened_without_notification: 0,
-        registered: 0,
-        registered_on_time: 0,
-        registered_late: 0,
-        days_to_registration_median: None,
-        days_to_registration_p90: None,
-        contacted: 0,
-        days_to_first_contact_median: None,
-        cases_worked: 0,
-        registered_after_outreach: 0,
-        outreach_conversion: None,
-        attempts: 0,
-        attempt_outcomes: Outcome::ALL
-            .iter()
-            .map(|&outcome| OutcomeCount { outcome, count: 0 })
-            .collect(),
-        days_to_registration: histogram(&BTreeMap::new()),
+impl KindStats {
+    /// Every figure zero, every outcome and bucket listed.
+    pub fn empty(kind: EventKind) -> KindStats {
+        KindStats {
+            kind,
+            received: 0,
+            voided: 0,
+            opened_without_notification: 0,
+            registered: 0,
+            registered_on_time: 0,
+            registered_late: 0,
+            days_to_registration_median: None,
+            days_to_registration_p90: None,
+            contacted: 0,
+            days_to_first_contact_median: None,
+            cases_worked: 0,
+            registered_after_outreach: 0,
+            outreach_conversion: None,
+            attempts: 0,
+            attempt_outcomes: Outcome::ALL
+                .iter()
+                .map(|&outcome| OutcomeCount { outcome, count: 0 })
+                .collect(),
+            days_to_registration: histogram(&BTreeMap::new()),
+        }
     }
 }
 
@@ -444,6 +440,8 @@ impl Store {
                     CaseFilter {
                         status: Some(status),
                         kind: Some(kind),
+                        // Says nothing more than the status; lets SQLite count in one index.
+                        open_only: true,
                         ..scope.clone()
                     },
                     today,
@@ -505,6 +503,7 @@ impl Store {
             needs_review: self.figure(
                 CaseFilter {
                     status: Some(CaseStatus::NeedsReview),
+                    open_only: true,
                     ..scope.clone()
                 },
                 today,
@@ -550,8 +549,8 @@ impl Store {
             let registrations: i64 = self
                 .conn
                 .prepare_cached(
-                    "SELECT count(*) FROM registration
-                     WHERE officer_id = ?1 AND registered_on >= ?2 AND registered_on <= ?3",
+                    "SELECT count(*) FROM case_file
+                     WHERE registered_by = ?1 AND registered_on >= ?2 AND registered_on <= ?3",
                 )?
                 .query_row(params![officer.id, month_from, today.to_string()], |row| {
                     row.get(0)
@@ -590,8 +589,8 @@ impl Store {
         let mut stats = PeriodStats {
             from,
             to,
-            birth: empty_kind_stats(EventKind::Birth),
-            death: empty_kind_stats(EventKind::Death),
+            birth: KindStats::empty(EventKind::Birth),
+            death: KindStats::empty(EventKind::Death),
             monthly: Vec::new(),
         };
         // Keyed by type code: "birth" sorts before "death".
@@ -611,20 +610,26 @@ impl Store {
             }
         }
 
-        // Received: cases opened in the period, by the office day they arrived.
+        // Received: cases opened in the period, by the office month they
+        // arrived, with the office days to their first contact.
+        let mut days_to_contact: BTreeMap<&'static str, BTreeMap<u32, u64>> = BTreeMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT kind, substr(date(opened_at, '+7 hours'), 1, 7), status = 'voided',
-                        notification_id IS NOT NULL, count(*)
+                        notification_id IS NOT NULL,
+                        CAST(julianday(date(first_attempt_at, '+7 hours'))
+                             - julianday(date(opened_at, '+7 hours')) AS INTEGER),
+                        count(*)
                  FROM case_file WHERE opened_at >= ?1 AND opened_at < ?2
-                 GROUP BY 1, 2, 3, 4",
+                 GROUP BY 1, 2, 3, 4, 5",
             )?;
             let mut rows = stmt.query(params![since, until])?;
             while let Some(row) = rows.next()? {
                 let kind = kind_of(&row.get::<_, String>(0)?);
                 let month: String = row.get(1)?;
                 let (voided, notified): (bool, bool) = (row.get(2)?, row.get(3)?);
-                let count = count_of(row.get(4)?);
+                let days_to_first_contact: Option<i64> = row.get(4)?;
+                let count = count_of(row.get(5)?);
                 let figures = stats.of_mut(kind);
                 match (notified, voided) {
                     // A notification the facility withdrew is no event to register.
@@ -636,6 +641,13 @@ impl Store {
                     if let Some(trend) = monthly.get_mut(&(month, kind.as_str())) {
                         trend.received += count;
                     }
+                    if let Some(days) = days_to_first_contact {
+                        *days_to_contact
+                            .entry(kind.as_str())
+                            .or_default()
+                            .entry(days_of(days))
+                            .or_default() += count;
+                    }
                 }
             }
         }
@@ -644,20 +656,26 @@ impl Store {
         // deadline (the last day counts): 60 days for a birth (Law on Civil
         // Status 2014, Art. 15(1)), 15 for a death (Art. 33(1)), moved past a
         // weekend (legal::registration_deadline).
-        const REGISTERED_IN_PERIOD: &str =
-            "FROM registration r JOIN case_file c ON c.id = r.case_id
-             WHERE r.registered_on >= ?1 AND r.registered_on <= ?2 AND c.status <> 'voided'";
+        let mut days_to_registration: BTreeMap<&'static str, BTreeMap<u32, u64>> = BTreeMap::new();
         {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT c.kind, substr(r.registered_on, 1, 7), r.registered_on <= c.deadline, count(*)
-                 {REGISTERED_IN_PERIOD} GROUP BY 1, 2, 3"
-            ))?;
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT kind, substr(registered_on, 1, 7), registered_on <= deadline,
+                        CAST(julianday(registered_on) - julianday(event_date) AS INTEGER), count(*)
+                 FROM case_file
+                 WHERE registered_on >= ?1 AND registered_on <= ?2 AND status <> 'voided'
+                 GROUP BY 1, 2, 3, 4",
+            )?;
             let mut rows = stmt.query(params![first_day, last_day])?;
             while let Some(row) = rows.next()? {
                 let kind = kind_of(&row.get::<_, String>(0)?);
                 let month: String = row.get(1)?;
                 let on_time: bool = row.get(2)?;
-                let count = count_of(row.get(3)?);
+                let count = count_of(row.get(4)?);
+                *days_to_registration
+                    .entry(kind.as_str())
+                    .or_default()
+                    .entry(days_of(row.get(3)?))
+                    .or_default() += count;
                 let figures = stats.of_mut(kind);
                 figures.registered += count;
                 if on_time {
@@ -673,57 +691,15 @@ impl Store {
                 }
             }
         }
-        let mut days_to_registration: BTreeMap<&'static str, BTreeMap<u32, u64>> = BTreeMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT c.kind, CAST(julianday(r.registered_on) - julianday(c.event_date) AS INTEGER), count(*)
-                 {REGISTERED_IN_PERIOD} GROUP BY 1, 2"
-            ))?;
-            let mut rows = stmt.query(params![first_day, last_day])?;
-            while let Some(row) = rows.next()? {
-                let kind = kind_of(&row.get::<_, String>(0)?);
-                *days_to_registration
-                    .entry(kind.as_str())
-                    .or_default()
-                    .entry(days_of(row.get(1)?))
-                    .or_default() += count_of(row.get(2)?);
-            }
-        }
-
-        // From receiving a notification to the first attempt, in office days.
-        let mut days_to_contact: BTreeMap<&'static str, BTreeMap<u32, u64>> = BTreeMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT kind, days, count(*) FROM (
-                     SELECT c.kind AS kind,
-                            CAST(julianday(date((SELECT min(e.at) FROM case_event e
-                                                 WHERE e.case_id = c.id AND e.kind = 'attempt'), '+7 hours'))
-                                 - julianday(date(c.opened_at, '+7 hours')) AS INTEGER) AS days
-                     FROM case_file c
-                     WHERE c.opened_at >= ?1 AND c.opened_at < ?2 AND c.status <> 'voided'
-                       AND c.notification_id IS NOT NULL)
-                 WHERE days IS NOT NULL GROUP BY 1, 2",
-            )?;
-            let mut rows = stmt.query(params![since, until])?;
-            while let Some(row) = rows.next()? {
-                let kind = kind_of(&row.get::<_, String>(0)?);
-                *days_to_contact
-                    .entry(kind.as_str())
-                    .or_default()
-                    .entry(days_of(row.get(1)?))
-                    .or_default() += count_of(row.get(2)?);
-            }
-        }
 
         // Outreach: the cases worked in the period and how many of them
         // were registered by its end.
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT c.kind, count(*), count(r.id)
+                "SELECT c.kind, count(*), count(c.registered_on <= ?3 OR NULL)
                  FROM (SELECT DISTINCT case_id FROM case_event
                        WHERE kind = 'attempt' AND at >= ?1 AND at < ?2) w
                  JOIN case_file c ON c.id = w.case_id
-                 LEFT JOIN registration r ON r.case_id = c.id AND r.registered_on <= ?3
                  WHERE c.status <> 'voided'
                  GROUP BY 1",
             )?;

@@ -113,28 +113,7 @@ fn expected(
     from: NaiveDate,
     to: NaiveDate,
 ) -> KindStats {
-    let mut stats = KindStats {
-        kind,
-        received: 0,
-        voided: 0,
-        opened_without_notification: 0,
-        registered: 0,
-        registered_on_time: 0,
-        registered_late: 0,
-        days_to_registration_median: None,
-        days_to_registration_p90: None,
-        contacted: 0,
-        days_to_first_contact_median: None,
-        cases_worked: 0,
-        registered_after_outreach: 0,
-        outreach_conversion: None,
-        attempts: 0,
-        attempt_outcomes: Outcome::ALL
-            .iter()
-            .map(|&outcome| hotich_core::OutcomeCount { outcome, count: 0 })
-            .collect(),
-        days_to_registration: Vec::new(),
-    };
+    let mut stats = KindStats::empty(kind);
     let mut days_to_registration = Vec::new();
     let mut days_to_contact = Vec::new();
     for (id, case) in cases.iter().filter(|(_, c)| c.kind == kind) {
@@ -302,10 +281,13 @@ fn work(
         )
     };
     match status {
-        CaseStatus::NeedsReview if rng.gen_bool(0.5) => {
-            // A withdrawn notice is closed as voided; otherwise outreach goes on
-            // (a registered case stays registered, for a person to look at).
-            if decide(store, CaseStatus::Voided).is_err() && case.registered_on.is_none() {
+        CaseStatus::NeedsReview => {
+            // Half the reviews happen the same day. A withdrawn notice is
+            // closed as voided; otherwise outreach goes on (a registered case
+            // stays registered, for a person to look at).
+            let reviewed = rng.gen_bool(0.5);
+            let voided = reviewed && decide(store, CaseStatus::Voided).is_ok();
+            if reviewed && !voided && case.registered_on.is_none() {
                 decide(store, CaseStatus::InOutreach).unwrap();
                 case.next_follow_up = Some(add_working_days(today, 1));
                 case.appointment = None;
