@@ -2,7 +2,7 @@
 //! it: accounts, assignment, `outreach log`, `cases --mine|--assignee`.
 
 mod common;
-use common::{import_simulation, json, ok};
+use common::{add_registrar, import_simulation, json, ok};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -61,23 +61,13 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
         .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
         .output()
         .unwrap());
-    let mut add = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    ok(add
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "officer",
-            "add",
-            "--username",
-            "lan",
-            "--name",
-            "Lê Thị Lan",
-        ])
-        .env("HOTICH_USER", "lanhdao")
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", REGISTRAR_PASSWORD)
-        .output()
-        .unwrap());
+    add_registrar(
+        &db,
+        "lan",
+        "Lê Thị Lan",
+        SUPERVISOR_PASSWORD,
+        REGISTRAR_PASSWORD,
+    );
     // A wrong password is refused with the reason.
     let wrong = refused(run(
         &db,

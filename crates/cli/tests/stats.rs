@@ -2,7 +2,7 @@
 //! `export`, checked against the case lists the same binary prints.
 
 mod common;
-use common::{import_simulation, json, ok};
+use common::{add_registrar, import_simulation, json, ok};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -73,23 +73,13 @@ fn commune(dir: &Path) -> (std::path::PathBuf, String) {
             "Phạm Văn Lãnh",
         ],
     ));
-    let mut add = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    ok(add
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "officer",
-            "add",
-            "--username",
-            "lan",
-            "--name",
-            "Lê Thị Lan",
-        ])
-        .env("HOTICH_USER", "lanhdao")
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", REGISTRAR_PASSWORD)
-        .output()
-        .unwrap());
+    add_registrar(
+        &db,
+        "lan",
+        "Lê Thị Lan",
+        SUPERVISOR_PASSWORD,
+        REGISTRAR_PASSWORD,
+    );
     let deaths = json(&ok(run(
         &db,
         None,

@@ -49,3 +49,23 @@ pub fn import_simulation(db: &std::path::Path, births: usize, deaths: usize, tod
             .unwrap());
     }
 }
+
+/// The supervisor `lanhdao` creates a registrar's account through `hotich officer add`.
+#[allow(dead_code)] // not every suite has officers
+pub fn add_registrar(
+    db: &std::path::Path,
+    username: &str,
+    name: &str,
+    supervisor_password: &str,
+    new_password: &str,
+) {
+    ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["officer", "add", "--username", username, "--name", name])
+        .env("HOTICH_USER", "lanhdao")
+        .env("HOTICH_PASSWORD", supervisor_password)
+        .env("HOTICH_NEW_PASSWORD", new_password)
+        .output()
+        .unwrap());
+}
