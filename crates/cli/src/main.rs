@@ -12,8 +12,8 @@ use chrono::{Local, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hotich_core::templates::TemplateKey;
 use hotich_core::{
-    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, ImportSummary, Officer, Outcome,
-    Registration, RegistrationForm, Role, StatusDecision, Store,
+    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, DashboardFigures, ImportSummary,
+    Officer, Outcome, PeriodStats, Registration, RegistrationForm, Role, StatusDecision, Store,
 };
 use hotich_protocol::EventKind;
 
@@ -189,6 +189,33 @@ enum Command {
     /// Sync with the central registry: pull the commune's notifications, push
     /// outreach and registrations (token from $HOTICH_TOKEN or the OS keyring)
     Sync(SyncArgs),
+    /// Timeliness and completeness of registration over a period, births and
+    /// deaths side by side (the whole commune)
+    Stats {
+        /// First day of the period (yyyy-mm-dd)
+        #[arg(long, value_name = "DATE")]
+        from: NaiveDate,
+        /// Last day of the period, included (yyyy-mm-dd)
+        #[arg(long, value_name = "DATE")]
+        to: NaiveDate,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today's figures: supervisors see the commune, a registrar their own cases (--user)
+    Dashboard {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a period's figures, monthly trend and case list to FILE.csv
+    /// (UTF-8 with BOM, for Excel) or FILE.xlsx (supervisors, --user)
+    Export {
+        #[arg(long, value_name = "DATE")]
+        from: NaiveDate,
+        #[arg(long, value_name = "DATE")]
+        to: NaiveDate,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// The commune this workstation registers for
     Office {
         /// Set the 5-digit commune code
@@ -542,8 +569,7 @@ fn run(cli: Cli) -> Result<()> {
                 status,
                 overdue_only: overdue,
                 search,
-                limit: 0,
-                offset: 0,
+                ..CaseFilter::default()
             };
             let rows = all_cases(&store, filter, limit, today)?;
             if json {
@@ -714,6 +740,38 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 writeln!(out, "{} thông báo bị cách ly", entries.len())?;
             }
+        }
+        Command::Stats { from, to, json } => {
+            let stats = store.period_stats(from, to)?;
+            if json {
+                serde_json::to_writer(&mut out, &stats)?;
+                writeln!(out)?;
+            } else {
+                print_stats(&mut out, &stats)?;
+            }
+        }
+        Command::Dashboard { json } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            let dashboard = store.dashboard(&actor, today)?;
+            if json {
+                serde_json::to_writer(&mut out, &dashboard)?;
+                writeln!(out)?;
+            } else {
+                print_dashboard(&mut out, &dashboard)?;
+            }
+        }
+        Command::Export {
+            from,
+            to,
+            out: file,
+        } => {
+            let actor = sign_in(&mut store, cli.user.as_deref())?;
+            let summary = store.export_period(&actor, from, to, &file)?;
+            writeln!(
+                out,
+                "Đã xuất {} chỉ tiêu và {} hồ sơ vào {}.",
+                summary.figure_lines, summary.cases, summary.path
+            )?;
         }
         Command::Office { set } => {
             let office = match set {
@@ -1081,4 +1139,91 @@ fn days_left_text(row: &CaseRow) -> String {
         (true, d) if d < 0 => format!("QUÁ HẠN {} ngày", -d),
         (true, d) => format!("còn {d} ngày"),
     }
+}
+
+fn print_stats(out: &mut impl Write, stats: &PeriodStats) -> Result<()> {
+    writeln!(
+        out,
+        "Thống kê từ {} đến {}",
+        stats.from.format("%d/%m/%Y"),
+        stats.to.format("%d/%m/%Y")
+    )?;
+    writeln!(out, "{:<58} {:>10} {:>10}", "", "Khai sinh", "Khai tử")?;
+    for line in stats.report_lines() {
+        writeln!(
+            out,
+            "{:<58} {:>10} {:>10}",
+            line.label, line.birth, line.death
+        )?;
+    }
+    writeln!(out, "\nTheo tháng: nhận / đăng ký / đúng hạn")?;
+    for month in &stats.monthly {
+        writeln!(
+            out,
+            "{}  {:<5}  {:>6} {:>6} {:>6}",
+            month.month,
+            month.kind.as_str(),
+            month.received,
+            month.registered,
+            month.registered_on_time
+        )?;
+    }
+    Ok(())
+}
+
+fn print_dashboard(out: &mut impl Write, dashboard: &DashboardFigures) -> Result<()> {
+    writeln!(
+        out,
+        "Ngày {}{}",
+        dashboard.today.format("%d/%m/%Y"),
+        if dashboard.officer_id.is_some() {
+            " - hồ sơ của tôi"
+        } else {
+            " - toàn xã"
+        }
+    )?;
+    for (label, count) in [
+        ("Hồ sơ đang mở", dashboard.open.count),
+        ("Quá hạn", dashboard.overdue.count),
+        (
+            "Chưa liên hệ sau 2 ngày làm việc",
+            dashboard.no_contact_yet.count,
+        ),
+        ("Đến hạn liên hệ lại", dashboard.follow_up_due.count),
+        ("Cần xem lại", dashboard.needs_review.count),
+        ("Hồ sơ gửi lên bị từ chối", dashboard.sync_failed.count),
+        ("Mục đồng bộ bị từ chối", dashboard.dead_sync_items),
+    ] {
+        writeln!(out, "{label:<36} {count:>7}")?;
+    }
+    for line in dashboard
+        .open_by_status_and_type
+        .iter()
+        .filter(|l| l.count > 0)
+    {
+        writeln!(
+            out,
+            "  {:<5} {:<20} {:>7}",
+            line.kind.as_str(),
+            line.status.label_vi(),
+            line.count
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{:<28} {:>6} {:>8} {:>14} {:>14}",
+        "Cán bộ", "Đang mở", "Quá hạn", "Liên hệ tuần", "Đăng ký tháng"
+    )?;
+    for line in &dashboard.workload {
+        writeln!(
+            out,
+            "{:<28} {:>6} {:>8} {:>14} {:>14}",
+            line.full_name,
+            line.open.count,
+            line.overdue.count,
+            line.attempts_this_week,
+            line.registrations_this_month
+        )?;
+    }
+    Ok(())
 }

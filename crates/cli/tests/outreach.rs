@@ -2,7 +2,7 @@
 //! it: accounts, assignment, `outreach log`, `cases --mine|--assignee`.
 
 mod common;
-use common::{json, ok};
+use common::{add_registrar, import_simulation, json, ok};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -41,26 +41,7 @@ fn refused(output: Output) -> String {
 fn a_script_sets_up_officers_assigns_and_logs_outreach() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hotich.db");
-    let sim = dir.path().join("sim");
-    let issued = hotich_sim::simulate(&hotich_sim::SimConfig::new(
-        "01864",
-        20,
-        10,
-        TODAY.parse().unwrap(),
-    ))
-    .unwrap();
-    hotich_sim::write_files(&issued, &sim).unwrap();
-    ok(run(&db, None, &["trust", "pin-root", "--demo"]));
-    ok(run(
-        &db,
-        None,
-        &["trust", "import", sim.join("trust.json").to_str().unwrap()],
-    ));
-    ok(run(
-        &db,
-        None,
-        &["import", sim.join("notifications.json").to_str().unwrap()],
-    ));
+    import_simulation(&db, 20, 10, TODAY);
     ok(run(&db, None, &["office", "--set", "01864"]));
 
     let boss = Some(("lanhdao", SUPERVISOR_PASSWORD));
@@ -80,23 +61,13 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
         .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
         .output()
         .unwrap());
-    let mut add = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    ok(add
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "officer",
-            "add",
-            "--username",
-            "lan",
-            "--name",
-            "Lê Thị Lan",
-        ])
-        .env("HOTICH_USER", "lanhdao")
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", REGISTRAR_PASSWORD)
-        .output()
-        .unwrap());
+    add_registrar(
+        &db,
+        "lan",
+        "Lê Thị Lan",
+        SUPERVISOR_PASSWORD,
+        REGISTRAR_PASSWORD,
+    );
     // A wrong password is refused with the reason.
     let wrong = refused(run(
         &db,

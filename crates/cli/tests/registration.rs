@@ -3,7 +3,7 @@
 //! keeps history, and `audit verify` naming a row edited behind its back.
 
 mod common;
-use common::{json, ok};
+use common::{import_simulation, json, ok};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -113,24 +113,7 @@ fn register(db: &Path, dir: &Path, case: &Value) -> Value {
 fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hotich.db");
-    let sim = dir.path().join("sim");
-    let issued = hotich_sim::simulate(&hotich_sim::SimConfig::new(
-        "01864",
-        330,
-        230,
-        TODAY.parse().unwrap(),
-    ))
-    .unwrap();
-    hotich_sim::write_files(&issued, &sim).unwrap();
-    ok(run(&db, &["trust", "pin-root", "--demo"]));
-    ok(run(
-        &db,
-        &["trust", "import", sim.join("trust.json").to_str().unwrap()],
-    ));
-    ok(run(
-        &db,
-        &["import", sim.join("notifications.json").to_str().unwrap()],
-    ));
+    import_simulation(&db, 330, 230, TODAY);
     ok(run(
         &db,
         &[

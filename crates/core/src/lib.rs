@@ -3,6 +3,7 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 pub mod error;
+pub mod export;
 pub mod legal;
 pub mod lifecycle;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod officer;
 pub mod outreach;
 pub mod registration;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod templates;
@@ -19,6 +21,7 @@ mod intake;
 pub mod queue;
 
 pub use error::{CoreError, Result};
+pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
 pub use officer::{Officer, Role};
@@ -28,6 +31,10 @@ pub use outreach::{
 };
 pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
+pub use stats::{
+    DashboardFigures, DaysBucket, Figure, KindStats, MonthTrend, OfficerWorkload, OpenCasesFigure,
+    OutcomeCount, PeriodStats, ReportLine,
+};
 pub use store::Store;
 pub use sync::{
     CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,

@@ -135,6 +135,8 @@ pub struct CaseFilter {
     #[serde(rename = "type")]
     pub kind: Option<EventKind>,
     pub status: Option<CaseStatus>,
+    /// Only open cases (new, in outreach, appointment, needs review).
+    pub open_only: bool,
     pub overdue_only: bool,
     /// Words of a name in any case, with or without diacritics, NFC or NFD.
     pub search: Option<String>,
@@ -143,6 +145,12 @@ pub struct CaseFilter {
     pub assignee: Option<String>,
     /// Only open cases whose follow-up is due today or earlier.
     pub follow_up_due: bool,
+    /// Only open cases nobody has contacted within 2 working days of intake
+    /// (the rows flagged `no_contact_yet`).
+    pub no_contact_yet: bool,
+    /// Only cases with a write the central registry refused (an outbox row
+    /// parked as `dead`).
+    pub sync_failed: bool,
     /// Rows per page; 0 means the default of 50.
     pub limit: u32,
     pub offset: u32,

@@ -1,7 +1,7 @@
 //! The registrar's queue: cases filtered, searched and sorted by urgency;
 //! one case in full; the quarantine.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
 use hotich_protocol::SignedEnvelope;
 use hotich_protocol::{Action, EventKind, RejectionReason};
@@ -101,7 +101,7 @@ fn where_of(conditions: &[&str]) -> String {
     }
 }
 
-fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
     text.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
@@ -154,45 +154,99 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
     })
 }
 
-/// The office's calendar day (Vietnam, UTC+7, no daylight saving) of a stored UTC time.
+/// The office's time zone: Vietnam, UTC+7, no daylight saving.
+const VIETNAM_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
+
+fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(VIETNAM_UTC_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
+}
+
+/// The office's calendar day of a stored UTC time.
 fn local_day(rfc3339: &str) -> Option<NaiveDate> {
-    let vietnam = FixedOffset::east_opt(7 * 3600)?;
     DateTime::parse_from_rfc3339(rfc3339)
         .ok()
-        .map(|t| t.with_timezone(&vietnam).date_naive())
+        .map(|t| t.with_timezone(&vietnam()).date_naive())
+}
+
+/// The first instant of an office day as times are stored (UTC, RFC 3339),
+/// so stored times compare with it as text.
+pub(crate) fn start_of_day_utc(day: NaiveDate) -> String {
+    (day.and_time(NaiveTime::MIN)
+        - chrono::Duration::seconds(i64::from(VIETNAM_UTC_OFFSET_SECONDS)))
+    .and_utc()
+    .to_rfc3339()
+}
+
+/// Open cases opened before this instant with no attempt yet are flagged
+/// `no_contact_yet` today: the day after the last opening day `d` with
+/// `d` + 2 working days < today (`add_working_days` never decreases).
+pub(crate) fn no_contact_cutoff(today: NaiveDate) -> String {
+    let mut last_flagged = today - chrono::Days::new(1);
+    while add_working_days(last_flagged, FIRST_CONTACT_WORKING_DAYS) >= today {
+        last_flagged = last_flagged - chrono::Days::new(1);
+    }
+    start_of_day_utc(last_flagged + chrono::Days::new(1))
+}
+
+/// The SQL conditions (on `case_file c`) and their values for every filter
+/// field except the name search.
+pub(crate) fn filter_conditions(
+    filter: &CaseFilter,
+    today: NaiveDate,
+) -> (Vec<&'static str>, Vec<Value>) {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(kind) = filter.kind {
+        conditions.push("c.kind = ?");
+        values.push(Value::Text(kind.as_str().into()));
+    }
+    if let Some(status) = filter.status {
+        conditions.push("c.status = ?");
+        values.push(Value::Text(status.as_str().into()));
+    }
+    if filter.open_only {
+        conditions.push("c.is_open = 1");
+    }
+    if filter.overdue_only {
+        // `= 1` lets SQLite range-search the queue index on the generated column.
+        conditions.push("c.is_open = 1 AND c.deadline < ?");
+        values.push(Value::Text(today.to_string()));
+    }
+    if let Some(assignee) = &filter.assignee {
+        conditions.push("c.assignee = ?");
+        values.push(Value::Text(assignee.clone()));
+    }
+    if filter.follow_up_due {
+        conditions.push("c.is_open = 1 AND c.next_follow_up <= ?");
+        values.push(Value::Text(today.to_string()));
+    }
+    if filter.no_contact_yet {
+        conditions.push("c.is_open = 1 AND c.last_attempt_at IS NULL AND c.opened_at < ?");
+        values.push(Value::Text(no_contact_cutoff(today)));
+    }
+    if filter.sync_failed {
+        conditions.push("c.id IN (SELECT o.case_id FROM outbox o WHERE o.state = 'dead')");
+    }
+    (conditions, values)
 }
 
 impl Store {
     /// One page of the queue: open cases first, then by deadline (the most
     /// overdue first).
     pub fn cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<CasePage> {
-        let mut conditions: Vec<&str> = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
-        if let Some(kind) = filter.kind {
-            conditions.push("c.kind = ?");
-            values.push(Value::Text(kind.as_str().into()));
-        }
-        if let Some(status) = filter.status {
-            conditions.push("c.status = ?");
-            values.push(Value::Text(status.as_str().into()));
-        }
-        if filter.overdue_only {
-            // `= 1` lets SQLite range-search the queue index on the generated column.
-            conditions.push("c.is_open = 1 AND c.deadline < ?");
-            values.push(Value::Text(today.to_string()));
-        }
-        let mut order = QUEUE_ORDER;
-        if let Some(assignee) = &filter.assignee {
-            conditions.push("c.assignee = ?");
-            values.push(Value::Text(assignee.clone()));
-            order = MY_CASES_ORDER;
-        }
-        if filter.follow_up_due {
-            conditions.push("c.is_open = 1 AND c.next_follow_up <= ?");
-            values.push(Value::Text(today.to_string()));
-        }
+        let (mut conditions, mut values) = filter_conditions(filter, today);
+        let order = if filter.assignee.is_some() {
+            MY_CASES_ORDER
+        } else {
+            QUEUE_ORDER
+        };
         let words = filter.search.as_deref().and_then(search_words);
-        let narrow = filter.assignee.is_some() || filter.follow_up_due;
+        // These filters read columns the name keys do not carry, and leave
+        // few cases (one officer's, the day's follow-ups) or rarely search.
+        let narrow = filter.assignee.is_some()
+            || filter.follow_up_due
+            || filter.no_contact_yet
+            || filter.sync_failed;
         let Some(words) = words.clone().filter(|_| !narrow) else {
             // One officer's cases or the day's follow-ups are few: test each name.
             for word in words.unwrap_or_default() {
@@ -443,6 +497,20 @@ impl Store {
             total: counted.min(COUNT_LIMIT),
             total_exact: counted <= COUNT_LIMIT,
         })
+    }
+
+    /// Every case matching a filter (its name search aside), counted without
+    /// a cap: the dashboard's figures, each the total of the list it opens.
+    pub(crate) fn count_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<u64> {
+        let (conditions, values) = filter_conditions(filter, today);
+        let counted: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM case_file c {}",
+                where_of(&conditions)
+            ))?
+            .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
+        Ok(u64::try_from(counted).unwrap_or(0))
     }
 
     /// Cases matching `where_clause`, counted up to one past the limit.

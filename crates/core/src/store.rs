@@ -20,12 +20,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/002_outreach.sql")),
         M::up(include_str!("schema/003_registration.sql")),
         M::up(include_str!("schema/005_sync.sql")),
+        M::up(include_str!("schema/006_stats.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> usize {
-    4
+    5
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";

@@ -246,7 +246,7 @@ fn registrable(status: CaseStatus) -> bool {
 }
 
 /// `kind` columns hold only 'birth' or 'death' (CHECK constraints).
-fn kind_of(text: &str) -> EventKind {
+pub(crate) fn kind_of(text: &str) -> EventKind {
     if text == "death" {
         EventKind::Death
     } else {

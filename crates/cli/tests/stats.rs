@@ -1,0 +1,256 @@
+//! Statistics through the real `hotich` binary: `stats`, `dashboard` and
+//! `export`, checked against the case lists the same binary prints.
+
+mod common;
+use common::{add_registrar, import_simulation, json, ok};
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{Days, FixedOffset, NaiveDate, Utc};
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-21";
+const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
+const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
+
+fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    command
+        .arg("--db")
+        .arg(db)
+        .args(["--today", TODAY])
+        .args(args)
+        .env_remove("HOTICH_USER")
+        .env_remove("HOTICH_PASSWORD")
+        .env_remove("HOTICH_NEW_PASSWORD");
+    if let Some((username, password)) = user {
+        command
+            .env("HOTICH_USER", username)
+            .env("HOTICH_PASSWORD", password);
+    }
+    command.output().unwrap()
+}
+
+fn refused(output: Output) -> String {
+    assert!(!output.status.success(), "expected a refusal");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// `import` stamps cases with the real clock: the office day around it.
+fn period_around_now() -> (String, String) {
+    let vietnam = FixedOffset::east_opt(7 * 3600).unwrap();
+    let day: NaiveDate = Utc::now().with_timezone(&vietnam).date_naive();
+    (
+        (day - Days::new(1)).to_string(),
+        (day + Days::new(1)).to_string(),
+    )
+}
+
+fn count_cases(db: &Path, args: &[&str]) -> u64 {
+    let mut all = vec!["cases", "--json"];
+    all.extend_from_slice(args);
+    json(&ok(run(db, None, &all))).as_array().unwrap().len() as u64
+}
+
+const BOSS: Option<(&str, &str)> = Some(("lanhdao", SUPERVISOR_PASSWORD));
+const LAN: Option<(&str, &str)> = Some(("lan", REGISTRAR_PASSWORD));
+
+/// A commune with 20 births and 10 deaths received, a supervisor and Lan,
+/// who has tried to reach the family of one death.
+fn commune(dir: &Path) -> (std::path::PathBuf, String) {
+    let db = dir.join("hotich.db");
+    import_simulation(&db, 20, 10, TODAY);
+    ok(run(
+        &db,
+        BOSS,
+        &[
+            "officer",
+            "init",
+            "--username",
+            "lanhdao",
+            "--name",
+            "Phạm Văn Lãnh",
+        ],
+    ));
+    add_registrar(
+        &db,
+        "lan",
+        "Lê Thị Lan",
+        SUPERVISOR_PASSWORD,
+        REGISTRAR_PASSWORD,
+    );
+    let deaths = json(&ok(run(
+        &db,
+        None,
+        &["cases", "--type", "death", "--status", "new", "--json"],
+    )));
+    let case = deaths[0]["id"].as_str().unwrap().to_owned();
+    ok(run(
+        &db,
+        LAN,
+        &[
+            "outreach",
+            "log",
+            &case,
+            "--channel",
+            "phone",
+            "--outcome",
+            "no_answer",
+        ],
+    ));
+    (db, case)
+}
+
+#[test]
+fn stats_count_what_the_case_lists_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = commune(dir.path());
+    let (from, to) = period_around_now();
+    let stats = json(&ok(run(
+        &db,
+        None,
+        &["stats", "--from", &from, "--to", &to, "--json"],
+    )));
+    for kind in ["birth", "death"] {
+        let all = count_cases(&db, &["--type", kind]);
+        let voided = count_cases(&db, &["--type", kind, "--status", "voided"]);
+        assert_eq!(stats[kind]["received"], Value::from(all - voided), "{kind}");
+        assert_eq!(stats[kind]["voided"], Value::from(voided), "{kind}");
+        assert_eq!(stats[kind]["registered"], Value::from(0), "{kind}");
+    }
+    assert_eq!(stats["death"]["attempts"], Value::from(1));
+    assert_eq!(stats["death"]["cases_worked"], Value::from(1));
+    assert_eq!(stats["birth"]["attempts"], Value::from(0));
+
+    // The table says the same.
+    let table = ok(run(&db, None, &["stats", "--from", &from, "--to", &to]));
+    let received = table
+        .lines()
+        .find(|l| l.starts_with("Thông báo nhận được"))
+        .unwrap();
+    let numbers: Vec<&str> = received.split_whitespace().rev().take(2).collect();
+    assert_eq!(
+        numbers,
+        vec![
+            stats["death"]["received"].to_string(),
+            stats["birth"]["received"].to_string()
+        ]
+    );
+    assert!(refused(run(&db, None, &["stats", "--from", &to, "--to", &from])).contains(&to));
+}
+
+#[test]
+fn the_dashboard_shows_the_acting_officer_what_is_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, case) = commune(dir.path());
+    let boss = json(&ok(run(&db, BOSS, &["dashboard", "--json"])));
+    assert_eq!(boss["officer_id"], Value::Null);
+    let open: u64 = ["new", "in_outreach", "appointment", "needs_review"]
+        .iter()
+        .map(|status| count_cases(&db, &["--status", status]))
+        .sum();
+    assert_eq!(boss["open"]["count"], Value::from(open));
+    assert_eq!(
+        boss["overdue"]["count"],
+        Value::from(count_cases(&db, &["--overdue"]))
+    );
+    assert_eq!(boss["workload"].as_array().unwrap().len(), 2);
+
+    // Lan took the case she called: her dashboard holds it alone.
+    let lan = json(&ok(run(&db, LAN, &["dashboard", "--json"])));
+    assert_eq!(lan["open"]["count"], Value::from(1));
+    assert_eq!(lan["workload"].as_array().unwrap().len(), 1);
+    assert_eq!(lan["workload"][0]["username"], "lan");
+    let mine = json(&ok(run(&db, LAN, &["cases", "--mine", "--json"])));
+    assert_eq!(mine[0]["id"].as_str(), Some(case.as_str()));
+
+    let table = ok(run(&db, BOSS, &["dashboard"]));
+    assert!(table.contains("Quá hạn"), "{table}");
+    assert!(table.contains("Lê Thị Lan"), "{table}");
+    // Whose figures: the dashboard needs the acting officer.
+    assert!(refused(run(&db, None, &["dashboard"])).contains("--user"));
+}
+
+#[test]
+fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = commune(dir.path());
+    let (from, to) = period_around_now();
+    let csv = dir.path().join("bao-cao.csv");
+    let xlsx = dir.path().join("bao-cao.xlsx");
+    for file in [&csv, &xlsx] {
+        let said = ok(run(
+            &db,
+            BOSS,
+            &[
+                "export",
+                "--from",
+                &from,
+                "--to",
+                &to,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        ));
+        assert!(said.contains("30 hồ sơ"), "{said}");
+    }
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 byte-order mark"
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    let stats = json(&ok(run(
+        &db,
+        None,
+        &["stats", "--from", &from, "--to", &to, "--json"],
+    )));
+    assert!(
+        text.contains(&format!(
+            "Thông báo nhận được,{},{}",
+            stats["birth"]["received"], stats["death"]["received"]
+        )),
+        "{text}"
+    );
+    // Every case of the period is listed once, named with its diacritics.
+    let cases = json(&ok(run(&db, None, &["cases", "--json"])));
+    for case in cases.as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        assert_eq!(text.matches(id).count(), 1, "{id}");
+        assert!(text.contains(case["name"].as_str().unwrap()));
+    }
+    // An XLSX file is a zip archive.
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+
+    // Registrars do not export lists of people; other formats are refused.
+    let pdf = dir.path().join("bao-cao.pdf");
+    assert!(refused(run(
+        &db,
+        BOSS,
+        &[
+            "export",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--out",
+            pdf.to_str().unwrap()
+        ],
+    ))
+    .contains(".xlsx"));
+    assert!(refused(run(
+        &db,
+        LAN,
+        &[
+            "export",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--out",
+            csv.to_str().unwrap()
+        ],
+    ))
+    .contains("lãnh đạo"));
+}

@@ -1,0 +1,389 @@
+//! A period's figures and case list, exported for the periodic report: CSV
+//! (UTF-8 with a byte-order mark, so Excel shows Vietnamese intact) or XLSX.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{Days, NaiveDate};
+use hotich_protocol::EventKind;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{invalid, CoreError, Result};
+use crate::model::CaseStatus;
+use crate::officer::Officer;
+use crate::queue::{parse_date, start_of_day_utc};
+use crate::registration::kind_of;
+use crate::stats::PeriodStats;
+use crate::store::Store;
+
+/// One case received or registered in the period, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PeriodCaseRow {
+    pub case_id: String,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub event_date: NaiveDate,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub deadline: NaiveDate,
+    /// The office day the case was opened (notification received).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub received_on: NaiveDate,
+    pub from_notification: bool,
+    pub status: CaseStatus,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub registered_on: Option<NaiveDate>,
+    /// "số 12, quyển 01/2026".
+    pub register_entry: Option<String>,
+    /// Registered after the deadline.
+    pub late: Option<bool>,
+    pub days_to_registration: Option<u32>,
+    pub attempts: u32,
+    pub assignee_name: Option<String>,
+}
+
+/// The file kinds an export writes, named by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn of_path(path: &Path) -> Result<ExportFormat> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Ok(ExportFormat::Csv),
+            Some("xlsx") => Ok(ExportFormat::Xlsx),
+            _ => Err(invalid(
+                "tệp xuất",
+                format!("{}: chỉ xuất được .csv hoặc .xlsx", path.display()),
+            )),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ExportSummary {
+    pub path: String,
+    pub format: ExportFormat,
+    pub figure_lines: u32,
+    pub cases: u32,
+}
+
+const CASE_HEADERS: [&str; 14] = [
+    "Mã hồ sơ",
+    "Loại",
+    "Họ tên",
+    "Ngày sự kiện",
+    "Hạn đăng ký",
+    "Ngày nhận",
+    "Có thông báo",
+    "Trạng thái",
+    "Ngày đăng ký",
+    "Số, quyển",
+    "Đúng hạn",
+    "Số ngày đến đăng ký",
+    "Số lần liên hệ",
+    "Cán bộ",
+];
+
+fn kind_label(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Birth => "Khai sinh",
+        EventKind::Death => "Khai tử",
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "có"
+    } else {
+        "không"
+    }
+}
+
+fn case_cells(row: &PeriodCaseRow) -> [String; 14] {
+    let date = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    [
+        row.case_id.clone(),
+        kind_label(row.kind).to_owned(),
+        row.name.clone(),
+        date(row.event_date),
+        date(row.deadline),
+        date(row.received_on),
+        yes_no(row.from_notification).to_owned(),
+        row.status.label_vi().to_owned(),
+        row.registered_on.map(date).unwrap_or_default(),
+        row.register_entry.clone().unwrap_or_default(),
+        row.late
+            .map(|late| yes_no(!late).to_owned())
+            .unwrap_or_default(),
+        row.days_to_registration
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        row.attempts.to_string(),
+        row.assignee_name.clone().unwrap_or_default(),
+    ]
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a separator, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_line(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    write!(out, "{}\r\n", line.join(","))
+}
+
+fn title(stats: &PeriodStats) -> String {
+    format!(
+        "Thống kê đăng ký khai sinh, khai tử từ {} đến {}",
+        stats.from.format("%d/%m/%Y"),
+        stats.to.format("%d/%m/%Y")
+    )
+}
+
+const MONTH_HEADERS: [&str; 5] = ["Tháng", "Loại", "Nhận", "Đã đăng ký", "Đúng hạn"];
+
+fn write_csv(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    // The byte-order mark tells Excel the file is UTF-8.
+    out.write_all("\u{feff}".as_bytes())?;
+    csv_line(&mut out, &[&title(stats)])?;
+    csv_line(&mut out, &["Chỉ tiêu", "Khai sinh", "Khai tử"])?;
+    for line in stats.report_lines() {
+        csv_line(&mut out, &[&line.label, &line.birth, &line.death])?;
+    }
+    csv_line(&mut out, &[])?;
+    csv_line(&mut out, &MONTH_HEADERS)?;
+    for month in &stats.monthly {
+        csv_line(
+            &mut out,
+            &[
+                &month.month,
+                kind_label(month.kind),
+                &month.received.to_string(),
+                &month.registered.to_string(),
+                &month.registered_on_time.to_string(),
+            ],
+        )?;
+    }
+    csv_line(&mut out, &[])?;
+    csv_line(&mut out, &CASE_HEADERS)?;
+    for row in cases {
+        let cells = case_cells(row);
+        let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
+        csv_line(&mut out, &fields)?;
+    }
+    out.flush()?;
+    out.into_inner()
+        .map_err(|e| CoreError::Io(e.into_error()))?
+        .sync_all()?;
+    Ok(())
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> CoreError {
+    CoreError::Io(std::io::Error::other(e.to_string()))
+}
+
+fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("Số liệu").map_err(xlsx_error)?;
+    sheet
+        .write_string_with_format(0, 0, title(stats), &bold)
+        .map_err(xlsx_error)?;
+    for (col, header) in ["Chỉ tiêu", "Khai sinh", "Khai tử"].iter().enumerate() {
+        sheet
+            .write_string_with_format(2, col as u16, *header, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (index, line) in stats.report_lines().iter().enumerate() {
+        let row = 3 + index as u32;
+        sheet
+            .write_string(row, 0, &line.label)
+            .map_err(xlsx_error)?;
+        for (col, value) in [(1, &line.birth), (2, &line.death)] {
+            // Counts as numbers, so the sheet can add them up.
+            match value.parse::<f64>() {
+                Ok(number) => sheet.write_number(row, col, number),
+                Err(_) => sheet.write_string(row, col, value),
+            }
+            .map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_column_width(0, 58).map_err(xlsx_error)?;
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("Theo tháng").map_err(xlsx_error)?;
+    for (col, header) in MONTH_HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *header, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (index, month) in stats.monthly.iter().enumerate() {
+        let row = 1 + index as u32;
+        sheet
+            .write_string(row, 0, &month.month)
+            .map_err(xlsx_error)?;
+        sheet
+            .write_string(row, 1, kind_label(month.kind))
+            .map_err(xlsx_error)?;
+        for (col, value) in [
+            (2, month.received),
+            (3, month.registered),
+            (4, month.registered_on_time),
+        ] {
+            sheet
+                .write_number(row, col, value as f64)
+                .map_err(xlsx_error)?;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("Hồ sơ").map_err(xlsx_error)?;
+    for (col, header) in CASE_HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *header, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (index, row) in cases.iter().enumerate() {
+        for (col, cell) in case_cells(row).iter().enumerate() {
+            sheet
+                .write_string(1 + index as u32, col as u16, cell)
+                .map_err(xlsx_error)?;
+        }
+    }
+    book.save(path).map_err(xlsx_error)
+}
+
+impl Store {
+    /// The cases received or registered in [from, to], by type then by
+    /// the day they arrived.
+    pub fn period_cases(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<PeriodCaseRow>> {
+        let (since, until) = (start_of_day_utc(from), start_of_day_utc(to + Days::new(1)));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.kind, c.subject_name, c.event_date, c.deadline, date(c.opened_at, '+7 hours'),
+                    c.notification_id IS NOT NULL, c.status, c.registered_on, r.number, r.book,
+                    (SELECT count(*) FROM case_event e WHERE e.case_id = c.id AND e.kind = 'attempt'),
+                    o.full_name
+             FROM case_file c
+             LEFT JOIN registration r ON r.case_id = c.id
+             LEFT JOIN officer o ON o.id = c.assignee
+             WHERE c.seq IN (SELECT seq FROM case_file WHERE opened_at >= ?1 AND opened_at < ?2
+                             UNION
+                             SELECT seq FROM case_file WHERE registered_on >= ?3 AND registered_on <= ?4)
+             ORDER BY c.kind, c.opened_at, c.seq",
+        )?;
+        let date = |text: String| parse_date(&text);
+        let rows = stmt.query_map(
+            params![since, until, from.to_string(), to.to_string()],
+            |row| {
+                let kind = kind_of(&row.get::<_, String>(1)?);
+                let event_date = date(row.get(3)?)?;
+                let deadline = date(row.get(4)?)?;
+                let registered_on = row.get::<_, Option<String>>(8)?.map(date).transpose()?;
+                let status: String = row.get(7)?;
+                let number: Option<u32> = row.get(9)?;
+                let book: Option<String> = row.get(10)?;
+                Ok(PeriodCaseRow {
+                    case_id: row.get(0)?,
+                    kind,
+                    name: row.get(2)?,
+                    event_date,
+                    deadline,
+                    received_on: date(row.get(5)?)?,
+                    from_notification: row.get(6)?,
+                    status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                    registered_on,
+                    register_entry: number
+                        .zip(book)
+                        .map(|(number, book)| format!("số {number}, quyển {book}")),
+                    // On time up to and on the deadline day (Law on Civil
+                    // Status 2014, Art. 15(1), 33(1); see stats::period_stats).
+                    late: registered_on.map(|on| on > deadline),
+                    days_to_registration: registered_on
+                        .map(|on| u32::try_from((on - event_date).num_days()).unwrap_or(0)),
+                    attempts: row.get(11)?,
+                    assignee_name: row.get(12)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Writes a period's figures, monthly trend and case list to `path`
+    /// (.csv or .xlsx). Supervisors only: the list names people.
+    pub fn export_period(
+        &self,
+        actor: &Officer,
+        from: NaiveDate,
+        to: NaiveDate,
+        path: &Path,
+    ) -> Result<ExportSummary> {
+        actor.require_supervisor("xuất báo cáo thống kê")?;
+        let format = ExportFormat::of_path(path)?;
+        let stats = self.period_stats(from, to)?;
+        let cases = self.period_cases(from, to)?;
+        match format {
+            ExportFormat::Csv => write_csv(path, &stats, &cases)?,
+            ExportFormat::Xlsx => write_xlsx(path, &stats, &cases)?,
+        }
+        Ok(ExportSummary {
+            path: path.display().to_string(),
+            format,
+            figure_lines: u32::try_from(stats.report_lines().len()).unwrap_or(u32::MAX),
+            cases: u32::try_from(cases.len()).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("Nguyễn Văn An"), "Nguyễn Văn An");
+        assert_eq!(
+            csv_field("số 12, quyển 01/2026"),
+            "\"số 12, quyển 01/2026\""
+        );
+        assert_eq!(csv_field("nói \"không\""), "\"nói \"\"không\"\"\"");
+        assert_eq!(csv_field("dòng 1\ndòng 2"), "\"dòng 1\ndòng 2\"");
+    }
+
+    #[test]
+    fn the_format_follows_the_extension() {
+        assert_eq!(
+            ExportFormat::of_path(Path::new("bao-cao.CSV")).unwrap(),
+            ExportFormat::Csv
+        );
+        assert_eq!(
+            ExportFormat::of_path(Path::new("/tmp/bao-cao.xlsx")).unwrap(),
+            ExportFormat::Xlsx
+        );
+        assert!(ExportFormat::of_path(Path::new("bao-cao.pdf")).is_err());
+        assert!(ExportFormat::of_path(Path::new("bao-cao")).is_err());
+    }
+}

@@ -1,0 +1,684 @@
+//! Dashboard, workload and period statistics on a real SQLite file, against
+//! a small commune worked by hand through the Store API: every expected
+//! figure below is counted from the story told in `commune()`.
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::{at, register_on};
+use hotich_core::{
+    AttemptInput, CaseFilter, CaseStatus, Channel, DashboardFigures, Figure, Officer, Outcome,
+    Role, StatusDecision, Store,
+};
+use hotich_protocol::samples::{birth, death, facility_signer, sign, trust_list};
+use hotich_protocol::{Action, EventKind, Notification};
+
+const PASSWORD: &str = "mật khẩu 2026";
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+struct Commune {
+    _dir: tempfile::TempDir,
+    store: Store,
+    supervisor: Officer,
+    lan: Officer,
+    minh: Officer,
+    cases: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl Commune {
+    fn case(&self, label: &str) -> &str {
+        &self.cases[label]
+    }
+}
+
+fn import(store: &mut Store, n: &Notification, received: DateTime<Utc>) {
+    let file = format!(
+        "[{}]",
+        String::from_utf8(sign(n, &facility_signer())).unwrap()
+    );
+    let summary = store
+        .import_bytes(file.as_bytes(), "test", received, &mut |_| {})
+        .unwrap();
+    assert_eq!(summary.quarantined, 0, "{}", n.notification_id);
+}
+
+fn case_id_of(store: &Store, notification_id: &str) -> String {
+    store
+        .cases(
+            &CaseFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+            day(2026, 12, 31),
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|c| c.notification_id.as_deref() == Some(notification_id))
+        .unwrap()
+        .id
+}
+
+/// A death on `died`, its notice received at `received`.
+fn death_notice(number: u32, name: &str, died: NaiveDate, received: DateTime<Utc>) -> Notification {
+    let mut n = death();
+    n.notification_id = format!("19001-GBT-{number:06}");
+    n.issued_at = received - Duration::hours(1);
+    let d = n.death.as_mut().unwrap();
+    d.name = name.into();
+    d.id_number = Some(format!("0060480{number:05}"));
+    d.notice_code = format!("{number:05}.GBT.19001.26");
+    d.death_time = died.and_hms_opt(6, 30, 0).unwrap();
+    d.notice_issue_date = died;
+    n
+}
+
+/// A birth on `born` to `mother`, its certificate received at `received`.
+fn birth_certificate(
+    number: u32,
+    mother: &str,
+    born: NaiveDate,
+    received: DateTime<Utc>,
+) -> Notification {
+    let mut n = birth();
+    n.notification_id = format!("19001-GCS-{number:06}");
+    n.issued_at = received - Duration::hours(1);
+    let b = n.birth.as_mut().unwrap();
+    b.mother_name = mother.into();
+    b.episode_key = format!("LK-2026-{number:06}");
+    b.birth_time = born.and_hms_opt(8, 15, 0).unwrap();
+    b.certificate_issue_date = born;
+    b.certificate_number = number.to_string();
+    n
+}
+
+/// Imports a notification an hour after it was signed; the case gets `label`.
+fn arrive(c: &mut Commune, label: &'static str, n: Notification) -> Notification {
+    import(&mut c.store, &n, n.issued_at + Duration::hours(1));
+    let id = case_id_of(&c.store, &n.notification_id);
+    c.cases.insert(label, id);
+    n
+}
+
+fn attempt(channel: Channel, outcome: Outcome, appointment: Option<NaiveDate>) -> AttemptInput {
+    AttemptInput {
+        channel,
+        outcome,
+        note: None,
+        appointment_date: appointment,
+        next_follow_up: None,
+        corrects: None,
+    }
+}
+
+fn log(c: &mut Commune, who: &Officer, label: &str, on: NaiveDate, outcome: Outcome) {
+    let appointment = (outcome == Outcome::AppointmentSet).then_some(on + Duration::days(3));
+    let case_id = c.case(label).to_owned();
+    c.store
+        .log_attempt(
+            who,
+            &case_id,
+            &attempt(Channel::Phone, outcome, appointment),
+            at(on, 3),
+            on,
+        )
+        .unwrap();
+}
+
+fn register(c: &mut Commune, who: &Officer, label: &str, on: NaiveDate) {
+    let case_id = c.case(label).to_owned();
+    register_on(&mut c.store, who, &case_id, on);
+}
+
+/// The story of a small commune in October and November 2026. Deaths are
+/// worked by Lan, births by Minh.
+fn commune() -> Commune {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.pin_demo_root_key().unwrap();
+    store.set_commune("01864").unwrap();
+    let setup = at(day(2026, 9, 1), 3);
+    store.import_trust_list(&trust_list(), setup).unwrap();
+    let supervisor = store
+        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, setup)
+        .unwrap();
+    let mut registrar = |username: &str, name: &str| {
+        store
+            .create_officer(
+                &supervisor,
+                username,
+                name,
+                Role::Registrar,
+                PASSWORD,
+                setup,
+            )
+            .unwrap()
+    };
+    let lan = registrar("lan", "Nguyễn Thị Lan");
+    let minh = registrar("minh", "Trần Văn Minh");
+    let mut c = Commune {
+        _dir: dir,
+        store,
+        supervisor,
+        lan: lan.clone(),
+        minh: minh.clone(),
+        cases: Default::default(),
+    };
+
+    // Births (60 days).
+    // B1: born Thu 3 Sep, deadline Mon 2 Nov; an attempt in October; registered 3 Nov: late, 61 days.
+    arrive(
+        &mut c,
+        "B1",
+        birth_certificate(
+            1,
+            "Hoàng Thị Phượng",
+            day(2026, 9, 3),
+            at(day(2026, 9, 4), 3),
+        ),
+    );
+    log(&mut c, &minh, "B1", day(2026, 10, 20), Outcome::NoAnswer);
+    register(&mut c, &minh, "B1", day(2026, 11, 3));
+    // B2: born Tue 1 Sep: day 60 is Saturday 31 Oct, so the deadline is Monday
+    // 2 Nov; registered that day: on time, 62 days.
+    arrive(
+        &mut c,
+        "B2",
+        birth_certificate(2, "Lê Thị Mai", day(2026, 9, 1), at(day(2026, 9, 2), 3)),
+    );
+    register(&mut c, &minh, "B2", day(2026, 11, 2));
+    // B5: born 20 Oct, received 21 Oct, registered 26 Oct: on time, 6 days (October).
+    arrive(
+        &mut c,
+        "B5",
+        birth_certificate(5, "Vũ Thị Lan", day(2026, 10, 20), at(day(2026, 10, 21), 3)),
+    );
+    register(&mut c, &minh, "B5", day(2026, 10, 26));
+    // B3: born 10 Nov, received 11 Nov; no answer 16 Nov (first contact after
+    // 5 days), appointment set 17 Nov, registered 20 Nov: on time, 10 days.
+    arrive(
+        &mut c,
+        "B3",
+        birth_certificate(
+            3,
+            "Trần Thị Hoa",
+            day(2026, 11, 10),
+            at(day(2026, 11, 11), 3),
+        ),
+    );
+    log(&mut c, &minh, "B3", day(2026, 11, 16), Outcome::NoAnswer);
+    log(
+        &mut c,
+        &minh,
+        "B3",
+        day(2026, 11, 17),
+        Outcome::AppointmentSet,
+    );
+    register(&mut c, &minh, "B3", day(2026, 11, 20));
+    // B4: born 20 Nov, received 25 Nov, never contacted.
+    arrive(
+        &mut c,
+        "B4",
+        birth_certificate(
+            4,
+            "Đỗ Thị Hạnh",
+            day(2026, 11, 20),
+            at(day(2026, 11, 25), 3),
+        ),
+    );
+    // B6: born 25 Nov, received 26 Nov, wrong number the same day (0 days).
+    arrive(
+        &mut c,
+        "B6",
+        birth_certificate(
+            6,
+            "Phan Thị Thu",
+            day(2026, 11, 25),
+            at(day(2026, 11, 26), 3),
+        ),
+    );
+    log(&mut c, &minh, "B6", day(2026, 11, 26), Outcome::WrongNumber);
+    // B7: received 17:30 UTC on 30 Nov = 00:30 on 1 December in Vietnam: not November's.
+    arrive(
+        &mut c,
+        "B7",
+        birth_certificate(
+            7,
+            "Lý Thị Xuân",
+            day(2026, 11, 28),
+            at(day(2026, 11, 30), 17) + Duration::minutes(30),
+        ),
+    );
+
+    // Deaths (15 days).
+    // D2: died Tue 20 Oct (deadline Wed 4 Nov), received 21 Oct; no answer
+    // 2 Nov, reached 3 Nov, registered 10 Nov: late, 21 days.
+    arrive(
+        &mut c,
+        "D2",
+        death_notice(
+            2,
+            "Lò Văn Sáng",
+            day(2026, 10, 20),
+            at(day(2026, 10, 21), 3),
+        ),
+    );
+    log(&mut c, &lan, "D2", day(2026, 11, 2), Outcome::NoAnswer);
+    log(&mut c, &lan, "D2", day(2026, 11, 3), Outcome::Reached);
+    register(&mut c, &lan, "D2", day(2026, 11, 10));
+    // D1: died Mon 2 Nov (deadline Tue 17 Nov), received 3 Nov; reached 4 Nov
+    // (1 day); registered on the deadline day 17 Nov: on time, 15 days.
+    arrive(
+        &mut c,
+        "D1",
+        death_notice(1, "Đặng Văn Ngữ", day(2026, 11, 2), at(day(2026, 11, 3), 2)),
+    );
+    log(&mut c, &lan, "D1", day(2026, 11, 4), Outcome::Reached);
+    register(&mut c, &lan, "D1", day(2026, 11, 17));
+    // D3: died 5 Nov, received 6 Nov, appointment set 6 Nov, registered 9 Nov;
+    // the facility voids the notice on 12 Nov and the review closes it as voided.
+    let d3 = arrive(
+        &mut c,
+        "D3",
+        death_notice(3, "Hà Văn Tâm", day(2026, 11, 5), at(day(2026, 11, 6), 2)),
+    );
+    log(
+        &mut c,
+        &lan,
+        "D3",
+        day(2026, 11, 6),
+        Outcome::AppointmentSet,
+    );
+    register(&mut c, &lan, "D3", day(2026, 11, 9));
+    let void = Notification {
+        version: 2,
+        action: Action::Void,
+        issued_at: at(day(2026, 11, 12), 2),
+        birth: None,
+        death: None,
+        void_reason: Some("Cấp nhầm người".into()),
+        ..d3
+    };
+    import(&mut c.store, &void, at(day(2026, 11, 12), 3));
+    let d3_id = c.case("D3").to_owned();
+    c.store
+        .change_status(
+            &lan,
+            &d3_id,
+            &StatusDecision {
+                to: CaseStatus::Voided,
+                reason: None,
+                next_follow_up: None,
+            },
+            at(day(2026, 11, 12), 4),
+            day(2026, 11, 12),
+        )
+        .unwrap();
+    // D5: a death at home with no notice: opened by hand 12 Nov, registered the same day (2 days).
+    let d5 = c
+        .store
+        .open_case_by_hand(
+            &lan,
+            EventKind::Death,
+            "Nông Văn Thái",
+            day(2026, 11, 10),
+            at(day(2026, 11, 12), 2),
+            day(2026, 11, 12),
+        )
+        .unwrap();
+    c.cases.insert("D5", d5);
+    register(&mut c, &lan, "D5", day(2026, 11, 12));
+    // D4: died Mon 16 Nov (deadline Tue 1 Dec), received 17:30 UTC on 16 Nov =
+    // 00:30 on 17 Nov in Vietnam; never contacted. Assigned to Lan.
+    arrive(
+        &mut c,
+        "D4",
+        death_notice(
+            4,
+            "Ma Văn Cường",
+            day(2026, 11, 16),
+            at(day(2026, 11, 16), 17) + Duration::minutes(30),
+        ),
+    );
+    let d4 = c.case("D4").to_owned();
+    let supervisor = c.supervisor.clone();
+    c.store
+        .assign(&supervisor, &[d4], Some(&lan.id), at(day(2026, 11, 17), 3))
+        .unwrap();
+    // D6: died 23 Nov, received 24 Nov, reached the same day (0 days); the
+    // facility corrects the notice on 25 Nov: needs review.
+    let d6 = arrive(
+        &mut c,
+        "D6",
+        death_notice(
+            6,
+            "Bế Văn Hùng",
+            day(2026, 11, 23),
+            at(day(2026, 11, 24), 2),
+        ),
+    );
+    log(&mut c, &lan, "D6", day(2026, 11, 24), Outcome::Reached);
+    let correction = Notification {
+        version: 2,
+        action: Action::Correct,
+        issued_at: at(day(2026, 11, 25), 2),
+        ..d6
+    };
+    import(&mut c.store, &correction, at(day(2026, 11, 25), 3));
+    c
+}
+
+fn outcome_count(stats: &hotich_core::KindStats, outcome: Outcome) -> u64 {
+    stats
+        .attempt_outcomes
+        .iter()
+        .find(|o| o.outcome == outcome)
+        .unwrap()
+        .count
+}
+
+#[test]
+fn november_deaths_count_on_time_late_voided_and_outreach() {
+    let c = commune();
+    let stats = c
+        .store
+        .period_stats(day(2026, 11, 1), day(2026, 11, 30))
+        .unwrap();
+    let d = &stats.death;
+    // D1, D4 (arrived 00:30 on 17 Nov local), D6; D2 arrived in October, D3
+    // was voided, D5 came without a notice.
+    assert_eq!(d.received, 3);
+    assert_eq!(d.voided, 1);
+    assert_eq!(d.opened_without_notification, 1);
+    // D1 on its deadline day and D5 on time, D2 late; D3's registration is
+    // left out with its voided case.
+    assert_eq!(
+        (d.registered, d.registered_on_time, d.registered_late),
+        (3, 2, 1)
+    );
+    // 2, 15, 21 days: half within 15, 90% within 21.
+    assert_eq!(d.days_to_registration_median, Some(15));
+    assert_eq!(d.days_to_registration_p90, Some(21));
+    let buckets: Vec<u64> = d.days_to_registration.iter().map(|b| b.count).collect();
+    assert_eq!(buckets, vec![1, 1, 1, 0, 0, 0, 0]);
+    // First contact: D1 after 1 day, D6 the same day; D4 never.
+    assert_eq!(d.contacted, 2);
+    assert_eq!(d.days_to_first_contact_median, Some(0));
+    // Worked in November: D1, D2, D6 (D3 voided); registered by 30 Nov: D1, D2.
+    assert_eq!((d.cases_worked, d.registered_after_outreach), (3, 2));
+    assert!((d.outreach_conversion.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    // Every attempt logged in November, D3's included.
+    assert_eq!(d.attempts, 5);
+    assert_eq!(outcome_count(d, Outcome::Reached), 3);
+    assert_eq!(outcome_count(d, Outcome::NoAnswer), 1);
+    assert_eq!(outcome_count(d, Outcome::AppointmentSet), 1);
+    assert_eq!(outcome_count(d, Outcome::WrongNumber), 0);
+}
+
+#[test]
+fn november_births_use_the_case_deadline_with_its_weekend_rule() {
+    let c = commune();
+    let stats = c
+        .store
+        .period_stats(day(2026, 11, 1), day(2026, 11, 30))
+        .unwrap();
+    let b = &stats.birth;
+    // B3, B4, B6; B7 arrived on 1 December in Vietnam.
+    assert_eq!(
+        (b.received, b.voided, b.opened_without_notification),
+        (3, 0, 0)
+    );
+    // B2 on its weekend-moved deadline (62 days) is on time, B1 a day later is
+    // late (61 days), B3 on time.
+    assert_eq!(
+        (b.registered, b.registered_on_time, b.registered_late),
+        (3, 2, 1)
+    );
+    assert_eq!(b.days_to_registration_median, Some(61));
+    assert_eq!(b.days_to_registration_p90, Some(62));
+    let buckets: Vec<u64> = b.days_to_registration.iter().map(|b| b.count).collect();
+    assert_eq!(buckets, vec![0, 1, 0, 0, 2, 0, 0]);
+    assert_eq!(b.contacted, 2);
+    // 0 (B6) and 5 (B3) days: the lower of the two is the median by rank.
+    assert_eq!(b.days_to_first_contact_median, Some(0));
+    // B1's October attempt is outside; B3 and B6 worked, B3 registered.
+    assert_eq!((b.cases_worked, b.registered_after_outreach), (2, 1));
+    assert_eq!(b.outreach_conversion, Some(0.5));
+    assert_eq!(b.attempts, 3);
+    assert_eq!(outcome_count(b, Outcome::NoAnswer), 1);
+    assert_eq!(outcome_count(b, Outcome::AppointmentSet), 1);
+    assert_eq!(outcome_count(b, Outcome::WrongNumber), 1);
+}
+
+#[test]
+fn monthly_trend_splits_the_period_by_office_month() {
+    let c = commune();
+    let stats = c
+        .store
+        .period_stats(day(2026, 10, 1), day(2026, 12, 1))
+        .unwrap();
+    let rows: Vec<(String, EventKind, u64, u64, u64)> = stats
+        .monthly
+        .iter()
+        .map(|m| {
+            (
+                m.month.clone(),
+                m.kind,
+                m.received,
+                m.registered,
+                m.registered_on_time,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            // October: B5 received and registered on time; D2 received.
+            ("2026-10".into(), EventKind::Birth, 1, 1, 1),
+            ("2026-10".into(), EventKind::Death, 1, 0, 0),
+            ("2026-11".into(), EventKind::Birth, 3, 3, 2),
+            ("2026-11".into(), EventKind::Death, 3, 3, 2),
+            // 1 December: B7.
+            ("2026-12".into(), EventKind::Birth, 1, 0, 0),
+            ("2026-12".into(), EventKind::Death, 0, 0, 0),
+        ]
+    );
+    // The totals are the months added up.
+    assert_eq!(stats.birth.received, 5);
+    assert_eq!(stats.death.registered, 3);
+    // A period of one day: 17 November holds D1's registration on its deadline.
+    let one_day = c
+        .store
+        .period_stats(day(2026, 11, 17), day(2026, 11, 17))
+        .unwrap();
+    assert_eq!(
+        (
+            one_day.death.registered,
+            one_day.death.registered_on_time,
+            one_day.death.received
+        ),
+        (1, 1, 1)
+    );
+    assert!(c
+        .store
+        .period_stats(day(2026, 11, 2), day(2026, 11, 1))
+        .is_err());
+}
+
+/// Every figure is the total of the list it opens.
+fn assert_opens_its_list(store: &Store, figure: &Figure, today: NaiveDate, what: &str) {
+    let page = store
+        .cases(
+            &CaseFilter {
+                limit: 1000,
+                ..figure.filter.clone()
+            },
+            today,
+        )
+        .unwrap();
+    assert_eq!(page.total, figure.count, "{what}");
+    assert_eq!(page.rows.len() as u64, figure.count, "{what}");
+}
+
+fn assert_every_figure_opens_its_list(store: &Store, dashboard: &DashboardFigures) {
+    let today = dashboard.today;
+    for (figure, what) in [
+        (&dashboard.open, "open"),
+        (&dashboard.overdue, "overdue"),
+        (&dashboard.no_contact_yet, "no contact"),
+        (&dashboard.follow_up_due, "follow-up due"),
+        (&dashboard.needs_review, "needs review"),
+        (&dashboard.sync_failed, "sync failed"),
+    ] {
+        assert_opens_its_list(store, figure, today, what);
+    }
+    for line in &dashboard.open_by_status_and_type {
+        let figure = Figure {
+            count: line.count,
+            filter: line.filter.clone(),
+        };
+        assert_opens_its_list(store, &figure, today, line.status.as_str());
+    }
+    for line in &dashboard.workload {
+        assert_opens_its_list(store, &line.open, today, &line.username);
+        assert_opens_its_list(store, &line.overdue, today, &line.username);
+    }
+}
+
+/// Parks outbox rows of a case as the sync relay does when the registry refuses them.
+fn refuse_sync(c: &Commune, label: &str, rows: u32) {
+    let conn = rusqlite::Connection::open(c.store.path()).unwrap();
+    conn.execute(
+        "UPDATE outbox SET state = 'dead', last_error = 'HTTP 422'
+         WHERE id IN (SELECT id FROM outbox WHERE case_id = ?1 ORDER BY id LIMIT ?2)",
+        rusqlite::params![c.case(label), rows],
+    )
+    .unwrap();
+}
+
+fn open_count(dashboard: &DashboardFigures, status: CaseStatus, kind: EventKind) -> u64 {
+    dashboard
+        .open_by_status_and_type
+        .iter()
+        .find(|f| f.status == status && f.kind == kind)
+        .unwrap()
+        .count
+}
+
+#[test]
+fn the_supervisor_dashboard_counts_the_commune_and_each_number_opens_its_list() {
+    let c = commune();
+    refuse_sync(&c, "D1", 2);
+    refuse_sync(&c, "B6", 1);
+    let today = day(2026, 12, 2);
+    let dashboard = c.store.dashboard(&c.supervisor, today).unwrap();
+    assert_eq!(dashboard.officer_id, None);
+    // Open: B4, B7 new; B6 in outreach; D4 new; D6 needs review.
+    assert_eq!(dashboard.open.count, 5);
+    assert_eq!(open_count(&dashboard, CaseStatus::New, EventKind::Birth), 2);
+    assert_eq!(
+        open_count(&dashboard, CaseStatus::InOutreach, EventKind::Birth),
+        1
+    );
+    assert_eq!(open_count(&dashboard, CaseStatus::New, EventKind::Death), 1);
+    assert_eq!(
+        open_count(&dashboard, CaseStatus::NeedsReview, EventKind::Death),
+        1
+    );
+    assert_eq!(
+        open_count(&dashboard, CaseStatus::Appointment, EventKind::Birth),
+        0
+    );
+    assert_eq!(dashboard.open_by_status_and_type.len(), 8);
+    // D4's deadline was 1 December.
+    assert_eq!(dashboard.overdue.count, 1);
+    // D4 (17 Nov) and B4 (25 Nov) wait past 2 working days; B7 (1 Dec) not yet.
+    assert_eq!(dashboard.no_contact_yet.count, 2);
+    // The filter lists exactly the rows the queue flags.
+    let everything = c
+        .store
+        .cases(
+            &CaseFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    let flagged: Vec<&str> = everything
+        .rows
+        .iter()
+        .filter(|r| r.no_contact_yet)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(flagged, vec![c.case("D4"), c.case("B4")]);
+    let listed = c
+        .store
+        .cases(&dashboard.no_contact_yet.filter, today)
+        .unwrap();
+    let listed: Vec<&str> = listed.rows.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(listed, flagged);
+    // B6 (wrong number 26 Nov: again on 27 Nov) and D6 (reached 24 Nov: check on 26 Nov).
+    assert_eq!(dashboard.follow_up_due.count, 2);
+    assert_eq!(dashboard.needs_review.count, 1);
+    assert_eq!(
+        (dashboard.sync_failed.count, dashboard.dead_sync_items),
+        (2, 3)
+    );
+    assert_every_figure_opens_its_list(&c.store, &dashboard);
+    // The supervisor sees every active officer's line.
+    let names: Vec<&str> = dashboard
+        .workload
+        .iter()
+        .map(|w| w.username.as_str())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+#[test]
+fn a_registrar_sees_only_their_own_figures() {
+    let c = commune();
+    refuse_sync(&c, "D1", 2);
+    refuse_sync(&c, "B6", 1);
+    let today = day(2026, 12, 2);
+    let lan = c.store.dashboard(&c.lan, today).unwrap();
+    assert_eq!(lan.officer_id.as_deref(), Some(c.lan.id.as_str()));
+    // Lan's open cases: D4 (assigned) and D6.
+    assert_eq!(lan.open.count, 2);
+    assert_eq!(lan.overdue.count, 1);
+    assert_eq!(lan.no_contact_yet.count, 1);
+    assert_eq!(lan.needs_review.count, 1);
+    assert_eq!((lan.sync_failed.count, lan.dead_sync_items), (1, 2));
+    assert_eq!(lan.workload.len(), 1);
+    assert_eq!(lan.workload[0].officer_id, c.lan.id);
+    assert_every_figure_opens_its_list(&c.store, &lan);
+    let minh = c.store.dashboard(&c.minh, today).unwrap();
+    assert_eq!((minh.open.count, minh.overdue.count), (1, 0));
+    assert_eq!((minh.sync_failed.count, minh.dead_sync_items), (1, 1));
+    assert_every_figure_opens_its_list(&c.store, &minh);
+}
+
+#[test]
+fn workload_counts_this_weeks_attempts_and_this_months_registrations() {
+    let c = commune();
+    // Tuesday 17 November: the week began on Monday 16.
+    let lines = c.store.workload(&c.supervisor, day(2026, 11, 17)).unwrap();
+    let line = |username: &str| lines.iter().find(|l| l.username == username).unwrap();
+    // Minh: B3's two attempts on 16 and 17 Nov; B2 (2 Nov) and B1 (3 Nov)
+    // registered this month, B3 (20 Nov) not yet, B5 in October.
+    assert_eq!(line("minh").attempts_this_week, 2);
+    assert_eq!(line("minh").registrations_this_month, 2);
+    // Lan: no attempt since Monday; D2, D3, D5 and D1 (on the 17th) registered.
+    assert_eq!(line("lan").attempts_this_week, 0);
+    assert_eq!(line("lan").registrations_this_month, 4);
+    assert_eq!(line("lanhdao").attempts_this_week, 0);
+    // Open now: Lan D4 and D6; Minh B6.
+    assert_eq!((line("lan").open.count, line("minh").open.count), (2, 1));
+    // A registrar reads only their own line.
+    let own = c.store.workload(&c.minh, day(2026, 11, 17)).unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].username, "minh");
+}
