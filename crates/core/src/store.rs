@@ -19,12 +19,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/001_intake.sql")),
         M::up(include_str!("schema/002_outreach.sql")),
         M::up(include_str!("schema/003_registration.sql")),
+        M::up(include_str!("schema/004_extract.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> usize {
-    3
+    4
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";
