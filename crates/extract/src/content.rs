@@ -352,17 +352,7 @@ fn birth_rows(
     ];
     rows.extend(parent_rows("mẹ", &b.mother));
     rows.extend(parent_rows("cha", &b.father));
-    rows.extend(requester_rows("khai sinh", requester));
-    rows.push(one(field(
-        "Nơi đăng ký khai sinh",
-        "Nơi đăng ký khai sinh",
-        office,
-    )));
-    rows.push(one(field(
-        "Ngày đăng ký",
-        "Ngày, tháng, năm đăng ký",
-        registered_on,
-    )));
+    rows.extend(closing_rows("khai sinh", requester, office, registered_on));
     rows
 }
 
@@ -386,6 +376,19 @@ fn parent_rows(who: &str, p: &ParentFacts) -> Vec<Row> {
         ]),
         one(field(&of("Nơi cư trú"), "Nơi cư trú", &p.residence)),
     ]
+}
+
+/// Who asked, where and when it was registered: the last lines of both papers.
+fn closing_rows(act: &str, requester: &Requester, office: &str, registered_on: &str) -> Vec<Row> {
+    let place = format!("Nơi đăng ký {act}");
+    let mut rows = requester_rows(act, requester);
+    rows.push(one(field(&place, &place, office)));
+    rows.push(one(field(
+        "Ngày đăng ký",
+        "Ngày, tháng, năm đăng ký",
+        registered_on,
+    )));
+    rows
 }
 
 fn requester_rows(act: &str, r: &Requester) -> Vec<Row> {
@@ -499,17 +502,7 @@ fn death_rows(
             notice,
         )),
     ];
-    rows.extend(requester_rows("khai tử", requester));
-    rows.push(one(field(
-        "Nơi đăng ký khai tử",
-        "Nơi đăng ký khai tử",
-        office,
-    )));
-    rows.push(one(field(
-        "Ngày đăng ký",
-        "Ngày, tháng, năm đăng ký",
-        registered_on,
-    )));
+    rows.extend(closing_rows("khai tử", requester, office, registered_on));
     rows
 }
 
