@@ -12,8 +12,9 @@ use chrono::{Local, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hotich_core::templates::TemplateKey;
 use hotich_core::{
-    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, DashboardFigures, ImportSummary,
-    Officer, Outcome, PeriodStats, Registration, RegistrationForm, Role, StatusDecision, Store,
+    AttemptInput, CaseFilter, CaseRow, CaseStatus, Channel, DashboardFigures, DocumentKind,
+    ImportSummary, Officer, Outcome, PeriodStats, Registration, RegistrationForm, Role,
+    StatusDecision, Store,
 };
 use hotich_protocol::EventKind;
 
@@ -216,6 +217,32 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Print a registration's paper to PDF and record the print (who, when, copies)
+    Extract {
+        /// The case (or the registration) id
+        case: String,
+        /// birth-certificate, birth-extract or death-extract
+        #[arg(long, value_parser = parse_document)]
+        kind: DocumentKind,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Copies printed (pages in the PDF)
+        #[arg(long, default_value_t = 1)]
+        copies: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a paper against the register by its verification code (or the QR text); exit 1 unless it matches
+    VerifyExtract {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every print of a paper, newest first (supervisors)
+    PrintLog {
+        #[arg(long)]
+        json: bool,
+    },
     /// The commune this workstation registers for
     Office {
         /// Set the 5-digit commune code
@@ -355,6 +382,16 @@ fn parse_outcome(text: &str) -> Result<Outcome, String> {
     Outcome::parse(text).ok_or_else(|| {
         let known: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
         format!("kết quả không hợp lệ; dùng một trong: {}", known.join(", "))
+    })
+}
+
+fn parse_document(text: &str) -> Result<DocumentKind, String> {
+    DocumentKind::parse(text).ok_or_else(|| {
+        let known: Vec<_> = DocumentKind::ALL.iter().map(|d| d.as_str()).collect();
+        format!(
+            "loại giấy tờ không hợp lệ; dùng một trong: {}",
+            known.join(", ")
+        )
     })
 }
 
@@ -772,6 +809,88 @@ fn run(cli: Cli) -> Result<()> {
                 "Đã xuất {} chỉ tiêu và {} hồ sơ vào {}.",
                 summary.figure_lines, summary.cases, summary.path
             )?;
+        }
+        Command::Extract {
+            case,
+            kind,
+            out: file,
+            copies,
+            json,
+        } => {
+            let officer = sign_in(&mut store, cli.user.as_deref())?;
+            let registration = match store.registration_of_case(&case)? {
+                Some(registration) => registration,
+                None => store.registration(&case)?,
+            };
+            let prepared = hotich_extract::prepare(&store, &registration.id, kind, today)?;
+            let pdf = hotich_extract::render(&prepared, copies)?;
+            std::fs::write(&file, pdf)
+                .with_context(|| format!("không ghi được {}", file.display()))?;
+            // Recorded once the file is written: a failed write is no print.
+            let entry =
+                hotich_extract::record(&mut store, &officer, &[(&prepared, copies)], Utc::now())?
+                    .pop()
+                    .context("nhật ký in không ghi được")?;
+            if json {
+                serde_json::to_writer(&mut out, &entry)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Đã in {} số {}, quyển {} ({} bản{}) vào {}. Mã kiểm tra: {}",
+                    kind.label_vi(),
+                    entry.number,
+                    entry.book,
+                    entry.copies,
+                    if entry.reprint { ", in lại" } else { "" },
+                    file.display(),
+                    entry.code
+                )?;
+            }
+        }
+        Command::VerifyExtract { code, json } => {
+            let verdict = hotich_extract::verify(&store, &code)?;
+            if json {
+                serde_json::to_writer(&mut out, &verdict)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", verdict.message)?;
+                for d in &verdict.differences {
+                    writeln!(
+                        out,
+                        "  {}: trên giấy \"{}\", trong sổ \"{}\"",
+                        d.name, d.printed, d.record
+                    )?;
+                }
+            }
+            if !verdict.matches() {
+                out.flush()?;
+                return Err(anyhow::anyhow!("{}", verdict.message));
+            }
+        }
+        Command::PrintLog { json } => {
+            let officer = sign_in(&mut store, cli.user.as_deref())?;
+            let log = store.print_log(&officer)?;
+            if json {
+                serde_json::to_writer(&mut out, &log)?;
+                writeln!(out)?;
+            } else {
+                for e in &log {
+                    writeln!(
+                        out,
+                        "{}  {:<20}  {:<18}  số {:>5} quyển {}  {:<28}  {} bản{}",
+                        e.printed_at,
+                        e.officer_username,
+                        e.document.as_str(),
+                        e.number,
+                        e.book,
+                        e.subject_name,
+                        e.copies,
+                        if e.reprint { "  (in lại)" } else { "" }
+                    )?;
+                }
+                writeln!(out, "{} lần in", log.len())?;
+            }
         }
         Command::Office { set } => {
             let office = match set {

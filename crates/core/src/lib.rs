@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod officer;
 pub mod outreach;
+pub mod print_log;
 pub mod registration;
 pub mod session;
 pub mod stats;
@@ -29,6 +30,7 @@ pub use outreach::{
     AttemptInput, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView, StatusDecision,
     TimelineEntry, TimelineKind,
 };
+pub use print_log::{ContentField, DocumentKind, NewPrint, PrintLogEntry, StoredPrint};
 pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
 pub use stats::{

@@ -19,6 +19,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/001_intake.sql")),
         M::up(include_str!("schema/002_outreach.sql")),
         M::up(include_str!("schema/003_registration.sql")),
+        M::up(include_str!("schema/004_extract.sql")),
         M::up(include_str!("schema/005_sync.sql")),
         M::up(include_str!("schema/006_stats.sql")),
     ])
@@ -26,7 +27,7 @@ fn migrations() -> Migrations<'static> {
 
 /// Schema version this binary writes.
 pub fn schema_version() -> usize {
-    5
+    6
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";

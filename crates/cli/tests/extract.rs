@@ -1,0 +1,173 @@
+//! Extracts through the real `hotich` binary: print a death extract to a
+//! PDF as the signed-in officer, see it (and its reprint) in the print log,
+//! verify the paper's code, then see verification fail once the register
+//! row is edited behind the app's back.
+
+mod common;
+use common::{json, ok};
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use hotich_protocol::samples::{death, facility_signer, sign, trust_list};
+
+const TODAY: &str = "2026-11-21";
+const PASSWORD: &str = "hộ tịch 2026";
+
+fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--today", TODAY, "--user", user])
+        .args(args)
+        .env("HOTICH_PASSWORD", PASSWORD)
+        .env("HOTICH_NEW_PASSWORD", PASSWORD)
+        .output()
+        .unwrap()
+}
+
+fn failed(output: Output) -> String {
+    assert!(
+        !output.status.success(),
+        "should have failed: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotich.db");
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let trust = file("trust.json", &trust_list());
+    let signed = String::from_utf8(sign(&death(), &facility_signer())).unwrap();
+    let notifications = file("notifications.json", format!("[{signed}]").as_bytes());
+    let run = |user: &str, args: &[&str]| run_as(&db, user, args);
+    ok(run("lanhdao", &["trust", "pin-root", "--demo"]));
+    ok(run("lanhdao", &["trust", "import", &trust]));
+    ok(run("lanhdao", &["import", &notifications]));
+    ok(run("lanhdao", &["office", "--set", "01864"]));
+    ok(run(
+        "lanhdao",
+        &[
+            "officer",
+            "init",
+            "--username",
+            "lanhdao",
+            "--name",
+            "Phạm Văn Lãnh",
+        ],
+    ));
+    ok(run(
+        "lanhdao",
+        &[
+            "officer",
+            "add",
+            "--username",
+            "lan",
+            "--name",
+            "Nguyễn Thị Lan",
+        ],
+    ));
+    let cases = json(&ok(run("lan", &["cases", "--json"])));
+    let case = cases[0]["id"].as_str().unwrap().to_owned();
+    let patch = file(
+        "fill.json",
+        r#"{"requester": {"id_document": "CCCD 019196004321"}, "signer_name": "Phạm Văn Lãnh", "signer_title": "Chủ tịch"}"#
+            .as_bytes(),
+    );
+    ok(run("lan", &["register", &case, "--from-json", &patch]));
+
+    let pdf = dir.path().join("trich-luc.pdf");
+    let pdf_arg = pdf.to_str().unwrap();
+    let printed = json(&ok(run(
+        "lan",
+        &[
+            "extract",
+            &case,
+            "--kind",
+            "death-extract",
+            "--out",
+            pdf_arg,
+            "--copies",
+            "2",
+            "--json",
+        ],
+    )));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    assert_eq!(printed["copies"], 2);
+    assert_eq!(printed["reprint"], false);
+    assert_eq!(printed["officer_username"], "lan");
+    let code = printed["code"].as_str().unwrap().to_owned();
+    let again = ok(run(
+        "lan",
+        &[
+            "extract",
+            &case,
+            "--kind",
+            "death-extract",
+            "--out",
+            pdf_arg,
+        ],
+    ));
+    assert!(again.contains("in lại") && again.contains(&code), "{again}");
+
+    // A birth paper is not printed for a death, and nothing is logged.
+    let wrong = failed(run(
+        "lan",
+        &[
+            "extract",
+            &case,
+            "--kind",
+            "birth-certificate",
+            "--out",
+            pdf_arg,
+        ],
+    ));
+    assert!(wrong.contains("không in cho đăng ký khai tử"), "{wrong}");
+
+    let log = json(&ok(run("lanhdao", &["print-log", "--json"])));
+    let reprints: Vec<bool> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reprint"].as_bool().unwrap())
+        .collect();
+    assert_eq!(reprints, [true, false]);
+    assert!(failed(run("lan", &["print-log"])).contains("chỉ lãnh đạo"));
+
+    // Anyone can verify: no password needed.
+    let verify = |code: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hotich"))
+            .arg("--db")
+            .arg(&db)
+            .args(["verify-extract", code])
+            .output()
+            .unwrap()
+    };
+    let matches = ok(verify(&code));
+    assert!(matches.contains("Khớp"), "{matches}");
+    assert!(failed(verify("AAAA-BBBB-CCCC-DDDD")).contains("Không có giấy tờ nào"));
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER registration_never_updated;
+         UPDATE registration SET form = json_set(form, '$.death.full_name', 'Đặng Văn Ngũ');",
+    )
+    .unwrap();
+    let differs = failed(verify(&code));
+    assert!(
+        differs.contains("Không khớp") && differs.contains("Họ, chữ đệm, tên"),
+        "{differs}"
+    );
+    assert!(differs.contains("ĐẶNG VĂN NGŨ"), "{differs}");
+}

@@ -1,0 +1,239 @@
+//! Printed civil-status papers rendered natively to PDF: the Giấy khai sinh
+//! (birth certificate, original), the Trích lục khai sinh (birth extract,
+//! copy) and the Trích lục khai tử (death extract). Each carries a
+//! verification code and a QR code; each print is recorded in the store's
+//! print log; a paper can be checked against the register later.
+//!
+//! The pure part (content -> layout -> PDF bytes, words, codes) needs no
+//! store; `prepare`, `print`, the day's batch and `verify` read and write
+//! it through `hotich-core`.
+
+pub mod code;
+pub mod content;
+pub mod error;
+pub mod render;
+mod verify;
+pub mod words;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotich_core::{
+    ContentField, DocumentKind, NewPrint, Officer, PrintLogEntry, Registration, Store,
+};
+use serde::{Deserialize, Serialize};
+
+pub use code::{derive_code, normalize_code, QrPayload};
+pub use content::{Extract, Issuer};
+pub use error::{ExtractError, Result};
+pub use verify::{verify, Difference, Verification, VerificationOutcome};
+
+/// An extract ready to print: what it says, the hash of that, the code and
+/// the QR payload derived from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub extract: Extract,
+    pub content: Vec<ContentField>,
+    pub content_sha256: String,
+    pub code: String,
+    pub qr_payload: String,
+}
+
+impl Prepared {
+    pub fn new(extract: Extract) -> Prepared {
+        let content = extract.content();
+        let content_sha256 =
+            content::content_sha256(&extract.registration_id, extract.document, &content);
+        let payload = QrPayload {
+            code: derive_code(
+                &extract.registration_id,
+                extract.document,
+                extract.issue_date,
+                &content_sha256,
+            ),
+            registration_id: extract.registration_id.clone(),
+            document: extract.document,
+            issue_date: extract.issue_date,
+            content_sha256: content_sha256.clone(),
+        };
+        Prepared {
+            content,
+            content_sha256,
+            code: payload.code.clone(),
+            qr_payload: payload.encode(),
+            extract,
+        }
+    }
+
+    /// The extract of a registration (pure: no store), issued today by `issuer`.
+    pub fn of(
+        registration: &Registration,
+        document: DocumentKind,
+        issuer: &Issuer,
+        issue_date: NaiveDate,
+    ) -> Result<Prepared> {
+        Ok(Prepared::new(content::build(
+            registration,
+            document,
+            issuer,
+            issue_date,
+        )?))
+    }
+
+    /// The page's marks (text, rules, QR modules) in mm.
+    pub fn layout(&self) -> Result<Vec<render::Mark>> {
+        render::layout(&self.extract, &self.code, &self.qr_payload)
+    }
+
+    /// The print-log row of this extract printed `copies` times.
+    pub fn new_print(&self, copies: u32) -> NewPrint {
+        NewPrint {
+            registration_id: self.extract.registration_id.clone(),
+            document: self.extract.document,
+            issue_date: self.extract.issue_date,
+            copies,
+            code: self.code.clone(),
+            content_sha256: self.content_sha256.clone(),
+            content: self.content.clone(),
+        }
+    }
+
+    fn title(&self) -> String {
+        format!(
+            "{} số {} quyển {}",
+            self.extract.title(),
+            self.extract.number,
+            self.extract.book
+        )
+    }
+}
+
+/// The issuing People's Committee of this workstation.
+pub fn issuer(store: &Store) -> Result<Issuer> {
+    store
+        .office()?
+        .map(|office| Issuer::from(&office))
+        .ok_or(ExtractError::NoOffice)
+}
+
+/// The extract of `document` for a registration as the register holds it now.
+pub fn prepare(
+    store: &Store,
+    registration_id: &str,
+    document: DocumentKind,
+    issue_date: NaiveDate,
+) -> Result<Prepared> {
+    let registration = store.registration(registration_id)?;
+    Prepared::of(&registration, document, &issuer(store)?, issue_date)
+}
+
+/// The PDF of one extract, `copies` identical pages.
+pub fn render(prepared: &Prepared, copies: u32) -> Result<Vec<u8>> {
+    render::pdf(&prepared.title(), &[prepared.layout()?], copies)
+}
+
+/// Records prints (extract, copies) in the print log, in one transaction.
+pub fn record(
+    store: &mut Store,
+    actor: &Officer,
+    prints: &[(&Prepared, u32)],
+    now: DateTime<Utc>,
+) -> Result<Vec<PrintLogEntry>> {
+    let rows: Vec<NewPrint> = prints
+        .iter()
+        .map(|(prepared, copies)| prepared.new_print(*copies))
+        .collect();
+    Ok(store.record_prints(actor, &rows, now)?)
+}
+
+/// A printed extract: the PDF and its print-log line.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub code: String,
+    pub entry: PrintLogEntry,
+}
+
+/// Renders and records one print. Nothing is recorded when rendering fails.
+pub fn print(
+    store: &mut Store,
+    actor: &Officer,
+    registration_id: &str,
+    document: DocumentKind,
+    copies: u32,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Printed> {
+    let prepared = prepare(store, registration_id, document, issue_date)?;
+    let pdf = render(&prepared, copies)?;
+    let entry = record(store, actor, &[(&prepared, copies)], now)?
+        .pop()
+        .ok_or_else(|| ExtractError::IncompleteRecord(registration_id.to_owned()))?;
+    Ok(Printed {
+        pdf,
+        code: prepared.code,
+        entry,
+    })
+}
+
+/// How far a batch is, after each document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct BatchProgress {
+    pub done: u32,
+    pub total: u32,
+    pub registration_id: String,
+    pub document: DocumentKind,
+}
+
+/// Every paper of a day's registrations in one PDF (one print job, the
+/// fonts embedded once), in register order.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub pdf: Vec<u8>,
+    pub documents: Vec<Prepared>,
+}
+
+/// Renders every paper of the registrations registered on `day` (births:
+/// certificate and extract; deaths: extract), reporting progress after
+/// each. Records nothing: `record_batch` does once the papers are printed.
+pub fn render_registered_on(
+    store: &Store,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+    progress: &mut dyn FnMut(&BatchProgress),
+) -> Result<Batch> {
+    let issuer = issuer(store)?;
+    let mut wanted = Vec::new();
+    for id in store.registrations_on(day)? {
+        let registration = store.registration(&id)?;
+        for document in DocumentKind::for_event(registration.kind) {
+            wanted.push((registration.clone(), *document));
+        }
+    }
+    let total = u32::try_from(wanted.len()).unwrap_or(u32::MAX);
+    let mut documents = Vec::with_capacity(wanted.len());
+    let mut pages = Vec::with_capacity(wanted.len());
+    for (done, (registration, document)) in wanted.iter().enumerate() {
+        let prepared = Prepared::of(registration, *document, &issuer, issue_date)?;
+        pages.push(prepared.layout()?);
+        progress(&BatchProgress {
+            done: u32::try_from(done + 1).unwrap_or(u32::MAX),
+            total,
+            registration_id: registration.id.clone(),
+            document: *document,
+        });
+        documents.push(prepared);
+    }
+    let pdf = render::pdf(&format!("Giấy tờ hộ tịch đăng ký ngày {day}"), &pages, 1)?;
+    Ok(Batch { pdf, documents })
+}
+
+/// Records a printed batch, one copy of each paper, in one transaction.
+pub fn record_batch(
+    store: &mut Store,
+    actor: &Officer,
+    batch: &Batch,
+    now: DateTime<Utc>,
+) -> Result<Vec<PrintLogEntry>> {
+    let prints: Vec<(&Prepared, u32)> = batch.documents.iter().map(|p| (p, 1)).collect();
+    record(store, actor, &prints, now)
+}

@@ -1,0 +1,150 @@
+//! Fixed registrations for the extract suites: fixed ids and dates, so a
+//! render is the same on every run (the golden images depend on it).
+
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
+use hotich_core::{Registration, RegistrationForm};
+use hotich_extract::Issuer;
+use hotich_protocol::{EventKind, PartialDate, Sex};
+use unicode_normalization::UnicodeNormalization;
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn issue_date() -> NaiveDate {
+    date(2026, 11, 21)
+}
+
+pub fn issuer() -> Issuer {
+    Issuer {
+        commune_name: "Xã Bằng Thành".into(),
+        province_name: "Tỉnh Thái Nguyên".into(),
+    }
+}
+
+fn registration(id: &str, kind: EventKind, number: u32, form: RegistrationForm) -> Registration {
+    Registration {
+        id: id.into(),
+        case_id: format!("case-{id}"),
+        kind,
+        year: 2026,
+        number,
+        book: "01/2026".into(),
+        registered_at: "2026-11-21T02:30:00+00:00".into(),
+        officer_name: "Nguyễn Thị Lan".into(),
+        late: false,
+        current: form.clone(),
+        original: form,
+        amendments: Vec::new(),
+    }
+}
+
+/// A birth with stacked diacritics in every name and a long place of birth.
+pub fn birth_form() -> RegistrationForm {
+    let mut form = RegistrationForm::empty(EventKind::Birth);
+    form.birth = Some(BirthFacts {
+        child_name: "Hoàng Thị Ngọc Hằng".into(),
+        sex: Some(Sex::Female),
+        birth_date: Some(date(2026, 3, 15)),
+        birth_place: "Trạm Y tế xã Bằng Thành, thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên"
+            .into(),
+        native_place: "Xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        ethnicity: "Tày".into(),
+        nationality: "Việt Nam".into(),
+        personal_id: "019326001234".into(),
+        mother: ParentFacts {
+            full_name: "Đặng Thị Ặng".into(),
+            birth_year: Some(1996),
+            ethnicity: "Tày".into(),
+            nationality: "Việt Nam".into(),
+            residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        },
+        father: ParentFacts {
+            full_name: "Hoàng Văn Ngữ".into(),
+            birth_year: Some(1994),
+            ethnicity: "Tày".into(),
+            nationality: "Việt Nam".into(),
+            residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        },
+    });
+    form.requester = Requester {
+        full_name: "Hoàng Văn Ngữ".into(),
+        id_document: "CCCD 019094001234".into(),
+        relationship: "Cha".into(),
+        residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+    };
+    form.registration_date = Some(issue_date());
+    form.signer_name = "Phạm Văn Lãnh".into();
+    form.signer_title = "Chủ tịch".into();
+    form
+}
+
+pub fn birth() -> Registration {
+    registration(
+        "0193a3f0-0000-7000-8000-00000000b001",
+        EventKind::Birth,
+        12,
+        birth_form(),
+    )
+}
+
+/// A death with a known time, a cause and its notice.
+pub fn death_form() -> RegistrationForm {
+    let mut form = RegistrationForm::empty(EventKind::Death);
+    form.death = Some(DeathFacts {
+        full_name: "Đặng Văn Ngữ".into(),
+        birth_date: Some(PartialDate::Full(date(1948, 4, 5))),
+        sex: Some(Sex::Male),
+        ethnicity: "Kinh".into(),
+        nationality: "Việt Nam".into(),
+        last_residence: "Thôn Bản Chang, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        id_document: "CCCD 006048001234".into(),
+        personal_id: "006048001234".into(),
+        death_date: Some(date(2026, 11, 10)),
+        death_time: "14:30".into(),
+        death_place: "Bệnh viện Đa khoa tỉnh Thái Nguyên, số 479 đường Lương Ngọc Quyến, phường Phan Đình Phùng, tỉnh Thái Nguyên".into(),
+        cause: "Nhồi máu cơ tim cấp".into(),
+        notice_number: "125/2026".into(),
+        notice_issuer: "Bệnh viện Đa khoa tỉnh Thái Nguyên".into(),
+        notice_date: Some(date(2026, 11, 10)),
+        replacing_document: String::new(),
+    });
+    form.requester = Requester {
+        full_name: "Đặng Thị Hằng".into(),
+        id_document: "CCCD 019196004321".into(),
+        relationship: "Con".into(),
+        residence: "Thôn Bản Chang, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+    };
+    form.registration_date = Some(issue_date());
+    form.signer_name = "Lường Thị Ỗn".into();
+    form.signer_title = "Phó Chủ tịch".into();
+    form
+}
+
+pub fn death() -> Registration {
+    registration(
+        "0193a3f0-0000-7000-8000-00000000d001",
+        EventKind::Death,
+        7,
+        death_form(),
+    )
+}
+
+/// Every text of a form in NFD, as some keyboards and imports deliver it.
+pub fn decomposed(registration: &Registration) -> Registration {
+    let nfd = |text: &str| text.nfd().collect::<String>();
+    let mut value = serde_json::to_value(registration).unwrap();
+    fn walk(value: &mut serde_json::Value, nfd: &dyn Fn(&str) -> String) {
+        match value {
+            serde_json::Value::String(text) => *text = nfd(text),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, nfd)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| walk(v, nfd)),
+            _ => {}
+        }
+    }
+    walk(&mut value, &nfd);
+    serde_json::from_value(value).unwrap()
+}

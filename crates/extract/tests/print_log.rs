@@ -1,0 +1,420 @@
+//! Printing against a real SQLite store: the print log (who, when, which
+//! paper, copies, reprints) with its outbox row, the day's batch with
+//! progress, and verification of a paper, which fails when the register or
+//! the code was changed.
+
+use chrono::{Duration, NaiveDate};
+use hotich_core::{CaseFilter, DocumentKind, Officer, Role, Store};
+use hotich_extract::{verify, VerificationOutcome};
+use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_protocol::Notification;
+use unicode_normalization::UnicodeNormalization;
+
+const PASSWORD: &str = "mật khẩu 2026";
+
+struct Db {
+    _dir: tempfile::TempDir,
+    store: Store,
+    supervisor: Officer,
+    registrar: Officer,
+    birth_id: String,
+    death_id: String,
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn import(store: &mut Store, n: &Notification) -> String {
+    let file = format!(
+        "[{}]",
+        String::from_utf8(sign(n, &facility_signer())).unwrap()
+    );
+    store
+        .import_bytes(file.as_bytes(), "test", now(), &mut |_| {})
+        .unwrap();
+    let filter = CaseFilter {
+        limit: 1000,
+        ..Default::default()
+    };
+    store
+        .cases(&filter, today())
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|c| c.notification_id.as_deref() == Some(n.notification_id.as_str()))
+        .unwrap()
+        .id
+}
+
+/// A store with one registered birth (its names typed in NFD) and one death.
+fn open() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    store.pin_demo_root_key().unwrap();
+    store.set_commune("01864").unwrap();
+    store.import_trust_list(&trust_list(), now()).unwrap();
+    let supervisor = store
+        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
+        .unwrap();
+    let registrar = store
+        .create_officer(
+            &supervisor,
+            "lan",
+            "Nguyễn Thị Lan",
+            Role::Registrar,
+            PASSWORD,
+            now(),
+        )
+        .unwrap();
+    let mut ids = Vec::new();
+    for notification in [birth(), death()] {
+        let case = import(&mut store, &notification);
+        let mut form = store.registration_draft(&case, today()).unwrap();
+        form.requester.id_document = "CCCD 019196004321".into();
+        form.signer_name = "Phạm Văn Lãnh".nfd().collect();
+        form.signer_title = "Chủ tịch".into();
+        if let Some(b) = &mut form.birth {
+            b.native_place = "Xã Bằng Thành, tỉnh Thái Nguyên".nfd().collect();
+            b.father.birth_year = Some(1994);
+            b.father.ethnicity = "Tày".into();
+            b.father.nationality = "Việt Nam".into();
+            b.father.residence = b.mother.residence.clone();
+            b.child_name = b.child_name.nfd().collect();
+        }
+        ids.push(
+            store
+                .register(&registrar, &case, &form, now(), today())
+                .unwrap()
+                .id,
+        );
+    }
+    let death_id = ids.pop().unwrap();
+    let birth_id = ids.pop().unwrap();
+    Db {
+        _dir: dir,
+        store,
+        supervisor,
+        registrar,
+        birth_id,
+        death_id,
+    }
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(sql, [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn each_print_is_logged_with_its_officer_copies_and_reprints() {
+    let mut db = open();
+    let first = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthCertificate,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap();
+    assert!(first.pdf.starts_with(b"%PDF"));
+    assert!(!first.entry.reprint);
+    assert_eq!(first.entry.officer_name, "Nguyễn Thị Lan");
+    assert_eq!(first.entry.copies, 1);
+    assert_eq!(
+        (first.entry.number, first.entry.book.as_str()),
+        (1, "01/2026")
+    );
+    // Another paper of the same registration is a first print; the same paper again is a reprint.
+    let extract = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthExtract,
+        3,
+        today(),
+        now(),
+    )
+    .unwrap();
+    assert!(!extract.entry.reprint);
+    let later = now() + Duration::minutes(5);
+    let again = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthCertificate,
+        1,
+        today(),
+        later,
+    )
+    .unwrap();
+    assert!(again.entry.reprint);
+    // Same content on the same day: the same code, so either paper verifies.
+    assert_eq!(again.code, first.code);
+
+    let log = db.store.print_log(&db.supervisor).unwrap();
+    let summary: Vec<(DocumentKind, u32, bool)> = log
+        .iter()
+        .map(|e| (e.document, e.copies, e.reprint))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (DocumentKind::BirthCertificate, 1, true),
+            (DocumentKind::BirthExtract, 3, false),
+            (DocumentKind::BirthCertificate, 1, false),
+        ]
+    );
+    assert_eq!(log[0].printed_at, later.to_rfc3339());
+    assert_eq!(
+        count(
+            &db.store,
+            "SELECT count(*) FROM outbox WHERE kind = 'extract_print'"
+        ),
+        3
+    );
+    // Registrars print; only supervisors read the log.
+    assert_eq!(
+        db.store.print_log(&db.registrar).unwrap_err().code(),
+        "forbidden"
+    );
+    // The log is append-only.
+    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    assert!(conn.execute("DELETE FROM print_log", []).is_err());
+    assert!(conn.execute("UPDATE print_log SET copies = 9", []).is_err());
+}
+
+#[test]
+fn refused_prints_leave_no_trace() {
+    let mut db = open();
+    let wrong = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.death_id,
+        DocumentKind::BirthCertificate,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(wrong.code(), "wrong_document");
+    let zero = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.death_id,
+        DocumentKind::DeathExtract,
+        0,
+        today(),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(zero.code(), "invalid_input");
+    let unknown = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        "no-such-id",
+        DocumentKind::DeathExtract,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(unknown.code(), "registration_not_found");
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
+    assert_eq!(
+        count(
+            &db.store,
+            "SELECT count(*) FROM outbox WHERE kind = 'extract_print'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn names_typed_in_nfd_print_and_store_in_nfc() {
+    let mut db = open();
+    let printed = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthCertificate,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap();
+    let stored = db.store.print_by_code(&printed.code).unwrap().unwrap();
+    for field in &stored.content {
+        assert!(
+            field.value.nfc().eq(field.value.chars()),
+            "{} not NFC: {:?}",
+            field.name,
+            field.value
+        );
+    }
+    let signer = stored
+        .content
+        .iter()
+        .find(|f| f.name == "Người ký")
+        .unwrap();
+    assert_eq!(signer.value, "Phạm Văn Lãnh");
+}
+
+#[test]
+fn a_paper_verifies_until_its_record_or_code_is_changed() {
+    let mut db = open();
+    let printed = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.death_id,
+        DocumentKind::DeathExtract,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap();
+    let prepared =
+        hotich_extract::prepare(&db.store, &db.death_id, DocumentKind::DeathExtract, today())
+            .unwrap();
+
+    let typed = verify(&db.store, &printed.code.to_lowercase().replace('-', " ")).unwrap();
+    assert_eq!(
+        typed.outcome,
+        VerificationOutcome::Matches,
+        "{}",
+        typed.message
+    );
+    assert!(typed.message.starts_with("Khớp"), "{}", typed.message);
+    let scanned = verify(&db.store, &prepared.qr_payload).unwrap();
+    assert_eq!(
+        scanned.outcome,
+        VerificationOutcome::Matches,
+        "{}",
+        scanned.message
+    );
+
+    let unknown = verify(&db.store, "AAAA-BBBB-CCCC-DDDD").unwrap();
+    assert_eq!(unknown.outcome, VerificationOutcome::UnknownCode);
+
+    // A QR whose hash was altered: its code no longer follows from it.
+    let tampered_qr = prepared
+        .qr_payload
+        .replace(&prepared.content_sha256, &"0".repeat(64));
+    let verdict = verify(&db.store, &tampered_qr).unwrap();
+    assert_eq!(verdict.outcome, VerificationOutcome::Differs);
+    let names: Vec<&str> = verdict
+        .differences
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"Mã QR") && names.contains(&"Mã QR: mã băm nội dung"),
+        "{names:?}"
+    );
+
+    // The register edited behind the app's back: the cause of death changed in SQLite.
+    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER registration_never_updated;
+         UPDATE registration SET form = json_set(form, '$.death.cause', 'Tai nạn giao thông');",
+    )
+    .unwrap();
+    let verdict = verify(&db.store, &printed.code).unwrap();
+    assert_eq!(verdict.outcome, VerificationOutcome::Differs);
+    assert_eq!(verdict.differences.len(), 1, "{:?}", verdict.differences);
+    let difference = &verdict.differences[0];
+    assert_eq!(difference.name, "Nguyên nhân chết");
+    assert_eq!(difference.record, "Tai nạn giao thông");
+    assert!(
+        verdict.message.contains("Nguyên nhân chết"),
+        "{}",
+        verdict.message
+    );
+}
+
+#[test]
+fn an_amendment_after_printing_makes_the_old_paper_differ() {
+    let mut db = open();
+    let printed = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthExtract,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap();
+    let mut form = db.store.registration(&db.birth_id).unwrap().current;
+    form.birth.as_mut().unwrap().native_place = "Xã Chợ Đồn, tỉnh Thái Nguyên".into();
+    db.store
+        .amend_registration(
+            &db.registrar,
+            &db.birth_id,
+            &form,
+            "Theo giấy tờ của cha",
+            now(),
+            today(),
+        )
+        .unwrap();
+    let verdict = verify(&db.store, &printed.code).unwrap();
+    assert_eq!(verdict.outcome, VerificationOutcome::Differs);
+    assert_eq!(verdict.differences[0].name, "Quê quán");
+    assert_eq!(
+        verdict.differences[0].record,
+        "Xã Chợ Đồn, tỉnh Thái Nguyên"
+    );
+    // A new print carries the amended content and verifies.
+    let reprinted = hotich_extract::print(
+        &mut db.store,
+        &db.registrar,
+        &db.birth_id,
+        DocumentKind::BirthExtract,
+        1,
+        today(),
+        now(),
+    )
+    .unwrap();
+    assert_ne!(reprinted.code, printed.code);
+    assert!(reprinted.entry.reprint);
+    assert!(verify(&db.store, &reprinted.code).unwrap().matches());
+}
+
+#[test]
+fn the_days_batch_renders_every_paper_with_progress_then_records_them() {
+    let mut db = open();
+    let mut seen = Vec::new();
+    let batch = hotich_extract::render_registered_on(&db.store, today(), today(), &mut |p| {
+        seen.push((p.done, p.total, p.document));
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        [
+            (1, 3, DocumentKind::BirthCertificate),
+            (2, 3, DocumentKind::BirthExtract),
+            (3, 3, DocumentKind::DeathExtract),
+        ]
+    );
+    assert!(batch.pdf.starts_with(b"%PDF"));
+    assert_eq!(batch.documents.len(), 3);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
+    let entries =
+        hotich_extract::record_batch(&mut db.store, &db.registrar, &batch, now()).unwrap();
+    assert_eq!(entries.len(), 3);
+    for prepared in &batch.documents {
+        assert!(verify(&db.store, &prepared.code).unwrap().matches());
+    }
+    let other_day = hotich_extract::render_registered_on(
+        &db.store,
+        today() - Duration::days(1),
+        today(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(other_day.documents.is_empty());
+}
