@@ -2,7 +2,11 @@
 import type { CaseStatus } from "./CaseStatus";
 import type { EventKind } from "./EventKind";
 
-export type CaseFilter = { type: EventKind | null, status: CaseStatus | null, overdue_only: boolean, 
+export type CaseFilter = { type: EventKind | null, status: CaseStatus | null, 
+/**
+ * Only open cases (new, in outreach, appointment, needs review).
+ */
+open_only: boolean, overdue_only: boolean, 
 /**
  * Words of a name in any case, with or without diacritics, NFC or NFD.
  */
@@ -16,6 +20,16 @@ assignee: string | null,
  * Only open cases whose follow-up is due today or earlier.
  */
 follow_up_due: boolean, 
+/**
+ * Only open cases nobody has contacted within 2 working days of intake
+ * (the rows flagged `no_contact_yet`).
+ */
+no_contact_yet: boolean, 
+/**
+ * Only cases with a write the central registry refused (an outbox row
+ * parked as `dead`).
+ */
+sync_failed: boolean, 
 /**
  * Rows per page; 0 means the default of 50.
  */
