@@ -50,38 +50,74 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
     assert!(attempts >= 400, "{attempts}");
     let rows = ws.outbox().len();
 
-    // Now the large pull and push, killed 50 times.
+    // Now the large pull and push, killed 50 times. A kill lands after a
+    // random amount of progress (pages pulled plus rows pushed, drawn so that
+    // the 50 kills spread over the whole work) and a random 0-4 ms more, so
+    // kills fall before, inside and after requests and transactions alike,
+    // on a fast idle machine as on a slow loaded one.
+    let end = expected_for(&issued, commune).len() as i64;
+    let work = |conn: &rusqlite::Connection| -> (i64, i64) {
+        conn.query_row(
+            "SELECT (SELECT after_seq FROM sync_cursor),
+                    (SELECT count(*) FROM outbox WHERE state = 'sent')",
+            [],
+            |r| Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(0), r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let watcher = read_only(&ws.db);
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let started = Instant::now();
-    let mut kills = 0;
-    for _ in 0..100 {
+    let (mut kills, mut pull_kills, mut push_kills) = (0, 0, 0);
+    while kills < 50 {
+        let (cursor, sent) = work(&watcher);
+        let remaining = (end - cursor) + (rows as i64 - sent);
+        // Leave work for the kills still to come, and never all of it.
+        let share = (remaining / (51 - kills)).max(1);
+        let step = rng.gen_range(1..=2 * share).min(remaining - 1).max(1);
+        let target = cursor + sent + step;
         let mut child = ws.sync_command(&server.url, &small_pages).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(5..80)));
-        match child.try_wait().unwrap() {
-            None => {
-                child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the program
-                let _ = child.wait();
-                kills += 1;
+        let finished = loop {
+            if child.try_wait().unwrap().is_some() {
+                break true;
             }
-            // It finished on its own: nothing left to pull or push.
-            Some(_) => break,
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(150),
-            "chaos took too long"
-        );
-        if kills == 50 {
+            let (cursor, sent) = work(&watcher);
+            if cursor + sent >= target {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        // It finished on its own: nothing left to pull or push.
+        if finished {
             break;
         }
+        std::thread::sleep(Duration::from_micros(rng.gen_range(0..4_000)));
+        let (cursor, _) = work(&watcher);
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the program
+        let _ = child.wait();
+        kills += 1;
+        if cursor < end {
+            pull_kills += 1;
+        } else {
+            push_kills += 1;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "chaos took too long"
+        );
     }
-    assert_eq!(kills, 50, "the work ran out before 50 kills");
     let sent_before_final = ws.outbox().values().filter(|(s, _)| s == "sent").count();
     let cursor_before_final = ws.count("SELECT after_seq FROM sync_cursor");
     eprintln!(
-        "after 50 kills: cursor {cursor_before_final} of {}, {sent_before_final} of {rows} rows sent",
-        issued.len()
+        "after {kills} kills ({pull_kills} while pulling, {push_kills} while pushing): \
+         cursor {cursor_before_final} of {end}, {sent_before_final} of {rows} rows sent",
     );
-    assert!(sent_before_final > 0, "the kills also hit the push");
+    assert_eq!(kills, 50, "the work ran out before 50 kills");
+    assert!(pull_kills >= 10, "too few kills hit the pull");
+    assert!(push_kills >= 10, "too few kills hit the push");
     ws.sync_until_done(&server.url, &small_pages, 3);
 
     // The workstation holds exactly the commune's stream, byte for byte.
