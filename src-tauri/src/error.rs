@@ -33,6 +33,18 @@ impl From<CoreError> for CommandError {
     }
 }
 
+impl From<hotich_extract::ExtractError> for CommandError {
+    fn from(error: hotich_extract::ExtractError) -> Self {
+        CommandError::new(error.code(), error.to_string())
+    }
+}
+
+impl From<hotich_sync::SyncError> for CommandError {
+    fn from(error: hotich_sync::SyncError) -> Self {
+        CommandError::new(error.code(), error.to_string())
+    }
+}
+
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.message, self.code)

@@ -33,9 +33,8 @@ fn database_path(app: &tauri::AppHandle) -> CommandResult<PathBuf> {
 }
 
 /// Opens and checks the store; seeds the demo into a fresh one.
-fn open_store(app: &tauri::AppHandle) -> CommandResult<Store> {
-    let path = database_path(app)?;
-    let mut store = Store::open(&path)?;
+fn open_store(path: &std::path::Path) -> CommandResult<Store> {
+    let mut store = Store::open(path)?;
     store.integrity_check()?;
     if demo::is_fresh(&store)? {
         demo::seed(&mut store, Local::now().date_naive())?;
@@ -56,13 +55,16 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            match open_store(app.handle()) {
-                Ok(store) => {
+            let opened =
+                database_path(app.handle()).and_then(|path| Ok((open_store(&path)?, path)));
+            match opened {
+                Ok((store, path)) => {
                     let idle_lock_seconds = store
                         .idle_lock_seconds()
                         .unwrap_or(hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS);
                     app.manage(ShellSession::new(idle_lock_seconds));
                     app.manage(Mutex::new(store));
+                    app.manage(commands::sync::start_background(app.handle(), path)?);
                     app.manage(Startup(None));
                 }
                 Err(error) => {
@@ -106,6 +108,20 @@ pub fn run() {
             commands::registration::amend_registration,
             commands::registration::open_case_by_hand,
             commands::registration::ethnicities,
+            commands::extract::extract_preview,
+            commands::extract::record_print,
+            commands::extract::save_extract_pdf,
+            commands::extract::batch_preview,
+            commands::extract::record_batch,
+            commands::extract::print_log,
+            commands::stats::dashboard,
+            commands::stats::period_report,
+            commands::stats::export_period,
+            commands::sync::sync_overview,
+            commands::sync::sync_now,
+            commands::sync::save_sync_settings,
+            commands::sync::case_sync_state,
+            commands::sync::retry_refused_item,
         ])
         .run(context())
         .expect("error while running the Hotich app");

@@ -1,14 +1,16 @@
 //! The real app in a real window (Xvfb + tauri-driver + WebKitWebDriver):
 //! the first start, the demo queue, accent-free search and the case detail;
-//! officers, assignment, outreach from the keyboard and the idle lock.
+//! officers, assignment, outreach from the keyboard and the idle lock;
+//! registration; sync with a real registry that comes up late.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use hotich_central::process::{prepare_registry, ServerProcess, SimArgs};
 use hotich_core::text::fold;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
-use hotich_tests::window::{app_binary, AppWindow};
+use hotich_tests::window::{app_binary, free_ports, AppWindow};
 use thirtyfour::prelude::*;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -54,23 +56,64 @@ fn tampered_demo_file(path: PathBuf) -> Result<PathBuf, Box<dyn std::error::Erro
     Ok(path)
 }
 
+/// Clicks an element once it exists, after scrolling it to the middle of the
+/// window (WebKitWebDriver's own scrolling can leave a button at the very
+/// bottom edge, where the click does not reach it).
 async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
+    let element = driver.query(By::Css(css)).wait(WAIT, POLL).first().await?;
     driver
-        .query(By::Css(css))
-        .wait(WAIT, POLL)
-        .first()
-        .await?
-        .click()
-        .await
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![element.to_json()?],
+        )
+        .await?;
+    element.click().await
 }
 
 async fn wait_text(driver: &WebDriver, css: &str, expected: &str) -> Result<(), String> {
-    eventually(&format!("{css} to read {expected:?}"), || async {
+    let seen = std::sync::Mutex::new(None::<String>);
+    let waited = eventually(&format!("{css} to read {expected:?}"), || async {
         let found = driver.find_all(By::Css(css)).await?;
         match found.first() {
-            Some(element) => Ok((element.text().await? == expected).then_some(())),
+            Some(element) => {
+                let text = element.text().await?;
+                let done = text == expected;
+                *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+                Ok(done.then_some(()))
+            }
             None => Ok(None),
         }
+    })
+    .await;
+    if let Err(e) = waited {
+        let seen = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        return Err(format!(
+            "{e}; it read {seen:?}; errors on screen: {:?}",
+            error_banners(driver).await
+        ));
+    }
+    Ok(())
+}
+
+/// The error banners on screen, for a failure message.
+async fn error_banners(driver: &WebDriver) -> Vec<String> {
+    let mut texts = Vec::new();
+    if let Ok(banners) = driver
+        .find_all(By::Css("[data-testid=error-message]"))
+        .await
+    {
+        for banner in banners {
+            texts.push(banner.text().await.unwrap_or_default());
+        }
+    }
+    texts
+}
+
+/// Waits until exactly `n` elements match `css`; they.
+async fn exactly(driver: &WebDriver, css: &str, n: usize) -> Result<Vec<WebElement>, String> {
+    eventually(&format!("{n} of {css}"), || async {
+        let found = driver.find_all(By::Css(css)).await?;
+        Ok((found.len() == n).then_some(found))
     })
     .await
 }
@@ -635,7 +678,7 @@ async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str) -> 
     search.send_keys(name).await?;
     click(
         driver,
-        &format!("[data-testid=queue-row][data-case-id='{case_id}']"),
+        &format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-name]"),
     )
     .await?;
     wait_text(driver, "[data-testid=detail-name]", name).await?;
@@ -713,6 +756,12 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
         Some("CCCD 019180002222"),
         "the typed draft is back"
     );
+    wait_text(
+        driver,
+        "[data-testid=check-summary] p",
+        "Đủ điều kiện để đăng ký.",
+    )
+    .await?;
 
     // Saved: number 1 of this year's death book, the case registered.
     click(driver, "[data-testid=register-save]").await?;
@@ -774,6 +823,422 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
         "without a notice the form asks for one or its replacement: {problem}"
     );
 
+    window.quit().await?;
+    Ok(())
+}
+
+/// `hotich-central`: `$HOTICH_CENTRAL_BIN`, else beside the app binary
+/// (`cargo test --workspace` builds it for the central's own suites).
+fn central_binary() -> PathBuf {
+    let path = std::env::var_os("HOTICH_CENTRAL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| app_binary().with_file_name("hotich-central"));
+    assert!(
+        path.is_file(),
+        "{} does not exist: cargo build -p hotich-central, or set HOTICH_CENTRAL_BIN",
+        path.display()
+    );
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
+    // A registry for the demo commune, not started yet: its port is chosen
+    // now so the workstation can be told the address while nothing answers.
+    let dir = tempfile::tempdir()?;
+    let today = chrono::Local::now().date_naive().to_string();
+    let registry = prepare_registry(
+        &central_binary(),
+        dir.path(),
+        &SimArgs {
+            communes: &["01864"],
+            births: 1,
+            deaths: 1,
+            seed: 11,
+            today: &today,
+        },
+    )?;
+    let [port] = free_ports()?;
+    let window = AppWindow::launch_with_env(
+        &app_binary(),
+        &[
+            ("HOTICH_TOKEN", registry.tokens["01864"].as_str()),
+            ("HOTICH_SYNC_INTERVAL_SECONDS", "1"),
+        ],
+    )
+    .await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+    wait_text(
+        driver,
+        "[data-testid=sync-connection]",
+        "Chưa cài đặt đồng bộ",
+    )
+    .await?;
+
+    // The supervisor sets the registry's address; the token is the
+    // environment's, so none is typed. Nothing answers there yet.
+    click(driver, "[data-testid=nav-admin]").await?;
+    type_into(
+        driver,
+        "[data-testid=sync-server]",
+        &format!("http://127.0.0.1:{port}/"),
+    )
+    .await?;
+    click(driver, "[data-testid=sync-settings-save]").await?;
+    wait_text(
+        driver,
+        "[data-testid=sync-settings-saved]",
+        "Đã lưu. Đang đồng bộ…",
+    )
+    .await?;
+    wait_text(driver, "[data-testid=sync-connection]", "Ngoại tuyến").await?;
+    window.screenshot("sync-offline").await?;
+
+    // Offline, an attempt is logged on the first case of the queue.
+    click(driver, "[data-testid=nav-queue]").await?;
+    driver
+        .query(By::Css("[data-testid=search]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?
+        .send_keys(Key::Down)
+        .await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    let name = text_of(driver, "[data-testid=detail-name]").await?;
+    driver.active_element().await?.send_keys("g").await?;
+    driver.active_element().await?.send_keys("1").await?;
+    driver.active_element().await?.send_keys("2").await?;
+    driver
+        .active_element()
+        .await?
+        .send_keys("Gọi khi mất mạng")
+        .await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    wait_text(
+        driver,
+        "[data-testid=outreach-notice]",
+        "Đã ghi nhận lần liên hệ.",
+    )
+    .await?;
+    let case_id = driver
+        .find(By::Css("[data-testid=case-detail]"))
+        .await?
+        .attr("data-case-id")
+        .await?
+        .ok_or("the case view names its case")?;
+    let waiting = text_of(driver, "[data-testid=sync-waiting]").await?;
+    assert!(waiting.ends_with("chờ gửi"), "{waiting:?}");
+    click(driver, "[data-testid=back]").await?;
+    let row = format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-sync]");
+    wait_text(driver, &row, "Chờ gửi").await?;
+    wait_text(driver, "[data-testid=sync-connection]", "Ngoại tuyến").await?;
+
+    // The registry comes up: the next background run finds it, sends the
+    // attempt, and the case's row turns "sent" without anyone clicking.
+    let server = ServerProcess::start_on(&central_binary(), &registry.db, port, &[])?;
+    wait_text(driver, "[data-testid=sync-connection]", "Trực tuyến").await?;
+    wait_text(driver, &row, "Đã gửi").await?;
+    assert!(
+        driver
+            .find_all(By::Css("[data-testid=sync-waiting]"))
+            .await?
+            .is_empty(),
+        "nothing waits once the registry acknowledged the attempt"
+    );
+    window.screenshot("sync-online").await?;
+
+    // The registry holds what was done offline once, for that case: the
+    // assignment that working the case made, and the attempt with its note.
+    drop(server);
+    let central = rusqlite::Connection::open(&registry.db)?;
+    let pushed: Vec<(String, String)> = central
+        .prepare("SELECT kind, body FROM pushed_event WHERE case_id = ?1 ORDER BY kind")?
+        .query_map([&case_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let kinds: Vec<&str> = pushed.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["case_assignment", "case_attempt"], "{name}");
+    assert!(pushed[1].1.contains("Gọi khi mất mạng"), "{pushed:?}");
+    window.quit().await?;
+    Ok(())
+}
+
+/// Registers a demo death through the shell (the form as the notification
+/// fills it, with the requester's ID document added); its case id and name.
+async fn register_a_death(
+    driver: &WebDriver,
+) -> Result<(String, String), Box<dyn std::error::Error + Send + Sync>> {
+    let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
+    let mut form = invoke(
+        driver,
+        "registration_draft",
+        serde_json::json!({ "caseId": case_id }),
+    )
+    .await?["ok"]
+        .clone();
+    form["requester"]["id_document"] = serde_json::json!("CCCD 019180002222");
+    let saved = invoke(
+        driver,
+        "register_case",
+        serde_json::json!({ "caseId": case_id, "form": form }),
+    )
+    .await?;
+    assert!(saved["ok"]["number"].is_number(), "{saved}");
+    Ok((case_id, name))
+}
+
+/// The OS file dialogs cannot be driven through WebDriver: the UI's save
+/// dialog answers `path` (ui/src/print.ts), and `window.print()` calls are
+/// counted instead of opening the print dialog. Everything else stays real.
+async fn answer_dialogs_with(driver: &WebDriver, path: &std::path::Path) -> WebDriverResult<()> {
+    driver
+        .execute(
+            "window.__hotichSaveAs = arguments[0];
+             window.__printed = 0;
+             window.print = () => { window.__printed += 1; };",
+            vec![serde_json::json!(path)],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResult {
+    let window = AppWindow::launch(&app_binary()).await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+    let (case_id, name) = register_a_death(driver).await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+    let out = tempfile::tempdir()?;
+    let pdf_path = out.path().join("trich-luc.pdf");
+    answer_dialogs_with(driver, &pdf_path).await?;
+
+    // P offers the one paper a death has, and previews it with its code.
+    driver.active_element().await?.send_keys("p").await?;
+    // A death: the death extract only.
+    let kinds = exactly(driver, "[data-testid^=print-kind-]", 1).await?;
+    assert_eq!(
+        kinds[0].attr("data-testid").await?.as_deref(),
+        Some("print-kind-death-extract")
+    );
+    let code = text_of(driver, "[data-testid=print-code]").await?;
+    let page = text_of(driver, "[data-testid=print-page]").await?;
+    for expected in ["TRÍCH LỤC KHAI TỬ", name.to_uppercase().as_str()] {
+        assert!(
+            page.contains(expected),
+            "{expected:?} on the previewed page: {page}"
+        );
+    }
+    let code = code.trim_start_matches("Mã xác minh: ").to_owned();
+    assert!(page.contains(&code), "the page carries its code {code}");
+
+    // Two copies: two pages, one print job, logged.
+    let copies = driver.find(By::Css("[data-testid=print-copies]")).await?;
+    copies.clear().await?;
+    copies.send_keys("0").await?;
+    wait_text(
+        driver,
+        "[data-testid=print-copies-problem]",
+        "Số bản: từ 1 đến 20",
+    )
+    .await?;
+    copies.clear().await?;
+    copies.send_keys("2").await?;
+    eventually("two pages", || async {
+        let pages = driver.find_all(By::Css("[data-testid=print-page]")).await?;
+        Ok((pages.len() == 2).then_some(()))
+    })
+    .await?;
+    click(driver, "[data-testid=print-now]").await?;
+    wait_text(
+        driver,
+        "[data-testid=print-notice]",
+        "Đã gửi lệnh in 2 bản; đã ghi sổ theo dõi in.",
+    )
+    .await?;
+    let printed = driver.execute("return window.__printed;", vec![]).await?;
+    assert_eq!(printed.json(), &serde_json::json!(1));
+    window.screenshot("print-preview").await?;
+
+    // Saved as PDF: a reprint, and the file holds the name as real text.
+    click(driver, "[data-testid=print-save]").await?;
+    wait_text(
+        driver,
+        "[data-testid=print-notice]",
+        &format!(
+            "Đã lưu {} (in lại); đã ghi sổ theo dõi in.",
+            pdf_path.display()
+        ),
+    )
+    .await?;
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8(text.stdout)?;
+    assert!(
+        text.contains(&name.to_uppercase()),
+        "{name} in the saved PDF:\n{text}"
+    );
+    assert!(text.contains(&code), "{code} in the saved PDF");
+
+    // The supervisor's print log: both prints, the second marked a reprint.
+    click(driver, "[data-testid=nav-admin]").await?;
+    let rows = exactly(driver, "[data-testid=print-log-row]", 2).await?;
+    let mut reprints = Vec::new();
+    for row in &rows {
+        reprints.push(row.attr("data-reprint").await?.unwrap_or_default());
+        let text = row.text().await?;
+        assert!(
+            text.contains(&name) && text.contains("Trích lục khai tử"),
+            "{text}"
+        );
+    }
+    reprints.sort();
+    assert_eq!(reprints, ["false", "true"]);
+
+    // The day's batch: prepared with a progress bar, printed in one job.
+    click(driver, "[data-testid=batch-open]").await?;
+    click(driver, "[data-testid=batch-prepare]").await?;
+    wait_text(
+        driver,
+        "[data-testid=batch-ready]",
+        &format!(
+            "1 giấy tờ sẵn sàng để in. ({})",
+            chrono::Local::now().format("%d/%m/%Y")
+        ),
+    )
+    .await?;
+    click(driver, "[data-testid=batch-print-all]").await?;
+    wait_text(
+        driver,
+        "[data-testid=batch-notice]",
+        "Đã gửi lệnh in 1 giấy tờ; đã ghi sổ theo dõi in.",
+    )
+    .await?;
+    let printed = driver.execute("return window.__printed;", vec![]).await?;
+    assert_eq!(printed.json(), &serde_json::json!(2));
+    window.quit().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() -> TestResult {
+    let window = AppWindow::launch(&app_binary()).await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+    let created = invoke(
+        driver,
+        "create_officer",
+        serde_json::json!({"username": "lan", "fullName": "Nguyễn Thị Lan",
+                           "role": "registrar", "password": PASSWORD}),
+    )
+    .await?;
+    assert!(created["ok"]["id"].is_string(), "{created}");
+
+    // The overdue figure, and the list behind it with the same count.
+    click(driver, "[data-testid=nav-dashboard]").await?;
+    let overdue: usize = text_of(
+        driver,
+        "[data-testid=figure-overdue] [data-testid=figure-count]",
+    )
+    .await?
+    .replace('.', "")
+    .parse()?;
+    assert!(overdue > 0, "the demo has overdue cases");
+    click(driver, "[data-testid=figure-overdue]").await?;
+    let heading = text_of(driver, "[data-testid=figure-list] h3").await?;
+    assert_eq!(heading, format!("Quá hạn đăng ký: {overdue} hồ sơ"));
+    let rows = driver.find_all(By::Css("[data-testid=figure-row]")).await?;
+    assert_eq!(rows.len(), overdue.min(200));
+    for row in &rows {
+        let left = row.find(By::Css("td.num")).await?.text().await?;
+        assert!(left.starts_with("Quá hạn"), "{left}");
+    }
+
+    // Reassign the first one to the registrar, from the list.
+    let case_id = rows[0]
+        .attr("data-case-id")
+        .await?
+        .ok_or("row without a case id")?;
+    rows[0]
+        .find(By::Css("[data-testid=figure-pick]"))
+        .await?
+        .click()
+        .await?;
+    let select = driver
+        .query(By::Css("[data-testid=figure-assign-to]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    select
+        .find(By::XPath("./option[normalize-space(.)='Nguyễn Thị Lan']"))
+        .await?
+        .click()
+        .await?;
+    click(driver, "[data-testid=figure-assign]").await?;
+    wait_text(
+        driver,
+        "[data-testid=figure-assign-notice]",
+        "Đã giao 1 hồ sơ cho Nguyễn Thị Lan.",
+    )
+    .await?;
+    wait_text(
+        driver,
+        &format!(
+            "[data-testid=figure-row][data-case-id='{case_id}'] [data-testid=figure-row-assignee]"
+        ),
+        "Nguyễn Thị Lan",
+    )
+    .await?;
+    // The registrar's workload: one open case, overdue.
+    let cells = eventually("the registrar's workload line", || async {
+        for row in driver
+            .find_all(By::Css("[data-testid=workload-row]"))
+            .await?
+        {
+            let cells = row.find_all(By::Css("td")).await?;
+            let mut texts = Vec::new();
+            for cell in cells {
+                texts.push(cell.text().await?);
+            }
+            if texts
+                .first()
+                .is_some_and(|who| who == "Nguyễn Thị Lan · Công chức hộ tịch")
+            {
+                return Ok(Some(texts));
+            }
+        }
+        Ok(None)
+    })
+    .await?;
+    assert_eq!(cells[1..3], ["1", "1"], "{cells:?}");
+
+    // The period's figures and their CSV, Vietnamese intact.
+    let report = text_of(driver, "[data-testid=report-lines]").await?;
+    assert!(report.contains("Thông báo nhận được"), "{report}");
+    let out = tempfile::tempdir()?;
+    let csv_path = out.path().join("thong-ke.csv");
+    answer_dialogs_with(driver, &csv_path).await?;
+    click(driver, "[data-testid=export-csv]").await?;
+    let notice = match text_of(driver, "[data-testid=export-notice]").await {
+        Ok(notice) => notice,
+        Err(e) => {
+            let shown = error_banners(driver).await;
+            return Err(format!("{e}; errors on screen: {shown:?}").into());
+        }
+    };
+    assert!(
+        notice.starts_with(&format!("Đã xuất {}", csv_path.display())),
+        "{notice}"
+    );
+    let csv = std::fs::read_to_string(&csv_path)?;
+    assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(csv.contains("Thông báo nhận được"), "{csv}");
+    window.screenshot("dashboard").await?;
     window.quit().await?;
     Ok(())
 }

@@ -23,6 +23,16 @@ import type { RegistrationForm } from "./bindings/RegistrationForm";
 import type { Role } from "./bindings/Role";
 import type { SessionState } from "./bindings/SessionState";
 import type { StatusDecision } from "./bindings/StatusDecision";
+import type { CaseSyncState } from "./bindings/CaseSyncState";
+import type { BatchProgress } from "./bindings/BatchProgress";
+import type { DocumentKind } from "./bindings/DocumentKind";
+import type { Preview } from "./bindings/Preview";
+import type { DashboardFigures } from "./bindings/DashboardFigures";
+import type { ExportSummary } from "./bindings/ExportSummary";
+import type { PeriodReport } from "./bindings/PeriodReport";
+import type { PrintLogEntry } from "./bindings/PrintLogEntry";
+import type { SyncActivity } from "./bindings/SyncActivity";
+import type { SyncOverview } from "./bindings/SyncOverview";
 import type { TrustImportSummary } from "./bindings/TrustImportSummary";
 
 export type { CommandError };
@@ -98,6 +108,30 @@ export const api = {
   openCaseByHand: (kind: EventKind, name: string, eventDate: string) =>
     call<string>("open_case_by_hand", { kind, name, eventDate }),
   ethnicities: () => call<string[]>("ethnicities"),
+  extractPreview: (registrationId: string, document: DocumentKind) =>
+    call<Preview>("extract_preview", { registrationId, document }),
+  recordPrint: (registrationId: string, document: DocumentKind, copies: number) =>
+    call<PrintLogEntry>("record_print", { registrationId, document, copies }),
+  saveExtractPdf: (registrationId: string, document: DocumentKind, copies: number, path: string) =>
+    call<PrintLogEntry>("save_extract_pdf", { registrationId, document, copies, path }),
+  batchPreview: (day: string) => call<Preview[]>("batch_preview", { day }),
+  recordBatch: (day: string, path: string | null) => call<PrintLogEntry[]>("record_batch", { day, path }),
+  printLog: () => call<PrintLogEntry[]>("print_log"),
+  onBatchProgress: (handler: (progress: BatchProgress) => void): Promise<UnlistenFn> =>
+    listen<BatchProgress>("batch-progress", (event) => handler(event.payload)),
+  dashboard: () => call<DashboardFigures>("dashboard"),
+  periodReport: (from: string, to: string) => call<PeriodReport>("period_report", { from, to }),
+  exportPeriod: (from: string, to: string, path: string) => call<ExportSummary>("export_period", { from, to, path }),
+  syncOverview: () => call<SyncOverview>("sync_overview"),
+  syncNow: () => call<null>("sync_now"),
+  saveSyncSettings: (server: string, token: string | null) =>
+    call<null>("save_sync_settings", { server, token }),
+  caseSyncState: (caseId: string) => call<CaseSyncState>("case_sync_state", { caseId }),
+  retryRefusedItem: (id: string) => call<boolean>("retry_refused_item", { id }),
+  onSyncActivity: (handler: (activity: SyncActivity) => void): Promise<UnlistenFn> =>
+    listen<SyncActivity>("sync-activity", (event) => handler(event.payload)),
+  onSyncFinished: (handler: (changed: boolean) => void): Promise<UnlistenFn> =>
+    listen<boolean>("sync-finished", (event) => handler(event.payload)),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
 };

@@ -25,11 +25,22 @@ impl ServerProcess {
     /// Starts `BIN serve --db DB --listen 127.0.0.1:0 EXTRA...` and reads the
     /// port it bound from its first line of output.
     pub fn start(bin: &Path, db: &Path, extra: &[&str]) -> std::io::Result<ServerProcess> {
+        ServerProcess::start_on(bin, db, 0, extra)
+    }
+
+    /// As [`ServerProcess::start`] on a chosen loopback port (a workstation
+    /// was told the address before the server came up).
+    pub fn start_on(
+        bin: &Path,
+        db: &Path,
+        port: u16,
+        extra: &[&str],
+    ) -> std::io::Result<ServerProcess> {
         let mut child = Command::new(bin)
             .arg("serve")
             .arg("--db")
             .arg(db)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -35,10 +35,10 @@ pub use registration::{Registration, RegistrationCheck, RegistrationForm, Regist
 pub use session::{Session, SessionState};
 pub use stats::{
     DashboardFigures, DaysBucket, Figure, KindStats, MonthTrend, OfficerWorkload, OpenCasesFigure,
-    OutcomeCount, PeriodStats, ReportLine,
+    OutcomeCount, PeriodReport, PeriodStats, ReportLine,
 };
 pub use store::Store;
 pub use sync::{
-    CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
-    SyncStatus,
+    CaseSyncState, Connection, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncActivity,
+    SyncOverview, SyncReport, SyncState, SyncStatus,
 };

@@ -126,6 +126,8 @@ pub struct CaseRow {
     pub appointment_missed: bool,
     /// Open, and the follow-up day is today or past.
     pub follow_up_due: bool,
+    /// Whether the case's local writes reached the central registry.
+    pub sync_state: crate::SyncState,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ use crate::model::{
     Verification,
 };
 use crate::store::Store;
+use crate::sync::SyncState;
 use crate::text::fold;
 
 const DEFAULT_PAGE: u32 = 50;
@@ -26,7 +27,11 @@ const CASE_COLUMNS: &str =
     "c.id, c.kind, c.subject_name, c.event_date, c.status, c.deadline, c.facility_id,
      c.facility_name, c.notification_id, c.notification_version, c.assignee,
      (SELECT o.full_name FROM officer o WHERE o.id = c.assignee), c.next_follow_up, c.appointment_date,
-     c.last_attempt_at, c.opened_at";
+     c.last_attempt_at, c.opened_at,
+     (SELECT CASE WHEN count(*) FILTER (WHERE o.state = 'dead') > 0 THEN 'failed'
+                  WHEN count(*) FILTER (WHERE o.state IN ('waiting', 'sending')) > 0 THEN 'waiting'
+                  WHEN count(*) > 0 THEN 'sent' ELSE 'nothing' END
+      FROM outbox o WHERE o.case_id = c.id)";
 
 /// The queue's order: open cases first, the most urgent deadline first.
 const QUEUE_ORDER: &str = "c.is_open DESC, c.deadline, c.seq";
@@ -151,6 +156,7 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
         appointment_missed: status == CaseStatus::Appointment
             && appointment_date.is_some_and(|day| day < today),
         follow_up_due: open && next_follow_up.is_some_and(|day| day <= today),
+        sync_state: SyncState::parse(&row.get::<_, String>(16)?),
     })
 }
 

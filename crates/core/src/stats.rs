@@ -254,6 +254,14 @@ fn days_text(days: Option<u32>) -> String {
     days.map_or_else(|| "-".to_owned(), |d| d.to_string())
 }
 
+/// A period's figures and the same as the report's lines (births and deaths side by side).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PeriodReport {
+    pub stats: PeriodStats,
+    pub lines: Vec<ReportLine>,
+}
+
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -577,6 +585,23 @@ impl Store {
 
     /// Timeliness and completeness of registration over [from, to], both
     /// office days included, for the whole commune.
+    /// The commune's figures for a period with their report lines: the
+    /// Ministry's periodic report is the supervisor's (registrars see their
+    /// own figures on the dashboard).
+    pub fn period_report(
+        &self,
+        actor: &Officer,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<PeriodReport> {
+        actor.require_supervisor("xem thống kê của xã")?;
+        let stats = self.period_stats(from, to)?;
+        Ok(PeriodReport {
+            lines: stats.report_lines(),
+            stats,
+        })
+    }
+
     pub fn period_stats(&self, from: NaiveDate, to: NaiveDate) -> Result<PeriodStats> {
         if from > to {
             return Err(invalid(

@@ -49,7 +49,7 @@ pub struct OutboxItem {
 /// Where a case's local writes stand with the central registry (as DHIS2's
 /// TO_POST / SYNCED / ERROR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     /// Nothing of this case has to reach the registry.
@@ -63,6 +63,16 @@ pub enum SyncState {
 }
 
 impl SyncState {
+    /// The state a queue row computed in SQL (`nothing` for anything else).
+    pub fn parse(text: &str) -> SyncState {
+        match text {
+            "waiting" => SyncState::Waiting,
+            "sent" => SyncState::Sent,
+            "failed" => SyncState::Failed,
+            _ => SyncState::Nothing,
+        }
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             SyncState::Nothing => "không có gì cần gửi",
@@ -75,7 +85,7 @@ impl SyncState {
 
 /// A row the registry refused for good, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DeadItem {
     pub id: String,
     pub case_id: Option<String>,
@@ -86,7 +96,7 @@ pub struct DeadItem {
 
 /// One case's sync state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CaseSyncState {
     pub case_id: String,
     pub state: SyncState,
@@ -99,7 +109,7 @@ pub struct CaseSyncState {
 
 /// What one sync run did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SyncReport {
     /// Events received from the commune's stream.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -140,7 +150,7 @@ pub struct SyncReport {
 
 /// What the status bar and the sync settings show.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SyncStatus {
     /// When the last run ended, and when the last run that completed ended.
     pub last_sync_at: Option<String>,
@@ -157,6 +167,60 @@ pub struct SyncStatus {
     pub sent: u64,
     /// Rows the registry refused, with the reason; never dropped.
     pub dead: Vec<DeadItem>,
+}
+
+/// Whether the workstation reaches the central registry, as the status bar
+/// shows it; known from the last background run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    /// No run yet since the app started.
+    #[default]
+    Unknown,
+    /// The last run reached the registry.
+    Online,
+    /// The last run could not reach it (network down, server down, timeout).
+    Offline,
+    /// The registry refused the workstation's token.
+    Refused,
+    /// No server address, no token or no commune: nothing to sync with.
+    NotConfigured,
+}
+
+/// A run in progress, for the "Sync now" progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncActivity {
+    /// `trust_list`, `pull`, `push` or `retrying`.
+    pub phase: String,
+    /// Events received so far in this run, and the cursor they reached.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub pulled: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: u64,
+    /// Rows sent so far in this run, and still waiting.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub pushed: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub waiting: u64,
+    /// Why the last request is being tried again, while it is.
+    pub retry_reason: Option<String>,
+}
+
+/// Everything the sync indicator and the sync settings show.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncOverview {
+    pub connection: Connection,
+    /// Why the connection is what it is, in Vietnamese (empty when online).
+    pub connection_reason: Option<String>,
+    /// The registry's address, if set.
+    pub server: Option<String>,
+    /// A run is going on; `activity` says how far.
+    pub running: bool,
+    pub activity: Option<SyncActivity>,
+    pub status: SyncStatus,
 }
 
 fn to_u64(value: i64) -> u64 {

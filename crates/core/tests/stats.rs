@@ -682,3 +682,20 @@ fn workload_counts_this_weeks_attempts_and_this_months_registrations() {
     assert_eq!(own.len(), 1);
     assert_eq!(own[0].username, "minh");
 }
+
+#[test]
+fn the_period_report_is_the_supervisors_and_carries_the_same_figures_as_lines() {
+    let c = commune();
+    let (from, to) = (day(2026, 11, 1), day(2026, 11, 30));
+    let refused = c.store.period_report(&c.lan, from, to).unwrap_err();
+    assert_eq!(refused.code(), "forbidden");
+    let report = c.store.period_report(&c.supervisor, from, to).unwrap();
+    assert_eq!(report.stats, c.store.period_stats(from, to).unwrap());
+    assert_eq!(report.lines, report.stats.report_lines());
+    let received = report
+        .lines
+        .iter()
+        .find(|line| line.label == "Thông báo nhận được")
+        .unwrap();
+    assert_eq!(received.death, report.stats.death.received.to_string());
+}

@@ -131,6 +131,18 @@ fn a_pulled_correction_after_outreach_flags_the_case_for_review() {
     assert!(count(&store, "SELECT count(*) FROM outbox") >= 1);
 }
 
+/// The sync state the queue shows on a case's row.
+fn queue_state(store: &Store, case_id: &str) -> SyncState {
+    store
+        .cases(&CaseFilter::default(), now().date_naive())
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|row| row.id == case_id)
+        .unwrap()
+        .sync_state
+}
+
 #[test]
 fn the_outbox_goes_in_id_order_and_a_dead_row_blocks_only_its_own_case() {
     let (_dir, mut store, boss) = open();
@@ -157,6 +169,7 @@ fn the_outbox_goes_in_id_order_and_a_dead_row_blocks_only_its_own_case() {
         store.case_sync_state(&cases[0]).unwrap().state,
         SyncState::Waiting
     );
+    assert_eq!(queue_state(&store, &cases[0]), SyncState::Waiting);
 
     // The first row of case 0 is refused: the later rows of case 0 wait, case 1's go on.
     let first = pending
@@ -184,6 +197,9 @@ fn the_outbox_goes_in_id_order_and_a_dead_row_blocks_only_its_own_case() {
     );
     let failed = store.case_sync_state(&cases[0]).unwrap();
     assert_eq!(failed.state, SyncState::Failed);
+    // The queue's rows say the same as the case panel.
+    assert_eq!(queue_state(&store, &cases[0]), SyncState::Failed);
+    assert_eq!(queue_state(&store, &cases[1]), SyncState::Sent);
     assert_eq!(failed.failed, 1);
     assert!(failed.waiting >= 1);
     assert_eq!(failed.reason.as_deref(), Some("422: invalid_event: kind"));

@@ -96,6 +96,17 @@ impl Prepared {
         }
     }
 
+    /// The paper as the window previews and prints it (same layout as the PDF).
+    pub fn preview(&self) -> Result<Preview> {
+        Ok(Preview {
+            registration_id: self.extract.registration_id.clone(),
+            document: self.extract.document,
+            title: self.title(),
+            code: self.code.clone(),
+            svg: render::svg(&self.layout()?),
+        })
+    }
+
     fn title(&self) -> String {
         format!(
             "{} số {} quyển {}",
@@ -104,6 +115,18 @@ impl Prepared {
             self.extract.book
         )
     }
+}
+
+/// One paper for the print dialog: its title, verification code and page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Preview {
+    pub registration_id: String,
+    pub document: DocumentKind,
+    pub title: String,
+    pub code: String,
+    /// An A4 page as SVG (see `render::svg`).
+    pub svg: String,
 }
 
 /// The issuing People's Committee of this workstation.

@@ -581,9 +581,116 @@ pub fn pdf(title: &str, pages: &[Vec<Mark>], copies: u32) -> Result<Vec<u8>> {
     Ok(doc.with_pages(pdf_pages).save(&options, &mut Vec::new()))
 }
 
+/// The font family the in-app preview's CSS declares for Noto Serif (the
+/// same files as the PDF embeds, served with the UI).
+pub const PREVIEW_FONT_FAMILY: &str = "Hotich Noto Serif";
+
+fn escape_xml(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            _ => escaped.push(ch),
+        }
+    }
+    escaped
+}
+
+/// One page as SVG, drawn from the same marks as the PDF (A4 in mm, y down):
+/// the window previews it and prints it through the system's print dialog,
+/// text staying text.
+pub fn svg(marks: &[Mark]) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="{PREVIEW_FONT_FAMILY}"><rect width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
+    );
+    for mark in marks {
+        // Writing to a String cannot fail.
+        let _ = match mark {
+            Mark::Text {
+                x,
+                y,
+                face,
+                size,
+                text,
+                ..
+            } => {
+                let style = match face {
+                    Face::Regular => "",
+                    Face::Bold => r#" font-weight="bold""#,
+                    Face::Italic => r#" font-style="italic""#,
+                };
+                write!(
+                    out,
+                    r#"<text x="{x:.2}" y="{:.2}" font-size="{:.3}"{style} xml:space="preserve">{}</text>"#,
+                    PAGE_HEIGHT - y,
+                    size * MM_PER_PT,
+                    escape_xml(&nfc(text))
+                )
+            }
+            Mark::Rule { x1, x2, y } => {
+                let top = PAGE_HEIGHT - y;
+                let thickness = 0.6 * MM_PER_PT;
+                write!(
+                    out,
+                    r#"<line x1="{x1:.2}" x2="{x2:.2}" y1="{top:.2}" y2="{top:.2}" stroke="black" stroke-width="{thickness:.3}"/>"#
+                )
+            }
+            Mark::Fill {
+                x,
+                y,
+                width,
+                height,
+            } => write!(
+                out,
+                r#"<rect x="{x:.3}" y="{:.3}" width="{width:.3}" height="{height:.3}" fill="black"/>"#,
+                PAGE_HEIGHT - y - height
+            ),
+        };
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_svg_page_holds_each_mark_in_page_coordinates_and_escapes_text() {
+        let marks = vec![
+            Mark::Text {
+                x: 30.0,
+                y: 277.0,
+                face: Face::Bold,
+                size: 12.0,
+                text: "CỘNG HÒA <XÃ> & \"HỘI\"".into(),
+                width: 50.0,
+            },
+            Mark::Rule {
+                x1: 30.0,
+                x2: 90.0,
+                y: 100.0,
+            },
+            Mark::Fill {
+                x: 150.0,
+                y: 20.0,
+                width: 1.0,
+                height: 1.0,
+            },
+        ];
+        let svg = svg(&marks);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains(r#"width="210mm" height="297mm""#));
+        assert!(svg.contains(
+            r#"<text x="30.00" y="20.00" font-size="4.233" font-weight="bold" xml:space="preserve">CỘNG HÒA &lt;XÃ&gt; &amp; &quot;HỘI&quot;</text>"#
+        ));
+        assert!(svg.contains(r#"x1="30.00" x2="90.00" y1="197.00" y2="197.00""#));
+        assert!(svg.contains(r#"<rect x="150.000" y="276.000" width="1.000" height="1.000""#));
+    }
 
     #[test]
     fn stacked_vietnamese_marks_have_glyphs_and_width() {

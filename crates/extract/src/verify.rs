@@ -35,7 +35,12 @@ pub struct Difference {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+// "Verification" in TypeScript is the notification's (hotich-core).
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, rename = "ExtractVerification")
+)]
 pub struct Verification {
     pub outcome: VerificationOutcome,
     pub code: String,

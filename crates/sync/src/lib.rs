@@ -21,6 +21,7 @@
 //! [`hotich_core::Store::case_sync_state`] for display, and
 //! [`credentials`] to keep the token in the OS keyring.
 
+pub mod background;
 pub mod credentials;
 mod engine;
 mod http;
@@ -119,6 +120,8 @@ pub enum SyncError {
     Store(#[from] hotich_core::CoreError),
     #[error("không khởi động được tiến trình đồng bộ: {0}")]
     Runtime(#[from] std::io::Error),
+    #[error(transparent)]
+    Credential(#[from] credentials::CredentialError),
 }
 
 impl SyncError {
@@ -128,8 +131,35 @@ impl SyncError {
             SyncError::BadServer(_) => "bad_server",
             SyncError::Store(e) => e.code(),
             SyncError::Runtime(_) => "runtime",
+            SyncError::Credential(e) => e.code(),
         }
     }
+}
+
+/// Settings → Sync (supervisors only): the registry's address in the
+/// store, and its token, when one is typed, in the OS keyring. A new address
+/// needs a token: without one the workstation could not sync.
+pub fn configure(
+    store: &hotich_core::Store,
+    actor: &hotich_core::Officer,
+    server: &str,
+    token: Option<&str>,
+) -> Result<(), SyncError> {
+    actor.require_supervisor("đặt máy chủ đồng bộ")?;
+    let server = server.trim().trim_end_matches('/');
+    if !(server.starts_with("http://") || server.starts_with("https://")) {
+        return Err(SyncError::BadServer(format!(
+            "{server:?}: phải bắt đầu bằng http:// hoặc https://"
+        )));
+    }
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(token) => credentials::store_token(server, token)?,
+        None => {
+            credentials::load_token(server)?;
+        }
+    }
+    store.set_sync_server(server)?;
+    Ok(())
 }
 
 /// [`sync_once`] for a caller without a tokio runtime (the CLI, a desktop

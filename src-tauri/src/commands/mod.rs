@@ -5,9 +5,12 @@
 //! command but the few that show the office and sign in asks the session
 //! first: nothing is read or written for a locked or absent officer.
 
+pub mod extract;
 pub mod outreach;
 pub mod registration;
 pub mod session;
+pub mod stats;
+pub mod sync;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
