@@ -117,6 +117,7 @@ pub fn run() {
             commands::stats::dashboard,
             commands::stats::period_report,
             commands::stats::export_period,
+            commands::stats::save_report_pdf,
             commands::sync::sync_overview,
             commands::sync::sync_now,
             commands::sync::save_sync_settings,

@@ -1238,6 +1238,30 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
     let csv = std::fs::read_to_string(&csv_path)?;
     assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
     assert!(csv.contains("Thông báo nhận được"), "{csv}");
+
+    // And the printable report as PDF, its text real text.
+    let pdf_path = out.path().join("bao-cao.pdf");
+    answer_dialogs_with(driver, &pdf_path).await?;
+    click(driver, "[data-testid=export-pdf]").await?;
+    let saved = format!("Đã lưu báo cáo {} (", pdf_path.display());
+    eventually("the report saved", || async {
+        let notice = driver
+            .find(By::Css("[data-testid=export-notice]"))
+            .await?
+            .text()
+            .await?;
+        Ok(notice.starts_with(&saved).then_some(()))
+    })
+    .await?;
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8(text.stdout)?;
+    assert!(
+        text.contains("BÁO CÁO THỐNG KÊ ĐĂNG KÝ KHAI SINH, KHAI TỬ"),
+        "{text}"
+    );
     window.screenshot("dashboard").await?;
     window.quit().await?;
     Ok(())

@@ -122,6 +122,7 @@ export const api = {
   dashboard: () => call<DashboardFigures>("dashboard"),
   periodReport: (from: string, to: string) => call<PeriodReport>("period_report", { from, to }),
   exportPeriod: (from: string, to: string, path: string) => call<ExportSummary>("export_period", { from, to, path }),
+  saveReportPdf: (from: string, to: string, path: string) => call<number>("save_report_pdf", { from, to, path }),
   syncOverview: () => call<SyncOverview>("sync_overview"),
   syncNow: () => call<null>("sync_now"),
   saveSyncSettings: (server: string, token: string | null) =>

@@ -208,7 +208,8 @@ enum Command {
         json: bool,
     },
     /// Write a period's figures, monthly trend and case list to FILE.csv
-    /// (UTF-8 with BOM, for Excel) or FILE.xlsx (supervisors, --user)
+    /// (UTF-8 with BOM, for Excel) or FILE.xlsx, or the printable report to
+    /// FILE.pdf (supervisors, --user)
     Export {
         #[arg(long, value_name = "DATE")]
         from: NaiveDate,
@@ -803,12 +804,20 @@ fn run(cli: Cli) -> Result<()> {
             out: file,
         } => {
             let actor = sign_in(&mut store, cli.user.as_deref())?;
-            let summary = store.export_period(&actor, from, to, &file)?;
-            writeln!(
-                out,
-                "Đã xuất {} chỉ tiêu và {} hồ sơ vào {}.",
-                summary.figure_lines, summary.cases, summary.path
-            )?;
+            let pdf = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+            if pdf {
+                let pages = hotich_extract::report::save(&store, &actor, from, to, today, &file)?;
+                writeln!(out, "Đã lưu báo cáo {} ({pages} trang).", file.display())?;
+            } else {
+                let summary = store.export_period(&actor, from, to, &file)?;
+                writeln!(
+                    out,
+                    "Đã xuất {} chỉ tiêu và {} hồ sơ vào {}.",
+                    summary.figure_lines, summary.cases, summary.path
+                )?;
+            }
         }
         Command::Extract {
             case,

@@ -223,22 +223,41 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
     // An XLSX file is a zip archive.
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
 
-    // Registrars do not export lists of people; other formats are refused.
+    // The printable report, headed by the office: a PDF whose text holds the figures.
+    ok(run(&db, None, &["office", "--set", "01864"]));
     let pdf = dir.path().join("bao-cao.pdf");
-    assert!(refused(run(
-        &db,
-        BOSS,
-        &[
-            "export",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--out",
-            pdf.to_str().unwrap()
-        ],
-    ))
-    .contains(".xlsx"));
+    let export_to = |who: Option<(&str, &str)>, file: &std::path::Path| {
+        run(
+            &db,
+            who,
+            &[
+                "export",
+                "--from",
+                &from,
+                "--to",
+                &to,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        )
+    };
+    assert!(ok(export_to(BOSS, &pdf)).contains("Đã lưu báo cáo"));
+    let report = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let report = String::from_utf8(report.stdout).unwrap();
+    assert!(
+        report.contains("BÁO CÁO THỐNG KÊ ĐĂNG KÝ KHAI SINH, KHAI TỬ"),
+        "{report}"
+    );
+    assert!(report.contains("Thông báo nhận được"), "{report}");
+    assert!(report.contains(&stats["death"]["received"].to_string()));
+
+    // Registrars do not export lists of people; other formats are refused.
+    assert!(refused(export_to(BOSS, &dir.path().join("bao-cao.txt"))).contains(".xlsx"));
+    assert!(refused(export_to(LAN, &pdf)).contains("lãnh đạo"));
     assert!(refused(run(
         &db,
         LAN,

@@ -98,7 +98,7 @@ enum NameMatch {
 /// A name test for walking the queue: the words at a word boundary.
 const NAME_LIKE: &str = "(' ' || c.name_folded) LIKE ?";
 
-fn where_of(conditions: &[&str]) -> String {
+pub(crate) fn where_of(conditions: &[&str]) -> String {
     if conditions.is_empty() {
         String::new()
     } else {

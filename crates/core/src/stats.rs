@@ -4,7 +4,7 @@
 //! completeness statistics for a period. Every figure is counted in SQL; Rust
 //! only reads percentiles off the counted distributions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Days, NaiveDate};
 use hotich_protocol::EventKind;
@@ -434,6 +434,29 @@ impl Store {
         })
     }
 
+    /// Open cases matching `filter`, counted by status and type in one pass.
+    fn open_by_status_and_type(
+        &self,
+        filter: &CaseFilter,
+        today: NaiveDate,
+    ) -> Result<HashMap<(CaseStatus, EventKind), u64>> {
+        let (conditions, values) = crate::queue::filter_conditions(filter, today);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.status, c.kind, count(*) FROM case_file c {} GROUP BY 1, 2",
+            crate::queue::where_of(&conditions)
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut counted = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let status = CaseStatus::parse(&row.get::<_, String>(0)?);
+            let kind = kind_of(&row.get::<_, String>(1)?);
+            if let Some(status) = status {
+                counted.insert((status, kind), count_of(row.get(2)?));
+            }
+        }
+        Ok(counted)
+    }
+
     /// The dashboard for `actor`: supervisors see every case, a registrar
     /// only the cases assigned to them.
     pub fn dashboard(&self, actor: &Officer, today: NaiveDate) -> Result<DashboardFigures> {
@@ -441,34 +464,46 @@ impl Store {
             assignee: (!actor.is_supervisor()).then(|| actor.id.clone()),
             ..CaseFilter::default()
         };
+        // The scope's open cases counted once, by status and type: each
+        // figure below is a sum of these, not a query of its own.
+        let open_scope = CaseFilter {
+            open_only: true,
+            ..scope.clone()
+        };
+        let counted = self.open_by_status_and_type(&open_scope, today)?;
+        let count_of_open = |status: Option<CaseStatus>| -> u64 {
+            counted
+                .iter()
+                .filter(|((s, _), _)| status.is_none_or(|wanted| *s == wanted))
+                .map(|(_, n)| n)
+                .sum()
+        };
         let mut open_by_status_and_type = Vec::new();
         for status in CaseStatus::ALL.into_iter().filter(|s| s.is_open()) {
             for kind in [EventKind::Birth, EventKind::Death] {
-                let figure = self.figure(
-                    CaseFilter {
-                        status: Some(status),
-                        kind: Some(kind),
-                        // Says nothing more than the status; lets SQLite count in one index.
-                        open_only: true,
-                        ..scope.clone()
-                    },
-                    today,
-                )?;
                 open_by_status_and_type.push(OpenCasesFigure {
                     status,
                     kind,
-                    count: figure.count,
-                    filter: figure.filter,
+                    count: counted.get(&(status, kind)).copied().unwrap_or(0),
+                    filter: CaseFilter {
+                        status: Some(status),
+                        kind: Some(kind),
+                        ..open_scope.clone()
+                    },
                 });
             }
         }
-        let open = self.figure(
-            CaseFilter {
-                open_only: true,
-                ..scope.clone()
+        let open = Figure {
+            count: count_of_open(None),
+            filter: open_scope.clone(),
+        };
+        let needs_review = Figure {
+            count: count_of_open(Some(CaseStatus::NeedsReview)),
+            filter: CaseFilter {
+                status: Some(CaseStatus::NeedsReview),
+                ..open_scope
             },
-            today,
-        )?;
+        };
         let dead_sync_items: i64 = match &scope.assignee {
             None => self.conn.query_row(
                 "SELECT count(*) FROM outbox WHERE state = 'dead'",
@@ -508,14 +543,7 @@ impl Store {
                 },
                 today,
             )?,
-            needs_review: self.figure(
-                CaseFilter {
-                    status: Some(CaseStatus::NeedsReview),
-                    open_only: true,
-                    ..scope.clone()
-                },
-                today,
-            )?,
+            needs_review,
             sync_failed: self.figure(
                 CaseFilter {
                     sync_failed: true,

@@ -14,20 +14,23 @@ use crate::error::{CoreError, Result};
 use crate::model::{Office, TrustImportSummary};
 
 /// Schema versions, oldest first. Never edit a released migration; add one.
+const MIGRATIONS: [&str; 7] = [
+    include_str!("schema/001_intake.sql"),
+    include_str!("schema/002_outreach.sql"),
+    include_str!("schema/003_registration.sql"),
+    include_str!("schema/004_extract.sql"),
+    include_str!("schema/005_sync.sql"),
+    include_str!("schema/006_stats.sql"),
+    include_str!("schema/007_dashboard.sql"),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("schema/001_intake.sql")),
-        M::up(include_str!("schema/002_outreach.sql")),
-        M::up(include_str!("schema/003_registration.sql")),
-        M::up(include_str!("schema/004_extract.sql")),
-        M::up(include_str!("schema/005_sync.sql")),
-        M::up(include_str!("schema/006_stats.sql")),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// Schema version this binary writes.
+/// Schema version this binary writes: one per migration.
 pub fn schema_version() -> usize {
-    6
+    MIGRATIONS.len()
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";

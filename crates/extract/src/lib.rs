@@ -12,6 +12,7 @@ pub mod code;
 pub mod content;
 pub mod error;
 pub mod render;
+pub mod report;
 mod verify;
 pub mod words;
 

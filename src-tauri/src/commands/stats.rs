@@ -1,5 +1,5 @@
 //! Supervisor review: the dashboard (a registrar sees their own figures),
-//! the period's statistics, and their export to CSV or XLSX.
+//! the period's statistics, and their export to CSV, XLSX or a PDF report.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -43,4 +43,24 @@ pub async fn export_period(
 ) -> CommandResult<ExportSummary> {
     let actor = session.acting()?;
     Ok(lock(&store)?.export_period(&actor, from, to, Path::new(&path))?)
+}
+
+/// The period's report as a PDF at `path`; its number of pages.
+#[tauri::command]
+pub async fn save_report_pdf(
+    session: State<'_, ShellSession>,
+    store: State<'_, Mutex<Store>>,
+    from: NaiveDate,
+    to: NaiveDate,
+    path: String,
+) -> CommandResult<usize> {
+    let actor = session.acting()?;
+    Ok(hotich_extract::report::save(
+        &*lock(&store)?,
+        &actor,
+        from,
+        to,
+        today(),
+        Path::new(&path),
+    )?)
 }
