@@ -964,6 +964,15 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     Ok(())
 }
 
+/// The text of a PDF, as pdftotext reads it (poppler-utils).
+fn pdf_text(path: &std::path::Path) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let output = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()?;
+    Ok(String::from_utf8(output.stdout)?)
+}
+
 /// Registers a demo death through the shell (the form as the notification
 /// fills it, with the requester's ID document added); its case id and name.
 async fn register_a_death(
@@ -1073,11 +1082,7 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         ),
     )
     .await?;
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf_path)
-        .arg("-")
-        .output()?;
-    let text = String::from_utf8(text.stdout)?;
+    let text = pdf_text(&pdf_path)?;
     assert!(
         text.contains(&name.to_uppercase()),
         "{name} in the saved PDF:\n{text}"
@@ -1253,11 +1258,7 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
         Ok(notice.starts_with(&saved).then_some(()))
     })
     .await?;
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf_path)
-        .arg("-")
-        .output()?;
-    let text = String::from_utf8(text.stdout)?;
+    let text = pdf_text(&pdf_path)?;
     assert!(
         text.contains("BÁO CÁO THỐNG KÊ ĐĂNG KÝ KHAI SINH, KHAI TỬ"),
         "{text}"

@@ -179,10 +179,10 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
     let (from, to) = period_around_now();
     let csv = dir.path().join("bao-cao.csv");
     let xlsx = dir.path().join("bao-cao.xlsx");
-    for file in [&csv, &xlsx] {
-        let said = ok(run(
+    let export_to = |who: Option<(&str, &str)>, file: &std::path::Path| {
+        run(
             &db,
-            BOSS,
+            who,
             &[
                 "export",
                 "--from",
@@ -192,7 +192,10 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
                 "--out",
                 file.to_str().unwrap(),
             ],
-        ));
+        )
+    };
+    for file in [&csv, &xlsx] {
+        let said = ok(export_to(BOSS, file));
         assert!(said.contains("30 hồ sơ"), "{said}");
     }
     let bytes = std::fs::read(&csv).unwrap();
@@ -226,21 +229,6 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
     // The printable report, headed by the office: a PDF whose text holds the figures.
     ok(run(&db, None, &["office", "--set", "01864"]));
     let pdf = dir.path().join("bao-cao.pdf");
-    let export_to = |who: Option<(&str, &str)>, file: &std::path::Path| {
-        run(
-            &db,
-            who,
-            &[
-                "export",
-                "--from",
-                &from,
-                "--to",
-                &to,
-                "--out",
-                file.to_str().unwrap(),
-            ],
-        )
-    };
     assert!(ok(export_to(BOSS, &pdf)).contains("Đã lưu báo cáo"));
     let report = std::process::Command::new("pdftotext")
         .arg(&pdf)

@@ -224,28 +224,6 @@ mod tests {
     use super::*;
     use hotich_core::{KindStats, PeriodStats, ReportLine};
 
-    fn kind_stats(kind: EventKind) -> KindStats {
-        KindStats {
-            kind,
-            received: 0,
-            voided: 0,
-            opened_without_notification: 0,
-            registered: 0,
-            registered_on_time: 0,
-            registered_late: 0,
-            days_to_registration_median: None,
-            days_to_registration_p90: None,
-            contacted: 0,
-            days_to_first_contact_median: None,
-            cases_worked: 0,
-            registered_after_outreach: 0,
-            outreach_conversion: None,
-            attempts: 0,
-            attempt_outcomes: Vec::new(),
-            days_to_registration: Vec::new(),
-        }
-    }
-
     #[test]
     fn every_line_is_laid_out_and_a_long_report_continues_on_a_new_page() {
         let issuer = Issuer {
@@ -256,8 +234,8 @@ mod tests {
             stats: PeriodStats {
                 from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                 to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-                birth: kind_stats(EventKind::Birth),
-                death: kind_stats(EventKind::Death),
+                birth: KindStats::empty(EventKind::Birth),
+                death: KindStats::empty(EventKind::Death),
                 monthly: Vec::new(),
             },
             lines: vec![ReportLine {
