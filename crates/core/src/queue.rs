@@ -168,7 +168,7 @@ fn vietnam() -> FixedOffset {
 }
 
 /// The office's calendar day of a stored UTC time.
-fn local_day(rfc3339: &str) -> Option<NaiveDate> {
+pub(crate) fn local_day(rfc3339: &str) -> Option<NaiveDate> {
     DateTime::parse_from_rfc3339(rfc3339)
         .ok()
         .map(|t| t.with_timezone(&vietnam()).date_naive())

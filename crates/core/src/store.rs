@@ -14,7 +14,7 @@ use crate::error::{CoreError, Result};
 use crate::model::{Office, TrustImportSummary};
 
 /// Schema versions, oldest first. Never edit a released migration; add one.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     include_str!("schema/001_intake.sql"),
     include_str!("schema/002_outreach.sql"),
     include_str!("schema/003_registration.sql"),
@@ -22,6 +22,7 @@ const MIGRATIONS: [&str; 7] = [
     include_str!("schema/005_sync.sql"),
     include_str!("schema/006_stats.sql"),
     include_str!("schema/007_dashboard.sql"),
+    include_str!("schema/008_attempt_facts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

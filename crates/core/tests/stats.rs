@@ -699,3 +699,26 @@ fn the_period_report_is_the_supervisors_and_carries_the_same_figures_as_lines() 
         .unwrap();
     assert_eq!(received.death, report.stats.death.received.to_string());
 }
+
+/// Migration 008 fills `attempt_fact` from the attempts already written; a
+/// database upgraded with attempts in it must give the same figures.
+#[test]
+fn attempts_written_before_migration_8_count_once_it_has_run() {
+    let c = commune();
+    let (from, to) = (day(2026, 9, 1), day(2026, 11, 30));
+    let before = c.store.period_stats(from, to).unwrap();
+    assert!(before.death.attempts + before.birth.attempts > 0);
+    let backfill = include_str!("../src/schema/008_attempt_facts.sql")
+        .split(';')
+        .map(str::trim)
+        .find(|statement| {
+            statement.contains("INSERT INTO attempt_fact")
+                && statement.contains("FROM case_event e")
+        })
+        .expect("the migration's backfill");
+    let raw = rusqlite::Connection::open(c.store.path()).unwrap();
+    raw.execute("DELETE FROM attempt_fact", []).unwrap();
+    assert_ne!(c.store.period_stats(from, to).unwrap(), before);
+    raw.execute(backfill, []).unwrap();
+    assert_eq!(c.store.period_stats(from, to).unwrap(), before);
+}
