@@ -21,3 +21,7 @@ CREATE TRIGGER attempt_fact_on_insert AFTER INSERT ON case_event WHEN NEW.kind =
     INSERT INTO attempt_fact (event_id, at, case_seq, case_kind, outcome)
         SELECT NEW.id, NEW.at, c.seq, c.kind, NEW.outcome FROM case_file c WHERE c.id = NEW.case_id;
 END;
+
+-- The cases worked in a period are found by rowid: what the figures read
+-- of each, without reading its whole row.
+CREATE INDEX case_by_seq ON case_file (seq, kind, status, registered_on);
