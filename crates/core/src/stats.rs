@@ -11,7 +11,7 @@ use hotich_protocol::EventKind;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, Result};
+use crate::error::{invalid, CoreError, Result};
 use crate::lifecycle::Outcome;
 use crate::model::{CaseFilter, CaseStatus};
 use crate::officer::{Officer, Role};
@@ -369,6 +369,32 @@ fn histogram(counts: &BTreeMap<u32, u64>) -> Vec<DaysBucket> {
         .collect()
 }
 
+/// By type of case: the cases with an attempt in [since, until) that are not
+/// voided, and how many of them were registered by `last_day`.
+fn cases_worked(
+    path: &std::path::Path,
+    since: &str,
+    until: &str,
+    last_day: &str,
+) -> rusqlite::Result<Vec<(String, u64, u64)>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut stmt = conn.prepare(
+        "SELECT c.kind, count(*), count(c.registered_on <= ?3 OR NULL)
+         FROM (SELECT DISTINCT case_seq FROM attempt_fact WHERE at >= ?1 AND at < ?2) w
+         JOIN case_file c INDEXED BY case_by_seq ON c.seq = w.case_seq
+         WHERE c.status <> 'voided'
+         GROUP BY 1",
+    )?;
+    let rows = stmt.query_map(params![since, until, last_day], |row| {
+        Ok((row.get(0)?, count_of(row.get(1)?), count_of(row.get(2)?)))
+    })?;
+    rows.collect()
+}
+
 fn count_of(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
@@ -663,6 +689,19 @@ impl Store {
             }
         }
 
+        // Outreach, the slowest part: the cases worked in the period and how
+        // many of them were registered by its end, read on a second
+        // (read-only) connection while this one reads the rest.
+        let worked = {
+            let (path, since, until, last_day) = (
+                self.path().to_owned(),
+                since.clone(),
+                until.clone(),
+                last_day.clone(),
+            );
+            std::thread::spawn(move || cases_worked(&path, &since, &until, &last_day))
+        };
+
         // Received: cases opened in the period, by the office month they
         // arrived, with the office days to their first contact.
         let mut days_to_contact: BTreeMap<&'static str, BTreeMap<u32, u64>> = BTreeMap::new();
@@ -753,23 +792,6 @@ impl Store {
             }
         }
 
-        // Outreach: the cases worked in the period and how many of them
-        // were registered by its end.
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT c.kind, count(*), count(c.registered_on <= ?3 OR NULL)
-                 FROM (SELECT DISTINCT case_seq FROM attempt_fact WHERE at >= ?1 AND at < ?2) w
-                 JOIN case_file c INDEXED BY case_by_seq ON c.seq = w.case_seq
-                 WHERE c.status <> 'voided'
-                 GROUP BY 1",
-            )?;
-            let mut rows = stmt.query(params![since, until, last_day])?;
-            while let Some(row) = rows.next()? {
-                let figures = stats.of_mut(kind_of(&row.get::<_, String>(0)?));
-                figures.cases_worked = count_of(row.get(1)?);
-                figures.registered_after_outreach = count_of(row.get(2)?);
-            }
-        }
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT case_kind, outcome FROM attempt_fact WHERE at >= ?1 AND at < ?2",
@@ -792,6 +814,16 @@ impl Store {
                     line.count += count;
                 }
             }
+        }
+
+        let worked = worked.join().map_err(|_| CoreError::Corrupt {
+            what: "thống kê".into(),
+            reason: "luồng đọc hồ sơ đã liên hệ bị dừng".into(),
+        })??;
+        for (kind, cases, registered) in worked {
+            let figures = stats.of_mut(kind_of(&kind));
+            figures.cases_worked = cases;
+            figures.registered_after_outreach = registered;
         }
 
         for kind in [EventKind::Birth, EventKind::Death] {
