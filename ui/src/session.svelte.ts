@@ -8,7 +8,13 @@ import type { SessionState } from "./bindings/SessionState";
 
 export const session = $state<{ current: SessionState | null }>({ current: null });
 
+/** When the officer last did something; signing in or unlocking counts. */
+let lastActivity = Date.now();
+
 export function setSession(state: SessionState): void {
+  // The idle timer may not have ticked while the screen was locked (a busy
+  // or throttled window): an unlock starts a fresh idle period, as the shell's does.
+  if (state.officer && !state.locked) lastActivity = Date.now();
   session.current = state;
 }
 
@@ -25,7 +31,7 @@ const TOUCH_EVERY_MS = 20_000;
 
 /** Watches for idleness while someone is signed in; returns the function that stops watching. */
 export function watchIdle(): () => void {
-  let lastActivity = Date.now();
+  lastActivity = Date.now();
   let lastTouch = Date.now();
   const idleMs = (): number => (session.current?.idle_lock_seconds ?? 300) * 1000;
 
