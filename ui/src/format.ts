@@ -24,6 +24,12 @@ export function formatInstant(iso: string | null | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+/** The computer's local date as typed in forms: `dd/mm/yyyy`. */
+export function todayText(): string {
+  const d = new Date();
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
 /** Accent-insensitive key, as the core folds names: NFD, no marks, đ -> d, lower case. */
 export function fold(text: string): string {
   return text
