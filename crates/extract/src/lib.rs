@@ -216,15 +216,16 @@ pub struct Batch {
     pub documents: Vec<Prepared>,
 }
 
-/// Renders every paper of the registrations registered on `day` (births:
-/// certificate and extract; deaths: extract), reporting progress after
-/// each. Records nothing: `record_batch` does once the papers are printed.
-pub fn render_registered_on(
+/// Every paper of the registrations registered on `day` (births:
+/// certificate and extract; deaths: extract), in register order, each
+/// passed to `step` (its layout, its preview) with progress reported after.
+fn each_registered_on<T>(
     store: &Store,
     day: NaiveDate,
     issue_date: NaiveDate,
     progress: &mut dyn FnMut(&BatchProgress),
-) -> Result<Batch> {
+    step: impl Fn(&Prepared) -> Result<T>,
+) -> Result<(Vec<Prepared>, Vec<T>)> {
     let issuer = issuer(store)?;
     let mut wanted = Vec::new();
     for id in store.registrations_on(day)? {
@@ -235,10 +236,10 @@ pub fn render_registered_on(
     }
     let total = u32::try_from(wanted.len()).unwrap_or(u32::MAX);
     let mut documents = Vec::with_capacity(wanted.len());
-    let mut pages = Vec::with_capacity(wanted.len());
+    let mut stepped = Vec::with_capacity(wanted.len());
     for (done, (registration, document)) in wanted.iter().enumerate() {
         let prepared = Prepared::of(registration, *document, &issuer, issue_date)?;
-        pages.push(prepared.layout()?);
+        stepped.push(step(&prepared)?);
         progress(&BatchProgress {
             done: u32::try_from(done + 1).unwrap_or(u32::MAX),
             total,
@@ -247,17 +248,50 @@ pub fn render_registered_on(
         });
         documents.push(prepared);
     }
+    Ok((documents, stepped))
+}
+
+/// Renders every paper of the registrations registered on `day` into one
+/// PDF, reporting progress after each. Records nothing: `record_batch`
+/// does once the papers are printed.
+pub fn render_registered_on(
+    store: &Store,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+    progress: &mut dyn FnMut(&BatchProgress),
+) -> Result<Batch> {
+    let (documents, pages) =
+        each_registered_on(store, day, issue_date, progress, Prepared::layout)?;
     let pdf = render::pdf(&format!("Giấy tờ hộ tịch đăng ký ngày {day}"), &pages, 1)?;
     Ok(Batch { pdf, documents })
+}
+
+/// The same papers as the window previews and prints them (no PDF made).
+pub fn preview_registered_on(
+    store: &Store,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+    progress: &mut dyn FnMut(&BatchProgress),
+) -> Result<Vec<Preview>> {
+    Ok(each_registered_on(store, day, issue_date, progress, Prepared::preview)?.1)
+}
+
+/// The same papers, ready to record (nothing laid out or rendered).
+pub fn prepare_registered_on(
+    store: &Store,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+) -> Result<Vec<Prepared>> {
+    Ok(each_registered_on(store, day, issue_date, &mut |_| {}, |_| Ok(()))?.0)
 }
 
 /// Records a printed batch, one copy of each paper, in one transaction.
 pub fn record_batch(
     store: &mut Store,
     actor: &Officer,
-    batch: &Batch,
+    documents: &[Prepared],
     now: DateTime<Utc>,
 ) -> Result<Vec<PrintLogEntry>> {
-    let prints: Vec<(&Prepared, u32)> = batch.documents.iter().map(|p| (p, 1)).collect();
+    let prints: Vec<(&Prepared, u32)> = documents.iter().map(|p| (p, 1)).collect();
     record(store, actor, &prints, now)
 }

@@ -404,7 +404,8 @@ fn the_days_batch_renders_every_paper_with_progress_then_records_them() {
     assert_eq!(batch.documents.len(), 3);
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
     let entries =
-        hotich_extract::record_batch(&mut db.store, &db.registrar, &batch, now()).unwrap();
+        hotich_extract::record_batch(&mut db.store, &db.registrar, &batch.documents, now())
+            .unwrap();
     assert_eq!(entries.len(), 3);
     for prepared in &batch.documents {
         assert!(verify(&db.store, &prepared.code).unwrap().matches());

@@ -95,13 +95,12 @@ pub async fn batch_preview(app: AppHandle, day: NaiveDate) -> CommandResult<Vec<
             // A closed window just misses the progress; the batch goes on.
             let _ = app.emit(BATCH_PROGRESS, step);
         };
-        let batch = hotich_extract::render_registered_on(&store, day, today(), &mut progress)?;
-        let previews = batch
-            .documents
-            .iter()
-            .map(hotich_extract::Prepared::preview)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(previews)
+        Ok(hotich_extract::preview_registered_on(
+            &store,
+            day,
+            today(),
+            &mut progress,
+        )?)
     })
     .await
     .map_err(CommandError::internal)?
@@ -119,14 +118,20 @@ pub async fn record_batch(
     tauri::async_runtime::spawn_blocking(move || {
         let store = app.state::<Mutex<Store>>();
         let mut store = lock(&store)?;
-        let batch = hotich_extract::render_registered_on(&store, day, today(), &mut |_| {})?;
-        if let Some(path) = &path {
-            write_pdf(path, &batch.pdf)?;
-        }
+        // The PDF is made only when it is saved; the window prints its own pages.
+        let documents = match &path {
+            Some(path) => {
+                let batch =
+                    hotich_extract::render_registered_on(&store, day, today(), &mut |_| {})?;
+                write_pdf(path, &batch.pdf)?;
+                batch.documents
+            }
+            None => hotich_extract::prepare_registered_on(&store, day, today())?,
+        };
         Ok(hotich_extract::record_batch(
             &mut store,
             &actor,
-            &batch,
+            &documents,
             Utc::now(),
         )?)
     })
