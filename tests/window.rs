@@ -1,7 +1,9 @@
 //! The desktop app in a real window, driven through WebDriver: a private X
 //! server (Xvfb), `tauri-driver` (which starts WebKitWebDriver, which starts
 //! the app) and a fresh database. Every process is ended by its id when the
-//! [`AppWindow`] is dropped, also when a test fails half-way.
+//! [`AppWindow`] is dropped, also when a test fails half-way. Below it, the
+//! steps the scenarios share: waiting for a text, clicking, typing, calling a
+//! command as the UI does, signing in the first supervisor.
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
@@ -15,7 +17,11 @@ use thirtyfour::Capabilities;
 /// Environment variable naming the app binary under test.
 pub const APP_BIN_ENV: &str = "HOTICH_APP_BIN";
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Any failure of the harness or of a step of a test.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What a real-window test returns.
+pub type TestResult = Result<(), BoxError>;
 
 /// A child process, put in its own process group and ended with that group
 /// (by the group id, which is the child's PID) on drop, so the processes it
@@ -263,4 +269,250 @@ impl AppWindow {
         self.driver.screenshot(&path).await?;
         Ok(path)
     }
+}
+
+// What the scenarios do in the window, through WebDriver.
+
+/// How long a helper waits for the window to show what it expects.
+pub const WAIT: Duration = Duration::from_secs(20);
+/// How often it looks again meanwhile.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// The text of the first element matching `css`, once there is one.
+pub async fn text_of(driver: &WebDriver, css: &str) -> WebDriverResult<String> {
+    driver
+        .query(By::Css(css))
+        .wait(WAIT, POLL)
+        .first()
+        .await?
+        .text()
+        .await
+}
+
+/// The names in the queue's rows, top to bottom.
+pub async fn row_names(driver: &WebDriver) -> WebDriverResult<Vec<String>> {
+    let mut names = Vec::new();
+    for cell in driver
+        .find_all(By::Css("[data-testid=queue-row] [data-testid=row-name]"))
+        .await?
+    {
+        names.push(cell.text().await?);
+    }
+    Ok(names)
+}
+
+/// Clicks an element once it exists, after scrolling it to the middle of the
+/// window (WebKitWebDriver's own scrolling can leave a button at the very
+/// bottom edge, where the click does not reach it).
+pub async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
+    let element = driver.query(By::Css(css)).wait(WAIT, POLL).first().await?;
+    driver
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![element.to_json()?],
+        )
+        .await?;
+    element.click().await
+}
+
+pub async fn wait_text(driver: &WebDriver, css: &str, expected: &str) -> Result<(), String> {
+    let seen = std::sync::Mutex::new(None::<String>);
+    let waited = eventually(&format!("{css} to read {expected:?}"), || async {
+        let found = driver.find_all(By::Css(css)).await?;
+        match found.first() {
+            Some(element) => {
+                let text = element.text().await?;
+                let done = text == expected;
+                *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+                Ok(done.then_some(()))
+            }
+            None => Ok(None),
+        }
+    })
+    .await;
+    if let Err(e) = waited {
+        let seen = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        return Err(format!(
+            "{e}; it read {seen:?}; errors on screen: {:?}",
+            error_banners(driver).await
+        ));
+    }
+    Ok(())
+}
+
+/// The error banners on screen, for a failure message.
+pub async fn error_banners(driver: &WebDriver) -> Vec<String> {
+    let mut texts = Vec::new();
+    if let Ok(banners) = driver
+        .find_all(By::Css("[data-testid=error-message]"))
+        .await
+    {
+        for banner in banners {
+            texts.push(banner.text().await.unwrap_or_default());
+        }
+    }
+    texts
+}
+
+/// Waits until exactly `n` elements match `css`; returns them.
+pub async fn exactly(driver: &WebDriver, css: &str, n: usize) -> Result<Vec<WebElement>, String> {
+    eventually(&format!("{n} of {css}"), || async {
+        let found = driver.find_all(By::Css(css)).await?;
+        Ok((found.len() == n).then_some(found))
+    })
+    .await
+}
+
+/// Polls `check` until it returns Some, or fails after WAIT with `what`.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = WebDriverResult<Option<T>>>,
+{
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        match check().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    Err(format!(
+        "timed out after {WAIT:?} waiting for {what} {last}"
+    ))
+}
+
+/// Types `text` into the first element matching `css`, once there is one.
+pub async fn type_into(driver: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
+    driver
+        .query(By::Css(css))
+        .wait(WAIT, POLL)
+        .first()
+        .await?
+        .send_keys(text)
+        .await
+}
+
+/// The first supervisor's user name and full name.
+pub const SUPERVISOR: (&str, &str) = ("lanhdao", "Phạm Văn Lãnh");
+/// Every test account's password.
+pub const PASSWORD: &str = "Mật khẩu 2026";
+
+/// The first start asks for the first supervisor; creating it signs in.
+pub async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
+    type_into(
+        driver,
+        "[data-testid=first-supervisor-form] [data-testid=username]",
+        SUPERVISOR.0,
+    )
+    .await?;
+    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
+    type_into(driver, "[data-testid=password]", PASSWORD).await?;
+    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    wait_text(
+        driver,
+        "[data-testid=signed-in-as]",
+        &format!("{} · Lãnh đạo", SUPERVISOR.1),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Calls a command of the shell as the UI does; `{ok}` or `{err: {code, message}}`.
+pub async fn invoke(
+    driver: &WebDriver,
+    command: &str,
+    args: serde_json::Value,
+) -> WebDriverResult<serde_json::Value> {
+    Ok(driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__
+               .invoke(arguments[0], arguments[1])
+               .then((ok) => done({ ok }), (err) => done({ err }));",
+            vec![serde_json::json!(command), args],
+        )
+        .await?
+        .json()
+        .clone())
+}
+
+/// The case ids of the queue's rows, top to bottom.
+pub async fn queue_case_ids(driver: &WebDriver) -> WebDriverResult<Vec<String>> {
+    let mut ids = Vec::new();
+    for row in driver.find_all(By::Css("[data-testid=queue-row]")).await? {
+        ids.extend(row.attr("data-case-id").await?);
+    }
+    Ok(ids)
+}
+
+/// The `data-testid` of the focused element.
+pub async fn testid_of_focus(driver: &WebDriver) -> WebDriverResult<Option<String>> {
+    driver.active_element().await?.attr("data-testid").await
+}
+
+/// The `value` of the first element matching `css`.
+pub async fn value_of(driver: &WebDriver, css: &str) -> WebDriverResult<Option<String>> {
+    driver.find(By::Css(css)).await?.prop("value").await
+}
+
+/// Waits until nothing matches `css`.
+pub async fn gone(driver: &WebDriver, css: &str) -> Result<(), String> {
+    eventually(&format!("{css} to go"), || async {
+        Ok(driver
+            .find_all(By::Css(css))
+            .await?
+            .is_empty()
+            .then_some(()))
+    })
+    .await
+}
+
+/// Finds the case by name in the queue and opens it.
+pub async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str) -> TestResult {
+    click(driver, "[data-testid=nav-queue]").await?;
+    let search = driver
+        .query(By::Css("[data-testid=search]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    search.clear().await?;
+    search.send_keys(name).await?;
+    click(
+        driver,
+        &format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-name]"),
+    )
+    .await?;
+    wait_text(driver, "[data-testid=detail-name]", name).await?;
+    Ok(())
+}
+
+/// The text of a PDF, as pdftotext reads it (poppler-utils).
+pub fn pdf_text(path: &std::path::Path) -> Result<String, BoxError> {
+    let output = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()?;
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The OS file dialogs cannot be driven through WebDriver: the UI's save
+/// dialog answers `path` (ui/src/print.ts), and `window.print()` calls are
+/// counted instead of opening the print dialog. Everything else stays real.
+pub async fn answer_dialogs_with(
+    driver: &WebDriver,
+    path: &std::path::Path,
+) -> WebDriverResult<()> {
+    driver
+        .execute(
+            "window.__hotichSaveAs = arguments[0];
+             window.__printed = 0;
+             window.print = () => { window.__printed += 1; };",
+            vec![serde_json::json!(path)],
+        )
+        .await?;
+    Ok(())
 }

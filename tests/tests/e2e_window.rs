@@ -1,7 +1,8 @@
 //! The real app in a real window (Xvfb + tauri-driver + WebKitWebDriver):
 //! the first start, the demo queue, accent-free search and the case detail;
 //! officers, assignment, outreach from the keyboard and the idle lock;
-//! registration; sync with a real registry that comes up late.
+//! registration; sync with a real registry that comes up late; errors and
+//! form problems in the language chosen in the window.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -10,39 +11,18 @@ use hotich_central::process::{prepare_registry, ServerProcess, SimArgs};
 use hotich_core::text::fold;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
-use hotich_tests::window::{app_binary, free_ports, AppWindow};
+use hotich_tests::window::{
+    answer_dialogs_with, app_binary, click, create_first_supervisor, error_banners, eventually,
+    exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text, queue_case_ids, row_names,
+    testid_of_focus, text_of, type_into, value_of, wait_text, AppWindow, BoxError, TestResult,
+    PASSWORD, POLL, SUPERVISOR, WAIT,
+};
 use thirtyfour::prelude::*;
-
-type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
-
-const WAIT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(50);
-
-async fn text_of(driver: &WebDriver, css: &str) -> WebDriverResult<String> {
-    driver
-        .query(By::Css(css))
-        .wait(WAIT, POLL)
-        .first()
-        .await?
-        .text()
-        .await
-}
-
-async fn row_names(driver: &WebDriver) -> WebDriverResult<Vec<String>> {
-    let mut names = Vec::new();
-    for cell in driver
-        .find_all(By::Css("[data-testid=queue-row] [data-testid=row-name]"))
-        .await?
-    {
-        names.push(cell.text().await?);
-    }
-    Ok(names)
-}
 
 /// The first 20 envelopes the app's demo seeding imported (the simulator is
 /// deterministic: see src-tauri/src/demo.rs) and a 21st: the first envelope's
 /// signed header with the second one's payload.
-fn tampered_demo_file(path: PathBuf) -> Result<PathBuf, Box<dyn std::error::Error + Send + Sync>> {
+fn tampered_demo_file(path: PathBuf) -> Result<PathBuf, BoxError> {
     let yesterday = chrono::Local::now()
         .date_naive()
         .pred_opt()
@@ -54,142 +34,6 @@ fn tampered_demo_file(path: PathBuf) -> Result<PathBuf, Box<dyn std::error::Erro
     envelopes.push(swapped);
     std::fs::write(&path, serde_json::to_vec(&envelopes)?)?;
     Ok(path)
-}
-
-/// Clicks an element once it exists, after scrolling it to the middle of the
-/// window (WebKitWebDriver's own scrolling can leave a button at the very
-/// bottom edge, where the click does not reach it).
-async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
-    let element = driver.query(By::Css(css)).wait(WAIT, POLL).first().await?;
-    driver
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center' });",
-            vec![element.to_json()?],
-        )
-        .await?;
-    element.click().await
-}
-
-async fn wait_text(driver: &WebDriver, css: &str, expected: &str) -> Result<(), String> {
-    let seen = std::sync::Mutex::new(None::<String>);
-    let waited = eventually(&format!("{css} to read {expected:?}"), || async {
-        let found = driver.find_all(By::Css(css)).await?;
-        match found.first() {
-            Some(element) => {
-                let text = element.text().await?;
-                let done = text == expected;
-                *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
-                Ok(done.then_some(()))
-            }
-            None => Ok(None),
-        }
-    })
-    .await;
-    if let Err(e) = waited {
-        let seen = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        return Err(format!(
-            "{e}; it read {seen:?}; errors on screen: {:?}",
-            error_banners(driver).await
-        ));
-    }
-    Ok(())
-}
-
-/// The error banners on screen, for a failure message.
-async fn error_banners(driver: &WebDriver) -> Vec<String> {
-    let mut texts = Vec::new();
-    if let Ok(banners) = driver
-        .find_all(By::Css("[data-testid=error-message]"))
-        .await
-    {
-        for banner in banners {
-            texts.push(banner.text().await.unwrap_or_default());
-        }
-    }
-    texts
-}
-
-/// Waits until exactly `n` elements match `css`; they.
-async fn exactly(driver: &WebDriver, css: &str, n: usize) -> Result<Vec<WebElement>, String> {
-    eventually(&format!("{n} of {css}"), || async {
-        let found = driver.find_all(By::Css(css)).await?;
-        Ok((found.len() == n).then_some(found))
-    })
-    .await
-}
-
-/// Polls `check` until it returns Some, or fails after WAIT with `what`.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T, String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = WebDriverResult<Option<T>>>,
-{
-    let deadline = Instant::now() + WAIT;
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        match check().await {
-            Ok(Some(value)) => return Ok(value),
-            Ok(None) => {}
-            Err(e) => last = e.to_string(),
-        }
-        tokio::time::sleep(POLL).await;
-    }
-    Err(format!(
-        "timed out after {WAIT:?} waiting for {what} {last}"
-    ))
-}
-
-async fn type_into(driver: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
-    driver
-        .query(By::Css(css))
-        .wait(WAIT, POLL)
-        .first()
-        .await?
-        .send_keys(text)
-        .await
-}
-
-const SUPERVISOR: (&str, &str) = ("lanhdao", "Phạm Văn Lãnh");
-const PASSWORD: &str = "Mật khẩu 2026";
-
-/// The first start asks for the first supervisor; creating it signs in.
-async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
-    type_into(
-        driver,
-        "[data-testid=first-supervisor-form] [data-testid=username]",
-        SUPERVISOR.0,
-    )
-    .await?;
-    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
-    type_into(driver, "[data-testid=password]", PASSWORD).await?;
-    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
-    click(driver, "[data-testid=sign-in]").await?;
-    wait_text(
-        driver,
-        "[data-testid=signed-in-as]",
-        &format!("{} · Lãnh đạo", SUPERVISOR.1),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Calls a command of the shell as the UI does; `{ok}` or `{err: {code, message}}`.
-async fn invoke(
-    driver: &WebDriver,
-    command: &str,
-    args: serde_json::Value,
-) -> WebDriverResult<serde_json::Value> {
-    Ok(driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__
-               .invoke(arguments[0], arguments[1])
-               .then((ok) => done({ ok }), (err) => done({ err }));",
-            vec![serde_json::json!(command), args],
-        )
-        .await?
-        .json()
-        .clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -367,33 +211,6 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
 
 /// The idle time of the outreach test's app: short, so the lock comes soon.
 const IDLE_LOCK_SECONDS: u64 = 8;
-
-async fn queue_case_ids(driver: &WebDriver) -> WebDriverResult<Vec<String>> {
-    let mut ids = Vec::new();
-    for row in driver.find_all(By::Css("[data-testid=queue-row]")).await? {
-        ids.extend(row.attr("data-case-id").await?);
-    }
-    Ok(ids)
-}
-
-async fn testid_of_focus(driver: &WebDriver) -> WebDriverResult<Option<String>> {
-    driver.active_element().await?.attr("data-testid").await
-}
-
-async fn value_of(driver: &WebDriver, css: &str) -> WebDriverResult<Option<String>> {
-    driver.find(By::Css(css)).await?.prop("value").await
-}
-
-async fn gone(driver: &WebDriver, css: &str) -> Result<(), String> {
-    eventually(&format!("{css} to go"), || async {
-        Ok(driver
-            .find_all(By::Css(css))
-            .await?
-            .is_empty()
-            .then_some(()))
-    })
-    .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
@@ -632,7 +449,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
 /// brings it; no notification carries it).
 async fn death_case_missing_only_the_requesters_id(
     driver: &WebDriver,
-) -> Result<(String, String), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(String, String), BoxError> {
     let page = invoke(
         driver,
         "list_cases",
@@ -665,24 +482,6 @@ async fn death_case_missing_only_the_requesters_id(
         }
     }
     Err("no new death within its deadline lacking only the requester's ID document".into())
-}
-
-async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str) -> TestResult {
-    click(driver, "[data-testid=nav-queue]").await?;
-    let search = driver
-        .query(By::Css("[data-testid=search]"))
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
-    search.clear().await?;
-    search.send_keys(name).await?;
-    click(
-        driver,
-        &format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-name]"),
-    )
-    .await?;
-    wait_text(driver, "[data-testid=detail-name]", name).await?;
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -964,20 +763,9 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     Ok(())
 }
 
-/// The text of a PDF, as pdftotext reads it (poppler-utils).
-fn pdf_text(path: &std::path::Path) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
-    let output = std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()?;
-    Ok(String::from_utf8(output.stdout)?)
-}
-
 /// Registers a demo death through the shell (the form as the notification
 /// fills it, with the requester's ID document added); its case id and name.
-async fn register_a_death(
-    driver: &WebDriver,
-) -> Result<(String, String), Box<dyn std::error::Error + Send + Sync>> {
+async fn register_a_death(driver: &WebDriver) -> Result<(String, String), BoxError> {
     let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
     let mut form = invoke(
         driver,
@@ -995,21 +783,6 @@ async fn register_a_death(
     .await?;
     assert!(saved["ok"]["number"].is_number(), "{saved}");
     Ok((case_id, name))
-}
-
-/// The OS file dialogs cannot be driven through WebDriver: the UI's save
-/// dialog answers `path` (ui/src/print.ts), and `window.print()` calls are
-/// counted instead of opening the print dialog. Everything else stays real.
-async fn answer_dialogs_with(driver: &WebDriver, path: &std::path::Path) -> WebDriverResult<()> {
-    driver
-        .execute(
-            "window.__hotichSaveAs = arguments[0];
-             window.__printed = 0;
-             window.print = () => { window.__printed += 1; };",
-            vec![serde_json::json!(path)],
-        )
-        .await?;
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1264,6 +1037,130 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
         "{text}"
     );
     window.screenshot("dashboard").await?;
+    window.quit().await?;
+    Ok(())
+}
+
+/// Letters outside ASCII: Vietnamese ones (ư, ơ, đ, ậ…) in a text meant to be English.
+fn non_ascii_letters(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii())
+        .collect()
+}
+
+/// The text of the error banner that carries `code`, once it shows.
+async fn error_banner_text(driver: &WebDriver, code: &str) -> WebDriverResult<String> {
+    text_of(
+        driver,
+        &format!("[data-testid=error-message][data-code={code}] [data-testid=error-text]"),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() -> TestResult {
+    let window = AppWindow::launch(&app_binary()).await?;
+    let driver = &window.driver;
+    create_first_supervisor(driver).await?;
+
+    // A wrong password at sign-in, with the window in English: the shell
+    // sends a code, the window words it in English...
+    click(driver, "[data-testid=sign-out]").await?;
+    click(driver, "[data-testid=language]").await?;
+    wait_text(driver, "#sign-in-title", "Sign in").await?;
+    type_into(
+        driver,
+        "[data-testid=sign-in-form] [data-testid=username]",
+        SUPERVISOR.0,
+    )
+    .await?;
+    type_into(driver, "[data-testid=password]", "not the password").await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    let wrong_password = error_banner_text(driver, "wrong_password").await?;
+    assert_eq!(wrong_password, "Wrong username or password");
+    // ...and the same error reads in Vietnamese once the window is.
+    click(driver, "[data-testid=language]").await?;
+    wait_text(
+        driver,
+        "[data-testid=error-message][data-code=wrong_password] [data-testid=error-text]",
+        "tên đăng nhập hoặc mật khẩu không đúng",
+    )
+    .await?;
+    type_into(driver, "[data-testid=password]", PASSWORD).await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    wait_text(
+        driver,
+        "[data-testid=signed-in-as]",
+        &format!("{} · Lãnh đạo", SUPERVISOR.1),
+    )
+    .await?;
+
+    // A registration form missing a required field: its problem, in
+    // Vietnamese, then in English next to the field and in the summary.
+    let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+    driver.active_element().await?.send_keys("r").await?;
+    let problem = "[data-testid='problem-requester.id_document']";
+    wait_text(
+        driver,
+        problem,
+        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
+    )
+    .await?;
+    click(driver, "[data-testid=language]").await?;
+    wait_text(
+        driver,
+        problem,
+        "Requester's ID document: required, not filled in",
+    )
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=check-summary] li",
+        "Requester's ID document: required, not filled in",
+    )
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=check-summary] p",
+        "1 point(s) to fix before saving.",
+    )
+    .await?;
+
+    // An appointment in the past, refused by the shell as an invalid input
+    // (its field and reason travel as codes): in English, then Vietnamese.
+    click(driver, "[data-testid=outcome-appointment_set]").await?;
+    let past = chrono::Local::now().date_naive() - chrono::Days::new(3);
+    type_into(
+        driver,
+        "[data-testid=appointment-date]",
+        &past.format("%d/%m/%Y").to_string(),
+    )
+    .await?;
+    click(driver, "[data-testid=save-attempt]").await?;
+    let appointment = error_banner_text(driver, "invalid_input").await?;
+    assert_eq!(appointment, "Appointment date: must not be before today");
+    window.screenshot("errors-in-english").await?;
+    for english in [&wrong_password, &appointment] {
+        assert!(
+            non_ascii_letters(english).is_empty(),
+            "no Vietnamese letter in {english:?}"
+        );
+    }
+    click(driver, "[data-testid=language]").await?;
+    wait_text(
+        driver,
+        "[data-testid=error-message][data-code=invalid_input] [data-testid=error-text]",
+        "ngày hẹn: không được trước hôm nay",
+    )
+    .await?;
+    wait_text(
+        driver,
+        problem,
+        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
+    )
+    .await?;
     window.quit().await?;
     Ok(())
 }
