@@ -1,90 +1,528 @@
-use thiserror::Error;
+//! Errors as typed codes. Every error any command can return has an
+//! [`ErrorCode`] (exported to TypeScript) and named `params`; the words for
+//! it, in Vietnamese and English, are in [`crate::labels`], never here.
 
-/// Errors of the core API. Each has a stable `code()` for callers that must
-/// not match on message text (the desktop shell sends `{code, message}`).
-#[derive(Debug, Error)]
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::labels::{self, Lang};
+use crate::model::CaseStatus;
+use crate::problem::FieldProblem;
+
+/// Declares a fieldless code enum with its wire strings and `ALL`, so the
+/// list of variants is written once.
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $code:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize, ::serde::Deserialize,
+        )]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The wire value (the same string serde writes).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($code => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        /// Lets a test or a caller compare with the wire string.
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
+
+code_enum! {
+    /// Every code a command of the desktop shell or the CLI can fail with.
+    /// Each variant's `params` are listed beside it; the words are in
+    /// `labels::error_template`.
+    pub enum ErrorCode {
+        /// `found`, `supported`: schema versions.
+        DatabaseTooNew => "database_too_new",
+        /// `detail`.
+        MigrationFailed => "migration_failed",
+        /// `detail`: SQLite's message.
+        Database => "database",
+        /// `path`, `reason`.
+        InvalidFile => "invalid_file",
+        /// `detail`.
+        TrustListRejected => "trust_list_rejected",
+        NoTrustList => "no_trust_list",
+        NoRootKey => "no_root_key",
+        /// `id`: the case id.
+        CaseNotFound => "case_not_found",
+        /// `what`, `reason`.
+        Corrupt => "corrupt",
+        /// `detail`.
+        Io => "io",
+        /// `field` (an [`InputField`]), `reason` (an [`InputReason`]) and the
+        /// reason's own params (see [`InputReason`]).
+        InvalidInput => "invalid_input",
+        /// `from`, `to`: [`CaseStatus`] codes.
+        IllegalTransition => "illegal_transition",
+        WrongPassword => "wrong_password",
+        /// `seconds`: how long before the next try.
+        SignInLocked => "sign_in_locked",
+        /// `action`, `role` (Vietnamese).
+        Forbidden => "forbidden",
+        /// `officer`: the username or id looked for.
+        OfficerNotFound => "officer_not_found",
+        AlreadySetUp => "already_set_up",
+        NotSignedIn => "not_signed_in",
+        Locked => "locked",
+        /// `count`; the problems themselves travel beside the error.
+        InvalidRegistration => "invalid_registration",
+        /// `ids`: the earlier registrations ("số 12, quyển 01 (mã …)"), joined by "; ".
+        DuplicateSuspected => "duplicate_suspected",
+        /// `id`.
+        RegistrationNotFound => "registration_not_found",
+        // hotich-sync
+        NoCommune => "no_commune",
+        /// `detail`.
+        BadServer => "bad_server",
+        /// `detail`.
+        Runtime => "runtime",
+        /// `detail`.
+        Keyring => "keyring",
+        /// `server`.
+        NoToken => "no_token",
+        EmptyToken => "empty_token",
+        /// `detail`.
+        Network => "network",
+        Deadline => "deadline",
+        /// `detail`.
+        Unauthorized => "unauthorized",
+        /// `status`, `detail`.
+        Server => "server",
+        /// `detail`.
+        Protocol => "protocol",
+        // hotich-extract
+        /// `document` (a `DocumentKind`), `kind` (an `EventKind`).
+        WrongDocument => "wrong_document",
+        /// `id`: the registration.
+        IncompleteRecord => "incomplete_record",
+        NoOffice => "no_office",
+        /// `char`, `codepoint`, `text`.
+        MissingGlyph => "missing_glyph",
+        /// `detail`.
+        DoesNotFit => "does_not_fit",
+        /// `detail`.
+        Qr => "qr",
+        /// `detail`.
+        Font => "font",
+        // the desktop shell
+        /// `detail`.
+        Internal => "internal",
+        NoDatabase => "no_database",
+        /// `detail`.
+        WriteFailed => "write_failed",
+        /// `detail`.
+        Demo => "demo",
+    }
+}
+
+code_enum! {
+    /// The input an [`ErrorCode::InvalidInput`] is about.
+    pub enum InputField {
+        Note => "note",
+        Assignee => "assignee",
+        AppointmentDate => "appointment_date",
+        NextFollowUp => "next_follow_up",
+        DecisionReason => "decision_reason",
+        Status => "status",
+        OfficeAddress => "office_address",
+        OfficeHours => "office_hours",
+        CorrectedAttempt => "corrected_attempt",
+        Period => "period",
+        Template => "template",
+        ChecklistTemplate => "checklist_template",
+        Copies => "copies",
+        Document => "document",
+        Password => "password",
+        Username => "username",
+        OfficerName => "officer_name",
+        Server => "server",
+        ExportFile => "export_file",
+        IdleLock => "idle_lock",
+        RegistrationKind => "registration_kind",
+        SubjectName => "subject_name",
+        EventDate => "event_date",
+        AmendmentBasis => "amendment_basis",
+        AmendmentChanges => "amendment_changes",
+    }
+}
+
+code_enum! {
+    /// Why an input was refused. Params, where a reason has them, beside it.
+    pub enum InputReason {
+        Required => "required",
+        Empty => "empty",
+        /// `max`: characters.
+        TooLong => "too_long",
+        /// `username`.
+        OfficerInactive => "officer_inactive",
+        AppointmentDateMissing => "appointment_date_missing",
+        BeforeToday => "before_today",
+        AfterToday => "after_today",
+        OnlyForAppointment => "only_for_appointment",
+        WhereRegisteredMissing => "where_registered_missing",
+        ReasonMissing => "reason_missing",
+        VoidedOnlyWhenNotificationVoided => "voided_only_when_notification_voided",
+        AlreadyCorrected => "already_corrected",
+        NotAnAttemptOfCase => "not_an_attempt_of_case",
+        /// `from`, `to`: days.
+        StartAfterEnd => "start_after_end",
+        /// `detail`: the template engine's message.
+        TemplateError => "template_error",
+        ChecklistWithoutItems => "checklist_without_items",
+        /// `min`, `max`, `value`.
+        OutOfRange => "out_of_range",
+        /// `min`, `max`.
+        SecondsOutOfRange => "seconds_out_of_range",
+        /// `document` (a `DocumentKind`), `kind` (an `EventKind`).
+        DocumentNotForEvent => "document_not_for_event",
+        /// `min`: characters.
+        PasswordTooShort => "password_too_short",
+        UsernameCharacters => "username_characters",
+        /// `username`.
+        UsernameTaken => "username_taken",
+        NotHttpUrl => "not_http_url",
+        /// `path`.
+        UnsupportedExportFile => "unsupported_export_file",
+        KindMismatch => "kind_mismatch",
+        BasisMissing => "basis_missing",
+        KindUnchangeable => "kind_unchangeable",
+        NothingChanged => "nothing_changed",
+    }
+}
+
+/// Errors of the core API. Each has a stable [`ErrorCode`] and named
+/// [`CoreError::params`] for callers that must not match on message text; its
+/// `Display` is the Vietnamese message (logs, the CLI).
+#[derive(Debug)]
 pub enum CoreError {
-    #[error("cơ sở dữ liệu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich")]
-    DatabaseTooNew { found: usize, supported: usize },
-    #[error("không nâng cấp được cơ sở dữ liệu: {0}")]
+    DatabaseTooNew {
+        found: usize,
+        supported: usize,
+    },
     Migration(String),
-    #[error("lỗi cơ sở dữ liệu: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("tệp {path}: {reason}")]
-    InvalidFile { path: String, reason: String },
-    #[error("danh sách tin cậy bị từ chối: {0}")]
-    TrustList(#[from] hotich_protocol::trust::TrustListError),
-    #[error("chưa có danh sách cơ sở y tế tin cậy; hãy nhập trust.json trước")]
+    Sqlite(rusqlite::Error),
+    InvalidFile {
+        path: String,
+        reason: String,
+    },
+    TrustList(hotich_protocol::trust::TrustListError),
     NoTrustList,
-    #[error("chưa ghi khóa gốc của cơ quan đăng ký để kiểm tra danh sách tin cậy (hotich trust pin-root)")]
     NoRootKey,
-    #[error("không tìm thấy hồ sơ {0}")]
     CaseNotFound(String),
-    #[error("dữ liệu lưu trữ bị hỏng ({what}): {reason}")]
-    Corrupt { what: String, reason: String },
-    #[error("lỗi đọc/ghi tệp: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("{field}: {reason}")]
-    InvalidInput { field: String, reason: String },
-    #[error("không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"")]
-    IllegalTransition { from: String, to: String },
-    #[error("tên đăng nhập hoặc mật khẩu không đúng")]
+    Corrupt {
+        what: String,
+        reason: String,
+    },
+    Io(std::io::Error),
+    /// Bad input from a person: which input, why, and the reason's params.
+    InvalidInput {
+        field: InputField,
+        reason: InputReason,
+        params: BTreeMap<String, String>,
+    },
+    IllegalTransition {
+        from: CaseStatus,
+        to: CaseStatus,
+    },
     WrongPassword,
-    #[error("đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây")]
-    SignInLocked { seconds: i64 },
-    #[error("chỉ {role} mới được {action}")]
-    Forbidden { action: String, role: String },
-    #[error("không tìm thấy cán bộ {0}")]
+    SignInLocked {
+        seconds: i64,
+    },
+    Forbidden {
+        action: String,
+        role: String,
+    },
     OfficerNotFound(String),
-    #[error("đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập")]
     AlreadySetUp,
-    #[error("chưa đăng nhập")]
     NotSignedIn,
-    #[error("phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu")]
     SessionLocked,
-    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
-    InvalidRegistration(Vec<crate::registration::FieldProblem>),
-    #[error("có thể trùng với đăng ký đã có ({}); hãy so sánh và xác nhận", .0.join("; "))]
+    InvalidRegistration(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
-    #[error("không tìm thấy đăng ký {0}")]
     RegistrationNotFound(String),
 }
 
+fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+}
+
 impl CoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::DatabaseTooNew { .. } => "database_too_new",
-            CoreError::Migration(_) => "migration_failed",
-            CoreError::Sqlite(_) => "database",
-            CoreError::InvalidFile { .. } => "invalid_file",
-            CoreError::TrustList(_) => "trust_list_rejected",
-            CoreError::NoTrustList => "no_trust_list",
-            CoreError::NoRootKey => "no_root_key",
-            CoreError::CaseNotFound(_) => "case_not_found",
-            CoreError::Corrupt { .. } => "corrupt",
-            CoreError::Io(_) => "io",
-            CoreError::InvalidInput { .. } => "invalid_input",
-            CoreError::IllegalTransition { .. } => "illegal_transition",
-            CoreError::WrongPassword => "wrong_password",
-            CoreError::SignInLocked { .. } => "sign_in_locked",
-            CoreError::Forbidden { .. } => "forbidden",
-            CoreError::OfficerNotFound(_) => "officer_not_found",
-            CoreError::AlreadySetUp => "already_set_up",
-            CoreError::NotSignedIn => "not_signed_in",
-            CoreError::SessionLocked => "locked",
-            CoreError::InvalidRegistration(_) => "invalid_registration",
-            CoreError::DuplicateSuspected(_) => "duplicate_suspected",
-            CoreError::RegistrationNotFound(_) => "registration_not_found",
+            CoreError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            CoreError::Migration(_) => ErrorCode::MigrationFailed,
+            CoreError::Sqlite(_) => ErrorCode::Database,
+            CoreError::InvalidFile { .. } => ErrorCode::InvalidFile,
+            CoreError::TrustList(_) => ErrorCode::TrustListRejected,
+            CoreError::NoTrustList => ErrorCode::NoTrustList,
+            CoreError::NoRootKey => ErrorCode::NoRootKey,
+            CoreError::CaseNotFound(_) => ErrorCode::CaseNotFound,
+            CoreError::Corrupt { .. } => ErrorCode::Corrupt,
+            CoreError::Io(_) => ErrorCode::Io,
+            CoreError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            CoreError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            CoreError::WrongPassword => ErrorCode::WrongPassword,
+            CoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
+            CoreError::Forbidden { .. } => ErrorCode::Forbidden,
+            CoreError::OfficerNotFound(_) => ErrorCode::OfficerNotFound,
+            CoreError::AlreadySetUp => ErrorCode::AlreadySetUp,
+            CoreError::NotSignedIn => ErrorCode::NotSignedIn,
+            CoreError::SessionLocked => ErrorCode::Locked,
+            CoreError::InvalidRegistration(_) => ErrorCode::InvalidRegistration,
+            CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
+            CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
+        }
+    }
+
+    /// The named values a message is worded from, as listed on [`ErrorCode`].
+    pub fn params(&self) -> BTreeMap<String, String> {
+        match self {
+            CoreError::DatabaseTooNew { found, supported } => params([
+                ("found", found.to_string()),
+                ("supported", supported.to_string()),
+            ]),
+            CoreError::Migration(detail) => params([("detail", detail.clone())]),
+            CoreError::Sqlite(e) => params([("detail", e.to_string())]),
+            CoreError::InvalidFile { path, reason } => {
+                params([("path", path.clone()), ("reason", reason.clone())])
+            }
+            CoreError::TrustList(e) => params([("detail", e.to_string())]),
+            CoreError::Io(e) => params([("detail", e.to_string())]),
+            CoreError::CaseNotFound(id) | CoreError::RegistrationNotFound(id) => {
+                params([("id", id.clone())])
+            }
+            CoreError::Corrupt { what, reason } => {
+                params([("what", what.clone()), ("reason", reason.clone())])
+            }
+            CoreError::InvalidInput {
+                field,
+                reason,
+                params: reason_params,
+            } => {
+                let mut all = reason_params.clone();
+                all.insert("field".to_owned(), field.as_str().to_owned());
+                all.insert("reason".to_owned(), reason.as_str().to_owned());
+                all
+            }
+            CoreError::IllegalTransition { from, to } => params([
+                ("from", from.as_str().to_owned()),
+                ("to", to.as_str().to_owned()),
+            ]),
+            CoreError::SignInLocked { seconds } => params([("seconds", seconds.to_string())]),
+            CoreError::Forbidden { action, role } => {
+                params([("action", action.clone()), ("role", role.clone())])
+            }
+            CoreError::OfficerNotFound(officer) => params([("officer", officer.clone())]),
+            CoreError::InvalidRegistration(problems) => {
+                params([("count", problems.len().to_string())])
+            }
+            CoreError::DuplicateSuspected(ids) => params([("ids", ids.join("; "))]),
+            CoreError::NoTrustList
+            | CoreError::NoRootKey
+            | CoreError::WrongPassword
+            | CoreError::AlreadySetUp
+            | CoreError::NotSignedIn
+            | CoreError::SessionLocked => BTreeMap::new(),
+        }
+    }
+
+    /// The form problems of an [`ErrorCode::InvalidRegistration`]; empty otherwise.
+    pub fn problems(&self) -> &[FieldProblem] {
+        match self {
+            CoreError::InvalidRegistration(problems) => problems,
+            _ => &[],
+        }
+    }
+
+    /// The message in `lang`, worded from the label table.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CoreError::InvalidInput {
+                field,
+                reason,
+                params,
+            } => labels::invalid_input(lang, *field, *reason, params),
+            CoreError::IllegalTransition { from, to } => labels::fill(
+                labels::error_template(lang, ErrorCode::IllegalTransition),
+                &params([
+                    ("from", labels::case_status(lang, *from).to_owned()),
+                    ("to", labels::case_status(lang, *to).to_owned()),
+                ]),
+            ),
+            CoreError::InvalidRegistration(problems) => match lang {
+                // The problems' own messages are Vietnamese.
+                Lang::Vi => problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Lang::En => problems
+                    .iter()
+                    .map(|p| p.message_in(Lang::En))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+            _ => labels::fill(labels::error_template(lang, self.code()), &self.params()),
         }
     }
 }
 
-/// Bad input from a person: names the field and says why.
-pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Vi))
+    }
+}
+
+impl std::error::Error for CoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CoreError::Sqlite(e) => Some(e),
+            CoreError::TrustList(e) => Some(e),
+            CoreError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        CoreError::Sqlite(error)
+    }
+}
+
+impl From<hotich_protocol::trust::TrustListError> for CoreError {
+    fn from(error: hotich_protocol::trust::TrustListError) -> Self {
+        CoreError::TrustList(error)
+    }
+}
+
+impl From<std::io::Error> for CoreError {
+    fn from(error: std::io::Error) -> Self {
+        CoreError::Io(error)
+    }
+}
+
+/// Bad input from a person: names the input and says why.
+pub(crate) fn invalid(field: InputField, reason: InputReason) -> CoreError {
+    invalid_with(field, reason, [])
+}
+
+/// [`invalid`] with the reason's params (as listed on [`InputReason`]).
+pub(crate) fn invalid_with<const N: usize>(
+    field: InputField,
+    reason: InputReason,
+    reason_params: [(&str, String); N],
+) -> CoreError {
     CoreError::InvalidInput {
-        field: field.to_owned(),
-        reason: reason.into(),
+        field,
+        reason,
+        params: params(reason_params),
     }
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// Opening the store through `hotich_common::sqlite` fails as the store always did.
+impl From<hotich_common::sqlite::OpenError> for CoreError {
+    fn from(error: hotich_common::sqlite::OpenError) -> Self {
+        use hotich_common::sqlite::OpenError;
+        match error {
+            OpenError::TooNew { found, supported } => {
+                CoreError::DatabaseTooNew { found, supported }
+            }
+            OpenError::Migration(reason) => CoreError::Migration(reason),
+            OpenError::Sqlite(error) => CoreError::Sqlite(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_wire_strings() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, serde_json::Value::from(code.as_str()));
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
+        }
+        assert_eq!(CoreError::SessionLocked.code().as_str(), "locked");
+        assert_eq!(
+            CoreError::Migration("x".into()).code().as_str(),
+            "migration_failed"
+        );
+    }
+
+    #[test]
+    fn messages_are_vietnamese_and_params_name_the_values() {
+        let error = CoreError::SignInLocked { seconds: 30 };
+        assert_eq!(
+            error.to_string(),
+            "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau 30 giây"
+        );
+        assert_eq!(error.params()["seconds"], "30");
+        assert_eq!(
+            error.message(Lang::En),
+            "Too many wrong passwords; try again in 30 seconds"
+        );
+        let error = invalid_with(
+            InputField::Note,
+            InputReason::TooLong,
+            [("max", "2000".to_owned())],
+        );
+        assert_eq!(error.to_string(), "ghi chú: dài quá 2000 ký tự");
+        assert_eq!(
+            error.params(),
+            params([
+                ("field", "note".to_owned()),
+                ("reason", "too_long".to_owned()),
+                ("max", "2000".to_owned()),
+            ])
+        );
+        assert_eq!(error.message(Lang::En), "Note: longer than 2000 characters");
+        let error = CoreError::IllegalTransition {
+            from: CaseStatus::New,
+            to: CaseStatus::Registered,
+        };
+        assert_eq!(
+            error.to_string(),
+            "không thể chuyển hồ sơ từ trạng thái \"Mới\" sang \"Đã đăng ký\""
+        );
+        assert_eq!(error.params()["from"], "new");
+    }
+}

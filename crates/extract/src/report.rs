@@ -3,6 +3,7 @@
 //! month-by-month table, on A4 pages with the papers' margins and font.
 
 use chrono::NaiveDate;
+use hotich_core::labels::{self, Lang};
 use hotich_core::PeriodReport;
 use hotich_protocol::EventKind;
 
@@ -124,7 +125,11 @@ pub fn layout(
         ),
     )?;
     pages.y -= LINE;
-    pages.row(Face::Bold, "Chỉ tiêu", "Khai sinh", "Khai tử")?;
+    let (births, deaths) = (
+        labels::event_kind(Lang::Vi, EventKind::Birth),
+        labels::event_kind(Lang::Vi, EventKind::Death),
+    );
+    pages.row(Face::Bold, "Chỉ tiêu", births, deaths)?;
     for line in &report.lines {
         pages.row(Face::Regular, &line.label, &line.birth, &line.death)?;
     }
@@ -137,7 +142,7 @@ pub fn layout(
         "Theo tháng (nhận được / đã đăng ký / đúng hạn)",
     )?;
     pages.y -= LINE * 1.5;
-    pages.row(Face::Bold, "Tháng", "Khai sinh", "Khai tử")?;
+    pages.row(Face::Bold, "Tháng", births, deaths)?;
     let mut months: Vec<&str> = report
         .stats
         .monthly

@@ -365,42 +365,5 @@ pub fn prefill(
 
 /// The Vietnamese name of a field path, for messages.
 pub fn label(path: &str) -> String {
-    let (group, field) = match path.split_once('.') {
-        Some((group, field)) => (Some(group), field),
-        None => (None, path),
-    };
-    let name = match field {
-        "child_name" => "họ, chữ đệm và tên của trẻ",
-        "full_name" => "họ, chữ đệm và tên",
-        "sex" => "giới tính",
-        "birth_date" => "ngày, tháng, năm sinh",
-        "birth_year" => "năm sinh",
-        "birth_place" => "nơi sinh",
-        "native_place" => "quê quán",
-        "ethnicity" => "dân tộc",
-        "nationality" => "quốc tịch",
-        "personal_id" => "số định danh cá nhân",
-        "residence" => "nơi cư trú",
-        "last_residence" => "nơi cư trú cuối cùng",
-        "id_document" => "giấy tờ tùy thân",
-        "death_date" => "ngày chết",
-        "death_time" => "giờ, phút chết",
-        "death_place" => "nơi chết",
-        "cause" => "nguyên nhân chết",
-        "notice_number" => "số giấy báo tử",
-        "notice_issuer" => "nơi cấp giấy báo tử",
-        "notice_date" => "ngày cấp giấy báo tử",
-        "replacing_document" => "giấy tờ thay giấy báo tử",
-        "relationship" => "quan hệ với người được đăng ký",
-        "registration_date" => "ngày đăng ký",
-        "late_reason" => "lý do đăng ký quá hạn",
-        _ => field,
-    };
-    match group {
-        Some("mother") => format!("{name} của mẹ"),
-        Some("father") => format!("{name} của cha"),
-        Some("requester") => format!("{name} của người đi đăng ký"),
-        Some("change_reasons") => format!("lý do sửa \"{}\"", label(field)),
-        _ => name.to_owned(),
-    }
+    crate::labels::form_field(crate::labels::Lang::Vi, path)
 }

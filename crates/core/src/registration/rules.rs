@@ -5,22 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use hotich_protocol::personal_id::check_personal_id;
+use hotich_protocol::personal_id::{check_personal_id, PersonalIdError};
 use hotich_protocol::Sex;
 use serde::{Deserialize, Serialize};
 
 use super::ethnicity;
 use super::form::{label, BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
-
-/// One problem, next to its field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct FieldProblem {
-    /// The field's path in the form ("mother.full_name").
-    pub field: String,
-    /// "họ, chữ đệm và tên của mẹ: không được có chữ số".
-    pub message: String,
-}
+pub use crate::problem::{FieldProblem, ProblemRule};
 
 /// A field whose value differs from the notification's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,22 +27,32 @@ pub struct FieldDifference {
 struct Problems(Vec<FieldProblem>);
 
 impl Problems {
-    fn add(&mut self, field: &str, reason: impl std::fmt::Display) {
-        self.0.push(FieldProblem {
-            field: field.to_owned(),
-            message: format!("{}: {reason}", label(field)),
-        });
+    fn add(&mut self, field: &str, rule: ProblemRule) {
+        self.add_with(field, rule, []);
+    }
+
+    fn add_with<const N: usize>(
+        &mut self,
+        field: &str,
+        rule: ProblemRule,
+        params: [(&str, String); N],
+    ) {
+        let params = params
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        self.0.push(FieldProblem::new(field, rule, params));
     }
 
     fn required(&mut self, field: &str, value: &str) {
         if value.is_empty() {
-            self.add(field, "bắt buộc, chưa nhập");
+            self.add(field, ProblemRule::Required);
         }
     }
 
     fn required_some<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
-            self.add(field, "bắt buộc, chưa nhập");
+            self.add(field, ProblemRule::Required);
         }
         value
     }
@@ -59,14 +60,14 @@ impl Problems {
     /// Names: required, without digits (text is already trimmed and NFC).
     fn name(&mut self, field: &str, value: &str) {
         if value.is_empty() {
-            self.add(field, "bắt buộc, chưa nhập");
+            self.add(field, ProblemRule::Required);
         } else if value.chars().any(|c| c.is_numeric()) {
-            self.add(field, "không được có chữ số");
+            self.add(field, ProblemRule::NameHasDigits);
         } else if value
             .chars()
             .any(|c| !(c.is_alphabetic() || c == ' ' || c == '-' || c == '\''))
         {
-            self.add(field, "chỉ gồm chữ cái, dấu cách, dấu gạch nối");
+            self.add(field, ProblemRule::NameCharacters);
         }
     }
 
@@ -76,11 +77,12 @@ impl Problems {
     fn ethnicity(&mut self, field: &str, value: &str, nationality: &str) {
         if is_vietnamese(nationality) {
             if value.is_empty() {
-                self.add(field, "bắt buộc, chưa nhập");
+                self.add(field, ProblemRule::Required);
             } else if ethnicity::by_name(value).is_none() {
-                self.add(
+                self.add_with(
                     field,
-                    format!("\"{value}\" không có trong danh mục 54 dân tộc"),
+                    ProblemRule::UnknownEthnicity,
+                    [("value", value.to_owned())],
                 );
             }
         }
@@ -94,12 +96,28 @@ impl Problems {
         }
         let (Some(sex), Some(year)) = (sex, birth_year) else {
             if value.len() != 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
-                self.add(field, "phải gồm đúng 12 chữ số");
+                self.add(field, ProblemRule::PersonalIdDigits);
             }
             return;
         };
-        if let Err(e) = check_personal_id(value, sex, year) {
-            self.add(field, e);
+        match check_personal_id(value, sex, year) {
+            Ok(()) => {}
+            Err(PersonalIdError::NotTwelveDigits) => self.add(field, ProblemRule::PersonalIdDigits),
+            Err(PersonalIdError::UnknownProvince(province)) => self.add_with(
+                field,
+                ProblemRule::PersonalIdProvince,
+                [("province", format!("{province:03}"))],
+            ),
+            Err(PersonalIdError::SexCenturyMismatch { digit, year }) => self.add_with(
+                field,
+                ProblemRule::PersonalIdSexCentury,
+                [("digit", digit.to_string()), ("year", year.to_string())],
+            ),
+            Err(PersonalIdError::YearMismatch { found, year }) => self.add_with(
+                field,
+                ProblemRule::PersonalIdYear,
+                [("found", format!("{found:02}")), ("year", year.to_string())],
+            ),
         }
     }
 
@@ -108,10 +126,10 @@ impl Problems {
         field: &str,
         day: Option<NaiveDate>,
         today: NaiveDate,
-        why: &str,
+        rule: ProblemRule,
     ) {
         if day.is_some_and(|d| d > today) {
-            self.add(field, why);
+            self.add(field, rule);
         }
     }
 }
@@ -124,12 +142,14 @@ fn parent(problems: &mut Problems, who: &str, p: &ParentFacts, event_year: Optio
     let field = |name: &str| format!("{who}.{name}");
     problems.name(&field("full_name"), &p.full_name);
     match p.birth_year {
-        None => problems.add(&field("birth_year"), "bắt buộc, chưa nhập"),
+        None => problems.add(&field("birth_year"), ProblemRule::Required),
         // Plausibility, not law: a parent at least 10 years older than the child.
-        Some(year) if event_year.is_some_and(|e| year > e - 10) || year < 1900 => problems.add(
-            &field("birth_year"),
-            format!("{year} không hợp lý với ngày sinh của trẻ"),
-        ),
+        Some(year) if event_year.is_some_and(|e| year > e - 10) || year < 1900 => problems
+            .add_with(
+                &field("birth_year"),
+                ProblemRule::ParentBirthYearImplausible,
+                [("year", year.to_string())],
+            ),
         Some(_) => {}
     }
     problems.required(&field("nationality"), &p.nationality);
@@ -143,12 +163,7 @@ fn birth(problems: &mut Problems, b: &BirthFacts, today: NaiveDate) {
     problems.required_some("sex", b.sex);
     if problems.required_some("birth_date", b.birth_date).is_some() {
         // A birth is registered for a child born, never ahead.
-        problems.not_after_today(
-            "birth_date",
-            b.birth_date,
-            today,
-            "trẻ chưa được sinh ra: không thể đăng ký trước",
-        );
+        problems.not_after_today("birth_date", b.birth_date, today, ProblemRule::BornInFuture);
     }
     problems.required("birth_place", &b.birth_place);
     problems.required("native_place", &b.native_place);
@@ -189,34 +204,26 @@ fn death(problems: &mut Problems, d: &DeathFacts, today: NaiveDate) {
             "death_date",
             Some(death_date),
             today,
-            "không được sau hôm nay",
+            ProblemRule::AfterToday,
         );
         if d.birth_date.is_some_and(|b| death_date < b.earliest()) {
-            problems.add("death_date", "không được trước ngày sinh");
+            problems.add("death_date", ProblemRule::BeforeBirth);
         }
     }
     if d.birth_date.is_some_and(|b| b.earliest() > today) {
-        problems.add("birth_date", "không được sau hôm nay");
+        problems.add("birth_date", ProblemRule::AfterToday);
     }
     if !d.death_time.is_empty() && NaiveTime::parse_from_str(&d.death_time, "%H:%M").is_err() {
-        problems.add("death_time", "ghi theo dạng giờ:phút, ví dụ 08:30");
+        problems.add("death_time", ProblemRule::TimeFormat);
     }
     problems.required("death_place", &d.death_place);
     let has_notice = !d.notice_number.is_empty();
     if has_notice {
         problems.required("notice_issuer", &d.notice_issuer);
         problems.required_some("notice_date", d.notice_date);
-        problems.not_after_today(
-            "notice_date",
-            d.notice_date,
-            today,
-            "không được sau hôm nay",
-        );
+        problems.not_after_today("notice_date", d.notice_date, today, ProblemRule::AfterToday);
     } else if d.replacing_document.is_empty() {
-        problems.add(
-            "notice_number",
-            "cần giấy báo tử, hoặc ghi giấy tờ thay thế (bản án, xác nhận của công an, giám định pháp y)",
-        );
+        problems.add("notice_number", ProblemRule::DeathNoticeMissing);
     }
 }
 
@@ -238,7 +245,7 @@ pub fn check_form(
     match (form.kind, &form.birth, &form.death) {
         (hotich_protocol::EventKind::Birth, Some(b), _) => birth(&mut problems, b, today),
         (hotich_protocol::EventKind::Death, _, Some(d)) => death(&mut problems, d, today),
-        _ => problems.add("type", "thiếu nội dung khai sinh hoặc khai tử"),
+        _ => problems.add("type", ProblemRule::EventContentMissing),
     }
     requester(&mut problems, &form.requester);
     let registered_on = form.registration_date.unwrap_or(today);
@@ -246,26 +253,24 @@ pub fn check_form(
         "registration_date",
         Some(registered_on),
         today,
-        "không được sau hôm nay",
+        ProblemRule::AfterToday,
     );
     let (_, event_date) = form.subject();
     if event_date.is_some_and(|e| registered_on < e) {
-        problems.add("registration_date", "không được trước ngày xảy ra sự kiện");
+        problems.add("registration_date", ProblemRule::BeforeEvent);
     }
     // Past the deadline (Law Art. 15(1): 60 days; Art. 33(1): 15 days) the
     // registration is still made, marked late, with its reason recorded.
     if is_late(deadline, registered_on) && form.late_reason.is_empty() {
-        problems.add("late_reason", "đã quá hạn đăng ký: cần ghi lý do");
+        problems.add("late_reason", ProblemRule::LateReasonMissing);
     }
     // A value that differs from the signed notification needs a reason.
     for difference in differences {
         if !form.change_reasons.contains_key(&difference.field) {
-            problems.add(
+            problems.add_with(
                 &format!("change_reasons.{}", difference.field),
-                format!(
-                    "khác giấy của cơ sở y tế (\"{}\"): cần ghi lý do",
-                    difference.notified
-                ),
+                ProblemRule::ChangeReasonMissing,
+                [("notified", difference.notified.clone())],
             );
         }
     }

@@ -1,0 +1,830 @@
+//! Every word the officer reads for a code, one table per language: case
+//! statuses, outcomes, channels, event and document kinds, sync states, error
+//! codes, form problems, refused inputs and the report's lines. The CLI, the
+//! CSV/XLSX/PDF exports and the papers read the Vietnamese table; the UI reads
+//! both through `ui/src/bindings/labels.ts`, written from here by the test
+//! `export_bindings_labels` (`cargo test -p hotich-core --features ts export_bindings`).
+//!
+//! The enum labels are the UI's words, which registrars read every day.
+//! Messages are templates: `{name}` is replaced by the param of that name.
+
+use std::collections::BTreeMap;
+
+use hotich_protocol::EventKind;
+
+use crate::error::{ErrorCode, InputField, InputReason};
+use crate::lifecycle::{Channel, Outcome};
+use crate::model::CaseStatus;
+use crate::print_log::DocumentKind;
+use crate::problem::ProblemRule;
+use crate::sync::SyncState;
+
+/// A language the officer may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+pub fn case_status(lang: Lang, status: CaseStatus) -> &'static str {
+    use CaseStatus::*;
+    match (lang, status) {
+        (Lang::Vi, New) => "Mới",
+        (Lang::Vi, InOutreach) => "Đang vận động",
+        (Lang::Vi, Appointment) => "Đã hẹn",
+        (Lang::Vi, Registered) => "Đã đăng ký",
+        (Lang::Vi, RegisteredElsewhere) => "Đã đăng ký nơi khác",
+        (Lang::Vi, NotRegistrable) => "Không thể đăng ký",
+        (Lang::Vi, Voided) => "Đã hủy",
+        (Lang::Vi, NeedsReview) => "Cần xem lại",
+        (Lang::En, New) => "New",
+        (Lang::En, InOutreach) => "In outreach",
+        (Lang::En, Appointment) => "Appointment set",
+        (Lang::En, Registered) => "Registered",
+        (Lang::En, RegisteredElsewhere) => "Registered elsewhere",
+        (Lang::En, NotRegistrable) => "Cannot be registered",
+        (Lang::En, Voided) => "Voided",
+        (Lang::En, NeedsReview) => "Needs review",
+    }
+}
+
+pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
+    use Outcome::*;
+    match (lang, outcome) {
+        (Lang::Vi, Reached) => "Đã nói chuyện được",
+        (Lang::Vi, NoAnswer) => "Không nghe máy",
+        (Lang::Vi, WrongNumber) => "Sai số điện thoại",
+        (Lang::Vi, AppointmentSet) => "Đã hẹn ngày đến",
+        (Lang::Vi, Refused) => "Gia đình từ chối",
+        (Lang::Vi, MovedAway) => "Đã chuyển đi nơi khác",
+        (Lang::Vi, RegisteredElsewhere) => "Đã đăng ký nơi khác",
+        (Lang::Vi, Other) => "Khác",
+        (Lang::En, Reached) => "Reached",
+        (Lang::En, NoAnswer) => "No answer",
+        (Lang::En, WrongNumber) => "Wrong number",
+        (Lang::En, AppointmentSet) => "Appointment set",
+        (Lang::En, Refused) => "Refused",
+        (Lang::En, MovedAway) => "Moved away",
+        (Lang::En, RegisteredElsewhere) => "Registered elsewhere",
+        (Lang::En, Other) => "Other",
+    }
+}
+
+pub fn channel(lang: Lang, channel: Channel) -> &'static str {
+    use Channel::*;
+    match (lang, channel) {
+        (Lang::Vi, Phone) => "Gọi điện",
+        (Lang::Vi, HomeVisit) => "Đến nhà",
+        (Lang::Vi, Message) => "Nhắn tin SMS/Zalo",
+        (Lang::Vi, VillageHead) => "Qua trưởng thôn/tổ dân phố",
+        (Lang::En, Phone) => "Phone call",
+        (Lang::En, HomeVisit) => "Home visit",
+        (Lang::En, Message) => "SMS/Zalo message",
+        (Lang::En, VillageHead) => "Through the village head",
+    }
+}
+
+pub fn event_kind(lang: Lang, kind: EventKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::Vi, EventKind::Birth) => "Khai sinh",
+        (Lang::Vi, EventKind::Death) => "Khai tử",
+        (Lang::En, EventKind::Birth) => "Birth",
+        (Lang::En, EventKind::Death) => "Death",
+    }
+}
+
+pub fn document_kind(lang: Lang, document: DocumentKind) -> &'static str {
+    use DocumentKind::*;
+    match (lang, document) {
+        (Lang::Vi, BirthCertificate) => "Giấy khai sinh (bản chính)",
+        (Lang::Vi, BirthExtract) => "Trích lục khai sinh (bản sao)",
+        (Lang::Vi, DeathExtract) => "Trích lục khai tử",
+        (Lang::En, BirthCertificate) => "Birth certificate (original)",
+        (Lang::En, BirthExtract) => "Birth registration extract (copy)",
+        (Lang::En, DeathExtract) => "Death registration extract",
+    }
+}
+
+pub fn sync_state(lang: Lang, state: SyncState) -> &'static str {
+    use SyncState::*;
+    match (lang, state) {
+        (_, Nothing) => "—",
+        (Lang::Vi, Waiting) => "Chờ gửi",
+        (Lang::Vi, Sent) => "Đã gửi",
+        (Lang::Vi, Failed) => "Gửi lỗi",
+        (Lang::En, Waiting) => "Waiting",
+        (Lang::En, Sent) => "Sent",
+        (Lang::En, Failed) => "Failed",
+    }
+}
+
+/// The message of an error code, with `{param}` placeholders (see [`ErrorCode`]).
+pub fn error_template(lang: Lang, code: ErrorCode) -> &'static str {
+    match lang {
+        Lang::Vi => error_vi(code),
+        Lang::En => error_en(code),
+    }
+}
+
+fn error_vi(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        DatabaseTooNew => "cơ sở dữ liệu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
+        MigrationFailed => "không nâng cấp được cơ sở dữ liệu: {detail}",
+        Database => "lỗi cơ sở dữ liệu: {detail}",
+        InvalidFile => "tệp {path}: {reason}",
+        TrustListRejected => "danh sách tin cậy bị từ chối: {detail}",
+        NoTrustList => "chưa có danh sách cơ sở y tế tin cậy; hãy nhập trust.json trước",
+        NoRootKey => "chưa ghi khóa gốc của cơ quan đăng ký để kiểm tra danh sách tin cậy (hotich trust pin-root)",
+        CaseNotFound => "không tìm thấy hồ sơ {id}",
+        Corrupt => "dữ liệu lưu trữ bị hỏng ({what}): {reason}",
+        Io => "lỗi đọc/ghi tệp: {detail}",
+        InvalidInput => "{field}: {reason}",
+        IllegalTransition => "không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"",
+        WrongPassword => "tên đăng nhập hoặc mật khẩu không đúng",
+        SignInLocked => "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây",
+        Forbidden => "chỉ {role} mới được {action}",
+        OfficerNotFound => "không tìm thấy cán bộ {officer}",
+        AlreadySetUp => "đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập",
+        NotSignedIn => "chưa đăng nhập",
+        Locked => "phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu",
+        InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
+        DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
+        RegistrationNotFound => "không tìm thấy đăng ký {id}",
+        NoCommune => "chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)",
+        BadServer => "địa chỉ máy chủ không hợp lệ: {detail}",
+        Runtime => "không khởi động được tiến trình đồng bộ: {detail}",
+        Keyring => "không truy cập được kho khóa của hệ điều hành: {detail}",
+        NoToken => "chưa có mã truy cập cho {server}; hãy chạy hotich sync login --server {server}",
+        EmptyToken => "mã truy cập trống",
+        Network => "máy chủ không trả lời: {detail}",
+        Deadline => "hết thời gian cho phép của lần đồng bộ",
+        Unauthorized => "máy chủ từ chối mã truy cập của máy này ({detail}); hãy đăng nhập lại (hotich sync login)",
+        Server => "máy chủ trả lời {status}: {detail}",
+        Protocol => "máy chủ trả lời sai giao thức: {detail}",
+        WrongDocument => "{document} không in cho đăng ký {kind}",
+        IncompleteRecord => "đăng ký {id} thiếu nội dung khai sinh/khai tử",
+        NoOffice => "chưa chọn xã của cơ quan đăng ký (hotich office --set MÃ_XÃ)",
+        MissingGlyph => "phông chữ không có ký tự {char} ({codepoint}) trong \"{text}\"",
+        DoesNotFit => "nội dung quá dài, không vừa một trang A4: {detail}",
+        Qr => "không tạo được mã QR: {detail}",
+        Font => "phông chữ nhúng bị hỏng: {detail}",
+        Internal => "lỗi nội bộ của chương trình: {detail}",
+        NoDatabase => "không tìm thấy thư mục dữ liệu của máy",
+        WriteFailed => "không ghi được tệp PDF {path}: {detail}",
+        Demo => "không tạo được dữ liệu mẫu: {detail}",
+    }
+}
+
+fn error_en(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        DatabaseTooNew => "The database is version {found}, newer than version {supported} that this program understands; update Hotich",
+        MigrationFailed => "Could not upgrade the database: {detail}",
+        Database => "Database error: {detail}",
+        InvalidFile => "File {path}: {reason}",
+        TrustListRejected => "The trust list was refused: {detail}",
+        NoTrustList => "No trusted list of health facilities yet; import trust.json first",
+        NoRootKey => "The registry's root key, which checks the trust list, is not recorded yet (hotich trust pin-root)",
+        CaseNotFound => "Case {id} not found",
+        Corrupt => "Stored data is damaged ({what}): {reason}",
+        Io => "File read/write error: {detail}",
+        InvalidInput => "{field}: {reason}",
+        IllegalTransition => "A case cannot move from \"{from}\" to \"{to}\"",
+        WrongPassword => "Wrong username or password",
+        SignInLocked => "Too many wrong passwords; try again in {seconds} seconds",
+        Forbidden => "Only {role} may {action}",
+        OfficerNotFound => "Officer {officer} not found",
+        AlreadySetUp => "The first supervisor account already exists; sign in",
+        NotSignedIn => "Not signed in",
+        Locked => "The session locked after a time without use; enter your password again",
+        InvalidRegistration => "The form has {count} problems",
+        DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
+        RegistrationNotFound => "Registration {id} not found",
+        NoCommune => "No commune chosen for this workstation (hotich office --set CODE)",
+        BadServer => "Invalid server address: {detail}",
+        Runtime => "Could not start the sync: {detail}",
+        Keyring => "Could not reach the system keyring: {detail}",
+        NoToken => "No access token for {server}; run hotich sync login --server {server}",
+        EmptyToken => "The access token is empty",
+        Network => "The server does not answer: {detail}",
+        Deadline => "The sync ran out of its allowed time",
+        Unauthorized => "The server refused this workstation's access token ({detail}); sign in again (hotich sync login)",
+        Server => "The server answered {status}: {detail}",
+        Protocol => "The server's answer breaks the protocol: {detail}",
+        WrongDocument => "{document} is not printed for a {kind} registration",
+        IncompleteRecord => "Registration {id} lacks its birth or death content",
+        NoOffice => "The registration office's commune is not chosen (hotich office --set CODE)",
+        MissingGlyph => "The font has no character {char} ({codepoint}) in \"{text}\"",
+        DoesNotFit => "Too long to fit one A4 page: {detail}",
+        Qr => "Could not make the QR code: {detail}",
+        Font => "The embedded font is damaged: {detail}",
+        Internal => "Internal error of the program: {detail}",
+        NoDatabase => "The computer's data folder was not found",
+        WriteFailed => "Could not write the PDF file {path}: {detail}",
+        Demo => "Could not create the demo data: {detail}",
+    }
+}
+
+pub fn input_field(lang: Lang, field: InputField) -> &'static str {
+    use InputField::*;
+    match (lang, field) {
+        (Lang::Vi, Note) => "ghi chú",
+        (Lang::Vi, Assignee) => "cán bộ được giao",
+        (Lang::Vi, AppointmentDate) => "ngày hẹn",
+        (Lang::Vi, NextFollowUp) => "ngày liên hệ tiếp",
+        (Lang::Vi, DecisionReason) => "lý do",
+        (Lang::Vi, Status) => "trạng thái",
+        (Lang::Vi, OfficeAddress) => "địa chỉ cơ quan",
+        (Lang::Vi, OfficeHours) => "giờ làm việc",
+        (Lang::Vi, CorrectedAttempt) => "lần liên hệ được sửa",
+        (Lang::Vi, Period) => "khoảng thời gian",
+        (Lang::Vi, Template) => "mẫu văn bản",
+        (Lang::Vi, ChecklistTemplate) => "mẫu danh sách giấy tờ",
+        (Lang::Vi, Copies) => "số bản",
+        (Lang::Vi, Document) => "loại giấy tờ",
+        (Lang::Vi, Password) => "mật khẩu",
+        (Lang::Vi, Username) => "tên đăng nhập",
+        (Lang::Vi, OfficerName) => "họ và tên",
+        (Lang::Vi, Server) => "địa chỉ máy chủ",
+        (Lang::Vi, ExportFile) => "tệp xuất",
+        (Lang::Vi, IdleLock) => "thời gian tự khóa",
+        (Lang::Vi, RegistrationKind) => "loại đăng ký",
+        (Lang::Vi, SubjectName) => "họ, chữ đệm và tên",
+        (Lang::Vi, EventDate) => "ngày xảy ra sự kiện",
+        (Lang::Vi, AmendmentBasis) => "căn cứ cải chính",
+        (Lang::Vi, AmendmentChanges) => "nội dung cải chính",
+        (Lang::En, Note) => "Note",
+        (Lang::En, Assignee) => "Assigned officer",
+        (Lang::En, AppointmentDate) => "Appointment date",
+        (Lang::En, NextFollowUp) => "Next contact date",
+        (Lang::En, DecisionReason) => "Reason",
+        (Lang::En, Status) => "Status",
+        (Lang::En, OfficeAddress) => "Office address",
+        (Lang::En, OfficeHours) => "Working hours",
+        (Lang::En, CorrectedAttempt) => "Corrected contact",
+        (Lang::En, Period) => "Period",
+        (Lang::En, Template) => "Document template",
+        (Lang::En, ChecklistTemplate) => "Checklist template",
+        (Lang::En, Copies) => "Copies",
+        (Lang::En, Document) => "Paper",
+        (Lang::En, Password) => "Password",
+        (Lang::En, Username) => "Username",
+        (Lang::En, OfficerName) => "Full name",
+        (Lang::En, Server) => "Server address",
+        (Lang::En, ExportFile) => "Export file",
+        (Lang::En, IdleLock) => "Idle lock time",
+        (Lang::En, RegistrationKind) => "Registration type",
+        (Lang::En, SubjectName) => "Full name",
+        (Lang::En, EventDate) => "Date of the event",
+        (Lang::En, AmendmentBasis) => "Grounds for the correction",
+        (Lang::En, AmendmentChanges) => "Content of the correction",
+    }
+}
+
+/// Why an input was refused, with `{param}` placeholders (see [`InputReason`]).
+pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
+    use InputReason::*;
+    match (lang, reason) {
+        (Lang::Vi, Required) => "bắt buộc, chưa nhập",
+        (Lang::Vi, Empty) => "không được để trống",
+        (Lang::Vi, TooLong) => "dài quá {max} ký tự",
+        (Lang::Vi, OfficerInactive) => "tài khoản {username} đã ngừng hoạt động",
+        (Lang::Vi, AppointmentDateMissing) => "cần ghi ngày gia đình hẹn đến",
+        (Lang::Vi, BeforeToday) => "không được trước hôm nay",
+        (Lang::Vi, AfterToday) => "không được sau hôm nay",
+        (Lang::Vi, OnlyForAppointment) => "chỉ ghi khi kết quả là \"Đã hẹn ngày đến\"",
+        (Lang::Vi, WhereRegisteredMissing) => "cần ghi lý do: gia đình đã đăng ký ở đâu, khi nào",
+        (Lang::Vi, ReasonMissing) => "cần ghi lý do cho quyết định này",
+        (Lang::Vi, VoidedOnlyWhenNotificationVoided) => {
+            "chỉ đóng là \"Đã hủy\" khi cơ sở y tế đã hủy thông báo"
+        }
+        (Lang::Vi, AlreadyCorrected) => "đã được sửa trước đó",
+        (Lang::Vi, NotAnAttemptOfCase) => "không phải một lần liên hệ của hồ sơ này",
+        (Lang::Vi, StartAfterEnd) => "ngày bắt đầu {from} sau ngày kết thúc {to}",
+        (Lang::Vi, TemplateError) => "{detail}",
+        (Lang::Vi, ChecklistWithoutItems) => "cần ít nhất một dòng bắt đầu bằng \"- \"",
+        (Lang::Vi, OutOfRange) => "từ {min} đến {max}, không phải {value}",
+        (Lang::Vi, SecondsOutOfRange) => "phải từ {min} đến {max} giây",
+        (Lang::Vi, DocumentNotForEvent) => "{document} không in cho đăng ký {kind}",
+        (Lang::Vi, PasswordTooShort) => "cần ít nhất {min} ký tự",
+        (Lang::Vi, UsernameCharacters) => "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
+        (Lang::Vi, UsernameTaken) => "\"{username}\" đã có người dùng",
+        (Lang::Vi, NotHttpUrl) => "phải bắt đầu bằng http:// hoặc https://",
+        (Lang::Vi, UnsupportedExportFile) => "{path}: chỉ xuất được .csv hoặc .xlsx",
+        (Lang::Vi, KindMismatch) => "không khớp loại của hồ sơ",
+        (Lang::Vi, BasisMissing) => "cần ghi lý do, căn cứ của việc sửa",
+        (Lang::Vi, KindUnchangeable) => "không đổi được khi cải chính",
+        (Lang::Vi, NothingChanged) => "không có trường nào thay đổi",
+        (Lang::En, Required) => "required, not filled in",
+        (Lang::En, Empty) => "must not be empty",
+        (Lang::En, TooLong) => "longer than {max} characters",
+        (Lang::En, OfficerInactive) => "the account {username} is deactivated",
+        (Lang::En, AppointmentDateMissing) => "enter the day the family agreed to come",
+        (Lang::En, BeforeToday) => "must not be before today",
+        (Lang::En, AfterToday) => "must not be after today",
+        (Lang::En, OnlyForAppointment) => "only when the outcome is \"Appointment set\"",
+        (Lang::En, WhereRegisteredMissing) => {
+            "give the reason: where and when the family registered"
+        }
+        (Lang::En, ReasonMissing) => "give the reason for this decision",
+        (Lang::En, VoidedOnlyWhenNotificationVoided) => {
+            "a case is closed as \"Voided\" only when the health facility voided the notification"
+        }
+        (Lang::En, AlreadyCorrected) => "already corrected",
+        (Lang::En, NotAnAttemptOfCase) => "not a contact of this case",
+        (Lang::En, StartAfterEnd) => "the start {from} is after the end {to}",
+        (Lang::En, TemplateError) => "{detail}",
+        (Lang::En, ChecklistWithoutItems) => "needs at least one line starting with \"- \"",
+        (Lang::En, OutOfRange) => "from {min} to {max}, not {value}",
+        (Lang::En, SecondsOutOfRange) => "must be from {min} to {max} seconds",
+        (Lang::En, DocumentNotForEvent) => "{document} is not printed for a {kind} registration",
+        (Lang::En, PasswordTooShort) => "needs at least {min} characters",
+        (Lang::En, UsernameCharacters) => {
+            "only unaccented letters, digits and . _ - (at most 50 characters)"
+        }
+        (Lang::En, UsernameTaken) => "\"{username}\" is already taken",
+        (Lang::En, NotHttpUrl) => "must start with http:// or https://",
+        (Lang::En, UnsupportedExportFile) => "{path}: only .csv or .xlsx can be exported",
+        (Lang::En, KindMismatch) => "does not match the case's type",
+        (Lang::En, BasisMissing) => "give the reason and grounds for the correction",
+        (Lang::En, KindUnchangeable) => "cannot change in a correction",
+        (Lang::En, NothingChanged) => "no field changed",
+    }
+}
+
+/// "ghi chú: dài quá 2000 ký tự".
+pub fn invalid_input(
+    lang: Lang,
+    field: InputField,
+    reason: InputReason,
+    params: &BTreeMap<String, String>,
+) -> String {
+    let reason = fill(input_reason(lang, reason), &word_codes(lang, params));
+    format!("{}: {reason}", input_field(lang, field))
+}
+
+/// What a form value breaks, with `{param}` placeholders (see [`ProblemRule`]).
+pub fn problem_rule(lang: Lang, rule: ProblemRule) -> &'static str {
+    use ProblemRule::*;
+    match (lang, rule) {
+        (Lang::Vi, Required) => "bắt buộc, chưa nhập",
+        (Lang::Vi, NameHasDigits) => "không được có chữ số",
+        (Lang::Vi, NameCharacters) => "chỉ gồm chữ cái, dấu cách, dấu gạch nối",
+        (Lang::Vi, UnknownEthnicity) => "\"{value}\" không có trong danh mục 54 dân tộc",
+        (Lang::Vi, PersonalIdDigits) => "phải gồm đúng 12 chữ số",
+        (Lang::Vi, PersonalIdProvince) => "mã tỉnh nơi đăng ký khai sinh {province} không tồn tại",
+        (Lang::Vi, PersonalIdSexCentury) => {
+            "chữ số thứ 4 ({digit}) không khớp giới tính và thế kỷ sinh (năm {year})"
+        }
+        (Lang::Vi, PersonalIdYear) => "chữ số 5-6 ({found}) không khớp năm sinh {year}",
+        (Lang::Vi, ParentBirthYearImplausible) => "{year} không hợp lý với ngày sinh của trẻ",
+        (Lang::Vi, BornInFuture) => "trẻ chưa được sinh ra: không thể đăng ký trước",
+        (Lang::Vi, AfterToday) => "không được sau hôm nay",
+        (Lang::Vi, BeforeBirth) => "không được trước ngày sinh",
+        (Lang::Vi, TimeFormat) => "ghi theo dạng giờ:phút, ví dụ 08:30",
+        (Lang::Vi, DeathNoticeMissing) => "cần giấy báo tử, hoặc ghi giấy tờ thay thế (bản án, xác nhận của công an, giám định pháp y)",
+        (Lang::Vi, EventContentMissing) => "thiếu nội dung khai sinh hoặc khai tử",
+        (Lang::Vi, BeforeEvent) => "không được trước ngày xảy ra sự kiện",
+        (Lang::Vi, LateReasonMissing) => "đã quá hạn đăng ký: cần ghi lý do",
+        (Lang::Vi, ChangeReasonMissing) => "khác giấy của cơ sở y tế (\"{notified}\"): cần ghi lý do",
+        (Lang::En, Required) => "required, not filled in",
+        (Lang::En, NameHasDigits) => "must not contain digits",
+        (Lang::En, NameCharacters) => "only letters, spaces and hyphens",
+        (Lang::En, UnknownEthnicity) => "\"{value}\" is not one of the 54 ethnic groups",
+        (Lang::En, PersonalIdDigits) => "must be exactly 12 digits",
+        (Lang::En, PersonalIdProvince) => "birth registration province code {province} does not exist",
+        (Lang::En, PersonalIdSexCentury) => {
+            "the 4th digit ({digit}) does not match the sex and century of birth (year {year})"
+        }
+        (Lang::En, PersonalIdYear) => "digits 5-6 ({found}) do not match the year of birth {year}",
+        (Lang::En, ParentBirthYearImplausible) => "{year} is not plausible for the child's date of birth",
+        (Lang::En, BornInFuture) => "the child is not born yet: it cannot be registered ahead",
+        (Lang::En, AfterToday) => "must not be after today",
+        (Lang::En, BeforeBirth) => "must not be before the date of birth",
+        (Lang::En, TimeFormat) => "write it as hours:minutes, e.g. 08:30",
+        (Lang::En, DeathNoticeMissing) => "needs the death notice, or the document replacing it (judgment, police confirmation, forensic report)",
+        (Lang::En, EventContentMissing) => "the birth or death content is missing",
+        (Lang::En, BeforeEvent) => "must not be before the date of the event",
+        (Lang::En, LateReasonMissing) => "past the registration deadline: give the reason",
+        (Lang::En, ChangeReasonMissing) => "differs from the health facility's paper (\"{notified}\"): give the reason",
+    }
+}
+
+/// "họ, chữ đệm và tên của mẹ: không được có chữ số".
+pub fn field_problem(
+    lang: Lang,
+    path: &str,
+    rule: ProblemRule,
+    params: &BTreeMap<String, String>,
+) -> String {
+    format!(
+        "{}: {}",
+        form_field(lang, path),
+        fill(problem_rule(lang, rule), params)
+    )
+}
+
+/// A registration form field by its path ("mother.full_name" -> "họ, chữ
+/// đệm và tên của mẹ"); an unknown path is named by itself.
+pub fn form_field(lang: Lang, path: &str) -> String {
+    let (group, field) = match path.split_once('.') {
+        Some((group, field)) => (Some(group), field),
+        None => (None, path),
+    };
+    let name = form_field_name(lang, field).unwrap_or(field);
+    match (lang, group) {
+        (Lang::Vi, Some("mother")) => format!("{name} của mẹ"),
+        (Lang::Vi, Some("father")) => format!("{name} của cha"),
+        (Lang::Vi, Some("requester")) => format!("{name} của người đi đăng ký"),
+        (Lang::Vi, Some("change_reasons")) => format!("lý do sửa \"{}\"", form_field(lang, field)),
+        (Lang::En, Some("mother")) => format!("Mother's {}", name.to_lowercase()),
+        (Lang::En, Some("father")) => format!("Father's {}", name.to_lowercase()),
+        (Lang::En, Some("requester")) => format!("Requester's {}", name.to_lowercase()),
+        (Lang::En, Some("change_reasons")) => {
+            format!("Reason for changing \"{}\"", form_field(lang, field))
+        }
+        _ => name.to_owned(),
+    }
+}
+
+fn form_field_name(lang: Lang, field: &str) -> Option<&'static str> {
+    let (vi, en) = match field {
+        "child_name" => ("họ, chữ đệm và tên của trẻ", "Child's full name"),
+        "full_name" => ("họ, chữ đệm và tên", "Full name"),
+        "sex" => ("giới tính", "Sex"),
+        "birth_date" => ("ngày, tháng, năm sinh", "Date of birth"),
+        "birth_year" => ("năm sinh", "Year of birth"),
+        "birth_place" => ("nơi sinh", "Place of birth"),
+        "native_place" => ("quê quán", "Home town"),
+        "ethnicity" => ("dân tộc", "Ethnicity"),
+        "nationality" => ("quốc tịch", "Nationality"),
+        "personal_id" => ("số định danh cá nhân", "Personal ID number"),
+        "residence" => ("nơi cư trú", "Residence"),
+        "last_residence" => ("nơi cư trú cuối cùng", "Last residence"),
+        "id_document" => ("giấy tờ tùy thân", "ID document"),
+        "death_date" => ("ngày chết", "Date of death"),
+        "death_time" => ("giờ, phút chết", "Time of death"),
+        "death_place" => ("nơi chết", "Place of death"),
+        "cause" => ("nguyên nhân chết", "Cause of death"),
+        "notice_number" => ("số giấy báo tử", "Death notice number"),
+        "notice_issuer" => ("nơi cấp giấy báo tử", "Death notice issuer"),
+        "notice_date" => ("ngày cấp giấy báo tử", "Death notice date"),
+        "replacing_document" => (
+            "giấy tờ thay giấy báo tử",
+            "Document replacing the death notice",
+        ),
+        "relationship" => (
+            "quan hệ với người được đăng ký",
+            "Relationship to the person registered",
+        ),
+        "registration_date" => ("ngày đăng ký", "Registration date"),
+        "late_reason" => ("lý do đăng ký quá hạn", "Reason for late registration"),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    })
+}
+
+/// A fixed line of the period report (the outcome and days-bucket lines are
+/// worded by [`report_outcome_line`] and [`report_days_line`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFigure {
+    Received,
+    Voided,
+    OpenedWithoutNotification,
+    Registered,
+    RegisteredOnTime,
+    RegisteredLate,
+    OnTimeShare,
+    DaysToRegistrationMedian,
+    DaysToRegistrationP90,
+    Contacted,
+    DaysToFirstContactMedian,
+    CasesWorked,
+    RegisteredAfterOutreach,
+    OutreachConversion,
+    Attempts,
+}
+
+pub fn report_figure(lang: Lang, figure: ReportFigure) -> &'static str {
+    use ReportFigure::*;
+    match (lang, figure) {
+        (Lang::Vi, Received) => "Thông báo nhận được",
+        (Lang::Vi, Voided) => "Thông báo cơ sở y tế đã hủy (không tính)",
+        (Lang::Vi, OpenedWithoutNotification) => "Hồ sơ mở không có thông báo",
+        (Lang::Vi, Registered) => "Đã đăng ký",
+        (Lang::Vi, RegisteredOnTime) => "Đăng ký đúng hạn",
+        (Lang::Vi, RegisteredLate) => "Đăng ký quá hạn",
+        (Lang::Vi, OnTimeShare) => "Tỉ lệ đúng hạn",
+        (Lang::Vi, DaysToRegistrationMedian) => "Số ngày từ sự kiện đến đăng ký: trung vị",
+        (Lang::Vi, DaysToRegistrationP90) => "Số ngày từ sự kiện đến đăng ký: 90% trong vòng",
+        (Lang::Vi, Contacted) => "Hồ sơ đã liên hệ (nhận trong kỳ)",
+        (Lang::Vi, DaysToFirstContactMedian) => {
+            "Số ngày từ nhận thông báo đến lần liên hệ đầu: trung vị"
+        }
+        (Lang::Vi, CasesWorked) => "Hồ sơ có liên hệ trong kỳ",
+        (Lang::Vi, RegisteredAfterOutreach) => "Trong đó đã đăng ký",
+        (Lang::Vi, OutreachConversion) => "Tỉ lệ đăng ký sau liên hệ",
+        (Lang::Vi, Attempts) => "Lần liên hệ",
+        (Lang::En, Received) => "Notifications received",
+        (Lang::En, Voided) => "Notifications voided by the health facility (not counted)",
+        (Lang::En, OpenedWithoutNotification) => "Cases opened without a notification",
+        (Lang::En, Registered) => "Registered",
+        (Lang::En, RegisteredOnTime) => "Registered on time",
+        (Lang::En, RegisteredLate) => "Registered late",
+        (Lang::En, OnTimeShare) => "Share on time",
+        (Lang::En, DaysToRegistrationMedian) => "Days from the event to registration: median",
+        (Lang::En, DaysToRegistrationP90) => "Days from the event to registration: 90% within",
+        (Lang::En, Contacted) => "Cases contacted (received in the period)",
+        (Lang::En, DaysToFirstContactMedian) => {
+            "Days from the notification to the first contact: median"
+        }
+        (Lang::En, CasesWorked) => "Cases contacted in the period",
+        (Lang::En, RegisteredAfterOutreach) => "Of which registered",
+        (Lang::En, OutreachConversion) => "Share registered after contact",
+        (Lang::En, Attempts) => "Contacts",
+    }
+}
+
+/// "Kết quả liên hệ: Đã nói chuyện được".
+pub fn report_outcome_line(lang: Lang, of: Outcome) -> String {
+    match lang {
+        Lang::Vi => format!("Kết quả liên hệ: {}", outcome(lang, of)),
+        Lang::En => format!("Contact outcome: {}", outcome(lang, of)),
+    }
+}
+
+/// "Đăng ký sau 0-7 ngày", or "… 60 ngày trở lên" for the open last bucket.
+pub fn report_days_line(lang: Lang, min: u32, max: Option<u32>) -> String {
+    match (lang, max) {
+        (Lang::Vi, Some(max)) => format!("Đăng ký sau {min}-{max} ngày"),
+        (Lang::Vi, None) => format!("Đăng ký sau {min} ngày trở lên"),
+        (Lang::En, Some(max)) => format!("Registered after {min}-{max} days"),
+        (Lang::En, None) => format!("Registered after {min} days or more"),
+    }
+}
+
+/// `template` with each `{name}` replaced by the param `name` (an unknown
+/// name is left as written).
+pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if params.contains_key(&after[..close]) => {
+                out.push_str(&params[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Params that carry a code worded in `lang`: `document` (a paper) and
+/// `kind` (an event, lower case inside a sentence).
+pub fn word_codes(lang: Lang, params: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut worded = params.clone();
+    if let Some(document) = params.get("document").and_then(|d| DocumentKind::parse(d)) {
+        worded.insert("document".into(), document_kind(lang, document).to_owned());
+    }
+    let kind = match params.get("kind").map(String::as_str) {
+        Some("birth") => Some(EventKind::Birth),
+        Some("death") => Some(EventKind::Death),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        worded.insert("kind".into(), event_kind(lang, kind).to_lowercase());
+    }
+    worded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LANGS: [Lang; 2] = [Lang::Vi, Lang::En];
+    const SYNC_STATES: [SyncState; 4] = [
+        SyncState::Nothing,
+        SyncState::Waiting,
+        SyncState::Sent,
+        SyncState::Failed,
+    ];
+    const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
+
+    #[test]
+    fn both_languages_word_every_variant() {
+        for lang in LANGS {
+            let mut words: Vec<String> = Vec::new();
+            words.extend(CaseStatus::ALL.iter().map(|s| case_status(lang, *s).into()));
+            words.extend(Outcome::ALL.iter().map(|o| outcome(lang, *o).into()));
+            words.extend(Channel::ALL.iter().map(|c| channel(lang, *c).into()));
+            words.extend(EVENT_KINDS.iter().map(|k| event_kind(lang, *k).into()));
+            words.extend(
+                DocumentKind::ALL
+                    .iter()
+                    .map(|d| document_kind(lang, *d).into()),
+            );
+            words.extend(SYNC_STATES.iter().map(|s| sync_state(lang, *s).into()));
+            words.extend(
+                ErrorCode::ALL
+                    .iter()
+                    .map(|c| error_template(lang, *c).into()),
+            );
+            words.extend(InputField::ALL.iter().map(|f| input_field(lang, *f).into()));
+            words.extend(
+                InputReason::ALL
+                    .iter()
+                    .map(|r| input_reason(lang, *r).into()),
+            );
+            words.extend(
+                ProblemRule::ALL
+                    .iter()
+                    .map(|r| problem_rule(lang, *r).into()),
+            );
+            assert!(words.iter().all(|w| !w.trim().is_empty()), "{lang:?}");
+        }
+        // The two languages differ where they should (a copy-paste would not).
+        assert_ne!(
+            case_status(Lang::Vi, CaseStatus::InOutreach),
+            case_status(Lang::En, CaseStatus::InOutreach)
+        );
+    }
+
+    #[test]
+    fn the_uis_words_for_statuses_and_outcomes() {
+        assert_eq!(
+            case_status(Lang::Vi, CaseStatus::InOutreach),
+            "Đang vận động"
+        );
+        assert_eq!(outcome(Lang::Vi, Outcome::Reached), "Đã nói chuyện được");
+        assert_eq!(
+            report_outcome_line(Lang::Vi, Outcome::Reached),
+            "Kết quả liên hệ: Đã nói chuyện được"
+        );
+    }
+
+    #[test]
+    fn templates_name_only_known_placeholders_and_fill_them() {
+        let params: BTreeMap<String, String> = [("seconds".to_owned(), "30".to_owned())].into();
+        assert_eq!(fill("sau {seconds} giây {x}", &params), "sau 30 giây {x}");
+        assert_eq!(fill("{", &params), "{");
+        let worded = word_codes(
+            Lang::Vi,
+            &[
+                ("document".to_owned(), "death-extract".to_owned()),
+                ("kind".to_owned(), "birth".to_owned()),
+            ]
+            .into(),
+        );
+        assert_eq!(
+            fill(error_template(Lang::Vi, ErrorCode::WrongDocument), &worded),
+            "Trích lục khai tử không in cho đăng ký khai sinh"
+        );
+    }
+
+    #[test]
+    fn form_fields_are_named_in_both_languages() {
+        assert_eq!(
+            form_field(Lang::Vi, "mother.full_name"),
+            "họ, chữ đệm và tên của mẹ"
+        );
+        assert_eq!(
+            form_field(Lang::En, "mother.full_name"),
+            "Mother's full name"
+        );
+        assert_eq!(
+            form_field(Lang::Vi, "change_reasons.child_name"),
+            "lý do sửa \"họ, chữ đệm và tên của trẻ\""
+        );
+        assert_eq!(form_field(Lang::Vi, "type"), "type");
+    }
+
+    /// Writes `ui/src/bindings/labels.ts`: both tables as typed consts, keyed
+    /// by the generated enums, so the UI words codes as Rust does.
+    #[cfg(feature = "ts")]
+    #[test]
+    fn export_bindings_labels() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/bindings").to_owned()
+        });
+        let dir = std::path::Path::new(&dir);
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(dir)
+        };
+        std::fs::write(dir.join("labels.ts"), labels_ts()).unwrap();
+    }
+
+    #[cfg(feature = "ts")]
+    fn labels_ts() -> String {
+        let mut ts = String::from(
+            "// Generated by hotich-core (crates/core/src/labels.rs, test export_bindings_labels). Do not edit this file manually.\n\
+             // Messages are templates: `{name}` stands for the param of that name.\n\n",
+        );
+        for name in [
+            "CaseStatus",
+            "Channel",
+            "DocumentKind",
+            "ErrorCode",
+            "EventKind",
+            "InputField",
+            "InputReason",
+            "Outcome",
+            "ProblemRule",
+            "SyncState",
+        ] {
+            ts.push_str(&format!("import type {{ {name} }} from \"./{name}\";\n"));
+        }
+        for (lang, name) in [(Lang::Vi, "LABELS_VI"), (Lang::En, "LABELS_EN")] {
+            ts.push_str(&format!("\nexport const {name} = {{\n"));
+            let tables: [(&str, &str, Vec<(String, String)>); 10] = [
+                (
+                    "caseStatus",
+                    "CaseStatus",
+                    pairs(CaseStatus::ALL.iter(), |s| case_status(lang, *s)),
+                ),
+                (
+                    "outcome",
+                    "Outcome",
+                    pairs(Outcome::ALL.iter(), |o| outcome(lang, *o)),
+                ),
+                (
+                    "channel",
+                    "Channel",
+                    pairs(Channel::ALL.iter(), |c| channel(lang, *c)),
+                ),
+                (
+                    "eventKind",
+                    "EventKind",
+                    pairs(EVENT_KINDS.iter(), |k| event_kind(lang, *k)),
+                ),
+                (
+                    "documentKind",
+                    "DocumentKind",
+                    pairs(DocumentKind::ALL.iter(), |d| document_kind(lang, *d)),
+                ),
+                (
+                    "syncState",
+                    "SyncState",
+                    pairs(SYNC_STATES.iter(), |s| sync_state(lang, *s)),
+                ),
+                (
+                    "errorCode",
+                    "ErrorCode",
+                    pairs(ErrorCode::ALL.iter(), |c| error_template(lang, *c)),
+                ),
+                (
+                    "inputField",
+                    "InputField",
+                    pairs(InputField::ALL.iter(), |f| input_field(lang, *f)),
+                ),
+                (
+                    "inputReason",
+                    "InputReason",
+                    pairs(InputReason::ALL.iter(), |r| input_reason(lang, *r)),
+                ),
+                (
+                    "problemRule",
+                    "ProblemRule",
+                    pairs(ProblemRule::ALL.iter(), |r| problem_rule(lang, *r)),
+                ),
+            ];
+            for (key, type_name, entries) in tables {
+                ts.push_str(&format!("  {key}: {{\n"));
+                for (code, word) in entries {
+                    ts.push_str(&format!("    {code}: {word},\n"));
+                }
+                ts.push_str(&format!("  }} satisfies Record<{type_name}, string>,\n"));
+            }
+            ts.push_str("} as const;\n");
+        }
+        ts
+    }
+
+    /// Each value's wire code and its label, both as TypeScript literals.
+    #[cfg(feature = "ts")]
+    fn pairs<'a, T: serde::Serialize + 'a>(
+        values: impl Iterator<Item = &'a T>,
+        label: impl Fn(&T) -> &'static str,
+    ) -> Vec<(String, String)> {
+        values
+            .map(|value| {
+                let code = serde_json::to_string(value).unwrap();
+                (code, serde_json::to_string(label(value)).unwrap())
+            })
+            .collect()
+    }
+}

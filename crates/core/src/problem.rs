@@ -1,0 +1,75 @@
+//! A problem of a form, next to its field: plain data shared by the
+//! registration rules and the errors (the dependency points one way, from
+//! both to here).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::code_enum;
+use crate::labels::{self, Lang};
+
+code_enum! {
+    /// The rule a form value breaks; each is defined, with its legal source,
+    /// in `registration/rules.rs`. Params, where a rule has them, beside it.
+    pub enum ProblemRule {
+        Required => "required",
+        NameHasDigits => "name_has_digits",
+        NameCharacters => "name_characters",
+        /// `value`: the ethnicity as typed.
+        UnknownEthnicity => "unknown_ethnicity",
+        PersonalIdDigits => "personal_id_digits",
+        /// `province`: the three digits.
+        PersonalIdProvince => "personal_id_province",
+        /// `digit`, `year`.
+        PersonalIdSexCentury => "personal_id_sex_century",
+        /// `found`, `year`.
+        PersonalIdYear => "personal_id_year",
+        /// `year`: the parent's year of birth.
+        ParentBirthYearImplausible => "parent_birth_year_implausible",
+        BornInFuture => "born_in_future",
+        AfterToday => "after_today",
+        BeforeBirth => "before_birth",
+        TimeFormat => "time_format",
+        DeathNoticeMissing => "death_notice_missing",
+        EventContentMissing => "event_content_missing",
+        BeforeEvent => "before_event",
+        LateReasonMissing => "late_reason_missing",
+        /// `notified`: the value on the notification.
+        ChangeReasonMissing => "change_reason_missing",
+    }
+}
+
+/// One problem, next to its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FieldProblem {
+    /// The field's path in the form ("mother.full_name").
+    pub field: String,
+    pub rule: ProblemRule,
+    /// The rule's named values (see [`ProblemRule`]).
+    pub params: BTreeMap<String, String>,
+    /// Vietnamese, ready to show: "họ, chữ đệm và tên của mẹ: không được có chữ số".
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, rule: ProblemRule, params: BTreeMap<String, String>) -> FieldProblem {
+        let message = labels::field_problem(Lang::Vi, field, rule, &params);
+        FieldProblem {
+            field: field.to_owned(),
+            rule,
+            params,
+            message,
+        }
+    }
+
+    /// The message in `lang` (the field named by its path in English, which
+    /// has no form labels of its own in Rust).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.message.clone(),
+            Lang::En => labels::field_problem(lang, &self.field, self.rule, &self.params),
+        }
+    }
+}
