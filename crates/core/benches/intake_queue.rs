@@ -98,7 +98,7 @@ fn main() {
     let full_verify = n as f64 / started.elapsed().as_secs_f64();
 
     let insert_rate = {
-        let conn = rusqlite::Connection::open(dir.path().join("raw.db")).expect("raw db");
+        let conn = hotich_common::sqlite::connect(&dir.path().join("raw.db")).expect("raw db");
         conn.pragma_update(None, "journal_mode", "WAL")
             .expect("wal");
         conn.pragma_update(None, "synchronous", "FULL")
@@ -229,7 +229,7 @@ fn main() {
     let mut names = Vec::with_capacity(people);
     let started = Instant::now();
     {
-        let mut conn = rusqlite::Connection::open(dir.path().join("people.db")).expect("open");
+        let mut conn = hotich_common::sqlite::connect(&dir.path().join("people.db")).expect("open");
         let tx = conn.transaction().expect("tx");
         {
             let mut insert = tx

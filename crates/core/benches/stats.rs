@@ -89,7 +89,7 @@ fn main() {
     let started = Instant::now();
     let (mut attempts, mut registrations) = (0usize, 0usize);
     {
-        let mut conn = rusqlite::Connection::open(&path).expect("open raw");
+        let mut conn = hotich_common::sqlite::connect(&path).expect("open raw");
         let tx = conn.transaction().expect("tx");
         {
             let mut case = tx

@@ -1,5 +1,8 @@
 //! A period's figures and case list, exported for the periodic report: CSV
 //! (UTF-8 with a byte-order mark, so Excel shows Vietnamese intact) or XLSX.
+//!
+//! Writes no table. Reads `case_file`, `case_event`, `registration` and
+//! `officer`, and the period's statistics.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,13 +12,12 @@ use hotich_protocol::EventKind;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::model::CaseStatus;
 use crate::officer::Officer;
-use crate::queue::{parse_date, start_of_day_utc};
-use crate::registration::kind_of;
 use crate::stats::PeriodStats;
 use crate::store::Store;
+use crate::time::start_of_office_day_rfc3339;
 
 /// One case received or registered in the period, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,9 +66,10 @@ impl ExportFormat {
         {
             Some("csv") => Ok(ExportFormat::Csv),
             Some("xlsx") => Ok(ExportFormat::Xlsx),
-            _ => Err(invalid(
-                "tệp xuất",
-                format!("{}: chỉ xuất được .csv hoặc .xlsx", path.display()),
+            _ => Err(invalid_with(
+                InputField::ExportFile,
+                InputReason::UnsupportedExportFile,
+                [("path", path.display().to_string())],
             )),
         }
     }
@@ -138,19 +141,28 @@ fn case_cells(row: &PeriodCaseRow) -> [String; 14] {
     ]
 }
 
-/// One CSV field (RFC 4180): quoted when it holds a separator, a quote or a line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+/// Writes `records` as RFC 4180 as Excel reads it: comma-separated, a field
+/// quoted only when it holds a comma, a quote or a line break, CRLF line
+/// ends, records of different widths allowed.
+fn write_records<R, F>(out: &mut impl Write, records: impl IntoIterator<Item = R>) -> Result<()>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let mut csv = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    for record in records {
+        csv.write_record(record).map_err(std::io::Error::from)?;
     }
+    csv.flush()?;
+    Ok(())
 }
 
-fn csv_line(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    write!(out, "{}\r\n", line.join(","))
-}
+/// The blank line between the file's tables (the csv crate would write an
+/// empty record as `""`).
+const BLANK_LINE: &[u8] = b"\r\n";
 
 fn title(stats: &PeriodStats) -> String {
     format!(
@@ -163,39 +175,52 @@ fn title(stats: &PeriodStats) -> String {
 const MONTH_HEADERS: [&str; 5] = ["Tháng", "Loại", "Nhận", "Đã đăng ký", "Đúng hạn"];
 
 fn write_csv(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    // The byte-order mark tells Excel the file is UTF-8.
-    out.write_all("\u{feff}".as_bytes())?;
-    csv_line(&mut out, &[&title(stats)])?;
-    csv_line(&mut out, &["Chỉ tiêu", "Khai sinh", "Khai tử"])?;
-    for line in stats.report_lines() {
-        csv_line(&mut out, &[&line.label, &line.birth, &line.death])?;
-    }
-    csv_line(&mut out, &[])?;
-    csv_line(&mut out, &MONTH_HEADERS)?;
-    for month in &stats.monthly {
-        csv_line(
-            &mut out,
-            &[
-                &month.month,
-                kind_label(month.kind),
-                &month.received.to_string(),
-                &month.registered.to_string(),
-                &month.registered_on_time.to_string(),
-            ],
-        )?;
-    }
-    csv_line(&mut out, &[])?;
-    csv_line(&mut out, &CASE_HEADERS)?;
-    for row in cases {
-        let cells = case_cells(row);
-        let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
-        csv_line(&mut out, &fields)?;
-    }
-    out.flush()?;
-    out.into_inner()
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write_csv_to(&mut file, stats, cases)?;
+    file.into_inner()
         .map_err(|e| CoreError::Io(e.into_error()))?
         .sync_all()?;
+    Ok(())
+}
+
+fn write_csv_to(out: &mut impl Write, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
+    // The byte-order mark tells Excel the file is UTF-8.
+    out.write_all("\u{feff}".as_bytes())?;
+    let figures = [
+        vec![title(stats)],
+        ["Chỉ tiêu", "Khai sinh", "Khai tử"]
+            .map(str::to_owned)
+            .to_vec(),
+    ]
+    .into_iter()
+    .chain(
+        stats
+            .report_lines()
+            .into_iter()
+            .map(|line| vec![line.label, line.birth, line.death]),
+    );
+    write_records(out, figures)?;
+    out.write_all(BLANK_LINE)?;
+    let months = stats.monthly.iter().map(|month| {
+        vec![
+            month.month.clone(),
+            kind_label(month.kind).to_owned(),
+            month.received.to_string(),
+            month.registered.to_string(),
+            month.registered_on_time.to_string(),
+        ]
+    });
+    write_records(
+        out,
+        std::iter::once(MONTH_HEADERS.map(str::to_owned).to_vec()).chain(months),
+    )?;
+    out.write_all(BLANK_LINE)?;
+    let rows = cases.iter().map(|row| case_cells(row).to_vec());
+    write_records(
+        out,
+        std::iter::once(CASE_HEADERS.map(str::to_owned).to_vec()).chain(rows),
+    )?;
+    out.flush()?;
     Ok(())
 }
 
@@ -281,7 +306,10 @@ impl Store {
     /// The cases received or registered in [from, to], by type then by
     /// the day they arrived.
     pub fn period_cases(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<PeriodCaseRow>> {
-        let (since, until) = (start_of_day_utc(from), start_of_day_utc(to + Days::new(1)));
+        let (since, until) = (
+            start_of_office_day_rfc3339(from),
+            start_of_office_day_rfc3339(to + Days::new(1)),
+        );
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.kind, c.subject_name, c.event_date, c.deadline, date(c.opened_at, '+7 hours'),
                     c.notification_id IS NOT NULL, c.status, c.registered_on, r.number, r.book,
@@ -295,14 +323,13 @@ impl Store {
                              SELECT seq FROM case_file WHERE registered_on >= ?3 AND registered_on <= ?4)
              ORDER BY c.kind, c.opened_at, c.seq",
         )?;
-        let date = |text: String| parse_date(&text);
         let rows = stmt.query_map(
             params![since, until, from.to_string(), to.to_string()],
             |row| {
-                let kind = kind_of(&row.get::<_, String>(1)?);
-                let event_date = date(row.get(3)?)?;
-                let deadline = date(row.get(4)?)?;
-                let registered_on = row.get::<_, Option<String>>(8)?.map(date).transpose()?;
+                let kind: EventKind = row.get(1)?;
+                let event_date: NaiveDate = row.get(3)?;
+                let deadline: NaiveDate = row.get(4)?;
+                let registered_on: Option<NaiveDate> = row.get(8)?;
                 let status: String = row.get(7)?;
                 let number: Option<u32> = row.get(9)?;
                 let book: Option<String> = row.get(10)?;
@@ -312,7 +339,7 @@ impl Store {
                     name: row.get(2)?,
                     event_date,
                     deadline,
-                    received_on: date(row.get(5)?)?,
+                    received_on: row.get(5)?,
                     from_notification: row.get(6)?,
                     status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
                     registered_on,
@@ -362,15 +389,50 @@ impl Store {
 mod tests {
     use super::*;
 
+    fn csv_text(records: &[&[&str]]) -> String {
+        let mut out = Vec::new();
+        write_records(&mut out, records.iter().map(|r| r.iter())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("Nguyễn Văn An"), "Nguyễn Văn An");
+        assert_eq!(csv_text(&[&["Nguyễn Văn An"]]), "Nguyễn Văn An\r\n");
         assert_eq!(
-            csv_field("số 12, quyển 01/2026"),
-            "\"số 12, quyển 01/2026\""
+            csv_text(&[&["số 12, quyển 01/2026"]]),
+            "\"số 12, quyển 01/2026\"\r\n"
         );
-        assert_eq!(csv_field("nói \"không\""), "\"nói \"\"không\"\"\"");
-        assert_eq!(csv_field("dòng 1\ndòng 2"), "\"dòng 1\ndòng 2\"");
+        assert_eq!(csv_text(&[&["nói \"không\""]]), "\"nói \"\"không\"\"\"\r\n");
+        assert_eq!(csv_text(&[&["dòng 1\ndòng 2"]]), "\"dòng 1\ndòng 2\"\r\n");
+        assert_eq!(csv_text(&[&["a", "", "b"], &["", "d"]]), "a,,b\r\n,d\r\n");
+    }
+
+    #[test]
+    fn the_csv_file_has_a_bom_and_blank_lines_between_its_tables() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let stats = PeriodStats {
+            from: day,
+            to: day,
+            birth: crate::stats::KindStats::empty(EventKind::Birth),
+            death: crate::stats::KindStats::empty(EventKind::Death),
+            monthly: Vec::new(),
+        };
+        let mut out = Vec::new();
+        write_csv_to(&mut out, &stats, &[]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with('\u{feff}'), "{text}");
+        assert!(text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("30/11/2026"));
+        assert!(
+            text.contains("\r\n\r\nTháng,Loại,Nhận,Đã đăng ký,Đúng hạn\r\n\r\nMã hồ sơ,Loại,"),
+            "{text}"
+        );
+        assert!(text.ends_with("Cán bộ\r\n"), "{text}");
+        assert_eq!(text.lines().filter(|line| line.is_empty()).count(), 2);
+        assert!(!text.contains("\"\""));
     }
 
     #[test]

@@ -1,9 +1,15 @@
 //! Intake of signed notifications: verify, keep the signed bytes, open or
 //! update the case, quarantine what fails. Idempotent on (id, version).
+//!
+//! The only writer of `notification` and `quarantine`; opens and updates
+//! `case_file` rows from notifications (the `case_event` entry of a changed
+//! notification is a trigger's, 002_outreach.sql). Reads `facility_key`
+//! through the store's trust list.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use hotich_common::hex::sha256_hex;
 use hotich_protocol::jws::{b64, unb64};
 use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
 use hotich_protocol::{
@@ -12,7 +18,6 @@ use hotich_protocol::{
 use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, Result};
 use crate::legal::registration_deadline;
@@ -406,11 +411,4 @@ pub(crate) fn decode_payload(payload_b64: &str) -> Result<Notification> {
     };
     let bytes = unb64(payload_b64).map_err(|e| corrupt(e.to_string()))?;
     serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

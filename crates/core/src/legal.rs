@@ -1,5 +1,7 @@
 //! Legal rules the queue applies. Each names its source; `docs/legal-rules.md`
 //! keeps the table rule -> article -> test.
+//!
+//! Pure rules, no table.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use hotich_protocol::EventKind;

@@ -4,12 +4,16 @@
 
 pub mod error;
 pub mod export;
+pub mod labels;
 pub mod legal;
 pub mod lifecycle;
 pub mod model;
 pub mod officer;
+pub mod outbox;
 pub mod outreach;
+pub mod paths;
 pub mod print_log;
+pub mod problem;
 pub mod registration;
 pub mod session;
 pub mod stats;
@@ -17,11 +21,14 @@ pub mod store;
 pub mod sync;
 pub mod templates;
 pub mod text;
+pub mod time;
 
 mod intake;
 pub mod queue;
 
-pub use error::{CoreError, Result};
+pub use error::{CoreError, ErrorCode, InputField, InputReason, Result};
+pub use labels::Lang;
+pub use problem::{FieldProblem, ProblemRule};
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
@@ -39,6 +46,6 @@ pub use stats::{
 };
 pub use store::Store;
 pub use sync::{
-    CaseSyncState, Connection, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncActivity,
-    SyncOverview, SyncReport, SyncState, SyncStatus,
+    CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
+    SyncStatus,
 };

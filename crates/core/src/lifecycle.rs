@@ -1,5 +1,7 @@
 //! The case lifecycle (DESIGN.md "Domain model") and what an outreach
 //! attempt does to it: which status it leads to and when to follow up.
+//!
+//! Pure rules, no table.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,5 @@
 //! Types the core hands to its callers (CLI, desktop shell, UI through ts-rs).
+//! Plain data, no table.
 
 use chrono::NaiveDate;
 use hotich_protocol::{EventKind, Notification, RejectionReason};
@@ -50,16 +51,7 @@ impl CaseStatus {
 
     /// The status as the registrar reads it.
     pub fn label_vi(self) -> &'static str {
-        match self {
-            CaseStatus::New => "mới",
-            CaseStatus::InOutreach => "đang liên hệ",
-            CaseStatus::Appointment => "đã hẹn",
-            CaseStatus::Registered => "đã đăng ký",
-            CaseStatus::RegisteredElsewhere => "đã đăng ký nơi khác",
-            CaseStatus::NotRegistrable => "không thể đăng ký",
-            CaseStatus::Voided => "đã hủy",
-            CaseStatus::NeedsReview => "cần xem lại",
-        }
+        crate::labels::case_status(crate::labels::Lang::Vi, self)
     }
 
     /// Open cases still need the family to register; only they can be overdue.

@@ -1,5 +1,7 @@
 //! Officers: local accounts with argon2id password hashes, sign-in with a
 //! lock-out after repeated wrong passwords, and roles.
+//!
+//! The only writer of `officer`.
 
 use std::sync::OnceLock;
 
@@ -10,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::store::{parse_time, Store};
 use crate::text::clean;
 
@@ -119,9 +121,10 @@ fn decoy_hash() -> &'static str {
 
 fn check_new_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(invalid(
-            "mật khẩu",
-            format!("cần ít nhất {MIN_PASSWORD_CHARS} ký tự"),
+        return Err(invalid_with(
+            InputField::Password,
+            InputReason::PasswordTooShort,
+            [("min", MIN_PASSWORD_CHARS.to_string())],
         ));
     }
     Ok(())
@@ -132,8 +135,8 @@ fn check_username(username: &str) -> Result<String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
     if username.is_empty() || username.len() > 50 || !username.chars().all(allowed) {
         return Err(invalid(
-            "tên đăng nhập",
-            "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
+            InputField::Username,
+            InputReason::UsernameCharacters,
         ));
     }
     Ok(username)
@@ -202,13 +205,14 @@ impl Store {
         let username = check_username(username)?;
         let full_name = clean(full_name);
         if full_name.is_empty() {
-            return Err(invalid("họ và tên", "không được để trống"));
+            return Err(invalid(InputField::OfficerName, InputReason::Empty));
         }
         check_new_password(password)?;
         if self.officer_by_username(&username)?.is_some() {
-            return Err(invalid(
-                "tên đăng nhập",
-                format!("\"{username}\" đã có người dùng"),
+            return Err(invalid_with(
+                InputField::Username,
+                InputReason::UsernameTaken,
+                [("username", username.clone())],
             ));
         }
         let officer = Officer {

@@ -1,18 +1,25 @@
 //! Family outreach: assignment, attempts, status decisions, the case
 //! timeline and the guidance shown on a case. Every write goes with its
 //! timeline entry and its outbox row in one transaction.
+//!
+//! The only writer of `case_event` (the timeline, `NewEvent::record`; the
+//! entry of a changed notification is a trigger's), and of the outreach
+//! columns of `case_file` (status, assignee, follow-up, appointment, last
+//! attempt). Queues its writes through [`crate::outbox`]; the office's
+//! address and hours are settings. Reads `officer`, `notification`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::{EventKind, Notification};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::lifecycle::{
     needs_reason, officer_may_move, proposed_follow_up, status_after, Channel, Outcome,
 };
 use crate::model::CaseStatus;
 use crate::officer::Officer;
+use crate::outbox::queue_for_sync;
 use crate::store::Store;
 use crate::templates::{checklist_items, render, TemplateContext, TemplateKey, TemplatePurpose};
 use crate::text::{clean, clean_lines};
@@ -178,9 +185,10 @@ fn clean_note(note: Option<&str>) -> Result<Option<String>> {
         .as_ref()
         .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
     {
-        return Err(invalid(
-            "ghi chú",
-            format!("dài quá {MAX_NOTE_CHARS} ký tự"),
+        return Err(invalid_with(
+            InputField::Note,
+            InputReason::TooLong,
+            [("max", MAX_NOTE_CHARS.to_string())],
         ));
     }
     Ok(note)
@@ -201,10 +209,7 @@ fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
 }
 
 fn illegal(from: CaseStatus, to: CaseStatus) -> CoreError {
-    CoreError::IllegalTransition {
-        from: from.label_vi().into(),
-        to: to.label_vi().into(),
-    }
+    CoreError::IllegalTransition { from, to }
 }
 
 fn check_transition(from: CaseStatus, to: CaseStatus) -> Result<()> {
@@ -282,48 +287,47 @@ impl<'a> NewEvent<'a> {
             self.notification_version,
             self.corrects
         ])?;
-        let body = serde_json::json!({
-            "event_id": id,
-            "case_id": self.case_id,
-            "at": at,
-            "officer_id": self.officer_id,
-            "kind": kind,
-            "channel": self.channel,
-            "outcome": self.outcome,
-            "note": self.note,
-            "next_follow_up": self.next_follow_up,
-            "appointment_date": self.appointment_date,
-            "from_status": self.from_status,
-            "to_status": self.to_status,
-            "assignee": self.assignee,
-            "notification_version": self.notification_version,
-            "corrects": self.corrects,
-        });
+        let body = CaseEventBody {
+            appointment_date: self.appointment_date,
+            assignee: self.assignee,
+            at: &at,
+            case_id: self.case_id,
+            channel: self.channel,
+            corrects: self.corrects,
+            event_id: &id,
+            from_status: self.from_status,
+            kind,
+            next_follow_up: self.next_follow_up,
+            note: self.note,
+            notification_version: self.notification_version,
+            officer_id: self.officer_id,
+            outcome: self.outcome,
+            to_status: self.to_status,
+        };
         queue_for_sync(tx, self.case_id, &format!("case_{kind}"), &body, &at)?;
         Ok(id)
     }
 }
 
-/// A local write waiting to reach the central registry, queued in the
-/// transaction of the write itself.
-pub(crate) fn queue_for_sync(
-    tx: &Transaction<'_>,
-    case_id: &str,
-    kind: &str,
-    body: &serde_json::Value,
-    at: &str,
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO outbox (id, case_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        uuid::Uuid::now_v7().to_string(),
-        case_id,
-        kind,
-        body.to_string(),
-        at
-    ])?;
-    Ok(())
+/// A timeline entry as the outbox sends it. Fields in alphabetical order:
+/// the body is byte for byte what the earlier `json!` map (sorted keys) gave.
+#[derive(Serialize)]
+struct CaseEventBody<'a> {
+    appointment_date: Option<NaiveDate>,
+    assignee: Option<&'a str>,
+    at: &'a str,
+    case_id: &'a str,
+    channel: Option<Channel>,
+    corrects: Option<&'a str>,
+    event_id: &'a str,
+    from_status: Option<CaseStatus>,
+    kind: &'a str,
+    next_follow_up: Option<NaiveDate>,
+    note: Option<&'a str>,
+    notification_version: Option<u32>,
+    officer_id: &'a str,
+    outcome: Option<Outcome>,
+    to_status: Option<CaseStatus>,
 }
 
 impl Store {
@@ -340,9 +344,10 @@ impl Store {
         if let Some(assignee) = assignee {
             let officer = self.officer(assignee)?;
             if !officer.active {
-                return Err(invalid(
-                    "cán bộ được giao",
-                    format!("tài khoản {} đã ngừng hoạt động", officer.username),
+                return Err(invalid_with(
+                    InputField::Assignee,
+                    InputReason::OfficerInactive,
+                    [("username", officer.username.clone())],
                 ));
             }
         }
@@ -381,31 +386,34 @@ impl Store {
         let note = clean_note(input.note.as_deref())?;
         let appointment = match (input.outcome, input.appointment_date) {
             (Outcome::AppointmentSet, None) => {
-                return Err(invalid("ngày hẹn", "cần ghi ngày gia đình hẹn đến"))
+                return Err(invalid(
+                    InputField::AppointmentDate,
+                    InputReason::AppointmentDateMissing,
+                ))
             }
             (Outcome::AppointmentSet, Some(day)) if day < today => {
-                return Err(invalid("ngày hẹn", "không được trước hôm nay"))
+                return Err(invalid(InputField::AppointmentDate, InputReason::BeforeToday))
             }
             (Outcome::AppointmentSet, day) => day,
             (_, Some(_)) => {
                 return Err(invalid(
-                    "ngày hẹn",
-                    "chỉ ghi khi kết quả là \"đã hẹn ngày\"",
+                    InputField::AppointmentDate,
+                    InputReason::OnlyForAppointment,
                 ))
             }
             (_, None) => None,
         };
         if input.outcome == Outcome::RegisteredElsewhere && note.is_none() {
             return Err(invalid(
-                "ghi chú",
-                "cần ghi lý do: gia đình đã đăng ký ở đâu, khi nào",
+                InputField::Note,
+                InputReason::WhereRegisteredMissing,
             ));
         }
         let to = status_after(input.outcome);
         let next_follow_up = if to.is_open() {
             match input.next_follow_up {
                 Some(day) if day < today => {
-                    return Err(invalid("ngày liên hệ tiếp", "không được trước hôm nay"))
+                    return Err(invalid(InputField::NextFollowUp, InputReason::BeforeToday))
                 }
                 Some(day) => Some(day),
                 None => proposed_follow_up(input.outcome, today, appointment),
@@ -476,10 +484,10 @@ impl Store {
         let (to, next_follow_up) = (decision.to, decision.next_follow_up);
         let reason = clean_note(decision.reason.as_deref())?;
         if needs_reason(to) && reason.is_none() {
-            return Err(invalid("lý do", "cần ghi lý do cho quyết định này"));
+            return Err(invalid(InputField::DecisionReason, InputReason::ReasonMissing));
         }
         if next_follow_up.is_some_and(|day| day < today) {
-            return Err(invalid("ngày liên hệ tiếp", "không được trước hôm nay"));
+            return Err(invalid(InputField::NextFollowUp, InputReason::BeforeToday));
         }
         let tx = self.conn.transaction()?;
         let case = case_state(&tx, case_id)?;
@@ -489,8 +497,8 @@ impl Store {
         // confirms its void, it cannot void on its own.
         if to == CaseStatus::Voided && !newest_is_void(&tx, case_id)? {
             return Err(invalid(
-                "trạng thái",
-                "chỉ đóng là \"đã hủy\" khi cơ sở y tế đã hủy thông báo",
+                InputField::Status,
+                InputReason::VoidedOnlyWhenNotificationVoided,
             ));
         }
         let next_follow_up = if to.is_open() {
@@ -576,10 +584,10 @@ impl Store {
         actor.require_supervisor("sửa địa chỉ và giờ làm việc của cơ quan")?;
         let (address, hours) = (clean(&contact.address), clean(&contact.hours));
         if address.is_empty() {
-            return Err(invalid("địa chỉ cơ quan", "không được để trống"));
+            return Err(invalid(InputField::OfficeAddress, InputReason::Empty));
         }
         if hours.is_empty() {
-            return Err(invalid("giờ làm việc", "không được để trống"));
+            return Err(invalid(InputField::OfficeHours, InputReason::Empty));
         }
         self.set_setting(SETTING_OFFICE_ADDRESS, &address)?;
         self.set_setting(SETTING_OFFICE_HOURS, &hours)
@@ -740,10 +748,13 @@ fn check_correctable(tx: &Transaction<'_>, case_id: &str, corrected: &str) -> Re
         .optional()?;
     match found {
         Some((case, kind, false)) if case == case_id && kind == "attempt" => Ok(()),
-        Some((_, _, true)) => Err(invalid("lần liên hệ được sửa", "đã được sửa trước đó")),
+        Some((_, _, true)) => Err(invalid(
+            InputField::CorrectedAttempt,
+            InputReason::AlreadyCorrected,
+        )),
         _ => Err(invalid(
-            "lần liên hệ được sửa",
-            "không phải một lần liên hệ của hồ sơ này",
+            InputField::CorrectedAttempt,
+            InputReason::NotAnAttemptOfCase,
         )),
     }
 }
@@ -791,4 +802,40 @@ pub(crate) fn contacts(notification: Option<&Notification>) -> (Vec<Contact>, St
         None => {}
     }
     (contacts, mother, father)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_event_body_is_the_sorted_json_map_it_replaced() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30);
+        let body = CaseEventBody {
+            appointment_date: day,
+            assignee: Some("o-2"),
+            at: "2026-11-30T01:02:03+00:00",
+            case_id: "c-1",
+            channel: Some(Channel::Phone),
+            corrects: None,
+            event_id: "e-1",
+            from_status: Some(CaseStatus::New),
+            kind: "attempt",
+            next_follow_up: None,
+            note: Some("gọi lại \"chiều\""),
+            notification_version: Some(2),
+            officer_id: "o-1",
+            outcome: Some(Outcome::AppointmentSet),
+            to_status: Some(CaseStatus::Appointment),
+        };
+        let map = serde_json::json!({
+            "event_id": "e-1", "case_id": "c-1", "at": "2026-11-30T01:02:03+00:00",
+            "officer_id": "o-1", "kind": "attempt", "channel": Some(Channel::Phone),
+            "outcome": Some(Outcome::AppointmentSet), "note": Some("gọi lại \"chiều\""),
+            "next_follow_up": None::<NaiveDate>, "appointment_date": day,
+            "from_status": Some(CaseStatus::New), "to_status": Some(CaseStatus::Appointment),
+            "assignee": Some("o-2"), "notification_version": Some(2), "corrects": None::<&str>,
+        });
+        assert_eq!(serde_json::to_string(&body).unwrap(), map.to_string());
+    }
 }

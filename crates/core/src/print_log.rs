@@ -2,15 +2,18 @@
 //! when, which document, how many copies, a reprint or not), with the code
 //! and content it carried so that a paper copy can be checked later.
 //! Rendering is `hotich-extract`'s; this is what the store keeps.
+//!
+//! The only writer of `print_log` (each print queued for the registry
+//! through [`crate::outbox`]); reads `registration` and `case_file`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::EventKind;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
-use crate::outreach::queue_for_sync;
+use crate::outbox::queue_for_sync;
 use crate::store::Store;
 
 /// The papers a registration is printed on.
@@ -65,13 +68,9 @@ impl DocumentKind {
         }
     }
 
-    /// "Giấy khai sinh", for messages and lists.
+    /// The paper as messages and lists name it (the label table's word).
     pub fn label_vi(self) -> &'static str {
-        match self {
-            DocumentKind::BirthCertificate => "Giấy khai sinh",
-            DocumentKind::BirthExtract => "Trích lục khai sinh",
-            DocumentKind::DeathExtract => "Trích lục khai tử",
-        }
+        crate::labels::document_kind(crate::labels::Lang::Vi, self)
     }
 }
 
@@ -201,9 +200,14 @@ impl Store {
     ) -> Result<Vec<PrintLogEntry>> {
         for print in prints {
             if !(1..=MAX_COPIES).contains(&print.copies) {
-                return Err(invalid(
-                    "số bản",
-                    format!("từ 1 đến {MAX_COPIES}, không phải {}", print.copies),
+                return Err(invalid_with(
+                    InputField::Copies,
+                    InputReason::OutOfRange,
+                    [
+                        ("min", "1".to_owned()),
+                        ("max", MAX_COPIES.to_string()),
+                        ("value", print.copies.to_string()),
+                    ],
                 ));
             }
         }
@@ -224,17 +228,13 @@ impl Store {
                 ));
             };
             if kind != print.document.event_kind().as_str() {
-                return Err(invalid(
-                    "loại giấy tờ",
-                    format!(
-                        "{} không in cho đăng ký {}",
-                        print.document.label_vi(),
-                        if kind == "death" {
-                            "khai tử"
-                        } else {
-                            "khai sinh"
-                        }
-                    ),
+                return Err(invalid_with(
+                    InputField::Document,
+                    InputReason::DocumentNotForEvent,
+                    [
+                        ("document", print.document.as_str().to_owned()),
+                        ("kind", kind),
+                    ],
                 ));
             }
             let reprint: bool = tx.query_row(

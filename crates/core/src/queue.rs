@@ -1,10 +1,14 @@
 //! The registrar's queue: cases filtered, searched and sorted by urgency;
 //! one case in full; the quarantine.
+//!
+//! Writes no table. Reads `case_file`, `case_name_key`, `notification`,
+//! `quarantine`, `officer` (the assignee's name) and `outbox` (each case's
+//! sync state).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
 use hotich_protocol::SignedEnvelope;
-use hotich_protocol::{Action, EventKind, RejectionReason};
+use hotich_protocol::{Action, RejectionReason};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -19,6 +23,7 @@ use crate::model::{
 use crate::store::Store;
 use crate::sync::SyncState;
 use crate::text::fold;
+use crate::time::{office_day_of, start_of_office_day_rfc3339};
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 1_000;
@@ -70,7 +75,8 @@ fn word_pattern(words: &[String]) -> String {
 }
 
 /// Matches up to which a search reads its keys and sorts them; past it the
-/// names are common enough that walking the queue in order fills a page sooner.
+/// names are common enough that walking the queue in order fills a page sooner
+/// (`Store::set_key_scan_limit` changes it for tests).
 pub const KEY_SCAN_LIMIT: u64 = 50_000;
 
 /// How a search matches names, and how to run it fast.
@@ -106,37 +112,21 @@ pub(crate) fn where_of(conditions: &[&str]) -> String {
     }
 }
 
-pub(crate) fn parse_date(text: &str) -> rusqlite::Result<NaiveDate> {
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
 fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
-    let kind: String = row.get(1)?;
     let status_text: String = row.get(4)?;
     let status = CaseStatus::parse(&status_text).unwrap_or(CaseStatus::NeedsReview);
-    let deadline = parse_date(&row.get::<_, String>(5)?)?;
+    let deadline: NaiveDate = row.get(5)?;
     let left = days_left(deadline, today);
-    let optional_date = |index: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        row.get::<_, Option<String>>(index)?
-            .map(|text| parse_date(&text))
-            .transpose()
-    };
-    let next_follow_up = optional_date(12)?;
-    let appointment_date = optional_date(13)?;
+    let next_follow_up: Option<NaiveDate> = row.get(12)?;
+    let appointment_date: Option<NaiveDate> = row.get(13)?;
     let never_contacted = row.get::<_, Option<String>>(14)?.is_none();
-    let opened_day = local_day(&row.get::<_, String>(15)?);
+    let opened_day = office_day_of(&row.get::<_, String>(15)?);
     let open = status.is_open();
     Ok(CaseRow {
         id: row.get(0)?,
-        kind: if kind == "birth" {
-            EventKind::Birth
-        } else {
-            EventKind::Death
-        },
+        kind: row.get(1)?,
         name: row.get(2)?,
-        event_date: parse_date(&row.get::<_, String>(3)?)?,
+        event_date: row.get(3)?,
         status,
         deadline,
         days_left: left,
@@ -160,29 +150,6 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
     })
 }
 
-/// The office's time zone: Vietnam, UTC+7, no daylight saving.
-const VIETNAM_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
-
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(VIETNAM_UTC_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
-}
-
-/// The office's calendar day of a stored UTC time.
-pub(crate) fn local_day(rfc3339: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .ok()
-        .map(|t| t.with_timezone(&vietnam()).date_naive())
-}
-
-/// The first instant of an office day as times are stored (UTC, RFC 3339),
-/// so stored times compare with it as text.
-pub(crate) fn start_of_day_utc(day: NaiveDate) -> String {
-    (day.and_time(NaiveTime::MIN)
-        - chrono::Duration::seconds(i64::from(VIETNAM_UTC_OFFSET_SECONDS)))
-    .and_utc()
-    .to_rfc3339()
-}
-
 /// Open cases opened before this instant with no attempt yet are flagged
 /// `no_contact_yet` today: the day after the last opening day `d` with
 /// `d` + 2 working days < today (`add_working_days` never decreases).
@@ -191,7 +158,7 @@ pub(crate) fn no_contact_cutoff(today: NaiveDate) -> String {
     while add_working_days(last_flagged, FIRST_CONTACT_WORKING_DAYS) >= today {
         last_flagged = last_flagged - chrono::Days::new(1);
     }
-    start_of_day_utc(last_flagged + chrono::Days::new(1))
+    start_of_office_day_rfc3339(last_flagged + chrono::Days::new(1))
 }
 
 /// The SQL conditions (on `case_file c`) and their values for every filter
@@ -237,6 +204,10 @@ pub(crate) fn filter_conditions(
 }
 
 impl Store {
+    fn key_scan_limit(&self) -> u64 {
+        self.key_scan_limit.unwrap_or(KEY_SCAN_LIMIT)
+    }
+
     /// One page of the queue: open cases first, then by deadline (the most
     /// overdue first).
     pub fn cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<CasePage> {
@@ -301,7 +272,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT count(*) FROM (SELECT 1 FROM case_name_key WHERE key >= ? AND key < ? LIMIT {})",
-                self.key_scan_limit + 1
+                self.key_scan_limit() + 1
             ))?
             .query_row(params![low, high], |row| row.get(0))?;
         Ok(u64::try_from(counted).unwrap_or(0))
@@ -311,7 +282,7 @@ impl Store {
         let (low, high) = phrase_range(words);
         match self.keys_in(&low, &high)? {
             0 => {}
-            n if n > self.key_scan_limit => {
+            n if n > self.key_scan_limit() => {
                 return Ok(NameMatch::Common {
                     patterns: vec![word_pattern(words)],
                     low,
@@ -347,7 +318,7 @@ impl Store {
             .iter()
             .map(|w| word_pattern(std::slice::from_ref(w)))
             .collect();
-        Ok(if fewest > self.key_scan_limit {
+        Ok(if fewest > self.key_scan_limit() {
             NameMatch::Common {
                 patterns,
                 low,
@@ -564,15 +535,10 @@ impl Store {
         }
         let stored = stmt
             .query_map([&notification_id], |row| {
-                let action: String = row.get(1)?;
                 Ok(Stored {
                     version: NotificationVersion {
                         version: row.get(0)?,
-                        action: match action.as_str() {
-                            "void" => Action::Void,
-                            "correct" => Action::Correct,
-                            _ => Action::Issue,
-                        },
+                        action: row.get(1)?,
                         issued_at: row.get(2)?,
                         received_at: row.get(3)?,
                         current: false,

@@ -1,12 +1,15 @@
 //! Who is at the keyboard of a shared office PC: the officer signed in, and
 //! whether the session has locked itself after an idle time. The desktop
 //! shell keeps one `Session` and asks it before every command.
+//!
+//! Writes no table of its own: the idle time is a setting (through
+//! `Store::set_setting`); reads `officer`.
 
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::store::Store;
 
@@ -125,13 +128,13 @@ impl Store {
     pub fn set_idle_lock_seconds(&self, actor: &Officer, seconds: u32) -> Result<()> {
         actor.require_supervisor("đặt thời gian tự khóa")?;
         if !IDLE_LOCK_SECONDS_RANGE.contains(&seconds) {
-            return Err(invalid(
-                "thời gian tự khóa",
-                format!(
-                    "phải từ {} đến {} giây",
-                    IDLE_LOCK_SECONDS_RANGE.start(),
-                    IDLE_LOCK_SECONDS_RANGE.end()
-                ),
+            return Err(invalid_with(
+                InputField::IdleLock,
+                InputReason::SecondsOutOfRange,
+                [
+                    ("min", IDLE_LOCK_SECONDS_RANGE.start().to_string()),
+                    ("max", IDLE_LOCK_SECONDS_RANGE.end().to_string()),
+                ],
             ));
         }
         self.set_setting(SETTING_IDLE_LOCK_SECONDS, &seconds.to_string())

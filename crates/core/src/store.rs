@@ -1,20 +1,23 @@
 //! The workstation's SQLite store: opening, schema migrations, settings and
 //! the facility trust list.
+//!
+//! Writes `setting` (every module's settings go through
+//! `Store::set_setting`), `trust_list` and `facility_key`.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use hotich_protocol::jws::verifying_key_from_b64;
-use hotich_protocol::trust::{demo_root_signer, TrustList, TrustedKeys};
+use hotich_common::sqlite::{self, Schema, Tuning};
+use hotich_protocol::trust::{RootKey, TrustedKeys, SETTING_ROOT_KEY_ID, SETTING_ROOT_PUBLIC_KEY};
 use hotich_protocol::FacilityKey;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use rusqlite_migration::{Migrations, M};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{CoreError, Result};
 use crate::model::{Office, TrustImportSummary};
 
-/// Schema versions, oldest first. Never edit a released migration; add one.
-const MIGRATIONS: [&str; 8] = [
+/// The schema as its migrations, oldest first. Never edit a released
+/// migration; add one.
+const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/001_intake.sql"),
     include_str!("schema/002_outreach.sql"),
     include_str!("schema/003_registration.sql"),
@@ -23,25 +26,28 @@ const MIGRATIONS: [&str; 8] = [
     include_str!("schema/006_stats.sql"),
     include_str!("schema/007_dashboard.sql"),
     include_str!("schema/008_attempt_facts.sql"),
-];
+]);
 
-fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
-}
+/// Notification rows are ~2.3 KB: 16 KB pages hold several and split less
+/// (ingest ~25% faster; takes effect only on a new database). 32 MB of page
+/// cache keeps the queue and search indexes in memory during large imports.
+const TUNING: Tuning = Tuning {
+    page_size: Some(16384),
+    cache_kib: Some(32_000),
+};
 
 /// Schema version this binary writes: one per migration.
 pub fn schema_version() -> usize {
-    MIGRATIONS.len()
+    SCHEMA.version()
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";
-const SETTING_ROOT_KEY_ID: &str = "trust_root_key_id";
-const SETTING_ROOT_PUBLIC_KEY: &str = "trust_root_public_key";
 
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
-    pub(crate) key_scan_limit: u64,
+    /// None: the queue's own limit (`queue::KEY_SCAN_LIMIT`).
+    pub(crate) key_scan_limit: Option<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -56,45 +62,20 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. Refuses a database written by a newer Hotich.
     pub fn open(path: &Path) -> Result<Store> {
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // Read before anything is written: a newer database is left untouched.
-        let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        let found = usize::try_from(found).unwrap_or(0);
-        if found > schema_version() {
-            return Err(CoreError::DatabaseTooNew {
-                found,
-                supported: schema_version(),
-            });
-        }
-        // Notification rows are ~2.3 KB: 16 KB pages hold several and split less
-        // (ingest ~25% faster). Takes effect only on a new database.
-        conn.pragma_update(None, "page_size", 16384)?;
-        // WAL for concurrent readers; FULL so a committed import survives power loss.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 32 MB of page cache keeps the queue and search indexes in memory during large imports.
-        conn.pragma_update(None, "cache_size", -32_000)?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| CoreError::Migration(e.to_string()))?;
+        // WAL, synchronous=FULL, foreign keys and the busy timeout come with
+        // `open`, which also leaves a newer database untouched.
+        let conn = sqlite::open(path, &SCHEMA, &TUNING)?;
         Ok(Store {
             conn,
             path: path.to_owned(),
-            key_scan_limit: crate::queue::KEY_SCAN_LIMIT,
+            key_scan_limit: None,
         })
     }
 
     /// Sets how many name-key matches a search sorts itself before walking
     /// the queue instead; tests use it to check both ways give one answer.
     pub fn set_key_scan_limit(&mut self, limit: u64) {
-        self.key_scan_limit = limit;
+        self.key_scan_limit = Some(limit);
     }
 
     pub fn path(&self) -> &Path {
@@ -164,15 +145,20 @@ impl Store {
     /// vouched for by another root stop verifying until a list signed by the
     /// new root is imported.
     pub fn pin_root_key(&mut self, key_id: &str, public_key_b64: &str) -> Result<()> {
-        verifying_key_from_b64(public_key_b64).map_err(|e| CoreError::InvalidFile {
-            path: "root public key".into(),
+        let root = RootKey::parse(key_id, public_key_b64).map_err(|e| CoreError::InvalidFile {
+            path: e.field().name().into(),
             reason: e.to_string(),
         })?;
+        self.pin_root(&root)
+    }
+
+    /// Pins a parsed root key (see [`Store::pin_root_key`]).
+    pub fn pin_root(&mut self, root: &RootKey) -> Result<()> {
         let previous = self.setting(SETTING_ROOT_PUBLIC_KEY)?;
         let tx = self.conn.transaction()?;
         for (key, value) in [
-            (SETTING_ROOT_KEY_ID, key_id),
-            (SETTING_ROOT_PUBLIC_KEY, public_key_b64),
+            (SETTING_ROOT_KEY_ID, root.key_id()),
+            (SETTING_ROOT_PUBLIC_KEY, root.public_key_b64()),
         ] {
             tx.execute(
                 "INSERT INTO setting (key, value) VALUES (?1, ?2)
@@ -180,7 +166,7 @@ impl Store {
                 params![key, value],
             )?;
         }
-        if previous.as_deref() != Some(public_key_b64) {
+        if previous.as_deref() != Some(root.public_key_b64()) {
             tx.execute("DELETE FROM facility_key", [])?;
         }
         tx.commit()?;
@@ -190,18 +176,20 @@ impl Store {
     /// Pins the publicly known demo root key (the embedded demo and tests).
     /// Anyone can sign with it: never for a real office.
     pub fn pin_demo_root_key(&mut self) -> Result<()> {
-        let demo = demo_root_signer();
-        self.pin_root_key(demo.key_id(), &demo.public_key_b64())
+        self.pin_root(&RootKey::demo())
     }
 
-    fn root_key(&self) -> Result<(String, String)> {
-        match (
+    /// The pinned root key; a stored key that no longer parses is corrupt.
+    fn root_key(&self) -> Result<RootKey> {
+        RootKey::from_settings(
             self.setting(SETTING_ROOT_KEY_ID)?,
             self.setting(SETTING_ROOT_PUBLIC_KEY)?,
-        ) {
-            (Some(id), Some(key)) => Ok((id, key)),
-            _ => Err(CoreError::NoRootKey),
-        }
+        )
+        .ok_or(CoreError::NoRootKey)?
+        .map_err(|e| CoreError::Corrupt {
+            what: "pinned root key".into(),
+            reason: e.to_string(),
+        })
     }
 
     /// `(journal_mode, synchronous)` of this connection, for checks.
@@ -222,12 +210,7 @@ impl Store {
         raw: &[u8],
         now: DateTime<Utc>,
     ) -> Result<TrustImportSummary> {
-        let (root_id, root_b64) = self.root_key()?;
-        let root = verifying_key_from_b64(&root_b64).map_err(|e| CoreError::Corrupt {
-            what: "pinned root key".into(),
-            reason: e.to_string(),
-        })?;
-        let list = TrustList::verify(raw, &root_id, &root)?;
+        let list = self.root_key()?.verify(raw)?;
         let facilities = u32::try_from(list.facilities.len()).unwrap_or(u32::MAX);
         let tx = self.conn.transaction()?;
         let held: Option<i64> =

@@ -1,6 +1,8 @@
 //! Outreach texts: the call script, the SMS/Zalo message and the checklist
 //! of papers, per event kind. Defaults ship in `assets/templates`; a
 //! supervisor edits them, stored in the database (minijinja syntax).
+//!
+//! The only writer of `template`.
 
 use chrono::{DateTime, Utc};
 use hotich_protocol::EventKind;
@@ -8,7 +10,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, Result};
+use crate::error::{invalid, invalid_with, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::store::Store;
 use crate::text::clean_lines;
@@ -132,7 +134,13 @@ pub fn render(body: &str, context: &TemplateContext) -> Result<String> {
     env.set_keep_trailing_newline(false);
     let rendered = env
         .render_str(body, context)
-        .map_err(|e| invalid("mẫu văn bản", e.to_string()))?;
+        .map_err(|e| {
+            invalid_with(
+                InputField::Template,
+                InputReason::TemplateError,
+                [("detail", e.to_string())],
+            )
+        })?;
     Ok(clean_lines(&rendered))
 }
 
@@ -178,8 +186,8 @@ impl Store {
         let rendered = render(body, &TemplateContext::example())?;
         if key.purpose == TemplatePurpose::Checklist && checklist_items(&rendered).is_empty() {
             return Err(invalid(
-                "mẫu danh sách giấy tờ",
-                "cần ít nhất một dòng bắt đầu bằng \"- \"",
+                InputField::ChecklistTemplate,
+                InputReason::ChecklistWithoutItems,
             ));
         }
         self.conn.execute(

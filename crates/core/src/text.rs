@@ -1,4 +1,5 @@
 //! Vietnamese text: NFC storage and accent-insensitive folding.
+//! No table.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

@@ -66,7 +66,7 @@ fn attempt(channel: Channel, outcome: Outcome) -> AttemptInput {
 
 /// Looks into the database file beside the store, as an auditor would.
 fn count(store: &Store, sql: &str) -> i64 {
-    rusqlite::Connection::open(store.path())
+    hotich_common::sqlite::connect(store.path())
         .unwrap()
         .query_row(sql, [], |row| row.get(0))
         .unwrap()
@@ -623,7 +623,7 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
         )
         .is_err());
     // The timeline rows cannot be rewritten.
-    let auditor = rusqlite::Connection::open(db.store.path()).unwrap();
+    let auditor = hotich_common::sqlite::connect(db.store.path()).unwrap();
     assert!(auditor.execute("DELETE FROM case_event", []).is_err());
     assert!(auditor
         .execute("UPDATE case_event SET note = 'x'", [])

@@ -90,7 +90,7 @@ fn completed(store: &Store, case_id: &str) -> RegistrationForm {
 }
 
 fn count(db: &Db, sql: &str) -> i64 {
-    rusqlite::Connection::open(db.store.path())
+    hotich_common::sqlite::connect(db.store.path())
         .unwrap()
         .query_row(sql, [], |row| row.get(0))
         .unwrap()
@@ -421,7 +421,7 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
     assert_eq!(db.store.verify_audit_log().unwrap().entries, 2);
 
     // A registration row cannot be updated through SQL as is...
-    let conn = rusqlite::Connection::open(db.dir.path().join("hotich.db")).unwrap();
+    let conn = hotich_common::sqlite::connect(&db.dir.path().join("hotich.db")).unwrap();
     assert!(conn
         .execute("UPDATE registration SET number = 7", [])
         .is_err());
@@ -490,7 +490,7 @@ fn two_windows_registering_the_same_death_at_once_register_it_once() {
         let saved = outcomes.iter().filter(|o| o.is_ok()).count();
         let refused: Vec<&str> = outcomes
             .iter()
-            .filter_map(|o| o.as_ref().err().map(|e| e.code()))
+            .filter_map(|o| o.as_ref().err().map(|e| e.code().as_str()))
             .collect();
         assert_eq!(
             (saved, refused),

@@ -431,7 +431,7 @@ fn a_database_from_a_newer_hotich_is_refused_untouched() {
     let path = dir.path().join("hotich.db");
     drop(Store::open(&path).unwrap());
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = hotich_common::sqlite::connect(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let error = Store::open(&path).unwrap_err();
@@ -440,7 +440,7 @@ fn a_database_from_a_newer_hotich_is_refused_untouched() {
         "{error}"
     );
     assert_eq!(error.code(), "database_too_new");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = hotich_common::sqlite::connect(&path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
@@ -508,7 +508,7 @@ fn a_row_altered_in_the_database_shows_an_invalid_signature() {
             .unwrap()
             .signature_valid
     );
-    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
     let payload: String = conn
         .query_row("SELECT payload FROM notification", [], |r| r.get(0))
         .unwrap();

@@ -50,7 +50,7 @@ fn pull(store: &mut Store, after: u64, envelopes: &[Box<RawValue>]) -> hotich_co
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
-    rusqlite::Connection::open(store.path())
+    hotich_common::sqlite::connect(store.path())
         .unwrap()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()

@@ -37,6 +37,52 @@ impl EventKind {
     }
 }
 
+/// Stores keep these enums as their `as_str` text (CHECKed columns), and
+/// read them back directly as enums.
+#[cfg(feature = "sql")]
+mod sql {
+    use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+    use super::{Action, EventKind};
+
+    impl ToSql for EventKind {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(self.as_str().into())
+        }
+    }
+
+    impl FromSql for EventKind {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            match value.as_str()? {
+                "birth" => Ok(EventKind::Birth),
+                "death" => Ok(EventKind::Death),
+                other => Err(FromSqlError::Other(
+                    format!("unknown event kind {other:?}").into(),
+                )),
+            }
+        }
+    }
+
+    impl ToSql for Action {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(self.as_str().into())
+        }
+    }
+
+    impl FromSql for Action {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            match value.as_str()? {
+                "issue" => Ok(Action::Issue),
+                "correct" => Ok(Action::Correct),
+                "void" => Ok(Action::Void),
+                other => Err(FromSqlError::Other(
+                    format!("unknown notification action {other:?}").into(),
+                )),
+            }
+        }
+    }
+}
+
 /// What a notification does to the one before it with the same id
 /// (as FHIR vital-records messaging: submission, update, void).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,10 +8,11 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use hotich_core::{Connection, Store, SyncActivity, SyncOverview, SyncReport};
+use hotich_core::{Store, SyncReport};
 
 use crate::credentials::{self, CredentialError};
-use crate::{sync_path, RetryPolicy, SyncError, SyncOptions, SyncProgress};
+use crate::status::{Connection, SyncActivity, SyncOverview};
+use crate::{sync_path, RetryPolicy, ServerUrl, SyncError, SyncOptions, SyncProgress};
 
 /// When the background runs happen.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub struct BackgroundSync {
 
 /// Retries made for a background run: a down network is found out in
 /// seconds, and the next scheduled run tries again.
-fn background_options(server: String, token: String) -> SyncOptions {
+fn background_options(server: ServerUrl, token: String) -> SyncOptions {
     let mut options = SyncOptions::new(server, token);
     options.retry = RetryPolicy {
         max_tries: 3,
@@ -214,7 +215,10 @@ fn run_once(
     known: &Mutex<Known>,
     on_event: &(dyn Fn(BackgroundEvent) + Sync),
 ) -> RunEnd {
-    let server = match Store::open(db).and_then(|store| store.sync_server()) {
+    let stored = Store::open(db)
+        .map_err(SyncError::from)
+        .and_then(|store| crate::stored_server(&store));
+    let server = match stored {
         Ok(Some(server)) => server,
         Ok(None) => {
             return RunEnd::without_run(

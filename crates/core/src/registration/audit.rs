@@ -1,8 +1,12 @@
 //! The audit log: every registration and amendment appends an entry holding
 //! the SHA-256 of the row it records and the hash of the entry before it, so
 //! a row altered outside the app, or an entry removed, breaks the chain.
+//!
+//! The only writer of `audit_log`; reads `registration` and `amendment` to
+//! hash the rows it records.
 
 use chrono::{DateTime, Utc};
+use hotich_common::hex::hex;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,11 +24,7 @@ fn sha256_hex(parts: &[&str]) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
 }
 
 /// The content hash of a registration row, from its stored columns.
@@ -69,7 +69,7 @@ fn value_text(value: rusqlite::types::Value) -> String {
         Value::Integer(i) => i.to_string(),
         Value::Real(f) => f.to_string(),
         Value::Text(t) => t,
-        Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        Value::Blob(b) => hex(&b),
     }
 }
 

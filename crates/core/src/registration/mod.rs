@@ -1,6 +1,12 @@
 //! Registration entry: the form pre-filled from the notification, checked
 //! against the law, duplicates looked for, numbered in the register book,
 //! corrected only by amendments, every write chained in the audit log.
+//!
+//! The only writer of `registration`, `registration_key`, `amendment` and
+//! `register_counter` (`audit_log` is [`audit`]'s); opens `case_file` rows
+//! for cases without a notification and closes a case as registered. Queues
+//! its writes through [`crate::outbox`] and logs them on the timeline
+//! through [`crate::outreach`]. Reads `notification` (the pre-filled form).
 
 pub mod audit;
 pub mod ethnicity;
@@ -16,11 +22,12 @@ pub use audit::{AuditReport, BrokenLink};
 pub use form::{BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
 pub use rules::{FieldDifference, FieldProblem};
 
-use crate::error::{invalid, CoreError, Result};
+use crate::error::{invalid, CoreError, InputField, InputReason, Result};
 use crate::legal::registration_deadline;
 use crate::model::CaseStatus;
 use crate::officer::Officer;
-use crate::outreach::{contacts, queue_for_sync, NewEvent, TimelineKind};
+use crate::outbox::queue_for_sync;
+use crate::outreach::{contacts, NewEvent, TimelineKind};
 use crate::store::Store;
 use crate::text::{clean, fold};
 use audit::AuditAction;
@@ -245,19 +252,10 @@ fn registrable(status: CaseStatus) -> bool {
     )
 }
 
-/// `kind` columns hold only 'birth' or 'death' (CHECK constraints).
-pub(crate) fn kind_of(text: &str) -> EventKind {
-    if text == "death" {
-        EventKind::Death
-    } else {
-        EventKind::Birth
-    }
-}
-
 fn not_registrable(status: CaseStatus) -> CoreError {
     CoreError::IllegalTransition {
-        from: status.label_vi().into(),
-        to: CaseStatus::Registered.label_vi().into(),
+        from: status,
+        to: CaseStatus::Registered,
     }
 }
 
@@ -314,7 +312,10 @@ impl Store {
         let facts = self.case_facts(case_id, today)?;
         let form = form.normalized();
         if form.kind != facts.kind {
-            return Err(invalid("loại đăng ký", "không khớp loại của hồ sơ"));
+            return Err(invalid(
+                InputField::RegistrationKind,
+                InputReason::KindMismatch,
+            ));
         }
         let differences = facts
             .notified
@@ -414,10 +415,10 @@ impl Store {
     ) -> Result<String> {
         let name = clean(name);
         if name.is_empty() {
-            return Err(invalid("họ, chữ đệm và tên", "bắt buộc, chưa nhập"));
+            return Err(invalid(InputField::SubjectName, InputReason::Required));
         }
         if event_date > today {
-            return Err(invalid("ngày xảy ra sự kiện", "không được sau hôm nay"));
+            return Err(invalid(InputField::EventDate, InputReason::AfterToday));
         }
         let id = uuid::Uuid::now_v7().to_string();
         let tx = self.conn.transaction()?;
@@ -563,14 +564,17 @@ impl Store {
         let reason = clean(reason);
         if reason.is_empty() {
             return Err(invalid(
-                "căn cứ cải chính",
-                "cần ghi lý do, căn cứ của việc sửa",
+                InputField::AmendmentBasis,
+                InputReason::BasisMissing,
             ));
         }
         let existing = self.registration(registration_id)?;
         let mut form = form.normalized();
         if form.kind != existing.kind {
-            return Err(invalid("loại đăng ký", "không đổi được khi cải chính"));
+            return Err(invalid(
+                InputField::RegistrationKind,
+                InputReason::KindUnchangeable,
+            ));
         }
         form.registration_date = existing.current.registration_date;
         // Registered, it keeps its number and lateness: only the facts change.
@@ -588,8 +592,8 @@ impl Store {
             .collect();
         if changes.is_empty() {
             return Err(invalid(
-                "nội dung cải chính",
-                "không có trường nào thay đổi",
+                InputField::AmendmentChanges,
+                InputReason::NothingChanged,
             ));
         }
         let problems: Vec<FieldProblem> = rules::check_form(&form, today, None, &[])
@@ -645,7 +649,7 @@ impl Store {
                     Ok((
                         row.get::<_, String>(0)?,
                         row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
+                        row.get::<_, EventKind>(2)?,
                         row.get::<_, i32>(3)?,
                         row.get::<_, u32>(4)?,
                         row.get::<_, String>(5)?,
@@ -697,7 +701,7 @@ impl Store {
         Ok(Registration {
             id,
             case_id,
-            kind: kind_of(&kind),
+            kind,
             year,
             number,
             book,
@@ -734,12 +738,11 @@ impl Store {
              ORDER BY r.seq DESC",
         )?;
         let rows = stmt.query_map([], |row| {
-            let kind: String = row.get(2)?;
             let event_date: String = row.get(7)?;
             Ok(RegistrationRow {
                 id: row.get(0)?,
                 case_id: row.get(1)?,
-                kind: kind_of(&kind),
+                kind: row.get(2)?,
                 year: row.get(3)?,
                 number: row.get(4)?,
                 book: row.get(5)?,

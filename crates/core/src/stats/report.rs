@@ -1,0 +1,87 @@
+//! The period's figures as the report's lines (births and deaths side by
+//! side), as printed, exported to CSV/XLSX and drawn in the PDF report.
+//! Writes and reads no table.
+
+use super::{KindStats, PeriodStats, ReportLine, DAYS_BUCKETS};
+use crate::labels::{self, Lang, ReportFigure};
+use crate::lifecycle::Outcome;
+
+/// An outcome as the report names it (the label table's word).
+pub fn outcome_label_vi(outcome: Outcome) -> &'static str {
+    labels::outcome(Lang::Vi, outcome)
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+}
+
+fn days_text(days: Option<u32>) -> String {
+    days.map_or_else(|| "-".to_owned(), |d| d.to_string())
+}
+
+fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+impl PeriodStats {
+    /// The figures as a table of lines, births and deaths side by side.
+    pub fn report_lines(&self) -> Vec<ReportLine> {
+        let (b, d) = (&self.birth, &self.death);
+        let mut lines = Vec::new();
+        let mut line = |label: &str, of: &dyn Fn(&KindStats) -> String| {
+            lines.push(ReportLine {
+                label: label.to_owned(),
+                birth: of(b),
+                death: of(d),
+            });
+        };
+        use ReportFigure::*;
+        let figure = |figure| labels::report_figure(Lang::Vi, figure);
+        line(figure(Received), &|k| k.received.to_string());
+        line(figure(Voided), &|k| k.voided.to_string());
+        line(figure(OpenedWithoutNotification), &|k| {
+            k.opened_without_notification.to_string()
+        });
+        line(figure(Registered), &|k| k.registered.to_string());
+        line(figure(RegisteredOnTime), &|k| {
+            k.registered_on_time.to_string()
+        });
+        line(figure(RegisteredLate), &|k| k.registered_late.to_string());
+        line(figure(OnTimeShare), &|k| {
+            percent(share(k.registered_on_time, k.registered))
+        });
+        line(figure(DaysToRegistrationMedian), &|k| {
+            days_text(k.days_to_registration_median)
+        });
+        line(figure(DaysToRegistrationP90), &|k| {
+            days_text(k.days_to_registration_p90)
+        });
+        line(figure(Contacted), &|k| k.contacted.to_string());
+        line(figure(DaysToFirstContactMedian), &|k| {
+            days_text(k.days_to_first_contact_median)
+        });
+        line(figure(CasesWorked), &|k| k.cases_worked.to_string());
+        line(figure(RegisteredAfterOutreach), &|k| {
+            k.registered_after_outreach.to_string()
+        });
+        line(figure(OutreachConversion), &|k| {
+            percent(k.outreach_conversion)
+        });
+        line(figure(Attempts), &|k| k.attempts.to_string());
+        for outcome in Outcome::ALL {
+            let label = labels::report_outcome_line(Lang::Vi, *outcome);
+            line(&label, &|k| {
+                k.attempt_outcomes
+                    .iter()
+                    .find(|o| o.outcome == *outcome)
+                    .map_or(0, |o| o.count)
+                    .to_string()
+            });
+        }
+        for (index, (min, max)) in DAYS_BUCKETS.iter().enumerate() {
+            let label = labels::report_days_line(Lang::Vi, *min, *max);
+            line(&label, &|k| k.days_to_registration[index].count.to_string());
+        }
+        lines
+    }
+}
