@@ -158,7 +158,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     assert!(matches.contains("Khớp"), "{matches}");
     assert!(failed(verify("AAAA-BBBB-CCCC-DDDD")).contains("Không có giấy tờ nào"));
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = hotich_common::sqlite::connect(&db).unwrap();
     conn.execute_batch(
         "DROP TRIGGER registration_never_updated;
          UPDATE registration SET form = json_set(form, '$.death.full_name', 'Đặng Văn Ngũ');",

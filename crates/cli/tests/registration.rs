@@ -226,7 +226,7 @@ fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
 
     // Someone edits a registration in SQLite, past the guard trigger.
     let victim = saved[250]["id"].as_str().unwrap();
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = hotich_common::sqlite::connect(&db).unwrap();
     conn.execute_batch("DROP TRIGGER registration_never_updated;")
         .unwrap();
     conn.execute(

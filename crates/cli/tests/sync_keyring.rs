@@ -55,9 +55,11 @@ fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
     registry.post_all(&server.url);
     let ws = Workstation::new(dir.path(), "ws", &registry, "01864");
     let hotich = env!("CARGO_BIN_EXE_hotich");
+    // Only a supervisor sets the registry (the desktop's rule, hotich_sync::configure).
     let script = r#"
         set -e
-        printf '%s\n' "$TOKEN" | "$HOTICH" --db "$DB" sync login --server "$URL"
+        "$HOTICH" --db "$DB" officer init --username lanhdao --name "Phạm Văn Lãnh" > /dev/null
+        printf '%s\n' "$TOKEN" | "$HOTICH" --db "$DB" --user lanhdao sync login --server "$URL"
         secret-tool lookup service vn.hotich.sync username "$URL" > "$OUT/looked-up"
         "$HOTICH" --db "$DB" sync --json > "$OUT/report.json"
         "$HOTICH" --db "$DB" sync logout > /dev/null
@@ -73,6 +75,7 @@ fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
             ("DB", ws.db.to_str().unwrap()),
             ("URL", &server.url),
             ("OUT", out.to_str().unwrap()),
+            ("HOTICH_PASSWORD", PASSWORD),
         ],
     );
     assert!(
@@ -97,4 +100,72 @@ fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
         let bytes = std::fs::read(&path).unwrap_or_default();
         assert!(!bytes.windows(token.len()).any(|w| w == token), "{path}");
     }
+}
+
+/// `hotich sync login` runs the desktop's own settings call
+/// (`hotich_sync::configure`): a registrar is refused with the same code and
+/// message the desktop gets, and nothing is stored, neither the address in
+/// the database nor a token in the keyring.
+#[test]
+fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.db");
+    ok(hotich(&db).args(["office", "--set", "01864"]));
+    ok(hotich(&db)
+        .args([
+            "officer",
+            "init",
+            "--username",
+            "lanhdao",
+            "--name",
+            "Phạm Văn Lãnh",
+        ])
+        .env("HOTICH_PASSWORD", PASSWORD));
+    ok(hotich(&db)
+        .args(["--user", "lanhdao", "officer", "add", "--username", "lan"])
+        .args(["--name", "Nguyễn Thị Lan", "--role", "registrar"])
+        .env("HOTICH_PASSWORD", PASSWORD)
+        .env("HOTICH_NEW_PASSWORD", PASSWORD));
+    let url = "http://127.0.0.1:9/";
+
+    // What the desktop's settings answer this registrar, on the same database.
+    let desktop = {
+        let mut store = hotich_core::Store::open(&db).unwrap();
+        let registrar = store.sign_in("lan", PASSWORD, chrono::Utc::now()).unwrap();
+        hotich_sync::configure(&store, &registrar, url, Some("mã-thử")).unwrap_err()
+    };
+    assert_eq!(desktop.code().to_string(), "forbidden");
+
+    let hotich = env!("CARGO_BIN_EXE_hotich");
+    let out = dir.path();
+    let script = r#"
+        printf '%s\n' "mã-thử" | "$HOTICH" --db "$DB" --today 2026-11-21 --user lan sync login --server "$URL" 2> "$OUT/login-stderr"
+        echo $? > "$OUT/login-status"
+        if secret-tool lookup service vn.hotich.sync username "${URL%/}" > "$OUT/looked-up"; then exit 3; fi
+    "#;
+    let output = in_keyring_session(
+        dir.path(),
+        script,
+        &[
+            ("HOTICH", hotich),
+            ("DB", db.to_str().unwrap()),
+            ("URL", url),
+            ("OUT", out.to_str().unwrap()),
+            ("HOTICH_PASSWORD", PASSWORD),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "a token is in the keyring: {:?}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let status = std::fs::read_to_string(out.join("login-status")).unwrap();
+    assert_eq!(status.trim(), "1", "the CLI refuses");
+    let stderr = std::fs::read_to_string(out.join("login-stderr")).unwrap();
+    assert_eq!(stderr, format!("lỗi: {desktop}\n"), "the desktop's message");
+    let looked_up = std::fs::read_to_string(out.join("looked-up")).unwrap();
+    assert!(looked_up.is_empty(), "{looked_up}");
+    let store = hotich_core::Store::open(&db).unwrap();
+    assert_eq!(store.sync_server().unwrap(), None, "no address stored");
 }

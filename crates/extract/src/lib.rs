@@ -5,12 +5,17 @@
 //! print log; a paper can be checked against the register later.
 //!
 //! The pure part (content -> layout -> PDF bytes, words, codes) needs no
-//! store; `prepare`, `print`, the day's batch and `verify` read and write
-//! it through `hotich-core`.
+//! store; `prepare`, the day's batch and `verify` read it through
+//! `hotich-core`. What the CLI and the desktop do with a paper is one
+//! function each in [`printing`] (save its PDF and log it, log a print made
+//! through the window, the day's batch) and [`export`] (a period's figures
+//! to CSV, XLSX or the PDF report, by the file's extension).
 
 pub mod code;
 pub mod content;
 pub mod error;
+pub mod export;
+pub mod printing;
 pub mod render;
 pub mod report;
 mod verify;
@@ -25,6 +30,10 @@ use serde::{Deserialize, Serialize};
 pub use code::{derive_code, normalize_code, QrPayload};
 pub use content::{Extract, Issuer};
 pub use error::{ExtractError, Result};
+pub use export::{export_period, PeriodExport};
+pub use printing::{
+    log_window_print, print_day, print_paper, save_paper_pdf, PaperRequest, Printed,
+};
 pub use verify::{verify, Difference, Verification, VerificationOutcome};
 
 /// An extract ready to print: what it says, the hash of that, the code and
@@ -168,15 +177,8 @@ pub fn record(
     Ok(store.record_prints(actor, &rows, now)?)
 }
 
-/// A printed extract: the PDF and its print-log line.
-#[derive(Debug, Clone)]
-pub struct Printed {
-    pub pdf: Vec<u8>,
-    pub code: String,
-    pub entry: PrintLogEntry,
-}
-
 /// Renders and records one print. Nothing is recorded when rendering fails.
+/// (The positional form of [`print_paper`], kept for its callers.)
 pub fn print(
     store: &mut Store,
     actor: &Officer,
@@ -186,16 +188,12 @@ pub fn print(
     issue_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Printed> {
-    let prepared = prepare(store, registration_id, document, issue_date)?;
-    let pdf = render(&prepared, copies)?;
-    let entry = record(store, actor, &[(&prepared, copies)], now)?
-        .pop()
-        .ok_or_else(|| ExtractError::IncompleteRecord(registration_id.to_owned()))?;
-    Ok(Printed {
-        pdf,
-        code: prepared.code,
-        entry,
-    })
+    let request = PaperRequest {
+        registration_id,
+        document,
+        copies,
+    };
+    print_paper(store, actor, request, issue_date, now)
 }
 
 /// How far a batch is, after each document.

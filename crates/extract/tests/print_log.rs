@@ -102,7 +102,7 @@ fn open() -> Db {
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
-    rusqlite::Connection::open(store.path())
+    hotich_common::sqlite::connect(store.path())
         .unwrap()
         .query_row(sql, [], |row| row.get(0))
         .unwrap()
@@ -183,7 +183,7 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
         "forbidden"
     );
     // The log is append-only.
-    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
     assert!(conn.execute("DELETE FROM print_log", []).is_err());
     assert!(conn.execute("UPDATE print_log SET copies = 9", []).is_err());
 }
@@ -317,7 +317,7 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
     );
 
     // The register edited behind the app's back: the cause of death changed in SQLite.
-    let conn = rusqlite::Connection::open(db.store.path()).unwrap();
+    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
     conn.execute_batch(
         "DROP TRIGGER registration_never_updated;
          UPDATE registration SET form = json_set(form, '$.death.cause', 'Tai nạn giao thông');",
@@ -418,4 +418,137 @@ fn the_days_batch_renders_every_paper_with_progress_then_records_them() {
     )
     .unwrap();
     assert!(other_day.documents.is_empty());
+}
+
+#[test]
+fn a_saved_paper_is_logged_once_written_and_not_at_all_when_the_file_cannot_be() {
+    let mut db = open();
+    let request = hotich_extract::PaperRequest {
+        registration_id: &db.birth_id,
+        document: DocumentKind::BirthExtract,
+        copies: 2,
+    };
+    let nowhere = db._dir.path().join("no-such-folder").join("giay.pdf");
+    let refused = hotich_extract::save_paper_pdf(
+        &mut db.store,
+        &db.registrar,
+        request,
+        today(),
+        now(),
+        &nowhere,
+    )
+    .unwrap_err();
+    assert_eq!(refused.code().to_string(), "write_failed");
+    assert!(!nowhere.exists());
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
+
+    let file = db._dir.path().join("giay.pdf");
+    let saved = hotich_extract::save_paper_pdf(
+        &mut db.store,
+        &db.registrar,
+        request,
+        today(),
+        now(),
+        &file,
+    )
+    .unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), saved.pdf);
+    assert_eq!(saved.entry.copies, 2);
+    assert_eq!(saved.entry.code, saved.code);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 1);
+
+    // The window prints the same paper through its own dialog: logged, as a reprint.
+    let again =
+        hotich_extract::log_window_print(&mut db.store, &db.registrar, request, today(), now())
+            .unwrap();
+    assert!(again.reprint);
+    assert_eq!(again.code, saved.code);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 2);
+}
+
+#[test]
+fn the_days_batch_is_logged_whether_printed_by_the_window_or_saved_as_one_pdf() {
+    let mut db = open();
+    let nowhere = db._dir.path().join("no-such-folder").join("lo.pdf");
+    let refused = hotich_extract::print_day(
+        &mut db.store,
+        &db.registrar,
+        today(),
+        today(),
+        now(),
+        Some(&nowhere),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code().to_string(), "write_failed");
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
+
+    let file = db._dir.path().join("lo.pdf");
+    let saved = hotich_extract::print_day(
+        &mut db.store,
+        &db.registrar,
+        today(),
+        today(),
+        now(),
+        Some(&file),
+    )
+    .unwrap();
+    assert_eq!(saved.len(), 3);
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+    let printed =
+        hotich_extract::print_day(&mut db.store, &db.registrar, today(), today(), now(), None)
+            .unwrap();
+    assert_eq!(printed.len(), 3);
+    assert!(printed
+        .iter()
+        .all(|entry| entry.reprint && entry.copies == 1));
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 6);
+}
+
+#[test]
+fn a_period_export_takes_its_format_from_the_file_extension() {
+    let db = open();
+    let (from, to) = (today() - Duration::days(30), today());
+    let export = |name: &str| {
+        let path = db._dir.path().join(name);
+        let written =
+            hotich_extract::export_period(&db.store, &db.supervisor, from, to, today(), &path);
+        (path, written)
+    };
+    let (csv, written) = export("thong-ke.csv");
+    match written.unwrap() {
+        hotich_extract::PeriodExport::Table(summary) => {
+            assert_eq!(summary.format, hotich_core::ExportFormat::Csv);
+            assert_eq!(summary.path, csv.display().to_string());
+            assert!(summary.cases >= 2, "{summary:?}");
+        }
+        other => panic!("a CSV is a table: {other:?}"),
+    }
+    let (xlsx, written) = export("thong-ke.XLSX");
+    assert!(matches!(
+        written.unwrap(),
+        hotich_extract::PeriodExport::Table(summary) if summary.format == hotich_core::ExportFormat::Xlsx
+    ));
+    assert!(xlsx.exists());
+    let (pdf, written) = export("bao-cao.PDF");
+    match written.unwrap() {
+        hotich_extract::PeriodExport::Report { path, pages } => {
+            assert_eq!(path, pdf.display().to_string());
+            assert!(pages >= 1);
+            assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+        }
+        other => panic!("a PDF is the report: {other:?}"),
+    }
+    let (odt, written) = export("thong-ke.odt");
+    assert_eq!(written.unwrap_err().code().to_string(), "invalid_input");
+    assert!(!odt.exists());
+    // Statistics are the supervisors': a registrar is refused whatever the format.
+    let refused = hotich_extract::export_period(
+        &db.store,
+        &db.registrar,
+        from,
+        to,
+        today(),
+        &db._dir.path().join("x.pdf"),
+    );
+    assert_eq!(refused.unwrap_err().code().to_string(), "forbidden");
 }

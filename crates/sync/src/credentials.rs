@@ -3,6 +3,8 @@
 //! in the database or a file. `HOTICH_TOKEN` in the environment overrides
 //! it (scripts, CI).
 
+use hotich_common::url::ServerUrl;
+
 /// The keyring service name; the entry's user is the server URL, so each
 /// registry has its own token.
 pub const SERVICE: &str = "vn.hotich.sync";
@@ -20,25 +22,33 @@ pub enum CredentialError {
 }
 
 impl CredentialError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> hotich_core::ErrorCode {
+        use hotich_core::ErrorCode;
         match self {
-            CredentialError::Keyring(_) => "keyring",
-            CredentialError::Missing(_) => "no_token",
-            CredentialError::Empty => "empty_token",
+            CredentialError::Keyring(_) => ErrorCode::Keyring,
+            CredentialError::Missing(_) => ErrorCode::NoToken,
+            CredentialError::Empty => ErrorCode::EmptyToken,
+        }
+    }
+
+    /// The named values of the message, as listed on `ErrorCode`.
+    pub fn params(&self) -> std::collections::BTreeMap<String, String> {
+        match self {
+            CredentialError::Keyring(e) => [("detail".to_owned(), e.to_string())].into(),
+            CredentialError::Missing(server) => [("server".to_owned(), server.to_string())].into(),
+            CredentialError::Empty => Default::default(),
         }
     }
 }
 
-fn normalise(server: &str) -> &str {
-    server.trim().trim_end_matches('/')
-}
-
-fn entry(server: &str) -> Result<keyring::Entry, CredentialError> {
-    Ok(keyring::Entry::new(SERVICE, normalise(server))?)
+/// The keyring entry of `server`: the address as parsed, so `https://x/`
+/// and `https://x` share one token.
+fn entry(server: &ServerUrl) -> Result<keyring::Entry, CredentialError> {
+    Ok(keyring::Entry::new(SERVICE, server.as_str())?)
 }
 
 /// Stores the token for `server` in the OS keyring (replacing any).
-pub fn store_token(server: &str, token: &str) -> Result<(), CredentialError> {
+pub fn store_token(server: &ServerUrl, token: &str) -> Result<(), CredentialError> {
     let token = token.trim();
     if token.is_empty() {
         return Err(CredentialError::Empty);
@@ -48,7 +58,7 @@ pub fn store_token(server: &str, token: &str) -> Result<(), CredentialError> {
 }
 
 /// The token for `server`: `$HOTICH_TOKEN` if set, else the keyring's.
-pub fn load_token(server: &str) -> Result<String, CredentialError> {
+pub fn load_token(server: &ServerUrl) -> Result<String, CredentialError> {
     if let Some(token) = std::env::var(TOKEN_ENV)
         .ok()
         .filter(|t| !t.trim().is_empty())
@@ -57,13 +67,13 @@ pub fn load_token(server: &str) -> Result<String, CredentialError> {
     }
     match entry(server)?.get_password() {
         Ok(token) => Ok(token),
-        Err(keyring::Error::NoEntry) => Err(CredentialError::Missing(normalise(server).to_owned())),
+        Err(keyring::Error::NoEntry) => Err(CredentialError::Missing(server.to_string())),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Forgets the token for `server` (sign-out); true if there was one.
-pub fn delete_token(server: &str) -> Result<bool, CredentialError> {
+pub fn delete_token(server: &ServerUrl) -> Result<bool, CredentialError> {
     match entry(server)?.delete_credential() {
         Ok(()) => Ok(true),
         Err(keyring::Error::NoEntry) => Ok(false),

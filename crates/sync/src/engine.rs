@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use hotich_core::{CoreError, OutboxItem, PulledEvent, Store, SyncReport};
+use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
 use hotich_protocol::sync::{ApiError, EventPage, PushedEvent};
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
@@ -39,15 +39,15 @@ enum Halt {
 }
 
 impl Halt {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Halt::Network(Stop::GaveUp { .. }) => "network",
-            Halt::Network(Stop::Deadline) => "deadline",
-            Halt::Unauthorized(_) => "unauthorized",
-            Halt::Forbidden(_) => "forbidden",
-            Halt::Server { .. } => "server",
-            Halt::Protocol(_) => "protocol",
-            Halt::TrustList(_) => "trust_list_rejected",
+            Halt::Network(Stop::GaveUp { .. }) => ErrorCode::Network,
+            Halt::Network(Stop::Deadline) => ErrorCode::Deadline,
+            Halt::Unauthorized(_) => ErrorCode::Unauthorized,
+            Halt::Forbidden(_) => ErrorCode::Forbidden,
+            Halt::Server { .. } => ErrorCode::Server,
+            Halt::Protocol(_) => ErrorCode::Protocol,
+            Halt::TrustList(_) => ErrorCode::TrustListRejected,
             Halt::Store(e) => e.code(),
         }
     }
@@ -85,9 +85,6 @@ pub async fn sync_once(
     progress: &mut (dyn FnMut(&SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let commune = store.office()?.ok_or(SyncError::NoCommune)?.commune_code;
-    if !(options.server.starts_with("http://") || options.server.starts_with("https://")) {
-        return Err(SyncError::BadServer(options.server.clone()));
-    }
     let client = Client::new(options).map_err(|e| SyncError::BadServer(e.to_string()))?;
     let mut run = Run {
         store,
@@ -107,7 +104,7 @@ pub async fn sync_once(
     report.waiting = run.store.outbox_waiting()?;
     report.finished_at = Utc::now().to_rfc3339();
     if let Err(halt) = outcome {
-        report.error_code = Some(halt.code().to_owned());
+        report.error_code = Some(halt.code().as_str().to_owned());
         report.error = Some(halt.to_string());
     }
     run.store.record_sync_run(&report)?;

@@ -25,18 +25,23 @@ pub mod background;
 pub mod credentials;
 mod engine;
 mod http;
+pub mod status;
 
 use std::path::Path;
 use std::time::Duration;
 
+use hotich_core::{Officer, Store};
+
 pub use engine::sync_once;
+pub use hotich_common::url::{ServerUrl, ServerUrlError};
 pub use hotich_core::{SyncReport, SyncStatus};
+pub use status::{Connection, SyncActivity, SyncOverview};
 
 /// Where and how to sync.
 #[derive(Clone)]
 pub struct SyncOptions {
     /// The registry's base URL, e.g. `https://hotich.example.vn`.
-    pub server: String,
+    pub server: ServerUrl,
     /// The workstation's token (from [`credentials::load_token`]).
     pub token: String,
     /// Events asked for per page (1-1000).
@@ -62,9 +67,9 @@ impl std::fmt::Debug for SyncOptions {
 }
 
 impl SyncOptions {
-    pub fn new(server: impl Into<String>, token: impl Into<String>) -> SyncOptions {
+    pub fn new(server: ServerUrl, token: impl Into<String>) -> SyncOptions {
         SyncOptions {
-            server: server.into().trim_end_matches('/').to_owned(),
+            server,
             token: token.into(),
             page_size: 500,
             retry: RetryPolicy::default(),
@@ -125,54 +130,92 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> hotich_core::ErrorCode {
+        use hotich_core::ErrorCode;
         match self {
-            SyncError::NoCommune => "no_commune",
-            SyncError::BadServer(_) => "bad_server",
+            SyncError::NoCommune => ErrorCode::NoCommune,
+            SyncError::BadServer(_) => ErrorCode::BadServer,
             SyncError::Store(e) => e.code(),
-            SyncError::Runtime(_) => "runtime",
+            SyncError::Runtime(_) => ErrorCode::Runtime,
             SyncError::Credential(e) => e.code(),
         }
     }
-}
 
-/// Settings → Sync (supervisors only): the registry's address in the
-/// store, and its token, when one is typed, in the OS keyring. A new address
-/// needs a token: without one the workstation could not sync.
-pub fn configure(
-    store: &hotich_core::Store,
-    actor: &hotich_core::Officer,
-    server: &str,
-    token: Option<&str>,
-) -> Result<(), SyncError> {
-    actor.require_supervisor("đặt máy chủ đồng bộ")?;
-    let server = server.trim().trim_end_matches('/');
-    if !(server.starts_with("http://") || server.starts_with("https://")) {
-        return Err(SyncError::BadServer(format!(
-            "{server:?}: phải bắt đầu bằng http:// hoặc https://"
-        )));
-    }
-    match token.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(token) => credentials::store_token(server, token)?,
-        None => {
-            credentials::load_token(server)?;
+    /// The named values of the message, as listed on `ErrorCode`.
+    pub fn params(&self) -> std::collections::BTreeMap<String, String> {
+        match self {
+            SyncError::NoCommune => Default::default(),
+            SyncError::BadServer(detail) => [("detail".to_owned(), detail.clone())].into(),
+            SyncError::Store(e) => e.params(),
+            SyncError::Runtime(e) => [("detail".to_owned(), e.to_string())].into(),
+            SyncError::Credential(e) => e.params(),
         }
     }
-    store.set_sync_server(server)?;
-    Ok(())
+}
+
+/// Settings → Sync and `hotich sync login` (supervisors only): the
+/// registry's address in the store, and its token, when one is given, in
+/// the OS keyring. A new address needs a token: without one the workstation
+/// could not sync. The role is checked first, then the address: nothing is
+/// stored when either is refused.
+pub fn configure(
+    store: &Store,
+    actor: &Officer,
+    server: &str,
+    token: Option<&str>,
+) -> Result<ServerUrl, SyncError> {
+    actor.require_supervisor("đặt máy chủ đồng bộ")?;
+    let server = parse_server(server)?;
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(token) => credentials::store_token(&server, token)?,
+        None => {
+            credentials::load_token(&server)?;
+        }
+    }
+    store.set_sync_server(server.as_str())?;
+    Ok(server)
+}
+
+/// A typed address, or the reason it is refused.
+pub fn parse_server(text: &str) -> Result<ServerUrl, SyncError> {
+    ServerUrl::parse(text).map_err(|error| {
+        let shown = text.trim().trim_end_matches('/');
+        SyncError::BadServer(match error {
+            ServerUrlError::Scheme => {
+                format!("{shown:?}: phải bắt đầu bằng http:// hoặc https://")
+            }
+            ServerUrlError::Invalid(reason) => format!("{shown:?}: {reason}"),
+        })
+    })
+}
+
+/// The registry this workstation syncs with, if one was configured.
+pub fn stored_server(store: &Store) -> Result<Option<ServerUrl>, SyncError> {
+    store
+        .sync_server()?
+        .map(|text| parse_server(&text))
+        .transpose()
 }
 
 /// [`sync_once`] for a caller without a tokio runtime (the CLI, a desktop
-/// background thread): opens the store at `path`, runs one sync on a
-/// current-thread runtime, and closes it.
+/// background thread), on a current-thread runtime.
+pub fn sync_blocking(
+    store: &mut Store,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(&SyncProgress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(sync_once(store, options, progress))
+}
+
+/// [`sync_blocking`] on the store at `path`, opened for this run and closed after.
 pub fn sync_path(
     path: &Path,
     options: &SyncOptions,
     progress: &mut (dyn FnMut(&SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let mut store = hotich_core::Store::open(path)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(sync_once(&mut store, options, progress))
+    let mut store = Store::open(path)?;
+    sync_blocking(&mut store, options, progress)
 }

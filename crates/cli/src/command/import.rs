@@ -1,0 +1,71 @@
+//! `hotich import` (files of signed notifications) and `hotich quarantine`
+//! (those that failed verification).
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+use clap::Args;
+use hotich_core::ImportSummary;
+
+use crate::context::Ctx;
+
+/// Import files of signed notifications (JSON array of envelopes)
+#[derive(Args, Debug)]
+pub struct Import {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Print {"imported","unchanged","updated","voided","quarantined"}
+    #[arg(long)]
+    json: bool,
+}
+
+impl Import {
+    pub fn run(self, ctx: &mut Ctx) -> Result<()> {
+        let mut total = ImportSummary::default();
+        for file in &self.files {
+            let summary = ctx
+                .store
+                .import_file(file, Utc::now(), &mut |_| {})
+                .with_context(|| format!("nhập {}", file.display()))?;
+            total.add(&summary);
+        }
+        ctx.out.emit(self.json, &total, |out, total| {
+            writeln!(
+                out,
+                "Mới nhập: {}  Đã có: {}  Cập nhật: {}  Đã hủy: {}  Cách ly: {}",
+                total.imported, total.unchanged, total.updated, total.voided, total.quarantined
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Notifications that failed verification, with the reason
+#[derive(Args, Debug)]
+pub struct Quarantine {
+    #[arg(long)]
+    json: bool,
+}
+
+impl Quarantine {
+    pub fn run(self, ctx: &mut Ctx) -> Result<()> {
+        let entries = ctx.store.quarantine()?;
+        ctx.out.emit(self.json, &entries, |out, entries| {
+            for e in entries {
+                writeln!(
+                    out,
+                    "{}  {}  {} v{}  {} ({})",
+                    e.id,
+                    e.received_at,
+                    e.notification_id.as_deref().unwrap_or("?"),
+                    e.version.map_or("?".into(), |v| v.to_string()),
+                    e.reason_text,
+                    e.detail
+                )?;
+            }
+            writeln!(out, "{} thông báo bị cách ly", entries.len())?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! Printing a paper or the day's batch, as the CLI and the desktop both do
+//! it: each operation is one function here, so the order of its steps (lay
+//! out, render, save, log) is decided once.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotich_core::{DocumentKind, Officer, PrintLogEntry, Store};
+
+use crate::error::{ExtractError, Result};
+use crate::{prepare, record, record_batch, render, Prepared};
+
+/// One paper to print: a registration's document, in `copies` copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaperRequest<'a> {
+    pub registration_id: &'a str,
+    pub document: DocumentKind,
+    pub copies: u32,
+}
+
+/// A printed extract: the PDF and its print-log line.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub code: String,
+    pub entry: PrintLogEntry,
+}
+
+/// Writes `pdf` at `path`, or says where and why it could not.
+fn write_pdf(path: &Path, pdf: &[u8]) -> Result<()> {
+    std::fs::write(path, pdf).map_err(|error| ExtractError::WriteFailed {
+        path: path.display().to_string(),
+        detail: error.to_string(),
+    })
+}
+
+/// Renders the paper, hands the PDF to `save`, then logs the print: nothing
+/// is logged when rendering or saving fails.
+fn print_with(
+    store: &mut Store,
+    actor: &Officer,
+    request: PaperRequest<'_>,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+    save: impl FnOnce(&[u8]) -> Result<()>,
+) -> Result<Printed> {
+    let prepared = prepare(store, request.registration_id, request.document, issue_date)?;
+    let pdf = render(&prepared, request.copies)?;
+    save(&pdf)?;
+    let entry = log_one(store, actor, &prepared, request, now)?;
+    Ok(Printed {
+        pdf,
+        code: prepared.code,
+        entry,
+    })
+}
+
+/// The print-log line of one paper printed `request.copies` times.
+fn log_one(
+    store: &mut Store,
+    actor: &Officer,
+    prepared: &Prepared,
+    request: PaperRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<PrintLogEntry> {
+    record(store, actor, &[(prepared, request.copies)], now)?
+        .pop()
+        .ok_or_else(|| ExtractError::IncompleteRecord(request.registration_id.to_owned()))
+}
+
+/// Renders and logs one print (the PDF is returned, not saved). Nothing is
+/// logged when rendering fails.
+pub fn print_paper(
+    store: &mut Store,
+    actor: &Officer,
+    request: PaperRequest<'_>,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Printed> {
+    print_with(store, actor, request, issue_date, now, |_| Ok(()))
+}
+
+/// Saves the paper's PDF at `path`, then logs the print: a paper that could
+/// not be saved was not printed, so nothing is logged when the file cannot
+/// be written.
+pub fn save_paper_pdf(
+    store: &mut Store,
+    actor: &Officer,
+    request: PaperRequest<'_>,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+    path: &Path,
+) -> Result<Printed> {
+    print_with(store, actor, request, issue_date, now, |pdf| {
+        write_pdf(path, pdf)
+    })
+}
+
+/// The window printed the paper through its own print dialog: logs it (a
+/// reprint is marked). Nothing is rendered.
+pub fn log_window_print(
+    store: &mut Store,
+    actor: &Officer,
+    request: PaperRequest<'_>,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<PrintLogEntry> {
+    let prepared = prepare(store, request.registration_id, request.document, issue_date)?;
+    log_one(store, actor, &prepared, request, now)
+}
+
+/// The day's batch (every paper of the registrations registered on `day`)
+/// was printed through the window (`path` None: the window printed its own
+/// pages, no PDF is made) or is saved as one PDF at `path`: one copy of each
+/// paper is logged, in one transaction, once the file is written.
+pub fn print_day(
+    store: &mut Store,
+    actor: &Officer,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+    path: Option<&Path>,
+) -> Result<Vec<PrintLogEntry>> {
+    let documents = match path {
+        Some(path) => {
+            let batch = crate::render_registered_on(store, day, issue_date, &mut |_| {})?;
+            write_pdf(path, &batch.pdf)?;
+            batch.documents
+        }
+        None => crate::prepare_registered_on(store, day, issue_date)?,
+    };
+    record_batch(store, actor, &documents, now)
+}
