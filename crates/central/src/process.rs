@@ -1,5 +1,6 @@
 //! `hotich-central` as a child process on a loopback port, for test suites
-//! and benchmarks that must drive the real server (never a mock).
+//! and benchmarks that must drive the real server (never a mock). Built
+//! only with the `testkit` feature, which those suites' manifests turn on.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -36,14 +37,48 @@ impl ServerProcess {
         port: u16,
         extra: &[&str],
     ) -> std::io::Result<ServerProcess> {
-        let mut child = Command::new(bin)
+        ServerProcess::spawn(bin, db, port, extra, Stdio::inherit(), None)
+    }
+
+    /// As [`ServerProcess::start`], its log (stderr) written to `log`.
+    pub fn start_logged(
+        bin: &Path,
+        db: &Path,
+        extra: &[&str],
+        log: &Path,
+    ) -> std::io::Result<ServerProcess> {
+        let log = std::fs::File::create(log)?;
+        ServerProcess::spawn(bin, db, 0, extra, Stdio::from(log), Some("info"))
+    }
+
+    fn spawn(
+        bin: &Path,
+        db: &Path,
+        port: u16,
+        extra: &[&str],
+        stderr: Stdio,
+        log_level: Option<&str>,
+    ) -> std::io::Result<ServerProcess> {
+        let mut command = Command::new(bin);
+        match log_level {
+            Some(level) => {
+                command.env("RUST_LOG", level);
+            }
+            // A line per request would drown a suite's own output: only
+            // warnings, unless the caller's RUST_LOG asks for more.
+            None if std::env::var_os("RUST_LOG").is_none() => {
+                command.env("RUST_LOG", "warn");
+            }
+            None => {}
+        }
+        let mut child = command
             .arg("serve")
             .arg("--db")
             .arg(db)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()?;
         let mut line = String::new();
         if let Some(stdout) = child.stdout.take() {

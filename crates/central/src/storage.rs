@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use hotich_common::sqlite::{to_i64, to_u64, OpenError, Schema, Tuning};
 use hotich_protocol::FacilityKey;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::routing;
+use crate::jurisdiction;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -21,10 +22,9 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
-    #[error(
-        "database written by a newer hotich-central (schema {found}, this one knows {supported})"
-    )]
-    TooNew { found: i64, supported: i64 },
+    /// Opening failed, or the database was written by a newer hotich-central.
+    #[error("database: {0}")]
+    Open(#[from] OpenError),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -36,7 +36,7 @@ pub struct Incoming {
     pub version: u32,
     /// The signed envelope (JSON) as the facility posted it.
     pub envelope: String,
-    /// The commune its content makes responsible (see [`routing`]); None for a void.
+    /// The commune its content makes responsible (see [`jurisdiction`]); None for a void.
     pub content_commune: Option<String>,
     /// The commune the facility named in the payload.
     pub claimed_commune: String,
@@ -143,8 +143,9 @@ pub trait Storage: Send + Sync + 'static {
     fn set_setting(&self, key: &str, value: &str) -> Result<()>;
 }
 
-const SCHEMA: &str = include_str!("schema.sql");
-const SCHEMA_VERSION: i64 = 1;
+/// The schema as `rusqlite_migration` migrations (the version lives in
+/// `user_version`; the first release wrote version 1 by hand, the same).
+const SCHEMA: Schema = Schema::new(&[include_str!("schema.sql")]);
 const READERS: usize = 4;
 
 /// The embedded SQLite storage: one writer connection and a few readers
@@ -156,29 +157,6 @@ pub struct SqliteStorage {
     next_reader: AtomicUsize,
 }
 
-fn open_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    // An acknowledged push or post survives a power cut.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(conn)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding a connection leaves SQLite consistent (the
     // transaction rolls back when dropped), so the poison carries no meaning.
@@ -186,22 +164,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl SqliteStorage {
+    /// Opens (creating if needed) the database at `path` with the project's
+    /// pragmas (an acknowledged push or post survives a power cut) and
+    /// brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let writer = open_connection(path)?;
-        let found: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(StorageError::TooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if found < SCHEMA_VERSION {
-            writer.execute_batch(SCHEMA)?;
-            writer.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
+        let writer = hotich_common::sqlite::open(path, &SCHEMA, &Tuning::default())?;
         let readers = (0..READERS)
-            .map(|_| open_connection(path).map(Mutex::new))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|_| hotich_common::sqlite::connect(path).map(Mutex::new))
+            .collect::<Result<Vec<_>, OpenError>>()?;
         Ok(SqliteStorage {
             writer: Mutex::new(writer),
             readers,
@@ -245,7 +215,7 @@ fn append_one(tx: &rusqlite::Transaction<'_>, item: &Incoming, now: &str) -> Res
         )?
         .query_row([&item.notification_id], |r| r.get(0))
         .optional()?;
-    let commune = routing::stream_for(
+    let commune = jurisdiction::stream_for(
         earlier.as_deref(),
         item.content_commune.as_deref(),
         &item.claimed_commune,
@@ -487,5 +457,73 @@ impl Storage for SqliteStorage {
             params![key, value],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database as the first hotich-central wrote it: the schema run by
+    /// hand and `user_version` set to 1, with a workstation and a stream.
+    fn old_database(path: &Path) {
+        // Its pragmas were the project's (WAL, full sync), as `connect` sets.
+        let conn = hotich_common::sqlite::connect(path).unwrap();
+        conn.execute_batch(include_str!("schema.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO workstation (id, commune, label, token_sha256, created_at)
+               VALUES ('ws-1', '01864', 'old', 'abc', '2026-01-01T00:00:00+00:00');
+             INSERT INTO commune_stream (commune, last_seq) VALUES ('01864', 1);
+             INSERT INTO notification_event (commune, seq, notification_id, version, envelope, received_at)
+               VALUES ('01864', 1, 'n-1', 1, '{}', '2026-01-01T00:00:00+00:00');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_database_written_by_the_first_release_opens_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("central.db");
+        old_database(&path);
+        let storage = SqliteStorage::open(&path).unwrap();
+        assert_eq!(
+            storage.workstation_by_token_hash("abc").unwrap(),
+            Some(Workstation {
+                id: "ws-1".into(),
+                commune: "01864".into()
+            })
+        );
+        let (events, more) = storage.events_after("01864", 0, 10).unwrap();
+        assert_eq!(
+            (events.len(), events[0].notification_id.as_str(), more),
+            (1, "n-1", false)
+        );
+        let version: i64 = lock(&storage.writer)
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("central.db");
+        old_database(&path);
+        hotich_common::sqlite::connect(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 2)
+            .unwrap();
+        let refused = SqliteStorage::open(&path).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                StorageError::Open(OpenError::TooNew {
+                    found: 2,
+                    supported: 1
+                })
+            ),
+            "{refused}"
+        );
     }
 }

@@ -99,7 +99,7 @@ pub fn connect_read_only(path: &Path) -> Result<Connection, OpenError> {
 /// pragmas and brings it to `schema`'s latest version. Refuses, untouched, a
 /// database whose version is newer than `schema`'s.
 pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection, OpenError> {
-    let mut conn = Connection::open_with_flags(
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE

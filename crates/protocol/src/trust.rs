@@ -165,3 +165,174 @@ impl TrustedKeys {
         self.by_key_id.is_empty()
     }
 }
+
+/// Settings under which a store (the workstation's and the central
+/// registry's alike) keeps its pinned root key.
+pub const SETTING_ROOT_KEY_ID: &str = "trust_root_key_id";
+pub const SETTING_ROOT_PUBLIC_KEY: &str = "trust_root_public_key";
+
+/// The registry root key that trust lists must be signed with: its id and
+/// its Ed25519 public key, checked once when parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootKey {
+    key_id: String,
+    public_key_b64: String,
+    key: VerifyingKey,
+}
+
+/// Which part of a root key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKeyField {
+    KeyId,
+    PublicKey,
+}
+
+impl RootKeyField {
+    /// The field's name as the settings and the command lines call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RootKeyField::KeyId => "root key id",
+            RootKeyField::PublicKey => "root public key",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RootKeyError {
+    #[error("root key id is empty")]
+    EmptyKeyId,
+    #[error("root public key is not a base64url Ed25519 public key: {0}")]
+    BadPublicKey(String),
+}
+
+impl RootKeyError {
+    /// The field that was refused.
+    pub fn field(&self) -> RootKeyField {
+        match self {
+            RootKeyError::EmptyKeyId => RootKeyField::KeyId,
+            RootKeyError::BadPublicKey(_) => RootKeyField::PublicKey,
+        }
+    }
+}
+
+impl RootKey {
+    /// A root key from its id and the base64url of its 32-byte Ed25519
+    /// public key; the error names the field that is wrong.
+    pub fn parse(key_id: &str, public_key_b64: &str) -> Result<RootKey, RootKeyError> {
+        if key_id.is_empty() {
+            return Err(RootKeyError::EmptyKeyId);
+        }
+        let key = verifying_key_from_b64(public_key_b64)
+            .map_err(|e| RootKeyError::BadPublicKey(e.to_string()))?;
+        Ok(RootKey {
+            key_id: key_id.to_owned(),
+            public_key_b64: public_key_b64.to_owned(),
+            key,
+        })
+    }
+
+    /// The root key a store pinned, from its two settings: `None` when
+    /// either is missing.
+    pub fn from_settings(
+        key_id: Option<String>,
+        public_key_b64: Option<String>,
+    ) -> Option<Result<RootKey, RootKeyError>> {
+        match (key_id, public_key_b64) {
+            (Some(key_id), Some(public_key_b64)) => Some(RootKey::parse(&key_id, &public_key_b64)),
+            _ => None,
+        }
+    }
+
+    /// The publicly known demo root (the simulator signs with it). Anyone
+    /// can sign with it: tests and demos only, never a real office.
+    pub fn demo() -> RootKey {
+        let signer = demo_root_signer();
+        RootKey {
+            key_id: signer.key_id().to_owned(),
+            public_key_b64: signer.public_key_b64(),
+            key: signer.verifying_key(),
+        }
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// base64url of the public key, as pinned in settings.
+    pub fn public_key_b64(&self) -> &str {
+        &self.public_key_b64
+    }
+
+    /// Opens a signed trust list and checks that this root signed it.
+    pub fn verify(&self, raw: &[u8]) -> Result<TrustList, TrustListError> {
+        TrustList::verify(raw, &self.key_id, &self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jws::Signer;
+
+    fn list(sequence: u64) -> TrustList {
+        TrustList {
+            schema: TRUST_LIST_SCHEMA,
+            issuer: "test registry".into(),
+            sequence,
+            issued_at: DateTime::<Utc>::UNIX_EPOCH,
+            facilities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_root_key_parse_names_the_bad_field() {
+        let good = demo_root_signer().public_key_b64();
+        assert_eq!(
+            RootKey::parse("", &good).unwrap_err().field(),
+            RootKeyField::KeyId
+        );
+        for bad in ["", "not base64 !", "AAAA"] {
+            let error = RootKey::parse("root-1", bad).unwrap_err();
+            assert_eq!(error.field(), RootKeyField::PublicKey, "{bad:?}: {error}");
+        }
+        let parsed = RootKey::parse(DEMO_ROOT_KEY_ID, &good).unwrap();
+        assert_eq!(parsed, RootKey::demo());
+        assert_eq!(
+            (parsed.key_id(), parsed.public_key_b64()),
+            (DEMO_ROOT_KEY_ID, good.as_str())
+        );
+    }
+
+    #[test]
+    fn a_root_key_verifies_only_lists_it_signed() {
+        let raw = serde_json::to_vec(&list(4).sign(&demo_root_signer())).unwrap();
+        assert_eq!(RootKey::demo().verify(&raw).unwrap().sequence, 4);
+
+        let other = Signer::from_label("another root", DEMO_ROOT_KEY_ID);
+        let forged = serde_json::to_vec(&list(5).sign(&other)).unwrap();
+        assert!(matches!(
+            RootKey::demo().verify(&forged),
+            Err(TrustListError::BadSignature { .. })
+        ));
+        let renamed = RootKey::parse("root-2", &demo_root_signer().public_key_b64()).unwrap();
+        assert!(matches!(
+            renamed.verify(&raw),
+            Err(TrustListError::BadSignature { .. })
+        ));
+    }
+
+    #[test]
+    fn a_root_key_is_read_from_both_settings_or_not_at_all() {
+        let good = demo_root_signer().public_key_b64();
+        assert!(RootKey::from_settings(Some("k".into()), None).is_none());
+        assert!(RootKey::from_settings(None, Some(good.clone())).is_none());
+        assert_eq!(
+            RootKey::from_settings(Some(DEMO_ROOT_KEY_ID.into()), Some(good)),
+            Some(Ok(RootKey::demo()))
+        );
+        assert!(matches!(
+            RootKey::from_settings(Some("k".into()), Some("x".into())),
+            Some(Err(RootKeyError::BadPublicKey(_)))
+        ));
+    }
+}

@@ -1,5 +1,7 @@
 //! The real `hotich-central` binary for the suites.
 
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 use hotich_central::process::{prepare_registry, PreparedRegistry, ServerProcess, SimArgs};

@@ -27,8 +27,10 @@ pub fn today() -> NaiveDate {
 /// The `hotich-central` binary: `$HOTICH_CENTRAL_BIN`, else the one beside
 /// `hotich` in this target directory (`cargo test --workspace` builds both).
 /// Cargo builds only this package's binaries for its tests, so when it is
-/// missing it is built here; after changing crates/central, run
-/// `cargo build -p hotich-central` (or test the workspace) first.
+/// missing it is built here (with the `faults` feature, which
+/// `cargo test --workspace` also turns on through this crate's
+/// dev-dependency); after changing crates/central, run
+/// `cargo build -p hotich-central --features faults` (or test the workspace) first.
 pub fn central_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -50,6 +52,9 @@ pub fn central_bin() -> PathBuf {
                 "hotich-central",
                 "--bin",
                 "hotich-central",
+                // The faulty-server suite needs `serve --faults`.
+                "--features",
+                "faults",
             ])
             .arg("--manifest-path")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))

@@ -1,5 +1,5 @@
-//! Which commune's stream a notification goes to: the office that must
-//! register the event.
+//! Jurisdiction: which commune's stream a notification goes to, that is
+//! which office must register the event.
 
 use hotich_protocol::{EventKind, Notification};
 

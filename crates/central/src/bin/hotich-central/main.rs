@@ -1,20 +1,17 @@
 //! `hotich-central`: the reference central registry's command line.
 
-use std::io::Write as _;
+mod commands;
+mod error;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
-use hotich_central::server::{self, App, Faults, ServerConfig};
-use hotich_central::storage::{SqliteStorage, Storage};
-use hotich_central::{
-    import_trust_list, new_token, parse_date, post_notifications, simulate_communes, vietnam_today,
-    write_sim, CliError, RootKey,
-};
+use hotich_central::server::ServerConfig;
 use hotich_sim::SimConfig;
+
+use crate::error::CliError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,7 +46,7 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-struct SimulateArgs {
+pub(crate) struct SimulateArgs {
     /// Mã xã/phường/đặc khu (5 chữ số), lặp lại cho nhiều xã / commune code (5 digits), repeat for several.
     #[arg(long, value_name = "CODE", required = true, value_delimiter = ',')]
     commune: Vec<String>,
@@ -83,7 +80,7 @@ struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
-struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Tệp cơ sở dữ liệu SQLite / the SQLite database file.
     #[arg(long, value_name = "FILE")]
     db: PathBuf,
@@ -101,9 +98,11 @@ struct ServeArgs {
     facility_rate_limit: u32,
     /// Chỉ để kiểm thử: tỉ lệ yêu cầu của máy trạm bị lỗi giả / tests only: share of workstation requests that fail
     /// (500, 429, delay, connection cut before or after the work).
+    #[cfg(feature = "faults")]
     #[arg(long, value_name = "RATE")]
     faults: Option<f64>,
     /// Hạt giống của lỗi giả / seed of the injected faults.
+    #[cfg(feature = "faults")]
     #[arg(long, value_name = "N", default_value_t = 1)]
     fault_seed: u64,
 }
@@ -142,109 +141,13 @@ enum TrustCommand {
     },
 }
 
-fn failed(e: impl std::fmt::Display) -> CliError {
-    CliError::Failed {
-        vi: e.to_string(),
-        en: e.to_string(),
-    }
-}
-
-fn simulate(args: SimulateArgs) -> Result<String, CliError> {
-    let today = match &args.today {
-        Some(text) => parse_date(text)?,
-        None => vietnam_today(),
-    };
-    let cfgs: Vec<SimConfig> = args
-        .commune
-        .iter()
-        .map(|commune| SimConfig {
-            seed: args.seed,
-            correction_rate: args.correction_rate,
-            void_rate: args.void_rate,
-            ..SimConfig::new(commune.trim(), args.births, args.deaths, today)
-        })
-        .collect();
-    let (out, mut summary) = simulate_communes(&cfgs)?;
-    if let Some(dir) = &args.out {
-        write_sim(&out, dir)?;
-        summary.push_str(&format!(" -> {}", dir.display()));
-    }
-    if let Some(url) = &args.post {
-        let totals = post_notifications(url, &out.notifications, args.batch)?;
-        summary.push_str(&format!(
-            "\nđã gửi / posted to {url}: {} lưu / stored, {} trùng / duplicate, {} từ chối / rejected, {} xung đột / conflict",
-            totals.stored, totals.duplicate, totals.rejected, totals.conflict
-        ));
-    }
-    Ok(summary)
-}
-
-fn open(db: &std::path::Path) -> Result<SqliteStorage, CliError> {
-    SqliteStorage::open(db).map_err(|e| CliError::Failed {
-        vi: format!("không mở được {}: {e}", db.display()),
-        en: format!("cannot open {}: {e}", db.display()),
-    })
-}
-
-fn serve(args: ServeArgs) -> Result<String, CliError> {
-    let storage: Arc<dyn Storage> = Arc::new(open(&args.db)?);
-    let config = ServerConfig {
-        workstation_rate: args.rate_limit,
-        workstation_burst: args.burst,
-        facility_rate: args.facility_rate_limit,
-        facility_burst: args.facility_rate_limit.saturating_mul(5),
-        faults: args.faults.map(|rate| Faults {
-            rate: rate.clamp(0.0, 1.0),
-            seed: args.fault_seed,
-        }),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(failed)?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .map_err(|e| CliError::Failed {
-                vi: format!("không lắng nghe được trên {}: {e}", args.listen),
-                en: format!("cannot listen on {}: {e}", args.listen),
-            })?;
-        let bound = listener.local_addr().map_err(failed)?;
-        // The first line of stdout says where it listens (tests read the port from it).
-        let mut stdout = std::io::stdout();
-        writeln!(stdout, "listening on http://{bound}").map_err(failed)?;
-        stdout.flush().map_err(failed)?;
-        server::serve(listener, App::new(storage, &config))
-            .await
-            .map_err(failed)?;
-        Ok("stopped".to_owned())
-    })
-}
-
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
-        Command::Simulate(args) => simulate(args),
-        Command::Serve(args) => serve(args),
+        Command::Simulate(args) => commands::simulate(args),
+        Command::Serve(args) => commands::serve(args),
         Command::Workstation {
             command: WorkstationCommand::Add { db, commune, label },
-        } => {
-            if hotich_protocol::reference::commune(&commune).is_none() {
-                return Err(CliError::Usage {
-                    vi: format!("không có xã mã {commune:?}"),
-                    en: format!("unknown commune code {commune:?}"),
-                });
-            }
-            let storage = open(&db)?;
-            let token = new_token();
-            let id = storage
-                .add_workstation(&commune, &label, &server::token_hash(&token), Utc::now())
-                .map_err(failed)?;
-            // The token on stdout alone, for scripts; shown once, never stored.
-            println!("{token}");
-            Ok(format!(
-                "máy trạm / workstation {id} cho xã / for commune {commune}: lưu mã này ngay, máy chủ không giữ bản rõ / keep this token now, the server keeps only its hash"
-            ))
-        }
+        } => commands::add_workstation(&db, &commune, &label),
         Command::Trust {
             command:
                 TrustCommand::Import {
@@ -254,35 +157,14 @@ fn run(cli: Cli) -> Result<String, CliError> {
                     root_key_id,
                     root_public_key,
                 },
-        } => {
-            let raw = std::fs::read(&file).map_err(|e| CliError::Failed {
-                vi: format!("không đọc được {}: {e}", file.display()),
-                en: format!("cannot read {}: {e}", file.display()),
-            })?;
-            let root = match (demo_root, root_key_id, root_public_key) {
-                (true, _, _) => Some(RootKey::demo()),
-                (false, Some(key_id), Some(public_key_b64)) => Some(RootKey {
-                    key_id,
-                    public_key_b64,
-                }),
-                _ => None,
-            };
-            let storage = open(&db)?;
-            let (sequence, facilities, applied) =
-                import_trust_list(&storage, &raw, root, Utc::now())?;
-            Ok(if applied {
-                format!(
-                    "danh sách tin cậy / trust list {sequence}: {facilities} cơ sở / facilities"
-                )
-            } else {
-                format!("danh sách tin cậy / trust list {sequence} không mới hơn / is not newer; giữ nguyên / kept")
-            })
-        }
+        } => commands::import_trust(&db, &file, demo_root, root_key_id, root_public_key),
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // What each subcommand says goes to stderr, one summary (stdout is for
+    // what scripts read: the listening address, a new token).
     match run(cli) {
         Ok(summary) => {
             eprintln!("{summary}");

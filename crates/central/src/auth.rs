@@ -1,0 +1,108 @@
+//! Workstation tokens: how they are made, stored (only a hash) and checked.
+//! A handler that needs a workstation takes [`WorkstationAuth`] as an
+//! argument; axum runs the check before the handler, and a missing or
+//! unknown token never reaches it. (Facilities carry no token: each
+//! envelope they post is verified by its signature against the trust list.)
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+
+use crate::error::Failure;
+use crate::handlers::blocking;
+use crate::state::App;
+use crate::storage::Workstation;
+
+/// A new workstation token: 256 random bits, base64url, with a prefix that
+/// says what it is.
+pub fn new_token() -> String {
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("hotich_ws_{}", hotich_protocol::jws::b64(&bytes))
+}
+
+/// SHA-256 (hex) of a workstation token: what the server stores. Tokens are
+/// 256 random bits, so a fast hash is enough (nothing to brute-force).
+pub fn token_hash(token: &str) -> String {
+    hotich_common::hex::sha256_hex(token.as_bytes())
+}
+
+/// The token of `Authorization: Bearer TOKEN`, if any.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The workstation a request's bearer token belongs to.
+#[derive(Debug, Clone)]
+pub struct WorkstationAuth(pub Workstation);
+
+fn unauthorized() -> Failure {
+    Failure::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "a valid workstation token is required (Authorization: Bearer ...)",
+    )
+}
+
+impl FromRequestParts<Arc<App>> for WorkstationAuth {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Failure> {
+        let hash = token_hash(bearer(&parts.headers).ok_or_else(unauthorized)?);
+        if let Some(found) = app
+            .tokens
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&hash)
+        {
+            return Ok(WorkstationAuth(found.clone()));
+        }
+        let storage = app.storage.clone();
+        let lookup = hash.clone();
+        let found = blocking(move || {
+            storage
+                .workstation_by_token_hash(&lookup)
+                .map_err(Failure::internal)
+        })
+        .await?
+        .ok_or_else(unauthorized)?;
+        app.tokens
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(hash, found.clone());
+        Ok(WorkstationAuth(found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_stored_as_its_sha256_and_read_from_a_bearer_header() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let token = new_token();
+        assert!(
+            token.starts_with("hotich_ws_") && token.len() > 40,
+            "{token}"
+        );
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(header::AUTHORIZATION, "Bearer  t1 ".parse().unwrap());
+        assert_eq!(bearer(&headers), Some("t1"));
+        headers.insert(header::AUTHORIZATION, "Basic t1".parse().unwrap());
+        assert_eq!(bearer(&headers), None);
+    }
+}

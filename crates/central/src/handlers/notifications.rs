@@ -1,0 +1,131 @@
+//! `POST /v1/notifications`: a health facility posts signed envelopes; each
+//! is verified against the trust list and appended to the stream of the
+//! commune responsible for it (see [`crate::jurisdiction`]).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use hotich_protocol::sync::{PostOutcome, PostReport};
+use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
+use hotich_protocol::{verify_notification, TrustedKeys};
+
+use super::blocking;
+use crate::error::Failure;
+use crate::jurisdiction::responsible_commune;
+use crate::state::App;
+use crate::storage::{Appended, Incoming};
+
+/// Most envelopes one `POST /v1/notifications` may carry.
+pub const MAX_POST_ITEMS: usize = 1_000;
+
+/// The trust list's keys, reloaded when a newer list was imported.
+fn current_keys(app: &App) -> Result<Arc<TrustedKeys>, Failure> {
+    let stored = app.storage.trust_list().map_err(Failure::internal)?;
+    let Some((sequence, _)) = stored else {
+        return Err(Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_trust_list",
+            "the registry has no trust list yet (hotich-central trust import)",
+        ));
+    };
+    {
+        let held = app
+            .keys
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.0 == sequence {
+            return Ok(held.1.clone());
+        }
+    }
+    let facilities = app.storage.facility_keys().map_err(Failure::internal)?;
+    let keys = Arc::new(TrustedKeys::from_facilities(&facilities).map_err(Failure::internal)?);
+    *app.keys
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = (sequence, keys.clone());
+    Ok(keys)
+}
+
+pub async fn post_notifications(
+    State(app): State<Arc<App>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Failure> {
+    let body = body.map_err(|e| Failure::body_rejected(&e))?;
+    let report = blocking(move || verify_and_append(&app, &body)).await?;
+    Ok(axum::Json(report).into_response())
+}
+
+fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
+    let envelopes = hotich_protocol::jws::split_envelopes(body).map_err(Failure::bad_request)?;
+    if envelopes.len() > MAX_POST_ITEMS {
+        return Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("at most {MAX_POST_ITEMS} envelopes per request"),
+        ));
+    }
+    let keys = current_keys(app)?;
+    let now = Utc::now();
+    let mut results: Vec<Option<PostOutcome>> = Vec::with_capacity(envelopes.len());
+    let mut incoming = Vec::new();
+    for raw in &envelopes {
+        match verify_notification(raw.get().as_bytes(), &keys, now) {
+            Ok(verified) => {
+                let n = &verified.notification;
+                incoming.push(Incoming {
+                    notification_id: n.notification_id.clone(),
+                    version: n.version,
+                    envelope: raw.get().to_owned(),
+                    content_commune: responsible_commune(n).map(str::to_owned),
+                    claimed_commune: n.commune_code.clone(),
+                });
+                results.push(None);
+            }
+            Err(rejection) => results.push(Some(PostOutcome {
+                status: "rejected".into(),
+                notification_id: rejection.notification_id,
+                version: rejection.version,
+                commune: None,
+                seq: None,
+                code: Some(rejection.reason.code().into()),
+                detail: Some(rejection.detail.chars().take(MAX_ENVELOPE_BYTES).collect()),
+            })),
+        }
+    }
+    let appended = app
+        .storage
+        .append_notifications(&incoming, now)
+        .map_err(Failure::internal)?;
+    let mut appended = incoming.into_iter().zip(appended);
+    let results = results
+        .into_iter()
+        .map(|r| {
+            r.or_else(|| {
+                appended.next().map(|(item, outcome)| {
+                    let (status, commune, seq) = match outcome {
+                        Appended::Stored { commune, seq } => ("stored", Some(commune), Some(seq)),
+                        Appended::Duplicate { commune, seq } => {
+                            ("duplicate", Some(commune), Some(seq))
+                        }
+                        Appended::Conflict => ("conflict", None, None),
+                    };
+                    PostOutcome {
+                        status: status.into(),
+                        notification_id: Some(item.notification_id),
+                        version: Some(item.version),
+                        commune,
+                        seq,
+                        code: None,
+                        detail: None,
+                    }
+                })
+            })
+            .ok_or_else(|| Failure::internal("outcome missing"))
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    Ok(PostReport { results })
+}

@@ -1,0 +1,91 @@
+//! `GET /v1/communes/{commune}/events`: a workstation reads its own
+//! commune's stream, a page after its cursor.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hotich_protocol::sync::{DEFAULT_PAGE, MAX_PAGE};
+use serde::Deserialize;
+
+use super::blocking;
+use crate::auth::WorkstationAuth;
+use crate::error::Failure;
+use crate::state::App;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    after: Option<u64>,
+    limit: Option<u32>,
+}
+
+fn is_commune_code(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub async fn pull(
+    State(app): State<Arc<App>>,
+    WorkstationAuth(workstation): WorkstationAuth,
+    Path(commune): Path<String>,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Response, Failure> {
+    let Query(query) = query.map_err(|e| Failure::bad_request(e.body_text()))?;
+    if !is_commune_code(&commune) {
+        return Err(Failure::bad_request("a commune code has 5 digits"));
+    }
+    if workstation.commune != commune {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "this workstation reads commune {} only",
+                workstation.commune
+            ),
+        ));
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(Failure::bad_request(format!(
+            "limit must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let after = query.after.unwrap_or(0);
+    let storage = app.storage.clone();
+    let (events, has_more) = blocking(move || {
+        storage
+            .events_after(&commune, after, limit)
+            .map_err(Failure::internal)
+    })
+    .await?;
+    // The envelopes go out as stored, without parsing them again.
+    let mut out =
+        String::with_capacity(64 + events.iter().map(|e| e.envelope.len() + 96).sum::<usize>());
+    out.push_str("{\"events\":[");
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"seq\":{},\"notification_id\":{},\"version\":{},\"envelope\":{}}}",
+            e.seq,
+            serde_json::Value::String(e.notification_id.clone()),
+            e.version,
+            e.envelope
+        ));
+    }
+    let next_cursor = events.last().map_or(after, |e| e.seq);
+    out.push_str(&format!(
+        "],\"next_cursor\":{next_cursor},\"has_more\":{has_more}}}"
+    ));
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,206 @@
+//! The health-facility simulator's runs as the command line makes them
+//! (`hotich-central simulate`): several communes merged into one set of
+//! files, and posting what was issued to a server as a facility would.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hotich_protocol::sync::PostReport;
+use hotich_protocol::trust::demo_root_signer;
+use hotich_protocol::{Action, EventKind, SignedEnvelope};
+use hotich_sim::{SimConfig, SimError, SimOutput};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    #[error("at least one commune is needed")]
+    NoCommune,
+    #[error("cannot write to {}: {source}", dir.display())]
+    Write {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Runs the simulator for each commune and merges the runs: every
+/// notification, and one trust list (signed by the demo root) of every
+/// facility involved. Returns it with the one-line summary to print.
+pub fn simulate_communes(cfgs: &[SimConfig]) -> Result<(SimOutput, String), SimulateError> {
+    let mut merged: Option<SimOutput> = None;
+    let mut lines = Vec::new();
+    for cfg in cfgs {
+        let out = hotich_sim::simulate(cfg)?;
+        lines.push(summary(cfg, &out));
+        merged = Some(match merged {
+            None => out,
+            Some(mut all) => {
+                all.notifications.extend(out.notifications);
+                let by_key: BTreeMap<String, hotich_sim::SimFacility> = all
+                    .facilities
+                    .into_iter()
+                    .chain(out.facilities)
+                    .map(|f| (f.key.key_id.clone(), f))
+                    .collect();
+                all.facilities = by_key.into_values().collect();
+                all.trust.facilities = all.facilities.iter().map(|f| f.key.clone()).collect();
+                all.trust.sequence = all.trust.sequence.max(out.trust.sequence);
+                all.trust_list = all.trust.sign(&demo_root_signer());
+                all
+            }
+        });
+    }
+    let out = merged.ok_or(SimulateError::NoCommune)?;
+    Ok((out, lines.join("\n")))
+}
+
+/// Runs the simulator and writes `dir/notifications.json` and `dir/trust.json`.
+/// Returns the one-line summary to print.
+pub fn simulate_to_dir(cfg: &SimConfig, dir: &Path) -> Result<String, SimulateError> {
+    let (out, summary) = simulate_communes(std::slice::from_ref(cfg))?;
+    write_sim(&out, dir)?;
+    Ok(format!("{summary} -> {}", dir.display()))
+}
+
+/// Writes a simulation's files into `dir`.
+pub fn write_sim(out: &SimOutput, dir: &Path) -> Result<(), SimulateError> {
+    hotich_sim::write_files(out, dir).map_err(|source| SimulateError::Write {
+        dir: dir.to_owned(),
+        source,
+    })
+}
+
+/// Counts of what a server answered to posted notifications.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostTotals {
+    pub stored: u64,
+    pub duplicate: u64,
+    pub rejected: u64,
+    pub conflict: u64,
+}
+
+/// Tries of one batch before giving up on a busy or unreachable server.
+const POST_TRIES: u32 = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    #[error("cannot start: {0}")]
+    Start(String),
+    #[error("bad answer: {0}")]
+    BadAnswer(String),
+    #[error("the server refused ({status}): {body}")]
+    Refused { status: u16, body: String },
+    #[error("cannot post to {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the server stayed busy after {tries} tries")]
+    Busy { tries: u32 },
+}
+
+/// Posts envelopes to `server` (`POST /v1/notifications`) in batches, as a
+/// health facility's system would; 429 and 5xx are retried a bounded number
+/// of times, honouring Retry-After.
+pub fn post_notifications(
+    server: &str,
+    envelopes: &[SignedEnvelope],
+    batch: usize,
+) -> Result<PostTotals, PostError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PostError::Start(e.to_string()))?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| PostError::Start(e.to_string()))?;
+        let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
+        let mut totals = PostTotals::default();
+        for chunk in envelopes.chunks(batch.max(1)) {
+            let body = serde_json::to_vec(chunk).map_err(|e| PostError::Start(e.to_string()))?;
+            let report = post_batch(&client, &url, body).await?;
+            for r in report.results {
+                match r.status.as_str() {
+                    "stored" => totals.stored += 1,
+                    "duplicate" => totals.duplicate += 1,
+                    "conflict" => totals.conflict += 1,
+                    _ => totals.rejected += 1,
+                }
+            }
+        }
+        Ok(totals)
+    })
+}
+
+async fn post_batch(
+    client: &reqwest::Client,
+    url: &str,
+    body: Vec<u8>,
+) -> Result<PostReport, PostError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let response = client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await;
+        let retry_in = match response {
+            Ok(r) if r.status().is_success() => {
+                return r
+                    .json()
+                    .await
+                    .map_err(|e| PostError::BadAnswer(e.to_string()))
+            }
+            Ok(r) if r.status().as_u16() == 429 || r.status().is_server_error() => r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                .unwrap_or(1),
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let body = r.text().await.unwrap_or_default();
+                return Err(PostError::Refused { status, body });
+            }
+            Err(_) if tries < POST_TRIES => 1,
+            Err(e) => {
+                return Err(PostError::Unreachable {
+                    url: url.to_owned(),
+                    reason: e.to_string(),
+                })
+            }
+        };
+        if tries >= POST_TRIES {
+            return Err(PostError::Busy { tries });
+        }
+        tokio::time::sleep(Duration::from_secs(retry_in.min(5))).await;
+    }
+}
+
+fn summary(cfg: &SimConfig, out: &SimOutput) -> String {
+    let (mut births, mut deaths, mut corrections, mut voids) = (0, 0, 0, 0);
+    for envelope in &out.notifications {
+        let Some(n) = hotich_sim::decode(envelope) else {
+            continue;
+        };
+        match (n.action, n.kind) {
+            (Action::Issue, EventKind::Birth) => births += 1,
+            (Action::Issue, EventKind::Death) => deaths += 1,
+            (Action::Correct, _) => corrections += 1,
+            (Action::Void, _) => voids += 1,
+        }
+    }
+    let place = hotich_protocol::reference::commune(&cfg.commune_code)
+        .map_or_else(|| cfg.commune_code.clone(), |c| c.full_name.to_owned());
+    format!(
+        "{total} thông báo / notifications ({births} khai sinh / births, {deaths} khai tử / deaths, \
+         {corrections} đính chính / corrections, {voids} hủy / voids) từ {facilities} cơ sở y tế / facilities \
+         cho / for {place} ({code}), ngày / today {today}, seed {seed}",
+        total = out.notifications.len(),
+        facilities = out.facilities.len(),
+        code = cfg.commune_code,
+        today = cfg.today,
+        seed = cfg.seed,
+    )
+}

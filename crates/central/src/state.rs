@@ -1,0 +1,85 @@
+//! The server's shared state ([`App`]) and its settings ([`ServerConfig`]).
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, RwLock};
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hotich_protocol::TrustedKeys;
+
+use crate::storage::{Storage, Workstation};
+
+/// How the server behaves; the defaults suit a real deployment.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Requests per second each workstation token may make (sustained) ...
+    pub workstation_rate: u32,
+    /// ... and in a burst.
+    pub workstation_burst: u32,
+    /// Posts per second from one facility address, and its burst.
+    pub facility_rate: u32,
+    pub facility_burst: u32,
+    /// Fault injection for tests: this share of workstation requests fails.
+    #[cfg(feature = "faults")]
+    pub faults: Option<crate::middleware::faults::Faults>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            workstation_rate: 50,
+            workstation_burst: 200,
+            facility_rate: 20,
+            facility_burst: 100,
+            #[cfg(feature = "faults")]
+            faults: None,
+        }
+    }
+}
+
+/// The server's shared state.
+pub struct App {
+    pub(crate) storage: Arc<dyn Storage>,
+    /// The trust list's sequence and its keys, reloaded when the stored list changes.
+    pub(crate) keys: RwLock<(u64, Arc<TrustedKeys>)>,
+    /// Tokens seen, by SHA-256: a workstation is looked up once.
+    pub(crate) tokens: RwLock<HashMap<String, Workstation>>,
+    pub(crate) workstation_limiter: DefaultKeyedRateLimiter<String>,
+    pub(crate) facility_limiter: DefaultKeyedRateLimiter<String>,
+    #[cfg(feature = "faults")]
+    pub(crate) faults: Option<crate::middleware::faults::FaultSource>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").finish_non_exhaustive()
+    }
+}
+
+fn quota(rate: u32, burst: u32) -> Quota {
+    let rate = NonZeroU32::new(rate.max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(rate).allow_burst(burst)
+}
+
+impl App {
+    pub fn new(storage: Arc<dyn Storage>, config: &ServerConfig) -> Arc<App> {
+        Arc::new(App {
+            storage,
+            keys: RwLock::new((0, Arc::new(TrustedKeys::default()))),
+            tokens: RwLock::new(HashMap::new()),
+            workstation_limiter: RateLimiter::keyed(quota(
+                config.workstation_rate,
+                config.workstation_burst,
+            )),
+            facility_limiter: RateLimiter::keyed(quota(
+                config.facility_rate,
+                config.facility_burst,
+            )),
+            #[cfg(feature = "faults")]
+            faults: config
+                .faults
+                .map(crate::middleware::faults::FaultSource::new),
+        })
+    }
+}
