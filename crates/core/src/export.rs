@@ -17,7 +17,7 @@ use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::stats::PeriodStats;
 use crate::store::Store;
-use crate::time::start_of_office_day_rfc3339;
+use crate::time::{office_day_of, start_of_office_day_rfc3339};
 
 /// One case received or registered in the period, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,7 +311,7 @@ impl Store {
             start_of_office_day_rfc3339(to + Days::new(1)),
         );
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.kind, c.subject_name, c.event_date, c.deadline, date(c.opened_at, '+7 hours'),
+            "SELECT c.id, c.kind, c.subject_name, c.event_date, c.deadline, c.opened_at,
                     c.notification_id IS NOT NULL, c.status, c.registered_on, r.number, r.book,
                     (SELECT count(*) FROM case_event e WHERE e.case_id = c.id AND e.kind = 'attempt'),
                     o.full_name
@@ -339,7 +339,13 @@ impl Store {
                     name: row.get(2)?,
                     event_date,
                     deadline,
-                    received_on: row.get(5)?,
+                    received_on: office_day_of(&row.get::<_, String>(5)?).ok_or_else(|| {
+                        rusqlite::Error::InvalidColumnType(
+                            5,
+                            "opened_at".into(),
+                            rusqlite::types::Type::Text,
+                        )
+                    })?,
                     from_notification: row.get(6)?,
                     status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
                     registered_on,

@@ -2,9 +2,9 @@
 //! update the case, quarantine what fails. Idempotent on (id, version).
 //!
 //! The only writer of `notification` and `quarantine`; opens and updates
-//! `case_file` rows from notifications (the `case_event` entry of a changed
-//! notification is a trigger's, 002_outreach.sql). Reads `facility_key`
-//! through the store's trust list.
+//! cases from notifications through [`crate::case_file`] (the `case_event`
+//! entry of a changed notification is a trigger's, 002_outreach.sql). Reads
+//! `case_file`, and `facility_key` through the store's trust list.
 
 use std::path::Path;
 
@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::value::RawValue;
 
+use crate::case_file::{self, FromNotification, Subject};
 use crate::error::{CoreError, Result};
 use crate::legal::registration_deadline;
 use crate::model::{CaseStatus, ImportProgress, ImportSummary};
@@ -311,31 +312,16 @@ fn apply(
     };
     let newest_version = case.newest_version.max(n.version);
     if !is_void && n.version > case.content_version {
-        let subject = Subject::of(n)?;
-        tx.prepare_cached(
-            "UPDATE case_file SET status = ?2, notification_version = ?3, content_version = ?4, subject_name = ?5,
-                    name_folded = ?6, event_date = ?7, deadline = ?8, facility_id = ?9, facility_name = ?10,
-                    updated_at = ?11
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            case.id,
-            status.as_str(),
-            newest_version,
-            n.version,
-            subject.name,
-            subject.folded,
-            subject.event_date,
-            subject.deadline,
-            n.facility_id,
-            verified.signer.facility_name,
-            now.to_rfc3339()
-        ])?;
+        case_file::apply_new_content(
+            tx,
+            &case.id,
+            status,
+            &subject_of(n)?,
+            &from_notification(verified, newest_version),
+            now,
+        )?;
     } else if is_newest {
-        tx.prepare_cached(
-            "UPDATE case_file SET status = ?2, notification_version = ?3, updated_at = ?4 WHERE id = ?1",
-        )?
-        .execute(params![case.id, status.as_str(), newest_version, now.to_rfc3339()])?;
+        case_file::apply_new_version(tx, &case.id, status, newest_version, now)?;
     }
     Ok(match (is_newest, is_void) {
         (true, true) => Outcome::Voided,
@@ -346,27 +332,31 @@ fn apply(
     })
 }
 
-struct Subject {
-    name: String,
-    folded: String,
-    event_date: String,
-    deadline: String,
+/// The subject of a verified notification.
+fn subject_of(n: &Notification) -> Result<Subject> {
+    let corrupt = || CoreError::Corrupt {
+        what: format!("notification {} v{}", n.notification_id, n.version),
+        reason: "verified content has no event".into(),
+    };
+    let name = clean(&n.subject_name().ok_or_else(corrupt)?);
+    let event_date = n.event_date().ok_or_else(corrupt)?;
+    Ok(Subject {
+        folded: fold(&name),
+        name,
+        event_date,
+        deadline: registration_deadline(n.kind, event_date),
+    })
 }
 
-impl Subject {
-    fn of(n: &Notification) -> Result<Subject> {
-        let corrupt = || CoreError::Corrupt {
-            what: format!("notification {} v{}", n.notification_id, n.version),
-            reason: "verified content has no event".into(),
-        };
-        let name = clean(&n.subject_name().ok_or_else(corrupt)?);
-        let event_date = n.event_date().ok_or_else(corrupt)?;
-        Ok(Subject {
-            folded: fold(&name),
-            name,
-            event_date: event_date.to_string(),
-            deadline: registration_deadline(n.kind, event_date).to_string(),
-        })
+/// The case's notification columns for `verified`, with the newest version held.
+fn from_notification(verified: &VerifiedNotification, newest_version: u32) -> FromNotification<'_> {
+    let n = &verified.notification;
+    FromNotification {
+        notification_id: &n.notification_id,
+        newest_version,
+        content_version: n.version,
+        facility_id: &n.facility_id,
+        facility_name: &verified.signer.facility_name,
     }
 }
 
@@ -378,28 +368,14 @@ fn open_case(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let n = &verified.notification;
-    let subject = Subject::of(n)?;
-    tx.prepare_cached(
-        "INSERT INTO case_file (id, kind, notification_id, notification_version, content_version, status,
-                                subject_name, name_folded, event_date, deadline, facility_id, facility_name,
-                                opened_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-    )?
-    .execute(params![
-            uuid::Uuid::now_v7().to_string(),
-            n.kind.as_str(),
-            n.notification_id,
-            newest_version,
-            n.version,
-            status.as_str(),
-            subject.name,
-            subject.folded,
-            subject.event_date,
-            subject.deadline,
-            n.facility_id,
-            verified.signer.facility_name,
-            now.to_rfc3339()
-        ])?;
+    case_file::open_from_notification(
+        tx,
+        n.kind,
+        status,
+        &subject_of(n)?,
+        &from_notification(verified, newest_version),
+        now,
+    )?;
     Ok(())
 }
 

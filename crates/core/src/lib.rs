@@ -2,6 +2,7 @@
 //! cases opened from them, their legal deadlines, the queue and search.
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
+mod case_file;
 pub mod error;
 pub mod export;
 pub mod labels;

@@ -3,16 +3,17 @@
 //! timeline entry and its outbox row in one transaction.
 //!
 //! The only writer of `case_event` (the timeline, `NewEvent::record`; the
-//! entry of a changed notification is a trigger's), and of the outreach
-//! columns of `case_file` (status, assignee, follow-up, appointment, last
-//! attempt). Queues its writes through [`crate::outbox`]; the office's
-//! address and hours are settings. Reads `officer`, `notification`.
+//! entry of a changed notification is a trigger's). Assigns cases and moves
+//! them through the lifecycle through [`crate::case_file`], and queues its
+//! writes through [`crate::outbox`]; the office's address and hours are
+//! settings. Reads `case_file`, `officer` and `notification`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::{EventKind, Notification};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::case_file;
 use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::lifecycle::{
     needs_reason, officer_may_move, proposed_follow_up, status_after, Channel, Outcome,
@@ -358,10 +359,7 @@ impl Store {
             if case.assignee.as_deref() == assignee {
                 continue;
             }
-            tx.execute(
-                "UPDATE case_file SET assignee = ?2, updated_at = ?3 WHERE id = ?1",
-                params![case.id, assignee, now.to_rfc3339()],
-            )?;
+            case_file::assign(&tx, &case.id, assignee, now)?;
             NewEvent {
                 assignee,
                 ..NewEvent::new(&case.id, TimelineKind::Assignment, &actor.id)
@@ -392,7 +390,10 @@ impl Store {
                 ))
             }
             (Outcome::AppointmentSet, Some(day)) if day < today => {
-                return Err(invalid(InputField::AppointmentDate, InputReason::BeforeToday))
+                return Err(invalid(
+                    InputField::AppointmentDate,
+                    InputReason::BeforeToday,
+                ))
             }
             (Outcome::AppointmentSet, day) => day,
             (_, Some(_)) => {
@@ -441,18 +442,7 @@ impl Store {
         if case.assignee.is_none() {
             take_case(&tx, actor, &case.id, now)?;
         }
-        tx.execute(
-            "UPDATE case_file SET status = ?2, next_follow_up = ?3, appointment_date = ?4, last_attempt_at = ?5,
-                    updated_at = ?5
-             WHERE id = ?1",
-            params![
-                case.id,
-                to.as_str(),
-                next_follow_up.map(|d| d.to_string()),
-                appointment.map(|d| d.to_string()),
-                now.to_rfc3339()
-            ],
-        )?;
+        case_file::record_attempt(&tx, &case.id, to, next_follow_up, appointment, now)?;
         let id = NewEvent {
             channel: Some(input.channel),
             outcome: Some(input.outcome),
@@ -484,7 +474,10 @@ impl Store {
         let (to, next_follow_up) = (decision.to, decision.next_follow_up);
         let reason = clean_note(decision.reason.as_deref())?;
         if needs_reason(to) && reason.is_none() {
-            return Err(invalid(InputField::DecisionReason, InputReason::ReasonMissing));
+            return Err(invalid(
+                InputField::DecisionReason,
+                InputReason::ReasonMissing,
+            ));
         }
         if next_follow_up.is_some_and(|day| day < today) {
             return Err(invalid(InputField::NextFollowUp, InputReason::BeforeToday));
@@ -506,18 +499,7 @@ impl Store {
         } else {
             None
         };
-        tx.execute(
-            "UPDATE case_file SET status = ?2, next_follow_up = ?3,
-                    appointment_date = CASE WHEN ?2 = 'appointment' THEN appointment_date END,
-                    updated_at = ?4
-             WHERE id = ?1",
-            params![
-                case.id,
-                to.as_str(),
-                next_follow_up.map(|d| d.to_string()),
-                now.to_rfc3339()
-            ],
-        )?;
+        case_file::decide(&tx, &case.id, to, next_follow_up, now)?;
         let id = NewEvent {
             note: reason.as_deref(),
             next_follow_up,
@@ -724,10 +706,7 @@ fn take_case(
     case_id: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    tx.execute(
-        "UPDATE case_file SET assignee = ?2 WHERE id = ?1",
-        params![case_id, actor.id],
-    )?;
+    case_file::take(tx, case_id, &actor.id)?;
     NewEvent {
         assignee: Some(&actor.id),
         ..NewEvent::new(case_id, TimelineKind::Assignment, &actor.id)

@@ -3,10 +3,11 @@
 //! corrected only by amendments, every write chained in the audit log.
 //!
 //! The only writer of `registration`, `registration_key`, `amendment` and
-//! `register_counter` (`audit_log` is [`audit`]'s); opens `case_file` rows
-//! for cases without a notification and closes a case as registered. Queues
+//! `register_counter` (`audit_log` is [`audit`]'s); opens cases without a
+//! notification and closes a case as registered through `case_file`. Queues
 //! its writes through [`crate::outbox`] and logs them on the timeline
-//! through [`crate::outreach`]. Reads `notification` (the pre-filled form).
+//! through [`crate::outreach`]. Reads `case_file`, `notification` (the
+//! pre-filled form) and `officer`.
 
 pub mod audit;
 pub mod ethnicity;
@@ -22,6 +23,7 @@ pub use audit::{AuditReport, BrokenLink};
 pub use form::{BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
 pub use rules::{FieldDifference, FieldProblem};
 
+use crate::case_file::{self, Subject};
 use crate::error::{invalid, CoreError, InputField, InputReason, Result};
 use crate::legal::registration_deadline;
 use crate::model::CaseStatus;
@@ -420,23 +422,14 @@ impl Store {
         if event_date > today {
             return Err(invalid(InputField::EventDate, InputReason::AfterToday));
         }
-        let id = uuid::Uuid::now_v7().to_string();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO case_file (id, kind, status, subject_name, name_folded, event_date, deadline,
-                                    opened_at, updated_at, assignee)
-             VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
-            params![
-                id,
-                kind.as_str(),
-                name,
-                fold(&name),
-                event_date.to_string(),
-                registration_deadline(kind, event_date).to_string(),
-                now.to_rfc3339(),
-                actor.id
-            ],
-        )?;
+        let subject = Subject {
+            folded: fold(&name),
+            name,
+            event_date,
+            deadline: registration_deadline(kind, event_date),
+        };
+        let id = case_file::open_by_hand(&tx, kind, &subject, &actor.id, now)?;
         NewEvent {
             assignee: Some(&actor.id),
             note: Some("Mở hồ sơ không có thông báo của cơ sở y tế"),
@@ -522,10 +515,7 @@ impl Store {
             ],
         )?;
         write_keys(&tx, &id, facts.kind, &form)?;
-        tx.execute(
-            "UPDATE case_file SET status = 'registered', next_follow_up = NULL, updated_at = ?2 WHERE id = ?1",
-            params![case_id, now.to_rfc3339()],
-        )?;
+        case_file::close_as_registered(&tx, case_id, now)?;
         let note = format!("Đăng ký số {number}, quyển {book}");
         NewEvent {
             note: Some(&note),
