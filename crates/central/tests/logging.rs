@@ -138,3 +138,50 @@ async fn each_request_is_one_line_with_its_route_status_and_id_and_no_token_or_p
     assert!(!all.contains("/v1/communes/01864"), "{all}");
     drop(server);
 }
+
+#[tokio::test]
+async fn an_internal_error_is_logged_under_the_id_the_client_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = registry(dir.path(), &["01864"], 2, 1);
+    // A facility key the server can no longer read: verifying a post fails inside.
+    hotich_common::sqlite::connect(&prepared.db)
+        .unwrap()
+        .execute("UPDATE facility_key SET body = 'not json'", [])
+        .unwrap();
+    let log = dir.path().join("server.log");
+    let server = ServerProcess::start_logged(&bin(), &prepared.db, &[], &log).unwrap();
+    let answer = Client::new()
+        .post(format!("{}/v1/notifications", server.url))
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request = answer.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "internal");
+    let message = body["message"].as_str().unwrap();
+    let error_id = message
+        .split_whitespace()
+        .find_map(|w| uuid::Uuid::parse_str(w.trim_end_matches(';')).ok())
+        .unwrap_or_else(|| panic!("no error id in {message:?}"))
+        .to_string();
+    assert!(
+        !message.contains("json"),
+        "no detail for the client: {message}"
+    );
+
+    let lines = log_lines(&log, 1);
+    let all = lines.join("\n");
+    let logged = lines
+        .iter()
+        .find(|l| l.contains("internal error") && l.contains(&error_id))
+        .unwrap_or_else(|| panic!("no line for error {error_id}:\n{all}"));
+    assert_eq!(request_id(logged), Some(request.as_str()), "{logged}");
+    assert!(logged.contains("ERROR"), "{logged}");
+    drop(server);
+}
