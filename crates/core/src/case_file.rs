@@ -55,7 +55,7 @@ pub(crate) fn open_from_notification(
         notification.notification_id,
         notification.newest_version,
         notification.content_version,
-        status.as_str(),
+        status,
         subject.name,
         subject.folded,
         subject.event_date,
@@ -84,7 +84,7 @@ pub(crate) fn apply_new_content(
     )?
     .execute(params![
         case_id,
-        status.as_str(),
+        status,
         notification.newest_version,
         notification.content_version,
         subject.name,
@@ -110,7 +110,7 @@ pub(crate) fn apply_new_version(
     tx.prepare_cached(
         "UPDATE case_file SET status = ?2, notification_version = ?3, updated_at = ?4 WHERE id = ?1",
     )?
-    .execute(params![case_id, status.as_str(), newest_version, now.to_rfc3339()])?;
+    .execute(params![case_id, status, newest_version, now.to_rfc3339()])?;
     Ok(())
 }
 
@@ -195,7 +195,7 @@ pub(crate) fn record_attempt(
          WHERE id = ?1",
         params![
             case_id,
-            to.as_str(),
+            to,
             next_follow_up,
             appointment,
             now.to_rfc3339()
@@ -218,7 +218,7 @@ pub(crate) fn decide(
                 appointment_date = CASE WHEN ?2 = 'appointment' THEN appointment_date END,
                 updated_at = ?4
          WHERE id = ?1",
-        params![case_id, to.as_str(), next_follow_up, now.to_rfc3339()],
+        params![case_id, to, next_follow_up, now.to_rfc3339()],
     )?;
     Ok(())
 }

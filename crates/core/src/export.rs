@@ -330,7 +330,7 @@ impl Store {
                 let event_date: NaiveDate = row.get(3)?;
                 let deadline: NaiveDate = row.get(4)?;
                 let registered_on: Option<NaiveDate> = row.get(8)?;
-                let status: String = row.get(7)?;
+                let status: CaseStatus = row.get(7)?;
                 let number: Option<u32> = row.get(9)?;
                 let book: Option<String> = row.get(10)?;
                 Ok(PeriodCaseRow {
@@ -347,7 +347,7 @@ impl Store {
                         )
                     })?,
                     from_notification: row.get(6)?,
-                    status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                    status,
                     registered_on,
                     register_entry: number
                         .zip(book)
@@ -374,7 +374,7 @@ impl Store {
         to: NaiveDate,
         path: &Path,
     ) -> Result<ExportSummary> {
-        actor.require_supervisor("xuất báo cáo thống kê")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::ExportStats)?;
         let format = ExportFormat::of_path(path)?;
         let stats = self.period_stats(from, to)?;
         let cases = self.period_cases(from, to)?;

@@ -199,11 +199,10 @@ fn apply(
             "SELECT id, kind, status, notification_version, content_version FROM case_file WHERE notification_id = ?1",
         )?
         .query_row([&n.notification_id], |row| {
-            let status: String = row.get(2)?;
             Ok(CaseState {
                 id: row.get(0)?,
                 kind: row.get(1)?,
-                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                status: row.get(2)?,
                 newest_version: row.get(3)?,
                 content_version: row.get(4)?,
             })

@@ -3,6 +3,7 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 mod case_file;
+mod sql;
 pub mod error;
 pub mod export;
 pub mod labels;
@@ -27,7 +28,7 @@ pub mod time;
 mod intake;
 pub mod queue;
 
-pub use error::{CoreError, ErrorCode, InputField, InputReason, Result};
+pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};
 pub use labels::Lang;
 pub use problem::{FieldProblem, ProblemRule};
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};

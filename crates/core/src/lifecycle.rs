@@ -51,6 +51,9 @@ macro_rules! string_codes {
     };
 }
 
+crate::sql::sql_text!(Channel);
+crate::sql::sql_text!(Outcome);
+
 string_codes!(Channel {
     Phone => "phone",
     HomeVisit => "home_visit",

@@ -80,6 +80,8 @@ impl CaseStatus {
     }
 }
 
+crate::sql::sql_text!(CaseStatus);
+
 /// One row of the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -43,6 +43,8 @@ impl Role {
     }
 }
 
+crate::sql::sql_text!(Role);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Officer {
@@ -59,14 +61,11 @@ impl Officer {
     }
 
     /// Refuses unless this officer is a supervisor.
-    pub fn require_supervisor(&self, action: &str) -> Result<()> {
+    pub fn require_supervisor(&self, action: crate::error::ForbiddenAction) -> Result<()> {
         if self.is_supervisor() {
             Ok(())
         } else {
-            Err(CoreError::Forbidden {
-                action: action.to_owned(),
-                role: "lãnh đạo".to_owned(),
-            })
+            Err(CoreError::Forbidden(action))
         }
     }
 }
@@ -145,12 +144,11 @@ fn check_username(username: &str) -> Result<String> {
 const OFFICER_COLUMNS: &str = "id, username, full_name, role, active";
 
 fn officer_row(row: &Row<'_>) -> rusqlite::Result<Officer> {
-    let role: String = row.get(3)?;
     Ok(Officer {
         id: row.get(0)?,
         username: row.get(1)?,
         full_name: row.get(2)?,
-        role: Role::parse(&role).unwrap_or(Role::Registrar),
+        role: row.get(3)?,
         active: row.get(4)?,
     })
 }
@@ -189,7 +187,7 @@ impl Store {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        actor.require_supervisor("tạo tài khoản cán bộ")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::AddOfficer)?;
         self.insert_officer(Some(actor), username, full_name, role, password, now)
     }
 

@@ -167,10 +167,9 @@ fn case_state(tx: &Transaction<'_>, case_id: &str) -> Result<CaseState> {
         "SELECT id, status, assignee, notification_version FROM case_file WHERE id = ?1",
         [case_id],
         |row| {
-            let status: String = row.get(1)?;
             Ok(CaseState {
                 id: row.get(0)?,
-                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::NeedsReview),
+                status: row.get(1)?,
                 assignee: row.get(2)?,
                 notification_version: row.get(3)?,
             })
@@ -200,10 +199,9 @@ fn clean_note(note: Option<&str>) -> Result<Option<String>> {
 fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
     match &case.assignee {
         Some(assignee) if assignee != &actor.id && !actor.is_supervisor() => {
-            Err(CoreError::Forbidden {
-                action: "ghi nhận trên hồ sơ giao cho cán bộ khác".into(),
-                role: "cán bộ được giao hoặc lãnh đạo".into(),
-            })
+            Err(CoreError::Forbidden(
+                crate::error::ForbiddenAction::WorkOthersCase,
+            ))
         }
         _ => Ok(()),
     }
@@ -277,13 +275,13 @@ impl<'a> NewEvent<'a> {
             at,
             self.officer_id,
             kind,
-            self.channel.map(Channel::as_str),
-            self.outcome.map(Outcome::as_str),
+            self.channel,
+            self.outcome,
             self.note,
             self.next_follow_up.map(|d| d.to_string()),
             self.appointment_date.map(|d| d.to_string()),
-            self.from_status.map(CaseStatus::as_str),
-            self.to_status.map(CaseStatus::as_str),
+            self.from_status,
+            self.to_status,
             self.assignee,
             self.notification_version,
             self.corrects
@@ -341,7 +339,7 @@ impl Store {
         assignee: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u32> {
-        actor.require_supervisor("giao hồ sơ")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::AssignCases)?;
         if let Some(assignee) = assignee {
             let officer = self.officer(assignee)?;
             if !officer.active {
@@ -526,7 +524,6 @@ impl Store {
              WHERE e.case_id = ?1 ORDER BY e.seq",
         )?;
         let day = |text: Option<String>| text.and_then(|t| t.parse::<NaiveDate>().ok());
-        let status = |text: Option<String>| text.as_deref().and_then(CaseStatus::parse);
         let rows = stmt.query_map([case_id], |row| {
             let kind: String = row.get(2)?;
             Ok(TimelineEntry {
@@ -539,19 +536,13 @@ impl Store {
                     _ => TimelineKind::Status,
                 },
                 officer_name: row.get(3)?,
-                channel: row
-                    .get::<_, Option<String>>(4)?
-                    .as_deref()
-                    .and_then(Channel::parse),
-                outcome: row
-                    .get::<_, Option<String>>(5)?
-                    .as_deref()
-                    .and_then(Outcome::parse),
+                channel: row.get(4)?,
+                outcome: row.get(5)?,
                 note: row.get(6)?,
                 next_follow_up: day(row.get(7)?),
                 appointment_date: day(row.get(8)?),
-                from_status: status(row.get(9)?),
-                to_status: status(row.get(10)?),
+                from_status: row.get(9)?,
+                to_status: row.get(10)?,
                 assignee_name: row.get(11)?,
                 notification_version: row.get(12)?,
                 corrects: row.get(13)?,
@@ -563,7 +554,7 @@ impl Store {
 
     /// The office address and hours the outreach texts give families.
     pub fn set_office_contact(&self, actor: &Officer, contact: &OfficeContact) -> Result<()> {
-        actor.require_supervisor("sửa địa chỉ và giờ làm việc của cơ quan")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::SetOfficeContact)?;
         let (address, hours) = (clean(&contact.address), clean(&contact.hours));
         if address.is_empty() {
             return Err(invalid(InputField::OfficeAddress, InputReason::Empty));
@@ -583,15 +574,11 @@ impl Store {
         today: NaiveDate,
     ) -> Result<OutreachView> {
         let guidance = self.guidance(actor, case_id, today)?;
-        let (status, assignee): (String, Option<String>) = self.conn.query_row(
+        let (status, assignee): (CaseStatus, Option<String>) = self.conn.query_row(
             "SELECT status, assignee FROM case_file WHERE id = ?1",
             [case_id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        let status = CaseStatus::parse(&status).ok_or_else(|| CoreError::Corrupt {
-            what: format!("hồ sơ {case_id}"),
-            reason: format!("trạng thái không rõ: {status}"),
-        })?;
         let may_work = assignee.is_none_or(|a| a == actor.id) || actor.is_supervisor();
         Ok(OutreachView {
             guidance,

@@ -74,6 +74,8 @@ impl DocumentKind {
     }
 }
 
+crate::sql::sql_text!(DocumentKind);
+
 /// One printed line of an extract: what it names and what it says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -291,7 +293,7 @@ impl Store {
     /// Every print, newest first. Supervisors only: it tells who printed
     /// which family's papers.
     pub fn print_log(&self, actor: &Officer) -> Result<Vec<PrintLogEntry>> {
-        actor.require_supervisor("xem nhật ký in")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::ViewPrintLog)?;
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{ENTRY_SELECT} ORDER BY p.seq DESC"))?;

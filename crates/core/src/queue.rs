@@ -6,6 +6,7 @@
 //! sync state).
 
 use chrono::NaiveDate;
+use hotich_common::sqlite::to_u64;
 use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
 use hotich_protocol::SignedEnvelope;
 use hotich_protocol::{Action, RejectionReason};
@@ -113,8 +114,7 @@ pub(crate) fn where_of(conditions: &[&str]) -> String {
 }
 
 fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
-    let status_text: String = row.get(4)?;
-    let status = CaseStatus::parse(&status_text).unwrap_or(CaseStatus::NeedsReview);
+    let status: CaseStatus = row.get(4)?;
     let deadline: NaiveDate = row.get(5)?;
     let left = days_left(deadline, today);
     let next_follow_up: Option<NaiveDate> = row.get(12)?;
@@ -275,7 +275,7 @@ impl Store {
                 self.key_scan_limit() + 1
             ))?
             .query_row(params![low, high], |row| row.get(0))?;
-        Ok(u64::try_from(counted).unwrap_or(0))
+        Ok(to_u64(counted))
     }
 
     fn name_match(&self, words: &[String]) -> Result<NameMatch> {
@@ -386,7 +386,7 @@ impl Store {
             rusqlite::params_from_iter(Self::key_values(range, values, patterns).iter()),
             |row| row.get(0),
         )?;
-        Ok(u64::try_from(counted).unwrap_or(0))
+        Ok(to_u64(counted))
     }
 
     /// A page of a search whose candidates are few enough to sort: the key
@@ -487,7 +487,7 @@ impl Store {
                 where_of(&conditions)
             ))?
             .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
-        Ok(u64::try_from(counted).unwrap_or(0))
+        Ok(to_u64(counted))
     }
 
     /// Cases matching `where_clause`, counted up to one past the limit.
@@ -499,7 +499,7 @@ impl Store {
                 COUNT_LIMIT + 1
             ))?
             .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))?;
-        Ok(u64::try_from(counted).unwrap_or(0))
+        Ok(to_u64(counted))
     }
 
     pub fn case(&self, id: &str, today: NaiveDate) -> Result<CaseRow> {
@@ -653,19 +653,9 @@ impl Store {
             "SELECT status, count(*) FROM case_file GROUP BY status ORDER BY status",
         )?;
         let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            Ok((row.get::<_, CaseStatus>(0)?, to_u64(row.get(1)?)))
         })?;
-        rows.map(|row| {
-            let (status, count) = row?;
-            Ok((
-                CaseStatus::parse(&status).ok_or_else(|| CoreError::Corrupt {
-                    what: "case status".into(),
-                    reason: status.clone(),
-                })?,
-                u64::try_from(count).unwrap_or(0),
-            ))
-        })
-        .collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

@@ -44,11 +44,9 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
         let mut counted = HashMap::new();
         while let Some(row) = rows.next()? {
-            let status = CaseStatus::parse(&row.get::<_, String>(0)?);
+            let status: CaseStatus = row.get(0)?;
             let kind: EventKind = row.get(1)?;
-            if let Some(status) = status {
-                counted.insert((status, kind), to_u64(row.get(2)?));
-            }
+            counted.insert((status, kind), to_u64(row.get(2)?));
         }
         Ok(counted)
     }

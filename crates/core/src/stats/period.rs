@@ -67,7 +67,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<PeriodReport> {
-        actor.require_supervisor("xem thống kê của xã")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::ViewCommuneStats)?;
         let stats = self.period_stats(from, to)?;
         Ok(PeriodReport {
             lines: stats.report_lines(),

@@ -1,0 +1,28 @@
+//! Enums the store keeps as their `as_str` text (CHECKed columns):
+//! `sql_text!(Type)` gives a type with `as_str` and `parse` rusqlite's
+//! `ToSql` and `FromSql`, so row mappers and parameters take the enum
+//! itself. Invoked beside each enum's definition. No table.
+
+macro_rules! sql_text {
+    ($ty:ty) => {
+        impl rusqlite::types::ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $ty {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$ty>::parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {text:?}", stringify!($ty)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+pub(crate) use sql_text;
