@@ -2,20 +2,15 @@
 //! the settings (address and token), and the background thread's events.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Duration;
 
-use hotich_core::{Store, SyncOverview};
 use hotich_sync::background::{BackgroundEvent, BackgroundSync, Schedule};
+use hotich_sync::SyncOverview;
 use tauri::{AppHandle, Emitter, State};
 
-use super::lock;
 use crate::error::CommandResult;
-use crate::session::ShellSession;
-
-/// Events the UI listens to: a run's progress, and a run's end.
-pub const SYNC_ACTIVITY: &str = "sync-activity";
-pub const SYNC_FINISHED: &str = "sync-finished";
+use crate::events::{SYNC_ACTIVITY, SYNC_FINISHED};
+use crate::session::Shell;
 
 /// Seconds between background runs, over the defaults (tests).
 pub const SYNC_INTERVAL_ENV: &str = "HOTICH_SYNC_INTERVAL_SECONDS";
@@ -40,62 +35,47 @@ pub fn start_background(app: &AppHandle, db: PathBuf) -> std::io::Result<Backgro
 }
 
 #[tauri::command]
-pub async fn sync_overview(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
-    background: State<'_, BackgroundSync>,
-) -> CommandResult<SyncOverview> {
-    session.acting()?;
-    Ok(background.overview(&*lock(&store)?)?)
+pub async fn sync_overview(shell: State<'_, Shell>) -> CommandResult<SyncOverview> {
+    let store = shell.signed_in()?;
+    Ok(shell.background.overview(&store)?)
 }
 
 #[tauri::command]
-pub async fn sync_now(
-    session: State<'_, ShellSession>,
-    background: State<'_, BackgroundSync>,
-) -> CommandResult<()> {
-    session.acting()?;
-    background.sync_now();
+pub async fn sync_now(shell: State<'_, Shell>) -> CommandResult<()> {
+    shell.session.acting()?;
+    shell.background.sync_now();
     Ok(())
 }
 
 /// Supervisors: the registry's address, and its token when typed (kept in
-/// the OS keyring); a run follows at once.
+/// the OS keyring); a run follows at once. The same call as `hotich sync
+/// login`: the same role and address checks.
 #[tauri::command]
 pub async fn save_sync_settings(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
-    background: State<'_, BackgroundSync>,
+    shell: State<'_, Shell>,
     server: String,
     token: Option<String>,
 ) -> CommandResult<()> {
-    let actor = session.acting()?;
-    hotich_sync::configure(&*lock(&store)?, &actor, &server, token.as_deref())?;
-    background.sync_now();
+    let (actor, store) = shell.acting()?;
+    hotich_sync::configure(&store, &actor, &server, token.as_deref())?;
+    drop(store);
+    shell.background.sync_now();
     Ok(())
 }
 
 /// Where one case's writes stand with the registry (the case panel).
 #[tauri::command]
 pub async fn case_sync_state(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
+    shell: State<'_, Shell>,
     case_id: String,
 ) -> CommandResult<hotich_core::CaseSyncState> {
-    session.acting()?;
-    Ok(lock(&store)?.case_sync_state(&case_id)?)
+    Ok(shell.signed_in()?.case_sync_state(&case_id)?)
 }
 
 /// A refused row, once its cause is put right, is sent again on the next run.
 #[tauri::command]
-pub async fn retry_refused_item(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
-    background: State<'_, BackgroundSync>,
-    id: String,
-) -> CommandResult<bool> {
-    session.acting()?;
-    let retried = lock(&store)?.outbox_retry_dead(&id)?;
-    background.sync_now();
+pub async fn retry_refused_item(shell: State<'_, Shell>, id: String) -> CommandResult<bool> {
+    let retried = shell.signed_in()?.outbox_retry_dead(&id)?;
+    shell.background.sync_now();
     Ok(retried)
 }
