@@ -29,7 +29,7 @@ pub fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary>
         DEMO_DEATHS,
         until,
     ))
-    .map_err(|e| CommandError::new("demo", e.to_string()))?;
+    .map_err(|e| CommandError::new(hotich_core::ErrorCode::Demo, [("detail", e.to_string())]))?;
     let now = Utc::now();
     store.pin_demo_root_key()?;
     store.import_trust_list(&json(&sim.trust_list)?, now)?;

@@ -1,10 +1,14 @@
-//! The session of the officer at the keyboard, kept by the shell and asked
-//! before every command (the rules are `hotich_core::Session`'s).
+//! The shell's one managed state: the store, the session of the officer at
+//! the keyboard (the rules are `hotich_core::Session`'s) and the background
+//! sync. Every command asks it for what it needs through one guard, so a
+//! command cannot reach the store for an absent or locked officer by
+//! forgetting a check.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-use hotich_core::{Officer, Session};
+use hotich_core::{Officer, Session, Store};
+use hotich_sync::background::BackgroundSync;
 
 use crate::error::{CommandError, CommandResult};
 
@@ -48,5 +52,41 @@ impl ShellSession {
             self.lock()?.set_idle_lock_seconds(seconds);
         }
         Ok(())
+    }
+}
+
+/// What the shell holds once the database is open.
+#[derive(Debug)]
+pub struct Shell {
+    pub session: ShellSession,
+    store: Mutex<Store>,
+    pub background: BackgroundSync,
+}
+
+impl Shell {
+    pub fn new(session: ShellSession, store: Store, background: BackgroundSync) -> Shell {
+        Shell {
+            session,
+            store: Mutex::new(store),
+            background,
+        }
+    }
+
+    /// The store with no session check: the office's name and the session's
+    /// own commands (sign-in, first supervisor).
+    pub fn store(&self) -> CommandResult<MutexGuard<'_, Store>> {
+        self.store.lock().map_err(CommandError::internal)
+    }
+
+    /// The officer acting (signed in and unlocked) and the store.
+    pub fn acting(&self) -> CommandResult<(Officer, MutexGuard<'_, Store>)> {
+        let officer = self.session.acting()?;
+        Ok((officer, self.store()?))
+    }
+
+    /// The store, for a command that needs an officer present but not who.
+    pub fn signed_in(&self) -> CommandResult<MutexGuard<'_, Store>> {
+        self.session.acting()?;
+        self.store()
     }
 }

@@ -28,7 +28,7 @@ import type { BatchProgress } from "./bindings/BatchProgress";
 import type { DocumentKind } from "./bindings/DocumentKind";
 import type { Preview } from "./bindings/Preview";
 import type { DashboardFigures } from "./bindings/DashboardFigures";
-import type { ExportSummary } from "./bindings/ExportSummary";
+import type { PeriodExport } from "./bindings/PeriodExport";
 import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PrintLogEntry } from "./bindings/PrintLogEntry";
 import type { SyncActivity } from "./bindings/SyncActivity";
@@ -121,8 +121,8 @@ export const api = {
     listen<BatchProgress>("batch-progress", (event) => handler(event.payload)),
   dashboard: () => call<DashboardFigures>("dashboard"),
   periodReport: (from: string, to: string) => call<PeriodReport>("period_report", { from, to }),
-  exportPeriod: (from: string, to: string, path: string) => call<ExportSummary>("export_period", { from, to, path }),
-  saveReportPdf: (from: string, to: string, path: string) => call<number>("save_report_pdf", { from, to, path }),
+  /** The period to `path`: CSV or XLSX figures, or the PDF report, by the extension (Rust decides). */
+  exportPeriod: (from: string, to: string, path: string) => call<PeriodExport>("export_period", { from, to, path }),
   syncOverview: () => call<SyncOverview>("sync_overview"),
   syncNow: () => call<null>("sync_now"),
   saveSyncSettings: (server: string, token: string | null) =>

@@ -2,65 +2,49 @@
 //! the period's statistics, and their export to CSV, XLSX or a PDF report.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use hotich_core::{DashboardFigures, ExportSummary, PeriodReport, Store};
+use hotich_core::{DashboardFigures, PeriodReport};
+use hotich_extract::PeriodExport;
 use tauri::State;
 
-use super::{lock, today};
+use super::today;
 use crate::error::CommandResult;
-use crate::session::ShellSession;
+use crate::session::Shell;
 
 #[tauri::command]
-pub async fn dashboard(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
-) -> CommandResult<DashboardFigures> {
-    let actor = session.acting()?;
-    Ok(lock(&store)?.dashboard(&actor, today())?)
+pub async fn dashboard(shell: State<'_, Shell>) -> CommandResult<DashboardFigures> {
+    let (actor, store) = shell.acting()?;
+    Ok(store.dashboard(&actor, today())?)
 }
 
 #[tauri::command]
 pub async fn period_report(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
+    shell: State<'_, Shell>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> CommandResult<PeriodReport> {
-    let actor = session.acting()?;
-    Ok(lock(&store)?.period_report(&actor, from, to)?)
+    let (actor, store) = shell.acting()?;
+    Ok(store.period_report(&actor, from, to)?)
 }
 
-/// The period's figures and case list to `path` (.csv or .xlsx).
+/// The period to `path`: figures and case list (.csv, .xlsx) or the
+/// printable report (.pdf), by the extension (`hotich_extract::export_period`).
 #[tauri::command]
 pub async fn export_period(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
+    shell: State<'_, Shell>,
     from: NaiveDate,
     to: NaiveDate,
     path: String,
-) -> CommandResult<ExportSummary> {
-    let actor = session.acting()?;
-    Ok(lock(&store)?.export_period(&actor, from, to, Path::new(&path))?)
-}
-
-/// The period's report as a PDF at `path`; its number of pages.
-#[tauri::command]
-pub async fn save_report_pdf(
-    session: State<'_, ShellSession>,
-    store: State<'_, Mutex<Store>>,
-    from: NaiveDate,
-    to: NaiveDate,
-    path: String,
-) -> CommandResult<usize> {
-    let actor = session.acting()?;
-    Ok(hotich_extract::report::save(
-        &*lock(&store)?,
+) -> CommandResult<PeriodExport> {
+    let (actor, store) = shell.acting()?;
+    let path = Path::new(&path);
+    Ok(hotich_extract::export_period(
+        &store,
         &actor,
         from,
         to,
         today(),
-        Path::new(&path),
+        path,
     )?)
 }
