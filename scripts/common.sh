@@ -49,6 +49,15 @@ build_ui() {
     npm --prefix "$ROOT/ui" run build --silent
 }
 
+# One feature set for every cargo step of the test suite (clippy, the build,
+# the tests and the TypeScript bindings), so they share compiled artifacts:
+# each different set (or `-p` selection, which unifies features differently)
+# compiles the Tauri tree again. `custom-protocol` embeds ui/dist, as a
+# release does; `ts` derives the bindings that the suite writes to ui/src/bindings;
+# the registry's `faults` and `testkit` are what its suites and the CLI's sync
+# suites turn on as dev-dependencies, named here so `cargo build` unifies alike.
+TEST_FEATURES="hotich-app/custom-protocol,hotich-app/ts,hotich-central/faults,hotich-central/testkit"
+
 build_app() {
     echo "==> building the desktop app"
     cargo build --manifest-path "$ROOT/Cargo.toml" -p hotich-app --features custom-protocol "$@"

@@ -14,17 +14,25 @@ install_ui_packages
 cd "$ROOT"
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
-echo "==> TypeScript bindings generated from Rust are up to date"
-npm --prefix ui run check-bindings --silent || { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }
+echo "==> no reference to a document outside the repository"
+if grep -rn --include='*.rs' --include='*.ts' --include='*.svelte' --include='*.toml' --include='*.sh' --include='*.md' \
+        -e 'DESIGN\.md' -e 'SETUP-NOTES' -- crates src-tauri ui/src tests scripts docs Cargo.toml README.md; then
+    echo "the references above point at documents that are not in the repository (see docs/)" >&2
+    exit 1
+fi
 echo "==> UI lint"
 npm --prefix ui run lint --silent
 build_ui
 echo "==> cargo clippy"
-cargo clippy --workspace --all-targets --features hotich-app/custom-protocol,hotich-app/ts -- -D warnings
-build_app
+cargo clippy --workspace --all-targets --features "$TEST_FEATURES" -- -D warnings
+echo "==> cargo build (the binaries the suites run: hotich, hotich-central, hotich-app)"
+cargo build --workspace --features "$TEST_FEATURES"
 export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
-echo "==> cargo test (all suites, the real-window ones included)"
+echo "==> cargo test (all suites, the real-window ones and the bindings export included)"
 log="$(mktemp)"
-cargo test --workspace --features hotich-app/custom-protocol -- --include-ignored 2>&1 | tee "$log"
+cargo test --workspace --features "$TEST_FEATURES" -- --include-ignored 2>&1 | tee "$log"
+echo "==> TypeScript bindings generated from Rust are up to date"
+git diff --exit-code --stat -- ui/src/bindings && test -z "$(git status --porcelain -- ui/src/bindings)" ||
+    { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }
 # One closing line for the whole run (cargo prints one per test binary, the last often a doc-test "0 passed").
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "hotich: %d passed, %d failed\n", passed, failed }' "$log"
