@@ -89,7 +89,7 @@ code_enum! {
         WrongPassword => "wrong_password",
         /// `seconds`: how long before the next try.
         SignInLocked => "sign_in_locked",
-        /// `action`, `role` (Vietnamese).
+        /// `action`: a [`ForbiddenAction`], worded as a whole sentence.
         Forbidden => "forbidden",
         /// `officer`: the username or id looked for.
         OfficerNotFound => "officer_not_found",
@@ -144,6 +144,23 @@ code_enum! {
         WriteFailed => "write_failed",
         /// `detail`.
         Demo => "demo",
+    }
+}
+
+code_enum! {
+    /// What an officer tried without the role for it ([`ErrorCode::Forbidden`]).
+    pub enum ForbiddenAction {
+        AssignCases => "assign_cases",
+        SetSyncServer => "set_sync_server",
+        SetOfficeContact => "set_office_contact",
+        EditTemplates => "edit_templates",
+        ViewPrintLog => "view_print_log",
+        ViewCommuneStats => "view_commune_stats",
+        AddOfficer => "add_officer",
+        ExportStats => "export_stats",
+        SetIdleLock => "set_idle_lock",
+        /// A registrar recording on a case assigned to another officer.
+        WorkOthersCase => "work_others_case",
     }
 }
 
@@ -260,10 +277,7 @@ pub enum CoreError {
     SignInLocked {
         seconds: i64,
     },
-    Forbidden {
-        action: String,
-        role: String,
-    },
+    Forbidden(ForbiddenAction),
     OfficerNotFound(String),
     AlreadySetUp,
     NotSignedIn,
@@ -297,7 +311,7 @@ impl CoreError {
             CoreError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
             CoreError::WrongPassword => ErrorCode::WrongPassword,
             CoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
-            CoreError::Forbidden { .. } => ErrorCode::Forbidden,
+            CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::OfficerNotFound(_) => ErrorCode::OfficerNotFound,
             CoreError::AlreadySetUp => ErrorCode::AlreadySetUp,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
@@ -343,9 +357,7 @@ impl CoreError {
                 ("to", to.as_str().to_owned()),
             ]),
             CoreError::SignInLocked { seconds } => params([("seconds", seconds.to_string())]),
-            CoreError::Forbidden { action, role } => {
-                params([("action", action.clone()), ("role", role.clone())])
-            }
+            CoreError::Forbidden(action) => params([("action", action.as_str().to_owned())]),
             CoreError::OfficerNotFound(officer) => params([("officer", officer.clone())]),
             CoreError::InvalidRegistration(problems) => {
                 params([("count", problems.len().to_string())])
@@ -396,7 +408,10 @@ impl CoreError {
                     .collect::<Vec<_>>()
                     .join("; "),
             },
-            _ => labels::fill(labels::error_template(lang, self.code()), &self.params()),
+            _ => labels::fill(
+                labels::error_template(lang, self.code()),
+                &labels::word_codes(lang, &self.params()),
+            ),
         }
     }
 }
@@ -524,5 +539,12 @@ mod tests {
             "không thể chuyển hồ sơ từ trạng thái \"Mới\" sang \"Đã đăng ký\""
         );
         assert_eq!(error.params()["from"], "new");
+        let error = CoreError::Forbidden(ForbiddenAction::AssignCases);
+        assert_eq!(error.to_string(), "chỉ lãnh đạo mới được giao hồ sơ");
+        assert_eq!(error.params()["action"], "assign_cases");
+        assert_eq!(
+            error.message(Lang::En),
+            "Only a supervisor may assign cases"
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use hotich_protocol::EventKind;
 
-use crate::error::{ErrorCode, InputField, InputReason};
+use crate::error::{ErrorCode, ForbiddenAction, InputField, InputReason};
 use crate::lifecycle::{Channel, Outcome};
 use crate::model::CaseStatus;
 use crate::print_log::DocumentKind;
@@ -143,7 +143,7 @@ fn error_vi(code: ErrorCode) -> &'static str {
         IllegalTransition => "không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"",
         WrongPassword => "tên đăng nhập hoặc mật khẩu không đúng",
         SignInLocked => "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây",
-        Forbidden => "chỉ {role} mới được {action}",
+        Forbidden => "{action}",
         OfficerNotFound => "không tìm thấy cán bộ {officer}",
         AlreadySetUp => "đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập",
         NotSignedIn => "chưa đăng nhập",
@@ -193,7 +193,7 @@ fn error_en(code: ErrorCode) -> &'static str {
         IllegalTransition => "A case cannot move from \"{from}\" to \"{to}\"",
         WrongPassword => "Wrong username or password",
         SignInLocked => "Too many wrong passwords; try again in {seconds} seconds",
-        Forbidden => "Only {role} may {action}",
+        Forbidden => "{action}",
         OfficerNotFound => "Officer {officer} not found",
         AlreadySetUp => "The first supervisor account already exists; sign in",
         NotSignedIn => "Not signed in",
@@ -223,6 +223,41 @@ fn error_en(code: ErrorCode) -> &'static str {
         NoDatabase => "The computer's data folder was not found",
         WriteFailed => "Could not write the PDF file {path}: {detail}",
         Demo => "Could not create the demo data: {detail}",
+    }
+}
+
+/// What an officer may not do, as a whole sentence.
+pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
+    use ForbiddenAction::*;
+    match (lang, action) {
+        (Lang::Vi, AssignCases) => "chỉ lãnh đạo mới được giao hồ sơ",
+        (Lang::Vi, SetSyncServer) => "chỉ lãnh đạo mới được đặt máy chủ đồng bộ",
+        (Lang::Vi, SetOfficeContact) => {
+            "chỉ lãnh đạo mới được sửa địa chỉ và giờ làm việc của cơ quan"
+        }
+        (Lang::Vi, EditTemplates) => "chỉ lãnh đạo mới được sửa mẫu văn bản",
+        (Lang::Vi, ViewPrintLog) => "chỉ lãnh đạo mới được xem nhật ký in",
+        (Lang::Vi, ViewCommuneStats) => "chỉ lãnh đạo mới được xem thống kê của xã",
+        (Lang::Vi, AddOfficer) => "chỉ lãnh đạo mới được tạo tài khoản cán bộ",
+        (Lang::Vi, ExportStats) => "chỉ lãnh đạo mới được xuất báo cáo thống kê",
+        (Lang::Vi, SetIdleLock) => "chỉ lãnh đạo mới được đặt thời gian tự khóa",
+        (Lang::Vi, WorkOthersCase) => {
+            "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác"
+        }
+        (Lang::En, AssignCases) => "Only a supervisor may assign cases",
+        (Lang::En, SetSyncServer) => "Only a supervisor may set the sync server",
+        (Lang::En, SetOfficeContact) => {
+            "Only a supervisor may change the office's address and working hours"
+        }
+        (Lang::En, EditTemplates) => "Only a supervisor may edit document templates",
+        (Lang::En, ViewPrintLog) => "Only a supervisor may see the print log",
+        (Lang::En, ViewCommuneStats) => "Only a supervisor may see the commune's statistics",
+        (Lang::En, AddOfficer) => "Only a supervisor may create officer accounts",
+        (Lang::En, ExportStats) => "Only a supervisor may export the statistics",
+        (Lang::En, SetIdleLock) => "Only a supervisor may set the idle lock time",
+        (Lang::En, WorkOthersCase) => {
+            "Only the assigned officer or a supervisor may record on a case assigned to another officer"
+        }
     }
 }
 
@@ -590,10 +625,14 @@ pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// Params that carry a code worded in `lang`: `document` (a paper) and
-/// `kind` (an event, lower case inside a sentence).
+/// Params that carry a code worded in `lang`: `document` (a paper),
+/// `kind` (an event, lower case inside a sentence) and `action` (what an
+/// officer may not do).
 pub fn word_codes(lang: Lang, params: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut worded = params.clone();
+    if let Some(action) = params.get("action").and_then(|a| ForbiddenAction::parse(a)) {
+        worded.insert("action".into(), forbidden_action(lang, action).to_owned());
+    }
     if let Some(document) = params.get("document").and_then(|d| DocumentKind::parse(d)) {
         worded.insert("document".into(), document_kind(lang, document).to_owned());
     }
@@ -641,6 +680,11 @@ mod tests {
                     .map(|c| error_template(lang, *c).into()),
             );
             words.extend(InputField::ALL.iter().map(|f| input_field(lang, *f).into()));
+            words.extend(
+                ForbiddenAction::ALL
+                    .iter()
+                    .map(|a| forbidden_action(lang, *a).into()),
+            );
             words.extend(
                 InputReason::ALL
                     .iter()
@@ -740,6 +784,7 @@ mod tests {
             "DocumentKind",
             "ErrorCode",
             "EventKind",
+            "ForbiddenAction",
             "InputField",
             "InputReason",
             "Outcome",
@@ -750,7 +795,7 @@ mod tests {
         }
         for (lang, name) in [(Lang::Vi, "LABELS_VI"), (Lang::En, "LABELS_EN")] {
             ts.push_str(&format!("\nexport const {name} = {{\n"));
-            let tables: [(&str, &str, Vec<(String, String)>); 10] = [
+            let tables: [Table; 11] = [
                 (
                     "caseStatus",
                     "CaseStatus",
@@ -787,6 +832,11 @@ mod tests {
                     pairs(ErrorCode::ALL.iter(), |c| error_template(lang, *c)),
                 ),
                 (
+                    "forbiddenAction",
+                    "ForbiddenAction",
+                    pairs(ForbiddenAction::ALL.iter(), |a| forbidden_action(lang, *a)),
+                ),
+                (
                     "inputField",
                     "InputField",
                     pairs(InputField::ALL.iter(), |f| input_field(lang, *f)),
@@ -813,6 +863,11 @@ mod tests {
         }
         ts
     }
+
+    /// A dictionary's key in `labels.ts`, the enum its keys are typed by, and
+    /// its entries.
+    #[cfg(feature = "ts")]
+    type Table = (&'static str, &'static str, Vec<(String, String)>);
 
     /// Each value's wire code and its label, both as TypeScript literals.
     #[cfg(feature = "ts")]

@@ -126,7 +126,7 @@ impl Store {
     }
 
     pub fn set_idle_lock_seconds(&self, actor: &Officer, seconds: u32) -> Result<()> {
-        actor.require_supervisor("đặt thời gian tự khóa")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::SetIdleLock)?;
         if !IDLE_LOCK_SECONDS_RANGE.contains(&seconds) {
             return Err(invalid_with(
                 InputField::IdleLock,

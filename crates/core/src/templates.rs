@@ -177,7 +177,7 @@ impl Store {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        actor.require_supervisor("sửa mẫu văn bản")?;
+        actor.require_supervisor(crate::error::ForbiddenAction::EditTemplates)?;
         if body.trim().is_empty() {
             self.conn
                 .execute("DELETE FROM template WHERE key = ?1", [key.name()])?;

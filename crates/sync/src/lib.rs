@@ -164,7 +164,7 @@ pub fn configure(
     server: &str,
     token: Option<&str>,
 ) -> Result<ServerUrl, SyncError> {
-    actor.require_supervisor("đặt máy chủ đồng bộ")?;
+    actor.require_supervisor(hotich_core::ForbiddenAction::SetSyncServer)?;
     let server = parse_server(server)?;
     match token.map(str::trim).filter(|t| !t.is_empty()) {
         Some(token) => credentials::store_token(&server, token)?,

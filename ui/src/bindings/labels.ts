@@ -6,6 +6,7 @@ import type { Channel } from "./Channel";
 import type { DocumentKind } from "./DocumentKind";
 import type { ErrorCode } from "./ErrorCode";
 import type { EventKind } from "./EventKind";
+import type { ForbiddenAction } from "./ForbiddenAction";
 import type { InputField } from "./InputField";
 import type { InputReason } from "./InputReason";
 import type { Outcome } from "./Outcome";
@@ -69,7 +70,7 @@ export const LABELS_VI = {
     "illegal_transition": "không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"",
     "wrong_password": "tên đăng nhập hoặc mật khẩu không đúng",
     "sign_in_locked": "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây",
-    "forbidden": "chỉ {role} mới được {action}",
+    "forbidden": "{action}",
     "officer_not_found": "không tìm thấy cán bộ {officer}",
     "already_set_up": "đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập",
     "not_signed_in": "chưa đăng nhập",
@@ -96,10 +97,22 @@ export const LABELS_VI = {
     "qr": "không tạo được mã QR: {detail}",
     "font": "phông chữ nhúng bị hỏng: {detail}",
     "internal": "lỗi nội bộ của chương trình: {detail}",
-    "no_database": "không tìm thấy thư mục dữ liệu: {detail}",
+    "no_database": "không tìm thấy thư mục dữ liệu của máy",
     "write_failed": "không ghi được tệp PDF {path}: {detail}",
     "demo": "không tạo được dữ liệu mẫu: {detail}",
   } satisfies Record<ErrorCode, string>,
+  forbiddenAction: {
+    "assign_cases": "chỉ lãnh đạo mới được giao hồ sơ",
+    "set_sync_server": "chỉ lãnh đạo mới được đặt máy chủ đồng bộ",
+    "set_office_contact": "chỉ lãnh đạo mới được sửa địa chỉ và giờ làm việc của cơ quan",
+    "edit_templates": "chỉ lãnh đạo mới được sửa mẫu văn bản",
+    "view_print_log": "chỉ lãnh đạo mới được xem nhật ký in",
+    "view_commune_stats": "chỉ lãnh đạo mới được xem thống kê của xã",
+    "add_officer": "chỉ lãnh đạo mới được tạo tài khoản cán bộ",
+    "export_stats": "chỉ lãnh đạo mới được xuất báo cáo thống kê",
+    "set_idle_lock": "chỉ lãnh đạo mới được đặt thời gian tự khóa",
+    "work_others_case": "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác",
+  } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
     "assignee": "cán bộ được giao",
@@ -236,7 +249,7 @@ export const LABELS_EN = {
     "illegal_transition": "A case cannot move from \"{from}\" to \"{to}\"",
     "wrong_password": "Wrong username or password",
     "sign_in_locked": "Too many wrong passwords; try again in {seconds} seconds",
-    "forbidden": "Only {role} may {action}",
+    "forbidden": "{action}",
     "officer_not_found": "Officer {officer} not found",
     "already_set_up": "The first supervisor account already exists; sign in",
     "not_signed_in": "Not signed in",
@@ -263,10 +276,22 @@ export const LABELS_EN = {
     "qr": "Could not make the QR code: {detail}",
     "font": "The embedded font is damaged: {detail}",
     "internal": "Internal error of the program: {detail}",
-    "no_database": "Data folder not found: {detail}",
+    "no_database": "The computer's data folder was not found",
     "write_failed": "Could not write the PDF file {path}: {detail}",
     "demo": "Could not create the demo data: {detail}",
   } satisfies Record<ErrorCode, string>,
+  forbiddenAction: {
+    "assign_cases": "Only a supervisor may assign cases",
+    "set_sync_server": "Only a supervisor may set the sync server",
+    "set_office_contact": "Only a supervisor may change the office's address and working hours",
+    "edit_templates": "Only a supervisor may edit document templates",
+    "view_print_log": "Only a supervisor may see the print log",
+    "view_commune_stats": "Only a supervisor may see the commune's statistics",
+    "add_officer": "Only a supervisor may create officer accounts",
+    "export_stats": "Only a supervisor may export the statistics",
+    "set_idle_lock": "Only a supervisor may set the idle lock time",
+    "work_others_case": "Only the assigned officer or a supervisor may record on a case assigned to another officer",
+  } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
     "assignee": "Assigned officer",
