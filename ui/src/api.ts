@@ -1,5 +1,6 @@
-// Typed calls to the desktop shell's commands (src-tauri/src/commands.rs).
-// Every failure arrives as a CommandError {code, message}; the message is Vietnamese.
+// Typed calls to the desktop shell's commands (src-tauri/src/commands/).
+// Every failure arrives as a CommandError {code, message, params, problems};
+// errors.ts words it in the UI's language from its code and params.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
@@ -9,6 +10,7 @@ import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CasePage } from "./bindings/CasePage";
 import type { CommandError } from "./bindings/CommandError";
+import { sessionCode, type SessionCode } from "./errors";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Office } from "./bindings/Office";
@@ -38,26 +40,28 @@ import type { TrustImportSummary } from "./bindings/TrustImportSummary";
 export type { CommandError };
 
 function isCommandError(value: unknown): value is CommandError {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message, params, problems } = value as Record<string, unknown>;
   return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).code === "string" &&
-    typeof (value as Record<string, unknown>).message === "string"
+    typeof code === "string" &&
+    typeof message === "string" &&
+    typeof params === "object" &&
+    params !== null &&
+    Array.isArray(problems)
   );
 }
 
 /** Any rejection as a CommandError (the IPC layer itself may reject with a string). */
 export function asCommandError(error: unknown): CommandError {
   if (isCommandError(error)) return error;
-  return { code: "internal", message: String(error) };
+  const detail = String(error);
+  return { code: "internal", message: detail, params: { detail }, problems: [] };
 }
 
-/** Codes with which the shell refuses a command for want of an open session. */
-const SESSION_CODES = new Set(["locked", "not_signed_in"]);
-let onSessionError: (error: CommandError) => void = () => undefined;
+let onSessionError: (code: SessionCode) => void = () => undefined;
 
 /** Called whenever a command was refused because the session is locked or closed. */
-export function setSessionErrorHandler(handler: (error: CommandError) => void): void {
+export function setSessionErrorHandler(handler: (code: SessionCode) => void): void {
   onSessionError = handler;
 }
 
@@ -66,7 +70,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     return await invoke<T>(command, args);
   } catch (raw) {
     const error = asCommandError(raw);
-    if (SESSION_CODES.has(error.code)) onSessionError(error);
+    const session = sessionCode(error.code);
+    if (session) onSessionError(session);
     throw error;
   }
 }

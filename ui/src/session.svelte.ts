@@ -3,7 +3,7 @@
 // (the shell locks too and refuses commands, so nothing is read meanwhile).
 // Locking covers the screen; it never unmounts it, so typed work stays.
 
-import { api, setSessionErrorHandler, type CommandError } from "./api";
+import { api, setSessionErrorHandler } from "./api";
 import type { SessionState } from "./bindings/SessionState";
 
 export const session = $state<{ current: SessionState | null }>({ current: null });
@@ -18,11 +18,19 @@ export function setSession(state: SessionState): void {
   session.current = state;
 }
 
-setSessionErrorHandler((error: CommandError) => {
+setSessionErrorHandler((code) => {
   const current = session.current;
   if (!current) return;
-  if (error.code === "locked") session.current = { ...current, locked: true };
-  else if (error.code === "not_signed_in") session.current = { ...current, officer: null, locked: false };
+  switch (code) {
+    case "locked":
+      session.current = { ...current, locked: true };
+      break;
+    case "not_signed_in":
+      session.current = { ...current, officer: null, locked: false };
+      break;
+    default:
+      code satisfies never;
+  }
 });
 
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"] as const;

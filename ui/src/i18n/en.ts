@@ -1,10 +1,10 @@
 // The English dictionary: typed as `Messages`, so a key missing here or not
 // in the Vietnamese dictionary is a type error.
 
-import type { Channel } from "../bindings/Channel";
-import type { Outcome } from "../bindings/Outcome";
 import type { Role } from "../bindings/Role";
+import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
+import { lowerFirst, words } from "./words";
 
 export const en: Messages = {
   appName: "Hotich — Civil registration",
@@ -57,17 +57,8 @@ export const en: Messages = {
   },
   daysLeft: (n: number) => (n === 0 ? "Due today" : n === 1 ? "1 day" : `${n} days`),
   overdueBy: (n: number) => (n === 1 ? "Overdue 1 day" : `Overdue ${n} days`),
-  kind: { birth: "Birth", death: "Death" },
-  status: {
-    new: "New",
-    in_outreach: "In outreach",
-    appointment: "Appointment set",
-    registered: "Registered",
-    registered_elsewhere: "Registered elsewhere",
-    not_registrable: "Cannot be registered",
-    voided: "Voided",
-    needs_review: "Needs review",
-  },
+  kind: words(LABELS_EN.eventKind),
+  status: words(LABELS_EN.caseStatus),
   action: { issue: "Issued", correct: "Corrected", void: "Voided" },
   sex: { male: "Male", female: "Female", undetermined: "Undetermined" },
   nationalities: { "704": "Viet Nam" },
@@ -241,22 +232,8 @@ export const en: Messages = {
     switchUser: "Sign out so someone else can work",
     role: { registrar: "Registrar", supervisor: "Supervisor" } satisfies Record<Role, string>,
   },
-  channel: {
-    phone: "Phone call",
-    home_visit: "Home visit",
-    message: "SMS/Zalo message",
-    village_head: "Through the village head",
-  } satisfies Record<Channel, string>,
-  outcome: {
-    reached: "Reached",
-    no_answer: "No answer",
-    wrong_number: "Wrong number",
-    appointment_set: "Appointment set",
-    refused: "Refused",
-    moved_away: "Moved away",
-    registered_elsewhere: "Registered elsewhere",
-    other: "Other",
-  } satisfies Record<Outcome, string>,
+  channel: words(LABELS_EN.channel),
+  outcome: words(LABELS_EN.outcome),
   outreach: {
     title: "Family outreach",
     assignee: "Officer in charge",
@@ -348,6 +325,13 @@ export const en: Messages = {
       signer_name: "Signer",
       signer_title: "Signer's title",
     },
+    ownField: (label: string) => label,
+    fieldOf: {
+      mother: (label: string) => `Mother's ${lowerFirst(label)}`,
+      father: (label: string) => `Father's ${lowerFirst(label)}`,
+      requester: (label: string) => `Requester's ${lowerFirst(label)}`,
+    },
+    changeReasonOf: (field: string) => `Reason for changing "${field}"`,
     chooseSex: "— choose —",
     datePlaceholder: "day/month/year",
     partialPlaceholder: "year, month/year or day/month/year",
@@ -458,11 +442,7 @@ export const en: Messages = {
     open: "Print papers (P)",
     title: "Print civil status papers",
     document: "Paper",
-    documents: {
-      "birth-certificate": "Birth certificate (original)",
-      "birth-extract": "Birth registration extract (copy)",
-      "death-extract": "Death registration extract",
-    },
+    documents: words(LABELS_EN.documentKind),
     copies: "Copies",
     badCopies: "Copies: from 1 to 20",
     preview: "Preview",
@@ -522,7 +502,7 @@ export const en: Messages = {
     retry: "Send again",
     retried: "It will be sent on the next sync.",
     caseLabel: "Sync",
-    state: { nothing: "—", waiting: "Waiting", sent: "Sent", failed: "Failed" },
+    state: words(LABELS_EN.syncState),
     settingsTitle: "Sync with the electronic civil registration database",
     serverLabel: "Server address",
     tokenLabel: "Workstation token",
@@ -531,4 +511,8 @@ export const en: Messages = {
     saved: "Saved. Syncing…",
   },
   error: { title: "Error", dismiss: "Close", startup: "The database could not be opened" },
+  errors: words(LABELS_EN.errorCode),
+  inputField: words(LABELS_EN.inputField),
+  inputReason: words(LABELS_EN.inputReason),
+  problemRule: words(LABELS_EN.problemRule),
 };

@@ -3,18 +3,15 @@
 
 import type { Action } from "../bindings/Action";
 import type { BirthCertificate } from "../bindings/BirthCertificate";
-import type { CaseStatus } from "../bindings/CaseStatus";
 import type { Connection } from "../bindings/Connection";
-import type { Channel } from "../bindings/Channel";
 import type { DeathNotice } from "../bindings/DeathNotice";
-import type { DocumentKind } from "../bindings/DocumentKind";
 import type { DuplicateRule } from "../bindings/DuplicateRule";
 import type { EventKind } from "../bindings/EventKind";
-import type { Outcome } from "../bindings/Outcome";
 import type { RejectionReason } from "../bindings/RejectionReason";
 import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
-import type { SyncState } from "../bindings/SyncState";
+import { LABELS_VI } from "../bindings/labels";
+import { lowerFirst, words } from "./words";
 
 export const vi = {
   appName: "Hotich — Hộ tịch",
@@ -67,17 +64,8 @@ export const vi = {
   },
   daysLeft: (n: number) => (n === 0 ? "Hạn cuối hôm nay" : `${n} ngày`),
   overdueBy: (n: number) => `Quá hạn ${n} ngày`,
-  kind: { birth: "Khai sinh", death: "Khai tử" } satisfies Record<EventKind, string>,
-  status: {
-    new: "Mới",
-    in_outreach: "Đang vận động",
-    appointment: "Đã hẹn",
-    registered: "Đã đăng ký",
-    registered_elsewhere: "Đã đăng ký nơi khác",
-    not_registrable: "Không thể đăng ký",
-    voided: "Đã hủy",
-    needs_review: "Cần xem lại",
-  } satisfies Record<CaseStatus, string>,
+  kind: words(LABELS_VI.eventKind),
+  status: words(LABELS_VI.caseStatus),
   action: { issue: "Cấp mới", correct: "Cải chính", void: "Hủy" } satisfies Record<Action, string>,
   sex: { male: "Nam", female: "Nữ", undetermined: "Chưa xác định" } satisfies Record<Sex, string>,
   nationalities: { "704": "Việt Nam" } as Record<string, string | undefined>,
@@ -239,22 +227,8 @@ export const vi = {
     switchUser: "Đăng xuất để người khác dùng máy",
     role: { registrar: "Công chức hộ tịch", supervisor: "Lãnh đạo" } satisfies Record<Role, string>,
   },
-  channel: {
-    phone: "Gọi điện",
-    home_visit: "Đến nhà",
-    message: "Nhắn tin SMS/Zalo",
-    village_head: "Qua trưởng thôn/tổ dân phố",
-  } satisfies Record<Channel, string>,
-  outcome: {
-    reached: "Đã nói chuyện được",
-    no_answer: "Không nghe máy",
-    wrong_number: "Sai số điện thoại",
-    appointment_set: "Đã hẹn ngày đến",
-    refused: "Gia đình từ chối",
-    moved_away: "Đã chuyển đi nơi khác",
-    registered_elsewhere: "Đã đăng ký nơi khác",
-    other: "Khác",
-  } satisfies Record<Outcome, string>,
+  channel: words(LABELS_VI.channel),
+  outcome: words(LABELS_VI.outcome),
   outreach: {
     title: "Vận động gia đình",
     assignee: "Cán bộ phụ trách",
@@ -347,6 +321,14 @@ export const vi = {
       signer_name: "Người ký",
       signer_title: "Chức vụ người ký",
     } as Record<string, string | undefined>,
+    // How a form problem names its field: "giấy tờ tùy thân của người đi đăng ký".
+    ownField: (label: string) => lowerFirst(label),
+    fieldOf: {
+      mother: (label: string) => `${lowerFirst(label)} của mẹ`,
+      father: (label: string) => `${lowerFirst(label)} của cha`,
+      requester: (label: string) => `${lowerFirst(label)} của người đi đăng ký`,
+    },
+    changeReasonOf: (field: string) => `lý do sửa "${field}"`,
     chooseSex: "— chọn —",
     datePlaceholder: "ngày/tháng/năm",
     partialPlaceholder: "năm, tháng/năm hoặc ngày/tháng/năm",
@@ -458,11 +440,7 @@ export const vi = {
     open: "In giấy tờ (P)",
     title: "In giấy tờ hộ tịch",
     document: "Giấy tờ",
-    documents: {
-      "birth-certificate": "Giấy khai sinh (bản chính)",
-      "birth-extract": "Trích lục khai sinh (bản sao)",
-      "death-extract": "Trích lục khai tử",
-    } satisfies Record<DocumentKind, string>,
+    documents: words(LABELS_VI.documentKind),
     copies: "Số bản",
     badCopies: "Số bản: từ 1 đến 20",
     preview: "Xem trước",
@@ -522,12 +500,7 @@ export const vi = {
     retry: "Gửi lại",
     retried: "Sẽ gửi lại ở lần đồng bộ tới.",
     caseLabel: "Đồng bộ",
-    state: {
-      nothing: "—",
-      waiting: "Chờ gửi",
-      sent: "Đã gửi",
-      failed: "Gửi lỗi",
-    } satisfies Record<SyncState, string>,
+    state: words(LABELS_VI.syncState),
     settingsTitle: "Đồng bộ với cơ sở dữ liệu hộ tịch điện tử",
     serverLabel: "Địa chỉ máy chủ",
     tokenLabel: "Mã truy cập của máy trạm",
@@ -536,6 +509,10 @@ export const vi = {
     saved: "Đã lưu. Đang đồng bộ…",
   },
   error: { title: "Lỗi", dismiss: "Đóng", startup: "Không mở được cơ sở dữ liệu" },
+  errors: words(LABELS_VI.errorCode),
+  inputField: words(LABELS_VI.inputField),
+  inputReason: words(LABELS_VI.inputReason),
+  problemRule: words(LABELS_VI.problemRule),
 };
 
 export type Messages = typeof vi;

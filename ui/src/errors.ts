@@ -1,0 +1,111 @@
+// Errors and form problems as the officer reads them, in the language the UI
+// is set to. The shell sends a code and named params (CommandError, FieldProblem);
+// the words are the dictionary's (i18n/), whose templates come from Rust's label
+// table (bindings/labels.ts), so the CLI and the window say the same thing.
+
+import type { CommandError } from "./bindings/CommandError";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { FieldProblem } from "./bindings/FieldProblem";
+import type { Messages } from "./i18n";
+import { labelKey } from "./registration";
+import { oneOf } from "./status";
+import { t } from "./settings.svelte";
+
+export type Params = CommandError["params"];
+
+/**
+ * A check the window makes itself before asking the shell (a date typed
+ * wrong, two passwords that differ). It is worded when shown, so it follows a
+ * change of language like the shell's errors do.
+ */
+export type LocalError = { code: Extract<ErrorCode, "invalid_input">; word: (m: Messages) => string };
+
+/** What an error banner shows: the shell's refusal or the window's own check. */
+export type ShownError = CommandError | LocalError;
+
+export function localError(word: (m: Messages) => string): LocalError {
+  return { code: "invalid_input", word };
+}
+
+/** The codes with which the shell refuses a command for want of an open session. */
+const SESSION_CODES = ["locked", "not_signed_in"] as const satisfies readonly ErrorCode[];
+export type SessionCode = (typeof SESSION_CODES)[number];
+
+export function sessionCode(code: ErrorCode): SessionCode | null {
+  return oneOf(SESSION_CODES, code);
+}
+
+/** `template` with each `{name}` replaced by the param `name`; an unknown name stays as written. */
+export function fill(template: string, params: Params): string {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => params[name] ?? whole);
+}
+
+/** `value` as a key of `table`, if it is one. */
+function keyOf<T extends object>(table: T, value: string | null | undefined): (keyof T & string) | null {
+  return typeof value === "string" && Object.hasOwn(table, value) ? (value as keyof T & string) : null;
+}
+
+/** Params that carry a code, worded: a paper, an event kind (lower case inside a sentence), a role. */
+function worded(params: Params, m: Messages): Params {
+  const document = keyOf(m.print.documents, params.document);
+  const kind = keyOf(m.kind, params.kind);
+  const role = keyOf(m.auth.role, params.role);
+  return {
+    ...params,
+    ...(document && { document: m.print.documents[document] }),
+    ...(kind && { kind: m.kind[kind].toLowerCase() }),
+    ...(role && { role: m.auth.role[role] }),
+  };
+}
+
+/** The shell's error in the current language, from its code and params. */
+export function errorText(error: CommandError, m: Messages = t()): string {
+  const params = worded(error.params, m);
+  switch (error.code) {
+    case "invalid_input": {
+      const field = keyOf(m.inputField, params.field);
+      const reason = keyOf(m.inputReason, params.reason);
+      return fill(m.errors.invalid_input, {
+        ...params,
+        ...(field && { field: m.inputField[field] }),
+        ...(reason && { reason: fill(m.inputReason[reason], params) }),
+      });
+    }
+    case "illegal_transition": {
+      const from = keyOf(m.status, params.from);
+      const to = keyOf(m.status, params.to);
+      return fill(m.errors.illegal_transition, {
+        ...params,
+        ...(from && { from: m.status[from] }),
+        ...(to && { to: m.status[to] }),
+      });
+    }
+    case "invalid_registration":
+      // As the shell's own message: every problem, not just how many.
+      if (error.problems.length > 0) return error.problems.map((problem) => problemText(problem, m)).join("; ");
+      return fill(m.errors.invalid_registration, params);
+    default:
+      return fill(m.errors[error.code], params);
+  }
+}
+
+/** A banner's text: the shell's error worded from its code, or the window's own check. */
+export function shownText(error: ShownError, m: Messages = t()): string {
+  return "word" in error ? error.word(m) : errorText(error, m);
+}
+
+/** A registration form field by its path ("mother.full_name"), as a problem names it. */
+export function problemField(path: string, m: Messages = t()): string {
+  const dot = path.indexOf(".");
+  const group = dot < 0 ? null : path.slice(0, dot);
+  if (group === "change_reasons") return m.registration.changeReasonOf(problemField(path.slice(dot + 1), m));
+  const label = m.registration.fields[labelKey(path)] ?? labelKey(path);
+  const owner = keyOf(m.registration.fieldOf, group);
+  return owner ? m.registration.fieldOf[owner](label) : m.registration.ownField(label);
+}
+
+/** A form problem in the current language: the field's name, then the rule it breaks. */
+export function problemText(problem: FieldProblem, m: Messages = t()): string {
+  return `${problemField(problem.field, m)}: ${fill(m.problemRule[problem.rule], worded(problem.params, m))}`;
+}
+
