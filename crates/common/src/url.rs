@@ -74,8 +74,9 @@ mod tests {
             ServerUrl::parse("registry.example"),
             Err(ServerUrlError::Scheme)
         );
+        assert!(ServerUrl::parse("http://").is_err());
         assert!(matches!(
-            ServerUrl::parse("http://"),
+            ServerUrl::parse("http://registry example"),
             Err(ServerUrlError::Invalid(_))
         ));
     }
