@@ -45,16 +45,16 @@ function keyOf<T extends object>(table: T, value: string | null | undefined): (k
   return typeof value === "string" && Object.hasOwn(table, value) ? (value as keyof T & string) : null;
 }
 
-/** Params that carry a code, worded: a paper, an event kind (lower case inside a sentence), a role. */
+/** Params that carry a code, worded: a paper, an event kind (lower case inside a sentence), a refused action. */
 function worded(params: Params, m: Messages): Params {
   const document = keyOf(m.print.documents, params.document);
   const kind = keyOf(m.kind, params.kind);
-  const role = keyOf(m.auth.role, params.role);
+  const action = keyOf(m.forbiddenAction, params.action);
   return {
     ...params,
     ...(document && { document: m.print.documents[document] }),
     ...(kind && { kind: m.kind[kind].toLowerCase() }),
-    ...(role && { role: m.auth.role[role] }),
+    ...(action && { action: m.forbiddenAction[action] }),
   };
 }
 

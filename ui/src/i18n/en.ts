@@ -514,5 +514,6 @@ export const en: Messages = {
   errors: words(LABELS_EN.errorCode),
   inputField: words(LABELS_EN.inputField),
   inputReason: words(LABELS_EN.inputReason),
+  forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };
