@@ -103,10 +103,7 @@ const CASE_HEADERS: [&str; 14] = [
 ];
 
 fn kind_label(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Birth => "Khai sinh",
-        EventKind::Death => "Khai tử",
-    }
+    crate::labels::event_kind(crate::labels::Lang::Vi, kind)
 }
 
 fn yes_no(value: bool) -> &'static str {

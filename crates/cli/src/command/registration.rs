@@ -7,7 +7,6 @@ use anyhow::{Context as _, Result};
 use chrono::Utc;
 use clap::Args;
 use hotich_core::RegistrationForm;
-use hotich_protocol::EventKind;
 
 use crate::args::day;
 use crate::context::Ctx;
@@ -143,10 +142,7 @@ fn print_registration(
         writeln!(
             out,
             "{} số {}, quyển {}: {}{}",
-            match registration.kind {
-                EventKind::Birth => "Khai sinh",
-                EventKind::Death => "Khai tử",
-            },
+            hotich_core::labels::event_kind(hotich_core::Lang::Vi, registration.kind),
             registration.number,
             registration.book,
             name,

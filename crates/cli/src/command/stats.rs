@@ -6,7 +6,9 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
+use hotich_core::labels::{self, Lang};
 use hotich_core::{DashboardFigures, PeriodStats};
+use hotich_protocol::EventKind;
 
 use crate::args::day;
 use crate::context::Ctx;
@@ -49,7 +51,13 @@ impl Dashboard {
 
 fn print_stats(out: &mut dyn Write, stats: &PeriodStats) -> Result<()> {
     writeln!(out, "Thống kê từ {} đến {}", day(stats.from), day(stats.to))?;
-    writeln!(out, "{:<58} {:>10} {:>10}", "", "Khai sinh", "Khai tử")?;
+    writeln!(
+        out,
+        "{:<58} {:>10} {:>10}",
+        "",
+        labels::event_kind(Lang::Vi, EventKind::Birth),
+        labels::event_kind(Lang::Vi, EventKind::Death)
+    )?;
     for line in stats.report_lines() {
         writeln!(
             out,
