@@ -9,9 +9,13 @@ use hotich_core::{
     AttemptInput, CaseFilter, CaseStatus, Channel, CoreError, Officer, Outcome, Role,
     StatusDecision, Store, TimelineKind,
 };
-use hotich_protocol::samples::{death, facility_signer, now, sign, trust_list};
+use hotich_protocol::samples::{death, now, trust_list};
 use hotich_protocol::{Action, Notification};
 use rand::{Rng, SeedableRng};
+
+mod common;
+
+use common::fixture::{self, count, COMMUNE, PASSWORD};
 
 struct Db {
     _dir: tempfile::TempDir,
@@ -19,13 +23,9 @@ struct Db {
     supervisor: Officer,
 }
 
-const PASSWORD: &str = "mật khẩu 2026";
-
 fn open() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune("01864").unwrap();
+    let (dir, mut store) = fixture::pinned_store();
+    store.set_commune(COMMUNE).unwrap();
     let supervisor = store
         .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
         .unwrap();
@@ -37,16 +37,7 @@ fn open() -> Db {
 }
 
 fn registrar(db: &mut Db, username: &str, name: &str) -> Officer {
-    db.store
-        .create_officer(
-            &db.supervisor,
-            username,
-            name,
-            Role::Registrar,
-            PASSWORD,
-            now(),
-        )
-        .unwrap()
+    fixture::registrar(&mut db.store, &db.supervisor, username, name, now())
 }
 
 fn today() -> NaiveDate {
@@ -64,14 +55,6 @@ fn attempt(channel: Channel, outcome: Outcome) -> AttemptInput {
     }
 }
 
-/// Looks into the database file beside the store, as an auditor would.
-fn count(store: &Store, sql: &str) -> i64 {
-    hotich_common::sqlite::connect(store.path())
-        .unwrap()
-        .query_row(sql, [], |row| row.get(0))
-        .unwrap()
-}
-
 fn decide(to: CaseStatus, reason: Option<&str>) -> StatusDecision {
     StatusDecision {
         to,
@@ -81,17 +64,11 @@ fn decide(to: CaseStatus, reason: Option<&str>) -> StatusDecision {
 }
 
 fn mine(store: &Store, officer: &Officer) -> Vec<hotich_core::CaseRow> {
-    store
-        .cases(
-            &CaseFilter {
-                assignee: Some(officer.id.clone()),
-                limit: 1000,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap()
-        .rows
+    let filter = CaseFilter {
+        assignee: Some(officer.id.clone()),
+        ..Default::default()
+    };
+    fixture::case_rows(store, filter, today())
 }
 
 #[test]
@@ -231,18 +208,11 @@ fn two_registrars_work_200_simulated_cases() {
         .unwrap();
     let lan = registrar(&mut db, "lan", "Lê Thị Lan");
     let hung = registrar(&mut db, "hung", "Đặng Văn Hùng");
-    let open_cases: Vec<String> = db
-        .store
-        .cases(
-            &CaseFilter {
-                status: Some(CaseStatus::New),
-                limit: 1000,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap()
-        .rows
+    let new_cases = CaseFilter {
+        status: Some(CaseStatus::New),
+        ..Default::default()
+    };
+    let open_cases: Vec<String> = fixture::case_rows(&db.store, new_cases, today())
         .into_iter()
         .map(|r| r.id)
         .collect();
@@ -388,13 +358,7 @@ fn import_signed(
     notification: &Notification,
     at: chrono::DateTime<chrono::Utc>,
 ) {
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(notification, &facility_signer())).unwrap()
-    );
-    store
-        .import_bytes(file.as_bytes(), "test", at, &mut |_| {})
-        .unwrap();
+    fixture::import_signed(store, notification, at);
 }
 
 fn one_death_case(db: &mut Db) -> (Notification, String) {

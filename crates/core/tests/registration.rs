@@ -7,13 +7,15 @@ use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
 use hotich_core::registration::DuplicateRule;
-use hotich_core::{CaseFilter, CaseStatus, Officer, RegistrationForm, Role, Store};
-use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_core::{CaseStatus, Officer, RegistrationForm, Store};
+use hotich_protocol::samples::{birth, death, now};
 use hotich_protocol::EventKind;
 use hotich_protocol::Notification;
 use proptest::prelude::*;
 
-const PASSWORD: &str = "mật khẩu 2026";
+mod common;
+
+use common::fixture::{self, case_of, import_signed};
 
 struct Db {
     dir: tempfile::TempDir,
@@ -22,24 +24,8 @@ struct Db {
 }
 
 fn open() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune("01864").unwrap();
-    store.import_trust_list(&trust_list(), now()).unwrap();
-    let officer = store
-        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
-        .unwrap();
-    let officer = store
-        .create_officer(
-            &officer,
-            "lan",
-            "Nguyễn Thị Lan",
-            Role::Registrar,
-            PASSWORD,
-            now(),
-        )
-        .unwrap();
+    let (dir, mut store, supervisor) = fixture::office(now());
+    let officer = fixture::registrar(&mut store, &supervisor, "lan", "Nguyễn Thị Lan", now());
     Db {
         dir,
         store,
@@ -52,27 +38,8 @@ fn today() -> NaiveDate {
 }
 
 fn import(store: &mut Store, n: &Notification) -> String {
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(n, &facility_signer())).unwrap()
-    );
-    store
-        .import_bytes(file.as_bytes(), "test", now(), &mut |_| {})
-        .unwrap();
-    store
-        .cases(
-            &CaseFilter {
-                limit: 1000,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap()
-        .rows
-        .into_iter()
-        .find(|c| c.notification_id.as_deref() == Some(n.notification_id.as_str()))
-        .unwrap()
-        .id
+    import_signed(store, n, now());
+    case_of(store, &n.notification_id, today())
 }
 
 /// The draft with what the family brings and the notification cannot know.
@@ -90,10 +57,7 @@ fn completed(store: &Store, case_id: &str) -> RegistrationForm {
 }
 
 fn count(db: &Db, sql: &str) -> i64 {
-    hotich_common::sqlite::connect(db.store.path())
-        .unwrap()
-        .query_row(sql, [], |row| row.get(0))
-        .unwrap()
+    fixture::count(&db.store, sql)
 }
 
 #[test]

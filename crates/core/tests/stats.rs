@@ -5,15 +5,14 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::fixture::{self, case_of, import_signed};
 use common::{at, register_on};
 use hotich_core::{
     AttemptInput, CaseFilter, CaseStatus, Channel, DashboardFigures, Figure, Officer, Outcome,
-    Role, StatusDecision, Store,
+    StatusDecision, Store,
 };
-use hotich_protocol::samples::{birth, death, facility_signer, sign, trust_list};
+use hotich_protocol::samples::{birth, death};
 use hotich_protocol::{Action, EventKind, Notification};
-
-const PASSWORD: &str = "mật khẩu 2026";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -35,31 +34,12 @@ impl Commune {
 }
 
 fn import(store: &mut Store, n: &Notification, received: DateTime<Utc>) {
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(n, &facility_signer())).unwrap()
-    );
-    let summary = store
-        .import_bytes(file.as_bytes(), "test", received, &mut |_| {})
-        .unwrap();
+    let summary = import_signed(store, n, received);
     assert_eq!(summary.quarantined, 0, "{}", n.notification_id);
 }
 
 fn case_id_of(store: &Store, notification_id: &str) -> String {
-    store
-        .cases(
-            &CaseFilter {
-                limit: 1000,
-                ..Default::default()
-            },
-            day(2026, 12, 31),
-        )
-        .unwrap()
-        .rows
-        .into_iter()
-        .find(|c| c.notification_id.as_deref() == Some(notification_id))
-        .unwrap()
-        .id
+    case_of(store, notification_id, day(2026, 12, 31))
 }
 
 /// A death on `died`, its notice received at `received`.
@@ -136,26 +116,10 @@ fn register(c: &mut Commune, who: &Officer, label: &str, on: NaiveDate) {
 /// The story of a small commune in October and November 2026. Deaths are
 /// worked by Lan, births by Minh.
 fn commune() -> Commune {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune("01864").unwrap();
     let setup = at(day(2026, 9, 1), 3);
-    store.import_trust_list(&trust_list(), setup).unwrap();
-    let supervisor = store
-        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, setup)
-        .unwrap();
+    let (dir, mut store, supervisor) = fixture::office(setup);
     let mut registrar = |username: &str, name: &str| {
-        store
-            .create_officer(
-                &supervisor,
-                username,
-                name,
-                Role::Registrar,
-                PASSWORD,
-                setup,
-            )
-            .unwrap()
+        fixture::registrar(&mut store, &supervisor, username, name, setup)
     };
     let lan = registrar("lan", "Nguyễn Thị Lan");
     let minh = registrar("minh", "Trần Văn Minh");
@@ -598,18 +562,8 @@ fn the_supervisor_dashboard_counts_the_commune_and_each_number_opens_its_list() 
     // D4 (17 Nov) and B4 (25 Nov) wait past 2 working days; B7 (1 Dec) not yet.
     assert_eq!(dashboard.no_contact_yet.count, 2);
     // The filter lists exactly the rows the queue flags.
-    let everything = c
-        .store
-        .cases(
-            &CaseFilter {
-                limit: 1000,
-                ..Default::default()
-            },
-            today,
-        )
-        .unwrap();
+    let everything = fixture::case_rows(&c.store, CaseFilter::default(), today);
     let flagged: Vec<&str> = everything
-        .rows
         .iter()
         .filter(|r| r.no_contact_yet)
         .map(|r| r.id.as_str())

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use hotich_core::{
-    AttemptInput, CaseFilter, CaseStatus, Channel, KindStats, Officer, Outcome, PeriodStats, Role,
+    AttemptInput, CaseFilter, CaseStatus, Channel, KindStats, Officer, Outcome, PeriodStats,
     StatusDecision, Store,
 };
 use hotich_protocol::{Action, EventKind, SignedEnvelope};
@@ -19,9 +19,8 @@ use hotich_sim::{simulate, vn_date, SimConfig};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use common::fixture;
 use common::{at, register_on};
-
-const PASSWORD: &str = "mật khẩu 2026";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -344,28 +343,13 @@ fn scratch_dir() -> tempfile::TempDir {
 #[test]
 fn six_simulated_months_give_the_figures_counted_from_what_was_done() {
     let (trust, envelopes) = six_months();
-    let dir = scratch_dir();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune("01864").unwrap();
     let start = vn_date(hotich_sim::decode(&envelopes[0]).unwrap().issued_at);
-    store.import_trust_list(&trust, at(start, 1)).unwrap();
-    let supervisor = store
-        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, at(start, 1))
-        .unwrap();
+    let (_dir, mut store, supervisor) = fixture::office_in(scratch_dir(), &trust, at(start, 1));
     let officers: Vec<Officer> = ["lan", "minh", "hoa"]
         .iter()
         .map(|username| {
-            store
-                .create_officer(
-                    &supervisor,
-                    username,
-                    &format!("Cán bộ {username}"),
-                    Role::Registrar,
-                    PASSWORD,
-                    at(start, 1),
-                )
-                .unwrap()
+            let name = format!("Cán bộ {username}");
+            fixture::registrar(&mut store, &supervisor, username, &name, at(start, 1))
         })
         .collect();
 

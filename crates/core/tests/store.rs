@@ -7,15 +7,17 @@ use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_l
 use hotich_protocol::{Action, EventKind, Notification, RejectionReason, Signer};
 use unicode_normalization::UnicodeNormalization;
 
+mod common;
+
+use common::fixture;
+
 struct Db {
     _dir: tempfile::TempDir,
     store: Store,
 }
 
 fn open() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
+    let (dir, mut store) = fixture::pinned_store();
     store.import_trust_list(&trust_list(), now()).unwrap();
     Db { _dir: dir, store }
 }
@@ -57,16 +59,7 @@ fn voided(n: &Notification, version: u32) -> Notification {
 }
 
 fn all(store: &Store) -> Vec<hotich_core::CaseRow> {
-    store
-        .cases(
-            &CaseFilter {
-                limit: 1000,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap()
-        .rows
+    fixture::case_rows(store, CaseFilter::default(), today())
 }
 
 #[test]
@@ -557,9 +550,7 @@ fn versions_in_any_order_end_in_the_same_case() {
 
 #[test]
 fn the_total_stops_counting_past_the_limit_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
+    let (_dir, mut store) = fixture::pinned_store();
     let births = usize::try_from(hotich_core::queue::COUNT_LIMIT).unwrap() + 100;
     let sim =
         hotich_sim::simulate(&hotich_sim::SimConfig::new("01864", births, 50, today())).unwrap();

@@ -6,23 +6,16 @@ use chrono::Duration;
 use hotich_core::{
     AttemptInput, CaseFilter, CaseStatus, Channel, Officer, Outcome, PulledEvent, Store, SyncState,
 };
-use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_protocol::samples::{birth, death, facility_signer, now, sign};
 use hotich_protocol::Notification;
 use serde_json::value::RawValue;
 
-const PASSWORD: &str = "mật khẩu 2026";
-const COMMUNE: &str = "01864";
+mod common;
+
+use common::fixture::{self, count, COMMUNE};
 
 fn open() -> (tempfile::TempDir, Store, Officer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune(COMMUNE).unwrap();
-    store.import_trust_list(&trust_list(), now()).unwrap();
-    let boss = store
-        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
-        .unwrap();
-    (dir, store, boss)
+    fixture::office(now())
 }
 
 fn envelope(n: &Notification) -> Box<RawValue> {
@@ -46,13 +39,6 @@ fn pull(store: &mut Store, after: u64, envelopes: &[Box<RawValue>]) -> hotich_co
             after + envelopes.len() as u64,
             now(),
         )
-        .unwrap()
-}
-
-fn count(store: &Store, sql: &str) -> i64 {
-    hotich_common::sqlite::connect(store.path())
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
 

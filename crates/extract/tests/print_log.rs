@@ -4,13 +4,15 @@
 //! the code was changed.
 
 use chrono::{Duration, NaiveDate};
-use hotich_core::{CaseFilter, DocumentKind, Officer, Role, Store};
+use hotich_core::{DocumentKind, Officer, Store};
 use hotich_extract::{verify, VerificationOutcome};
-use hotich_protocol::samples::{birth, death, facility_signer, now, sign, trust_list};
+use hotich_protocol::samples::{birth, death, now};
 use hotich_protocol::Notification;
 use unicode_normalization::UnicodeNormalization;
 
-const PASSWORD: &str = "mật khẩu 2026";
+mod common;
+
+use common::fixture::{self, case_of, import_signed};
 
 struct Db {
     _dir: tempfile::TempDir,
@@ -26,47 +28,14 @@ fn today() -> NaiveDate {
 }
 
 fn import(store: &mut Store, n: &Notification) -> String {
-    let file = format!(
-        "[{}]",
-        String::from_utf8(sign(n, &facility_signer())).unwrap()
-    );
-    store
-        .import_bytes(file.as_bytes(), "test", now(), &mut |_| {})
-        .unwrap();
-    let filter = CaseFilter {
-        limit: 1000,
-        ..Default::default()
-    };
-    store
-        .cases(&filter, today())
-        .unwrap()
-        .rows
-        .into_iter()
-        .find(|c| c.notification_id.as_deref() == Some(n.notification_id.as_str()))
-        .unwrap()
-        .id
+    import_signed(store, n, now());
+    case_of(store, &n.notification_id, today())
 }
 
 /// A store with one registered birth (its names typed in NFD) and one death.
 fn open() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
-    store.pin_demo_root_key().unwrap();
-    store.set_commune("01864").unwrap();
-    store.import_trust_list(&trust_list(), now()).unwrap();
-    let supervisor = store
-        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now())
-        .unwrap();
-    let registrar = store
-        .create_officer(
-            &supervisor,
-            "lan",
-            "Nguyễn Thị Lan",
-            Role::Registrar,
-            PASSWORD,
-            now(),
-        )
-        .unwrap();
+    let (dir, mut store, supervisor) = fixture::office(now());
+    let registrar = fixture::registrar(&mut store, &supervisor, "lan", "Nguyễn Thị Lan", now());
     let mut ids = Vec::new();
     for notification in [birth(), death()] {
         let case = import(&mut store, &notification);
@@ -101,12 +70,7 @@ fn open() -> Db {
     }
 }
 
-fn count(store: &Store, sql: &str) -> i64 {
-    hotich_common::sqlite::connect(store.path())
-        .unwrap()
-        .query_row(sql, [], |row| row.get(0))
-        .unwrap()
-}
+use fixture::count;
 
 #[test]
 fn each_print_is_logged_with_its_officer_copies_and_reprints() {

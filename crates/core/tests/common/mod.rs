@@ -1,5 +1,9 @@
-//! What the statistics suites share: the registration form an officer
-//! completes with what the family brings, and saving it on a given day.
+//! What the core suites share: the store fixture, the registration form an
+//! officer completes with what the family brings, and saving it on a given day.
+
+#![allow(dead_code)] // each suite uses part of it
+
+pub mod fixture;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use hotich_core::{CoreError, Officer, RegistrationForm, Store};

@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+/// The store fixture of hotich-core's suites, built the same way here.
+#[path = "../../../core/tests/common/fixture.rs"]
+pub mod fixture;
+
 use chrono::NaiveDate;
 use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
 use hotich_core::{Registration, RegistrationForm};
