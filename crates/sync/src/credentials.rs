@@ -13,11 +13,11 @@ pub const TOKEN_ENV: &str = "HOTICH_TOKEN";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialError {
-    #[error("không truy cập được kho khóa của hệ điều hành: {0}")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     Keyring(#[from] keyring::Error),
-    #[error("chưa có mã truy cập cho {0}; hãy chạy hotich sync login --server {0}")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     Missing(String),
-    #[error("mã truy cập trống")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     Empty,
 }
 
@@ -29,6 +29,12 @@ impl CredentialError {
             CredentialError::Missing(_) => ErrorCode::NoToken,
             CredentialError::Empty => ErrorCode::EmptyToken,
         }
+    }
+
+    /// The message in `lang`, worded from the label table.
+    pub fn message(&self, lang: hotich_core::Lang) -> String {
+        use hotich_core::labels;
+        labels::fill(labels::error_template(lang, self.code()), &self.params())
     }
 
     /// The named values of the message, as listed on `ErrorCode`.
@@ -78,5 +84,32 @@ pub fn delete_token(server: &ServerUrl) -> Result<bool, CredentialError> {
         Ok(()) => Ok(true),
         Err(keyring::Error::NoEntry) => Ok(false),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_come_from_the_label_table() {
+        assert_eq!(CredentialError::Empty.to_string(), "mã truy cập trống");
+        let missing = CredentialError::Missing("https://hotich.example".into());
+        assert_eq!(missing.code(), "no_token");
+        assert_eq!(
+            missing.to_string(),
+            "chưa có mã truy cập cho https://hotich.example; \
+             hãy chạy hotich sync login --server https://hotich.example"
+        );
+        assert_eq!(
+            missing.message(hotich_core::Lang::En),
+            "No access token for https://hotich.example; \
+             run hotich sync login --server https://hotich.example"
+        );
+        let sync = crate::SyncError::from(missing);
+        assert_eq!(sync.params()["server"], "https://hotich.example");
+        assert!(crate::SyncError::NoCommune
+            .to_string()
+            .contains("hotich office --set"));
     }
 }

@@ -117,13 +117,13 @@ pub enum SyncProgress {
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     NoCommune,
-    #[error("địa chỉ máy chủ không hợp lệ: {0}")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     BadServer(String),
     #[error(transparent)]
     Store(#[from] hotich_core::CoreError),
-    #[error("không khởi động được tiến trình đồng bộ: {0}")]
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
     Runtime(#[from] std::io::Error),
     #[error(transparent)]
     Credential(#[from] credentials::CredentialError),
@@ -138,6 +138,16 @@ impl SyncError {
             SyncError::Store(e) => e.code(),
             SyncError::Runtime(_) => ErrorCode::Runtime,
             SyncError::Credential(e) => e.code(),
+        }
+    }
+
+    /// The message in `lang`, worded from the label table.
+    pub fn message(&self, lang: hotich_core::Lang) -> String {
+        use hotich_core::labels;
+        match self {
+            SyncError::Store(e) => e.message(lang),
+            SyncError::Credential(e) => e.message(lang),
+            _ => labels::fill(labels::error_template(lang, self.code()), &self.params()),
         }
     }
 
