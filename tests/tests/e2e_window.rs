@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use hotich_central::process::{prepare_registry, ServerProcess, SimArgs};
 use hotich_core::text::fold;
+use hotich_core::time::office_today;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
@@ -23,10 +24,7 @@ use thirtyfour::prelude::*;
 /// deterministic: see src-tauri/src/demo.rs) and a 21st: the first envelope's
 /// signed header with the second one's payload.
 fn tampered_demo_file(path: PathBuf) -> Result<PathBuf, BoxError> {
-    let yesterday = chrono::Local::now()
-        .date_naive()
-        .pred_opt()
-        .ok_or("no yesterday")?;
+    let yesterday = office_today().pred_opt().ok_or("no yesterday")?;
     let sim = simulate(&SimConfig::new("01864", 150, 60, yesterday))?;
     let mut envelopes: Vec<SignedEnvelope> = sim.notifications.into_iter().take(20).collect();
     let mut swapped = envelopes[0].clone();
@@ -335,7 +333,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
         testid_of_focus(driver).await?.as_deref(),
         Some("attempt-note")
     );
-    let today = chrono::Local::now().date_naive();
+    let today = office_today();
     let next = hotich_core::legal::add_working_days(today, 1)
         .format("%d/%m/%Y")
         .to_string();
@@ -564,7 +562,7 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
 
     // Saved: number 1 of this year's death book, the case registered.
     click(driver, "[data-testid=register-save]").await?;
-    let year = chrono::Local::now().date_naive().format("%Y").to_string();
+    let year = office_today().format("%Y").to_string();
     wait_text(
         driver,
         "[data-testid=registration-notice]",
@@ -597,10 +595,7 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     // A death with no notice: opened by hand, it offers the empty form.
     click(driver, "[data-testid=open-case]").await?;
     type_into(driver, "[data-testid=open-case-name]", "Lò Văn Sáng").await?;
-    let yesterday = chrono::Local::now()
-        .date_naive()
-        .pred_opt()
-        .ok_or("no yesterday")?;
+    let yesterday = office_today().pred_opt().ok_or("no yesterday")?;
     type_into(
         driver,
         "[data-testid=open-case-date]",
@@ -646,7 +641,7 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     // A registry for the demo commune, not started yet: its port is chosen
     // now so the workstation can be told the address while nothing answers.
     let dir = tempfile::tempdir()?;
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = office_today().to_string();
     let registry = prepare_registry(
         &central_binary(),
         dir.path(),
@@ -751,7 +746,7 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     // The registry holds what was done offline once, for that case: the
     // assignment that working the case made, and the attempt with its note.
     drop(server);
-    let central = rusqlite::Connection::open(&registry.db)?;
+    let central = hotich_common::sqlite::connect_read_only(&registry.db)?;
     let pushed: Vec<(String, String)> = central
         .prepare("SELECT kind, body FROM pushed_event WHERE case_id = ?1 ORDER BY kind")?
         .query_map([&case_id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -885,7 +880,7 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         "[data-testid=batch-ready]",
         &format!(
             "1 giấy tờ sẵn sàng để in. ({})",
-            chrono::Local::now().format("%d/%m/%Y")
+            office_today().format("%d/%m/%Y")
         ),
     )
     .await?;
@@ -1131,7 +1126,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     // An appointment in the past, refused by the shell as an invalid input
     // (its field and reason travel as codes): in English, then Vietnamese.
     click(driver, "[data-testid=outcome-appointment_set]").await?;
-    let past = chrono::Local::now().date_naive() - chrono::Days::new(3);
+    let past = office_today() - chrono::Days::new(3);
     type_into(
         driver,
         "[data-testid=appointment-date]",
