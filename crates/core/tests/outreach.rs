@@ -55,6 +55,11 @@ fn attempt(channel: Channel, outcome: Outcome) -> AttemptInput {
     }
 }
 
+/// A phone call with `outcome`, nothing else noted.
+fn phone(outcome: Outcome) -> AttemptInput {
+    attempt(Channel::Phone, outcome)
+}
+
 fn decide(to: CaseStatus, reason: Option<&str>) -> StatusDecision {
     StatusDecision {
         to,
@@ -412,7 +417,7 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
             .log_attempt(
                 &lan,
                 &case_id,
-                &attempt(Channel::Phone, Outcome::AppointmentSet),
+                &phone(Outcome::AppointmentSet),
                 now(),
                 today(),
             )
@@ -421,7 +426,7 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
             .log_attempt(
                 &lan,
                 &case_id,
-                &attempt(Channel::Phone, Outcome::RegisteredElsewhere),
+                &phone(Outcome::RegisteredElsewhere),
                 now(),
                 today(),
             )
@@ -471,13 +476,7 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
     assert_eq!(closed.0.next_follow_up, None);
     let again = db
         .store
-        .log_attempt(
-            &lan,
-            &case_id,
-            &attempt(Channel::Phone, Outcome::NoAnswer),
-            now(),
-            today(),
-        )
+        .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), today())
         .unwrap_err();
     assert_eq!(again.code(), "illegal_transition");
     assert_eq!(snapshot(&db.store), closed);
@@ -511,13 +510,7 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
     // An unassigned case becomes the case of whoever works it first.
     let first = db
         .store
-        .log_attempt(
-            &lan,
-            &case_id,
-            &attempt(Channel::Phone, Outcome::NoAnswer),
-            now(),
-            day,
-        )
+        .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), day)
         .unwrap();
     let row = db.store.case(&case_id, day).unwrap();
     assert_eq!(row.assignee_id.as_deref(), Some(lan.id.as_str()));
@@ -529,13 +522,7 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
     // Another registrar may not log on Lan's case.
     assert_eq!(
         db.store
-            .log_attempt(
-                &hung,
-                &case_id,
-                &attempt(Channel::Phone, Outcome::Reached),
-                now(),
-                day
-            )
+            .log_attempt(&hung, &case_id, &phone(Outcome::Reached), now(), day)
             .unwrap_err()
             .code(),
         "forbidden"
@@ -795,13 +782,7 @@ fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided(
     // Logging a call does not stand in for the review.
     assert_eq!(
         db.store
-            .log_attempt(
-                &lan,
-                &case_id,
-                &attempt(Channel::Phone, Outcome::NoAnswer),
-                now(),
-                today()
-            )
+            .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), today())
             .unwrap_err()
             .code(),
         "illegal_transition"
@@ -867,13 +848,7 @@ fn the_outreach_view_offers_what_the_officer_may_do() {
 
     // Once Lan works it, Hoa only reads it; the supervisor still may act.
     db.store
-        .log_attempt(
-            &lan,
-            &case_id,
-            &attempt(Channel::Phone, Outcome::NoAnswer),
-            now(),
-            today(),
-        )
+        .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), today())
         .unwrap();
     let for_hoa = db.store.outreach_view(&hoa, &case_id, today()).unwrap();
     assert!(!for_hoa.accepts_attempts);

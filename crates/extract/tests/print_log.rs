@@ -3,9 +3,9 @@
 //! progress, and verification of a paper, which fails when the register or
 //! the code was changed.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hotich_core::{DocumentKind, Officer, Store};
-use hotich_extract::{verify, VerificationOutcome};
+use hotich_extract::{verify, Printed, VerificationOutcome};
 use hotich_protocol::samples::{birth, death, now};
 use hotich_protocol::Notification;
 use unicode_normalization::UnicodeNormalization;
@@ -21,6 +21,27 @@ struct Db {
     registrar: Officer,
     birth_id: String,
     death_id: String,
+}
+
+impl Db {
+    /// The registrar prints `copies` of a paper today.
+    fn print(
+        &mut self,
+        registration_id: String,
+        document: DocumentKind,
+        copies: u32,
+        at: DateTime<Utc>,
+    ) -> hotich_extract::Result<Printed> {
+        hotich_extract::print(
+            &mut self.store,
+            &self.registrar,
+            &registration_id,
+            document,
+            copies,
+            today(),
+            at,
+        )
+    }
 }
 
 fn today() -> NaiveDate {
@@ -75,16 +96,14 @@ use fixture::count;
 #[test]
 fn each_print_is_logged_with_its_officer_copies_and_reprints() {
     let mut db = open();
-    let first = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthCertificate,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let first = db
+        .print(
+            db.birth_id.clone(),
+            DocumentKind::BirthCertificate,
+            1,
+            now(),
+        )
+        .unwrap();
     assert!(first.pdf.starts_with(b"%PDF"));
     assert!(!first.entry.reprint);
     assert_eq!(first.entry.officer_name, "Nguyễn Thị Lan");
@@ -94,28 +113,19 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
         (1, "01/2026")
     );
     // Another paper of the same registration is a first print; the same paper again is a reprint.
-    let extract = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthExtract,
-        3,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let extract = db
+        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 3, now())
+        .unwrap();
     assert!(!extract.entry.reprint);
     let later = now() + Duration::minutes(5);
-    let again = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthCertificate,
-        1,
-        today(),
-        later,
-    )
-    .unwrap();
+    let again = db
+        .print(
+            db.birth_id.clone(),
+            DocumentKind::BirthCertificate,
+            1,
+            later,
+        )
+        .unwrap();
     assert!(again.entry.reprint);
     // Same content on the same day: the same code, so either paper verifies.
     assert_eq!(again.code, first.code);
@@ -155,38 +165,22 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
 #[test]
 fn refused_prints_leave_no_trace() {
     let mut db = open();
-    let wrong = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.death_id,
-        DocumentKind::BirthCertificate,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap_err();
+    let wrong = db
+        .print(
+            db.death_id.clone(),
+            DocumentKind::BirthCertificate,
+            1,
+            now(),
+        )
+        .unwrap_err();
     assert_eq!(wrong.code(), "wrong_document");
-    let zero = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.death_id,
-        DocumentKind::DeathExtract,
-        0,
-        today(),
-        now(),
-    )
-    .unwrap_err();
+    let zero = db
+        .print(db.death_id.clone(), DocumentKind::DeathExtract, 0, now())
+        .unwrap_err();
     assert_eq!(zero.code(), "invalid_input");
-    let unknown = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        "no-such-id",
-        DocumentKind::DeathExtract,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap_err();
+    let unknown = db
+        .print("no-such-id".into(), DocumentKind::DeathExtract, 1, now())
+        .unwrap_err();
     assert_eq!(unknown.code(), "registration_not_found");
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
     assert_eq!(
@@ -201,16 +195,14 @@ fn refused_prints_leave_no_trace() {
 #[test]
 fn names_typed_in_nfd_print_and_store_in_nfc() {
     let mut db = open();
-    let printed = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthCertificate,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let printed = db
+        .print(
+            db.birth_id.clone(),
+            DocumentKind::BirthCertificate,
+            1,
+            now(),
+        )
+        .unwrap();
     let stored = db.store.print_by_code(&printed.code).unwrap().unwrap();
     for field in &stored.content {
         assert!(
@@ -231,16 +223,9 @@ fn names_typed_in_nfd_print_and_store_in_nfc() {
 #[test]
 fn a_paper_verifies_until_its_record_or_code_is_changed() {
     let mut db = open();
-    let printed = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.death_id,
-        DocumentKind::DeathExtract,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let printed = db
+        .print(db.death_id.clone(), DocumentKind::DeathExtract, 1, now())
+        .unwrap();
     let prepared =
         hotich_extract::prepare(&db.store, &db.death_id, DocumentKind::DeathExtract, today())
             .unwrap();
@@ -303,16 +288,9 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
 #[test]
 fn an_amendment_after_printing_makes_the_old_paper_differ() {
     let mut db = open();
-    let printed = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthExtract,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let printed = db
+        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 1, now())
+        .unwrap();
     let mut form = db.store.registration(&db.birth_id).unwrap().current;
     form.birth.as_mut().unwrap().native_place = "Xã Chợ Đồn, tỉnh Thái Nguyên".into();
     db.store
@@ -333,16 +311,9 @@ fn an_amendment_after_printing_makes_the_old_paper_differ() {
         "Xã Chợ Đồn, tỉnh Thái Nguyên"
     );
     // A new print carries the amended content and verifies.
-    let reprinted = hotich_extract::print(
-        &mut db.store,
-        &db.registrar,
-        &db.birth_id,
-        DocumentKind::BirthExtract,
-        1,
-        today(),
-        now(),
-    )
-    .unwrap();
+    let reprinted = db
+        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 1, now())
+        .unwrap();
     assert_ne!(reprinted.code, printed.code);
     assert!(reprinted.entry.reprint);
     assert!(verify(&db.store, &reprinted.code).unwrap().matches());
