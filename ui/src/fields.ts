@@ -1,5 +1,5 @@
 // The notification's fields as label/value pairs for the case view, in the
-// order of the official tables; the labels come from i18n.ts.
+// order of the official tables; the labels come from the dictionaries (i18n/).
 
 import type { BirthCertificate } from "./bindings/BirthCertificate";
 import type { DeathNotice } from "./bindings/DeathNotice";
