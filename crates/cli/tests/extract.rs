@@ -4,7 +4,7 @@
 //! row is edited behind the app's back.
 
 mod common;
-use common::{json, ok};
+use common::{json, ok, INIT_SUPERVISOR};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -56,17 +56,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     ok(run("lanhdao", &["trust", "import", &trust]));
     ok(run("lanhdao", &["import", &notifications]));
     ok(run("lanhdao", &["office", "--set", "01864"]));
-    ok(run(
-        "lanhdao",
-        &[
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ],
-    ));
+    ok(run("lanhdao", &INIT_SUPERVISOR));
     ok(run(
         "lanhdao",
         &[

@@ -3,42 +3,19 @@
 //! window reads (`ui/src/bindings/labels.ts`, generated from the same table).
 
 mod common;
-use common::{import_simulation, json, ok};
+use common::{
+    import_simulation, json, ok, period_around_now, run_on, unanswered_call, INIT_SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+};
 
 use std::path::Path;
-use std::process::{Command, Output};
-
-use chrono::{Days, FixedOffset, NaiveDate, Utc};
+use std::process::Output;
 
 const TODAY: &str = "2026-11-21";
-const SUPERVISOR: (&str, &str) = ("lanhdao", "lãnh đạo 2026");
+const SUPERVISOR: (&str, &str) = ("lanhdao", SUPERVISOR_PASSWORD);
 
 fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    command
-        .arg("--db")
-        .arg(db)
-        .args(["--today", TODAY])
-        .args(args)
-        .env_remove("HOTICH_USER")
-        .env_remove("HOTICH_PASSWORD")
-        .env_remove("HOTICH_NEW_PASSWORD");
-    if let Some((username, password)) = user {
-        command
-            .env("HOTICH_USER", username)
-            .env("HOTICH_PASSWORD", password);
-    }
-    command.output().unwrap()
-}
-
-/// `import` stamps cases with the real clock: the office days around it.
-fn period_around_now() -> (String, String) {
-    let vietnam = FixedOffset::east_opt(7 * 3600).unwrap();
-    let day: NaiveDate = Utc::now().with_timezone(&vietnam).date_naive();
-    (
-        (day - Days::new(1)).to_string(),
-        (day + Days::new(1)).to_string(),
-    )
+    run_on(TODAY, db, user, args)
 }
 
 /// The Vietnamese label of `status` in the generated UI dictionary: the
@@ -66,33 +43,10 @@ fn a_status_reads_the_same_in_the_cli_the_export_and_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hotich.db");
     import_simulation(&db, 3, 2, TODAY);
-    ok(run(
-        &db,
-        Some(SUPERVISOR),
-        &[
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ],
-    ));
+    ok(run(&db, Some(SUPERVISOR), &INIT_SUPERVISOR));
     let new = json(&ok(run(&db, None, &["cases", "--status", "new", "--json"])));
     let case = new[0]["id"].as_str().unwrap().to_owned();
-    ok(run(
-        &db,
-        Some(SUPERVISOR),
-        &[
-            "outreach",
-            "log",
-            &case,
-            "--channel",
-            "phone",
-            "--outcome",
-            "no_answer",
-        ],
-    ));
+    ok(run(&db, Some(SUPERVISOR), &unanswered_call(&case)));
 
     // The window's word, which registrars read every day.
     let label = ui_label("in_outreach");

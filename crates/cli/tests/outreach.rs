@@ -2,39 +2,18 @@
 //! it: accounts, assignment, `outreach log`, `cases --mine|--assignee`.
 
 mod common;
-use common::{add_registrar, import_simulation, json, ok};
+use common::{
+    import_simulation, json, ok, refused, run_on, supervisor_and_lan, REGISTRAR_PASSWORD,
+    SUPERVISOR_PASSWORD,
+};
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const TODAY: &str = "2026-11-21";
-const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
-const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
 
 fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
     run_on(TODAY, db, user, args)
-}
-
-fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    command
-        .arg("--db")
-        .arg(db)
-        .args(["--today", today])
-        .args(args)
-        .env_remove("HOTICH_USER")
-        .env_remove("HOTICH_PASSWORD");
-    if let Some((username, password)) = user {
-        command
-            .env("HOTICH_USER", username)
-            .env("HOTICH_PASSWORD", password);
-    }
-    command.output().unwrap()
-}
-
-fn refused(output: Output) -> String {
-    assert!(!output.status.success(), "expected a refusal");
-    String::from_utf8(output.stderr).unwrap()
 }
 
 #[test]
@@ -46,28 +25,7 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
 
     let boss = Some(("lanhdao", SUPERVISOR_PASSWORD));
     let lan = Some(("lan", REGISTRAR_PASSWORD));
-    let mut init = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    ok(init
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ])
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .output()
-        .unwrap());
-    add_registrar(
-        &db,
-        "lan",
-        "Lê Thị Lan",
-        SUPERVISOR_PASSWORD,
-        REGISTRAR_PASSWORD,
-    );
+    supervisor_and_lan(&db);
     // A wrong password is refused with the reason.
     let wrong = refused(run(
         &db,

@@ -3,7 +3,7 @@
 //! keeps history, and `audit verify` naming a row edited behind its back.
 
 mod common;
-use common::{import_simulation, json, ok};
+use common::{import_simulation, json, ok, INIT_SUPERVISOR};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -114,17 +114,7 @@ fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hotich.db");
     import_simulation(&db, 330, 230, TODAY);
-    ok(run(
-        &db,
-        &[
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ],
-    ));
+    ok(run(&db, &INIT_SUPERVISOR));
 
     let cases = json(&ok(run(&db, &["cases", "--status", "new", "--json"])));
     let cases: Vec<Value> = cases

@@ -2,49 +2,20 @@
 //! `export`, checked against the case lists the same binary prints.
 
 mod common;
-use common::{add_registrar, import_simulation, json, ok};
+use common::{
+    import_simulation, json, ok, period_around_now, refused, run_on, supervisor_and_lan,
+    unanswered_call, REGISTRAR_PASSWORD, SUPERVISOR_PASSWORD,
+};
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use chrono::{Days, FixedOffset, NaiveDate, Utc};
 use serde_json::Value;
 
 const TODAY: &str = "2026-11-21";
-const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
-const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
 
 fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
-    command
-        .arg("--db")
-        .arg(db)
-        .args(["--today", TODAY])
-        .args(args)
-        .env_remove("HOTICH_USER")
-        .env_remove("HOTICH_PASSWORD")
-        .env_remove("HOTICH_NEW_PASSWORD");
-    if let Some((username, password)) = user {
-        command
-            .env("HOTICH_USER", username)
-            .env("HOTICH_PASSWORD", password);
-    }
-    command.output().unwrap()
-}
-
-fn refused(output: Output) -> String {
-    assert!(!output.status.success(), "expected a refusal");
-    String::from_utf8(output.stderr).unwrap()
-}
-
-/// `import` stamps cases with the real clock: the office day around it.
-fn period_around_now() -> (String, String) {
-    let vietnam = FixedOffset::east_opt(7 * 3600).unwrap();
-    let day: NaiveDate = Utc::now().with_timezone(&vietnam).date_naive();
-    (
-        (day - Days::new(1)).to_string(),
-        (day + Days::new(1)).to_string(),
-    )
+    run_on(TODAY, db, user, args)
 }
 
 fn count_cases(db: &Path, args: &[&str]) -> u64 {
@@ -61,44 +32,14 @@ const LAN: Option<(&str, &str)> = Some(("lan", REGISTRAR_PASSWORD));
 fn commune(dir: &Path) -> (std::path::PathBuf, String) {
     let db = dir.join("hotich.db");
     import_simulation(&db, 20, 10, TODAY);
-    ok(run(
-        &db,
-        BOSS,
-        &[
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ],
-    ));
-    add_registrar(
-        &db,
-        "lan",
-        "Lê Thị Lan",
-        SUPERVISOR_PASSWORD,
-        REGISTRAR_PASSWORD,
-    );
+    supervisor_and_lan(&db);
     let deaths = json(&ok(run(
         &db,
         None,
         &["cases", "--type", "death", "--status", "new", "--json"],
     )));
     let case = deaths[0]["id"].as_str().unwrap().to_owned();
-    ok(run(
-        &db,
-        LAN,
-        &[
-            "outreach",
-            "log",
-            &case,
-            "--channel",
-            "phone",
-            "--outcome",
-            "no_answer",
-        ],
-    ));
+    ok(run(&db, LAN, &unanswered_call(&case)));
     (db, case)
 }
 
@@ -246,18 +187,5 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
     // Registrars do not export lists of people; other formats are refused.
     assert!(refused(export_to(BOSS, &dir.path().join("bao-cao.txt"))).contains(".xlsx"));
     assert!(refused(export_to(LAN, &pdf)).contains("lãnh đạo"));
-    assert!(refused(run(
-        &db,
-        LAN,
-        &[
-            "export",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--out",
-            csv.to_str().unwrap()
-        ],
-    ))
-    .contains("lãnh đạo"));
+    assert!(refused(export_to(LAN, &csv)).contains("lãnh đạo"));
 }

@@ -4,6 +4,8 @@
 //! `secret-tool` sees it under the keyring crate's attributes. Nothing is
 //! written to the database or a file.
 
+#[allow(dead_code)] // only the supervisor's first-officer arguments are used here
+mod common;
 #[path = "common/sync_env.rs"]
 mod sync_env;
 use sync_env::*;
@@ -112,14 +114,7 @@ fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
     let db = dir.path().join("ws.db");
     ok(hotich(&db).args(["office", "--set", "01864"]));
     ok(hotich(&db)
-        .args([
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ])
+        .args(common::INIT_SUPERVISOR)
         .env("HOTICH_PASSWORD", PASSWORD));
     ok(hotich(&db)
         .args(["--user", "lanhdao", "officer", "add", "--username", "lan"])

@@ -1,6 +1,7 @@
 //! Helpers shared by the CLI suites.
 
-use std::process::Output;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -14,6 +15,57 @@ pub fn ok(output: Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// The stderr of a run that must be refused.
+#[allow(dead_code)] // not every suite expects a refusal
+pub fn refused(output: Output) -> String {
+    assert!(!output.status.success(), "expected a refusal");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// The arguments that make `lanhdao` (Phạm Văn Lãnh) the first officer, a supervisor.
+#[allow(dead_code)] // not every suite has officers
+pub const INIT_SUPERVISOR: [&str; 6] = [
+    "officer",
+    "init",
+    "--username",
+    "lanhdao",
+    "--name",
+    "Phạm Văn Lãnh",
+];
+
+/// Runs `hotich --db <db> --today <today> <args>` signed in as `user`
+/// (username, password) or as nobody: the caller's own sign-in variables
+/// are removed so that a suite never depends on the shell it runs from.
+#[allow(dead_code)] // not every suite signs in this way
+pub fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    command
+        .arg("--db")
+        .arg(db)
+        .args(["--today", today])
+        .args(args)
+        .env_remove("HOTICH_USER")
+        .env_remove("HOTICH_PASSWORD")
+        .env_remove("HOTICH_NEW_PASSWORD");
+    if let Some((username, password)) = user {
+        command
+            .env("HOTICH_USER", username)
+            .env("HOTICH_PASSWORD", password);
+    }
+    command.output().unwrap()
+}
+
+/// `import` stamps cases with the real clock: the office days (UTC+7)
+/// either side of now, as `--from` and `--to`.
+#[allow(dead_code)] // not every suite exports a period
+pub fn period_around_now() -> (String, String) {
+    let day = hotich_common::time::office_today();
+    (
+        (day - chrono::Days::new(1)).to_string(),
+        (day + chrono::Days::new(1)).to_string(),
+    )
 }
 
 pub fn json(text: &str) -> Value {
@@ -48,6 +100,47 @@ pub fn import_simulation(db: &std::path::Path, births: usize, deaths: usize, tod
             .output()
             .unwrap());
     }
+}
+
+/// The passwords the suites give the supervisor `lanhdao` and the registrar `lan`.
+#[allow(dead_code)]
+pub const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
+#[allow(dead_code)]
+pub const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
+
+/// The first officer, the supervisor `lanhdao` (Phạm Văn Lãnh), who then
+/// creates the registrar `lan` (Lê Thị Lan): the office most suites start from.
+#[allow(dead_code)] // not every suite has officers
+pub fn supervisor_and_lan(db: &Path) {
+    ok(Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(INIT_SUPERVISOR)
+        .env_remove("HOTICH_USER")
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .output()
+        .unwrap());
+    add_registrar(
+        db,
+        "lan",
+        "Lê Thị Lan",
+        SUPERVISOR_PASSWORD,
+        REGISTRAR_PASSWORD,
+    );
+}
+
+/// The arguments of a first outreach attempt on `case`: a phone call nobody answered.
+#[allow(dead_code)] // not every suite logs outreach
+pub fn unanswered_call(case: &str) -> [&str; 7] {
+    [
+        "outreach",
+        "log",
+        case,
+        "--channel",
+        "phone",
+        "--outcome",
+        "no_answer",
+    ]
 }
 
 /// The supervisor `lanhdao` creates a registrar's account through `hotich officer add`.
