@@ -6,6 +6,17 @@ use std::io::{StdoutLock, Write};
 use anyhow::Result;
 use serde::Serialize;
 
+/// How a subcommand writes `value` for people: a table, a line, a record.
+pub trait Human<T>: FnOnce(&mut dyn Write, &T) -> Result<()> {}
+impl<T, F: FnOnce(&mut dyn Write, &T) -> Result<()>> Human<T> for F {}
+
+/// How JSON is laid out: one line for scripts, or indented.
+#[derive(Clone, Copy)]
+enum Layout {
+    Line,
+    Indented,
+}
+
 #[derive(Debug)]
 pub struct Output {
     out: StdoutLock<'static>,
@@ -23,13 +34,9 @@ impl Output {
         &mut self,
         json: bool,
         value: &T,
-        human: impl FnOnce(&mut dyn Write, &T) -> Result<()>,
+        human: impl Human<T>,
     ) -> Result<()> {
-        if json {
-            self.json(value)
-        } else {
-            human(&mut self.out, value)
-        }
+        self.emit_as(Layout::Line, json, value, human)
     }
 
     /// [`Output::emit`] with indented JSON (a record read by people too).
@@ -37,12 +44,23 @@ impl Output {
         &mut self,
         json: bool,
         value: &T,
-        human: impl FnOnce(&mut dyn Write, &T) -> Result<()>,
+        human: impl Human<T>,
     ) -> Result<()> {
-        if json {
-            self.json_pretty(value)
-        } else {
-            human(&mut self.out, value)
+        self.emit_as(Layout::Indented, json, value, human)
+    }
+
+    /// The one JSON-or-human fork every subcommand goes through.
+    fn emit_as<T: Serialize>(
+        &mut self,
+        layout: Layout,
+        json: bool,
+        value: &T,
+        human: impl Human<T>,
+    ) -> Result<()> {
+        match (json, layout) {
+            (false, _) => human(&mut self.out, value),
+            (true, Layout::Line) => self.json(value),
+            (true, Layout::Indented) => self.json_pretty(value),
         }
     }
 
