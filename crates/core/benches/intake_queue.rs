@@ -1,4 +1,4 @@
-//! Intake, queue and search figures (DESIGN.md "Quality bars"). Prints, asserts nothing:
+//! Intake, queue and search figures (the bars are in the README). Prints, asserts nothing:
 //!
 //!   cargo bench -p hotich-core --bench intake_queue
 //!

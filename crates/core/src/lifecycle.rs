@@ -1,4 +1,4 @@
-//! The case lifecycle (DESIGN.md "Domain model") and what an outreach
+//! The case lifecycle and what an outreach
 //! attempt does to it: which status it leads to and when to follow up.
 //!
 //! Pure rules, no table.
@@ -92,8 +92,8 @@ pub fn officer_may_move(from: CaseStatus, to: CaseStatus) -> bool {
     }
 }
 
-/// Statuses that must come with a reason (DESIGN.md: "not_registrable
-/// (with reason)"; "registered elsewhere" names where).
+/// Statuses that must come with a reason: a case judged not registrable says
+/// why, and "registered elsewhere" names where.
 pub fn needs_reason(to: CaseStatus) -> bool {
     matches!(
         to,

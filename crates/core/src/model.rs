@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use hotich_protocol::{EventKind, Notification, RejectionReason};
 use serde::{Deserialize, Serialize};
 
-/// Lifecycle of a case (DESIGN.md, "Domain model").
+/// Lifecycle of a case; the moves between statuses are in `lifecycle.rs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! Extract rendering speed (DESIGN.md bars: one extract < 30 ms, 100 in a
+//! Extract rendering speed (bars: one extract < 30 ms, 100 in a
 //! batch < 3 s), and the same content printed to PDF by headless Chromium
 //! for comparison (goal: native >= 10x faster). Prints figures; asserts
 //! nothing.

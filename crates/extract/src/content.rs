@@ -82,8 +82,8 @@ pub fn nfc(text: &str) -> String {
     composed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Names print in upper case with their diacritics (DESIGN.md "Printed
-/// extracts"); every Vietnamese capital exists precomposed.
+/// Names print in upper case with their diacritics, as on the official
+/// papers; every Vietnamese capital exists precomposed.
 pub fn name_upper(text: &str) -> String {
     nfc(&nfc(text).to_uppercase())
 }

@@ -1,4 +1,4 @@
-//! The sync API's wire types (DESIGN.md, "Sync protocol"), shared by the
+//! The sync API's wire types, shared by the
 //! central registry server and the workstation's sync engine. The OpenAPI
 //! description is `crates/central/openapi.yaml`.
 

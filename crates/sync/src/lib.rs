@@ -1,5 +1,5 @@
-//! The workstation side of sync with the central registry (DESIGN.md, "Sync
-//! protocol"):
+//! The workstation side of sync with the central registry (the API is
+//! `crates/central/openapi.yaml`; the flow is in `docs/architecture.md`):
 //!
 //! 1. fetch the signed trust list and apply it if newer (checked against the
 //!    pinned root key);

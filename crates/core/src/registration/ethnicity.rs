@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn has_the_54_groups_with_both_code_lists() {
         assert_eq!(all().len(), 54);
-        // The two lists differ exactly where DESIGN.md says.
+        // The two lists number some groups differently: Hoa and Mường swap 04 and 06.
         assert_eq!(by_code_1979("04").unwrap().name, "Hoa");
         assert_eq!(by_code_1979("06").unwrap().code_2008, "04");
         assert_eq!(by_name("Mường").unwrap().code_2008, "04");

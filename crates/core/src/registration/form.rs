@@ -1,5 +1,5 @@
 //! The registration form: the facts of the event as the registrar enters
-//! them (DESIGN.md "Registration fields"), pre-filled from the notification.
+//! them (the content the law asks for: `docs/legal-rules.md`), pre-filled from the notification.
 
 use std::collections::BTreeMap;
 
