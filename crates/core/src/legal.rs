@@ -56,46 +56,36 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    fn assert_deadline(kind: EventKind, event: NaiveDate, expected: NaiveDate) {
+        assert_eq!(
+            registration_deadline(kind, event),
+            expected,
+            "{kind:?} on {event}"
+        );
+    }
+
     #[test]
     fn death_deadline_is_15_days_after_the_day_of_death() {
         // Monday 2 November 2026 + 15 days = Tuesday 17 November.
-        assert_eq!(
-            registration_deadline(EventKind::Death, date(2026, 11, 2)),
-            date(2026, 11, 17)
-        );
+        assert_deadline(EventKind::Death, date(2026, 11, 2), date(2026, 11, 17));
     }
 
     #[test]
     fn birth_deadline_is_60_days_after_the_day_of_birth() {
         // Wednesday 2 September 2026 + 60 days = Sunday 1 November -> Monday 2 November.
-        assert_eq!(
-            registration_deadline(EventKind::Birth, date(2026, 9, 2)),
-            date(2026, 11, 2)
-        );
+        assert_deadline(EventKind::Birth, date(2026, 9, 2), date(2026, 11, 2));
         // Friday 4 September + 60 = Tuesday 3 November, a working day.
-        assert_eq!(
-            registration_deadline(EventKind::Birth, date(2026, 9, 4)),
-            date(2026, 11, 3)
-        );
+        assert_deadline(EventKind::Birth, date(2026, 9, 4), date(2026, 11, 3));
     }
 
     #[test]
     fn a_deadline_on_a_weekend_moves_to_monday() {
         // Death on Thursday 5 November 2026 + 15 = Friday 20 November: unchanged.
-        assert_eq!(
-            registration_deadline(EventKind::Death, date(2026, 11, 5)),
-            date(2026, 11, 20)
-        );
+        assert_deadline(EventKind::Death, date(2026, 11, 5), date(2026, 11, 20));
         // Death on Friday 6 November + 15 = Saturday 21 -> Monday 23.
-        assert_eq!(
-            registration_deadline(EventKind::Death, date(2026, 11, 6)),
-            date(2026, 11, 23)
-        );
+        assert_deadline(EventKind::Death, date(2026, 11, 6), date(2026, 11, 23));
         // Death on Saturday 7 November + 15 = Sunday 22 -> Monday 23.
-        assert_eq!(
-            registration_deadline(EventKind::Death, date(2026, 11, 7)),
-            date(2026, 11, 23)
-        );
+        assert_deadline(EventKind::Death, date(2026, 11, 7), date(2026, 11, 23));
     }
 
     #[test]

@@ -629,26 +629,25 @@ impl Store {
     }
 
     pub fn registration(&self, id: &str) -> Result<Registration> {
-        let found = self
+        type Columns = (
+            String,
+            String,
+            EventKind,
+            i32,
+            u32,
+            String,
+            String,
+            String,
+            bool,
+            String,
+        );
+        let found: Option<Columns> = self
             .conn
             .query_row(
                 "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, r.registered_at, o.full_name, r.late, r.form
                  FROM registration r JOIN officer o ON o.id = r.officer_id WHERE r.id = ?1",
                 [id],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, EventKind>(2)?,
-                        row.get::<_, i32>(3)?,
-                        row.get::<_, u32>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, String>(7)?,
-                        row.get::<_, bool>(8)?,
-                        row.get::<_, String>(9)?,
-                    ))
-                },
+                |row| row.try_into(),
             )
             .optional()?;
         let Some((id, case_id, kind, year, number, book, registered_at, officer_name, late, form)) =
