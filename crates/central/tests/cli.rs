@@ -8,24 +8,22 @@ fn central() -> Command {
     Command::new(env!("CARGO_BIN_EXE_hotich-central"))
 }
 
+/// The same simulation each time, written to `out`.
+fn simulate_30_births_12_deaths(out: &std::path::Path) -> std::process::Output {
+    central()
+        .args(["simulate", "--commune", "00004", "--births", "30"])
+        .args(["--deaths", "12", "--seed", "5", "--today", "2026-07-15"])
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn simulate_writes_both_files_and_a_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("nested/out");
-    let output = central()
-        .args([
-            "simulate",
-            "--commune",
-            "00004",
-            "--births",
-            "30",
-            "--deaths",
-            "12",
-        ])
-        .args(["--seed", "5", "--today", "2026-07-15", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = simulate_30_births_12_deaths(&out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -40,21 +38,7 @@ fn simulate_writes_both_files_and_a_summary() {
 
     // Same arguments, same bytes.
     let again = dir.path().join("again");
-    let status = central()
-        .args([
-            "simulate",
-            "--commune",
-            "00004",
-            "--births",
-            "30",
-            "--deaths",
-            "12",
-        ])
-        .args(["--seed", "5", "--today", "2026-07-15", "--out"])
-        .arg(&again)
-        .output()
-        .unwrap()
-        .status;
+    let status = simulate_30_births_12_deaths(&again).status;
     assert!(status.success());
     assert_eq!(
         std::fs::read(again.join("notifications.json")).unwrap(),
