@@ -64,6 +64,26 @@ impl Output {
         }
     }
 
+    /// A list: JSON, or one line a row as `line` words it, then, when
+    /// `counted` names the rows ("hồ sơ"), how many there are ("12 hồ sơ").
+    pub fn emit_rows<T: Serialize>(
+        &mut self,
+        json: bool,
+        rows: &[T],
+        counted: Option<&str>,
+        line: impl Fn(&T) -> String,
+    ) -> Result<()> {
+        self.emit(json, &rows, |out, rows| {
+            for row in rows.iter() {
+                writeln!(out, "{}", line(row))?;
+            }
+            if let Some(noun) = counted {
+                writeln!(out, "{} {noun}", rows.len())?;
+            }
+            Ok(())
+        })
+    }
+
     /// One line of JSON.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         serde_json::to_writer(&mut self.out, value)?;

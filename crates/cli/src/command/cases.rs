@@ -65,10 +65,12 @@ impl Cases {
                 row,
             })
             .collect();
-        ctx.out.emit(self.json, &rows, |out, rows| {
-            for LabelledRow { row, status_label } in rows {
-                writeln!(
-                    out,
+        ctx.out.emit_rows(
+            self.json,
+            &rows,
+            Some("hồ sơ"),
+            |LabelledRow { row, status_label }| {
+                format!(
                     "{}  {:<5}  {:<32}  {}  {:<20}  {}{}",
                     row.id,
                     row.kind.as_str(),
@@ -79,11 +81,9 @@ impl Cases {
                     row.next_follow_up
                         .map(|d| format!("  liên hệ tiếp {}", day(d)))
                         .unwrap_or_default()
-                )?;
-            }
-            writeln!(out, "{} hồ sơ", rows.len())?;
-            Ok(())
-        })
+                )
+            },
+        )
     }
 }
 

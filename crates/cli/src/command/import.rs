@@ -51,10 +51,12 @@ pub struct Quarantine {
 impl Quarantine {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let entries = ctx.store.quarantine()?;
-        ctx.out.emit(self.json, &entries, |out, entries| {
-            for e in entries {
-                writeln!(
-                    out,
+        ctx.out.emit_rows(
+            self.json,
+            &entries,
+            Some("thông báo bị cách ly"),
+            |e| {
+                format!(
                     "{}  {}  {} v{}  {} ({})",
                     e.id,
                     e.received_at,
@@ -62,10 +64,8 @@ impl Quarantine {
                     e.version.map_or("?".into(), |v| v.to_string()),
                     e.reason_text,
                     e.detail
-                )?;
-            }
-            writeln!(out, "{} thông báo bị cách ly", entries.len())?;
-            Ok(())
-        })
+                )
+            },
+        )
     }
 }

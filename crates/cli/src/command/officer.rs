@@ -70,18 +70,14 @@ impl Officer {
             }
             Officer::List { json } => {
                 let officers = ctx.store.officers()?;
-                ctx.out.emit(json, &officers, |out, officers| {
-                    for o in officers {
-                        writeln!(
-                            out,
-                            "{}  {:<20}  {:<10}  {}",
-                            o.id,
-                            o.username,
-                            o.role.as_str(),
-                            o.full_name
-                        )?;
-                    }
-                    Ok(())
+                ctx.out.emit_rows(json, &officers, None, |o| {
+                    format!(
+                        "{}  {:<20}  {:<10}  {}",
+                        o.id,
+                        o.username,
+                        o.role.as_str(),
+                        o.full_name
+                    )
                 })?;
             }
         }

@@ -88,25 +88,21 @@ impl Outreach {
             }
             Outreach::History { case, json } => {
                 let history = ctx.store.case_history(&case)?;
-                ctx.out.emit(json, &history, |out, history| {
-                    for e in history {
-                        writeln!(
-                            out,
-                            "{}  {:<12}  {:<20}  {}{}{}",
-                            e.at,
-                            format!("{:?}", e.kind),
-                            e.officer_name.as_deref().unwrap_or("cơ sở y tế"),
-                            e.outcome.map(Outcome::as_str).unwrap_or_default(),
-                            e.to_status
-                                .map(|s| format!(" -> {}", s.label_vi()))
-                                .unwrap_or_default(),
-                            e.note
-                                .as_deref()
-                                .map(|n| format!("  \"{n}\""))
-                                .unwrap_or_default()
-                        )?;
-                    }
-                    Ok(())
+                ctx.out.emit_rows(json, &history, None, |e| {
+                    format!(
+                        "{}  {:<12}  {:<20}  {}{}{}",
+                        e.at,
+                        format!("{:?}", e.kind),
+                        e.officer_name.as_deref().unwrap_or("cơ sở y tế"),
+                        e.outcome.map(Outcome::as_str).unwrap_or_default(),
+                        e.to_status
+                            .map(|s| format!(" -> {}", s.label_vi()))
+                            .unwrap_or_default(),
+                        e.note
+                            .as_deref()
+                            .map(|n| format!("  \"{n}\""))
+                            .unwrap_or_default()
+                    )
                 })
             }
             Outreach::Guide { case } => {

@@ -16,23 +16,18 @@ impl PrintLog {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let officer = ctx.acting()?;
         let log = ctx.store.print_log(&officer)?;
-        ctx.out.emit(self.json, &log, |out, log| {
-            for e in log {
-                writeln!(
-                    out,
-                    "{}  {:<20}  {:<18}  số {:>5} quyển {}  {:<28}  {} bản{}",
-                    e.printed_at,
-                    e.officer_username,
-                    e.document.as_str(),
-                    e.number,
-                    e.book,
-                    e.subject_name,
-                    e.copies,
-                    if e.reprint { "  (in lại)" } else { "" }
-                )?;
-            }
-            writeln!(out, "{} lần in", log.len())?;
-            Ok(())
+        ctx.out.emit_rows(self.json, &log, Some("lần in"), |e| {
+            format!(
+                "{}  {:<20}  {:<18}  số {:>5} quyển {}  {:<28}  {} bản{}",
+                e.printed_at,
+                e.officer_username,
+                e.document.as_str(),
+                e.number,
+                e.book,
+                e.subject_name,
+                e.copies,
+                if e.reprint { "  (in lại)" } else { "" }
+            )
         })
     }
 }

@@ -86,21 +86,16 @@ pub struct Registrations {
 impl Registrations {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let rows = ctx.store.registrations()?;
-        ctx.out.emit(self.json, &rows, |out, rows| {
-            for row in rows {
-                writeln!(
-                    out,
-                    "{:<5}  số {:>5}  quyển {}  {:<32}  {}{}",
-                    row.kind.as_str(),
-                    row.number,
-                    row.book,
-                    row.name,
-                    day(row.event_date),
-                    if row.late { "  (quá hạn)" } else { "" }
-                )?;
-            }
-            writeln!(out, "{} đăng ký", rows.len())?;
-            Ok(())
+        ctx.out.emit_rows(self.json, &rows, Some("đăng ký"), |row| {
+            format!(
+                "{:<5}  số {:>5}  quyển {}  {:<32}  {}{}",
+                row.kind.as_str(),
+                row.number,
+                row.book,
+                row.name,
+                day(row.event_date),
+                if row.late { "  (quá hạn)" } else { "" }
+            )
         })
     }
 }
