@@ -188,11 +188,7 @@ pub fn print(
     issue_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Printed> {
-    let request = PaperRequest {
-        registration_id,
-        document,
-        copies,
-    };
+    let request = PaperRequest::new(registration_id, document, copies);
     print_paper(store, actor, request, issue_date, now)
 }
 

@@ -18,6 +18,16 @@ pub struct PaperRequest<'a> {
     pub copies: u32,
 }
 
+impl<'a> PaperRequest<'a> {
+    pub fn new(registration_id: &'a str, document: DocumentKind, copies: u32) -> Self {
+        PaperRequest {
+            registration_id,
+            document,
+            copies,
+        }
+    }
+}
+
 /// A printed extract: the PDF and its print-log line.
 #[derive(Debug, Clone)]
 pub struct Printed {

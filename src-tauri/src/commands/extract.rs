@@ -36,11 +36,7 @@ pub async fn record_print(
     copies: u32,
 ) -> CommandResult<PrintLogEntry> {
     let (actor, mut store) = shell.acting()?;
-    let request = PaperRequest {
-        registration_id: &registration_id,
-        document,
-        copies,
-    };
+    let request = PaperRequest::new(&registration_id, document, copies);
     Ok(hotich_extract::log_window_print(
         &mut store,
         &actor,
@@ -61,11 +57,7 @@ pub async fn save_extract_pdf(
     path: String,
 ) -> CommandResult<PrintLogEntry> {
     let (actor, mut store) = shell.acting()?;
-    let request = PaperRequest {
-        registration_id: &registration_id,
-        document,
-        copies,
-    };
+    let request = PaperRequest::new(&registration_id, document, copies);
     let printed = hotich_extract::save_paper_pdf(
         &mut store,
         &actor,

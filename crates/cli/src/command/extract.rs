@@ -38,11 +38,7 @@ impl Extract {
             Some(registration) => registration,
             None => ctx.store.registration(&self.case)?,
         };
-        let request = PaperRequest {
-            registration_id: &registration.id,
-            document: self.kind,
-            copies: self.copies,
-        };
+        let request = PaperRequest::new(&registration.id, self.kind, self.copies);
         let printed = hotich_extract::save_paper_pdf(
             &mut ctx.store,
             &officer,
