@@ -4,8 +4,8 @@
 
 mod common;
 use common::{
-    import_simulation, json, ok, period_around_now, run_on, unanswered_call, INIT_SUPERVISOR,
-    SUPERVISOR_PASSWORD,
+    export_args, import_simulation, json, ok, period_around_now, run_on, unanswered_call,
+    INIT_SUPERVISOR, SUPERVISOR_PASSWORD,
 };
 
 use std::path::Path;
@@ -75,19 +75,7 @@ fn a_status_reads_the_same_in_the_cli_the_export_and_the_window() {
     // The CSV export's row of the case says it too.
     let (from, to) = period_around_now();
     let csv = dir.path().join("bao-cao.csv");
-    ok(run(
-        &db,
-        Some(SUPERVISOR),
-        &[
-            "export",
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--out",
-            csv.to_str().unwrap(),
-        ],
-    ));
+    ok(run(&db, Some(SUPERVISOR), &export_args(&from, &to, &csv)));
     let text = std::fs::read_to_string(&csv).unwrap();
     let row = text
         .lines()

@@ -3,8 +3,8 @@
 
 mod common;
 use common::{
-    import_simulation, json, ok, period_around_now, refused, run_on, supervisor_and_lan,
-    unanswered_call, REGISTRAR_PASSWORD, SUPERVISOR_PASSWORD,
+    export_args, import_simulation, json, ok, period_around_now, refused, run_on,
+    supervisor_and_lan, unanswered_call, REGISTRAR_PASSWORD, SUPERVISOR_PASSWORD,
 };
 
 use std::path::Path;
@@ -120,21 +120,8 @@ fn a_supervisor_exports_csv_with_a_bom_and_xlsx() {
     let (from, to) = period_around_now();
     let csv = dir.path().join("bao-cao.csv");
     let xlsx = dir.path().join("bao-cao.xlsx");
-    let export_to = |who: Option<(&str, &str)>, file: &std::path::Path| {
-        run(
-            &db,
-            who,
-            &[
-                "export",
-                "--from",
-                &from,
-                "--to",
-                &to,
-                "--out",
-                file.to_str().unwrap(),
-            ],
-        )
-    };
+    let export_to =
+        |who: Option<(&str, &str)>, file: &Path| run(&db, who, &export_args(&from, &to, file));
     for file in [&csv, &xlsx] {
         let said = ok(export_to(BOSS, file));
         assert!(said.contains("30 hồ sơ"), "{said}");

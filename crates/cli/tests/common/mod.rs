@@ -143,6 +143,21 @@ pub fn unanswered_call(case: &str) -> [&str; 7] {
     ]
 }
 
+/// The arguments of `hotich export` of the period `from`..=`to` to `file`
+/// (the format from its extension).
+#[allow(dead_code)] // not every suite exports
+pub fn export_args<'a>(from: &'a str, to: &'a str, file: &'a Path) -> [&'a str; 7] {
+    [
+        "export",
+        "--from",
+        from,
+        "--to",
+        to,
+        "--out",
+        file.to_str().unwrap(),
+    ]
+}
+
 /// The supervisor `lanhdao` creates a registrar's account through `hotich officer add`.
 #[allow(dead_code)] // not every suite has officers
 pub fn add_registrar(
