@@ -76,6 +76,14 @@ fn the_parser_reads_plain_generic_and_nested_calls() {
     );
 }
 
+/// The names `known` does not hold, in order, for a failure message.
+fn missing<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    known: impl Fn(&str) -> bool,
+) -> Vec<&'a str> {
+    names.into_iter().filter(|name| !known(name)).collect()
+}
+
 #[test]
 fn every_command_and_event_the_ui_names_is_defined_in_rust() {
     let source = api_ts();
@@ -88,28 +96,21 @@ fn every_command_and_event_the_ui_names_is_defined_in_rust() {
         !commands.is_empty() && !events.is_empty(),
         "api.ts: no call found"
     );
-    let rust_commands: BTreeSet<&str> = COMMAND_NAMES.iter().copied().collect();
-    let unknown: Vec<&String> = commands
-        .iter()
-        .filter(|c| !rust_commands.contains(c.as_str()))
-        .collect();
+    let unknown = missing(commands.iter().map(String::as_str), |c| {
+        COMMAND_NAMES.contains(&c)
+    });
     assert!(
         unknown.is_empty(),
         "api.ts calls commands Rust does not define: {unknown:?}"
     );
-    let unknown_events: Vec<&String> = events
-        .iter()
-        .filter(|e| !EVENT_NAMES.contains(&e.as_str()))
-        .collect();
+    let unknown_events = missing(events.iter().map(String::as_str), |e| {
+        EVENT_NAMES.contains(&e)
+    });
     assert!(
         unknown_events.is_empty(),
         "api.ts listens to events Rust never emits: {unknown_events:?}"
     );
-    let never_called: Vec<&str> = COMMAND_NAMES
-        .iter()
-        .copied()
-        .filter(|c| !commands.contains(*c))
-        .collect();
+    let never_called = missing(COMMAND_NAMES.iter().copied(), |c| commands.contains(c));
     assert!(
         never_called.is_empty(),
         "commands the UI never calls: {never_called:?}"
