@@ -79,36 +79,25 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
 
     let pdf = dir.path().join("trich-luc.pdf");
     let pdf_arg = pdf.to_str().unwrap();
-    let printed = json(&ok(run(
-        "lan",
-        &[
+    // Lan prints the death extract to the PDF, with `more` arguments.
+    let print_to_pdf = |more: &[&str]| {
+        let extract = [
             "extract",
             &case,
             "--kind",
             "death-extract",
             "--out",
             pdf_arg,
-            "--copies",
-            "2",
-            "--json",
-        ],
-    )));
+        ];
+        run("lan", &[&extract[..], more].concat())
+    };
+    let printed = json(&ok(print_to_pdf(&["--copies", "2", "--json"])));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     assert_eq!(printed["copies"], 2);
     assert_eq!(printed["reprint"], false);
     assert_eq!(printed["officer_username"], "lan");
     let code = printed["code"].as_str().unwrap().to_owned();
-    let again = ok(run(
-        "lan",
-        &[
-            "extract",
-            &case,
-            "--kind",
-            "death-extract",
-            "--out",
-            pdf_arg,
-        ],
-    ));
+    let again = ok(print_to_pdf(&[]));
     assert!(again.contains("in lại") && again.contains(&code), "{again}");
 
     // A birth paper is not printed for a death, and nothing is logged.
