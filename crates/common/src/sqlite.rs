@@ -60,17 +60,55 @@ pub struct Tuning {
 /// A connection with the project's pragmas, without touching the schema
 /// (for extra readers of a database that [`open`] has already migrated).
 pub fn connect(path: &Path) -> Result<Connection, OpenError> {
-    connect_tuned(path, &Tuning::default())
+    let conn = connect_raw(path, read_write())?;
+    apply_pragmas(&conn, &Tuning::default())?;
+    Ok(conn)
 }
 
-fn connect_tuned(path: &Path, tuning: &Tuning) -> Result<Connection, OpenError> {
-    let conn = Connection::open_with_flags(
+/// A read-only connection (a second reader for long reports): a query on it
+/// can never write, whatever its SQL.
+pub fn connect_read_only(path: &Path) -> Result<Connection, OpenError> {
+    connect_raw(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
+/// Opens (creating if needed) the database at `path` with the project's
+/// pragmas and brings it to `schema`'s latest version. Refuses, untouched, a
+/// database whose version is newer than `schema`'s.
+pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection, OpenError> {
+    let mut conn = connect_raw(path, read_write())?;
+    // Read before anything is written: a newer database is left untouched.
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let found = usize::try_from(found).unwrap_or(0);
+    if found > schema.version() {
+        return Err(OpenError::TooNew {
+            found,
+            supported: schema.version(),
+        });
+    }
+    apply_pragmas(&conn, tuning)?;
+    schema
+        .migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| OpenError::Migration(e.to_string()))?;
+    Ok(conn)
+}
+
+fn read_write() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
+fn connect_raw(path: &Path, flags: OpenFlags) -> Result<Connection, OpenError> {
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+fn apply_pragmas(conn: &Connection, tuning: &Tuning) -> Result<(), OpenError> {
     if let Some(page_size) = tuning.page_size {
         // Must come before WAL is switched on to apply to a new file.
         conn.pragma_update(None, "page_size", page_size)?;
@@ -81,47 +119,7 @@ fn connect_tuned(path: &Path, tuning: &Tuning) -> Result<Connection, OpenError> 
     if let Some(kib) = tuning.cache_kib {
         conn.pragma_update(None, "cache_size", -i64::from(kib))?;
     }
-    Ok(conn)
-}
-
-/// A read-only connection (a second reader for long reports): a query on it
-/// can never write, whatever its SQL.
-pub fn connect_read_only(path: &Path) -> Result<Connection, OpenError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
-}
-
-/// Opens (creating if needed) the database at `path` with the project's
-/// pragmas and brings it to `schema`'s latest version. Refuses, untouched, a
-/// database whose version is newer than `schema`'s.
-pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection, OpenError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // Read before anything is written: a newer database is left untouched.
-    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    let found = usize::try_from(found).unwrap_or(0);
-    if found > schema.version() {
-        return Err(OpenError::TooNew {
-            found,
-            supported: schema.version(),
-        });
-    }
-    drop(conn);
-    let mut conn = connect_tuned(path, tuning)?;
-    schema
-        .migrations()
-        .to_latest(&mut conn)
-        .map_err(|e| OpenError::Migration(e.to_string()))?;
-    Ok(conn)
+    Ok(())
 }
 
 /// A SQLite INTEGER as an unsigned count (negative reads as 0).
