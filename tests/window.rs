@@ -412,12 +412,26 @@ pub async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
     type_into(driver, "[data-testid=password]", PASSWORD).await?;
     type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
     click(driver, "[data-testid=sign-in]").await?;
-    wait_text(
+    wait_signed_in_as(driver, &format!("{} · Lãnh đạo", SUPERVISOR.1)).await?;
+    Ok(())
+}
+
+/// Fills the sign-in form and sends it; the caller checks what follows.
+pub async fn submit_sign_in(driver: &WebDriver, username: &str, password: &str) -> TestResult {
+    type_into(
         driver,
-        "[data-testid=signed-in-as]",
-        &format!("{} · Lãnh đạo", SUPERVISOR.1),
+        "[data-testid=sign-in-form] [data-testid=username]",
+        username,
     )
     .await?;
+    type_into(driver, "[data-testid=password]", password).await?;
+    click(driver, "[data-testid=sign-in]").await?;
+    Ok(())
+}
+
+/// Waits for the header to name who is signed in, as "full name · role".
+pub async fn wait_signed_in_as(driver: &WebDriver, name_and_role: &str) -> TestResult {
+    wait_text(driver, "[data-testid=signed-in-as]", name_and_role).await?;
     Ok(())
 }
 

@@ -15,8 +15,8 @@ use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
     answer_dialogs_with, app_binary, click, create_first_supervisor, error_banners, eventually,
     exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text, queue_case_ids, row_names,
-    testid_of_focus, text_of, type_into, value_of, wait_text, AppWindow, BoxError, TestResult,
-    PASSWORD, POLL, SUPERVISOR, WAIT,
+    submit_sign_in, testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text,
+    AppWindow, BoxError, TestResult, PASSWORD, POLL, SUPERVISOR, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -269,20 +269,8 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
 
     // Lan signs in; she starts on her own cases: the three.
     click(driver, "[data-testid=sign-out]").await?;
-    type_into(
-        driver,
-        "[data-testid=sign-in-form] [data-testid=username]",
-        "lan",
-    )
-    .await?;
-    type_into(driver, "[data-testid=password]", PASSWORD).await?;
-    click(driver, "[data-testid=sign-in]").await?;
-    wait_text(
-        driver,
-        "[data-testid=signed-in-as]",
-        "Nguyễn Thị Lan · Công chức hộ tịch",
-    )
-    .await?;
+    submit_sign_in(driver, "lan", PASSWORD).await?;
+    wait_signed_in_as(driver, "Nguyễn Thị Lan · Công chức hộ tịch").await?;
     let mut mine = eventually("her three cases", || async {
         let ids = queue_case_ids(driver).await?;
         Ok((ids.len() == 3).then_some(ids))
@@ -1064,14 +1052,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     click(driver, "[data-testid=sign-out]").await?;
     click(driver, "[data-testid=language]").await?;
     wait_text(driver, "#sign-in-title", "Sign in").await?;
-    type_into(
-        driver,
-        "[data-testid=sign-in-form] [data-testid=username]",
-        SUPERVISOR.0,
-    )
-    .await?;
-    type_into(driver, "[data-testid=password]", "not the password").await?;
-    click(driver, "[data-testid=sign-in]").await?;
+    submit_sign_in(driver, SUPERVISOR.0, "not the password").await?;
     let wrong_password = error_banner_text(driver, "wrong_password").await?;
     assert_eq!(wrong_password, "Wrong username or password");
     // ...and the same error reads in Vietnamese once the window is.
@@ -1082,14 +1063,10 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
         "tên đăng nhập hoặc mật khẩu không đúng",
     )
     .await?;
+    // The user name is still in the form; only the password is typed again.
     type_into(driver, "[data-testid=password]", PASSWORD).await?;
     click(driver, "[data-testid=sign-in]").await?;
-    wait_text(
-        driver,
-        "[data-testid=signed-in-as]",
-        &format!("{} · Lãnh đạo", SUPERVISOR.1),
-    )
-    .await?;
+    wait_signed_in_as(driver, &format!("{} · Lãnh đạo", SUPERVISOR.1)).await?;
 
     // A registration form missing a required field: its problem, in
     // Vietnamese, then in English next to the field and in the summary.
