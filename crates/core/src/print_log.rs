@@ -303,17 +303,7 @@ impl Store {
 
     /// The first print that carried `code`, if any.
     pub fn print_by_code(&self, code: &str) -> Result<Option<StoredPrint>> {
-        type Columns = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        );
-        let found: Option<Columns> = self
+        let found = self
             .conn
             .query_row(
                 "SELECT p.registration_id, p.document, p.issue_date, p.code, p.content_sha256, p.content,
@@ -321,7 +311,18 @@ impl Store {
                  FROM print_log p JOIN officer o ON o.id = p.officer_id
                  WHERE p.code = ?1 ORDER BY p.seq LIMIT 1",
                 [code],
-                |row| row.try_into(),
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((registration_id, document, issue_date, code, sha, content, printed_at, officer)) =
