@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
-use crate::store::Store;
+use crate::store::{text_columns, Store};
 
 /// The papers a registration is printed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -311,21 +311,10 @@ impl Store {
                  FROM print_log p JOIN officer o ON o.id = p.officer_id
                  WHERE p.code = ?1 ORDER BY p.seq LIMIT 1",
                 [code],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, String>(7)?,
-                    ))
-                },
+                text_columns::<8>,
             )
             .optional()?;
-        let Some((registration_id, document, issue_date, code, sha, content, printed_at, officer)) =
+        let Some([registration_id, document, issue_date, code, sha, content, printed_at, officer]) =
             found
         else {
             return Ok(None);

@@ -30,7 +30,7 @@ use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::outreach::{contacts, NewEvent, TimelineKind};
-use crate::store::Store;
+use crate::store::{text_columns, Store};
 use crate::text::{clean, fold};
 use audit::AuditAction;
 
@@ -663,18 +663,9 @@ impl Store {
              FROM amendment a JOIN officer o ON o.id = a.officer_id
              WHERE a.registration_id = ?1 ORDER BY a.seq",
         )?;
-        let rows = stmt.query_map([&id], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-            ))
-        })?;
+        let rows = stmt.query_map([&id], text_columns::<6>)?;
         for row in rows {
-            let (amendment_id, at, officer_name, reason, changes, form) = row?;
+            let [amendment_id, at, officer_name, reason, changes, form] = row?;
             current = decode_form(&form)?;
             amendments.push(Amendment {
                 id: amendment_id,
