@@ -60,6 +60,18 @@ fn phone(outcome: Outcome) -> AttemptInput {
     attempt(Channel::Phone, outcome)
 }
 
+/// `who` puts the case back in outreach, giving `reason`; it then is.
+fn back_to_outreach(db: &mut Db, who: &Officer, case_id: &str, reason: &str) {
+    let decision = decide(CaseStatus::InOutreach, Some(reason));
+    db.store
+        .change_status(who, case_id, &decision, now(), today())
+        .unwrap();
+    assert_eq!(
+        db.store.case(case_id, today()).unwrap().status,
+        CaseStatus::InOutreach
+    );
+}
+
 fn decide(to: CaseStatus, reason: Option<&str>) -> StatusDecision {
     StatusDecision {
         to,
@@ -480,19 +492,7 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
         .unwrap_err();
     assert_eq!(again.code(), "illegal_transition");
     assert_eq!(snapshot(&db.store), closed);
-    db.store
-        .change_status(
-            &lan,
-            &case_id,
-            &decide(CaseStatus::InOutreach, Some("Nhầm hồ sơ")),
-            now(),
-            today(),
-        )
-        .unwrap();
-    assert_eq!(
-        db.store.case(&case_id, today()).unwrap().status,
-        CaseStatus::InOutreach
-    );
+    back_to_outreach(&mut db, &lan, &case_id, "Nhầm hồ sơ");
 }
 
 #[test]
@@ -798,19 +798,7 @@ fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided(
         )
         .unwrap_err();
     assert_eq!(voided.code(), "invalid_input");
-    db.store
-        .change_status(
-            &lan,
-            &case_id,
-            &decide(CaseStatus::InOutreach, Some("Đã xem bản cải chính")),
-            now(),
-            today(),
-        )
-        .unwrap();
-    assert_eq!(
-        db.store.case(&case_id, today()).unwrap().status,
-        CaseStatus::InOutreach
-    );
+    back_to_outreach(&mut db, &lan, &case_id, "Đã xem bản cải chính");
 }
 
 #[test]
