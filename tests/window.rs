@@ -255,6 +255,17 @@ impl AppWindow {
         })
     }
 
+    /// As `launch_with_env`, then creates the first supervisor, who is left
+    /// signed in: where most scenarios start.
+    pub async fn launch_as_first_supervisor(
+        app: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<AppWindow, BoxError> {
+        let window = AppWindow::launch_with_env(app, env).await?;
+        create_first_supervisor(&window.driver).await?;
+        Ok(window)
+    }
+
     /// Ends the WebDriver session (closing the app); the processes end on drop.
     pub async fn quit(self) -> Result<(), BoxError> {
         self.driver.clone().quit().await?;

@@ -217,9 +217,9 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     let app = app_binary();
     let idle = IDLE_LOCK_SECONDS.to_string();
     let window =
-        AppWindow::launch_with_env(&app, &[("HOTICH_IDLE_LOCK_SECONDS", idle.as_str())]).await?;
+        AppWindow::launch_as_first_supervisor(&app, &[("HOTICH_IDLE_LOCK_SECONDS", idle.as_str())])
+            .await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
 
     // The supervisor creates a registrar's account...
     click(driver, "[data-testid=nav-admin]").await?;
@@ -473,9 +473,8 @@ async fn death_case_missing_only_the_requesters_id(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows() -> TestResult {
-    let window = AppWindow::launch(&app_binary()).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
     let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
     open_case_from_queue(driver, &case_id, &name).await?;
 
@@ -642,7 +641,7 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
         },
     )?;
     let [port] = free_ports()?;
-    let window = AppWindow::launch_with_env(
+    let window = AppWindow::launch_as_first_supervisor(
         &app_binary(),
         &[
             ("HOTICH_TOKEN", registry.tokens["01864"].as_str()),
@@ -651,7 +650,6 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     )
     .await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
     wait_text(
         driver,
         "[data-testid=sync-connection]",
@@ -771,9 +769,8 @@ async fn register_a_death(driver: &WebDriver) -> Result<(String, String), BoxErr
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResult {
-    let window = AppWindow::launch(&app_binary()).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
     let (case_id, name) = register_a_death(driver).await?;
     open_case_from_queue(driver, &case_id, &name).await?;
     let out = tempfile::tempdir()?;
@@ -888,9 +885,8 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() -> TestResult {
-    let window = AppWindow::launch(&app_binary()).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
     let created = invoke(
         driver,
         "create_officer",
@@ -1043,9 +1039,8 @@ async fn error_banner_text(driver: &WebDriver, code: &str) -> WebDriverResult<St
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() -> TestResult {
-    let window = AppWindow::launch(&app_binary()).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
     let driver = &window.driver;
-    create_first_supervisor(driver).await?;
 
     // A wrong password at sign-in, with the window in English: the shell
     // sends a code, the window words it in English...
