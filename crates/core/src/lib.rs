@@ -3,7 +3,6 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 mod case_file;
-mod sql;
 pub mod error;
 pub mod export;
 pub mod labels;
@@ -18,6 +17,7 @@ pub mod print_log;
 pub mod problem;
 pub mod registration;
 pub mod session;
+mod sql;
 pub mod stats;
 pub mod store;
 pub mod sync;
@@ -29,9 +29,8 @@ mod intake;
 pub mod queue;
 
 pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};
-pub use labels::Lang;
-pub use problem::{FieldProblem, ProblemRule};
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
+pub use labels::Lang;
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
 pub use officer::{Officer, Role};
@@ -40,6 +39,7 @@ pub use outreach::{
     TimelineEntry, TimelineKind,
 };
 pub use print_log::{ContentField, DocumentKind, NewPrint, PrintLogEntry, StoredPrint};
+pub use problem::{FieldProblem, ProblemRule};
 pub use registration::{Registration, RegistrationCheck, RegistrationForm, RegistrationRow};
 pub use session::{Session, SessionState};
 pub use stats::{

@@ -198,11 +198,9 @@ fn clean_note(note: Option<&str>) -> Result<Option<String>> {
 /// become theirs); a supervisor works any case.
 fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
     match &case.assignee {
-        Some(assignee) if assignee != &actor.id && !actor.is_supervisor() => {
-            Err(CoreError::Forbidden(
-                crate::error::ForbiddenAction::WorkOthersCase,
-            ))
-        }
+        Some(assignee) if assignee != &actor.id && !actor.is_supervisor() => Err(
+            CoreError::Forbidden(crate::error::ForbiddenAction::WorkOthersCase),
+        ),
         _ => Ok(()),
     }
 }

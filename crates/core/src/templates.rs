@@ -132,15 +132,13 @@ pub fn render(body: &str, context: &TemplateContext) -> Result<String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(false);
-    let rendered = env
-        .render_str(body, context)
-        .map_err(|e| {
-            invalid_with(
-                InputField::Template,
-                InputReason::TemplateError,
-                [("detail", e.to_string())],
-            )
-        })?;
+    let rendered = env.render_str(body, context).map_err(|e| {
+        invalid_with(
+            InputField::Template,
+            InputReason::TemplateError,
+            [("detail", e.to_string())],
+        )
+    })?;
     Ok(clean_lines(&rendered))
 }
 
