@@ -541,3 +541,18 @@ pub async fn answer_dialogs_with(
         .await?;
     Ok(())
 }
+
+/// Presses a print button and waits for its notice; the print stub that
+/// `answer_dialogs_with` installs must then have counted `jobs` in all.
+pub async fn print_and_count(
+    driver: &WebDriver,
+    button: &str,
+    notice: (&str, &str),
+    jobs: u64,
+) -> TestResult {
+    click(driver, button).await?;
+    wait_text(driver, notice.0, notice.1).await?;
+    let printed = driver.execute("return window.__printed;", vec![]).await?;
+    assert_eq!(printed.json(), &serde_json::json!(jobs), "print jobs");
+    Ok(())
+}
