@@ -1,5 +1,5 @@
 //! The sync token in the OS keyring, for real: a private D-Bus session with
-//! gnome-keyring's Secret Service (the headless recipe of SETUP-NOTES), where
+//! gnome-keyring's Secret Service with an unlocked login keyring, where
 //! `hotich sync login` stores the token, `hotich sync` finds it there, and
 //! `secret-tool` sees it under the keyring crate's attributes. Nothing is
 //! written to the database or a file.
