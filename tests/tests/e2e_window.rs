@@ -253,17 +253,10 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
             .await?;
     }
     wait_text(driver, "[data-testid=assign-bar] strong", "Đã chọn 3 hồ sơ").await?;
-    driver
-        .find(By::XPath(
-            "//select[@data-testid='assign-to']/option[contains(., '(lan)')]",
-        ))
-        .await?
-        .click()
-        .await?;
-    click(driver, "[data-testid=assign]").await?;
-    wait_text(
+    assign_picked(
         driver,
-        "[data-testid=assign-notice]",
+        "assign",
+        "contains(., '(lan)')",
         "Đã giao 3 hồ sơ cho Nguyễn Thị Lan.",
     )
     .await?;
@@ -885,6 +878,25 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
     Ok(())
 }
 
+/// Gives the picked cases to an officer through an assign bar (the queue's,
+/// `assign`, or the dashboard list's, `figure-assign`): chooses the option
+/// of `{bar}-to` that `option` (an XPath predicate) matches, presses `{bar}`
+/// and waits for `{bar}-notice` to read `notice`.
+async fn assign_picked(driver: &WebDriver, bar: &str, option: &str, notice: &str) -> TestResult {
+    driver
+        .query(By::Css(format!("[data-testid={bar}-to]")))
+        .wait(WAIT, POLL)
+        .first()
+        .await?
+        .find(By::XPath(format!("./option[{option}]")))
+        .await?
+        .click()
+        .await?;
+    click(driver, &format!("[data-testid={bar}]")).await?;
+    wait_text(driver, &format!("[data-testid={bar}-notice]"), notice).await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() -> TestResult {
@@ -929,20 +941,10 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
         .await?
         .click()
         .await?;
-    let select = driver
-        .query(By::Css("[data-testid=figure-assign-to]"))
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
-    select
-        .find(By::XPath("./option[normalize-space(.)='Nguyễn Thị Lan']"))
-        .await?
-        .click()
-        .await?;
-    click(driver, "[data-testid=figure-assign]").await?;
-    wait_text(
+    assign_picked(
         driver,
-        "[data-testid=figure-assign-notice]",
+        "figure-assign",
+        "normalize-space(.)='Nguyễn Thị Lan'",
         "Đã giao 1 hồ sơ cho Nguyễn Thị Lan.",
     )
     .await?;
