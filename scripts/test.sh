@@ -25,12 +25,15 @@ npm --prefix ui run lint --silent
 build_ui
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --features "$TEST_FEATURES" -- -D warnings
-echo "==> cargo build (the binaries the suites run: hotich, hotich-central, hotich-app)"
-cargo build --workspace --features "$TEST_FEATURES"
+echo "==> cargo build (the binaries the suites run, and the tests themselves)"
+# --tests turns the dev-dependencies on, so features unify exactly as in `cargo
+# test` below and the binaries (hotich-app has no test that would build it) come
+# from the same artifacts instead of a second build of the tree.
+cargo build --workspace --bins --tests --features "$TEST_FEATURES"
 export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
 echo "==> cargo test (all suites, the real-window ones and the bindings export included)"
 log="$(mktemp)"
-cargo test --workspace --features "$TEST_FEATURES" -- --include-ignored 2>&1 | tee "$log"
+cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" -- --include-ignored 2>&1 | tee "$log"
 echo "==> TypeScript bindings generated from Rust are up to date"
 git diff --exit-code --stat -- ui/src/bindings && test -z "$(git status --porcelain -- ui/src/bindings)" ||
     { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }

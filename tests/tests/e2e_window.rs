@@ -327,14 +327,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
         "no answer: try again the next working day"
     );
     let note = "Gọi 2 lần, không ai nghe máy";
-    driver.active_element().await?.send_keys(note).await?;
-    driver.active_element().await?.send_keys(Key::Enter).await?;
-    wait_text(
-        driver,
-        "[data-testid=outreach-notice]",
-        "Đã ghi nhận lần liên hệ.",
-    )
-    .await?;
+    save_attempt_with_note(driver, note).await?;
 
     // On the timeline (newest first), with who did it, and on the case.
     wait_text(
@@ -684,18 +677,7 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     driver.active_element().await?.send_keys("g").await?;
     driver.active_element().await?.send_keys("1").await?;
     driver.active_element().await?.send_keys("2").await?;
-    driver
-        .active_element()
-        .await?
-        .send_keys("Gọi khi mất mạng")
-        .await?;
-    driver.active_element().await?.send_keys(Key::Enter).await?;
-    wait_text(
-        driver,
-        "[data-testid=outreach-notice]",
-        "Đã ghi nhận lần liên hệ.",
-    )
-    .await?;
+    save_attempt_with_note(driver, "Gọi khi mất mạng").await?;
     let case_id = driver
         .find(By::Css("[data-testid=case-detail]"))
         .await?
@@ -1134,5 +1116,19 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     )
     .await?;
     window.quit().await?;
+    Ok(())
+}
+
+/// Types the note into the focused attempt form, saves it with `Enter` and
+/// waits for the window to confirm the attempt was recorded.
+async fn save_attempt_with_note(driver: &WebDriver, note: &str) -> TestResult {
+    driver.active_element().await?.send_keys(note).await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    wait_text(
+        driver,
+        "[data-testid=outreach-notice]",
+        "Đã ghi nhận lần liên hệ.",
+    )
+    .await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
 use hotich_core::legal::registration_deadline;
-use hotich_core::{Officer, Role, Store};
+use hotich_core::{Officer, Outcome, Role, Store};
 use hotich_protocol::EventKind;
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
@@ -120,15 +120,12 @@ fn main() {
                 )
                 .expect("prepare outbox");
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-            let outcomes = [
-                "reached",
-                "no_answer",
-                "wrong_number",
-                "appointment_set",
-                "refused",
-                "moved_away",
-                "other",
-            ];
+            // Every outcome an attempt can have without a note naming another office.
+            let outcomes: Vec<&str> = Outcome::ALL
+                .iter()
+                .filter(|outcome| **outcome != Outcome::RegisteredElsewhere)
+                .map(|outcome| outcome.as_str())
+                .collect();
             let mut numbers = std::collections::HashMap::new();
             for i in 0..cases {
                 let kind = if i % 3 == 0 {

@@ -153,22 +153,26 @@ mod tests {
     #[test]
     fn dates_read_as_on_the_civil_status_forms() {
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(
-            date_in_words(date(2026, 3, 15)),
-            "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu"
-        );
-        assert_eq!(
-            date_in_words(date(2025, 4, 5)),
-            "ngày mồng năm tháng tư năm hai nghìn không trăm hai mươi lăm"
-        );
-        assert_eq!(
-            date_in_words(date(2026, 12, 31)),
-            "ngày ba mươi mốt tháng mười hai năm hai nghìn không trăm hai mươi sáu"
-        );
-        assert_eq!(
-            date_in_words(date(2026, 11, 10)),
-            "ngày mồng mười tháng mười một năm hai nghìn không trăm hai mươi sáu"
-        );
+        for (day, words) in [
+            (
+                date(2026, 3, 15),
+                "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu",
+            ),
+            (
+                date(2025, 4, 5),
+                "ngày mồng năm tháng tư năm hai nghìn không trăm hai mươi lăm",
+            ),
+            (
+                date(2026, 12, 31),
+                "ngày ba mươi mốt tháng mười hai năm hai nghìn không trăm hai mươi sáu",
+            ),
+            (
+                date(2026, 11, 10),
+                "ngày mồng mười tháng mười một năm hai nghìn không trăm hai mươi sáu",
+            ),
+        ] {
+            assert_eq!(date_in_words(day), words, "{day}");
+        }
     }
 
     #[test]
