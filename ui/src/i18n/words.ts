@@ -1,6 +1,6 @@
 // The words for codes (statuses, outcomes, channels, kinds, papers, sync
 // states, errors, form problems) are Rust's label table, one per language
-// (bindings/labels.ts, generated from crates/core/src/labels.rs): the CLI, the
+// (bindings/labels.ts, generated from crates/core/src/labels/): the CLI, the
 // exports and the window read the same table.
 
 /** A generated table as the dictionary holds it: its exact words widened to `string`, so both languages share one type. */
