@@ -13,6 +13,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
+use crate::sql::from_row;
 use crate::store::{parse_time, Store};
 use crate::text::clean;
 
@@ -144,13 +145,7 @@ fn check_username(username: &str) -> Result<String> {
 const OFFICER_COLUMNS: &str = "id, username, full_name, role, active";
 
 fn officer_row(row: &Row<'_>) -> rusqlite::Result<Officer> {
-    Ok(Officer {
-        id: row.get(0)?,
-        username: row.get(1)?,
-        full_name: row.get(2)?,
-        role: row.get(3)?,
-        active: row.get(4)?,
-    })
+    Ok(from_row!(row => Officer { id, username, full_name, role, active }))
 }
 
 impl Store {

@@ -1,7 +1,8 @@
 //! Enums the store keeps as their `as_str` text (CHECKed columns):
 //! `sql_text!(Type)` gives a type with `as_str` and `parse` rusqlite's
 //! `ToSql` and `FromSql`, so row mappers and parameters take the enum
-//! itself. Invoked beside each enum's definition. No table.
+//! itself. Invoked beside each enum's definition. `from_row!` builds a
+//! struct from a row by column name. No table.
 
 macro_rules! sql_text {
     ($ty:ty) => {
@@ -26,3 +27,18 @@ macro_rules! sql_text {
     };
 }
 pub(crate) use sql_text;
+
+/// Builds a struct from a row: each listed field is read from the column
+/// of the same name (alias the column in SQL when it differs, so a
+/// reordered SELECT cannot shift values into the wrong field), then any
+/// `field: value` pairs after `;` are taken as given:
+/// `from_row!(row => Officer { id, username, full_name, role, active })`.
+macro_rules! from_row {
+    ($row:expr => $ty:ident { $($column:ident),* $(,)? $(; $($field:ident : $value:expr),* $(,)?)? }) => {
+        $ty {
+            $($column: $row.get(stringify!($column))?,)*
+            $($($field: $value,)*)?
+        }
+    };
+}
+pub(crate) use from_row;
