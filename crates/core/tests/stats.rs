@@ -24,7 +24,7 @@ struct Commune {
     supervisor: Officer,
     lan: Officer,
     minh: Officer,
-    cases: std::collections::BTreeMap<&'static str, String>,
+    cases: std::collections::BTreeMap<String, String>,
 }
 
 impl Commune {
@@ -76,10 +76,10 @@ fn birth_certificate(
 }
 
 /// Imports a notification an hour after it was signed; the case gets `label`.
-fn arrive(c: &mut Commune, label: &'static str, n: Notification) -> Notification {
+fn arrive(c: &mut Commune, label: &str, n: Notification) -> Notification {
     import(&mut c.store, &n, n.issued_at + Duration::hours(1));
     let id = case_id_of(&c.store, &n.notification_id);
-    c.cases.insert(label, id);
+    c.cases.insert(label.to_owned(), id);
     n
 }
 
@@ -94,28 +94,62 @@ fn attempt(channel: Channel, outcome: Outcome, appointment: Option<NaiveDate>) -
     }
 }
 
-fn log(c: &mut Commune, who: &Officer, label: &str, on: NaiveDate, outcome: Outcome) {
-    let appointment = (outcome == Outcome::AppointmentSet).then_some(on + Duration::days(3));
-    let case_id = c.case(label).to_owned();
-    c.store
-        .log_attempt(
-            who,
-            &case_id,
-            &attempt(Channel::Phone, outcome, appointment),
-            at(on, 3),
-            on,
-        )
-        .unwrap();
+/// One step of the commune's story. Births are worked by Minh, deaths by Lan.
+enum Step {
+    /// A birth certificate: number (the case is `B<number>`), mother, born, received.
+    Birth(u32, &'static str, NaiveDate, DateTime<Utc>),
+    /// A death notice: number (the case is `D<number>`), name, died, received.
+    Death(u32, &'static str, NaiveDate, DateTime<Utc>),
+    /// A phone attempt on a case; an appointment is set three days ahead.
+    Attempt(&'static str, NaiveDate, Outcome),
+    Register(&'static str, NaiveDate),
 }
 
-fn register(c: &mut Commune, who: &Officer, label: &str, on: NaiveDate) {
-    let case_id = c.case(label).to_owned();
-    register_on(&mut c.store, who, &case_id, on);
+impl Commune {
+    fn worker(&self, label: &str) -> Officer {
+        if label.starts_with('B') {
+            self.minh.clone()
+        } else {
+            self.lan.clone()
+        }
+    }
+
+    fn take(&mut self, step: &Step) {
+        match *step {
+            Step::Birth(number, mother, born, received) => {
+                let n = birth_certificate(number, mother, born, received);
+                arrive(self, &format!("B{number}"), n);
+            }
+            Step::Death(number, name, died, received) => {
+                let n = death_notice(number, name, died, received);
+                arrive(self, &format!("D{number}"), n);
+            }
+            Step::Attempt(label, on, outcome) => {
+                let who = self.worker(label);
+                let appointment =
+                    (outcome == Outcome::AppointmentSet).then_some(on + Duration::days(3));
+                let case_id = self.case(label).to_owned();
+                let input = attempt(Channel::Phone, outcome, appointment);
+                self.store
+                    .log_attempt(&who, &case_id, &input, at(on, 3), on)
+                    .unwrap();
+            }
+            Step::Register(label, on) => {
+                let (who, case_id) = (self.worker(label), self.case(label).to_owned());
+                register_on(&mut self.store, &who, &case_id, on);
+            }
+        }
+    }
 }
 
 /// The story of a small commune in October and November 2026. Deaths are
 /// worked by Lan, births by Minh.
 fn commune() -> Commune {
+    use Outcome::{AppointmentSet, NoAnswer, Reached, WrongNumber};
+    use Step::{Attempt, Birth, Death, Register};
+    let d = |month: u32, day_of_month: u32| day(2026, month, day_of_month);
+    // 17:30 UTC on a day is 00:30 on the next day in Vietnam.
+    let half_past_midnight_after = |on: NaiveDate| at(on, 17) + Duration::minutes(30);
     let setup = at(day(2026, 9, 1), 3);
     let (dir, mut store, supervisor) = fixture::office(setup);
     let mut registrar = |username: &str, name: &str| {
@@ -128,145 +162,76 @@ fn commune() -> Commune {
         store,
         supervisor,
         lan: lan.clone(),
-        minh: minh.clone(),
+        minh,
         cases: Default::default(),
     };
 
-    // Births (60 days).
-    // B1: born Thu 3 Sep, deadline Mon 2 Nov; an attempt in October; registered 3 Nov: late, 61 days.
-    arrive(
-        &mut c,
-        "B1",
-        birth_certificate(
-            1,
-            "Hoàng Thị Phượng",
-            day(2026, 9, 3),
-            at(day(2026, 9, 4), 3),
-        ),
-    );
-    log(&mut c, &minh, "B1", day(2026, 10, 20), Outcome::NoAnswer);
-    register(&mut c, &minh, "B1", day(2026, 11, 3));
-    // B2: born Tue 1 Sep: day 60 is Saturday 31 Oct, so the deadline is Monday
-    // 2 Nov; registered that day: on time, 62 days.
-    arrive(
-        &mut c,
-        "B2",
-        birth_certificate(2, "Lê Thị Mai", day(2026, 9, 1), at(day(2026, 9, 2), 3)),
-    );
-    register(&mut c, &minh, "B2", day(2026, 11, 2));
-    // B5: born 20 Oct, received 21 Oct, registered 26 Oct: on time, 6 days (October).
-    arrive(
-        &mut c,
-        "B5",
-        birth_certificate(5, "Vũ Thị Lan", day(2026, 10, 20), at(day(2026, 10, 21), 3)),
-    );
-    register(&mut c, &minh, "B5", day(2026, 10, 26));
-    // B3: born 10 Nov, received 11 Nov; no answer 16 Nov (first contact after
-    // 5 days), appointment set 17 Nov, registered 20 Nov: on time, 10 days.
-    arrive(
-        &mut c,
-        "B3",
-        birth_certificate(
-            3,
-            "Trần Thị Hoa",
-            day(2026, 11, 10),
-            at(day(2026, 11, 11), 3),
-        ),
-    );
-    log(&mut c, &minh, "B3", day(2026, 11, 16), Outcome::NoAnswer);
-    log(
-        &mut c,
-        &minh,
-        "B3",
-        day(2026, 11, 17),
-        Outcome::AppointmentSet,
-    );
-    register(&mut c, &minh, "B3", day(2026, 11, 20));
-    // B4: born 20 Nov, received 25 Nov, never contacted.
-    arrive(
-        &mut c,
-        "B4",
-        birth_certificate(
-            4,
-            "Đỗ Thị Hạnh",
-            day(2026, 11, 20),
-            at(day(2026, 11, 25), 3),
-        ),
-    );
-    // B6: born 25 Nov, received 26 Nov, wrong number the same day (0 days).
-    arrive(
-        &mut c,
-        "B6",
-        birth_certificate(
-            6,
-            "Phan Thị Thu",
-            day(2026, 11, 25),
-            at(day(2026, 11, 26), 3),
-        ),
-    );
-    log(&mut c, &minh, "B6", day(2026, 11, 26), Outcome::WrongNumber);
-    // B7: received 17:30 UTC on 30 Nov = 00:30 on 1 December in Vietnam: not November's.
-    arrive(
-        &mut c,
-        "B7",
-        birth_certificate(
+    let births_and_early_deaths = [
+        // Births (60 days).
+        // B1: born Thu 3 Sep, deadline Mon 2 Nov; an attempt in October; registered 3 Nov: late, 61 days.
+        Birth(1, "Hoàng Thị Phượng", d(9, 3), at(d(9, 4), 3)),
+        Attempt("B1", d(10, 20), NoAnswer),
+        Register("B1", d(11, 3)),
+        // B2: born Tue 1 Sep: day 60 is Saturday 31 Oct, so the deadline is Monday
+        // 2 Nov; registered that day: on time, 62 days.
+        Birth(2, "Lê Thị Mai", d(9, 1), at(d(9, 2), 3)),
+        Register("B2", d(11, 2)),
+        // B5: born 20 Oct, received 21 Oct, registered 26 Oct: on time, 6 days (October).
+        Birth(5, "Vũ Thị Lan", d(10, 20), at(d(10, 21), 3)),
+        Register("B5", d(10, 26)),
+        // B3: born 10 Nov, received 11 Nov; no answer 16 Nov (first contact after
+        // 5 days), appointment set 17 Nov, registered 20 Nov: on time, 10 days.
+        Birth(3, "Trần Thị Hoa", d(11, 10), at(d(11, 11), 3)),
+        Attempt("B3", d(11, 16), NoAnswer),
+        Attempt("B3", d(11, 17), AppointmentSet),
+        Register("B3", d(11, 20)),
+        // B4: born 20 Nov, received 25 Nov, never contacted.
+        Birth(4, "Đỗ Thị Hạnh", d(11, 20), at(d(11, 25), 3)),
+        // B6: born 25 Nov, received 26 Nov, wrong number the same day (0 days).
+        Birth(6, "Phan Thị Thu", d(11, 25), at(d(11, 26), 3)),
+        Attempt("B6", d(11, 26), WrongNumber),
+        // B7: received 17:30 UTC on 30 Nov = 00:30 on 1 December in Vietnam: not November's.
+        Birth(
             7,
             "Lý Thị Xuân",
-            day(2026, 11, 28),
-            at(day(2026, 11, 30), 17) + Duration::minutes(30),
+            d(11, 28),
+            half_past_midnight_after(d(11, 30)),
         ),
-    );
-
-    // Deaths (15 days).
-    // D2: died Tue 20 Oct (deadline Wed 4 Nov), received 21 Oct; no answer
-    // 2 Nov, reached 3 Nov, registered 10 Nov: late, 21 days.
-    arrive(
-        &mut c,
-        "D2",
-        death_notice(
-            2,
-            "Lò Văn Sáng",
-            day(2026, 10, 20),
-            at(day(2026, 10, 21), 3),
-        ),
-    );
-    log(&mut c, &lan, "D2", day(2026, 11, 2), Outcome::NoAnswer);
-    log(&mut c, &lan, "D2", day(2026, 11, 3), Outcome::Reached);
-    register(&mut c, &lan, "D2", day(2026, 11, 10));
-    // D1: died Mon 2 Nov (deadline Tue 17 Nov), received 3 Nov; reached 4 Nov
-    // (1 day); registered on the deadline day 17 Nov: on time, 15 days.
-    arrive(
-        &mut c,
-        "D1",
-        death_notice(1, "Đặng Văn Ngữ", day(2026, 11, 2), at(day(2026, 11, 3), 2)),
-    );
-    log(&mut c, &lan, "D1", day(2026, 11, 4), Outcome::Reached);
-    register(&mut c, &lan, "D1", day(2026, 11, 17));
+        // Deaths (15 days).
+        // D2: died Tue 20 Oct (deadline Wed 4 Nov), received 21 Oct; no answer
+        // 2 Nov, reached 3 Nov, registered 10 Nov: late, 21 days.
+        Death(2, "Lò Văn Sáng", d(10, 20), at(d(10, 21), 3)),
+        Attempt("D2", d(11, 2), NoAnswer),
+        Attempt("D2", d(11, 3), Reached),
+        Register("D2", d(11, 10)),
+        // D1: died Mon 2 Nov (deadline Tue 17 Nov), received 3 Nov; reached 4 Nov
+        // (1 day); registered on the deadline day 17 Nov: on time, 15 days.
+        Death(1, "Đặng Văn Ngữ", d(11, 2), at(d(11, 3), 2)),
+        Attempt("D1", d(11, 4), Reached),
+        Register("D1", d(11, 17)),
+    ];
+    for step in &births_and_early_deaths {
+        c.take(step);
+    }
     // D3: died 5 Nov, received 6 Nov, appointment set 6 Nov, registered 9 Nov;
     // the facility voids the notice on 12 Nov and the review closes it as voided.
     let d3 = arrive(
         &mut c,
         "D3",
-        death_notice(3, "Hà Văn Tâm", day(2026, 11, 5), at(day(2026, 11, 6), 2)),
+        death_notice(3, "Hà Văn Tâm", d(11, 5), at(d(11, 6), 2)),
     );
-    log(
-        &mut c,
-        &lan,
-        "D3",
-        day(2026, 11, 6),
-        Outcome::AppointmentSet,
-    );
-    register(&mut c, &lan, "D3", day(2026, 11, 9));
+    c.take(&Attempt("D3", d(11, 6), AppointmentSet));
+    c.take(&Register("D3", d(11, 9)));
     let void = Notification {
         version: 2,
         action: Action::Void,
-        issued_at: at(day(2026, 11, 12), 2),
+        issued_at: at(d(11, 12), 2),
         birth: None,
         death: None,
         void_reason: Some("Cấp nhầm người".into()),
         ..d3
     };
-    import(&mut c.store, &void, at(day(2026, 11, 12), 3));
+    import(&mut c.store, &void, at(d(11, 12), 3));
     let d3_id = c.case("D3").to_owned();
     c.store
         .change_status(
@@ -277,8 +242,8 @@ fn commune() -> Commune {
                 reason: None,
                 next_follow_up: None,
             },
-            at(day(2026, 11, 12), 4),
-            day(2026, 11, 12),
+            at(d(11, 12), 4),
+            d(11, 12),
         )
         .unwrap();
     // D5: a death at home with no notice: opened by hand 12 Nov, registered the same day (2 days).
@@ -288,50 +253,41 @@ fn commune() -> Commune {
             &lan,
             EventKind::Death,
             "Nông Văn Thái",
-            day(2026, 11, 10),
-            at(day(2026, 11, 12), 2),
-            day(2026, 11, 12),
+            d(11, 10),
+            at(d(11, 12), 2),
+            d(11, 12),
         )
         .unwrap();
-    c.cases.insert("D5", d5);
-    register(&mut c, &lan, "D5", day(2026, 11, 12));
+    c.cases.insert("D5".into(), d5);
+    c.take(&Register("D5", d(11, 12)));
     // D4: died Mon 16 Nov (deadline Tue 1 Dec), received 17:30 UTC on 16 Nov =
     // 00:30 on 17 Nov in Vietnam; never contacted. Assigned to Lan.
-    arrive(
-        &mut c,
-        "D4",
-        death_notice(
-            4,
-            "Ma Văn Cường",
-            day(2026, 11, 16),
-            at(day(2026, 11, 16), 17) + Duration::minutes(30),
-        ),
-    );
+    c.take(&Death(
+        4,
+        "Ma Văn Cường",
+        d(11, 16),
+        half_past_midnight_after(d(11, 16)),
+    ));
     let d4 = c.case("D4").to_owned();
     let supervisor = c.supervisor.clone();
     c.store
-        .assign(&supervisor, &[d4], Some(&lan.id), at(day(2026, 11, 17), 3))
+        .assign(&supervisor, &[d4], Some(&lan.id), at(d(11, 17), 3))
         .unwrap();
     // D6: died 23 Nov, received 24 Nov, reached the same day (0 days); the
     // facility corrects the notice on 25 Nov: needs review.
     let d6 = arrive(
         &mut c,
         "D6",
-        death_notice(
-            6,
-            "Bế Văn Hùng",
-            day(2026, 11, 23),
-            at(day(2026, 11, 24), 2),
-        ),
+        death_notice(6, "Bế Văn Hùng", d(11, 23), at(d(11, 24), 2)),
     );
-    log(&mut c, &lan, "D6", day(2026, 11, 24), Outcome::Reached);
+    c.take(&Attempt("D6", d(11, 24), Reached));
     let correction = Notification {
         version: 2,
         action: Action::Correct,
-        issued_at: at(day(2026, 11, 25), 2),
+        issued_at: at(d(11, 25), 2),
         ..d6
     };
-    import(&mut c.store, &correction, at(day(2026, 11, 25), 3));
+    import(&mut c.store, &correction, at(d(11, 25), 3));
     c
 }
 
@@ -344,77 +300,79 @@ fn outcome_count(stats: &hotich_core::KindStats, outcome: Outcome) -> u64 {
         .count
 }
 
-#[test]
-fn november_deaths_count_on_time_late_voided_and_outreach() {
-    let c = commune();
-    let stats = c
-        .store
-        .period_stats(day(2026, 11, 1), day(2026, 11, 30))
-        .unwrap();
-    let d = &stats.death;
-    // D1, D4 (arrived 00:30 on 17 Nov local), D6; D2 arrived in October, D3
-    // was voided, D5 came without a notice.
-    assert_eq!(d.received, 3);
-    assert_eq!(d.voided, 1);
-    assert_eq!(d.opened_without_notification, 1);
-    // D1 on its deadline day and D5 on time, D2 late; D3's registration is
-    // left out with its voided case.
-    assert_eq!(
-        (d.registered, d.registered_on_time, d.registered_late),
-        (3, 2, 1)
-    );
-    // 2, 15, 21 days: half within 15, 90% within 21.
-    assert_eq!(d.days_to_registration_median, Some(15));
-    assert_eq!(d.days_to_registration_p90, Some(21));
-    let buckets: Vec<u64> = d.days_to_registration.iter().map(|b| b.count).collect();
-    assert_eq!(buckets, vec![1, 1, 1, 0, 0, 0, 0]);
-    // First contact: D1 after 1 day, D6 the same day; D4 never.
-    assert_eq!(d.contacted, 2);
-    assert_eq!(d.days_to_first_contact_median, Some(0));
-    // Worked in November: D1, D2, D6 (D3 voided); registered by 30 Nov: D1, D2.
-    assert_eq!((d.cases_worked, d.registered_after_outreach), (3, 2));
-    assert!((d.outreach_conversion.unwrap() - 2.0 / 3.0).abs() < 1e-9);
-    // Every attempt logged in November, D3's included.
-    assert_eq!(d.attempts, 5);
-    assert_eq!(outcome_count(d, Outcome::Reached), 3);
-    assert_eq!(outcome_count(d, Outcome::NoAnswer), 1);
-    assert_eq!(outcome_count(d, Outcome::AppointmentSet), 1);
-    assert_eq!(outcome_count(d, Outcome::WrongNumber), 0);
+type Days = Option<u32>;
+
+/// A kind's registrations: (registered, on time, late), the median and 90th
+/// percentile of days to registration, and the count in each days bucket.
+fn registrations(k: &hotich_core::KindStats) -> ((u64, u64, u64), Days, Days, Vec<u64>) {
+    let buckets = k.days_to_registration.iter().map(|b| b.count).collect();
+    let counts = (k.registered, k.registered_on_time, k.registered_late);
+    let days = (k.days_to_registration_median, k.days_to_registration_p90);
+    (counts, days.0, days.1, buckets)
 }
 
-#[test]
-fn november_births_use_the_case_deadline_with_its_weekend_rule() {
-    let c = commune();
-    let stats = c
-        .store
+/// A kind's outreach: (contacted, median days to first contact), (cases
+/// worked, registered after outreach), attempts, and the attempts that were
+/// reached, no answer, appointment set and wrong number.
+fn outreach(k: &hotich_core::KindStats) -> ((u64, Days), (u64, u64), u64, [u64; 4]) {
+    let outcomes = [
+        Outcome::Reached,
+        Outcome::NoAnswer,
+        Outcome::AppointmentSet,
+        Outcome::WrongNumber,
+    ]
+    .map(|outcome| outcome_count(k, outcome));
+    let worked = (k.cases_worked, k.registered_after_outreach);
+    let contacted = (k.contacted, k.days_to_first_contact_median);
+    (contacted, worked, k.attempts, outcomes)
+}
+
+fn november(c: &Commune) -> hotich_core::PeriodStats {
+    c.store
         .period_stats(day(2026, 11, 1), day(2026, 11, 30))
-        .unwrap();
-    let b = &stats.birth;
-    // B3, B4, B6; B7 arrived on 1 December in Vietnam.
+        .unwrap()
+}
+
+/// Deaths and births side by side: each assertion reads `[deaths, births]`.
+#[test]
+fn november_counts_on_time_late_voided_and_outreach_against_the_case_deadline() {
+    let stats = november(&commune());
+    let (d, b) = (&stats.death, &stats.birth);
+    let received =
+        |k: &hotich_core::KindStats| (k.received, k.voided, k.opened_without_notification);
+    // Deaths: D1, D4 (arrived 00:30 on 17 Nov local), D6; D2 arrived in
+    // October, D3 was voided, D5 came without a notice. Births: B3, B4, B6;
+    // B7 arrived on 1 December in Vietnam.
+    assert_eq!([received(d), received(b)], [(3, 1, 1), (3, 0, 0)]);
+    // Deaths: D1 on its deadline day and D5 on time, D2 late; D3's
+    // registration is left out with its voided case. 2, 15, 21 days: half
+    // within 15, 90% within 21.
+    // Births (the case deadline with its weekend rule): B2 on its
+    // weekend-moved deadline (62 days) is on time, B1 a day later is late
+    // (61 days), B3 on time.
     assert_eq!(
-        (b.received, b.voided, b.opened_without_notification),
-        (3, 0, 0)
+        [registrations(d), registrations(b)],
+        [
+            ((3, 2, 1), Some(15), Some(21), vec![1, 1, 1, 0, 0, 0, 0]),
+            ((3, 2, 1), Some(61), Some(62), vec![0, 1, 0, 0, 2, 0, 0]),
+        ]
     );
-    // B2 on its weekend-moved deadline (62 days) is on time, B1 a day later is
-    // late (61 days), B3 on time.
+    // Deaths: first contact: D1 after 1 day, D6 the same day; D4 never.
+    // Worked in November: D1, D2, D6 (D3 voided); registered by 30 Nov: D1,
+    // D2. Every attempt logged in November, D3's included: 3 reached, 1 no
+    // answer, 1 appointment.
+    // Births: contacted: B6 after 0 days and B3 after 5: the lower of the two
+    // is the median by rank. B1's October attempt is outside; B3 and B6
+    // worked, B3 registered; B3's no answer and appointment, B6's wrong number.
     assert_eq!(
-        (b.registered, b.registered_on_time, b.registered_late),
-        (3, 2, 1)
+        [outreach(d), outreach(b)],
+        [
+            ((2, Some(0)), (3, 2), 5, [3, 1, 1, 0]),
+            ((2, Some(0)), (2, 1), 3, [0, 1, 1, 1]),
+        ]
     );
-    assert_eq!(b.days_to_registration_median, Some(61));
-    assert_eq!(b.days_to_registration_p90, Some(62));
-    let buckets: Vec<u64> = b.days_to_registration.iter().map(|b| b.count).collect();
-    assert_eq!(buckets, vec![0, 1, 0, 0, 2, 0, 0]);
-    assert_eq!(b.contacted, 2);
-    // 0 (B6) and 5 (B3) days: the lower of the two is the median by rank.
-    assert_eq!(b.days_to_first_contact_median, Some(0));
-    // B1's October attempt is outside; B3 and B6 worked, B3 registered.
-    assert_eq!((b.cases_worked, b.registered_after_outreach), (2, 1));
+    assert!((d.outreach_conversion.unwrap() - 2.0 / 3.0).abs() < 1e-9);
     assert_eq!(b.outreach_conversion, Some(0.5));
-    assert_eq!(b.attempts, 3);
-    assert_eq!(outcome_count(b, Outcome::NoAnswer), 1);
-    assert_eq!(outcome_count(b, Outcome::AppointmentSet), 1);
-    assert_eq!(outcome_count(b, Outcome::WrongNumber), 1);
 }
 
 #[test]
@@ -523,6 +481,15 @@ fn refuse_sync(c: &Commune, label: &str, rows: u32) {
     .unwrap();
 }
 
+/// The commune on 2 December, the registry having refused two of D1's
+/// outbox rows and one of B6's.
+fn commune_after_refused_syncs() -> (Commune, NaiveDate) {
+    let c = commune();
+    refuse_sync(&c, "D1", 2);
+    refuse_sync(&c, "B6", 1);
+    (c, day(2026, 12, 2))
+}
+
 fn open_count(dashboard: &DashboardFigures, status: CaseStatus, kind: EventKind) -> u64 {
     dashboard
         .open_by_status_and_type
@@ -534,10 +501,7 @@ fn open_count(dashboard: &DashboardFigures, status: CaseStatus, kind: EventKind)
 
 #[test]
 fn the_supervisor_dashboard_counts_the_commune_and_each_number_opens_its_list() {
-    let c = commune();
-    refuse_sync(&c, "D1", 2);
-    refuse_sync(&c, "B6", 1);
-    let today = day(2026, 12, 2);
+    let (c, today) = commune_after_refused_syncs();
     let dashboard = c.store.dashboard(&c.supervisor, today).unwrap();
     assert_eq!(dashboard.officer_id, None);
     // Open: B4, B7 new; B6 in outreach; D4 new; D6 needs review.
@@ -594,10 +558,7 @@ fn the_supervisor_dashboard_counts_the_commune_and_each_number_opens_its_list() 
 
 #[test]
 fn a_registrar_sees_only_their_own_figures() {
-    let c = commune();
-    refuse_sync(&c, "D1", 2);
-    refuse_sync(&c, "B6", 1);
-    let today = day(2026, 12, 2);
+    let (c, today) = commune_after_refused_syncs();
     let lan = c.store.dashboard(&c.lan, today).unwrap();
     assert_eq!(lan.officer_id.as_deref(), Some(c.lan.id.as_str()));
     // Lan's open cases: D4 (assigned) and D6.
