@@ -1,5 +1,4 @@
 fn main() {
-    // The app configuration lives at the workspace root, beside the workspace manifest.
-    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
-        .expect("tauri-build failed");
+    // tauri.conf.json beside this manifest, where the Tauri CLI's bundler looks too.
+    tauri_build::build()
 }

@@ -125,7 +125,7 @@ fn command_names_are_unique() {
 
 #[test]
 fn the_cli_and_the_app_share_the_app_identifier_and_so_the_database() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json");
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(

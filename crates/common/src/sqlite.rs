@@ -22,6 +22,8 @@ pub enum OpenError {
     TooNew { found: usize, supported: usize },
     #[error("migrating the schema failed: {0}")]
     Migration(String),
+    #[error("creating the database file failed: {0}")]
+    Create(std::io::Error),
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -78,6 +80,7 @@ pub fn connect_read_only(path: &Path) -> Result<Connection, OpenError> {
 /// pragmas and brings it to `schema`'s latest version. Refuses, untouched, a
 /// database whose version is newer than `schema`'s.
 pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection, OpenError> {
+    create_owner_only(path).map_err(OpenError::Create)?;
     let mut conn = connect_raw(path, read_write())?;
     // Read before anything is written: a newer database is left untouched.
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -94,6 +97,45 @@ pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection,
         .to_latest(&mut conn)
         .map_err(|e| OpenError::Migration(e.to_string()))?;
     Ok(conn)
+}
+
+/// Creates a missing database file readable and writable by its owner only
+/// (0600 on Unix) before SQLite opens it: SQLite gives the `-wal` and `-shm`
+/// files it creates later the database file's permissions, so personal data
+/// never sits in a file other accounts of the machine can read.
+fn create_owner_only(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates `dir` and its missing parents owner-only (0700 on Unix); a
+/// folder that already exists is left as it is (it may be the user's own).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes an existing folder owner-only (0700 on Unix): the program's own
+/// data folder, which an older version may have created with looser rights.
+pub fn make_private(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn read_write() -> OpenFlags {
@@ -135,6 +177,31 @@ pub fn to_i64(value: u64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_and_its_folder_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data/vn.hotich.app");
+        create_private_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        let db = dir.join("x.db");
+        let conn = open(&db, &Schema::new(V2), &Tuning::default()).unwrap();
+        conn.execute("INSERT INTO b (y) VALUES ('z')", []).unwrap();
+        for file in [db.clone(), dir.join("x.db-wal"), dir.join("x.db-shm")] {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        // An existing folder is left alone unless made private on purpose.
+        let shared = tmp.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&shared).unwrap();
+        assert_eq!(mode(&shared), 0o755);
+        make_private(&shared).unwrap();
+        assert_eq!(mode(&shared), 0o700);
+    }
 
     const V1: &[&str] = &["CREATE TABLE a (x INTEGER);"];
     const V2: &[&str] = &["CREATE TABLE a (x INTEGER);", "CREATE TABLE b (y TEXT);"];
