@@ -31,6 +31,12 @@ echo "==> cargo build (the binaries the suites run, and the tests themselves)"
 # from the same artifacts instead of a second build of the tree.
 cargo build --workspace --bins --tests --features "$TEST_FEATURES"
 export HOTICH_APP_BIN="$CARGO_TARGET_DIR/debug/hotich-app"
+echo "==> the Debian package (a release build), installed as an office would (dpkg -i)"
+deb="$(bash scripts/package.sh | tee /dev/stderr | tail -n 1)"
+as_root dpkg -i "$deb" >/dev/null
+# The package's own suite starts what dpkg installed.
+HOTICH_INSTALLED_APP="$(dpkg-deb -c "$deb" | awk '$6 ~ /^\.\/usr\/bin\// { sub(/^\./, "", $6); print $6; exit }')"
+export HOTICH_INSTALLED_APP
 echo "==> cargo test (all suites, the real-window ones and the bindings export included)"
 log="$(mktemp)"
 cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" -- --include-ignored 2>&1 | tee "$log"

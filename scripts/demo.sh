@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The whole job on one machine: a local demo central registry (hotich-central
+# serve on loopback, trusting the demo facilities and one workstation of the
+# demo commune), a facility simulator posting a few new signed notifications
+# every minute, and the app in demo mode connected to that registry, so
+# notifications arrive through sync and work reaches the registry ("Đã gửi").
+# Stop the registry (its pid is printed) to see the sync status change. The
+# demo processes end when the app closes. scripts/run.sh builds and calls it;
+# the window suite runs it with its own app and a shorter interval.
+#
+#   HOTICH_DEMO_APP       the app binary (required)
+#   HOTICH_DEMO_CENTRAL   the hotich-central binary (required)
+#   HOTICH_DEMO_EVERY     seconds between the simulator's posts (default 60)
+#   HOTICH_DEMO_DIR       where the registry keeps its files (default: a new temp folder)
+set -euo pipefail
+
+app="${HOTICH_DEMO_APP:?the app binary}"
+central="${HOTICH_DEMO_CENTRAL:?the hotich-central binary}"
+every="${HOTICH_DEMO_EVERY:-60}"
+commune=01864 # Xã Bằng Thành, Thái Nguyên: the demo commune
+dir="${HOTICH_DEMO_DIR:-$(mktemp -d -t hotich-demo.XXXXXX)}"
+mkdir -p "$dir"
+
+pids=()
+stop_demo() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop_demo EXIT
+trap 'exit 143' TERM INT
+
+echo "==> demo registry in $dir"
+"$central" simulate --commune "$commune" --births 0 --deaths 0 --out "$dir/sim" >/dev/null
+"$central" trust import --demo-root --db "$dir/registry.db" "$dir/sim/trust.json" >/dev/null
+token="$("$central" workstation add --db "$dir/registry.db" --commune "$commune" --label "demo workstation")"
+
+"$central" serve --db "$dir/registry.db" --listen 127.0.0.1:0 >"$dir/registry.out" 2>"$dir/registry.log" &
+pids+=("$!")
+registry_pid="$!"
+url=""
+for _ in $(seq 1 100); do
+    url="$(sed -n 's/^listening on //p' "$dir/registry.out")"
+    [ -n "$url" ] && break
+    kill -0 "$registry_pid" 2>/dev/null || { cat "$dir/registry.log" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "the demo registry did not start" >&2; exit 1; }
+echo "==> demo registry at $url (pid $registry_pid; kill it to see the app go offline)"
+
+# The facilities: a few new signed notifications now and then every $every s,
+# each round with its own seed so every round is new.
+(
+    trap 'kill "$child" 2>/dev/null; exit 0' TERM
+    round=1
+    while true; do
+        "$central" simulate --commune "$commune" --births 2 --deaths 1 \
+            --seed "$(( $(date +%s) * 100 + round ))" --post "$url" >>"$dir/simulator.log" 2>&1 &
+        child=$!
+        wait "$child" || true
+        round=$((round + 1))
+        sleep "$every" &
+        child=$!
+        wait "$child" || true
+    done
+) &
+pids+=("$!")
+echo "==> facility simulator posting every ${every}s (log: $dir/simulator.log)"
+
+HOTICH_INSTALLATION=demo HOTICH_DEMO_REGISTRY="$url" HOTICH_TOKEN="$token" \
+    HOTICH_SYNC_INTERVAL_SECONDS="${HOTICH_SYNC_INTERVAL_SECONDS:-20}" "$app" &
+pids+=("$!")
+app_pid="$!"
+wait "$app_pid" || true
