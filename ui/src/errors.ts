@@ -45,16 +45,28 @@ function keyOf<T extends object>(table: T, value: string | null | undefined): (k
   return typeof value === "string" && Object.hasOwn(table, value) ? (value as keyof T & string) : null;
 }
 
+/**
+ * The param `name` worded, when it carries a code of `table`: `{ [name]: word }`
+ * to spread over the params (`style` shapes the word); nothing otherwise.
+ */
+function wordedParam(
+  params: Params,
+  name: string,
+  table: Readonly<Record<string, string>>,
+  style: (word: string) => string = (word) => word,
+): Params {
+  const key = keyOf(table, params[name]);
+  const word = key === null ? undefined : table[key];
+  return word === undefined ? {} : { [name]: style(word) };
+}
+
 /** Params that carry a code, worded: a paper, an event kind (lower case inside a sentence), a refused action. */
 function worded(params: Params, m: Messages): Params {
-  const document = keyOf(m.print.documents, params.document);
-  const kind = keyOf(m.kind, params.kind);
-  const action = keyOf(m.forbiddenAction, params.action);
   return {
     ...params,
-    ...(document && { document: m.print.documents[document] }),
-    ...(kind && { kind: m.kind[kind].toLowerCase() }),
-    ...(action && { action: m.forbiddenAction[action] }),
+    ...wordedParam(params, "document", m.print.documents),
+    ...wordedParam(params, "kind", m.kind, (kind) => kind.toLowerCase()),
+    ...wordedParam(params, "action", m.forbiddenAction),
   };
 }
 
@@ -62,24 +74,18 @@ function worded(params: Params, m: Messages): Params {
 export function errorText(error: CommandError, m: Messages = t()): string {
   const params = worded(error.params, m);
   switch (error.code) {
-    case "invalid_input": {
-      const field = keyOf(m.inputField, params.field);
-      const reason = keyOf(m.inputReason, params.reason);
+    case "invalid_input":
       return fill(m.errors.invalid_input, {
         ...params,
-        ...(field && { field: m.inputField[field] }),
-        ...(reason && { reason: fill(m.inputReason[reason], params) }),
+        ...wordedParam(params, "field", m.inputField),
+        ...wordedParam(params, "reason", m.inputReason, (reason) => fill(reason, params)),
       });
-    }
-    case "illegal_transition": {
-      const from = keyOf(m.status, params.from);
-      const to = keyOf(m.status, params.to);
+    case "illegal_transition":
       return fill(m.errors.illegal_transition, {
         ...params,
-        ...(from && { from: m.status[from] }),
-        ...(to && { to: m.status[to] }),
+        ...wordedParam(params, "from", m.status),
+        ...wordedParam(params, "to", m.status),
       });
-    }
     case "invalid_registration":
       // As the shell's own message: every problem, not just how many.
       if (error.problems.length > 0) return error.problems.map((problem) => problemText(problem, m)).join("; ");
