@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use crate::jws::{verifying_key_from_b64, JwsError, SignedEnvelope, Signer, TYP_TRUST_LIST};
 
@@ -19,6 +20,17 @@ pub const DEMO_ROOT_KEY_ID: &str = "demo-root-1";
 
 pub fn demo_root_signer() -> Signer {
     Signer::from_label(DEMO_ROOT_LABEL, DEMO_ROOT_KEY_ID)
+}
+
+/// The simulator's publicly derivable key of a demo facility, by its key id
+/// (`{facility_id}-k1`), so a real office can recognise and refuse what it
+/// signed; `None` for a key id of another form.
+pub fn demo_facility_signer(key_id: &str) -> Option<Signer> {
+    let facility_id = key_id.strip_suffix("-k1")?;
+    Some(Signer::from_label(
+        &format!("hotich demo facility {facility_id} key 1"),
+        key_id,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,6 +279,18 @@ impl RootKey {
     pub fn verify(&self, raw: &[u8]) -> Result<TrustList, TrustListError> {
         TrustList::verify(raw, &self.key_id, &self.key)
     }
+
+    /// What a supervisor reads aloud to compare with the written key: the
+    /// SHA-256 of the public key in 16 groups of 4 upper-case hex digits.
+    pub fn fingerprint(&self) -> String {
+        let digest = sha2::Sha256::digest(self.key.as_bytes());
+        let hex: String = digest.iter().map(|byte| format!("{byte:02X}")).collect();
+        hex.as_bytes()
+            .chunks(4)
+            .map(|group| String::from_utf8_lossy(group).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 #[cfg(test)]
@@ -319,6 +343,36 @@ mod tests {
             renamed.verify(&raw),
             Err(TrustListError::BadSignature { .. })
         ));
+    }
+
+    #[test]
+    fn a_fingerprint_is_sixteen_groups_of_the_public_keys_sha256() {
+        let demo = RootKey::demo();
+        let fingerprint = demo.fingerprint();
+        let groups: Vec<&str> = fingerprint.split(' ').collect();
+        assert_eq!(groups.len(), 16, "{fingerprint}");
+        assert!(groups.iter().all(|g| g.len() == 4
+            && g.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())));
+        let expected: String = sha2::Sha256::digest(demo_root_signer().verifying_key().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(fingerprint.replace(' ', ""), expected);
+        let other = Signer::from_label("another root", "root-2");
+        let other = RootKey::parse("root-2", &other.public_key_b64()).unwrap();
+        assert_ne!(other.fingerprint(), fingerprint);
+    }
+
+    #[test]
+    fn a_demo_facility_signer_is_derived_from_its_key_id() {
+        let signer = demo_facility_signer("79001-k1").unwrap();
+        assert_eq!(signer.key_id(), "79001-k1");
+        assert_eq!(
+            signer.public_key_b64(),
+            Signer::from_label("hotich demo facility 79001 key 1", "79001-k1").public_key_b64()
+        );
+        assert!(demo_facility_signer("79001-k2").is_none());
     }
 
     #[test]
