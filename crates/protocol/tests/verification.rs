@@ -57,31 +57,108 @@ fn a_flipped_payload_bit_is_payload_altered() {
     );
 }
 
-#[test]
-fn a_signature_by_another_key_is_bad_signature() {
-    let impostor = Signer::from_label("someone else", "19001-k1");
-    assert_eq!(
-        reason_of(&sign(&death(), &impostor)),
-        RejectionReason::BadSignature
-    );
+/// How a death notification goes wrong before it reaches the commune.
+enum Fault {
+    /// Its content is changed before the facility signs it.
+    Changed(fn(&mut Notification)),
+    /// Another key than the facility's signs it: the key's label and id.
+    SignedBy(&'static str, &'static str),
+    /// The trust list holds the facility's key with this entry's validity.
+    KeyValid(fn(&mut hotich_protocol::FacilityKey)),
 }
 
 #[test]
-fn an_unknown_facility_key_is_refused() {
-    let stranger = Signer::from_label("unlisted facility", "99999-k1");
-    assert_eq!(
-        reason_of(&sign(&death(), &stranger)),
-        RejectionReason::UnknownFacilityKey
-    );
-}
-
-#[test]
-fn a_key_expired_before_signing_is_refused() {
-    let signer = facility_signer();
-    let expired =
-        TrustedKeys::from_facilities(&[facility(&signer, now() - Duration::days(30))]).unwrap();
-    let rejection = verify_notification(&sign(&death(), &signer), &expired, now()).unwrap_err();
-    assert_eq!(rejection.reason, RejectionReason::ExpiredFacilityKey);
+fn each_fault_is_refused_with_its_own_reason() {
+    use RejectionReason::*;
+    // What goes wrong, the reason given, and words the detail must contain.
+    let faults: [(&str, Fault, RejectionReason, &str); 10] = [
+        (
+            "a signature by another key is bad signature",
+            Fault::SignedBy("someone else", "19001-k1"),
+            BadSignature,
+            "",
+        ),
+        (
+            "a ten megabyte payload is too large",
+            Fault::Changed(|n| {
+                n.death.as_mut().unwrap().cause_of_death = Some("x".repeat(10 * 1024 * 1024));
+            }),
+            TooLarge,
+            "",
+        ),
+        (
+            "an unknown facility key is refused",
+            Fault::SignedBy("unlisted facility", "99999-k1"),
+            UnknownFacilityKey,
+            "",
+        ),
+        (
+            "a key expired before signing is refused",
+            Fault::KeyValid(|entry| entry.valid_until = now() - Duration::days(30)),
+            ExpiredFacilityKey,
+            "",
+        ),
+        (
+            // Digit 4 says a woman of the 20th century; the deceased is a man.
+            "a wrong personal ID structure is field invalid",
+            Fault::Changed(|n| n.death.as_mut().unwrap().id_number = Some("006148001234".into())),
+            FieldInvalid,
+            "SO_GIAYTO",
+        ),
+        (
+            "a key not yet valid when signing is refused and says so",
+            Fault::KeyValid(|entry| entry.valid_from = now()),
+            ExpiredFacilityKey,
+            "not yet valid",
+        ),
+        (
+            "a death before the birth is field invalid",
+            Fault::Changed(|n| {
+                n.death.as_mut().unwrap().birth_date = "2026-11-19".parse().unwrap()
+            }),
+            FieldInvalid,
+            "NGAY_TV",
+        ),
+        (
+            "an unknown schema version is unsupported",
+            Fault::Changed(|n| n.schema = 2),
+            UnsupportedVersion,
+            "",
+        ),
+        (
+            "a payload naming another facility is facility mismatch",
+            Fault::Changed(|n| n.facility_id = "19002".into()),
+            FacilityMismatch,
+            "",
+        ),
+        (
+            // Facility 19001 may not correct or void 19002's notifications.
+            "a notification id of another facility is refused",
+            Fault::Changed(|n| {
+                n.notification_id = "19002-GBT-000001".into();
+                (n.version, n.action) = (2, Action::Correct);
+            }),
+            FieldInvalid,
+            "notification_id",
+        ),
+    ];
+    for (what, fault, reason, detail) in faults {
+        let (mut n, mut signer) = (death(), facility_signer());
+        let mut entry = facility(&signer, now() + Duration::days(365));
+        match fault {
+            Fault::Changed(change) => change(&mut n),
+            Fault::SignedBy(label, key_id) => signer = Signer::from_label(label, key_id),
+            Fault::KeyValid(validity) => validity(&mut entry),
+        }
+        let trusted = TrustedKeys::from_facilities(&[entry]).unwrap();
+        let rejection = verify_notification(&sign(&n, &signer), &trusted, now()).unwrap_err();
+        assert_eq!(rejection.reason, reason, "{what}");
+        assert!(
+            rejection.detail.contains(detail),
+            "{what}: {}",
+            rejection.detail
+        );
+    }
 }
 
 #[test]
@@ -89,59 +166,6 @@ fn truncated_json_is_malformed() {
     let raw = sign(&death(), &facility_signer());
     assert_eq!(reason_of(&raw[..raw.len() / 2]), RejectionReason::Malformed);
     assert_eq!(reason_of(b""), RejectionReason::Malformed);
-}
-
-#[test]
-fn a_ten_megabyte_payload_is_too_large() {
-    let mut n = death();
-    n.death.as_mut().unwrap().cause_of_death = Some("x".repeat(10 * 1024 * 1024));
-    assert_eq!(
-        reason_of(&sign(&n, &facility_signer())),
-        RejectionReason::TooLarge
-    );
-}
-
-#[test]
-fn a_wrong_personal_id_structure_is_field_invalid() {
-    let mut n = death();
-    // Digit 4 says a woman of the 20th century; the deceased is a man.
-    n.death.as_mut().unwrap().id_number = Some("006148001234".into());
-    let rejection = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err();
-    assert_eq!(rejection.reason, RejectionReason::FieldInvalid);
-    assert!(
-        rejection.detail.contains("SO_GIAYTO"),
-        "{}",
-        rejection.detail
-    );
-}
-
-#[test]
-fn a_death_before_the_birth_is_field_invalid() {
-    let mut n = death();
-    n.death.as_mut().unwrap().birth_date = "2026-11-19".parse().unwrap();
-    let rejection = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err();
-    assert_eq!(rejection.reason, RejectionReason::FieldInvalid);
-    assert!(rejection.detail.contains("NGAY_TV"), "{}", rejection.detail);
-}
-
-#[test]
-fn an_unknown_schema_version_is_unsupported() {
-    let mut n = death();
-    n.schema = 2;
-    assert_eq!(
-        reason_of(&sign(&n, &facility_signer())),
-        RejectionReason::UnsupportedVersion
-    );
-}
-
-#[test]
-fn a_payload_naming_another_facility_is_facility_mismatch() {
-    let mut n = death();
-    n.facility_id = "19002".into();
-    assert_eq!(
-        reason_of(&sign(&n, &facility_signer())),
-        RejectionReason::FacilityMismatch
-    );
 }
 
 #[test]
@@ -219,37 +243,6 @@ proptest! {
     fn arbitrary_input_is_refused_not_panicking(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         prop_assert!(verify_notification(&bytes, &keys(), now()).is_err());
     }
-}
-
-#[test]
-fn a_key_not_yet_valid_when_signing_is_refused_and_says_so() {
-    let signer = facility_signer();
-    let mut entry = facility(&signer, now() + Duration::days(365));
-    entry.valid_from = now();
-    let early = TrustedKeys::from_facilities(&[entry]).unwrap();
-    let rejection = verify_notification(&sign(&death(), &signer), &early, now()).unwrap_err();
-    assert_eq!(rejection.reason, RejectionReason::ExpiredFacilityKey);
-    assert!(
-        rejection.detail.contains("not yet valid"),
-        "{}",
-        rejection.detail
-    );
-}
-
-#[test]
-fn a_notification_id_of_another_facility_is_refused() {
-    // Facility 19001 may not correct or void 19002's notifications.
-    let mut n = death();
-    n.notification_id = "19002-GBT-000001".into();
-    n.version = 2;
-    n.action = Action::Correct;
-    let rejection = verify_notification(&sign(&n, &facility_signer()), &keys(), now()).unwrap_err();
-    assert_eq!(rejection.reason, RejectionReason::FieldInvalid);
-    assert!(
-        rejection.detail.contains("notification_id"),
-        "{}",
-        rejection.detail
-    );
 }
 
 #[test]
