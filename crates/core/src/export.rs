@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::model::CaseStatus;
 use crate::officer::Officer;
+use crate::sql::from_row;
 use crate::stats::PeriodStats;
 use crate::store::Store;
 use crate::time::{office_day_of, start_of_office_day_rfc3339};
@@ -308,10 +309,12 @@ impl Store {
             start_of_office_day_rfc3339(to + Days::new(1)),
         );
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.kind, c.subject_name, c.event_date, c.deadline, c.opened_at,
-                    c.notification_id IS NOT NULL, c.status, c.registered_on, r.number, r.book,
-                    (SELECT count(*) FROM case_event e WHERE e.case_id = c.id AND e.kind = 'attempt'),
-                    o.full_name
+            "SELECT c.id AS case_id, c.kind, c.subject_name AS name, c.event_date, c.deadline,
+                    c.opened_at, c.notification_id IS NOT NULL AS from_notification, c.status,
+                    c.registered_on, r.number, r.book,
+                    (SELECT count(*) FROM case_event e WHERE e.case_id = c.id AND e.kind = 'attempt')
+                        AS attempts,
+                    o.full_name AS assignee_name
              FROM case_file c
              LEFT JOIN registration r ON r.case_id = c.id
              LEFT JOIN officer o ON o.id = c.assignee
@@ -323,28 +326,23 @@ impl Store {
         let rows = stmt.query_map(
             params![since, until, from.to_string(), to.to_string()],
             |row| {
-                let kind: EventKind = row.get(1)?;
-                let event_date: NaiveDate = row.get(3)?;
-                let deadline: NaiveDate = row.get(4)?;
-                let registered_on: Option<NaiveDate> = row.get(8)?;
-                let status: CaseStatus = row.get(7)?;
-                let number: Option<u32> = row.get(9)?;
-                let book: Option<String> = row.get(10)?;
-                Ok(PeriodCaseRow {
-                    case_id: row.get(0)?,
-                    kind,
-                    name: row.get(2)?,
+                let event_date: NaiveDate = row.get("event_date")?;
+                let deadline: NaiveDate = row.get("deadline")?;
+                let registered_on: Option<NaiveDate> = row.get("registered_on")?;
+                let number: Option<u32> = row.get("number")?;
+                let book: Option<String> = row.get("book")?;
+                let opened_at = row.as_ref().column_index("opened_at")?;
+                Ok(from_row!(row => PeriodCaseRow {
+                    case_id, kind, name, from_notification, status, attempts, assignee_name;
                     event_date,
                     deadline,
-                    received_on: office_day_of(&row.get::<_, String>(5)?).ok_or_else(|| {
+                    received_on: office_day_of(&row.get::<_, String>(opened_at)?).ok_or_else(|| {
                         rusqlite::Error::InvalidColumnType(
-                            5,
+                            opened_at,
                             "opened_at".into(),
                             rusqlite::types::Type::Text,
                         )
                     })?,
-                    from_notification: row.get(6)?,
-                    status,
                     registered_on,
                     register_entry: number
                         .zip(book)
@@ -354,9 +352,7 @@ impl Store {
                     late: registered_on.map(|on| on > deadline),
                     days_to_registration: registered_on
                         .map(|on| u32::try_from((on - event_date).num_days()).unwrap_or(0)),
-                    attempts: row.get(11)?,
-                    assignee_name: row.get(12)?,
-                })
+                }))
             },
         )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -23,6 +23,7 @@ use crate::case_file::{self, FromNotification, Subject};
 use crate::error::{CoreError, Result};
 use crate::legal::registration_deadline;
 use crate::model::{CaseStatus, ImportProgress, ImportSummary};
+use crate::sql::from_row;
 use crate::store::Store;
 use crate::text::{clean, fold};
 
@@ -196,16 +197,11 @@ fn apply(
     let envelope = &verified.envelope;
     let case: Option<CaseState> = tx
         .prepare_cached(
-            "SELECT id, kind, status, notification_version, content_version FROM case_file WHERE notification_id = ?1",
+            "SELECT id, kind, status, notification_version AS newest_version, content_version
+             FROM case_file WHERE notification_id = ?1",
         )?
         .query_row([&n.notification_id], |row| {
-            Ok(CaseState {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                status: row.get(2)?,
-                newest_version: row.get(3)?,
-                content_version: row.get(4)?,
-            })
+            Ok(from_row!(row => CaseState { id, kind, status, newest_version, content_version }))
         })
         .optional()?;
     // A later version may not turn a birth into a death: the deadline and

@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::sql::from_row;
 use crate::store::Store;
 
 /// One outbox row to push, in id (UUIDv7, so creation) order.
@@ -117,14 +118,7 @@ impl Store {
              ORDER BY id LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |row| {
-            Ok(OutboxItem {
-                id: row.get(0)?,
-                case_id: row.get(1)?,
-                kind: row.get(2)?,
-                body: row.get(3)?,
-                created_at: row.get(4)?,
-                attempts: row.get(5)?,
-            })
+            Ok(from_row!(row => OutboxItem { id, case_id, kind, body, created_at, attempts }))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -230,17 +224,12 @@ impl Store {
     /// Rows the registry refused, with their reasons, oldest first.
     pub(crate) fn outbox_dead(&self) -> Result<Vec<DeadItem>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, case_id, kind, coalesce(last_error, ''), dead_at FROM outbox WHERE state = 'dead' ORDER BY id",
+            "SELECT id, case_id, kind, coalesce(last_error, '') AS reason, dead_at AS at
+             FROM outbox WHERE state = 'dead' ORDER BY id",
         )?;
         let dead = stmt
             .query_map([], |row| {
-                Ok(DeadItem {
-                    id: row.get(0)?,
-                    case_id: row.get(1)?,
-                    kind: row.get(2)?,
-                    reason: row.get(3)?,
-                    at: row.get(4)?,
-                })
+                Ok(from_row!(row => DeadItem { id, case_id, kind, reason, at }))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(dead)

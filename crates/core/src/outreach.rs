@@ -21,6 +21,7 @@ use crate::lifecycle::{
 use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
+use crate::sql::from_row;
 use crate::store::Store;
 use crate::templates::{checklist_items, render, TemplateContext, TemplateKey, TemplatePurpose};
 use crate::text::{clean, clean_lines};
@@ -166,14 +167,7 @@ fn case_state(tx: &Transaction<'_>, case_id: &str) -> Result<CaseState> {
     tx.query_row(
         "SELECT id, status, assignee, notification_version FROM case_file WHERE id = ?1",
         [case_id],
-        |row| {
-            Ok(CaseState {
-                id: row.get(0)?,
-                status: row.get(1)?,
-                assignee: row.get(2)?,
-                notification_version: row.get(3)?,
-            })
-        },
+        |row| Ok(from_row!(row => CaseState { id, status, assignee, notification_version })),
     )
     .optional()?
     .ok_or_else(|| CoreError::CaseNotFound(case_id.to_owned()))
@@ -512,10 +506,11 @@ impl Store {
     /// Every entry of a case's history, oldest first.
     pub fn case_history(&self, case_id: &str) -> Result<Vec<TimelineEntry>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.at, e.kind, o.full_name, e.channel, e.outcome, e.note, e.next_follow_up,
-                    e.appointment_date, e.from_status, e.to_status, a.full_name, e.notification_version,
-                    e.corrects,
+            "SELECT e.id, e.at, e.kind, o.full_name AS officer_name, e.channel, e.outcome, e.note,
+                    e.next_follow_up, e.appointment_date, e.from_status, e.to_status,
+                    a.full_name AS assignee_name, e.notification_version, e.corrects,
                     (SELECT c.id FROM case_event c WHERE c.corrects = e.id ORDER BY c.seq LIMIT 1)
+                        AS corrected_by
              FROM case_event e
              LEFT JOIN officer o ON o.id = e.officer_id
              LEFT JOIN officer a ON a.id = e.assignee
@@ -523,29 +518,19 @@ impl Store {
         )?;
         let day = |text: Option<String>| text.and_then(|t| t.parse::<NaiveDate>().ok());
         let rows = stmt.query_map([case_id], |row| {
-            let kind: String = row.get(2)?;
-            Ok(TimelineEntry {
-                id: row.get(0)?,
-                at: row.get(1)?,
+            let kind: String = row.get("kind")?;
+            Ok(from_row!(row => TimelineEntry {
+                id, at, officer_name, channel, outcome, note, from_status, to_status,
+                assignee_name, notification_version, corrects, corrected_by;
                 kind: match kind.as_str() {
                     "attempt" => TimelineKind::Attempt,
                     "assignment" => TimelineKind::Assignment,
                     "notification" => TimelineKind::Notification,
                     _ => TimelineKind::Status,
                 },
-                officer_name: row.get(3)?,
-                channel: row.get(4)?,
-                outcome: row.get(5)?,
-                note: row.get(6)?,
-                next_follow_up: day(row.get(7)?),
-                appointment_date: day(row.get(8)?),
-                from_status: row.get(9)?,
-                to_status: row.get(10)?,
-                assignee_name: row.get(11)?,
-                notification_version: row.get(12)?,
-                corrects: row.get(13)?,
-                corrected_by: row.get(14)?,
-            })
+                next_follow_up: day(row.get("next_follow_up")?),
+                appointment_date: day(row.get("appointment_date")?),
+            }))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

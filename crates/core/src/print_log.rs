@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
+use crate::sql::from_row;
 use crate::store::{text_columns, Store};
 
 /// The papers a registration is printed on.
@@ -136,8 +137,9 @@ pub struct StoredPrint {
 }
 
 const ENTRY_SELECT: &str =
-    "SELECT p.id, p.printed_at, o.username, o.full_name, p.registration_id, r.case_id,
-        p.document, r.number, r.book, c.subject_name, p.copies, p.reprint, p.issue_date, p.code
+    "SELECT p.id, p.printed_at, o.username AS officer_username, o.full_name AS officer_name,
+        p.registration_id, r.case_id, p.document, r.number, r.book, c.subject_name, p.copies,
+        p.reprint, p.issue_date, p.code
  FROM print_log p
  JOIN officer o ON o.id = p.officer_id
  JOIN registration r ON r.id = p.registration_id
@@ -160,25 +162,17 @@ fn date_of(text: &str) -> Result<NaiveDate> {
 }
 
 fn entry_row(row: &Row<'_>) -> rusqlite::Result<(PrintLogEntry, String, String)> {
+    // The document and issue date are checked after the query, where a
+    // bad value can be reported as corrupt data rather than a SQL error.
     Ok((
-        PrintLogEntry {
-            id: row.get(0)?,
-            printed_at: row.get(1)?,
-            officer_username: row.get(2)?,
-            officer_name: row.get(3)?,
-            registration_id: row.get(4)?,
-            case_id: row.get(5)?,
+        from_row!(row => PrintLogEntry {
+            id, printed_at, officer_username, officer_name, registration_id, case_id, number,
+            book, subject_name, copies, reprint, code;
             document: DocumentKind::BirthCertificate,
-            number: row.get(7)?,
-            book: row.get(8)?,
-            subject_name: row.get(9)?,
-            copies: row.get(10)?,
-            reprint: row.get(11)?,
             issue_date: NaiveDate::MIN,
-            code: row.get(13)?,
-        },
-        row.get(6)?,
-        row.get(12)?,
+        }),
+        row.get("document")?,
+        row.get("issue_date")?,
     ))
 }
 

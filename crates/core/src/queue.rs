@@ -21,6 +21,7 @@ use crate::model::{
     CaseDetail, CaseFilter, CasePage, CaseRow, CaseStatus, NotificationVersion, QuarantineEntry,
     Verification,
 };
+use crate::sql::from_row;
 use crate::store::Store;
 use crate::sync::SyncState;
 use crate::text::fold;
@@ -30,14 +31,15 @@ const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 1_000;
 
 const CASE_COLUMNS: &str =
-    "c.id, c.kind, c.subject_name, c.event_date, c.status, c.deadline, c.facility_id,
-     c.facility_name, c.notification_id, c.notification_version, c.assignee,
-     (SELECT o.full_name FROM officer o WHERE o.id = c.assignee), c.next_follow_up, c.appointment_date,
-     c.last_attempt_at, c.opened_at,
+    "c.id, c.kind, c.subject_name AS name, c.event_date, c.status, c.deadline, c.facility_id,
+     c.facility_name, c.notification_id, c.notification_version, c.assignee AS assignee_id,
+     (SELECT o.full_name FROM officer o WHERE o.id = c.assignee) AS assignee_name,
+     c.next_follow_up, c.appointment_date, c.last_attempt_at, c.opened_at,
      (SELECT CASE WHEN count(*) FILTER (WHERE o.state = 'dead') > 0 THEN 'failed'
                   WHEN count(*) FILTER (WHERE o.state IN ('waiting', 'sending')) > 0 THEN 'waiting'
                   WHEN count(*) > 0 THEN 'sent' ELSE 'nothing' END
-      FROM outbox o WHERE o.case_id = c.id)";
+      FROM outbox o WHERE o.case_id = c.id) AS sync_state,
+     coalesce((SELECT NOT o.active FROM officer o WHERE o.id = c.assignee), 0) AS assignee_inactive";
 
 /// The queue's order: open cases first, the most urgent deadline first.
 const QUEUE_ORDER: &str = "c.is_open DESC, c.deadline, c.seq";
@@ -113,30 +115,25 @@ pub(crate) fn where_of(conditions: &[&str]) -> String {
     }
 }
 
+/// Reads by column name like every row mapper: a page is at most
+/// `MAX_PAGE` rows, and the per-row subqueries cost far more than the
+/// name lookups.
 fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
-    let status: CaseStatus = row.get(4)?;
-    let deadline: NaiveDate = row.get(5)?;
+    let status: CaseStatus = row.get("status")?;
+    let deadline: NaiveDate = row.get("deadline")?;
     let left = days_left(deadline, today);
-    let next_follow_up: Option<NaiveDate> = row.get(12)?;
-    let appointment_date: Option<NaiveDate> = row.get(13)?;
-    let never_contacted = row.get::<_, Option<String>>(14)?.is_none();
-    let opened_day = office_day_of(&row.get::<_, String>(15)?);
+    let next_follow_up: Option<NaiveDate> = row.get("next_follow_up")?;
+    let appointment_date: Option<NaiveDate> = row.get("appointment_date")?;
+    let never_contacted = row.get::<_, Option<String>>("last_attempt_at")?.is_none();
+    let opened_day = office_day_of(&row.get::<_, String>("opened_at")?);
     let open = status.is_open();
-    Ok(CaseRow {
-        id: row.get(0)?,
-        kind: row.get(1)?,
-        name: row.get(2)?,
-        event_date: row.get(3)?,
+    Ok(from_row!(row => CaseRow {
+        id, kind, name, event_date, facility_id, facility_name, notification_id,
+        notification_version, assignee_id, assignee_name;
         status,
         deadline,
         days_left: left,
         overdue: open && left < 0,
-        facility_id: row.get(6)?,
-        facility_name: row.get(7)?,
-        notification_id: row.get(8)?,
-        notification_version: row.get(9)?,
-        assignee_id: row.get(10)?,
-        assignee_name: row.get(11)?,
         next_follow_up,
         appointment_date,
         no_contact_yet: open
@@ -146,8 +143,9 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
         appointment_missed: status == CaseStatus::Appointment
             && appointment_date.is_some_and(|day| day < today),
         follow_up_due: open && next_follow_up.is_some_and(|day| day <= today),
-        sync_state: SyncState::parse(&row.get::<_, String>(16)?),
-    })
+        sync_state: SyncState::parse(&row.get::<_, String>("sync_state")?),
+        assignee_inactive: open && row.get::<_, bool>("assignee_inactive")?,
+    }))
 }
 
 /// Open cases opened before this instant with no attempt yet are flagged
@@ -535,16 +533,11 @@ impl Store {
         }
         let stored = stmt
             .query_map([&notification_id], |row| {
-                Ok(Stored {
-                    version: NotificationVersion {
-                        version: row.get(0)?,
-                        action: row.get(1)?,
-                        issued_at: row.get(2)?,
-                        received_at: row.get(3)?,
-                        current: false,
-                    },
-                    payload: row.get(4)?,
-                })
+                Ok(from_row!(row => Stored { payload;
+                    version: from_row!(row => NotificationVersion {
+                        version, action, issued_at, received_at; current: false,
+                    }),
+                }))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
@@ -585,6 +578,16 @@ impl Store {
     /// against the key that verified it on arrival: a row altered in the
     /// database afterwards shows as invalid.
     fn verification(&self, notification_id: &str, version: u32) -> Result<Verification> {
+        /// The key that verified the version on arrival, as stored with it.
+        struct Signer {
+            key_id: String,
+            facility_id: String,
+            facility_name: String,
+            facility_address: String,
+            public_key: String,
+            key_valid_from: String,
+            key_valid_until: String,
+        }
         let (stored, signer) = self
             .conn
             .prepare_cached(
@@ -593,18 +596,16 @@ impl Store {
                  FROM notification WHERE notification_id = ?1 AND version = ?2",
             )?
             .query_row(params![notification_id, version], |row| {
-                let envelope = SignedEnvelope {
-                    protected: row.get(0)?,
-                    payload: row.get(1)?,
-                    signature: row.get(2)?,
-                };
-                let signer: [String; 7] = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?, row.get(7)?, row.get(8)?, row.get(9)?];
-                Ok((envelope, signer))
+                Ok((
+                    from_row!(row => SignedEnvelope { protected, payload, signature }),
+                    from_row!(row => Signer {
+                        key_id, facility_id, facility_name, facility_address, public_key,
+                        key_valid_from, key_valid_until,
+                    }),
+                ))
             })?;
-        let [key_id, facility_id, facility_name, facility_address, public_key, valid_from, valid_until] =
-            signer;
         let opened = stored.open(TYP_NOTIFICATION).ok();
-        let signature_valid = match (&opened, verifying_key_from_b64(&public_key)) {
+        let signature_valid = match (&opened, verifying_key_from_b64(&signer.public_key)) {
             (Some(opened), Ok(key)) => opened.verify(&key).is_ok(),
             _ => false,
         };
@@ -613,12 +614,12 @@ impl Store {
                 .as_ref()
                 .map(|o| o.header.alg.clone())
                 .unwrap_or_default(),
-            key_id,
-            facility_id,
-            facility_name,
-            facility_address,
-            key_valid_from: valid_from,
-            key_valid_until: valid_until,
+            key_id: signer.key_id,
+            facility_id: signer.facility_id,
+            facility_name: signer.facility_name,
+            facility_address: signer.facility_address,
+            key_valid_from: signer.key_valid_from,
+            key_valid_until: signer.key_valid_until,
             signature_valid,
             payload_sha256: opened.map(|o| o.header.pld).unwrap_or_default(),
         })
@@ -631,18 +632,13 @@ impl Store {
              FROM quarantine ORDER BY id DESC",
         )?;
         let rows = stmt.query_map(params![], |row| {
-            let code: String = row.get(5)?;
+            let code: String = row.get("reason")?;
             let reason = RejectionReason::from_code(&code).unwrap_or(RejectionReason::Malformed);
-            Ok(QuarantineEntry {
-                id: row.get(0)?,
-                received_at: row.get(1)?,
-                source: row.get(2)?,
-                notification_id: row.get(3)?,
-                version: row.get(4)?,
+            Ok(from_row!(row => QuarantineEntry {
+                id, received_at, source, notification_id, version, detail;
                 reason,
                 reason_text: reason.message_vi().to_owned(),
-                detail: row.get(6)?,
-            })
+            }))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -30,14 +30,14 @@ pub(crate) use sql_text;
 
 /// Builds a struct from a row: each listed field is read from the column
 /// of the same name (alias the column in SQL when it differs, so a
-/// reordered SELECT cannot shift values into the wrong field), then any
-/// `field: value` pairs after `;` are taken as given:
-/// `from_row!(row => Officer { id, username, full_name, role, active })`.
+/// reordered SELECT cannot shift values into the wrong field), then the
+/// fields after `;` are taken as given (`field: value`, or a local of the
+/// field's name): `from_row!(row => Officer { id, username, full_name, role, active })`.
 macro_rules! from_row {
-    ($row:expr => $ty:ident { $($column:ident),* $(,)? $(; $($field:ident : $value:expr),* $(,)?)? }) => {
+    ($row:expr => $ty:ident { $($column:ident),* $(,)? $(; $($field:ident $(: $value:expr)?),* $(,)?)? }) => {
         $ty {
             $($column: $row.get(stringify!($column))?,)*
-            $($($field: $value,)*)?
+            $($($field $(: $value)?,)*)?
         }
     };
 }

@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{CoreError, Result};
 use crate::model::{Office, TrustImportSummary};
+use crate::sql::from_row;
 
 /// The schema as its migrations, oldest first. Never edit a released
 /// migration; add one.
@@ -272,19 +273,13 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |row| {
             Ok((
-                FacilityKey {
-                    facility_id: row.get(0)?,
-                    name: row.get(1)?,
-                    address: row.get(2)?,
-                    commune_code: row.get(3)?,
-                    key_id: row.get(4)?,
-                    algorithm: row.get(5)?,
-                    public_key: row.get(6)?,
+                from_row!(row => FacilityKey {
+                    facility_id, name, address, commune_code, key_id, algorithm, public_key;
                     valid_from: DateTime::<Utc>::UNIX_EPOCH,
                     valid_until: DateTime::<Utc>::UNIX_EPOCH,
-                },
-                row.get::<_, String>(7)?,
-                row.get::<_, String>(8)?,
+                }),
+                row.get::<_, String>("valid_from")?,
+                row.get::<_, String>("valid_until")?,
             ))
         })?;
         rows.map(|row| {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
+use crate::sql::from_row;
 use crate::store::Store;
 
 /// The hash the first entry chains to.
@@ -158,6 +159,18 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
+/// An audit_log row as stored, to be checked against its neighbours.
+struct StoredEntry {
+    seq: i64,
+    at: String,
+    officer_id: String,
+    action: String,
+    entity_id: String,
+    content_sha256: String,
+    prev_hash: String,
+    hash: String,
+}
+
 impl Store {
     /// Walks the whole log: each entry's hash, its link to the one before,
     /// and the row it records as it is stored now.
@@ -172,24 +185,18 @@ impl Store {
         let mut expected_seq = 1;
         while let Some(row) = rows.next()? {
             entries += 1;
-            let seq: i64 = row.get(0)?;
-            let (at, officer, action, entity, content, prev_hash, hash): (
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-            ) = (
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            );
+            let StoredEntry {
+                seq,
+                at,
+                officer_id: officer,
+                action,
+                entity_id: entity,
+                content_sha256: content,
+                prev_hash,
+                hash,
+            } = from_row!(row => StoredEntry {
+                seq, at, officer_id, action, entity_id, content_sha256, prev_hash, hash,
+            });
             let broken = |reason: &str| BrokenLink {
                 seq,
                 action: action.clone(),

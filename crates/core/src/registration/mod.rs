@@ -30,6 +30,7 @@ use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::outreach::{contacts, NewEvent, TimelineKind};
+use crate::sql::from_row;
 use crate::store::{text_columns, Store};
 use crate::text::{clean, fold};
 use audit::AuditAction;
@@ -709,29 +710,20 @@ impl Store {
     /// The register, newest first.
     pub fn registrations(&self) -> Result<Vec<RegistrationRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, c.subject_name, k.event_date,
-                    r.registered_at, r.late,
-                    (SELECT count(*) FROM amendment a WHERE a.registration_id = r.id)
+            "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, c.subject_name AS name,
+                    k.event_date, r.registered_at, r.late,
+                    (SELECT count(*) FROM amendment a WHERE a.registration_id = r.id) AS amendments
              FROM registration r
              JOIN case_file c ON c.id = r.case_id
              JOIN registration_key k ON k.registration_id = r.id
              ORDER BY r.seq DESC",
         )?;
         let rows = stmt.query_map([], |row| {
-            let event_date: String = row.get(7)?;
-            Ok(RegistrationRow {
-                id: row.get(0)?,
-                case_id: row.get(1)?,
-                kind: row.get(2)?,
-                year: row.get(3)?,
-                number: row.get(4)?,
-                book: row.get(5)?,
-                name: row.get(6)?,
+            let event_date: String = row.get("event_date")?;
+            Ok(from_row!(row => RegistrationRow {
+                id, case_id, kind, year, number, book, name, registered_at, late, amendments;
                 event_date: event_date.parse().unwrap_or_default(),
-                registered_at: row.get(8)?,
-                late: row.get(9)?,
-                amendments: row.get(10)?,
-            })
+            }))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
