@@ -226,6 +226,21 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> CoreError {
     CoreError::Io(std::io::Error::other(e.to_string()))
 }
 
+/// One bold header cell per column on `row`.
+fn write_headers(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    headers: &[&str],
+    bold: &rust_xlsxwriter::Format,
+) -> Result<()> {
+    for (col, header) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(row, col as u16, *header, bold)
+            .map_err(xlsx_error)?;
+    }
+    Ok(())
+}
+
 fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let bold = Format::new().set_bold();
@@ -236,11 +251,7 @@ fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Resu
     sheet
         .write_string_with_format(0, 0, title(stats), &bold)
         .map_err(xlsx_error)?;
-    for (col, header) in ["Chỉ tiêu", "Khai sinh", "Khai tử"].iter().enumerate() {
-        sheet
-            .write_string_with_format(2, col as u16, *header, &bold)
-            .map_err(xlsx_error)?;
-    }
+    write_headers(sheet, 2, &["Chỉ tiêu", "Khai sinh", "Khai tử"], &bold)?;
     for (index, line) in stats.report_lines().iter().enumerate() {
         let row = 3 + index as u32;
         sheet
@@ -259,11 +270,7 @@ fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Resu
 
     let sheet = book.add_worksheet();
     sheet.set_name("Theo tháng").map_err(xlsx_error)?;
-    for (col, header) in MONTH_HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *header, &bold)
-            .map_err(xlsx_error)?;
-    }
+    write_headers(sheet, 0, &MONTH_HEADERS, &bold)?;
     for (index, month) in stats.monthly.iter().enumerate() {
         let row = 1 + index as u32;
         sheet
@@ -285,11 +292,7 @@ fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Resu
 
     let sheet = book.add_worksheet();
     sheet.set_name("Hồ sơ").map_err(xlsx_error)?;
-    for (col, header) in CASE_HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *header, &bold)
-            .map_err(xlsx_error)?;
-    }
+    write_headers(sheet, 0, &CASE_HEADERS, &bold)?;
     for (index, row) in cases.iter().enumerate() {
         for (col, cell) in case_cells(row).iter().enumerate() {
             sheet
