@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::EventKind;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, ToSql, Transaction};
 
 use crate::error::Result;
 use crate::model::CaseStatus;
@@ -43,28 +43,44 @@ pub(crate) fn open_from_notification(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
+    let now = now.to_rfc3339();
+    let mut values = content_values(&status, subject, notification).to_vec();
+    values.extend([
+        (":id", &id as &dyn ToSql),
+        (":kind", &kind),
+        (":notification_id", &notification.notification_id),
+        (":now", &now),
+    ]);
     tx.prepare_cached(
         "INSERT INTO case_file (id, kind, notification_id, notification_version, content_version, status,
                                 subject_name, name_folded, event_date, deadline, facility_id, facility_name,
                                 opened_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+         VALUES (:id, :kind, :notification_id, :notification_version, :content_version, :status,
+                 :subject_name, :name_folded, :event_date, :deadline, :facility_id, :facility_name,
+                 :now, :now)",
     )?
-    .execute(params![
-        id,
-        kind,
-        notification.notification_id,
-        notification.newest_version,
-        notification.content_version,
-        status,
-        subject.name,
-        subject.folded,
-        subject.event_date,
-        subject.deadline,
-        notification.facility_id,
-        notification.facility_name,
-        now.to_rfc3339()
-    ])?;
+    .execute(values.as_slice())?;
     Ok(id)
+}
+
+/// The columns a notification version sets, named alike for the INSERT
+/// that opens a case and the UPDATE that applies a newer version.
+fn content_values<'a>(
+    status: &'a CaseStatus,
+    subject: &'a Subject,
+    notification: &'a FromNotification<'_>,
+) -> [(&'static str, &'a dyn ToSql); 9] {
+    [
+        (":status", status),
+        (":notification_version", &notification.newest_version),
+        (":content_version", &notification.content_version),
+        (":subject_name", &subject.name),
+        (":name_folded", &subject.folded),
+        (":event_date", &subject.event_date),
+        (":deadline", &subject.deadline),
+        (":facility_id", &notification.facility_id),
+        (":facility_name", &notification.facility_name),
+    ]
 }
 
 /// A newer notification version with content: the case takes its subject.
@@ -76,25 +92,17 @@ pub(crate) fn apply_new_content(
     notification: &FromNotification<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let now = now.to_rfc3339();
+    let mut values = content_values(&status, subject, notification).to_vec();
+    values.extend([(":id", &case_id as &dyn ToSql), (":now", &now)]);
     tx.prepare_cached(
-        "UPDATE case_file SET status = ?2, notification_version = ?3, content_version = ?4, subject_name = ?5,
-                name_folded = ?6, event_date = ?7, deadline = ?8, facility_id = ?9, facility_name = ?10,
-                updated_at = ?11
-         WHERE id = ?1",
+        "UPDATE case_file SET status = :status, notification_version = :notification_version,
+                content_version = :content_version, subject_name = :subject_name,
+                name_folded = :name_folded, event_date = :event_date, deadline = :deadline,
+                facility_id = :facility_id, facility_name = :facility_name, updated_at = :now
+         WHERE id = :id",
     )?
-    .execute(params![
-        case_id,
-        status,
-        notification.newest_version,
-        notification.content_version,
-        subject.name,
-        subject.folded,
-        subject.event_date,
-        subject.deadline,
-        notification.facility_id,
-        notification.facility_name,
-        now.to_rfc3339()
-    ])?;
+    .execute(values.as_slice())?;
     Ok(())
 }
 
