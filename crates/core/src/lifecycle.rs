@@ -217,40 +217,31 @@ mod tests {
         let thursday = date(2026, 11, 19);
         let friday = date(2026, 11, 20);
         let monday = date(2026, 11, 23);
-        assert_eq!(
-            proposed_follow_up(Outcome::NoAnswer, thursday, None),
-            Some(friday)
-        );
-        // Tomorrow from a Friday is Monday.
-        assert_eq!(
-            proposed_follow_up(Outcome::NoAnswer, friday, None),
-            Some(monday)
-        );
-        assert_eq!(
-            proposed_follow_up(Outcome::WrongNumber, friday, None),
-            Some(monday)
-        );
-        assert_eq!(
-            proposed_follow_up(Outcome::Reached, thursday, None),
-            Some(monday)
-        );
         let appointment = date(2026, 11, 25);
-        assert_eq!(
-            proposed_follow_up(Outcome::AppointmentSet, thursday, Some(appointment)),
-            Some(appointment)
-        );
-        assert_eq!(
-            proposed_follow_up(Outcome::Refused, thursday, None),
-            Some(date(2026, 11, 24))
-        );
-        assert_eq!(
-            proposed_follow_up(Outcome::MovedAway, thursday, None),
-            Some(date(2026, 11, 26))
-        );
-        assert_eq!(
-            proposed_follow_up(Outcome::RegisteredElsewhere, thursday, None),
-            None
-        );
+        // (outcome, attempted on, appointment, proposed follow-up)
+        let cases = [
+            (Outcome::NoAnswer, thursday, None, Some(friday)),
+            // Tomorrow from a Friday is Monday.
+            (Outcome::NoAnswer, friday, None, Some(monday)),
+            (Outcome::WrongNumber, friday, None, Some(monday)),
+            (Outcome::Reached, thursday, None, Some(monday)),
+            (
+                Outcome::AppointmentSet,
+                thursday,
+                Some(appointment),
+                Some(appointment),
+            ),
+            (Outcome::Refused, thursday, None, Some(date(2026, 11, 24))),
+            (Outcome::MovedAway, thursday, None, Some(date(2026, 11, 26))),
+            (Outcome::RegisteredElsewhere, thursday, None, None),
+        ];
+        for (outcome, on, appointment, expected) in cases {
+            assert_eq!(
+                proposed_follow_up(outcome, on, appointment),
+                expected,
+                "{outcome:?} on {on}"
+            );
+        }
     }
 
     #[test]
