@@ -408,10 +408,7 @@ impl CoreError {
                     .collect::<Vec<_>>()
                     .join("; "),
             },
-            _ => labels::fill(
-                labels::error_template(lang, self.code()),
-                &labels::word_codes(lang, &self.params()),
-            ),
+            _ => labels::error_message(lang, self.code(), &self.params()),
         }
     }
 }

@@ -76,10 +76,7 @@ impl ExtractError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             ExtractError::Core(e) => e.message(lang),
-            _ => labels::fill(
-                labels::error_template(lang, self.code()),
-                &labels::word_codes(lang, &self.params()),
-            ),
+            _ => labels::error_message(lang, self.code(), &self.params()),
         }
     }
 }

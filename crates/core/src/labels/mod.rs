@@ -625,6 +625,13 @@ pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// The message of `code` in `lang`: its template filled with `params`,
+/// the codes among them worded ([`word_codes`]). Core's and the extract
+/// crate's errors are worded through it.
+pub fn error_message(lang: Lang, code: ErrorCode, params: &BTreeMap<String, String>) -> String {
+    fill(error_template(lang, code), &word_codes(lang, params))
+}
+
 /// Params that carry a code worded in `lang`: `document` (a paper),
 /// `kind` (an event, lower case inside a sentence) and `action` (what an
 /// officer may not do).
