@@ -238,143 +238,48 @@ const fn cause(icd10: &'static str, icd10_name: &'static str, written: &'static 
     }
 }
 
+/// Mothers' ages at a birth: (youngest, oldest) and weight.
+#[rustfmt::skip] // The bands read as a table.
+pub const MOTHER_AGES: &[((i32, i32), u32)] = &[
+    ((17, 19), 5), ((20, 24), 25), ((25, 29), 33), ((30, 34), 24), ((35, 39), 10), ((40, 45), 3),
+];
+
+/// Ages at death: (youngest, oldest) and weight.
+#[rustfmt::skip] // The bands read as a table.
+pub const DEATH_AGES: &[((i32, i32), u32)] = &[
+    ((0, 0), 15), ((1, 15), 10), ((16, 44), 70), ((45, 64), 200), ((65, 79), 330), ((80, 100), 375),
+];
+
 /// Causes of death of adults and the elderly, with weights.
+#[rustfmt::skip] // One cause a line, read as a table.
 pub const ADULT_CAUSES: &[(Cause, u32)] = &[
-    (
-        cause(
-            "I21.9",
-            "Nhồi máu cơ tim cấp, không đặc hiệu",
-            "Nhồi máu cơ tim cấp",
-        ),
-        12,
-    ),
-    (
-        cause(
-            "I64",
-            "Đột quỵ, không xác định do xuất huyết hay nhồi máu",
-            "Đột quỵ não",
-        ),
-        16,
-    ),
-    (
-        cause(
-            "I61.9",
-            "Xuất huyết trong não, không đặc hiệu",
-            "Xuất huyết não",
-        ),
-        6,
-    ),
-    (
-        cause(
-            "C34.9",
-            "U ác của phế quản hoặc phổi, không đặc hiệu",
-            "Ung thư phổi giai đoạn cuối",
-        ),
-        8,
-    ),
-    (
-        cause("C22.0", "Ung thư biểu mô tế bào gan", "Ung thư gan"),
-        7,
-    ),
-    (
-        cause("C16.9", "U ác của dạ dày, không đặc hiệu", "Ung thư dạ dày"),
-        4,
-    ),
-    (
-        cause(
-            "J18.9",
-            "Viêm phổi, không đặc hiệu",
-            "Viêm phổi nặng, suy hô hấp",
-        ),
-        8,
-    ),
-    (
-        cause(
-            "J44.9",
-            "Bệnh phổi tắc nghẽn mạn tính, không đặc hiệu",
-            "Bệnh phổi tắc nghẽn mạn tính đợt cấp",
-        ),
-        6,
-    ),
-    (
-        cause(
-            "E11.9",
-            "Bệnh đái tháo đường typ 2 không có biến chứng",
-            "Đái tháo đường typ 2",
-        ),
-        4,
-    ),
+    (cause("I21.9", "Nhồi máu cơ tim cấp, không đặc hiệu", "Nhồi máu cơ tim cấp"), 12),
+    (cause("I64", "Đột quỵ, không xác định do xuất huyết hay nhồi máu", "Đột quỵ não"), 16),
+    (cause("I61.9", "Xuất huyết trong não, không đặc hiệu", "Xuất huyết não"), 6),
+    (cause("C34.9", "U ác của phế quản hoặc phổi, không đặc hiệu", "Ung thư phổi giai đoạn cuối"), 8),
+    (cause("C22.0", "Ung thư biểu mô tế bào gan", "Ung thư gan"), 7),
+    (cause("C16.9", "U ác của dạ dày, không đặc hiệu", "Ung thư dạ dày"), 4),
+    (cause("J18.9", "Viêm phổi, không đặc hiệu", "Viêm phổi nặng, suy hô hấp"), 8),
+    (cause("J44.9", "Bệnh phổi tắc nghẽn mạn tính, không đặc hiệu", "Bệnh phổi tắc nghẽn mạn tính đợt cấp"), 6),
+    (cause("E11.9", "Bệnh đái tháo đường typ 2 không có biến chứng", "Đái tháo đường typ 2"), 4),
     (cause("I50.9", "Suy tim, không đặc hiệu", "Suy tim mạn"), 5),
-    (
-        cause(
-            "N18.5",
-            "Bệnh thận mạn, giai đoạn 5",
-            "Suy thận mạn giai đoạn cuối",
-        ),
-        3,
-    ),
-    (
-        cause(
-            "A41.9",
-            "Nhiễm khuẩn huyết, không đặc hiệu",
-            "Sốc nhiễm khuẩn",
-        ),
-        3,
-    ),
-    (
-        cause("K74.6", "Xơ gan khác và không đặc hiệu", "Xơ gan mất bù"),
-        3,
-    ),
-    (
-        cause(
-            "V89.2",
-            "Người bị thương trong tai nạn giao thông có động cơ, không xác định",
-            "Tai nạn giao thông, chấn thương sọ não",
-        ),
-        5,
-    ),
-    (
-        cause("W19", "Ngã không xác định", "Ngã, chấn thương sọ não"),
-        2,
-    ),
+    (cause("N18.5", "Bệnh thận mạn, giai đoạn 5", "Suy thận mạn giai đoạn cuối"), 3),
+    (cause("A41.9", "Nhiễm khuẩn huyết, không đặc hiệu", "Sốc nhiễm khuẩn"), 3),
+    (cause("K74.6", "Xơ gan khác và không đặc hiệu", "Xơ gan mất bù"), 3),
+    (cause("V89.2", "Người bị thương trong tai nạn giao thông có động cơ, không xác định", "Tai nạn giao thông, chấn thương sọ não"), 5),
+    (cause("W19", "Ngã không xác định", "Ngã, chấn thương sọ não"), 2),
     (cause("R54", "Già yếu", "Già yếu"), 6),
 ];
 
 /// Causes of death of infants and children.
+#[rustfmt::skip] // One cause a line, read as a table.
 pub const CHILD_CAUSES: &[(Cause, u32)] = &[
     (cause("P07.3", "Trẻ đẻ non khác", "Sinh non, suy hô hấp"), 4),
-    (
-        cause(
-            "P22.0",
-            "Hội chứng suy hô hấp của trẻ sơ sinh",
-            "Suy hô hấp sơ sinh",
-        ),
-        3,
-    ),
-    (
-        cause(
-            "Q24.9",
-            "Dị tật bẩm sinh của tim, không đặc hiệu",
-            "Tim bẩm sinh phức tạp",
-        ),
-        3,
-    ),
-    (
-        cause("J18.9", "Viêm phổi, không đặc hiệu", "Viêm phổi nặng"),
-        2,
-    ),
-    (
-        cause("W69", "Chết đuối và chìm trong nước tự nhiên", "Đuối nước"),
-        2,
-    ),
-    (
-        cause(
-            "V89.2",
-            "Người bị thương trong tai nạn giao thông có động cơ, không xác định",
-            "Tai nạn giao thông",
-        ),
-        1,
-    ),
+    (cause("P22.0", "Hội chứng suy hô hấp của trẻ sơ sinh", "Suy hô hấp sơ sinh"), 3),
+    (cause("Q24.9", "Dị tật bẩm sinh của tim, không đặc hiệu", "Tim bẩm sinh phức tạp"), 3),
+    (cause("J18.9", "Viêm phổi, không đặc hiệu", "Viêm phổi nặng"), 2),
+    (cause("W69", "Chết đuối và chìm trong nước tự nhiên", "Đuối nước"), 2),
+    (cause("V89.2", "Người bị thương trong tai nạn giao thông có động cơ, không xác định", "Tai nạn giao thông"), 1),
 ];
 
 /// Ethnic minorities (1979 code list, as the health tables use) likely in a
