@@ -34,10 +34,13 @@ pub enum RejectionReason {
     /// Verified, but a different content was already received under the same
     /// id and version; the first one received stands.
     VersionConflict,
+    /// Signed by a demo facility key, which anyone can derive: a real office
+    /// never accepts it.
+    DemoFacilityKey,
 }
 
 impl RejectionReason {
-    pub const ALL: [RejectionReason; 10] = [
+    pub const ALL: [RejectionReason; 11] = [
         RejectionReason::Malformed,
         RejectionReason::TooLarge,
         RejectionReason::UnsupportedVersion,
@@ -48,6 +51,7 @@ impl RejectionReason {
         RejectionReason::FacilityMismatch,
         RejectionReason::FieldInvalid,
         RejectionReason::VersionConflict,
+        RejectionReason::DemoFacilityKey,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +66,7 @@ impl RejectionReason {
             RejectionReason::FacilityMismatch => "facility_mismatch",
             RejectionReason::FieldInvalid => "field_invalid",
             RejectionReason::VersionConflict => "version_conflict",
+            RejectionReason::DemoFacilityKey => "demo_facility_key",
         }
     }
 
@@ -92,6 +97,9 @@ impl RejectionReason {
             RejectionReason::VersionConflict => {
                 "Đã nhận một bản khác cùng số hiệu và phiên bản; giữ bản nhận trước"
             }
+            RejectionReason::DemoFacilityKey => {
+                "Ký bằng khóa của cơ sở y tế mẫu (dữ liệu dùng thử), không có giá trị"
+            }
         }
     }
 
@@ -116,6 +124,9 @@ impl RejectionReason {
             RejectionReason::FieldInvalid => "A field is invalid",
             RejectionReason::VersionConflict => {
                 "A different content was already received with the same id and version"
+            }
+            RejectionReason::DemoFacilityKey => {
+                "Signed with a demo facility's key (sample data), which has no value"
             }
         }
     }
@@ -299,13 +310,22 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> InvalidField {
     }
 }
 
-fn is_commune_code(code: &str) -> bool {
-    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+/// A commune code: 5 digits since communes were renumbered on 1 July 2025.
+fn require_commune(field: &'static str, code: &str) -> Result<(), InvalidField> {
+    if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(invalid(field, "mã xã phải gồm 5 chữ số"))
+    }
 }
 
-fn is_ethnicity_code(code: &str) -> bool {
+fn require_ethnicity(field: &'static str, code: &str) -> Result<(), InvalidField> {
     // 54 groups plus 55 (foreigner) in the 1979 list the health tables use.
-    code.len() == 2 && matches!(code.parse::<u8>(), Ok(1..=55))
+    if code.len() == 2 && matches!(code.parse::<u8>(), Ok(1..=55)) {
+        Ok(())
+    } else {
+        Err(invalid(field, "mã dân tộc không có trong danh mục"))
+    }
 }
 
 fn require_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), InvalidField> {
@@ -340,9 +360,7 @@ pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), Inval
     if n.issued_at > now + CLOCK_SKEW {
         return Err(invalid("issued_at", "thời điểm ký ở tương lai"));
     }
-    if !is_commune_code(&n.commune_code) {
-        return Err(invalid("commune_code", "mã xã phải gồm 5 chữ số"));
-    }
+    require_commune("commune_code", &n.commune_code)?;
     let issued_on = n.issued_at.date_naive();
     match (n.action, n.kind, &n.birth, &n.death) {
         (Action::Void, _, _, _) if n.void_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
@@ -367,18 +385,14 @@ fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), Inva
         1024,
     )?;
     require_text("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024)?;
-    if !is_ethnicity_code(&b.mother_ethnicity_code) {
-        return Err(invalid(
-            "mother_ethnicity_code (MA_DANTOC_NND)",
-            "mã dân tộc không có trong danh mục",
-        ));
-    }
-    if !is_commune_code(&b.residence_commune_code) {
-        return Err(invalid(
-            "residence_commune_code (MAXA_CU_TRU)",
-            "mã xã phải gồm 5 chữ số",
-        ));
-    }
+    require_ethnicity(
+        "mother_ethnicity_code (MA_DANTOC_NND)",
+        &b.mother_ethnicity_code,
+    )?;
+    require_commune(
+        "residence_commune_code (MAXA_CU_TRU)",
+        &b.residence_commune_code,
+    )?;
     let born_on = b.birth_time.date();
     if born_on > issued_on {
         return Err(invalid(
@@ -417,18 +431,11 @@ fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidFi
         &d.permanent_address,
         1024,
     )?;
-    if !is_ethnicity_code(&d.ethnicity_code) {
-        return Err(invalid(
-            "ethnicity_code (MA_DANTOC)",
-            "mã dân tộc không có trong danh mục",
-        ));
-    }
-    if !is_commune_code(&d.permanent_commune_code) {
-        return Err(invalid(
-            "permanent_commune_code (MAXA_THUONGTRU)",
-            "mã xã phải gồm 5 chữ số",
-        ));
-    }
+    require_ethnicity("ethnicity_code (MA_DANTOC)", &d.ethnicity_code)?;
+    require_commune(
+        "permanent_commune_code (MAXA_THUONGTRU)",
+        &d.permanent_commune_code,
+    )?;
     if d.id_document_type > 4 {
         return Err(invalid(
             "id_document_type (LOAI_GIAYTO)",
