@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use hotich_central::storage::{SqliteStorage, Storage};
+use hotich_central::storage::{NewWorkstation, SqliteStorage, Storage};
 use hotich_central::{
     import_trust_list, new_token, post_notifications, simulate_communes, RootKey,
 };
@@ -18,6 +18,16 @@ use hotich_sim::SimConfig;
 
 const WORKSTATIONS: usize = 64;
 const RUN: Duration = Duration::from_secs(6);
+
+fn add_workstation(storage: &SqliteStorage, commune: &str, token: &str) {
+    let new = NewWorkstation {
+        commune,
+        label: "bench",
+        token_sha256: &hotich_central::server::token_hash(token),
+        expires_at: None,
+    };
+    storage.add_workstation(&new, Utc::now()).unwrap();
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -113,25 +123,11 @@ fn main() {
     for i in 0..WORKSTATIONS {
         let commune = communes[i % communes.len()];
         let token = new_token();
-        storage
-            .add_workstation(
-                commune,
-                "bench",
-                &hotich_central::server::token_hash(&token),
-                Utc::now(),
-            )
-            .unwrap();
+        add_workstation(&storage, commune, &token);
         tokens.push((commune.to_owned(), token));
     }
     let big_token = new_token();
-    storage
-        .add_workstation(
-            "01864",
-            "bench",
-            &hotich_central::server::token_hash(&big_token),
-            Utc::now(),
-        )
-        .unwrap();
+    add_workstation(&storage, "01864", &big_token);
     drop(storage);
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_hotich-central"))

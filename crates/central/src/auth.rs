@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use crate::error::Failure;
 use crate::handlers::blocking;
 use crate::state::App;
-use crate::storage::Workstation;
+use crate::storage::{TokenCheck, Workstation};
 
 /// A new workstation token: 256 random bits, base64url, with a prefix that
 /// says what it is.
@@ -56,30 +56,34 @@ fn unauthorized() -> Failure {
 impl FromRequestParts<Arc<App>> for WorkstationAuth {
     type Rejection = Failure;
 
+    /// Looks the token up on every request: there is no cache, so a token
+    /// revoked, rotated or expired a moment ago is refused on the next one.
+    /// A revoked or expired token is answered distinguishably (401 with
+    /// `token_revoked` / `token_expired`), so the workstation can ask for a
+    /// new token rather than report a typing mistake.
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Failure> {
         let hash = token_hash(bearer(&parts.headers).ok_or_else(unauthorized)?);
-        if let Some(found) = app
-            .tokens
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&hash)
-        {
-            return Ok(WorkstationAuth(found.clone()));
-        }
         let storage = app.storage.clone();
-        let lookup = hash.clone();
-        let found = blocking(move || {
+        let check = blocking(move || {
             storage
-                .workstation_by_token_hash(&lookup)
+                .check_token(&hash, chrono::Utc::now())
                 .map_err(Failure::internal)
         })
-        .await?
-        .ok_or_else(unauthorized)?;
-        app.tokens
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(hash, found.clone());
-        Ok(WorkstationAuth(found))
+        .await?;
+        match check {
+            TokenCheck::Valid(workstation) => Ok(WorkstationAuth(workstation)),
+            TokenCheck::Revoked => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "token_revoked",
+                "this workstation token was revoked; a supervisor must enter a new one",
+            )),
+            TokenCheck::Expired => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                "this workstation token has expired; a supervisor must enter a new one",
+            )),
+            TokenCheck::Unknown => Err(unauthorized()),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //!   resource, [`auth`] the workstation extractor, [`middleware`] the rate
 //!   limits, the request log and (feature `faults`) injected failures,
 //!   [`state`] the shared state, [`error`] the JSON error answer.
+//! - [`tls`]: HTTPS served by the registry itself (`serve --tls-cert`).
 //! - [`storage`]: the [`storage::Storage`] trait and its SQLite
 //!   implementation; [`jurisdiction`]: which commune's stream a notification
 //!   goes to.
@@ -30,6 +31,7 @@ pub mod server;
 pub mod simulate;
 pub mod state;
 pub mod storage;
+pub mod tls;
 pub mod trust;
 
 pub use auth::new_token;

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 #[derive(Debug)]
 pub struct ServerProcess {
     child: Child,
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` when started with `--tls-cert`)
     pub url: String,
 }
 
@@ -86,7 +86,12 @@ impl ServerProcess {
         }
         let url = line.trim().strip_prefix("listening on ").map(str::to_owned);
         match url {
-            Some(url) if url.starts_with("http://127.0.0.1:") => Ok(ServerProcess { child, url }),
+            Some(url)
+                if url.starts_with("http://127.0.0.1:")
+                    || url.starts_with("https://127.0.0.1:") =>
+            {
+                Ok(ServerProcess { child, url })
+            }
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -182,4 +187,58 @@ pub fn prepare_registry(
         sim: sim_dir,
         tokens,
     })
+}
+
+/// PEM files for an HTTPS test: a CA (as a province would run), and a
+/// server certificate it signed for `127.0.0.1` and `localhost`.
+#[derive(Debug, Clone)]
+pub struct TestCertificates {
+    /// The CA's certificate: what a workstation is told to trust.
+    pub ca: PathBuf,
+    /// The server's certificate and key: `serve --tls-cert --tls-key`.
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TestCertificates {
+    /// `serve` arguments that serve HTTPS with these files.
+    pub fn serve_args(&self) -> Vec<String> {
+        vec![
+            "--tls-cert".into(),
+            self.cert.display().to_string(),
+            "--tls-key".into(),
+            self.key.display().to_string(),
+        ]
+    }
+}
+
+/// Makes a fresh CA and server certificate (rcgen) in `dir`.
+pub fn test_certificates(dir: &Path) -> std::io::Result<TestCertificates> {
+    make_certificates(dir).map_err(std::io::Error::other)?
+}
+
+fn make_certificates(dir: &Path) -> Result<std::io::Result<TestCertificates>, rcgen::Error> {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Hotich test province CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate()?)?;
+    let mut server_params =
+        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])?;
+    server_params
+        .distinguished_name
+        .push(DnType::CommonName, "hotich-central test");
+    let server_key = KeyPair::generate()?;
+    let server = server_params.signed_by(&server_key, &ca)?;
+    let files = TestCertificates {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    };
+    let written = std::fs::write(&files.ca, ca.pem())
+        .and_then(|()| std::fs::write(&files.cert, server.pem()))
+        .and_then(|()| std::fs::write(&files.key, server_key.serialize_pem()));
+    Ok(written.map(|()| files))
 }

@@ -54,5 +54,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/health", get(health::health))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed);
+    #[cfg(feature = "faults")]
+    let routes = routes.layer(middleware::from_fn_with_state(
+        app.clone(),
+        crate::middleware::faults::offset_date,
+    ));
     with_request_log(routes).with_state(app)
 }

@@ -8,6 +8,10 @@
 //!   (`PUT /v1/events/{id}`, idempotent);
 //! - anyone reads the signed trust list and the health endpoint.
 //!
+//! It speaks HTTPS itself when given a certificate ([`serve_tls`],
+//! [`crate::tls`]); plain HTTP is for loopback, or behind a reverse proxy
+//! that terminates TLS (the binary refuses anything else).
+//!
 //! Every error is JSON `{code, message}`. Request bodies are size-limited and
 //! requests rate-limited (GCRA, per workstation token, per facility address).
 //! The parts: [`crate::router`] (routes and layers), [`crate::handlers`]
@@ -25,16 +29,37 @@ pub use crate::middleware::faults::Faults;
 pub use crate::router::{router, MAX_POST_BYTES, MAX_PUSH_BYTES};
 pub use crate::state::{App, ServerConfig};
 
-/// Serves until the listener fails or ctrl-c (or SIGTERM).
+/// Serves plain HTTP until the listener fails or ctrl-c (or SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    serve_tls(listener, None, app).await
+}
+
+/// Serves HTTPS with `tls` (plain HTTP without it) until the listener
+/// fails or ctrl-c (or SIGTERM).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    app: Arc<App>,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
     let address = listener.local_addr()?;
-    tracing::info!(%address, version = env!("CARGO_PKG_VERSION"), "serving");
-    let result = axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    tracing::info!(%address, tls = tls.is_some(), version = env!("CARGO_PKG_VERSION"), "serving");
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let result = match tls {
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+        Some(config) => {
+            // tap_io: axum gives the client's address to a custom listener
+            // through its TapIo wrapper.
+            let listener = crate::tls::TlsListener::new(listener, config)?.tap_io(|_| {});
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+    };
     match &result {
         Ok(()) => tracing::info!("stopped"),
         Err(error) => tracing::error!(%error, "stopped on an error"),

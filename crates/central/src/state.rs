@@ -1,13 +1,12 @@
 //! The server's shared state ([`App`]) and its settings ([`ServerConfig`]).
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, RwLock};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use hotich_protocol::TrustedKeys;
 
-use crate::storage::{Storage, Workstation};
+use crate::storage::Storage;
 
 /// How the server behaves; the defaults suit a real deployment.
 #[derive(Debug, Clone)]
@@ -22,6 +21,9 @@ pub struct ServerConfig {
     /// Fault injection for tests: this share of workstation requests fails.
     #[cfg(feature = "faults")]
     pub faults: Option<crate::middleware::faults::Faults>,
+    /// Tests: every answer's `Date` is this many seconds off the real clock.
+    #[cfg(feature = "faults")]
+    pub clock_offset_seconds: Option<i64>,
 }
 
 impl Default for ServerConfig {
@@ -33,6 +35,8 @@ impl Default for ServerConfig {
             facility_burst: 100,
             #[cfg(feature = "faults")]
             faults: None,
+            #[cfg(feature = "faults")]
+            clock_offset_seconds: None,
         }
     }
 }
@@ -42,12 +46,12 @@ pub struct App {
     pub(crate) storage: Arc<dyn Storage>,
     /// The trust list's sequence and its keys, reloaded when the stored list changes.
     pub(crate) keys: RwLock<(u64, Arc<TrustedKeys>)>,
-    /// Tokens seen, by SHA-256: a workstation is looked up once.
-    pub(crate) tokens: RwLock<HashMap<String, Workstation>>,
     pub(crate) workstation_limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) facility_limiter: DefaultKeyedRateLimiter<String>,
     #[cfg(feature = "faults")]
     pub(crate) faults: Option<crate::middleware::faults::FaultSource>,
+    #[cfg(feature = "faults")]
+    pub(crate) clock_offset_seconds: Option<i64>,
 }
 
 impl std::fmt::Debug for App {
@@ -67,7 +71,6 @@ impl App {
         Arc::new(App {
             storage,
             keys: RwLock::new((0, Arc::new(TrustedKeys::default()))),
-            tokens: RwLock::new(HashMap::new()),
             workstation_limiter: RateLimiter::keyed(quota(
                 config.workstation_rate,
                 config.workstation_burst,
@@ -80,6 +83,8 @@ impl App {
             faults: config
                 .faults
                 .map(crate::middleware::faults::FaultSource::new),
+            #[cfg(feature = "faults")]
+            clock_offset_seconds: config.clock_offset_seconds,
         })
     }
 }

@@ -74,6 +74,54 @@ pub struct Workstation {
     pub commune: String,
 }
 
+/// A workstation to register (`hotich-central workstation add`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWorkstation<'a> {
+    pub commune: &'a str,
+    pub label: &'a str,
+    pub token_sha256: &'a str,
+    /// The token is refused from this instant on; None: until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A workstation as `hotich-central workstation list` shows it (RFC 3339 times).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkstationRecord {
+    pub id: String,
+    pub commune: String,
+    pub label: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub rotated_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+/// What the token a request carries is worth, looked up on every request
+/// (no cache: a revoke or a rotation holds from the next request on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid(Workstation),
+    /// A supervisor must enter a new token.
+    Revoked,
+    Expired,
+    /// No workstation holds this token (never issued, or replaced by a rotation).
+    Unknown,
+}
+
+/// What a revoke or a rotation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenChange {
+    Done,
+    NoSuchWorkstation,
+    /// Revoked before: a revoked workstation gets no new token (add a new one).
+    AlreadyRevoked,
+}
+
+/// `last_used_at` is written at most this often per workstation, so a busy
+/// workstation does not make every request a write.
+const LAST_USED_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
 /// One outbox row a workstation pushed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedRecord {
@@ -109,14 +157,18 @@ pub trait Storage: Send + Sync + 'static {
         after: u64,
         limit: u32,
     ) -> Result<(Vec<StoredEvent>, bool)>;
-    fn workstation_by_token_hash(&self, token_sha256: &str) -> Result<Option<Workstation>>;
-    fn add_workstation(
-        &self,
-        commune: &str,
-        label: &str,
-        token_sha256: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String>;
+    /// The workstation holding this token, if it may sync at `now`; a valid
+    /// use is recorded in `last_used_at` (to the minute).
+    fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck>;
+    /// Registers a workstation; its new id.
+    fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String>;
+    /// Every workstation, oldest first.
+    fn workstations(&self) -> Result<Vec<WorkstationRecord>>;
+    /// Refuses the workstation's token from now on.
+    fn revoke_workstation(&self, id: &str, now: DateTime<Utc>) -> Result<TokenChange>;
+    /// Replaces the workstation's token: the old one is refused from now on.
+    fn rotate_token(&self, id: &str, token_sha256: &str, now: DateTime<Utc>)
+        -> Result<TokenChange>;
     /// Stores a pushed row once: `Replayed` for the same content again,
     /// `Conflict` for other content under the same id.
     fn put_event(
@@ -145,7 +197,11 @@ pub trait Storage: Send + Sync + 'static {
 
 /// The schema as `rusqlite_migration` migrations (the version lives in
 /// `user_version`; the first release wrote version 1 by hand, the same).
-const SCHEMA: Schema = Schema::new(&[include_str!("schema.sql")]);
+/// Never edit a released migration; add one.
+const SCHEMA: Schema = Schema::new(&[
+    include_str!("schema.sql"),
+    include_str!("schema/002_workstation_tokens.sql"),
+]);
 const READERS: usize = 4;
 
 /// The embedded SQLite storage: one writer connection and a few readers
@@ -177,6 +233,35 @@ impl SqliteStorage {
             readers,
             next_reader: AtomicUsize::new(0),
         })
+    }
+
+    /// Runs `change` on a workstation that exists and is not revoked, in one
+    /// transaction with that check.
+    fn change_token(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> rusqlite::Result<usize>,
+    ) -> Result<TokenChange> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let revoked: Option<Option<String>> = tx
+            .query_row(
+                "SELECT revoked_at FROM workstation WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let outcome = match revoked {
+            None => TokenChange::NoSuchWorkstation,
+            Some(Some(_)) => TokenChange::AlreadyRevoked,
+            Some(None) => {
+                change(&tx, &now.to_rfc3339())?;
+                TokenChange::Done
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
     }
 
     fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -247,6 +332,13 @@ fn append_one(tx: &rusqlite::Transaction<'_>, item: &Incoming, now: &str) -> Res
     })
 }
 
+/// A stored RFC 3339 time.
+fn instant(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| StorageError::Corrupt(format!("time {text:?}: {e}")))
+}
+
 fn same_json(a: &str, b: &str) -> bool {
     match (
         serde_json::from_str::<serde_json::Value>(a),
@@ -300,35 +392,107 @@ impl Storage for SqliteStorage {
         Ok((events, has_more))
     }
 
-    fn workstation_by_token_hash(&self, token_sha256: &str) -> Result<Option<Workstation>> {
-        let conn = self.reader();
-        let found = conn
+    fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let found: Option<Row> = self
+            .reader()
             .prepare_cached(
-                "SELECT id, commune FROM workstation WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+                "SELECT id, commune, revoked_at, expires_at, last_used_at
+                 FROM workstation WHERE token_sha256 = ?1",
             )?
             .query_row([token_sha256], |r| {
-                Ok(Workstation {
-                    id: r.get(0)?,
-                    commune: r.get(1)?,
-                })
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()?;
-        Ok(found)
+        let Some((id, commune, revoked_at, expires_at, last_used_at)) = found else {
+            return Ok(TokenCheck::Unknown);
+        };
+        if revoked_at.is_some() {
+            return Ok(TokenCheck::Revoked);
+        }
+        if expires_at
+            .map(|at| instant(&at))
+            .transpose()?
+            .is_some_and(|at| at <= now)
+        {
+            return Ok(TokenCheck::Expired);
+        }
+        let last_used = last_used_at.map(|at| instant(&at)).transpose()?;
+        if last_used.is_none_or(|at| now - at >= LAST_USED_GRANULARITY) {
+            lock(&self.writer)
+                .prepare_cached("UPDATE workstation SET last_used_at = ?2 WHERE id = ?1")?
+                .execute(params![id, now.to_rfc3339()])?;
+        }
+        Ok(TokenCheck::Valid(Workstation { id, commune }))
     }
 
-    fn add_workstation(
-        &self,
-        commune: &str,
-        label: &str,
-        token_sha256: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String> {
+    fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         lock(&self.writer).execute(
-            "INSERT INTO workstation (id, commune, label, token_sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, commune, label, token_sha256, now.to_rfc3339()],
+            "INSERT INTO workstation (id, commune, label, token_sha256, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id,
+                new.commune,
+                new.label,
+                new.token_sha256,
+                now.to_rfc3339(),
+                new.expires_at.map(|at| at.to_rfc3339())
+            ],
         )?;
         Ok(id)
+    }
+
+    fn workstations(&self) -> Result<Vec<WorkstationRecord>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at
+             FROM workstation ORDER BY created_at, id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(WorkstationRecord {
+                    id: r.get("id")?,
+                    commune: r.get("commune")?,
+                    label: r.get("label")?,
+                    created_at: r.get("created_at")?,
+                    expires_at: r.get("expires_at")?,
+                    revoked_at: r.get("revoked_at")?,
+                    rotated_at: r.get("rotated_at")?,
+                    last_used_at: r.get("last_used_at")?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn revoke_workstation(&self, id: &str, now: DateTime<Utc>) -> Result<TokenChange> {
+        self.change_token(id, now, |tx, now| {
+            tx.execute(
+                "UPDATE workstation SET revoked_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )
+        })
+    }
+
+    fn rotate_token(
+        &self,
+        id: &str,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenChange> {
+        self.change_token(id, now, |tx, now| {
+            tx.execute(
+                "UPDATE workstation SET token_sha256 = ?2, rotated_at = ?3 WHERE id = ?1",
+                params![id, token_sha256, now],
+            )
+        })
     }
 
     fn put_event(
@@ -488,8 +652,8 @@ mod tests {
         old_database(&path);
         let storage = SqliteStorage::open(&path).unwrap();
         assert_eq!(
-            storage.workstation_by_token_hash("abc").unwrap(),
-            Some(Workstation {
+            storage.check_token("abc", Utc::now()).unwrap(),
+            TokenCheck::Valid(Workstation {
                 id: "ws-1".into(),
                 commune: "01864".into()
             })
@@ -502,7 +666,11 @@ mod tests {
         let version: i64 = lock(&storage.writer)
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, 2, "the token columns were added");
+        let listed = storage.workstations().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].last_used_at.is_some(), "{listed:?}");
+        assert_eq!(listed[0].expires_at, None);
     }
 
     #[test]
@@ -512,18 +680,111 @@ mod tests {
         old_database(&path);
         hotich_common::sqlite::connect(&path)
             .unwrap()
-            .pragma_update(None, "user_version", 2)
+            .pragma_update(None, "user_version", 3)
             .unwrap();
         let refused = SqliteStorage::open(&path).unwrap_err();
         assert!(
             matches!(
                 refused,
                 StorageError::Open(OpenError::TooNew {
-                    found: 2,
-                    supported: 1
+                    found: 3,
+                    supported: 2
                 })
             ),
             "{refused}"
         );
+    }
+
+    fn new_workstation(
+        storage: &SqliteStorage,
+        hash: &str,
+        expires: Option<DateTime<Utc>>,
+    ) -> String {
+        let new = NewWorkstation {
+            commune: "01864",
+            label: "bàn 1",
+            token_sha256: hash,
+            expires_at: expires,
+        };
+        storage.add_workstation(&new, Utc::now()).unwrap()
+    }
+
+    #[test]
+    fn a_token_is_refused_once_revoked_expired_or_rotated_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(&dir.path().join("central.db")).unwrap();
+        let now = Utc::now();
+        let id = new_workstation(&storage, "h1", None);
+        let expiring = new_workstation(&storage, "h2", Some(now + chrono::TimeDelta::hours(1)));
+        assert!(
+            matches!(storage.check_token("h1", now).unwrap(), TokenCheck::Valid(w) if w.id == id)
+        );
+        assert!(
+            matches!(storage.check_token("h2", now).unwrap(), TokenCheck::Valid(w) if w.id == expiring)
+        );
+        let later = now + chrono::TimeDelta::hours(1);
+        assert_eq!(
+            storage.check_token("h2", later).unwrap(),
+            TokenCheck::Expired
+        );
+
+        assert_eq!(
+            storage.rotate_token(&id, "h1-new", now).unwrap(),
+            TokenChange::Done
+        );
+        assert_eq!(storage.check_token("h1", now).unwrap(), TokenCheck::Unknown);
+        assert!(matches!(
+            storage.check_token("h1-new", now).unwrap(),
+            TokenCheck::Valid(_)
+        ));
+
+        assert_eq!(
+            storage.revoke_workstation(&id, now).unwrap(),
+            TokenChange::Done
+        );
+        assert_eq!(
+            storage.check_token("h1-new", now).unwrap(),
+            TokenCheck::Revoked
+        );
+        assert_eq!(
+            storage.revoke_workstation(&id, now).unwrap(),
+            TokenChange::AlreadyRevoked
+        );
+        assert_eq!(
+            storage.rotate_token(&id, "h1-3", now).unwrap(),
+            TokenChange::AlreadyRevoked
+        );
+        assert_eq!(
+            storage.revoke_workstation("nope", now).unwrap(),
+            TokenChange::NoSuchWorkstation
+        );
+
+        let listed = storage.workstations().unwrap();
+        let first = listed.iter().find(|w| w.id == id).unwrap();
+        assert!(
+            first.revoked_at.is_some() && first.rotated_at.is_some(),
+            "{first:?}"
+        );
+        assert_eq!(first.label, "bàn 1");
+    }
+
+    #[test]
+    fn last_used_is_written_at_most_once_a_minute() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(&dir.path().join("central.db")).unwrap();
+        new_workstation(&storage, "h", None);
+        let used =
+            |storage: &SqliteStorage| storage.workstations().unwrap()[0].last_used_at.clone();
+        assert_eq!(used(&storage), None);
+        let t0 = Utc::now();
+        storage.check_token("h", t0).unwrap();
+        assert_eq!(used(&storage), Some(t0.to_rfc3339()));
+        storage
+            .check_token("h", t0 + chrono::TimeDelta::seconds(30))
+            .unwrap();
+        assert_eq!(used(&storage), Some(t0.to_rfc3339()));
+        let t1 = t0 + chrono::TimeDelta::seconds(61);
+        storage.check_token("h", t1).unwrap();
+        assert_eq!(used(&storage), Some(t1.to_rfc3339()));
     }
 }

@@ -28,6 +28,23 @@ fn log_lines(path: &std::path::Path, expected: usize) -> Vec<String> {
     }
 }
 
+/// The answer to a request that must get one (whatever its status).
+async fn answer(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.unwrap()
+}
+
+/// `POST /v1/notifications` with a JSON body, as a facility sends it.
+fn post_notifications(
+    client: &Client,
+    server: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{server}/v1/notifications"))
+        .header("content-type", "application/json")
+        .body(body)
+}
+
 /// `request_id=` value of a log line.
 fn request_id(line: &str) -> Option<&str> {
     let start = line.find("request_id=")? + "request_id=".len();
@@ -53,20 +70,14 @@ async fn each_request_is_one_line_with_its_route_status_and_id_and_no_token_or_p
     let client = Client::new();
     let url = |path: &str| format!("{}{path}", server.url);
 
-    let posted = client
-        .post(url("/v1/notifications"))
-        .header("content-type", "application/json")
-        .body(raw.clone())
-        .send()
-        .await
-        .unwrap();
+    let posted = answer(post_notifications(&client, &server.url, raw.clone())).await;
     assert_eq!(posted.status(), StatusCode::OK);
-    let pulled = client
-        .get(url("/v1/communes/01864/events?after=0"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let pulled = answer(
+        client
+            .get(url("/v1/communes/01864/events?after=0"))
+            .bearer_auth(&token),
+    )
+    .await;
     assert_eq!(pulled.status(), StatusCode::OK);
     let pulled_id = pulled.headers()["x-request-id"]
         .to_str()
@@ -89,13 +100,13 @@ async fn each_request_is_one_line_with_its_route_status_and_id_and_no_token_or_p
         .await
         .unwrap();
     assert_eq!(pushed.status(), StatusCode::CREATED);
-    let refused = client
-        .get(url("/v1/communes/01864/events"))
-        .bearer_auth("hotich_ws_not-a-token")
-        .header("x-request-id", &mother)
-        .send()
-        .await
-        .unwrap();
+    let refused = answer(
+        client
+            .get(url("/v1/communes/01864/events"))
+            .bearer_auth("hotich_ws_not-a-token")
+            .header("x-request-id", &mother),
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
     let lines = log_lines(&log, 4);
@@ -150,13 +161,7 @@ async fn an_internal_error_is_logged_under_the_id_the_client_is_given() {
         .unwrap();
     let log = dir.path().join("server.log");
     let server = ServerProcess::start_logged(&bin(), &prepared.db, &[], &log).unwrap();
-    let answer = Client::new()
-        .post(format!("{}/v1/notifications", server.url))
-        .header("content-type", "application/json")
-        .body("[]")
-        .send()
-        .await
-        .unwrap();
+    let answer = answer(post_notifications(&Client::new(), &server.url, "[]")).await;
     assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let request = answer.headers()["x-request-id"]
         .to_str()

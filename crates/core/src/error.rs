@@ -122,6 +122,19 @@ code_enum! {
         Server => "server",
         /// `detail`.
         Protocol => "protocol",
+        /// The registry says this workstation's token was revoked: a
+        /// supervisor enters a new one.
+        TokenRevoked => "token_revoked",
+        TokenExpired => "token_expired",
+        /// `minutes`: how far this computer's clock is from the registry's
+        /// `Date`; `server_time`: the registry's time (office time).
+        ClockSkew => "clock_skew",
+        /// `limit`: mebibytes.
+        ResponseTooLarge => "response_too_large",
+        /// `status`, `location`.
+        Redirected => "redirected",
+        /// `detail`.
+        BadCaCertificate => "bad_ca_certificate",
         // hotich-extract
         /// `document` (a `DocumentKind`), `kind` (an `EventKind`).
         WrongDocument => "wrong_document",

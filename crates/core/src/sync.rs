@@ -106,6 +106,8 @@ pub struct SyncStatus {
 
 /// Setting that holds the registry's URL (not secret; the token is in the keyring).
 const SETTING_SYNC_SERVER: &str = "sync_server_url";
+/// Setting that holds an extra CA certificate (PEM) for the registry; empty: none.
+const SETTING_SYNC_CA: &str = "sync_ca_pem";
 
 impl Store {
     /// The registry this workstation syncs with, if set.
@@ -123,6 +125,21 @@ impl Store {
             ));
         }
         self.set_setting(SETTING_SYNC_SERVER, url)
+    }
+
+    /// The extra CA certificate(s) (PEM) trusted for the registry, if one
+    /// was given (a province CA); stored with the registry's address.
+    pub fn sync_ca_certificate(&self) -> Result<Option<String>> {
+        Ok(self
+            .setting(SETTING_SYNC_CA)?
+            .filter(|pem| !pem.trim().is_empty()))
+    }
+
+    /// Sets (or, with None, clears) the extra CA certificate(s) trusted for
+    /// the registry. `hotich_sync::set_ca_certificate` checks the role and
+    /// the PEM first.
+    pub fn set_sync_ca_certificate(&self, pem: Option<&str>) -> Result<()> {
+        self.set_setting(SETTING_SYNC_CA, pem.unwrap_or(""))
     }
 
     /// The last sequence number of `commune`'s stream applied here (0: none).

@@ -107,7 +107,9 @@ pub fn connection_after(report: &SyncReport) -> (Connection, Option<String>) {
     match report.error_code.as_deref() {
         None => (Connection::Online, None),
         Some("network" | "deadline") => (Connection::Offline, report.error.clone()),
-        Some("unauthorized" | "forbidden") => (Connection::Refused, report.error.clone()),
+        Some("unauthorized" | "forbidden" | "token_revoked" | "token_expired") => {
+            (Connection::Refused, report.error.clone())
+        }
         // The registry answered, with something the run could not use.
         Some(_) => (Connection::Online, report.error.clone()),
     }
@@ -287,7 +289,12 @@ mod tests {
         for code in ["network", "deadline"] {
             assert_eq!(connection_after(&report(Some(code))).0, Connection::Offline);
         }
-        for code in ["unauthorized", "forbidden"] {
+        for code in [
+            "unauthorized",
+            "forbidden",
+            "token_revoked",
+            "token_expired",
+        ] {
             assert_eq!(connection_after(&report(Some(code))).0, Connection::Refused);
         }
         let (connection, reason) = connection_after(&report(Some("server")));

@@ -8,7 +8,7 @@ use hotich_protocol::sync::{ApiError, EventPage, PushedEvent};
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
 
-use crate::http::{Answer, Client, Stop};
+use crate::http::{http_client, worded, Answer, Client, Stop};
 use crate::{SyncError, SyncOptions, SyncProgress};
 
 /// Most pages one run pulls (10 million events at 1000 a page): a bound,
@@ -32,6 +32,13 @@ enum Halt {
     Server { status: u16, message: String },
     #[error("máy chủ trả lời sai giao thức: {0}")]
     Protocol(String),
+    /// 401 `token_revoked` / `token_expired`: a supervisor enters a new token.
+    #[error("{}", worded(ErrorCode::TokenRevoked, Vec::new()))]
+    TokenRevoked,
+    #[error("{}", worded(ErrorCode::TokenExpired, Vec::new()))]
+    TokenExpired,
+    #[error("{}", self.redirect_words())]
+    Redirected { status: u16, location: String },
     #[error("danh sách tin cậy từ máy chủ bị từ chối: {0}")]
     TrustList(CoreError),
     #[error(transparent)]
@@ -39,10 +46,25 @@ enum Halt {
 }
 
 impl Halt {
+    fn redirect_words(&self) -> String {
+        match self {
+            Halt::Redirected { status, location } => worded(
+                ErrorCode::Redirected,
+                vec![
+                    ("status", status.to_string()),
+                    ("location", location.clone()),
+                ],
+            ),
+            _ => String::new(),
+        }
+    }
+
     fn code(&self) -> ErrorCode {
         match self {
-            Halt::Network(Stop::GaveUp { .. }) => ErrorCode::Network,
-            Halt::Network(Stop::Deadline) => ErrorCode::Deadline,
+            Halt::Network(stop) => stop.code(),
+            Halt::TokenRevoked => ErrorCode::TokenRevoked,
+            Halt::TokenExpired => ErrorCode::TokenExpired,
+            Halt::Redirected { .. } => ErrorCode::Redirected,
             Halt::Unauthorized(_) => ErrorCode::Unauthorized,
             Halt::Forbidden(_) => ErrorCode::Forbidden,
             Halt::Server { .. } => ErrorCode::Server,
@@ -65,6 +87,18 @@ fn api_message(answer: &Answer) -> String {
 
 /// A final answer that is not a success, as a reason to stop.
 fn refusal(answer: &Answer) -> Halt {
+    if answer.status.is_redirection() {
+        return Halt::Redirected {
+            status: answer.status.as_u16(),
+            location: answer.location.clone().unwrap_or_else(|| "?".into()),
+        };
+    }
+    let code = serde_json::from_slice::<ApiError>(&answer.body).map(|e| e.code);
+    match (answer.status, code.as_deref()) {
+        (StatusCode::UNAUTHORIZED, Ok("token_revoked")) => return Halt::TokenRevoked,
+        (StatusCode::UNAUTHORIZED, Ok("token_expired")) => return Halt::TokenExpired,
+        _ => {}
+    }
     let message = api_message(answer);
     match answer.status {
         StatusCode::UNAUTHORIZED => Halt::Unauthorized(message),
@@ -85,7 +119,11 @@ pub async fn sync_once(
     progress: &mut (dyn FnMut(&SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let commune = store.office()?.ok_or(SyncError::NoCommune)?.commune_code;
-    let client = Client::new(options).map_err(|e| SyncError::BadServer(e.to_string()))?;
+    // The extra CA stored with the registry's address, if any.
+    let extra_ca = store.sync_ca_certificate()?;
+    let http = http_client(options, extra_ca.as_deref())
+        .map_err(|e| SyncError::BadCaCertificate(e.to_string()))?;
+    let client = Client::new(http, options);
     let mut run = Run {
         store,
         client,

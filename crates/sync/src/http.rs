@@ -1,7 +1,12 @@
-//! One request to the registry, retried with backoff and full jitter.
+//! One request to the registry, retried with backoff and full jitter. The
+//! client follows no redirect, reads an answer in chunks and stops past a
+//! size limit, and refuses an answer whose `Date` is too far from this
+//! computer's clock: each is a final stop, before anything is stored.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use hotich_core::{labels, ErrorCode, Lang};
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
@@ -13,6 +18,8 @@ use crate::{RetryPolicy, SyncOptions, SyncProgress};
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub body: Vec<u8>,
+    /// Where a redirect pointed (never followed).
+    pub location: Option<String>,
 }
 
 /// Why a request did not get a final answer.
@@ -22,6 +29,105 @@ pub(crate) enum Stop {
     GaveUp { tries: u32, last: String },
     #[error("hết thời gian cho phép của lần đồng bộ")]
     Deadline,
+    /// The answer's `Date` is further from this computer's clock than allowed.
+    #[error("{}", worded(ErrorCode::ClockSkew, self.params()))]
+    ClockSkew {
+        server_time: DateTime<Utc>,
+        skew: chrono::TimeDelta,
+    },
+    /// The answer is longer than `limit` bytes; it was not read further.
+    #[error("{}", worded(ErrorCode::ResponseTooLarge, self.params()))]
+    TooLarge { limit: usize },
+}
+
+impl Stop {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Stop::GaveUp { .. } => ErrorCode::Network,
+            Stop::Deadline => ErrorCode::Deadline,
+            Stop::ClockSkew { .. } => ErrorCode::ClockSkew,
+            Stop::TooLarge { .. } => ErrorCode::ResponseTooLarge,
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Stop::ClockSkew { server_time, skew } => vec![
+                ("minutes", skew.num_minutes().abs().to_string()),
+                (
+                    "server_time",
+                    server_time
+                        .with_timezone(&hotich_common::time::office_offset())
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                ),
+            ],
+            Stop::TooLarge { limit } => vec![("limit", (limit / (1024 * 1024)).to_string())],
+            Stop::GaveUp { .. } | Stop::Deadline => Vec::new(),
+        }
+    }
+}
+
+/// The Vietnamese words of `code` with `params` (what the run's report keeps).
+pub(crate) fn worded(code: ErrorCode, params: Vec<(&'static str, String)>) -> String {
+    let params = params
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+    labels::fill(labels::error_template(Lang::Vi, code), &params)
+}
+
+/// The registry's clock, from an answer's `Date` (IMF-fixdate).
+fn server_time(headers: &reqwest::header::HeaderMap) -> Option<DateTime<Utc>> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    DateTime::parse_from_rfc2822(text.trim())
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// Refuses an answer dated further than `allowed` from `now`: a wrong
+/// clock here would misdate what the run stores and pushes.
+fn check_clock(
+    headers: &reqwest::header::HeaderMap,
+    now: DateTime<Utc>,
+    allowed: Duration,
+) -> Result<(), Stop> {
+    let Some(server_time) = server_time(headers) else {
+        return Ok(());
+    };
+    let skew = server_time - now;
+    let allowed = chrono::TimeDelta::from_std(allowed).unwrap_or(chrono::TimeDelta::MAX);
+    if skew.abs() > allowed {
+        return Err(Stop::ClockSkew { server_time, skew });
+    }
+    Ok(())
+}
+
+/// Reads the body in chunks, stopping past `limit` bytes. `Ok(Err(_))`: the
+/// connection broke (worth another try); `Err`: the answer is too large.
+async fn read_capped(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<Result<Vec<u8>, reqwest::Error>, Stop> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(Stop::TooLarge { limit });
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(Stop::TooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(Ok(body)),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
 }
 
 /// Answers worth another try: the server is busy or broken for now.
@@ -68,19 +174,34 @@ pub(crate) struct Client {
     pub retries: u32,
 }
 
+/// The HTTP client of a run: no redirects (a registry that moved is
+/// configured anew, and a redirect must not carry the token elsewhere),
+/// `https://` only for an https registry, and the extra CA certificates
+/// (PEM) trusted beside the system's.
+pub(crate) fn http_client(
+    options: &SyncOptions,
+    extra_ca_pem: Option<&str>,
+) -> Result<reqwest::Client, reqwest::Error> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(options.request_timeout)
+        .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(options.server.is_https())
+        .user_agent(concat!("hotich-sync/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = extra_ca_pem {
+        builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem.as_bytes())?);
+    }
+    builder.build()
+}
+
 impl Client {
-    pub fn new(options: &SyncOptions) -> Result<Client, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(options.request_timeout)
-            .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("hotich-sync/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Client {
+    pub fn new(http: reqwest::Client, options: &SyncOptions) -> Client {
+        Client {
             http,
             options: options.clone(),
             deadline: Instant::now() + options.run_deadline,
             retries: 0,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -112,15 +233,22 @@ impl Client {
                     .body(body.clone());
             }
             let (reason, asked) = match request.send().await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
                     let asked = retry_after(response.headers());
+                    let location = response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|l| l.to_str().ok())
+                        .map(str::to_owned);
+                    check_clock(response.headers(), Utc::now(), self.options.max_clock_skew)?;
                     // The whole body or nothing: a cut connection is a network error.
-                    match response.bytes().await {
+                    match read_capped(&mut response, self.options.max_response_bytes).await? {
                         Ok(body) if !retryable(status) => {
                             return Ok(Answer {
                                 status,
-                                body: body.to_vec(),
+                                body,
+                                location,
                             })
                         }
                         Ok(_) => (format!("HTTP {status}"), asked),
@@ -162,14 +290,49 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
+    /// A policy with `base` and `max_delay` in ms; Retry-After capped at 5 s.
+    fn policy(max_tries: u32, base_ms: u64, max_delay_ms: u64) -> RetryPolicy {
+        RetryPolicy {
+            max_tries,
+            base: Duration::from_millis(base_ms),
+            max_delay: Duration::from_millis(max_delay_ms),
+            max_retry_after: Duration::from_secs(5),
+        }
+    }
+
+    fn dated(text: &str) -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::DATE, text.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn an_answer_dated_more_than_ten_minutes_off_stops_the_run() {
+        let now: DateTime<Utc> = "2026-11-21T03:00:00Z".parse().unwrap();
+        let ten = Duration::from_secs(600);
+        for ok in [
+            "Sat, 21 Nov 2026 03:00:00 GMT",
+            "Sat, 21 Nov 2026 03:10:00 GMT",
+            "Sat, 21 Nov 2026 02:50:00 GMT",
+        ] {
+            assert!(check_clock(&dated(ok), now, ten).is_ok(), "{ok}");
+        }
+        // No Date, or one that does not parse: nothing to compare.
+        assert!(check_clock(&reqwest::header::HeaderMap::new(), now, ten).is_ok());
+        assert!(check_clock(&dated("yesterday"), now, ten).is_ok());
+        let stop = check_clock(&dated("Sat, 21 Nov 2026 02:49:00 GMT"), now, ten).unwrap_err();
+        assert_eq!(stop.code(), ErrorCode::ClockSkew);
+        assert_eq!(
+            stop.to_string(),
+            "đồng hồ của máy này lệch 11 phút so với máy chủ (giờ máy chủ: 2026-11-21 09:49); \
+             không đồng bộ khi lệch quá 10 phút: hãy chỉnh ngày giờ của máy rồi đồng bộ lại"
+        );
+        assert!(check_clock(&dated("Sat, 21 Nov 2026 03:10:01 GMT"), now, ten).is_err());
+    }
+
     #[test]
     fn backoff_is_full_jitter_under_a_growing_ceiling() {
-        let policy = RetryPolicy {
-            max_tries: 10,
-            base: Duration::from_millis(100),
-            max_delay: Duration::from_secs(2),
-            max_retry_after: Duration::from_secs(5),
-        };
+        let policy = policy(10, 100, 2_000);
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for attempt in 0..8 {
             let ceiling = (100u64 << attempt).min(2_000);
@@ -189,12 +352,7 @@ mod tests {
 
     #[test]
     fn retry_after_is_honoured_up_to_its_cap() {
-        let policy = RetryPolicy {
-            max_tries: 3,
-            base: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-            max_retry_after: Duration::from_secs(5),
-        };
+        let policy = policy(3, 10, 20);
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         assert_eq!(
             backoff(&policy, 0, Some(Duration::from_secs(2)), &mut rng),

@@ -51,7 +51,18 @@ pub struct SyncOptions {
     pub request_timeout: Duration,
     /// Longest a whole run may take; it stops (and resumes next time) after.
     pub run_deadline: Duration,
+    /// Largest answer read; a longer one stops the run, nothing stored.
+    pub max_response_bytes: usize,
+    /// Largest difference between this computer's clock and the registry's
+    /// `Date` a run accepts.
+    pub max_clock_skew: Duration,
 }
+
+/// [`SyncOptions::max_response_bytes`] by default: a page of 1,000 events
+/// is a few MiB.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// [`SyncOptions::max_clock_skew`] by default.
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(10 * 60);
 
 impl std::fmt::Debug for SyncOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,6 +73,8 @@ impl std::fmt::Debug for SyncOptions {
             .field("retry", &self.retry)
             .field("request_timeout", &self.request_timeout)
             .field("run_deadline", &self.run_deadline)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_clock_skew", &self.max_clock_skew)
             .finish()
     }
 }
@@ -75,6 +88,8 @@ impl SyncOptions {
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(30),
             run_deadline: Duration::from_secs(15 * 60),
+            max_response_bytes: MAX_RESPONSE_BYTES,
+            max_clock_skew: MAX_CLOCK_SKEW,
         }
     }
 }
@@ -127,6 +142,9 @@ pub enum SyncError {
     Runtime(#[from] std::io::Error),
     #[error(transparent)]
     Credential(#[from] credentials::CredentialError),
+    /// The extra CA certificate given for the registry is not usable PEM.
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
+    BadCaCertificate(String),
 }
 
 impl SyncError {
@@ -138,6 +156,7 @@ impl SyncError {
             SyncError::Store(e) => e.code(),
             SyncError::Runtime(_) => ErrorCode::Runtime,
             SyncError::Credential(e) => e.code(),
+            SyncError::BadCaCertificate(_) => ErrorCode::BadCaCertificate,
         }
     }
 
@@ -159,6 +178,7 @@ impl SyncError {
             SyncError::Store(e) => e.params(),
             SyncError::Runtime(e) => [("detail".to_owned(), e.to_string())].into(),
             SyncError::Credential(e) => e.params(),
+            SyncError::BadCaCertificate(detail) => [("detail".to_owned(), detail.clone())].into(),
         }
     }
 }
@@ -195,8 +215,39 @@ pub fn parse_server(text: &str) -> Result<ServerUrl, SyncError> {
                 format!("{shown:?}: phải bắt đầu bằng http:// hoặc https://")
             }
             ServerUrlError::Invalid(reason) => format!("{shown:?}: {reason}"),
+            ServerUrlError::PlainHttpNotLoopback => format!(
+                "{shown:?}: http:// chỉ dùng cho máy chủ trên chính máy này (127.0.0.1, localhost); \
+                 máy chủ khác phải dùng https://"
+            ),
         })
     })
+}
+
+/// Settings → Sync and `hotich sync ca-cert` (supervisors only): an extra
+/// CA certificate (PEM, e.g. the province's) trusted for the registry
+/// beside the system's, stored with the registry's address; None removes
+/// it. The PEM is checked by building a client with it before it is stored.
+pub fn set_ca_certificate(
+    store: &Store,
+    actor: &Officer,
+    pem: Option<&str>,
+) -> Result<(), SyncError> {
+    actor.require_supervisor(hotich_core::ForbiddenAction::SetSyncServer)?;
+    if let Some(pem) = pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| SyncError::BadCaCertificate(e.to_string()))?;
+        if certificates.is_empty() {
+            return Err(SyncError::BadCaCertificate(
+                "không có khối BEGIN CERTIFICATE nào".into(),
+            ));
+        }
+        reqwest::Client::builder()
+            .tls_certs_merge(certificates)
+            .build()
+            .map_err(|e| SyncError::BadCaCertificate(e.to_string()))?;
+    }
+    store.set_sync_ca_certificate(pem)?;
+    Ok(())
 }
 
 /// The registry this workstation syncs with, if one was configured.

@@ -2,14 +2,16 @@
 //! --fault-seed N`): on this share of workstation requests the server
 //! answers 500, answers 429 (Retry-After: 1), waits 50-400 ms first, or cuts
 //! the connection before or after doing the work. The sync suites use it to
-//! prove that a workstation converges through failures.
+//! prove that a workstation converges through failures. `serve
+//! --clock-offset SECONDS` makes every answer's `Date` that far off, as a
+//! registry (or a workstation) with a wrong clock would see it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::{Rng, SeedableRng};
@@ -94,4 +96,18 @@ pub async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: 
             cut_connection()
         }
     }
+}
+
+/// Sets each answer's `Date` to the server's clock plus `--clock-offset`.
+pub async fn offset_date(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Some(offset) = app.clock_offset_seconds {
+        let date = chrono::Utc::now() + chrono::TimeDelta::seconds(offset);
+        // RFC 9110's IMF-fixdate, the form hyper writes itself.
+        let text = date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response.headers_mut().insert(header::DATE, value);
+        }
+    }
+    response
 }

@@ -4,9 +4,10 @@ use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hotich_central::server::{self, App, ServerConfig};
-use hotich_central::storage::{SqliteStorage, Storage};
+use hotich_central::storage::{NewWorkstation, SqliteStorage, Storage, TokenChange};
+use hotich_central::tls::server_config;
 use hotich_central::{
     import_trust_list, new_token, post_notifications, simulate_communes, write_sim, RootKey,
 };
@@ -70,7 +71,35 @@ pub fn serve(args: ServeArgs) -> Result<String, CliError> {
             rate: rate.clamp(0.0, 1.0),
             seed: args.fault_seed,
         }),
+        #[cfg(feature = "faults")]
+        clock_offset_seconds: args.clock_offset,
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(server_config(cert, key).map_err(|e| CliError::Failed {
+                vi: format!("không dùng được chứng chỉ TLS: {e}"),
+                en: format!("cannot use the TLS certificate: {e}"),
+            })?)
+        }
+        _ => None,
+    };
+    let plain_in_the_open = tls.is_none() && !args.listen.ip().is_loopback();
+    if plain_in_the_open && !args.behind_proxy {
+        return Err(CliError::Usage {
+            vi: format!(
+                "không phục vụ HTTP thường trên {}: máy trạm gửi mã truy cập và dữ liệu hộ tịch qua mạng. \
+                 Dùng --tls-cert FILE --tls-key FILE, hoặc để một reverse proxy lo TLS phía trước \
+                 và thêm --behind-proxy (hoặc chỉ nghe trên 127.0.0.1)",
+                args.listen
+            ),
+            en: format!(
+                "refusing plain HTTP on {}: workstations send their tokens and civil-registration data over it. \
+                 Give --tls-cert FILE --tls-key FILE, or have a reverse proxy in front terminate TLS \
+                 and add --behind-proxy (or listen on 127.0.0.1 only)",
+                args.listen
+            ),
+        });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -83,33 +112,151 @@ pub fn serve(args: ServeArgs) -> Result<String, CliError> {
                 en: format!("cannot listen on {}: {e}", args.listen),
             })?;
         let bound = listener.local_addr().map_err(CliError::failed)?;
+        if plain_in_the_open {
+            tracing::warn!(
+                address = %bound,
+                "plain HTTP on a non-loopback address (--behind-proxy): a reverse proxy must terminate TLS in front of this server"
+            );
+        }
         // The first line of stdout says where it listens (tests read the port from it).
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let mut stdout = std::io::stdout();
-        writeln!(stdout, "listening on http://{bound}").map_err(CliError::failed)?;
+        writeln!(stdout, "listening on {scheme}://{bound}").map_err(CliError::failed)?;
         stdout.flush().map_err(CliError::failed)?;
-        server::serve(listener, App::new(storage, &config))
+        server::serve_tls(listener, tls, App::new(storage, &config))
             .await
             .map_err(CliError::failed)?;
         Ok("stopped".to_owned())
     })
 }
 
-pub fn add_workstation(db: &Path, commune: &str, label: &str) -> Result<String, CliError> {
+/// `--expires`: a day (the token works through that day, Vietnam time) or
+/// an RFC 3339 instant; it must be in the future.
+fn parse_expiry(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliError> {
+    let at = match DateTime::parse_from_rfc3339(text.trim()) {
+        Ok(at) => at.with_timezone(&Utc),
+        Err(_) => {
+            let day = parse_date(text)?;
+            hotich_common::time::start_of_office_day(day + chrono::Days::new(1))
+        }
+    };
+    if at <= now {
+        return Err(CliError::Usage {
+            vi: format!("ngày hết hạn {text:?} đã qua"),
+            en: format!("the expiry {text:?} is in the past"),
+        });
+    }
+    Ok(at)
+}
+
+pub fn add_workstation(
+    db: &Path,
+    commune: &str,
+    label: &str,
+    expires: Option<&str>,
+) -> Result<String, CliError> {
     if hotich_protocol::reference::commune(commune).is_none() {
         return Err(CliError::Usage {
             vi: format!("không có xã mã {commune:?}"),
             en: format!("unknown commune code {commune:?}"),
         });
     }
+    let now = Utc::now();
+    let expires_at = expires.map(|text| parse_expiry(text, now)).transpose()?;
     let storage = open(db)?;
     let token = new_token();
+    let new = NewWorkstation {
+        commune,
+        label,
+        token_sha256: &server::token_hash(&token),
+        expires_at,
+    };
     let id = storage
-        .add_workstation(commune, label, &server::token_hash(&token), Utc::now())
+        .add_workstation(&new, now)
         .map_err(CliError::failed)?;
     // The token on stdout alone, for scripts; shown once, never stored.
     println!("{token}");
+    let until = expires_at.map_or_else(String::new, |at| {
+        format!(" (hết hạn / expires {})", at.to_rfc3339())
+    });
     Ok(format!(
-        "máy trạm / workstation {id} cho xã / for commune {commune}: lưu mã này ngay, máy chủ không giữ bản rõ / keep this token now, the server keeps only its hash"
+        "máy trạm / workstation {id} cho xã / for commune {commune}{until}: lưu mã này ngay, máy chủ không giữ bản rõ / keep this token now, the server keeps only its hash"
+    ))
+}
+
+/// One line per workstation on stdout (tab-separated, a header first).
+pub fn list_workstations(db: &Path) -> Result<String, CliError> {
+    let listed = open(db)?.workstations().map_err(CliError::failed)?;
+    let now = Utc::now();
+    let mut stdout = std::io::stdout().lock();
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(
+        stdout,
+        "id\tcommune\tlabel\tstate\tcreated_at\texpires_at\tlast_used_at\trevoked_at\trotated_at"
+    )
+    .map_err(CliError::failed)?;
+    for w in &listed {
+        let expired = w
+            .expires_at
+            .as_deref()
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .is_some_and(|at| at <= now);
+        let state = match (&w.revoked_at, expired) {
+            (Some(_), _) => "revoked",
+            (None, true) => "expired",
+            (None, false) => "active",
+        };
+        writeln!(
+            stdout,
+            "{}\t{}\t{}\t{state}\t{}\t{}\t{}\t{}\t{}",
+            w.id,
+            w.commune,
+            w.label,
+            w.created_at,
+            dash(&w.expires_at),
+            dash(&w.last_used_at),
+            dash(&w.revoked_at),
+            dash(&w.rotated_at),
+        )
+        .map_err(CliError::failed)?;
+    }
+    Ok(format!("{} máy trạm / workstations", listed.len()))
+}
+
+/// What a revoke or rotation found, worded.
+fn token_change(id: &str, change: TokenChange) -> Result<(), CliError> {
+    match change {
+        TokenChange::Done => Ok(()),
+        TokenChange::NoSuchWorkstation => Err(CliError::Usage {
+            vi: format!("không có máy trạm {id:?} (xem hotich-central workstation list)"),
+            en: format!("no workstation {id:?} (see hotich-central workstation list)"),
+        }),
+        TokenChange::AlreadyRevoked => Err(CliError::Failed {
+            vi: format!("máy trạm {id} đã bị thu hồi mã; hãy thêm máy trạm mới (workstation add)"),
+            en: format!("workstation {id} was revoked; add a new workstation (workstation add)"),
+        }),
+    }
+}
+
+pub fn revoke_workstation(db: &Path, id: &str) -> Result<String, CliError> {
+    let change = open(db)?
+        .revoke_workstation(id, Utc::now())
+        .map_err(CliError::failed)?;
+    token_change(id, change)?;
+    Ok(format!(
+        "đã thu hồi mã của máy trạm / revoked the token of workstation {id}: bị từ chối từ yêu cầu kế tiếp / refused from its next request"
+    ))
+}
+
+pub fn rotate_token(db: &Path, id: &str) -> Result<String, CliError> {
+    let token = new_token();
+    let change = open(db)?
+        .rotate_token(id, &server::token_hash(&token), Utc::now())
+        .map_err(CliError::failed)?;
+    token_change(id, change)?;
+    println!("{token}");
+    Ok(format!(
+        "mã mới của máy trạm / new token of workstation {id}: nhập vào máy trạm ngay, mã cũ thôi dùng được / enter it on the workstation now, the old one no longer works"
     ))
 }
 

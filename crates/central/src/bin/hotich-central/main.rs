@@ -85,8 +85,20 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     db: PathBuf,
     /// Địa chỉ lắng nghe; cổng 0 chọn cổng trống / listen address; port 0 picks a free port.
+    /// Không có TLS thì chỉ nghe trên máy này (loopback) / without TLS, loopback only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
+    /// Chứng chỉ máy chủ (PEM, kèm chứng chỉ trung gian): phục vụ HTTPS /
+    /// the server's certificate chain (PEM): serve HTTPS.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Khóa riêng của chứng chỉ (PEM) / the certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// HTTP thường trên địa chỉ không phải loopback vì một reverse proxy phía trước đã lo TLS /
+    /// plain HTTP on a non-loopback address because a reverse proxy in front terminates TLS.
+    #[arg(long, conflicts_with = "tls_cert")]
+    behind_proxy: bool,
     /// Yêu cầu mỗi giây của một máy trạm / requests per second per workstation token.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().workstation_rate)]
     rate_limit: u32,
@@ -105,6 +117,10 @@ pub(crate) struct ServeArgs {
     #[cfg(feature = "faults")]
     #[arg(long, value_name = "N", default_value_t = 1)]
     fault_seed: u64,
+    /// Chỉ để kiểm thử: giờ (Date) trả lời lệch chừng này giây / tests only: answers' Date off by this many seconds.
+    #[cfg(feature = "faults")]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    clock_offset: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +136,28 @@ enum WorkstationCommand {
         /// Tên gợi nhớ / a label.
         #[arg(long, default_value = "")]
         label: String,
+        /// Mã hết hạn: hết ngày này (giờ Việt Nam) hoặc vào thời điểm RFC 3339 /
+        /// the token expires after this day (Vietnam time), or at this RFC 3339 instant.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires: Option<String>,
+    },
+    /// Các máy trạm và trạng thái mã / every workstation and its token's state.
+    List {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+    },
+    /// Thu hồi mã: từ chối ngay từ yêu cầu kế tiếp / revoke the token: refused from the next request on.
+    Revoke {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Mã số máy trạm (xem list) / the workstation's id (see list).
+        id: String,
+    },
+    /// Cấp mã mới, in ra một lần; mã cũ thôi dùng được / issue a new token, printed once; the old one stops working.
+    Rotate {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        id: String,
     },
 }
 
@@ -145,9 +183,17 @@ fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Simulate(args) => commands::simulate(args),
         Command::Serve(args) => commands::serve(args),
-        Command::Workstation {
-            command: WorkstationCommand::Add { db, commune, label },
-        } => commands::add_workstation(&db, &commune, &label),
+        Command::Workstation { command } => match command {
+            WorkstationCommand::Add {
+                db,
+                commune,
+                label,
+                expires,
+            } => commands::add_workstation(&db, &commune, &label, expires.as_deref()),
+            WorkstationCommand::List { db } => commands::list_workstations(&db),
+            WorkstationCommand::Revoke { db, id } => commands::revoke_workstation(&db, &id),
+            WorkstationCommand::Rotate { db, id } => commands::rotate_token(&db, &id),
+        },
         Command::Trust {
             command:
                 TrustCommand::Import {
