@@ -15,7 +15,7 @@ use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::sql::from_row;
-use crate::store::{text_columns, Store};
+use crate::store::Store;
 
 /// The papers a registration is printed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -301,28 +301,32 @@ impl Store {
             .conn
             .query_row(
                 "SELECT p.registration_id, p.document, p.issue_date, p.code, p.content_sha256, p.content,
-                        p.printed_at, o.full_name
+                        p.printed_at, o.full_name AS officer_name
                  FROM print_log p JOIN officer o ON o.id = p.officer_id
                  WHERE p.code = ?1 ORDER BY p.seq LIMIT 1",
                 [code],
-                text_columns::<8>,
+                |row| {
+                    Ok((
+                        from_row!(row => StoredPrint {
+                            registration_id, code, content_sha256, printed_at, officer_name;
+                            document: DocumentKind::BirthCertificate,
+                            issue_date: NaiveDate::MIN,
+                            content: Vec::new(),
+                        }),
+                        row.get::<_, String>("document")?,
+                        row.get::<_, String>("issue_date")?,
+                        row.get::<_, String>("content")?,
+                    ))
+                },
             )
             .optional()?;
-        let Some([registration_id, document, issue_date, code, sha, content, printed_at, officer]) =
-            found
-        else {
+        let Some((mut print, document, issue_date, content)) = found else {
             return Ok(None);
         };
-        Ok(Some(StoredPrint {
-            registration_id,
-            document: document_of(&document)?,
-            issue_date: date_of(&issue_date)?,
-            code,
-            content_sha256: sha,
-            content: serde_json::from_str(&content).map_err(|e| corrupt("print content", e))?,
-            printed_at,
-            officer_name: officer,
-        }))
+        print.document = document_of(&document)?;
+        print.issue_date = date_of(&issue_date)?;
+        print.content = serde_json::from_str(&content).map_err(|e| corrupt("print content", e))?;
+        Ok(Some(print))
     }
 
     /// The registrations whose registration date is `day`, births first,

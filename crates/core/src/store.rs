@@ -310,18 +310,6 @@ impl Store {
     }
 }
 
-/// The first `N` columns of a row, all text, for queries that read text
-/// columns and convert them afterwards.
-pub(crate) fn text_columns<const N: usize>(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<[String; N]> {
-    let mut columns: [String; N] = std::array::from_fn(|_| String::new());
-    for (index, column) in columns.iter_mut().enumerate() {
-        *column = row.get(index)?;
-    }
-    Ok(columns)
-}
-
 pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))

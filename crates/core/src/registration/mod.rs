@@ -31,7 +31,7 @@ use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::outreach::{contacts, NewEvent, TimelineKind};
 use crate::sql::from_row;
-use crate::store::{text_columns, Store};
+use crate::store::Store;
 use crate::text::{clean, fold};
 use audit::AuditAction;
 
@@ -660,24 +660,27 @@ impl Store {
         let mut current = original.clone();
         let mut amendments = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.at, o.full_name, a.reason, a.changes, a.form
+            "SELECT a.id, a.at, o.full_name AS officer_name, a.reason, a.changes, a.form
              FROM amendment a JOIN officer o ON o.id = a.officer_id
              WHERE a.registration_id = ?1 ORDER BY a.seq",
         )?;
-        let rows = stmt.query_map([&id], text_columns::<6>)?;
+        // The JSON columns are decoded after the query, where a bad value
+        // is reported as corrupt data rather than a SQL error.
+        let rows = stmt.query_map([&id], |row| {
+            Ok((
+                from_row!(row => Amendment { id, at, officer_name, reason; changes: Vec::new() }),
+                row.get::<_, String>("changes")?,
+                row.get::<_, String>("form")?,
+            ))
+        })?;
         for row in rows {
-            let [amendment_id, at, officer_name, reason, changes, form] = row?;
+            let (mut amendment, changes, form) = row?;
             current = decode_form(&form)?;
-            amendments.push(Amendment {
-                id: amendment_id,
-                at,
-                officer_name,
-                reason,
-                changes: serde_json::from_str(&changes).map_err(|e| CoreError::Corrupt {
-                    what: "amendment".into(),
-                    reason: e.to_string(),
-                })?,
-            });
+            amendment.changes = serde_json::from_str(&changes).map_err(|e| CoreError::Corrupt {
+                what: "amendment".into(),
+                reason: e.to_string(),
+            })?;
+            amendments.push(amendment);
         }
         Ok(Registration {
             id,
