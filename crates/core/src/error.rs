@@ -96,6 +96,15 @@ code_enum! {
         AlreadySetUp => "already_set_up",
         NotSignedIn => "not_signed_in",
         Locked => "locked",
+        /// A supervisor set this password (new account or reset): the officer
+        /// must choose their own before anything else.
+        PasswordChangeRequired => "password_change_required",
+        /// The right password of a deactivated account.
+        AccountDeactivated => "account_deactivated",
+        /// Deactivating or demoting the last active supervisor.
+        LastSupervisor => "last_supervisor",
+        /// `hours`: the session reached its longest life; sign in again.
+        SessionExpired => "session_expired",
         /// `count`; the problems themselves travel beside the error.
         InvalidRegistration => "invalid_registration",
         /// `ids`: the earlier registrations ("số 12, quyển 01 (mã …)"), joined by "; ".
@@ -172,6 +181,8 @@ code_enum! {
         AddOfficer => "add_officer",
         ExportStats => "export_stats",
         SetIdleLock => "set_idle_lock",
+        /// Resetting passwords, deactivating, reactivating, changing roles.
+        ManageOfficers => "manage_officers",
         /// A registrar recording on a case assigned to another officer.
         WorkOthersCase => "work_others_case",
     }
@@ -239,6 +250,12 @@ code_enum! {
         DocumentNotForEvent => "document_not_for_event",
         /// `min`: characters.
         PasswordTooShort => "password_too_short",
+        /// On the bundled list of common passwords.
+        PasswordCommon => "password_common",
+        /// The account's username or full name.
+        PasswordIsName => "password_is_name",
+        /// The new password is the current one.
+        PasswordUnchanged => "password_unchanged",
         UsernameCharacters => "username_characters",
         /// `username`.
         UsernameTaken => "username_taken",
@@ -295,6 +312,12 @@ pub enum CoreError {
     AlreadySetUp,
     NotSignedIn,
     SessionLocked,
+    PasswordChangeRequired,
+    AccountDeactivated,
+    LastSupervisor,
+    SessionExpired {
+        hours: u32,
+    },
     InvalidRegistration(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
     RegistrationNotFound(String),
@@ -329,6 +352,10 @@ impl CoreError {
             CoreError::AlreadySetUp => ErrorCode::AlreadySetUp,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::Locked,
+            CoreError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            CoreError::AccountDeactivated => ErrorCode::AccountDeactivated,
+            CoreError::LastSupervisor => ErrorCode::LastSupervisor,
+            CoreError::SessionExpired { .. } => ErrorCode::SessionExpired,
             CoreError::InvalidRegistration(_) => ErrorCode::InvalidRegistration,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
@@ -370,6 +397,7 @@ impl CoreError {
                 ("to", to.as_str().to_owned()),
             ]),
             CoreError::SignInLocked { seconds } => params([("seconds", seconds.to_string())]),
+            CoreError::SessionExpired { hours } => params([("hours", hours.to_string())]),
             CoreError::Forbidden(action) => params([("action", action.as_str().to_owned())]),
             CoreError::OfficerNotFound(officer) => params([("officer", officer.clone())]),
             CoreError::InvalidRegistration(problems) => {
@@ -381,7 +409,10 @@ impl CoreError {
             | CoreError::WrongPassword
             | CoreError::AlreadySetUp
             | CoreError::NotSignedIn
-            | CoreError::SessionLocked => BTreeMap::new(),
+            | CoreError::SessionLocked
+            | CoreError::PasswordChangeRequired
+            | CoreError::AccountDeactivated
+            | CoreError::LastSupervisor => BTreeMap::new(),
         }
     }
 

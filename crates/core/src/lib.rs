@@ -33,7 +33,7 @@ pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
 pub use labels::Lang;
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
-pub use officer::{Officer, Role};
+pub use officer::{Officer, PasswordReset, Role};
 pub use outreach::{
     AttemptInput, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView, StatusDecision,
     TimelineEntry, TimelineKind,

@@ -108,6 +108,8 @@ pub struct CaseRow {
     /// The officer working the case.
     pub assignee_id: Option<String>,
     pub assignee_name: Option<String>,
+    /// Open, and its assignee's account is deactivated: it needs a new one.
+    pub assignee_inactive: bool,
     /// The day the next contact with the family is due.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub next_follow_up: Option<NaiveDate>,

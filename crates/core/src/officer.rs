@@ -1,21 +1,28 @@
 //! Officers: local accounts with argon2id password hashes, sign-in with a
-//! lock-out after repeated wrong passwords, and roles.
+//! lock-out after repeated wrong passwords, roles, and the account life
+//! cycle: a password a supervisor set must be changed at the next sign-in;
+//! supervisors reset passwords, deactivate, reactivate and change roles.
 //!
-//! The only writer of `officer`.
+//! The only writer of `officer`; each account action appends its entry to
+//! the audit log (`registration::audit`) in the same transaction.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
+use crate::error::{
+    invalid, invalid_with, CoreError, ForbiddenAction, InputField, InputReason, Result,
+};
+use crate::registration::audit::{self, AuditAction};
 use crate::sql::from_row;
 use crate::store::{parse_time, Store};
-use crate::text::clean;
+use crate::text::{clean, fold};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -54,6 +61,9 @@ pub struct Officer {
     pub full_name: String,
     pub role: Role,
     pub active: bool,
+    /// A supervisor set the password (a new account, a reset): the officer
+    /// must choose their own before doing anything else.
+    pub must_change_password: bool,
 }
 
 impl Officer {
@@ -62,7 +72,7 @@ impl Officer {
     }
 
     /// Refuses unless this officer is a supervisor.
-    pub fn require_supervisor(&self, action: crate::error::ForbiddenAction) -> Result<()> {
+    pub fn require_supervisor(&self, action: ForbiddenAction) -> Result<()> {
         if self.is_supervisor() {
             Ok(())
         } else {
@@ -76,7 +86,18 @@ pub const FREE_FAILURES: i64 = 5;
 /// The first lock-out; it doubles with each further failure.
 const FIRST_LOCK_SECONDS: i64 = 30;
 const LONGEST_LOCK_SECONDS: i64 = 15 * 60;
-pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Long enough that a passphrase of a few words fits and guessing is slow.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The bundled list of common passwords, lower case, one a line (see
+/// `assets/passwords/README.md` for its source and licence).
+const COMMON_PASSWORDS: &str = include_str!("../../../assets/passwords/common-passwords.txt");
+
+/// A one-time password: groups of letters and digits that cannot be misread
+/// for each other (no i, l, o, 0, 1), about 79 bits of chance.
+const ONE_TIME_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+const ONE_TIME_GROUPS: usize = 4;
+const ONE_TIME_GROUP_CHARS: usize = 4;
 
 /// How long sign-in stays locked after `failures` wrong passwords in a row.
 pub fn lock_out_after(failures: i64) -> Option<Duration> {
@@ -112,14 +133,39 @@ pub fn password_matches(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Checked against when the username is unknown, so a wrong username takes
-/// as long as a wrong password and does not reveal which accounts exist.
+/// Checked against when the username is unknown or the account locked, so
+/// those answers take as long as a wrong password and reveal nothing.
 fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| hash_password("decoy password").unwrap_or_default())
 }
 
-fn check_new_password(password: &str) -> Result<()> {
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    COMMON.get_or_init(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect()
+    })
+}
+
+/// Whether `password` is on the bundled list of common passwords, in any case.
+pub fn is_common_password(password: &str) -> bool {
+    common_passwords().contains(password.trim().to_lowercase().as_str())
+}
+
+/// Folded and without spaces or punctuation, so "Nguyen Van An" and
+/// "nguyễnvănan" compare equal.
+fn squeezed(text: &str) -> String {
+    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The password rule: at least `MIN_PASSWORD_CHARS` characters (a passphrase
+/// of several words qualifies), not a common password, and not the account's
+/// username or full name.
+pub fn check_new_password(password: &str, username: &str, full_name: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(invalid_with(
             InputField::Password,
@@ -127,7 +173,42 @@ fn check_new_password(password: &str) -> Result<()> {
             [("min", MIN_PASSWORD_CHARS.to_string())],
         ));
     }
+    let password_squeezed = squeezed(password);
+    if [username, full_name]
+        .iter()
+        .any(|name| !name.trim().is_empty() && squeezed(name) == password_squeezed)
+    {
+        return Err(invalid(InputField::Password, InputReason::PasswordIsName));
+    }
+    if is_common_password(password) {
+        return Err(invalid(InputField::Password, InputReason::PasswordCommon));
+    }
     Ok(())
+}
+
+/// One character of the alphabet, each as likely as the others: a random
+/// byte past the last whole multiple of the alphabet's length is drawn again.
+fn one_time_char() -> char {
+    let len = ONE_TIME_ALPHABET.len();
+    let limit = 256 - 256 % len;
+    loop {
+        let byte = (OsRng.next_u32() & 0xff) as usize;
+        if byte < limit {
+            return char::from(ONE_TIME_ALPHABET[byte % len]);
+        }
+    }
+}
+
+/// A fresh one-time password, "abcd-efgh-jkmn-pqrs".
+fn one_time_password() -> String {
+    (0..ONE_TIME_GROUPS)
+        .map(|_| {
+            (0..ONE_TIME_GROUP_CHARS)
+                .map(|_| one_time_char())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn check_username(username: &str) -> Result<String> {
@@ -142,10 +223,28 @@ fn check_username(username: &str) -> Result<String> {
     Ok(username)
 }
 
-const OFFICER_COLUMNS: &str = "id, username, full_name, role, active";
+/// A reset's answer: the one-time password, shown once to the supervisor
+/// and never stored (only its hash is). `Debug` leaves it out, so a log
+/// line cannot carry it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PasswordReset {
+    pub officer: Officer,
+    pub one_time_password: String,
+}
+
+impl std::fmt::Debug for PasswordReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordReset")
+            .field("officer", &self.officer)
+            .finish_non_exhaustive()
+    }
+}
+
+const OFFICER_COLUMNS: &str = "id, username, full_name, role, active, must_change_password";
 
 fn officer_row(row: &Row<'_>) -> rusqlite::Result<Officer> {
-    Ok(from_row!(row => Officer { id, username, full_name, role, active }))
+    Ok(from_row!(row => Officer { id, username, full_name, role, active, must_change_password }))
 }
 
 impl Store {
@@ -172,7 +271,8 @@ impl Store {
         self.insert_officer(None, username, full_name, Role::Supervisor, password, now)
     }
 
-    /// A new account, created by a supervisor.
+    /// A new account, created by a supervisor with a first password the
+    /// officer must change at their first sign-in.
     pub fn create_officer(
         &mut self,
         actor: &Officer,
@@ -182,7 +282,7 @@ impl Store {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        actor.require_supervisor(crate::error::ForbiddenAction::AddOfficer)?;
+        actor.require_supervisor(ForbiddenAction::AddOfficer)?;
         self.insert_officer(Some(actor), username, full_name, role, password, now)
     }
 
@@ -200,7 +300,7 @@ impl Store {
         if full_name.is_empty() {
             return Err(invalid(InputField::OfficerName, InputReason::Empty));
         }
-        check_new_password(password)?;
+        check_new_password(password, &username, &full_name)?;
         if self.officer_by_username(&username)?.is_some() {
             return Err(invalid_with(
                 InputField::Username,
@@ -214,20 +314,29 @@ impl Store {
             full_name,
             role,
             active: true,
+            // Only the first supervisor chose their own password.
+            must_change_password: actor.is_some(),
         };
-        self.conn.execute(
-            "INSERT INTO officer (id, username, full_name, role, password_hash, created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        // A savepoint inside the office set-up's transaction, else its own.
+        let tx = crate::store::write_scope(&mut self.conn)?;
+        tx.execute(
+            "INSERT INTO officer (id, username, full_name, role, password_hash, created_at, created_by,
+                                  must_change_password)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 officer.id,
                 officer.username,
                 officer.full_name,
-                role.as_str(),
+                role,
                 hash_password(password)?,
                 now.to_rfc3339(),
-                actor.map(|a| a.id.as_str())
+                actor.map(|a| a.id.as_str()),
+                officer.must_change_password,
             ],
         )?;
+        let actor_id = actor.map_or(officer.id.as_str(), |a| a.id.as_str());
+        audit::append(&tx, AuditAction::OfficerCreate, &officer.id, actor_id, now)?;
+        tx.commit()?;
         Ok(officer)
     }
 
@@ -262,7 +371,13 @@ impl Store {
     }
 
     /// Signs in. After `FREE_FAILURES` wrong passwords in a row the account
-    /// is locked for 30 s, doubling with each further failure up to 15 min.
+    /// is locked for 30 s, doubling with each further failure up to 15 min;
+    /// while locked, even the right password gets the wrong-password answer,
+    /// so a guesser cannot tell a locked account, or that it exists. The
+    /// right password of a deactivated account says so: only its owner
+    /// learns it, and they need to know why they cannot work.
+    /// The officer returned may still have to change their password
+    /// (`must_change_password`): the session refuses all else until then.
     pub fn sign_in(
         &mut self,
         username: &str,
@@ -273,11 +388,16 @@ impl Store {
             password_matches(password, decoy_hash());
             return Err(CoreError::WrongPassword);
         };
-        self.check_password(&officer, password, now)?;
-        Ok(officer)
+        match self.check_password(&officer, password, now) {
+            Ok(()) => Ok(officer),
+            Err(CoreError::SignInLocked { .. }) => Err(CoreError::WrongPassword),
+            Err(other) => Err(other),
+        }
     }
 
-    /// Unlocks an idle-locked session: the same check as signing in.
+    /// Unlocks an idle-locked session: the officer is read again, so a
+    /// deactivation or a new role made meanwhile applies. The session's
+    /// own officer is known, so a lock-out says how long it lasts.
     pub fn unlock(
         &mut self,
         officer_id: &str,
@@ -289,6 +409,137 @@ impl Store {
         Ok(officer)
     }
 
+    /// The officer's own new password, after their current one: clears a
+    /// forced change. Audited as theirs.
+    pub fn change_own_password(
+        &mut self,
+        officer_id: &str,
+        current: &str,
+        new: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Officer> {
+        let officer = self.officer(officer_id)?;
+        self.check_password(&officer, current, now)?;
+        check_new_password(new, &officer.username, &officer.full_name)?;
+        if new == current {
+            return Err(invalid(
+                InputField::Password,
+                InputReason::PasswordUnchanged,
+            ));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE officer SET password_hash = ?2, must_change_password = 0, password_changed_at = ?3
+             WHERE id = ?1",
+            params![officer.id, hash_password(new)?, now.to_rfc3339()],
+        )?;
+        audit::append(
+            &tx,
+            AuditAction::PasswordChange,
+            &officer.id,
+            &officer.id,
+            now,
+        )?;
+        tx.commit()?;
+        self.officer(officer_id)
+    }
+
+    /// A supervisor resets an officer's password to a one-time one, which the
+    /// officer must change at their next sign-in; a lock-out ends with it.
+    pub fn reset_password(
+        &mut self,
+        actor: &Officer,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PasswordReset> {
+        actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
+        let officer = self.officer(officer_id)?;
+        let one_time_password = one_time_password();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE officer SET password_hash = ?2, must_change_password = 1,
+                                failed_sign_ins = 0, locked_until = NULL
+             WHERE id = ?1",
+            params![officer.id, hash_password(&one_time_password)?],
+        )?;
+        audit::append(&tx, AuditAction::PasswordReset, &officer.id, &actor.id, now)?;
+        tx.commit()?;
+        Ok(PasswordReset {
+            officer: self.officer(officer_id)?,
+            one_time_password,
+        })
+    }
+
+    /// Deactivates (`active` false) or reactivates an account. A deactivated
+    /// officer cannot sign in or unlock; their open cases show in the queue
+    /// as needing a new assignee. The last active supervisor stays.
+    pub fn set_officer_active(
+        &mut self,
+        actor: &Officer,
+        officer_id: &str,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Officer> {
+        actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
+        let officer = self.officer(officer_id)?;
+        if officer.active == active {
+            return Ok(officer);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !active && officer.is_supervisor() {
+            refuse_losing_last_supervisor(&tx)?;
+        }
+        tx.execute(
+            "UPDATE officer SET active = ?2 WHERE id = ?1",
+            params![officer.id, active],
+        )?;
+        let action = if active {
+            AuditAction::OfficerReactivate
+        } else {
+            AuditAction::OfficerDeactivate
+        };
+        audit::append(&tx, action, &officer.id, &actor.id, now)?;
+        tx.commit()?;
+        self.officer(officer_id)
+    }
+
+    /// Changes an officer's role; the last active supervisor keeps theirs.
+    pub fn set_officer_role(
+        &mut self,
+        actor: &Officer,
+        officer_id: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<Officer> {
+        actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
+        let officer = self.officer(officer_id)?;
+        if officer.role == role {
+            return Ok(officer);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if officer.is_supervisor() && officer.active {
+            refuse_losing_last_supervisor(&tx)?;
+        }
+        tx.execute(
+            "UPDATE officer SET role = ?2 WHERE id = ?1",
+            params![officer.id, role],
+        )?;
+        audit::append(&tx, AuditAction::RoleChange, &officer.id, &actor.id, now)?;
+        tx.commit()?;
+        self.officer(officer_id)
+    }
+
+    /// Checks the password (and the lock-out) of `officer`, counting a
+    /// failure. `SignInLocked` while locked (the password is not tried);
+    /// `AccountDeactivated` for the right password of a deactivated account.
     fn check_password(
         &mut self,
         officer: &Officer,
@@ -302,20 +553,20 @@ impl Store {
         )?;
         if let Some(until) = locked_until.as_deref().map(parse_time).transpose()? {
             if until > now {
+                password_matches(password, decoy_hash());
                 return Err(CoreError::SignInLocked {
                     seconds: (until - now).num_seconds().max(1),
                 });
             }
-        }
-        if !officer.active {
-            password_matches(password, decoy_hash());
-            return Err(CoreError::WrongPassword);
         }
         if password_matches(password, &hash) {
             self.conn.execute(
                 "UPDATE officer SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?1",
                 [&officer.id],
             )?;
+            if !officer.active {
+                return Err(CoreError::AccountDeactivated);
+            }
             return Ok(());
         }
         let failures = failures + 1;
@@ -326,6 +577,21 @@ impl Store {
         )?;
         Err(CoreError::WrongPassword)
     }
+}
+
+/// Refuses when the officer about to lose the supervisor role (or be
+/// deactivated) is the only active supervisor: nobody could manage
+/// accounts any more. Read inside the writing transaction.
+fn refuse_losing_last_supervisor(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let active_supervisors: i64 = tx.query_row(
+        "SELECT count(*) FROM officer WHERE role = 'supervisor' AND active = 1",
+        [],
+        |row| row.get(0),
+    )?;
+    if active_supervisors <= 1 {
+        return Err(CoreError::LastSupervisor);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -363,7 +629,82 @@ mod tests {
         assert!(check_username("hằng").is_err());
         assert!(check_username("a b").is_err());
         assert!(check_username("").is_err());
-        assert!(check_new_password("1234567").is_err());
-        assert!(check_new_password("12345678").is_ok());
+    }
+
+    fn refused_because(password: &str, username: &str, full_name: &str) -> Option<InputReason> {
+        match check_new_password(password, username, full_name) {
+            Ok(()) => None,
+            Err(CoreError::InvalidInput { reason, .. }) => Some(reason),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_may_be_passphrases() {
+        let short = refused_because("ngắn quá 10", "lan", "Lê Thị Lan");
+        assert_eq!(short, Some(InputReason::PasswordTooShort));
+        // Eleven characters, and twelve counted as characters, not bytes.
+        assert_eq!(
+            refused_because("abcdefghijk", "lan", "Lê Thị Lan"),
+            Some(InputReason::PasswordTooShort)
+        );
+        assert_eq!(refused_because("đường về nhà", "lan", "Lê Thị Lan"), None);
+        assert_eq!(
+            refused_because("trâu ăn cỏ bên bờ đê", "lan", "Lê Thị Lan"),
+            None
+        );
+    }
+
+    #[test]
+    fn common_passwords_are_refused_in_any_case() {
+        assert!(is_common_password("qwerty123456"));
+        assert!(is_common_password("QWERTY123456"));
+        assert!(is_common_password("password"));
+        assert!(!is_common_password("trâu ăn cỏ bên bờ đê"));
+        for password in [
+            "qwerty123456",
+            "Qwerty123456",
+            "1qaz2wsx3edc",
+            "123456654321",
+        ] {
+            assert_eq!(
+                refused_because(password, "lan", "Lê Thị Lan"),
+                Some(InputReason::PasswordCommon),
+                "{password}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_username_or_full_name_is_not_a_password() {
+        assert_eq!(
+            refused_because("nguyen.van.an", "nguyen.van.an", "Nguyễn Văn An"),
+            Some(InputReason::PasswordIsName)
+        );
+        assert_eq!(
+            refused_because("NGUYỄN VĂN AN", "an.nv", "Nguyễn Văn An"),
+            Some(InputReason::PasswordIsName)
+        );
+        assert_eq!(
+            refused_because("nguyenvanan!", "an.nv", "Nguyễn Văn An"),
+            Some(InputReason::PasswordIsName)
+        );
+        assert_eq!(
+            refused_because("nguyễn văn an 1975", "an.nv", "Nguyễn Văn An"),
+            None
+        );
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_unambiguous_and_different() {
+        let first = one_time_password();
+        let second = one_time_password();
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 19, "{first}");
+        assert_eq!(first.matches('-').count(), 3);
+        assert!(first
+            .chars()
+            .all(|c| c == '-' || ONE_TIME_ALPHABET.contains(&(c as u8))));
+        assert!(check_new_password(&first, "lan", "Lê Thị Lan").is_ok());
     }
 }

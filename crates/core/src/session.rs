@@ -1,12 +1,15 @@
 //! Who is at the keyboard of a shared office PC: the officer signed in, and
 //! whether the session has locked itself after an idle time. The desktop
-//! shell keeps one `Session` and asks it before every command.
+//! shell keeps one `Session` and asks it before every command. A session
+//! ends after `MAX_SESSION_HOURS` whatever the activity, and one whose
+//! officer must change their password allows nothing else.
 //!
 //! Writes no table of its own: the idle time is a setting (through
-//! `Store::set_setting`); reads `officer`.
+//! `Store::set_setting`); reads `officer` (unlocking reads it again).
 
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
@@ -20,6 +23,11 @@ pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 5 * 60;
 pub const IDLE_LOCK_SECONDS_RANGE: std::ops::RangeInclusive<u32> = 60..=60 * 60;
 
 const SETTING_IDLE_LOCK_SECONDS: &str = "idle_lock_seconds";
+
+/// The longest a session lasts, however busy: a working day and then some,
+/// so a PC left signed in overnight asks for the password in the morning.
+pub const MAX_SESSION_HOURS: u32 = 12;
+const MAX_SESSION: Duration = Duration::from_secs(MAX_SESSION_HOURS as u64 * 60 * 60);
 
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +46,8 @@ pub struct Session {
     locked: bool,
     last_activity: Instant,
     idle_limit: Duration,
+    /// When the officer signed in; the session ends `MAX_SESSION` later.
+    started: Instant,
 }
 
 impl Session {
@@ -47,6 +57,7 @@ impl Session {
             locked: false,
             last_activity: now,
             idle_limit: Duration::from_secs(idle_lock_seconds.into()),
+            started: now,
         }
     }
 
@@ -63,6 +74,7 @@ impl Session {
         self.officer = Some(officer);
         self.locked = false;
         self.last_activity = now;
+        self.started = now;
     }
 
     pub fn end(&mut self) {
@@ -79,10 +91,49 @@ impl Session {
         self.officer.as_ref().ok_or(CoreError::NotSignedIn)
     }
 
-    /// Unlocks after the password of the session's officer was checked.
-    pub fn unlock(&mut self, now: Instant) {
-        self.locked = false;
-        self.last_activity = now;
+    /// Unlocks with the password of the session's officer, read again from
+    /// the store: a deactivated officer's session ends, a new role applies.
+    pub fn unlock(
+        &mut self,
+        store: &mut Store,
+        password: &str,
+        now: Instant,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.check_expiry(now)?;
+        let officer_id = self.locked_officer()?.id.clone();
+        match store.unlock(&officer_id, password, at) {
+            Ok(officer) => {
+                self.officer = Some(officer);
+                self.locked = false;
+                self.last_activity = now;
+                Ok(())
+            }
+            Err(error) => {
+                if matches!(
+                    error,
+                    CoreError::AccountDeactivated | CoreError::OfficerNotFound(_)
+                ) {
+                    self.end();
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// The session's officer changed (their own new password, or a
+    /// supervisor changed their own account): the session follows, and
+    /// ends if the account was deactivated. Another officer's change does
+    /// not touch it.
+    pub fn officer_changed(&mut self, officer: &Officer) {
+        if self.officer.as_ref().map(|o| o.id.as_str()) != Some(officer.id.as_str()) {
+            return;
+        }
+        if officer.active {
+            self.officer = Some(officer.clone());
+        } else {
+            self.end();
+        }
     }
 
     /// Locks the session when it has been idle too long.
@@ -92,9 +143,32 @@ impl Session {
         }
     }
 
+    /// Ends a session older than `MAX_SESSION`, saying so once.
+    fn check_expiry(&mut self, now: Instant) -> Result<()> {
+        if self.officer.is_some() && now.duration_since(self.started) >= MAX_SESSION {
+            self.end();
+            return Err(CoreError::SessionExpired {
+                hours: MAX_SESSION_HOURS,
+            });
+        }
+        Ok(())
+    }
+
     /// The officer on whose behalf a command runs; refused when nobody is
-    /// signed in or the session is locked. Counts as activity.
+    /// signed in, the session is locked or too old, or the officer must
+    /// change their password first. Counts as activity.
     pub fn require(&mut self, now: Instant) -> Result<Officer> {
+        let officer = self.require_for_password_change(now)?;
+        if officer.must_change_password {
+            return Err(CoreError::PasswordChangeRequired);
+        }
+        Ok(officer)
+    }
+
+    /// The officer, for the one command a forced password change allows:
+    /// changing it. Otherwise the same checks as [`Session::require`].
+    pub fn require_for_password_change(&mut self, now: Instant) -> Result<Officer> {
+        self.check_expiry(now)?;
         self.check_idle(now);
         let officer = self.officer.clone().ok_or(CoreError::NotSignedIn)?;
         if self.locked {
@@ -105,6 +179,8 @@ impl Session {
     }
 
     pub fn state(&mut self, store: &Store, now: Instant) -> Result<SessionState> {
+        // An expired session shows as signed out; the error is for commands.
+        let _expired = self.check_expiry(now);
         self.check_idle(now);
         Ok(SessionState {
             needs_first_supervisor: !store.has_officers()?,
@@ -153,6 +229,7 @@ mod tests {
             full_name: "Nguyễn Thị Lan".into(),
             role: Role::Registrar,
             active: true,
+            must_change_password: false,
         }
     }
 
@@ -189,7 +266,8 @@ mod tests {
             session.require(later(179)),
             Err(CoreError::SessionLocked)
         ));
-        session.unlock(later(200));
+        session.locked = false;
+        session.last_activity = later(200);
         assert!(session.require(later(201)).is_ok());
     }
 
@@ -210,5 +288,60 @@ mod tests {
             Err(CoreError::NotSignedIn)
         ));
         assert!(session.locked_officer().is_err());
+    }
+
+    #[test]
+    fn ends_twelve_hours_after_sign_in_however_busy() {
+        let start = Instant::now();
+        let mut session = Session::new(60, start);
+        session.begin(officer(), start);
+        let mut at = start;
+        // A command every 30 s keeps it open until the 12th hour.
+        while at < start + MAX_SESSION - Duration::from_secs(30) {
+            at += Duration::from_secs(30);
+            assert!(session.require(at).is_ok());
+        }
+        let expired = session.require(start + MAX_SESSION);
+        assert!(
+            matches!(expired, Err(CoreError::SessionExpired { hours: 12 })),
+            "{expired:?}"
+        );
+        assert!(matches!(
+            session.require(start + MAX_SESSION),
+            Err(CoreError::NotSignedIn)
+        ));
+        assert!(session.locked_officer().is_err());
+        // Signing in again starts a new 12 hours.
+        session.begin(officer(), start + MAX_SESSION);
+        assert!(session.require(start + MAX_SESSION).is_ok());
+    }
+
+    #[test]
+    fn a_forced_password_change_allows_only_the_change() {
+        let start = Instant::now();
+        let mut session = Session::new(60, start);
+        let mut must_change = officer();
+        must_change.must_change_password = true;
+        session.begin(must_change.clone(), start);
+        assert!(matches!(
+            session.require(start),
+            Err(CoreError::PasswordChangeRequired)
+        ));
+        assert_eq!(session.require_for_password_change(start).unwrap().id, "o1");
+        // Another officer's change leaves the session as it is.
+        let mut other = officer();
+        other.id = "o2".into();
+        session.officer_changed(&other);
+        assert!(session.require(start).is_err());
+        must_change.must_change_password = false;
+        session.officer_changed(&must_change);
+        assert!(session.require(start).is_ok());
+        // Deactivated meanwhile: the session ends.
+        must_change.active = false;
+        session.officer_changed(&must_change);
+        assert!(matches!(
+            session.require(start),
+            Err(CoreError::NotSignedIn)
+        ));
     }
 }

@@ -27,6 +27,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/006_stats.sql"),
     include_str!("schema/007_dashboard.sql"),
     include_str!("schema/008_attempt_facts.sql"),
+    include_str!("schema/009_accounts.sql"),
 ]);
 
 /// Notification rows are ~2.3 KB: 16 KB pages hold several and split less

@@ -150,10 +150,18 @@ fn wrong_passwords_lock_sign_in_for_a_while_even_after_a_restart() {
             Err(CoreError::WrongPassword)
         ));
     }
-    // Locked: even the right password is refused for 30 seconds.
+    // Locked: even the right password is refused for 30 seconds, with the
+    // answer of a wrong password; only the locked session's officer is told the wait.
     let locked = db
         .store
         .sign_in("lan", PASSWORD, t0 + Duration::seconds(10));
+    assert!(
+        matches!(locked, Err(CoreError::WrongPassword)),
+        "{locked:?}"
+    );
+    let locked = db
+        .store
+        .unlock(&lan.id, PASSWORD, t0 + Duration::seconds(10));
     assert!(
         matches!(locked, Err(CoreError::SignInLocked { seconds: 20 })),
         "{locked:?}"
@@ -173,7 +181,7 @@ fn wrong_passwords_lock_sign_in_for_a_while_even_after_a_restart() {
         Err(CoreError::WrongPassword)
     ));
     assert!(matches!(
-        store.sign_in("lan", PASSWORD, t1 + Duration::seconds(59)),
+        store.unlock(&lan.id, PASSWORD, t1 + Duration::seconds(59)),
         Err(CoreError::SignInLocked { seconds: 1 })
     ));
     assert_eq!(
@@ -405,57 +413,35 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
         )
     };
     let before = snapshot(&db.store);
-    let refused = [
+    /// What the officer tries: a status decision without a reason, or an attempt.
+    enum Try {
+        Decide(CaseStatus),
+        Log(AttemptInput),
+    }
+    let tries = [
         // new -> registered is a registration, not an outreach decision.
-        db.store
-            .change_status(
-                &lan,
-                &case_id,
-                &decide(CaseStatus::Registered, None),
-                now(),
-                today(),
-            )
-            .unwrap_err(),
-        db.store
-            .change_status(
-                &lan,
-                &case_id,
-                &decide(CaseStatus::NotRegistrable, None),
-                now(),
-                today(),
-            )
-            .unwrap_err(),
-        db.store
-            .log_attempt(
-                &lan,
-                &case_id,
-                &phone(Outcome::AppointmentSet),
-                now(),
-                today(),
-            )
-            .unwrap_err(),
-        db.store
-            .log_attempt(
-                &lan,
-                &case_id,
-                &phone(Outcome::RegisteredElsewhere),
-                now(),
-                today(),
-            )
-            .unwrap_err(),
-        db.store
-            .log_attempt(
-                &lan,
-                &case_id,
-                &AttemptInput {
-                    next_follow_up: Some(today() - Duration::days(1)),
-                    ..attempt(Channel::Phone, Outcome::NoAnswer)
-                },
-                now(),
-                today(),
-            )
-            .unwrap_err(),
+        Try::Decide(CaseStatus::Registered),
+        Try::Decide(CaseStatus::NotRegistrable),
+        Try::Log(phone(Outcome::AppointmentSet)),
+        Try::Log(phone(Outcome::RegisteredElsewhere)),
+        Try::Log(AttemptInput {
+            next_follow_up: Some(today() - Duration::days(1)),
+            ..attempt(Channel::Phone, Outcome::NoAnswer)
+        }),
     ];
+    let refused: Vec<CoreError> = tries
+        .into_iter()
+        .map(|tried| match tried {
+            Try::Decide(to) => db
+                .store
+                .change_status(&lan, &case_id, &decide(to, None), now(), today())
+                .unwrap_err(),
+            Try::Log(input) => db
+                .store
+                .log_attempt(&lan, &case_id, &input, now(), today())
+                .unwrap_err(),
+        })
+        .collect();
     assert_eq!(refused[0].code(), "illegal_transition");
     assert!(refused[1].to_string().contains("lý do"), "{}", refused[1]);
     assert!(
@@ -635,19 +621,28 @@ fn outreach_begun(channel: Channel) -> (Db, Notification, String, Officer) {
     (db, n, case_id, lan)
 }
 
+/// The facility sends version 2 of `n` two hours after it, voiding it
+/// ("issued to the wrong person") or correcting it; it arrives three hours
+/// after now.
+fn revise(db: &mut Db, n: Notification, action: Action) {
+    let mut revised = Notification {
+        version: 2,
+        action,
+        issued_at: n.issued_at + Duration::hours(2),
+        ..n
+    };
+    if action == Action::Void {
+        revised.birth = None;
+        revised.death = None;
+        revised.void_reason = Some("Cấp nhầm người".into());
+    }
+    import_signed(&mut db.store, &revised, now() + Duration::hours(3));
+}
+
 #[test]
 fn a_void_after_outreach_began_flags_the_case_and_keeps_its_history() {
     let (mut db, n, case_id, lan) = outreach_begun(Channel::HomeVisit);
-    let void = Notification {
-        version: 2,
-        action: Action::Void,
-        issued_at: n.issued_at + Duration::hours(2),
-        birth: None,
-        death: None,
-        void_reason: Some("Cấp nhầm người".into()),
-        ..n
-    };
-    import_signed(&mut db.store, &void, now() + Duration::hours(3));
+    revise(&mut db, n, Action::Void);
     let row = db.store.case(&case_id, today()).unwrap();
     assert_eq!(row.status, CaseStatus::NeedsReview);
     let history = db.store.case_history(&case_id).unwrap();
@@ -768,13 +763,7 @@ fn guidance_fills_the_templates_with_the_case() {
 #[test]
 fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided() {
     let (mut db, n, case_id, lan) = outreach_begun(Channel::Phone);
-    let correction = Notification {
-        version: 2,
-        action: Action::Correct,
-        issued_at: n.issued_at + Duration::hours(2),
-        ..n
-    };
-    import_signed(&mut db.store, &correction, now() + Duration::hours(3));
+    revise(&mut db, n, Action::Correct);
     assert_eq!(
         db.store.case(&case_id, today()).unwrap().status,
         CaseStatus::NeedsReview

@@ -37,6 +37,18 @@ fn today() -> NaiveDate {
     now().date_naive()
 }
 
+impl Db {
+    /// The registrar registers `case_id` with `form` today.
+    fn register(
+        &mut self,
+        case_id: &str,
+        form: &RegistrationForm,
+    ) -> hotich_core::Result<hotich_core::Registration> {
+        self.store
+            .register(&self.officer, case_id, form, now(), today())
+    }
+}
+
 fn import(store: &mut Store, n: &Notification) -> String {
     import_signed(store, n, now());
     case_of(store, &n.notification_id, today())
@@ -83,10 +95,7 @@ fn a_prefilled_death_is_registered_numbered_and_audited() {
     assert_eq!(draft.requester.full_name, "Đặng Thị Hằng");
 
     // The draft alone misses the requester's ID document: named, nothing saved.
-    let error = db
-        .store
-        .register(&db.officer, &case_id, &draft, now(), today())
-        .unwrap_err();
+    let error = db.register(&case_id, &draft).unwrap_err();
     assert_eq!(error.code(), "invalid_registration");
     assert!(
         error
@@ -104,10 +113,7 @@ fn a_prefilled_death_is_registered_numbered_and_audited() {
         .unwrap();
     assert!(check.is_ready(), "{check:?}");
     assert!(!check.late);
-    let registration = db
-        .store
-        .register(&db.officer, &case_id, &form, now(), today())
-        .unwrap();
+    let registration = db.register(&case_id, &form).unwrap();
     assert_eq!(
         (registration.number, registration.book.as_str()),
         (1, "01/2026")
@@ -130,27 +136,17 @@ fn a_prefilled_death_is_registered_numbered_and_audited() {
     );
 
     // A registered case is not registered twice.
-    let again = db
-        .store
-        .register(&db.officer, &case_id, &form, now(), today())
-        .unwrap_err();
+    let again = db.register(&case_id, &form).unwrap_err();
     assert_eq!(again.code(), "illegal_transition");
 
     // Births have their own sequence; deaths go on.
     let birth_case = import(&mut db.store, &birth());
-    let b = db
-        .store
-        .register(
-            &db.officer,
-            &birth_case,
-            &completed(&db.store, &birth_case),
-            now(),
-            today(),
-        )
-        .unwrap();
+    let form = completed(&db.store, &birth_case);
+    let b = db.register(&birth_case, &form).unwrap();
     assert_eq!((b.kind, b.number), (EventKind::Birth, 1));
     let report = db.store.verify_audit_log().unwrap();
-    assert_eq!((report.entries, report.broken), (2, None));
+    // The two accounts' creation, then the two registrations.
+    assert_eq!((report.entries, report.broken), (4, None));
     assert_eq!(db.store.registrations().unwrap().len(), 2);
 }
 
@@ -205,16 +201,8 @@ fn twins_are_registered_after_an_explicit_comparison() {
     let mut db = open();
     let first = birth();
     let first_case = import(&mut db.store, &first);
-    let registered = db
-        .store
-        .register(
-            &db.officer,
-            &first_case,
-            &completed(&db.store, &first_case),
-            now(),
-            today(),
-        )
-        .unwrap();
+    let form = completed(&db.store, &first_case);
+    let registered = db.register(&first_case, &form).unwrap();
 
     // The second twin: same mother, same day, same sex.
     let mut twin = birth();
@@ -236,23 +224,14 @@ fn twins_are_registered_after_an_explicit_comparison() {
         check.duplicates[0].form.birth.as_ref().unwrap().child_name,
         "Ma Thị Quỳnh"
     );
-    let refused = db
-        .store
-        .register(&db.officer, &twin_case, &form, now(), today())
-        .unwrap_err();
+    let refused = db.register(&twin_case, &form).unwrap_err();
     assert_eq!(refused.code(), "duplicate_suspected");
     assert!(
         refused.to_string().contains("số 1, quyển 01/2026"),
         "{refused}"
     );
     form.not_duplicates.push(registered.id.clone());
-    assert_eq!(
-        db.store
-            .register(&db.officer, &twin_case, &form, now(), today())
-            .unwrap()
-            .number,
-        2
-    );
+    assert_eq!(db.register(&twin_case, &form).unwrap().number, 2);
 }
 
 #[test]
@@ -270,29 +249,28 @@ fn a_death_without_notice_is_opened_by_hand_and_a_second_one_for_the_same_person
             today(),
         )
         .unwrap();
-    let mut form = db.store.registration_draft(&case_id, today()).unwrap();
-    let d = form.death.as_mut().unwrap();
+    let draft = db.store.registration_draft(&case_id, today()).unwrap();
+    let d = draft.death.as_ref().unwrap();
     assert_eq!(
         (d.full_name.as_str(), d.death_date),
         ("Lò Văn Sáng", Some(died))
     );
-    d.birth_date = Some("1950".parse().unwrap());
-    d.sex = Some(hotich_protocol::Sex::Male);
+    // The suites' completed form (born 1950, male, personal ID
+    // 019050001111, the police's note in place of a notice), here a Thái man
+    // of Bản Mường who died at home.
+    let mut form = common::completed_form(&db.store, &case_id, today());
+    let d = form.death.as_mut().unwrap();
+    assert_eq!(d.personal_id, "019050001111");
     d.ethnicity = "Thái".into();
-    d.nationality = "Việt Nam".into();
     d.last_residence = "Bản Mường, xã Bằng Thành".into();
     d.death_place = "Tại nhà, Bản Mường, xã Bằng Thành".into();
-    d.personal_id = "019050001111".into();
-    d.replacing_document = "Xác nhận của Công an xã số 7/XN".into();
     form.requester = hotich_core::registration::Requester {
         full_name: "Lò Thị Mai".into(),
         id_document: "CCCD 019180002222".into(),
         relationship: "Con gái".into(),
         residence: String::new(),
     };
-    db.store
-        .register(&db.officer, &case_id, &form, now(), today())
-        .unwrap();
+    db.register(&case_id, &form).unwrap();
 
     // The same person again, by hand: same personal ID, same name and days.
     let again = db
@@ -322,16 +300,8 @@ fn a_death_without_notice_is_opened_by_hand_and_a_second_one_for_the_same_person
 fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit() {
     let mut db = open();
     let case_id = import(&mut db.store, &death());
-    let saved = db
-        .store
-        .register(
-            &db.officer,
-            &case_id,
-            &completed(&db.store, &case_id),
-            now(),
-            today(),
-        )
-        .unwrap();
+    let form = completed(&db.store, &case_id);
+    let saved = db.register(&case_id, &form).unwrap();
 
     let mut corrected = saved.current.clone();
     corrected.death.as_mut().unwrap().cause = "Nhồi máu cơ tim cấp, không đặc hiệu".into();
@@ -382,7 +352,8 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
             saved.current.death.as_ref().unwrap().cause.as_str()
         )
     );
-    assert_eq!(db.store.verify_audit_log().unwrap().entries, 2);
+    // Two accounts created, a registration and its amendment.
+    assert_eq!(db.store.verify_audit_log().unwrap().entries, 4);
 
     // A registration row cannot be updated through SQL as is...
     let conn = hotich_common::sqlite::connect(&db.dir.path().join("hotich.db")).unwrap();
@@ -397,25 +368,17 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
     .unwrap();
     let report = db.store.verify_audit_log().unwrap();
     let broken = report.broken.expect("the edit is found");
-    assert_eq!((broken.seq, broken.action.as_str()), (1, "register"));
+    assert_eq!((broken.seq, broken.action.as_str()), (3, "register"));
     assert_eq!(broken.entity_id, saved.id);
     assert_eq!(broken.reason, "bản ghi đã bị sửa ngoài ứng dụng");
 }
 
-/// The draft of a hand-opened death, completed as the family would.
+/// A hand-opened death completed with the suites' form, but with no
+/// personal ID: the concurrent tests register many different people, who must
+/// not share one.
 fn hand_death_form(store: &Store, case_id: &str) -> RegistrationForm {
-    let mut form = store.registration_draft(case_id, today()).unwrap();
-    let d = form.death.as_mut().unwrap();
-    d.birth_date = Some("1950".parse().unwrap());
-    d.sex = Some(hotich_protocol::Sex::Female);
-    d.ethnicity = "Kinh".into();
-    d.nationality = "Việt Nam".into();
-    d.last_residence = "Xã Bằng Thành".into();
-    d.death_place = "Tại nhà".into();
-    d.replacing_document = "Xác nhận của Công an xã".into();
-    form.requester.full_name = "Lò Thị Mai".into();
-    form.requester.id_document = "CCCD 019180002222".into();
-    form.requester.relationship = "Con".into();
+    let mut form = common::completed_form(store, case_id, today());
+    form.death.as_mut().unwrap().personal_id.clear();
     form
 }
 

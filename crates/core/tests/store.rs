@@ -36,6 +36,26 @@ fn import(store: &mut Store, envelopes: &[Vec<u8>]) -> ImportSummary {
         .unwrap()
 }
 
+/// The non-zero counts of a summary by name, in field order: what an import
+/// did, and that it did nothing else.
+fn counts(summary: &ImportSummary) -> Vec<(&'static str, u64)> {
+    let ImportSummary {
+        imported,
+        unchanged,
+        updated,
+        voided,
+        quarantined,
+    } = *summary;
+    let all = [
+        ("imported", imported),
+        ("unchanged", unchanged),
+        ("updated", updated),
+        ("voided", voided),
+        ("quarantined", quarantined),
+    ];
+    all.into_iter().filter(|(_, count)| *count > 0).collect()
+}
+
 fn today() -> NaiveDate {
     now().date_naive()
 }
@@ -70,22 +90,10 @@ fn importing_twice_changes_nothing_the_second_time() {
         sign(&birth(), &facility_signer()),
     ];
     let first = import(&mut db.store, &envelopes);
-    assert_eq!(
-        first,
-        ImportSummary {
-            imported: 2,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&first), [("imported", 2)]);
     let before = all(&db.store);
     let second = import(&mut db.store, &envelopes);
-    assert_eq!(
-        second,
-        ImportSummary {
-            unchanged: 2,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&second), [("unchanged", 2)]);
     assert_eq!(all(&db.store), before);
 }
 
@@ -129,14 +137,7 @@ fn a_newer_version_updates_the_case_and_an_older_one_is_ignored() {
         &mut db.store,
         &[sign(&v2, &facility_signer()), sign(&v1, &facility_signer())],
     );
-    assert_eq!(
-        summary,
-        ImportSummary {
-            imported: 1,
-            unchanged: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("imported", 1), ("unchanged", 1)]);
     let row = &all(&db.store)[0];
     assert_eq!(
         (row.name.as_str(), row.notification_version),
@@ -146,13 +147,7 @@ fn a_newer_version_updates_the_case_and_an_older_one_is_ignored() {
     let mut v3 = version(&v1, 3, Action::Correct);
     v3.death.as_mut().unwrap().name = "Đặng Văn Ngữ Ba".into();
     let summary = import(&mut db.store, &[sign(&v3, &facility_signer())]);
-    assert_eq!(
-        summary,
-        ImportSummary {
-            updated: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("updated", 1)]);
     let detail = db
         .store
         .case_detail(&all(&db.store)[0].id, today())
@@ -176,13 +171,7 @@ fn a_void_closes_the_case_and_keeps_its_content() {
     let v1 = death();
     import(&mut db.store, &[sign(&v1, &facility_signer())]);
     let summary = import(&mut db.store, &[sign(&voided(&v1, 2), &facility_signer())]);
-    assert_eq!(
-        summary,
-        ImportSummary {
-            voided: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("voided", 1)]);
     let row = &all(&db.store)[0];
     assert_eq!(row.status, CaseStatus::Voided);
     assert!(!row.overdue);
@@ -205,14 +194,7 @@ fn a_void_that_arrives_before_its_notification_still_applies() {
             sign(&v1, &facility_signer()),
         ],
     );
-    assert_eq!(
-        summary,
-        ImportSummary {
-            imported: 1,
-            voided: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("imported", 1), ("voided", 1)]);
     assert_eq!(all(&db.store)[0].status, CaseStatus::Voided);
 }
 
@@ -222,13 +204,7 @@ fn failures_are_quarantined_with_their_reason_once() {
     let impostor = Signer::from_label("impostor", "19001-k1");
     let bad = vec![sign(&death(), &impostor), b"{\"protected\":\"x\"}".to_vec()];
     let summary = import(&mut db.store, &bad);
-    assert_eq!(
-        summary,
-        ImportSummary {
-            quarantined: 2,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("quarantined", 2)]);
     import(&mut db.store, &bad);
     let quarantine = db.store.quarantine().unwrap();
     assert_eq!(quarantine.len(), 2, "the same bytes are kept once");
@@ -257,14 +233,7 @@ fn same_id_and_version_with_other_content_is_a_version_conflict() {
             sign(&other, &facility_signer()),
         ],
     );
-    assert_eq!(
-        summary,
-        ImportSummary {
-            imported: 1,
-            quarantined: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("imported", 1), ("quarantined", 1)]);
     assert_eq!(
         db.store.quarantine().unwrap()[0].reason,
         RejectionReason::VersionConflict
@@ -474,13 +443,7 @@ fn a_correction_may_not_change_the_kind_of_event() {
     as_birth.version = 2;
     as_birth.action = Action::Correct;
     let summary = import(&mut db.store, &[sign(&as_birth, &facility_signer())]);
-    assert_eq!(
-        summary,
-        ImportSummary {
-            quarantined: 1,
-            ..Default::default()
-        }
-    );
+    assert_eq!(counts(&summary), [("quarantined", 1)]);
     let row = &all(&db.store)[0];
     assert_eq!(
         (row.kind, row.notification_version),

@@ -148,6 +148,10 @@ fn error_vi(code: ErrorCode) -> &'static str {
         AlreadySetUp => "đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập",
         NotSignedIn => "chưa đăng nhập",
         Locked => "phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu",
+        PasswordChangeRequired => "cần đặt mật khẩu mới của riêng mình trước khi làm việc",
+        AccountDeactivated => "tài khoản này đã ngừng hoạt động; hãy liên hệ lãnh đạo",
+        LastSupervisor => "không thể ngừng hoạt động hoặc hạ vai trò của lãnh đạo cuối cùng còn hoạt động",
+        SessionExpired => "phiên làm việc đã quá {hours} giờ; hãy đăng nhập lại",
         InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
         DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
         RegistrationNotFound => "không tìm thấy đăng ký {id}",
@@ -204,6 +208,10 @@ fn error_en(code: ErrorCode) -> &'static str {
         AlreadySetUp => "The first supervisor account already exists; sign in",
         NotSignedIn => "Not signed in",
         Locked => "The session locked after a time without use; enter your password again",
+        PasswordChangeRequired => "Set a password of your own before anything else",
+        AccountDeactivated => "This account is deactivated; contact a supervisor",
+        LastSupervisor => "The last active supervisor cannot be deactivated or demoted",
+        SessionExpired => "The session is older than {hours} hours; sign in again",
         InvalidRegistration => "The form has {count} problems",
         DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
         RegistrationNotFound => "Registration {id} not found",
@@ -253,6 +261,9 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, AddOfficer) => "chỉ lãnh đạo mới được tạo tài khoản cán bộ",
         (Lang::Vi, ExportStats) => "chỉ lãnh đạo mới được xuất báo cáo thống kê",
         (Lang::Vi, SetIdleLock) => "chỉ lãnh đạo mới được đặt thời gian tự khóa",
+        (Lang::Vi, ManageOfficers) => {
+            "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
+        }
         (Lang::Vi, WorkOthersCase) => {
             "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác"
         }
@@ -267,6 +278,9 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, AddOfficer) => "Only a supervisor may create officer accounts",
         (Lang::En, ExportStats) => "Only a supervisor may export the statistics",
         (Lang::En, SetIdleLock) => "Only a supervisor may set the idle lock time",
+        (Lang::En, ManageOfficers) => {
+            "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
+        }
         (Lang::En, WorkOthersCase) => {
             "Only the assigned officer or a supervisor may record on a case assigned to another officer"
         }
@@ -354,7 +368,14 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, OutOfRange) => "từ {min} đến {max}, không phải {value}",
         (Lang::Vi, SecondsOutOfRange) => "phải từ {min} đến {max} giây",
         (Lang::Vi, DocumentNotForEvent) => "{document} không in cho đăng ký {kind}",
-        (Lang::Vi, PasswordTooShort) => "cần ít nhất {min} ký tự",
+        (Lang::Vi, PasswordTooShort) => {
+            "cần ít nhất {min} ký tự; một câu dễ nhớ gồm nhiều từ cũng được"
+        }
+        (Lang::Vi, PasswordCommon) => {
+            "là một mật khẩu phổ biến, dễ bị đoán; hãy chọn mật khẩu khác"
+        }
+        (Lang::Vi, PasswordIsName) => "không được là tên đăng nhập hay họ tên",
+        (Lang::Vi, PasswordUnchanged) => "mật khẩu mới phải khác mật khẩu hiện tại",
         (Lang::Vi, UsernameCharacters) => "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
         (Lang::Vi, UsernameTaken) => "\"{username}\" đã có người dùng",
         (Lang::Vi, NotHttpUrl) => "phải bắt đầu bằng http:// hoặc https://",
@@ -386,7 +407,12 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, OutOfRange) => "from {min} to {max}, not {value}",
         (Lang::En, SecondsOutOfRange) => "must be from {min} to {max} seconds",
         (Lang::En, DocumentNotForEvent) => "{document} is not printed for a {kind} registration",
-        (Lang::En, PasswordTooShort) => "needs at least {min} characters",
+        (Lang::En, PasswordTooShort) => {
+            "needs at least {min} characters; a sentence of several words is fine"
+        }
+        (Lang::En, PasswordCommon) => "is a common password, easy to guess; choose another",
+        (Lang::En, PasswordIsName) => "must not be the username or the full name",
+        (Lang::En, PasswordUnchanged) => "the new password must differ from the current one",
         (Lang::En, UsernameCharacters) => {
             "only unaccented letters, digits and . _ - (at most 50 characters)"
         }

@@ -63,6 +63,24 @@ fn amendment_content(tx: &rusqlite::Connection, id: &str) -> Result<Option<Strin
         .optional()?)
 }
 
+/// The officer row as an account action left it (never the password hash).
+/// An account changes again later, so `verify` checks such an entry by its
+/// chain only, not against the row as it is now.
+fn officer_content(tx: &rusqlite::Connection, id: &str) -> Result<Option<String>> {
+    Ok(tx
+        .query_row(
+            "SELECT id, username, full_name, role, active, must_change_password FROM officer WHERE id = ?1",
+            [id],
+            |row| {
+                let texts: Vec<String> = (0..6)
+                    .map(|i| row.get::<_, rusqlite::types::Value>(i).map(value_text))
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(sha256_hex(&texts.iter().map(String::as_str).collect::<Vec<_>>()))
+            },
+        )
+        .optional()?)
+}
+
 fn value_text(value: rusqlite::types::Value) -> String {
     use rusqlite::types::Value;
     match value {
@@ -78,6 +96,13 @@ fn value_text(value: rusqlite::types::Value) -> String {
 pub(crate) enum AuditAction {
     Register,
     Amend,
+    // Account actions (`officer.rs`): the entity is the officer acted on.
+    OfficerCreate,
+    PasswordChange,
+    PasswordReset,
+    OfficerDeactivate,
+    OfficerReactivate,
+    RoleChange,
 }
 
 impl AuditAction {
@@ -85,6 +110,12 @@ impl AuditAction {
         match self {
             AuditAction::Register => "register",
             AuditAction::Amend => "amend",
+            AuditAction::OfficerCreate => "officer_create",
+            AuditAction::PasswordChange => "password_change",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::OfficerDeactivate => "officer_deactivate",
+            AuditAction::OfficerReactivate => "officer_reactivate",
+            AuditAction::RoleChange => "role_change",
         }
     }
 }
@@ -111,6 +142,7 @@ pub(crate) fn append(
     let content = match action {
         AuditAction::Register => registration_content(tx, entity_id)?,
         AuditAction::Amend => amendment_content(tx, entity_id)?,
+        _ => officer_content(tx, entity_id)?,
     }
     .unwrap_or_default();
     let prev: String = tx
@@ -214,7 +246,9 @@ impl Store {
             } else {
                 let stored = match action.as_str() {
                     "register" => registration_content(&self.conn, &entity)?,
-                    _ => amendment_content(&self.conn, &entity)?,
+                    "amend" => amendment_content(&self.conn, &entity)?,
+                    // An account action: its officer row changes later on purpose.
+                    _ => Some(content.clone()),
                 };
                 match stored {
                     None => Some(broken("bản ghi đã bị xóa")),
