@@ -27,18 +27,7 @@ fn ms(d: Duration) -> f64 {
 /// One extract from its registration to PDF bytes: content, hash, code,
 /// layout, QR, PDF.
 fn one(document: DocumentKind) -> Vec<u8> {
-    let registration = match document {
-        DocumentKind::DeathExtract => common::death(),
-        _ => common::birth(),
-    };
-    let prepared = Prepared::of(
-        &registration,
-        document,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .unwrap();
-    render(&prepared, 1).unwrap()
+    render(&common::prepared(document), 1).unwrap()
 }
 
 /// The same content as an HTML page, fonts from assets/, for Chromium.
@@ -95,13 +84,7 @@ fn chromium() -> Option<&'static str> {
 /// Median wall time of `runs` Chromium print-to-PDF runs of the same page.
 fn chromium_print(binary: &str, runs: usize) -> Option<Duration> {
     let dir = tempfile::tempdir().ok()?;
-    let prepared = Prepared::of(
-        &common::birth(),
-        DocumentKind::BirthCertificate,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .ok()?;
+    let prepared = common::prepare(&common::birth(), DocumentKind::BirthCertificate).ok()?;
     let page = dir.path().join("extract.html");
     std::fs::write(&page, html(&prepared)).ok()?;
     let mut samples = Vec::new();
@@ -181,10 +164,7 @@ fn main() {
         .iter()
         .map(|r| {
             let document = DocumentKind::for_event(r.kind)[0];
-            Prepared::of(r, document, &common::issuer(), common::issue_date())
-                .unwrap()
-                .layout()
-                .unwrap()
+            common::prepare(r, document).unwrap().layout().unwrap()
         })
         .collect();
     let batch = hotich_extract::render::pdf("batch", &pages, 1).unwrap();
@@ -197,7 +177,7 @@ fn main() {
     let started = Instant::now();
     for r in &registrations {
         let document = DocumentKind::for_event(r.kind)[0];
-        let prepared = Prepared::of(r, document, &common::issuer(), common::issue_date()).unwrap();
+        let prepared = common::prepare(r, document).unwrap();
         std::hint::black_box(render(&prepared, 1).unwrap());
     }
     println!(

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hotich_core::{DocumentKind, Officer, Store};
 use hotich_extract::{verify, Printed, VerificationOutcome};
 use hotich_protocol::samples::{birth, death, now};
-use hotich_protocol::Notification;
+use hotich_protocol::{EventKind, Notification};
 use unicode_normalization::UnicodeNormalization;
 
 mod common;
@@ -24,10 +24,25 @@ struct Db {
 }
 
 impl Db {
-    /// The registrar prints `copies` of a paper today.
+    /// The registrar prints `copies` of a paper of the registration of its
+    /// own kind (the birth's or the death's) today.
     fn print(
         &mut self,
-        registration_id: String,
+        document: DocumentKind,
+        copies: u32,
+        at: DateTime<Utc>,
+    ) -> hotich_extract::Result<Printed> {
+        let registration_id = match document.event_kind() {
+            EventKind::Birth => self.birth_id.clone(),
+            EventKind::Death => self.death_id.clone(),
+        };
+        self.print_of(&registration_id, document, copies, at)
+    }
+
+    /// The registrar prints `copies` of a paper of `registration_id` today.
+    fn print_of(
+        &mut self,
+        registration_id: &str,
         document: DocumentKind,
         copies: u32,
         at: DateTime<Utc>,
@@ -35,7 +50,7 @@ impl Db {
         hotich_extract::print(
             &mut self.store,
             &self.registrar,
-            &registration_id,
+            registration_id,
             document,
             copies,
             today(),
@@ -96,14 +111,7 @@ use fixture::count;
 #[test]
 fn each_print_is_logged_with_its_officer_copies_and_reprints() {
     let mut db = open();
-    let first = db
-        .print(
-            db.birth_id.clone(),
-            DocumentKind::BirthCertificate,
-            1,
-            now(),
-        )
-        .unwrap();
+    let first = db.print(DocumentKind::BirthCertificate, 1, now()).unwrap();
     assert!(first.pdf.starts_with(b"%PDF"));
     assert!(!first.entry.reprint);
     assert_eq!(first.entry.officer_name, "Nguyễn Thị Lan");
@@ -113,19 +121,10 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
         (1, "01/2026")
     );
     // Another paper of the same registration is a first print; the same paper again is a reprint.
-    let extract = db
-        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 3, now())
-        .unwrap();
+    let extract = db.print(DocumentKind::BirthExtract, 3, now()).unwrap();
     assert!(!extract.entry.reprint);
     let later = now() + Duration::minutes(5);
-    let again = db
-        .print(
-            db.birth_id.clone(),
-            DocumentKind::BirthCertificate,
-            1,
-            later,
-        )
-        .unwrap();
+    let again = db.print(DocumentKind::BirthCertificate, 1, later).unwrap();
     assert!(again.entry.reprint);
     // Same content on the same day: the same code, so either paper verifies.
     assert_eq!(again.code, first.code);
@@ -166,20 +165,18 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
 fn refused_prints_leave_no_trace() {
     let mut db = open();
     let wrong = db
-        .print(
-            db.death_id.clone(),
+        .print_of(
+            &db.death_id.clone(),
             DocumentKind::BirthCertificate,
             1,
             now(),
         )
         .unwrap_err();
     assert_eq!(wrong.code(), "wrong_document");
-    let zero = db
-        .print(db.death_id.clone(), DocumentKind::DeathExtract, 0, now())
-        .unwrap_err();
+    let zero = db.print(DocumentKind::DeathExtract, 0, now()).unwrap_err();
     assert_eq!(zero.code(), "invalid_input");
     let unknown = db
-        .print("no-such-id".into(), DocumentKind::DeathExtract, 1, now())
+        .print_of("no-such-id", DocumentKind::DeathExtract, 1, now())
         .unwrap_err();
     assert_eq!(unknown.code(), "registration_not_found");
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
@@ -195,14 +192,7 @@ fn refused_prints_leave_no_trace() {
 #[test]
 fn names_typed_in_nfd_print_and_store_in_nfc() {
     let mut db = open();
-    let printed = db
-        .print(
-            db.birth_id.clone(),
-            DocumentKind::BirthCertificate,
-            1,
-            now(),
-        )
-        .unwrap();
+    let printed = db.print(DocumentKind::BirthCertificate, 1, now()).unwrap();
     let stored = db.store.print_by_code(&printed.code).unwrap().unwrap();
     for field in &stored.content {
         assert!(
@@ -223,9 +213,7 @@ fn names_typed_in_nfd_print_and_store_in_nfc() {
 #[test]
 fn a_paper_verifies_until_its_record_or_code_is_changed() {
     let mut db = open();
-    let printed = db
-        .print(db.death_id.clone(), DocumentKind::DeathExtract, 1, now())
-        .unwrap();
+    let printed = db.print(DocumentKind::DeathExtract, 1, now()).unwrap();
     let prepared =
         hotich_extract::prepare(&db.store, &db.death_id, DocumentKind::DeathExtract, today())
             .unwrap();
@@ -288,9 +276,7 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
 #[test]
 fn an_amendment_after_printing_makes_the_old_paper_differ() {
     let mut db = open();
-    let printed = db
-        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 1, now())
-        .unwrap();
+    let printed = db.print(DocumentKind::BirthExtract, 1, now()).unwrap();
     let mut form = db.store.registration(&db.birth_id).unwrap().current;
     form.birth.as_mut().unwrap().native_place = "Xã Chợ Đồn, tỉnh Thái Nguyên".into();
     db.store
@@ -311,9 +297,7 @@ fn an_amendment_after_printing_makes_the_old_paper_differ() {
         "Xã Chợ Đồn, tỉnh Thái Nguyên"
     );
     // A new print carries the amended content and verifies.
-    let reprinted = db
-        .print(db.birth_id.clone(), DocumentKind::BirthExtract, 1, now())
-        .unwrap();
+    let reprinted = db.print(DocumentKind::BirthExtract, 1, now()).unwrap();
     assert_ne!(reprinted.code, printed.code);
     assert!(reprinted.entry.reprint);
     assert!(verify(&db.store, &reprinted.code).unwrap().matches());

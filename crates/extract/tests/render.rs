@@ -7,6 +7,7 @@
 //! scripts/test.sh). `HOTICH_BLESS=1` rewrites the golden images.
 
 mod common;
+use common::prepared;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,20 +17,6 @@ use hotich_extract::render::{
     Face, Mark, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH,
 };
 use hotich_extract::{render, Prepared};
-
-fn prepared(document: DocumentKind) -> Prepared {
-    let registration = match document {
-        DocumentKind::DeathExtract => common::death(),
-        _ => common::birth(),
-    };
-    Prepared::of(
-        &registration,
-        document,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .unwrap()
-}
 
 fn tool(name: &str) -> Command {
     let found = Command::new("sh")
@@ -177,15 +164,8 @@ fn decomposed_input_prints_the_same_composed_text() {
             serde_json::to_string(&registration).unwrap(),
             "the fixture must really arrive decomposed"
         );
-        let from_nfd =
-            Prepared::of(&nfd, document, &common::issuer(), common::issue_date()).unwrap();
-        let from_nfc = Prepared::of(
-            &registration,
-            document,
-            &common::issuer(),
-            common::issue_date(),
-        )
-        .unwrap();
+        let from_nfd = common::prepare(&nfd, document).unwrap();
+        let from_nfc = common::prepare(&registration, document).unwrap();
         // Same content, same hash, same code: a paper does not depend on the keyboard.
         assert_eq!(from_nfd.content, from_nfc.content);
         assert_eq!(from_nfd.code, from_nfc.code);
@@ -200,13 +180,7 @@ fn a_time_of_death_unknown_and_no_cause_print_blank() {
     let death = registration.current.death.as_mut().unwrap();
     death.death_time = String::new();
     death.cause = String::new();
-    let prepared = Prepared::of(
-        &registration,
-        DocumentKind::DeathExtract,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .unwrap();
+    let prepared = common::prepare(&registration, DocumentKind::DeathExtract).unwrap();
     let value = |name: &str| {
         prepared
             .content
@@ -227,13 +201,7 @@ fn a_time_of_death_unknown_and_no_cause_print_blank() {
 
 #[test]
 fn a_birth_extract_is_not_printed_for_a_death() {
-    let error = Prepared::of(
-        &common::death(),
-        DocumentKind::BirthExtract,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .unwrap_err();
+    let error = common::prepare(&common::death(), DocumentKind::BirthExtract).unwrap_err();
     assert_eq!(error.code(), "wrong_document");
 }
 
@@ -257,16 +225,11 @@ fn lines_never_overlap_and_stay_inside_the_margins() {
     b.child_name =
         "Tôn Nữ Hoàng Thị Ngọc Hằng Phương Thảo Quỳnh Như Ý Uyên Ương Diễm Lệ Thị".into();
     b.birth_place = "Bệnh viện Đa khoa Trung ương Thái Nguyên, số 479 đường Lương Ngọc Quyến, phường Phan Đình Phùng, tỉnh Thái Nguyên, khoa Sản, phòng sinh số 3".into();
-    let mut cases: Vec<Prepared> = DocumentKind::ALL.into_iter().map(prepared).collect();
-    cases.push(
-        Prepared::of(
-            &long,
-            DocumentKind::BirthCertificate,
-            &common::issuer(),
-            common::issue_date(),
-        )
-        .unwrap(),
-    );
+    let mut cases: Vec<Prepared> = DocumentKind::ALL
+        .into_iter()
+        .map(common::prepared)
+        .collect();
+    cases.push(common::prepare(&long, DocumentKind::BirthCertificate).unwrap());
     for prepared in cases {
         let marks = prepared.layout().unwrap();
         let boxes: Vec<_> = marks.iter().filter_map(text_box).collect();
@@ -294,17 +257,9 @@ fn lines_never_overlap_and_stay_inside_the_margins() {
             }
         }
         // The QR code stays clear of every line of text.
-        let qr: Vec<_> = marks
-            .iter()
-            .filter_map(|m| match m {
-                Mark::Fill {
-                    x,
-                    y,
-                    width,
-                    height,
-                } => Some((*x, *y, x + width, y + height)),
-                _ => None,
-            })
+        let qr: Vec<_> = qr_squares(&marks)
+            .into_iter()
+            .map(|(x, y, width, height)| (x, y, x + width, y + height))
             .collect();
         for q in &qr {
             for t in &boxes {
@@ -325,20 +280,23 @@ fn lines_never_overlap_and_stay_inside_the_margins() {
     }
 }
 
+/// The filled squares of the page (the QR code's) as (x, y, width, height).
+fn qr_squares(marks: &[Mark]) -> Vec<(f32, f32, f32, f32)> {
+    let square = |mark: &Mark| match *mark {
+        Mark::Fill {
+            x,
+            y,
+            width,
+            height,
+        } => Some((x, y, width, height)),
+        _ => None,
+    };
+    marks.iter().filter_map(square).collect()
+}
+
 /// The QR squares drawn at `pixels_per_mm`, white around (quiet zone).
 fn rasterize(marks: &[Mark], pixels_per_mm: f32) -> (usize, usize, Vec<u8>) {
-    let fills: Vec<_> = marks
-        .iter()
-        .filter_map(|m| match m {
-            Mark::Fill {
-                x,
-                y,
-                width,
-                height,
-            } => Some((*x, *y, *width, *height)),
-            _ => None,
-        })
-        .collect();
+    let fills = qr_squares(marks);
     let left = fills.iter().map(|f| f.0).fold(f32::MAX, f32::min) - 5.0;
     let bottom = fills.iter().map(|f| f.1).fold(f32::MAX, f32::min) - 5.0;
     let right = fills.iter().map(|f| f.0 + f.2).fold(f32::MIN, f32::max) + 5.0;
@@ -516,13 +474,7 @@ fn a_changed_word_is_caught_by_the_golden_comparison() {
         .as_mut()
         .unwrap()
         .child_name = "Hoàng Thị Ngọc Hương".into();
-    let changed = Prepared::of(
-        &changed_registration,
-        DocumentKind::BirthCertificate,
-        &common::issuer(),
-        common::issue_date(),
-    )
-    .unwrap();
+    let changed = common::prepare(&changed_registration, DocumentKind::BirthCertificate).unwrap();
     let a = rasterize_pdf(
         &write_pdf(dir.path(), "a", &original),
         50,

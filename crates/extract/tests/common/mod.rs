@@ -9,8 +9,8 @@ pub mod fixture;
 
 use chrono::NaiveDate;
 use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
-use hotich_core::{Registration, RegistrationForm};
-use hotich_extract::Issuer;
+use hotich_core::{DocumentKind, Registration, RegistrationForm};
+use hotich_extract::{Issuer, Prepared};
 use hotich_protocol::{EventKind, PartialDate, Sex};
 use unicode_normalization::UnicodeNormalization;
 
@@ -29,11 +29,29 @@ pub fn issuer() -> Issuer {
     }
 }
 
-fn registration(id: &str, kind: EventKind, number: u32, form: RegistrationForm) -> Registration {
+/// Registration `number` of the form's kind, with the fixed `id`.
+/// `document` of `registration`, issued by the commune on the issue day.
+pub fn prepare(
+    registration: &Registration,
+    document: DocumentKind,
+) -> hotich_extract::Result<Prepared> {
+    Prepared::of(registration, document, &issuer(), issue_date())
+}
+
+/// `document` of the fixed death (for a death extract) or birth (otherwise).
+pub fn prepared(document: DocumentKind) -> Prepared {
+    let registration = match document {
+        DocumentKind::DeathExtract => death(),
+        _ => birth(),
+    };
+    prepare(&registration, document).unwrap()
+}
+
+fn registration(id: &str, number: u32, form: RegistrationForm) -> Registration {
     Registration {
         id: id.into(),
         case_id: format!("case-{id}"),
-        kind,
+        kind: form.kind,
         year: 2026,
         number,
         book: "01/2026".into(),
@@ -64,35 +82,45 @@ pub fn birth_form() -> RegistrationForm {
             birth_year: Some(1996),
             ethnicity: "Tày".into(),
             nationality: "Việt Nam".into(),
-            residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+            residence: NA_TANG.into(),
         },
         father: ParentFacts {
             full_name: "Hoàng Văn Ngữ".into(),
             birth_year: Some(1994),
             ethnicity: "Tày".into(),
             nationality: "Việt Nam".into(),
-            residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+            residence: NA_TANG.into(),
         },
     });
+    // The father asks; the chair signs.
+    let requester = ["Hoàng Văn Ngữ", "CCCD 019094001234", "Cha", NA_TANG];
+    completed(form, requester, ["Phạm Văn Lãnh", "Chủ tịch"])
+}
+
+const NA_TANG: &str = "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên";
+const BAN_CHANG: &str = "Thôn Bản Chang, xã Bằng Thành, tỉnh Thái Nguyên";
+
+/// `form` with its requester (full name, ID document, relationship,
+/// residence), registered on the issue day and signed by (name, title).
+fn completed(
+    mut form: RegistrationForm,
+    [full_name, id_document, relationship, residence]: [&str; 4],
+    [signer_name, signer_title]: [&str; 2],
+) -> RegistrationForm {
     form.requester = Requester {
-        full_name: "Hoàng Văn Ngữ".into(),
-        id_document: "CCCD 019094001234".into(),
-        relationship: "Cha".into(),
-        residence: "Thôn Nà Tằng, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        full_name: full_name.into(),
+        id_document: id_document.into(),
+        relationship: relationship.into(),
+        residence: residence.into(),
     };
     form.registration_date = Some(issue_date());
-    form.signer_name = "Phạm Văn Lãnh".into();
-    form.signer_title = "Chủ tịch".into();
+    form.signer_name = signer_name.into();
+    form.signer_title = signer_title.into();
     form
 }
 
 pub fn birth() -> Registration {
-    registration(
-        "0193a3f0-0000-7000-8000-00000000b001",
-        EventKind::Birth,
-        12,
-        birth_form(),
-    )
+    registration("0193a3f0-0000-7000-8000-00000000b001", 12, birth_form())
 }
 
 /// A death with a known time, a cause and its notice.
@@ -104,7 +132,7 @@ pub fn death_form() -> RegistrationForm {
         sex: Some(Sex::Male),
         ethnicity: "Kinh".into(),
         nationality: "Việt Nam".into(),
-        last_residence: "Thôn Bản Chang, xã Bằng Thành, tỉnh Thái Nguyên".into(),
+        last_residence: BAN_CHANG.into(),
         id_document: "CCCD 006048001234".into(),
         personal_id: "006048001234".into(),
         death_date: Some(date(2026, 11, 10)),
@@ -116,25 +144,13 @@ pub fn death_form() -> RegistrationForm {
         notice_date: Some(date(2026, 11, 10)),
         replacing_document: String::new(),
     });
-    form.requester = Requester {
-        full_name: "Đặng Thị Hằng".into(),
-        id_document: "CCCD 019196004321".into(),
-        relationship: "Con".into(),
-        residence: "Thôn Bản Chang, xã Bằng Thành, tỉnh Thái Nguyên".into(),
-    };
-    form.registration_date = Some(issue_date());
-    form.signer_name = "Lường Thị Ỗn".into();
-    form.signer_title = "Phó Chủ tịch".into();
-    form
+    // The deceased's daughter asks; the vice-chair signs.
+    let requester = ["Đặng Thị Hằng", "CCCD 019196004321", "Con", BAN_CHANG];
+    completed(form, requester, ["Lường Thị Ỗn", "Phó Chủ tịch"])
 }
 
 pub fn death() -> Registration {
-    registration(
-        "0193a3f0-0000-7000-8000-00000000d001",
-        EventKind::Death,
-        7,
-        death_form(),
-    )
+    registration("0193a3f0-0000-7000-8000-00000000d001", 7, death_form())
 }
 
 /// Every text of a form in NFD, as some keyboards and imports deliver it.
