@@ -8,87 +8,58 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 use hotich_core::{DocumentKind, PrintLogEntry};
 use hotich_extract::{BatchProgress, PaperRequest, Preview};
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter};
 
-use super::today;
-use crate::error::{CommandError, CommandResult};
+use super::{acting_off_thread, today};
+use crate::error::CommandResult;
 use crate::events::BATCH_PROGRESS;
-use crate::session::Shell;
 
-/// The paper as it would be issued today; records nothing.
-#[tauri::command]
-pub async fn extract_preview(
-    shell: State<'_, Shell>,
-    registration_id: String,
-    document: DocumentKind,
-) -> CommandResult<Preview> {
-    let store = shell.signed_in()?;
-    let prepared = hotich_extract::prepare(&store, &registration_id, document, today())?;
-    Ok(prepared.preview()?)
-}
+guarded_commands! {
+    /// The paper as it would be issued today; records nothing.
+    signed_in fn extract_preview(registration_id: String, document: DocumentKind) -> Preview =
+        |store| hotich_extract::prepare(&store, &registration_id, document, today())?.preview();
 
-/// The window is about to print `copies` of the paper: log it (a reprint is marked).
-#[tauri::command]
-pub async fn record_print(
-    shell: State<'_, Shell>,
-    registration_id: String,
-    document: DocumentKind,
-    copies: u32,
-) -> CommandResult<PrintLogEntry> {
-    let (actor, mut store) = shell.acting()?;
-    let request = PaperRequest::new(&registration_id, document, copies);
-    Ok(hotich_extract::log_window_print(
-        &mut store,
-        &actor,
-        request,
-        today(),
-        Utc::now(),
-    )?)
-}
+    /// The window is about to print `copies` of the paper: log it (a reprint is marked).
+    acting fn record_print(registration_id: String, document: DocumentKind, copies: u32)
+        -> PrintLogEntry = |(actor, mut store)| {
+        let request = PaperRequest::new(&registration_id, document, copies);
+        hotich_extract::log_window_print(&mut store, &actor, request, today(), Utc::now())
+    };
 
-/// Saves the paper's PDF at `path` and logs the print; nothing is logged if
-/// the file cannot be written.
-#[tauri::command]
-pub async fn save_extract_pdf(
-    shell: State<'_, Shell>,
-    registration_id: String,
-    document: DocumentKind,
-    copies: u32,
-    path: String,
-) -> CommandResult<PrintLogEntry> {
-    let (actor, mut store) = shell.acting()?;
-    let request = PaperRequest::new(&registration_id, document, copies);
-    let printed = hotich_extract::save_paper_pdf(
-        &mut store,
-        &actor,
-        request,
-        today(),
-        Utc::now(),
-        Path::new(&path),
-    )?;
-    Ok(printed.entry)
+    /// Saves the paper's PDF at `path` and logs the print; nothing is logged
+    /// if the file cannot be written.
+    acting fn save_extract_pdf(
+        registration_id: String,
+        document: DocumentKind,
+        copies: u32,
+        path: String,
+    ) -> PrintLogEntry = |(actor, mut store)| {
+        let request = PaperRequest::new(&registration_id, document, copies);
+        let (today, now, path) = (today(), Utc::now(), Path::new(&path));
+        hotich_extract::save_paper_pdf(&mut store, &actor, request, today, now, path)
+            .map(|printed| printed.entry)
+    };
+
+    /// Supervisors: who printed what, when, how many copies, reprints marked.
+    acting fn print_log() -> Vec<PrintLogEntry> = |(actor, store)| store.print_log(&actor);
 }
 
 /// Every paper of the registrations made on `day`, emitting `batch-progress`.
 #[tauri::command]
 pub async fn batch_preview(app: AppHandle, day: NaiveDate) -> CommandResult<Vec<Preview>> {
-    app.state::<Shell>().session.acting()?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let shell = app.state::<Shell>();
-        let store = shell.store()?;
+    acting_off_thread(app, move |app, _actor, store| {
         let mut progress = |step: &BatchProgress| {
             // A closed window just misses the progress; the batch goes on.
             let _ = app.emit(BATCH_PROGRESS, step);
         };
         Ok(hotich_extract::preview_registered_on(
-            &store,
+            store,
             day,
             today(),
             &mut progress,
         )?)
     })
     .await
-    .map_err(CommandError::internal)?
 }
 
 /// The day's batch is printed (or saved to `path` as one PDF): one copy of
@@ -99,27 +70,17 @@ pub async fn record_batch(
     day: NaiveDate,
     path: Option<String>,
 ) -> CommandResult<Vec<PrintLogEntry>> {
-    let actor = app.state::<Shell>().session.acting()?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let shell = app.state::<Shell>();
-        let mut store = shell.store()?;
+    acting_off_thread(app, move |_app, actor, store| {
         let path = path.as_deref().map(Path::new);
+        let now = Utc::now();
         Ok(hotich_extract::print_day(
-            &mut store,
+            store,
             &actor,
             day,
             today(),
-            Utc::now(),
+            now,
             path,
         )?)
     })
     .await
-    .map_err(CommandError::internal)?
-}
-
-/// Supervisors: who printed what, when, how many copies, reprints marked.
-#[tauri::command]
-pub async fn print_log(shell: State<'_, Shell>) -> CommandResult<Vec<PrintLogEntry>> {
-    let (actor, store) = shell.acting()?;
-    Ok(store.print_log(&actor)?)
 }

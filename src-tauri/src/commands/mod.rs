@@ -7,6 +7,37 @@
 //! command but the few that show the office and sign in asks the session
 //! first: nothing is read or written for a locked or absent officer.
 
+/// Defines commands that are each one library call behind the session guard,
+/// so none can forget the guard or word an error its own way. In
+/// `guard fn name(args) -> T = |bound| call;`, `guard` names the
+/// [`Shell`] method that hands `call` what it may use:
+///
+/// - `acting`: `|(actor, store)|`, the acting officer (signed in, unlocked)
+///   and the store (`mut store` to write);
+/// - `signed_in`: `|store|`, for a call that needs an officer present but not who.
+/// - `store`: `|store|` with no session check, only for what the screens
+///   before sign-in show.
+///
+/// Each becomes `#[tauri::command] pub async fn name(shell: State<'_, Shell>,
+/// args) -> CommandResult<T>`, the call's error turned into a `CommandError`.
+macro_rules! guarded_commands {
+    ($(
+        $(#[$doc:meta])*
+        $guard:ident fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty =
+            |$bound:pat_param| $call:expr;
+    )*) => {$(
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            shell: tauri::State<'_, $crate::session::Shell>,
+            $($arg: $ty),*
+        ) -> $crate::error::CommandResult<$ret> {
+            let $bound = shell.$guard()?;
+            Ok($call?)
+        }
+    )*};
+}
+
 pub mod cases;
 pub mod extract;
 pub mod outreach;
@@ -16,6 +47,11 @@ pub mod stats;
 pub mod sync;
 
 use chrono::NaiveDate;
+use hotich_core::{Officer, Store};
+use tauri::{AppHandle, Manager};
+
+use crate::error::{CommandError, CommandResult};
+use crate::session::Shell;
 
 /// Why the store could not be opened at start, if it could not.
 #[derive(Debug, Default)]
@@ -24,6 +60,24 @@ pub struct Startup(pub Option<crate::error::CommandError>);
 /// Today in the office (Vietnam), whatever the PC's time zone.
 pub(crate) fn today() -> NaiveDate {
     hotich_core::time::office_today()
+}
+
+/// Long work (an import, a day's batch): the acting officer is checked at
+/// once, then `work` runs on a worker thread with the store, so the window
+/// stays responsive; it gets the app to emit its progress.
+pub(crate) async fn acting_off_thread<T, Work>(app: AppHandle, work: Work) -> CommandResult<T>
+where
+    T: Send + 'static,
+    Work: FnOnce(&AppHandle, Officer, &mut Store) -> CommandResult<T> + Send + 'static,
+{
+    let actor = app.state::<Shell>().session.acting()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let shell = app.state::<Shell>();
+        let mut store = shell.store()?;
+        work(&app, actor, &mut store)
+    })
+    .await
+    .map_err(CommandError::internal)?
 }
 
 /// Calls `$callback!` with every command, as `module::function` under

@@ -11,67 +11,36 @@ use super::today;
 use crate::error::CommandResult;
 use crate::session::Shell;
 
-#[tauri::command]
-pub async fn registration_draft(
-    shell: State<'_, Shell>,
-    case_id: String,
-) -> CommandResult<RegistrationForm> {
-    Ok(shell.signed_in()?.registration_draft(&case_id, today())?)
-}
+guarded_commands! {
+    signed_in fn registration_draft(case_id: String) -> RegistrationForm =
+        |store| store.registration_draft(&case_id, today());
 
-/// Every problem, difference and suspected duplicate; saves nothing.
-#[tauri::command]
-pub async fn check_registration(
-    shell: State<'_, Shell>,
-    case_id: String,
-    form: RegistrationForm,
-) -> CommandResult<RegistrationCheck> {
-    Ok(shell
-        .signed_in()?
-        .check_registration(&case_id, &form, today())?)
-}
+    /// Every problem, difference and suspected duplicate; saves nothing.
+    signed_in fn check_registration(case_id: String, form: RegistrationForm) -> RegistrationCheck =
+        |store| store.check_registration(&case_id, &form, today());
 
-#[tauri::command]
-pub async fn register_case(
-    shell: State<'_, Shell>,
-    case_id: String,
-    form: RegistrationForm,
-) -> CommandResult<Registration> {
-    let (actor, mut store) = shell.acting()?;
-    Ok(store.register(&actor, &case_id, &form, Utc::now(), today())?)
-}
+    acting fn register_case(case_id: String, form: RegistrationForm) -> Registration =
+        |(actor, mut store)| store.register(&actor, &case_id, &form, Utc::now(), today());
 
-/// The case's registration with its amendments, if it is registered here.
-#[tauri::command]
-pub async fn case_registration(
-    shell: State<'_, Shell>,
-    case_id: String,
-) -> CommandResult<Option<Registration>> {
-    Ok(shell.signed_in()?.registration_of_case(&case_id)?)
-}
+    /// The case's registration with its amendments, if it is registered here.
+    signed_in fn case_registration(case_id: String) -> Option<Registration> =
+        |store| store.registration_of_case(&case_id);
 
-#[tauri::command]
-pub async fn amend_registration(
-    shell: State<'_, Shell>,
-    registration_id: String,
-    form: RegistrationForm,
-    reason: String,
-) -> CommandResult<Registration> {
-    let (actor, mut store) = shell.acting()?;
-    let now = Utc::now();
-    Ok(store.amend_registration(&actor, &registration_id, &form, &reason, now, today())?)
-}
+    acting fn amend_registration(
+        registration_id: String,
+        form: RegistrationForm,
+        reason: String,
+    ) -> Registration = |(actor, mut store)| {
+        let (now, today) = (Utc::now(), today());
+        store.amend_registration(&actor, &registration_id, &form, &reason, now, today)
+    };
 
-/// A case for an event no notification announced; returns its id.
-#[tauri::command]
-pub async fn open_case_by_hand(
-    shell: State<'_, Shell>,
-    kind: EventKind,
-    name: String,
-    event_date: NaiveDate,
-) -> CommandResult<String> {
-    let (actor, mut store) = shell.acting()?;
-    Ok(store.open_case_by_hand(&actor, kind, &name, event_date, Utc::now(), today())?)
+    /// A case for an event no notification announced; returns its id.
+    acting fn open_case_by_hand(kind: EventKind, name: String, event_date: NaiveDate) -> String =
+        |(actor, mut store)| {
+            let (now, today) = (Utc::now(), today());
+            store.open_case_by_hand(&actor, kind, &name, event_date, now, today)
+        };
 }
 
 /// The 54 recognised ethnic groups' names, for the form's suggestions.

@@ -76,21 +76,12 @@ pub async fn touch_session(shell: State<'_, Shell>) -> CommandResult<()> {
     shell.session.acting().map(drop)
 }
 
-#[tauri::command]
-pub async fn officers(shell: State<'_, Shell>) -> CommandResult<Vec<Officer>> {
-    Ok(shell.signed_in()?.officers()?)
-}
-
-#[tauri::command]
-pub async fn create_officer(
-    shell: State<'_, Shell>,
-    username: String,
-    full_name: String,
-    role: Role,
-    password: String,
-) -> CommandResult<Officer> {
-    let (actor, mut store) = shell.acting()?;
-    Ok(store.create_officer(&actor, &username, &full_name, role, &password, Utc::now())?)
+guarded_commands! {
+    signed_in fn officers() -> Vec<Officer> = |store| store.officers();
+    acting fn create_officer(username: String, full_name: String, role: Role, password: String)
+        -> Officer = |(actor, mut store)| {
+        store.create_officer(&actor, &username, &full_name, role, &password, Utc::now())
+    };
 }
 
 #[tauri::command]

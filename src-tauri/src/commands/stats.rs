@@ -6,45 +6,19 @@ use std::path::Path;
 use chrono::NaiveDate;
 use hotich_core::{DashboardFigures, PeriodReport};
 use hotich_extract::PeriodExport;
-use tauri::State;
 
 use super::today;
-use crate::error::CommandResult;
-use crate::session::Shell;
 
-#[tauri::command]
-pub async fn dashboard(shell: State<'_, Shell>) -> CommandResult<DashboardFigures> {
-    let (actor, store) = shell.acting()?;
-    Ok(store.dashboard(&actor, today())?)
-}
+guarded_commands! {
+    acting fn dashboard() -> DashboardFigures = |(actor, store)| store.dashboard(&actor, today());
+    acting fn period_report(from: NaiveDate, to: NaiveDate) -> PeriodReport =
+        |(actor, store)| store.period_report(&actor, from, to);
 
-#[tauri::command]
-pub async fn period_report(
-    shell: State<'_, Shell>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> CommandResult<PeriodReport> {
-    let (actor, store) = shell.acting()?;
-    Ok(store.period_report(&actor, from, to)?)
-}
-
-/// The period to `path`: figures and case list (.csv, .xlsx) or the
-/// printable report (.pdf), by the extension (`hotich_extract::export_period`).
-#[tauri::command]
-pub async fn export_period(
-    shell: State<'_, Shell>,
-    from: NaiveDate,
-    to: NaiveDate,
-    path: String,
-) -> CommandResult<PeriodExport> {
-    let (actor, store) = shell.acting()?;
-    let path = Path::new(&path);
-    Ok(hotich_extract::export_period(
-        &store,
-        &actor,
-        from,
-        to,
-        today(),
-        path,
-    )?)
+    /// The period to `path`: figures and case list (.csv, .xlsx) or the
+    /// printable report (.pdf), by the extension (`hotich_extract::export_period`).
+    acting fn export_period(from: NaiveDate, to: NaiveDate, path: String) -> PeriodExport =
+        |(actor, store)| {
+            let path = Path::new(&path);
+            hotich_extract::export_period(&store, &actor, from, to, today(), path)
+        };
 }

@@ -63,13 +63,10 @@ pub async fn save_sync_settings(
     Ok(())
 }
 
-/// Where one case's writes stand with the registry (the case panel).
-#[tauri::command]
-pub async fn case_sync_state(
-    shell: State<'_, Shell>,
-    case_id: String,
-) -> CommandResult<hotich_core::CaseSyncState> {
-    Ok(shell.signed_in()?.case_sync_state(&case_id)?)
+guarded_commands! {
+    /// Where one case's writes stand with the registry (the case panel).
+    signed_in fn case_sync_state(case_id: String) -> hotich_core::CaseSyncState =
+        |store| store.case_sync_state(&case_id);
 }
 
 /// A refused row, once its cause is put right, is sent again on the next run.
