@@ -53,7 +53,8 @@ impl Stop {
     fn params(&self) -> Vec<(&'static str, String)> {
         match self {
             Stop::ClockSkew { server_time, skew } => vec![
-                ("minutes", skew.num_minutes().abs().to_string()),
+                // To the nearest minute: `Date` has whole seconds.
+                ("minutes", ((skew.num_seconds().abs() + 30) / 60).to_string()),
                 (
                     "server_time",
                     server_time

@@ -1,8 +1,9 @@
 //! `hotich sync`: a run with the central registry, and `sync login`,
-//! `logout` and `status`. Login is `hotich_sync::configure`, the desktop's
+//! `logout`, `ca-cert` and `status`. Login is `hotich_sync::configure`, the desktop's
 //! own settings call: the same supervisor and address checks.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -50,6 +51,19 @@ enum SyncCommand {
         #[arg(long, value_name = "URL")]
         server: Option<String>,
     },
+    /// Trust an extra CA certificate (PEM, e.g. the province's) for the
+    /// registry, beside the system's; --clear removes it (supervisors, --user)
+    CaCert {
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "clear",
+            conflicts_with = "clear"
+        )]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        clear: bool,
+    },
     /// Last sync, rows waiting, rows refused with their reason
     Status {
         #[arg(long)]
@@ -75,6 +89,7 @@ impl Sync {
                 )?;
                 Ok(())
             }
+            Some(SyncCommand::CaCert { file, .. }) => ca_cert(ctx, file.as_deref()),
             Some(SyncCommand::Status { json }) => status(ctx, json),
             None => {
                 let server = server_or_stored(ctx, self.server.clone())?;
@@ -143,6 +158,29 @@ fn login(ctx: &mut Ctx, server: &str) -> Result<()> {
             "Đã lưu mã truy cập cho {server} vào kho khóa của hệ điều hành."
         )?;
     }
+    Ok(())
+}
+
+/// The CA file's PEM stored with the connection by
+/// `hotich_sync::set_ca_certificate` (a supervisor, a usable PEM).
+fn ca_cert(ctx: &mut Ctx, file: Option<&Path>) -> Result<()> {
+    let actor = ctx.acting()?;
+    let pem = file
+        .map(|file| {
+            std::fs::read_to_string(file)
+                .with_context(|| format!("không đọc được {}", file.display()))
+        })
+        .transpose()?;
+    hotich_sync::set_ca_certificate(&ctx.store, &actor, pem.as_deref())?;
+    writeln!(
+        ctx.out,
+        "{}",
+        if pem.is_some() {
+            "Đã lưu chứng chỉ CA để tin máy chủ đồng bộ."
+        } else {
+            "Đã bỏ chứng chỉ CA riêng của máy chủ đồng bộ."
+        }
+    )?;
     Ok(())
 }
 
