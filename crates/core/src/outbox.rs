@@ -6,11 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use hotich_common::sqlite::to_u64;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::sql::from_row;
+use crate::sql::{from_row, optional_value};
 use crate::store::Store;
 
 /// One outbox row to push, in id (UUIDv7, so creation) order.
@@ -183,14 +183,7 @@ impl Store {
             [case_id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?;
-        let reason: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT last_error FROM outbox WHERE case_id = ?1 AND state = 'dead' ORDER BY id LIMIT 1",
-                [case_id],
-                |row| row.get(0),
-            )
-            .optional()?
+        let reason: Option<String> = optional_value(&self.conn, "SELECT last_error FROM outbox WHERE case_id = ?1 AND state = 'dead' ORDER BY id LIMIT 1", [case_id])?
             .flatten();
         let state = if failed > 0 {
             SyncState::Failed

@@ -21,7 +21,7 @@ use crate::lifecycle::{
 use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
-use crate::sql::from_row;
+use crate::sql::{from_row, optional_value};
 use crate::store::Store;
 use crate::templates::{checklist_items, render, TemplateContext, TemplateKey, TemplatePurpose};
 use crate::text::{clean, clean_lines};
@@ -657,16 +657,14 @@ impl Store {
 }
 
 fn newest_is_void(tx: &Transaction<'_>, case_id: &str) -> Result<bool> {
-    Ok(tx
-        .query_row(
-            "SELECT n.action = 'void' FROM case_file c JOIN notification n
-               ON n.notification_id = c.notification_id AND n.version = c.notification_version
-             WHERE c.id = ?1",
-            [case_id],
-            |row| row.get(0),
-        )
-        .optional()?
-        .unwrap_or(false))
+    Ok(optional_value(
+        tx,
+        "SELECT n.action = 'void' FROM case_file c JOIN notification n
+           ON n.notification_id = c.notification_id AND n.version = c.notification_version
+         WHERE c.id = ?1",
+        [case_id],
+    )?
+    .unwrap_or(false))
 }
 
 /// Takes an unassigned case for the officer who starts working it.

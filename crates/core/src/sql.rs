@@ -42,3 +42,13 @@ macro_rules! from_row {
     };
 }
 pub(crate) use from_row;
+
+/// The first column of the one row `sql` finds; None when it finds none.
+pub(crate) fn optional_value<T: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Option<T>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(sql, params, |row| row.get(0)).optional()
+}

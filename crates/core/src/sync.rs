@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 use crate::error::Result;
 use crate::intake::{apply_verified, verify_all};
 use crate::model::ImportSummary;
+use crate::sql::optional_value;
 use crate::store::Store;
 use hotich_common::sqlite::{to_i64, to_u64};
 
@@ -144,14 +145,11 @@ impl Store {
 
     /// The last sequence number of `commune`'s stream applied here (0: none).
     pub fn sync_cursor(&self, commune: &str) -> Result<u64> {
-        let seq: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT after_seq FROM sync_cursor WHERE commune = ?1",
-                [commune],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let seq: Option<i64> = optional_value(
+            &self.conn,
+            "SELECT after_seq FROM sync_cursor WHERE commune = ?1",
+            [commune],
+        )?;
         Ok(seq.map_or(0, to_u64))
     }
 
@@ -177,14 +175,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let held: i64 = tx
-            .query_row(
-                "SELECT after_seq FROM sync_cursor WHERE commune = ?1",
-                [commune],
-                |row| row.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
+        let held: i64 = optional_value(
+            &tx,
+            "SELECT after_seq FROM sync_cursor WHERE commune = ?1",
+            [commune],
+        )?
+        .unwrap_or(0);
         if to_u64(held) != after {
             return Ok(PageApplied {
                 summary: ImportSummary::default(),
@@ -236,14 +232,11 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let last_success_at: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT finished_at FROM sync_run WHERE ok = 1 ORDER BY id DESC LIMIT 1",
-                [],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let last_success_at: Option<String> = optional_value(
+            &self.conn,
+            "SELECT finished_at FROM sync_run WHERE ok = 1 ORDER BY id DESC LIMIT 1",
+            [],
+        )?;
         let cursor = match self.setting(crate::store::SETTING_COMMUNE)? {
             Some(commune) => Some(self.sync_cursor(&commune)?),
             None => None,

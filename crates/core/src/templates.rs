@@ -7,11 +7,12 @@
 use chrono::{DateTime, Utc};
 use hotich_protocol::EventKind;
 use minijinja::{Environment, UndefinedBehavior};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{invalid, invalid_with, InputField, InputReason, Result};
 use crate::officer::Officer;
+use crate::sql::optional_value;
 use crate::store::Store;
 use crate::text::clean_lines;
 
@@ -155,14 +156,11 @@ pub fn checklist_items(rendered: &str) -> Vec<String> {
 impl Store {
     /// The template in force: the edited one, else the default.
     pub fn template(&self, key: TemplateKey) -> Result<String> {
-        let edited: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT body FROM template WHERE key = ?1",
-                [key.name()],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let edited: Option<String> = optional_value(
+            &self.conn,
+            "SELECT body FROM template WHERE key = ?1",
+            [key.name()],
+        )?;
         Ok(edited.unwrap_or_else(|| key.default_body().to_owned()))
     }
 

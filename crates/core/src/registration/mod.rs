@@ -30,7 +30,7 @@ use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::outreach::{contacts, NewEvent, TimelineKind};
-use crate::sql::from_row;
+use crate::sql::{from_row, optional_value};
 use crate::store::Store;
 use crate::text::{clean, fold};
 use audit::AuditAction;
@@ -699,14 +699,11 @@ impl Store {
     }
 
     pub fn registration_of_case(&self, case_id: &str) -> Result<Option<Registration>> {
-        let id: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM registration WHERE case_id = ?1",
-                [case_id],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let id: Option<String> = optional_value(
+            &self.conn,
+            "SELECT id FROM registration WHERE case_id = ?1",
+            [case_id],
+        )?;
         id.map(|id| self.registration(&id)).transpose()
     }
 
