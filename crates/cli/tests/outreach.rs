@@ -3,7 +3,7 @@
 
 mod common;
 use common::{
-    import_simulation, json, ok, refused, run_on, supervisor_and_lan, REGISTRAR_PASSWORD,
+    import_simulation, json, ok, refused, run_on, supervisor_and_lan, texts_of, REGISTRAR_PASSWORD,
     SUPERVISOR_PASSWORD,
 };
 
@@ -14,6 +14,28 @@ const TODAY: &str = "2026-11-21";
 
 fn run(db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
     run_on(TODAY, db, user, args)
+}
+
+/// `hotich outreach log <case> --channel <channel> --outcome <outcome> <more>`.
+fn log(
+    db: &Path,
+    user: Option<(&str, &str)>,
+    case_id: &str,
+    channel: &str,
+    outcome: &str,
+    more: &[&str],
+) -> Output {
+    let mut args = vec![
+        "outreach",
+        "log",
+        case_id,
+        "--channel",
+        channel,
+        "--outcome",
+        outcome,
+    ];
+    args.extend(more);
+    run(db, user, &args)
 }
 
 #[test]
@@ -35,15 +57,9 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
     assert!(wrong.contains("mật khẩu không đúng"), "{wrong}");
 
     let cases = json(&ok(run(&db, None, &["cases", "--status", "new", "--json"])));
-    let ids: Vec<&str> = cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(3)
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids = &texts_of(&cases, "id")[..3];
     let mut assign = vec!["assign", "--to", "lan"];
-    assign.extend(&ids);
+    assign.extend(ids);
     // Only a supervisor assigns.
     refused(run(&db, lan, &assign));
     assert!(ok(run(&db, boss, &assign)).contains("3"));
@@ -58,70 +74,31 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
     assert_eq!(by_name, mine);
 
     // No answer on Saturday 21 November: try again on Monday.
-    let logged = json(&ok(run(
+    let logged = json(&ok(log(
         &db,
         lan,
-        &[
-            "outreach",
-            "log",
-            ids[0],
-            "--channel",
-            "phone",
-            "--outcome",
-            "no_answer",
-            "--note",
-            "Gọi 2 lần",
-            "--json",
-        ],
+        ids[0],
+        "phone",
+        "no_answer",
+        &["--note", "Gọi 2 lần", "--json"],
     )));
     assert_eq!(logged["case"]["status"], "in_outreach");
     assert_eq!(logged["case"]["next_follow_up"], "2026-11-23");
-    let appointment = json(&ok(run(
+    let appointment_on = ["--appointment", "2026-11-25", "--json"];
+    let appointment = json(&ok(log(
         &db,
         lan,
-        &[
-            "outreach",
-            "log",
-            ids[1],
-            "--channel",
-            "village_head",
-            "--outcome",
-            "appointment_set",
-            "--appointment",
-            "2026-11-25",
-            "--json",
-        ],
+        ids[1],
+        "village_head",
+        "appointment_set",
+        &appointment_on,
     )));
     assert_eq!(appointment["case"]["status"], "appointment");
     assert_eq!(appointment["case"]["next_follow_up"], "2026-11-25");
     // Bad input names the field; an illegal move says so; nothing changes.
-    let no_reason = refused(run(
-        &db,
-        lan,
-        &[
-            "outreach",
-            "log",
-            ids[2],
-            "--channel",
-            "phone",
-            "--outcome",
-            "registered_elsewhere",
-        ],
-    ));
+    let no_reason = refused(log(&db, lan, ids[2], "phone", "registered_elsewhere", &[]));
     assert!(no_reason.contains("ghi chú"), "{no_reason}");
-    let bad_channel = refused(run(
-        &db,
-        lan,
-        &[
-            "outreach",
-            "log",
-            ids[2],
-            "--channel",
-            "fax",
-            "--outcome",
-            "reached",
-        ],
-    ));
+    let bad_channel = refused(log(&db, lan, ids[2], "fax", "reached", &[]));
     assert!(bad_channel.contains("kênh không hợp lệ"), "{bad_channel}");
     let illegal = refused(run(&db, lan, &["status", ids[2], "--to", "registered"]));
     assert!(illegal.contains("không thể chuyển"), "{illegal}");
@@ -131,13 +108,7 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
         lan,
         &["outreach", "history", ids[0], "--json"],
     )));
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["assignment", "attempt"]);
+    assert_eq!(texts_of(&history, "kind"), ["assignment", "attempt"]);
     assert_eq!(history[1]["officer_name"], "Lê Thị Lan");
     assert_eq!(history[1]["note"], "Gọi 2 lần");
 
@@ -148,13 +119,7 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
         None,
         &["cases", "--due", "--json"],
     )));
-    let due_ids: Vec<&str> = due
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(due_ids, [ids[0]]);
+    assert_eq!(texts_of(&due, "id"), [ids[0]]);
 
     let guide = ok(run(&db, lan, &["outreach", "guide", ids[1]]));
     assert!(

@@ -4,7 +4,7 @@
 //! `secret-tool` sees it under the keyring crate's attributes. Nothing is
 //! written to the database or a file.
 
-#[allow(dead_code)] // only the supervisor's first-officer arguments are used here
+#[allow(dead_code)] // only the first-officer arguments and `ok` are used here
 mod common;
 #[path = "common/sync_env.rs"]
 mod sync_env;
@@ -13,9 +13,13 @@ use sync_env::*;
 use std::process::Command;
 
 /// Runs `script` (sh) inside `dbus-run-session` with an unlocked
-/// gnome-keyring, in throw-away XDG folders.
+/// gnome-keyring, in throw-away XDG folders under `dir`. The script finds the
+/// `hotich` binary in `$HOTICH`, the database in `$DB`, the folder to leave
+/// its findings in in `$OUT` (`dir`), and the officers' password in
+/// `HOTICH_PASSWORD`; `vars` adds its own.
 fn in_keyring_session(
     dir: &std::path::Path,
+    db: &std::path::Path,
     script: &str,
     vars: &[(&str, &str)],
 ) -> std::process::Output {
@@ -41,6 +45,11 @@ fn in_keyring_session(
         .env("KEYRING_PW", "khóa thử nghiệm")
         .env_remove("HOTICH_TOKEN")
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command
+        .env("HOTICH", env!("CARGO_BIN_EXE_hotich"))
+        .env("DB", db)
+        .env("OUT", dir)
+        .env("HOTICH_PASSWORD", PASSWORD);
     for (k, v) in vars {
         command.env(k, v);
     }
@@ -56,7 +65,6 @@ fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
     let server = serve(&registry.db, &[]);
     registry.post_all(&server.url);
     let ws = Workstation::new(dir.path(), "ws", &registry, "01864");
-    let hotich = env!("CARGO_BIN_EXE_hotich");
     // Only a supervisor sets the registry (the desktop's rule, hotich_sync::configure).
     let script = r#"
         set -e
@@ -68,25 +76,8 @@ fn the_token_lives_in_the_secret_service_and_sync_finds_it_there() {
         if "$HOTICH" --db "$DB" sync --json 2> "$OUT/after-logout"; then exit 3; fi
     "#;
     let out = dir.path();
-    let output = in_keyring_session(
-        dir.path(),
-        script,
-        &[
-            ("TOKEN", &ws.token),
-            ("HOTICH", hotich),
-            ("DB", ws.db.to_str().unwrap()),
-            ("URL", &server.url),
-            ("OUT", out.to_str().unwrap()),
-            ("HOTICH_PASSWORD", PASSWORD),
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{:?}\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let vars = [("TOKEN", ws.token.as_str()), ("URL", &server.url)];
+    common::ok(in_keyring_session(out, &ws.db, script, &vars));
     let looked_up = std::fs::read_to_string(out.join("looked-up")).unwrap();
     assert_eq!(looked_up.trim(), ws.token, "secret-tool finds the token");
     let report: serde_json::Value =
@@ -116,11 +107,7 @@ fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
     ok(hotich(&db)
         .args(common::INIT_SUPERVISOR)
         .env("HOTICH_PASSWORD", PASSWORD));
-    ok(hotich(&db)
-        .args(["--user", "lanhdao", "officer", "add", "--username", "lan"])
-        .args(["--name", "Nguyễn Thị Lan", "--role", "registrar"])
-        .env("HOTICH_PASSWORD", PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", PASSWORD));
+    common::add_registrar(&db, "lan", "Nguyễn Thị Lan", PASSWORD, PASSWORD);
     let url = "http://127.0.0.1:9/";
 
     // What the desktop's settings answer this registrar, on the same database.
@@ -131,24 +118,13 @@ fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
     };
     assert_eq!(desktop.code().to_string(), "forbidden");
 
-    let hotich = env!("CARGO_BIN_EXE_hotich");
     let out = dir.path();
     let script = r#"
         printf '%s\n' "mã-thử" | "$HOTICH" --db "$DB" --today 2026-11-21 --user lan sync login --server "$URL" 2> "$OUT/login-stderr"
         echo $? > "$OUT/login-status"
         if secret-tool lookup service vn.hotich.sync username "${URL%/}" > "$OUT/looked-up"; then exit 3; fi
     "#;
-    let output = in_keyring_session(
-        dir.path(),
-        script,
-        &[
-            ("HOTICH", hotich),
-            ("DB", db.to_str().unwrap()),
-            ("URL", url),
-            ("OUT", out.to_str().unwrap()),
-            ("HOTICH_PASSWORD", PASSWORD),
-        ],
-    );
+    let output = in_keyring_session(out, &db, script, &[("URL", url)]);
     assert!(
         output.status.success(),
         "a token is in the keyring: {:?}\n{}",

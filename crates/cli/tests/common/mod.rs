@@ -72,6 +72,22 @@ pub fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
+/// The text under `key` in each element of a JSON array, in order.
+#[allow(dead_code)] // not every suite reads lists
+pub fn texts_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    let elements = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"));
+    elements
+        .iter()
+        .map(|element| {
+            element[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {key} in {element}"))
+        })
+        .collect()
+}
+
 /// Imports, into the database `db`, a simulated commune's signed
 /// notifications (Xã Bằng Thành, 01864) through the `hotich` binary as a
 /// script does: the demo root, the trust list, then the notifications.
@@ -158,7 +174,9 @@ pub fn export_args<'a>(from: &'a str, to: &'a str, file: &'a Path) -> [&'a str; 
     ]
 }
 
-/// The supervisor `lanhdao` creates a registrar's account through `hotich officer add`.
+/// The supervisor `lanhdao` creates a registrar's account through `hotich
+/// officer add`; the registrar then replaces the first password (which the
+/// CLI requires before anything else) with `new_password`.
 #[allow(dead_code)] // not every suite has officers
 pub fn add_registrar(
     db: &std::path::Path,
@@ -167,12 +185,21 @@ pub fn add_registrar(
     supervisor_password: &str,
     new_password: &str,
 ) {
+    let first_password = format!("{new_password} lần đầu");
     ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
         .arg("--db")
         .arg(db)
         .args(["officer", "add", "--username", username, "--name", name])
         .env("HOTICH_USER", "lanhdao")
         .env("HOTICH_PASSWORD", supervisor_password)
+        .env("HOTICH_NEW_PASSWORD", &first_password)
+        .output()
+        .unwrap());
+    ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--user", username, "officer", "password"])
+        .env("HOTICH_PASSWORD", &first_password)
         .env("HOTICH_NEW_PASSWORD", new_password)
         .output()
         .unwrap());
