@@ -4,6 +4,8 @@
 //!
 //! Sizes can be lowered for a quick look: HOTICH_BENCH_QUEUE_CASES, HOTICH_BENCH_PEOPLE.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -16,26 +18,17 @@ use hotich_sim::{simulate, SimConfig};
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
+use common::{ms, size};
+
 const COMMUNE: &str = "01864";
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default()
 }
 
-fn size(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 struct Signed {

@@ -7,6 +7,8 @@
 //! attempts, registrations, outbox rows): going through the Store API would
 //! take hours. HOTICH_BENCH_STATS_CASES lowers the size for a quick look.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
@@ -16,23 +18,14 @@ use hotich_protocol::EventKind;
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
+use common::{ms, size};
+
 const PASSWORD: &str = "mật khẩu 2026";
 /// The years the cases span: a period's figures read that period's cases.
 const YEARS: u64 = 5;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default()
-}
-
-fn size(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// 10:00 in Vietnam on `day`, as the store writes times.
