@@ -214,6 +214,9 @@ impl AppWindow {
                 .args(["--native-port", &native_port.to_string()])
                 .env("DISPLAY", &xvfb.display)
                 .env("HOTICH_DB", &database)
+                // The demo without the first-start choice, as the scenarios
+                // expect; a test of the choice passes `("HOTICH_INSTALLATION", "")`.
+                .env("HOTICH_INSTALLATION", "demo")
                 // The app's own data (localStorage, WebKit caches) stays in the temp dir too.
                 .env("XDG_DATA_HOME", data.path().join("xdg-data"))
                 .env("XDG_CACHE_HOME", data.path().join("xdg-cache"))

@@ -1,6 +1,9 @@
-//! First start: a fresh database gets a demo commune and the notifications a
-//! simulated set of health facilities would have sent it, so the queue is
-//! never empty on a first look. Real offices replace this with sync.
+//! The demo ("Dùng thử với dữ liệu mẫu"): its own database file, marked as
+//! the demo and pinned to the publicly known demo root by
+//! `Store::set_up_demo`, then given the notifications a simulated set of
+//! health facilities would have sent its commune, so the queue is never
+//! empty on a first look. Kept here because it needs both `hotich-core` and
+//! `hotich-sim`; a real office never runs it.
 
 use chrono::{Days, NaiveDate, Utc};
 use hotich_core::{ImportSummary, Store};
@@ -18,8 +21,20 @@ pub fn is_fresh(store: &Store) -> CommandResult<bool> {
     Ok(store.is_empty()? && store.office()?.is_none())
 }
 
-/// Sets the demo commune and imports its simulated trust list and notifications.
-pub fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary> {
+/// Makes `store` the demo (refused for an office) and, while it holds no
+/// notification, imports the simulated trust list and notifications. Run at
+/// every start of the demo: an interrupted seeding is finished (the import
+/// is idempotent).
+pub fn open(store: &mut Store, today: NaiveDate) -> CommandResult<Option<ImportSummary>> {
+    store.set_up_demo(DEMO_COMMUNE)?;
+    if !store.is_empty()? {
+        return Ok(None);
+    }
+    seed(store, today).map(Some)
+}
+
+/// Imports the simulated trust list and notifications into the demo store.
+fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary> {
     // Simulated up to yesterday: nothing is then signed later than now,
     // whatever the hour of the day.
     let until = today.checked_sub_days(Days::new(1)).unwrap_or(today);
@@ -31,13 +46,8 @@ pub fn seed(store: &mut Store, today: NaiveDate) -> CommandResult<ImportSummary>
     ))
     .map_err(|e| CommandError::new(hotich_core::ErrorCode::Demo, [("detail", e.to_string())]))?;
     let now = Utc::now();
-    store.pin_demo_root_key()?;
     store.import_trust_list(&json(&sim.trust_list)?, now)?;
-    let summary = store.import_bytes(&json(&sim.notifications)?, "demo", now, &mut |_| {})?;
-    // Last: until the commune is set the database counts as fresh, so a start
-    // interrupted while seeding seeds again (the import is idempotent).
-    store.set_commune(DEMO_COMMUNE)?;
-    Ok(summary)
+    Ok(store.import_bytes(&json(&sim.notifications)?, "demo", now, &mut |_| {})?)
 }
 
 /// Serialises what the simulator produced to the bytes a file would hold.

@@ -1,5 +1,5 @@
-//! Hotich's desktop shell: opens the store, seeds the demo on a first start,
-//! and exposes thin commands over `hotich_core` to the UI.
+//! Hotich's desktop shell: opens the office's or the demo's store, or lets
+//! the first start choose (`commands::setup`), and exposes thin commands over `hotich_core` to the UI.
 
 pub mod commands;
 pub mod demo;
@@ -16,25 +16,97 @@ use crate::commands::{with_commands, Startup};
 use crate::error::{CommandError, CommandResult};
 use crate::session::{Shell, ShellSession};
 
-/// The database: `hotich_core::paths::default_database` (`$HOTICH_DB`, else
-/// `hotich.db` in the app's data folder, where the CLI looks too).
+/// `demo` picks the demo at a first start without asking (the window tests,
+/// `scripts/run.sh`); unset or empty, the first start asks.
+pub const INSTALLATION_ENV: &str = "HOTICH_INSTALLATION";
+
+/// The real database: `hotich_core::paths::default_database` (`$HOTICH_DB`,
+/// else `hotich.db` in the app's data folder, where the CLI looks too).
 fn database_path() -> CommandResult<PathBuf> {
-    let path = hotich_core::paths::default_database()
-        .ok_or_else(|| CommandError::new(hotich_core::ErrorCode::NoDatabase, []))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(hotich_core::CoreError::from)?;
-    }
-    Ok(path)
+    hotich_core::paths::default_database()
+        .ok_or_else(|| CommandError::new(hotich_core::ErrorCode::NoDatabase, []))
 }
 
-/// Opens and checks the store; seeds the demo into a fresh one.
-fn open_store(path: &Path) -> CommandResult<Store> {
-    let mut store = Store::open(path)?;
+/// Where the first-start choice puts each installation: the office in the
+/// real database; the demo in its own file beside it, or in `$HOTICH_DB`
+/// itself when that names the one file to use (tests, scripts).
+#[derive(Debug, Clone)]
+pub struct DatabasePaths {
+    pub office: PathBuf,
+    pub demo: PathBuf,
+}
+
+/// What the start found.
+enum Found {
+    Ready(Store, PathBuf),
+    /// Nothing set up yet: the UI asks what this installation is.
+    Choice(DatabasePaths),
+}
+
+/// Opens and checks a store, creating its folder owner-only.
+pub(crate) fn open_store(path: &Path) -> CommandResult<Store> {
+    hotich_core::paths::create_database_dir(path).map_err(hotich_core::CoreError::from)?;
+    let store = Store::open(path)?;
     store.integrity_check()?;
-    if demo::is_fresh(&store)? {
-        demo::seed(&mut store, hotich_core::time::office_today())?;
-    }
     Ok(store)
+}
+
+/// Opens (and finishes seeding) the demo store at `path`.
+pub fn open_demo(path: &Path) -> CommandResult<Store> {
+    let mut store = open_store(path)?;
+    demo::open(&mut store, hotich_core::time::office_today())?;
+    Ok(store)
+}
+
+/// The real database if it is set up as an office; else the demo if its file
+/// exists; else the choice, with nothing created. With `$HOTICH_DB`, that one
+/// file: used as it is once set up (or already holding data), else the
+/// choice. `$HOTICH_INSTALLATION=demo` answers the choice with the demo.
+fn find_database() -> CommandResult<Found> {
+    let real = database_path()?;
+    let explicit =
+        std::env::var_os(hotich_core::paths::DATABASE_ENV).is_some_and(|p| !p.is_empty());
+    let paths = DatabasePaths {
+        demo: if explicit {
+            real.clone()
+        } else {
+            hotich_core::paths::demo_database(&real)
+        },
+        office: real.clone(),
+    };
+    if explicit || real.exists() {
+        let store = open_store(&real)?;
+        let usable = match store.installation()? {
+            Some(hotich_core::Installation::Office) => true,
+            Some(hotich_core::Installation::Demo) => explicit,
+            // A file the CLI prepared (no first-start choice) is used as it is.
+            None => explicit && !demo::is_fresh(&store)?,
+        };
+        if usable {
+            if store.installation()? == Some(hotich_core::Installation::Demo) {
+                drop(store);
+                return Ok(Found::Ready(open_demo(&real)?, real));
+            }
+            return Ok(Found::Ready(store, real));
+        }
+    }
+    let demo_wanted = std::env::var(INSTALLATION_ENV).is_ok_and(|v| v.trim() == "demo");
+    if (!explicit && paths.demo.exists()) || demo_wanted {
+        return Ok(Found::Ready(open_demo(&paths.demo)?, paths.demo));
+    }
+    Ok(Found::Choice(paths))
+}
+
+/// Makes `store` the shell's: its session and background sync start.
+pub fn start_shell(app: &tauri::AppHandle, store: Store, path: PathBuf) -> CommandResult<()> {
+    let idle_lock_seconds = store
+        .idle_lock_seconds()
+        .unwrap_or(hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS);
+    let background =
+        commands::sync::start_background(app, path).map_err(hotich_core::CoreError::from)?;
+    let session = ShellSession::new(idle_lock_seconds);
+    app.manage(Shell::new(session, store, background));
+    Ok(())
 }
 
 /// The configuration and bundled UI, read at compile time.
@@ -43,7 +115,7 @@ fn open_store(path: &Path) -> CommandResult<Store> {
     reason = "Tauri's generated code calls std::process::exit; ours does not"
 )]
 fn context() -> tauri::Context {
-    tauri::generate_context!("../tauri.conf.json")
+    tauri::generate_context!()
 }
 
 /// `tauri::generate_handler!` over the one list of commands.
@@ -57,19 +129,21 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let opened = database_path().and_then(|path| Ok((open_store(&path)?, path)));
-            match opened {
-                Ok((store, path)) => {
-                    let idle_lock_seconds = store
-                        .idle_lock_seconds()
-                        .unwrap_or(hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS);
-                    let background = commands::sync::start_background(app.handle(), path)?;
-                    let session = ShellSession::new(idle_lock_seconds);
-                    app.manage(Shell::new(session, store, background));
+            let found = find_database().and_then(|found| match found {
+                Found::Ready(store, path) => {
+                    start_shell(app.handle(), store, path)?;
+                    Ok(None)
+                }
+                Found::Choice(paths) => Ok(Some(paths)),
+            });
+            match found {
+                Ok(choice) => {
+                    app.manage(commands::setup::FirstRun::new(choice));
                     app.manage(Startup(None));
                 }
                 Err(error) => {
                     eprintln!("hotich: {error}");
+                    app.manage(commands::setup::FirstRun::new(None));
                     app.manage(Startup(Some(error)));
                 }
             }

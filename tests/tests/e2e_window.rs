@@ -763,6 +763,9 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
     );
     let code = text_of(driver, "[data-testid=print-code]").await?;
     let page = text_of(driver, "[data-testid=print-page]").await?;
+    // The demo's papers are marked as sample data, on screen and on paper.
+    let mark = text_of(driver, "[data-testid=print-watermark]").await?;
+    assert_eq!(mark, "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ");
     for expected in ["TRÍCH LỤC KHAI TỬ", name.to_uppercase().as_str()] {
         assert!(
             page.contains(expected),

@@ -36,6 +36,12 @@ import type { PrintLogEntry } from "./bindings/PrintLogEntry";
 import type { SyncActivity } from "./bindings/SyncActivity";
 import type { SyncOverview } from "./bindings/SyncOverview";
 import type { TrustImportSummary } from "./bindings/TrustImportSummary";
+import type { CommuneMatch } from "./bindings/CommuneMatch";
+import type { InstallationState } from "./bindings/InstallationState";
+import type { OfficeReady } from "./bindings/OfficeReady";
+import type { OfficeSetUp } from "./bindings/OfficeSetUp";
+import type { RootKeyFile } from "./bindings/RootKeyFile";
+import type { RootKeyView } from "./bindings/RootKeyView";
 
 export type { CommandError };
 
@@ -78,6 +84,12 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   startup: () => call<null>("startup"),
+  installationState: () => call<InstallationState>("installation_state"),
+  searchCommunes: (query: string) => call<CommuneMatch[]>("search_communes", { query }),
+  readRootKeyFile: (path: string) => call<RootKeyView>("read_root_key_file", { path }),
+  checkRootKey: (key: RootKeyFile) => call<RootKeyView>("check_root_key", { key }),
+  setUpOffice: (setup: OfficeSetUp, token: string) => call<OfficeReady>("set_up_office", { setup, token }),
+  setUpDemo: () => call<null>("set_up_demo"),
   office: () => call<Office | null>("office"),
   listCases: (filter: CaseFilter) => call<CasePage>("list_cases", { filter }),
   caseDetail: (id: string) => call<CaseDetail>("case_detail", { id }),

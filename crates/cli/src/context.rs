@@ -49,16 +49,25 @@ impl Ctx {
         })
     }
 
-    /// The officer named by --user / $HOTICH_USER, signed in with
-    /// $HOTICH_PASSWORD (the core's sign-in: lockout and all).
-    pub fn acting(&mut self) -> Result<Officer> {
-        let username = self
-            .user
+    /// The username given by --user / $HOTICH_USER.
+    pub fn username(&self) -> Result<String> {
+        self.user
             .clone()
             .or_else(|| std::env::var(USER_ENV).ok())
-            .context("cần --user TÊN_ĐĂNG_NHẬP (hoặc $HOTICH_USER) cho thao tác này")?;
+            .context("cần --user TÊN_ĐĂNG_NHẬP (hoặc $HOTICH_USER) cho thao tác này")
+    }
+
+    /// The officer named by --user / $HOTICH_USER, signed in with
+    /// $HOTICH_PASSWORD (the core's sign-in: lockout and all). A password a
+    /// supervisor set must first be changed (`hotich officer password`).
+    pub fn acting(&mut self) -> Result<Officer> {
+        let username = self.username()?;
         let password = password(PASSWORD_ENV)?;
-        Ok(self.store.sign_in(&username, &password, Utc::now())?)
+        let officer = self.store.sign_in(&username, &password, Utc::now())?;
+        if officer.must_change_password {
+            return Err(hotich_core::CoreError::PasswordChangeRequired.into());
+        }
+        Ok(officer)
     }
 
     /// The id of the officer `username`.

@@ -105,6 +105,17 @@ code_enum! {
         LastSupervisor => "last_supervisor",
         /// `hours`: the session reached its longest life; sign in again.
         SessionExpired => "session_expired",
+        // the installation (`installation.rs`)
+        /// The demo root key, whose private key is public, in a real office.
+        DemoKeyRefused => "demo_key_refused",
+        /// A trust list signed by the demo root, in a store that pinned another.
+        DemoTrustListRefused => "demo_trust_list_refused",
+        DemoCannotBecomeOffice => "demo_cannot_become_office",
+        OfficeCannotBecomeDemo => "office_cannot_become_demo",
+        /// The root key's fingerprint is not the one the supervisor confirmed.
+        FingerprintMismatch => "fingerprint_mismatch",
+        /// The commune cannot change once a case exists.
+        CommuneLocked => "commune_locked",
         /// `count`; the problems themselves travel beside the error.
         InvalidRegistration => "invalid_registration",
         /// `ids`: the earlier registrations ("số 12, quyển 01 (mã …)"), joined by "; ".
@@ -183,6 +194,8 @@ code_enum! {
         SetIdleLock => "set_idle_lock",
         /// Resetting passwords, deactivating, reactivating, changing roles.
         ManageOfficers => "manage_officers",
+        ChangeOffice => "change_office",
+        ReplaceRootKey => "replace_root_key",
         /// A registrar recording on a case assigned to another officer.
         WorkOthersCase => "work_others_case",
     }
@@ -216,6 +229,9 @@ code_enum! {
         EventDate => "event_date",
         AmendmentBasis => "amendment_basis",
         AmendmentChanges => "amendment_changes",
+        OfficeName => "office_name",
+        Commune => "commune",
+        RootKey => "root_key",
     }
 }
 
@@ -266,6 +282,8 @@ code_enum! {
         BasisMissing => "basis_missing",
         KindUnchangeable => "kind_unchangeable",
         NothingChanged => "nothing_changed",
+        UnknownCommune => "unknown_commune",
+        BadRootKey => "bad_root_key",
     }
 }
 
@@ -318,6 +336,12 @@ pub enum CoreError {
     SessionExpired {
         hours: u32,
     },
+    DemoKeyRefused,
+    DemoTrustListRefused,
+    /// What the installation is and stays.
+    InstallationFixed(crate::installation::Installation),
+    FingerprintMismatch,
+    CommuneLocked,
     InvalidRegistration(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
     RegistrationNotFound(String),
@@ -356,6 +380,16 @@ impl CoreError {
             CoreError::AccountDeactivated => ErrorCode::AccountDeactivated,
             CoreError::LastSupervisor => ErrorCode::LastSupervisor,
             CoreError::SessionExpired { .. } => ErrorCode::SessionExpired,
+            CoreError::DemoKeyRefused => ErrorCode::DemoKeyRefused,
+            CoreError::DemoTrustListRefused => ErrorCode::DemoTrustListRefused,
+            CoreError::InstallationFixed(crate::installation::Installation::Demo) => {
+                ErrorCode::DemoCannotBecomeOffice
+            }
+            CoreError::InstallationFixed(crate::installation::Installation::Office) => {
+                ErrorCode::OfficeCannotBecomeDemo
+            }
+            CoreError::FingerprintMismatch => ErrorCode::FingerprintMismatch,
+            CoreError::CommuneLocked => ErrorCode::CommuneLocked,
             CoreError::InvalidRegistration(_) => ErrorCode::InvalidRegistration,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
@@ -412,7 +446,12 @@ impl CoreError {
             | CoreError::SessionLocked
             | CoreError::PasswordChangeRequired
             | CoreError::AccountDeactivated
-            | CoreError::LastSupervisor => BTreeMap::new(),
+            | CoreError::LastSupervisor
+            | CoreError::DemoKeyRefused
+            | CoreError::DemoTrustListRefused
+            | CoreError::InstallationFixed(_)
+            | CoreError::FingerprintMismatch
+            | CoreError::CommuneLocked => BTreeMap::new(),
         }
     }
 
@@ -521,6 +560,7 @@ impl From<hotich_common::sqlite::OpenError> for CoreError {
                 CoreError::DatabaseTooNew { found, supported }
             }
             OpenError::Migration(reason) => CoreError::Migration(reason),
+            OpenError::Create(error) => CoreError::Io(error),
             OpenError::Sqlite(error) => CoreError::Sqlite(error),
         }
     }

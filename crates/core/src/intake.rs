@@ -129,8 +129,38 @@ pub(crate) fn verify_all(
 ) -> Vec<Result<VerifiedNotification, Rejection>> {
     envelopes
         .par_iter()
-        .map(|raw| verify_notification(raw.get().as_bytes(), keys, now))
+        .map(|raw| {
+            verify_notification(raw.get().as_bytes(), keys, now)
+                .map_err(|rejection| name_demo_signature(rejection, raw.get().as_bytes()))
+        })
         .collect()
+}
+
+/// On the failure path only (the normal path costs nothing): a notification
+/// an unknown key or a bad signature refused is named as the demo's when a
+/// demo facility's publicly derivable key signed it.
+fn name_demo_signature(rejection: Rejection, raw: &[u8]) -> Rejection {
+    if !matches!(
+        rejection.reason,
+        RejectionReason::UnknownFacilityKey | RejectionReason::BadSignature
+    ) {
+        return rejection;
+    }
+    let signed_by_demo = serde_json::from_slice::<hotich_protocol::SignedEnvelope>(raw)
+        .ok()
+        .and_then(|envelope| envelope.open(hotich_protocol::jws::TYP_NOTIFICATION).ok())
+        .is_some_and(|opened| {
+            hotich_protocol::trust::demo_facility_signer(&opened.header.kid)
+                .is_some_and(|demo| opened.verify(&demo.verifying_key()).is_ok())
+        });
+    if signed_by_demo {
+        Rejection {
+            reason: RejectionReason::DemoFacilityKey,
+            ..rejection
+        }
+    } else {
+        rejection
+    }
 }
 
 /// Stores verified envelopes and quarantines the others inside `tx`: the one

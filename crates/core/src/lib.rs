@@ -5,6 +5,7 @@
 mod case_file;
 pub mod error;
 pub mod export;
+pub mod installation;
 pub mod labels;
 pub mod legal;
 pub mod lifecycle;
@@ -30,6 +31,10 @@ pub mod queue;
 
 pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
+pub use installation::{
+    CommuneMatch, FirstSupervisor, Installation, OfficeDetails, OfficeDetailsInput, OfficeSetUp,
+    RootKeyFile, RootKeyView,
+};
 pub use labels::Lang;
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;

@@ -8,10 +8,19 @@ use std::path::PathBuf;
 
 /// The environment variable naming another database file (tests, scripts).
 pub const DATABASE_ENV: &str = "HOTICH_DB";
-/// The desktop app's identifier (`tauri.conf.json`), the data folder's name.
+/// The desktop app's identifier (`src-tauri/tauri.conf.json`), the data folder's name.
 pub const APP_IDENTIFIER: &str = "vn.hotich.app";
 /// The database's file name in the app's data folder.
 pub const DATABASE_FILE: &str = "hotich.db";
+
+/// The demo's own database ("Dùng thử với dữ liệu mẫu"), beside the real one.
+pub const DEMO_DATABASE_FILE: &str = "hotich-demo.db";
+
+/// The demo's database file in the folder of the real `database`, so the
+/// demo never writes into the office's file.
+pub fn demo_database(database: &std::path::Path) -> PathBuf {
+    database.with_file_name(DEMO_DATABASE_FILE)
+}
 
 /// The app's data folder: `$XDG_DATA_HOME/vn.hotich.app` (or
 /// `~/.local/share/…`) on Linux, `~/Library/Application Support/…` on macOS,
@@ -29,9 +38,31 @@ pub fn default_database() -> Option<PathBuf> {
     }
 }
 
+/// Creates the missing folders of a database's path owner-only (0700 on
+/// Unix), and makes the app's own data folder owner-only even when it
+/// existed; the database files are created 0600 when first opened.
+pub fn create_database_dir(database: &std::path::Path) -> std::io::Result<()> {
+    let Some(dir) = database.parent().filter(|dir| !dir.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    hotich_common::sqlite::create_private_dir(dir)?;
+    if app_data_dir().as_deref() == Some(dir) {
+        hotich_common::sqlite::make_private(dir)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_database_sits_beside_the_real_one() {
+        assert_eq!(
+            demo_database(std::path::Path::new("/data/vn.hotich.app/hotich.db")),
+            PathBuf::from("/data/vn.hotich.app/hotich-demo.db")
+        );
+    }
 
     // One test reads and sets the process environment, so the cases run in
     // order rather than in parallel tests.

@@ -154,23 +154,12 @@ impl Store {
         self.pin_root(&root)
     }
 
-    /// Pins a parsed root key (see [`Store::pin_root_key`]).
+    /// Pins a parsed root key (see [`Store::pin_root_key`]). A real
+    /// office's store refuses the demo root.
     pub fn pin_root(&mut self, root: &RootKey) -> Result<()> {
-        let previous = self.setting(SETTING_ROOT_PUBLIC_KEY)?;
+        crate::installation::refuse_demo_root(self, root)?;
         let tx = self.conn.transaction()?;
-        for (key, value) in [
-            (SETTING_ROOT_KEY_ID, root.key_id()),
-            (SETTING_ROOT_PUBLIC_KEY, root.public_key_b64()),
-        ] {
-            tx.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
-        }
-        if previous.as_deref() != Some(root.public_key_b64()) {
-            tx.execute("DELETE FROM facility_key", [])?;
-        }
+        write_root(&tx, root)?;
         tx.commit()?;
         Ok(())
     }
@@ -183,11 +172,16 @@ impl Store {
 
     /// The pinned root key; a stored key that no longer parses is corrupt.
     fn root_key(&self) -> Result<RootKey> {
+        self.pinned_root()?.ok_or(CoreError::NoRootKey)
+    }
+
+    /// The pinned root key, if one is; a stored key that no longer parses is corrupt.
+    pub(crate) fn pinned_root(&self) -> Result<Option<RootKey>> {
         RootKey::from_settings(
             self.setting(SETTING_ROOT_KEY_ID)?,
             self.setting(SETTING_ROOT_PUBLIC_KEY)?,
         )
-        .ok_or(CoreError::NoRootKey)?
+        .transpose()
         .map_err(|e| CoreError::Corrupt {
             what: "pinned root key".into(),
             reason: e.to_string(),
@@ -212,7 +206,16 @@ impl Store {
         raw: &[u8],
         now: DateTime<Utc>,
     ) -> Result<TrustImportSummary> {
-        let list = self.root_key()?.verify(raw)?;
+        let root = self.root_key()?;
+        let list = root.verify(raw).map_err(|error| {
+            // Checked on the failure path only: a list the demo root signed
+            // is named as such, whatever root is pinned.
+            if root != RootKey::demo() && RootKey::demo().verify(raw).is_ok() {
+                CoreError::DemoTrustListRefused
+            } else {
+                CoreError::from(error)
+            }
+        })?;
         let facilities = u32::try_from(list.facilities.len()).unwrap_or(u32::MAX);
         let tx = self.conn.transaction()?;
         let held: Option<i64> =
@@ -309,6 +312,69 @@ impl Store {
                 })?;
         Ok(!any)
     }
+}
+
+/// Pins `root` inside the caller's transaction; facility keys vouched for
+/// by another root are dropped.
+pub(crate) fn write_root(conn: &Connection, root: &RootKey) -> Result<()> {
+    let previous: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [SETTING_ROOT_PUBLIC_KEY],
+            |row| row.get(0),
+        )
+        .optional()?;
+    for (key, value) in [
+        (SETTING_ROOT_KEY_ID, root.key_id()),
+        (SETTING_ROOT_PUBLIC_KEY, root.public_key_b64()),
+    ] {
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+    }
+    if previous.as_deref() != Some(root.public_key_b64()) {
+        conn.execute("DELETE FROM facility_key", [])?;
+    }
+    Ok(())
+}
+
+/// Where a write that must be atomic runs: its own IMMEDIATE transaction,
+/// or a savepoint when the caller already holds one (the office set-up
+/// creates the first supervisor inside its own transaction).
+pub(crate) enum WriteScope<'c> {
+    Own(rusqlite::Transaction<'c>),
+    Nested(rusqlite::Savepoint<'c>),
+}
+
+impl WriteScope<'_> {
+    pub(crate) fn commit(self) -> Result<()> {
+        match self {
+            WriteScope::Own(tx) => tx.commit()?,
+            WriteScope::Nested(savepoint) => savepoint.commit()?,
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteScope<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            WriteScope::Own(tx) => tx,
+            WriteScope::Nested(savepoint) => savepoint,
+        }
+    }
+}
+
+/// Opens a [`WriteScope`] on `conn`.
+pub(crate) fn write_scope(conn: &mut Connection) -> Result<WriteScope<'_>> {
+    Ok(if conn.is_autocommit() {
+        WriteScope::Own(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    } else {
+        WriteScope::Nested(conn.savepoint()?)
+    })
 }
 
 pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {

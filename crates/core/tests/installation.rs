@@ -119,10 +119,13 @@ fn an_office_is_set_up_from_its_summary_in_one_audited_step() {
     assert_eq!(count(&store, "SELECT count(*) FROM notification"), 0);
 }
 
+/// One wrong part of an otherwise good summary.
+type Spoil = dyn Fn(&mut OfficeSetUp);
+
 #[test]
 fn nothing_is_stored_when_any_part_of_the_set_up_is_refused() {
     let demo = demo_root_signer();
-    let cases: Vec<(&str, Box<dyn Fn(&mut OfficeSetUp)>, ErrorCode)> = vec![
+    let cases: Vec<(&str, Box<Spoil>, ErrorCode)> = vec![
         (
             "fingerprint of another key",
             Box::new(|s| s.confirmed_fingerprint = fingerprint(&demo_root_signer())),

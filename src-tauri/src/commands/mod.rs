@@ -43,6 +43,7 @@ pub mod extract;
 pub mod outreach;
 pub mod registration;
 pub mod session;
+pub mod setup;
 pub mod stats;
 pub mod sync;
 
@@ -93,6 +94,12 @@ macro_rules! with_commands {
             cases::quarantine,
             cases::import_notifications,
             cases::import_trust_list,
+            setup::installation_state,
+            setup::search_communes,
+            setup::read_root_key_file,
+            setup::check_root_key,
+            setup::set_up_office,
+            setup::set_up_demo,
             session::session_state,
             session::create_first_supervisor,
             session::sign_in,

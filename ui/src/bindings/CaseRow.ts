@@ -24,6 +24,10 @@ days_left: number, overdue: boolean, facility_id: string | null, facility_name: 
  */
 assignee_id: string | null, assignee_name: string | null, 
 /**
+ * Open, and its assignee's account is deactivated: it needs a new one.
+ */
+assignee_inactive: boolean, 
+/**
  * The day the next contact with the family is due.
  */
 next_follow_up: string | null, 

@@ -152,6 +152,12 @@ fn error_vi(code: ErrorCode) -> &'static str {
         AccountDeactivated => "tài khoản này đã ngừng hoạt động; hãy liên hệ lãnh đạo",
         LastSupervisor => "không thể ngừng hoạt động hoặc hạ vai trò của lãnh đạo cuối cùng còn hoạt động",
         SessionExpired => "phiên làm việc đã quá {hours} giờ; hãy đăng nhập lại",
+        DemoKeyRefused => "đây là khóa gốc dùng thử, ai cũng ký được bằng nó; văn phòng thật không bao giờ nhận khóa này",
+        DemoTrustListRefused => "danh sách tin cậy này được ký bằng khóa gốc dùng thử; văn phòng thật không nhận",
+        DemoCannotBecomeOffice => "bản dùng thử với dữ liệu mẫu không thể chuyển thành văn phòng thật; hãy thiết lập văn phòng trên một cơ sở dữ liệu mới",
+        OfficeCannotBecomeDemo => "văn phòng thật không thể chuyển sang dùng thử",
+        FingerprintMismatch => "dấu vân tay của khóa gốc không khớp với dấu vân tay đã đối chiếu; khóa chưa được ghi",
+        CommuneLocked => "đã có hồ sơ nên không đổi được xã/phường của văn phòng",
         InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
         DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
         RegistrationNotFound => "không tìm thấy đăng ký {id}",
@@ -212,6 +218,12 @@ fn error_en(code: ErrorCode) -> &'static str {
         AccountDeactivated => "This account is deactivated; contact a supervisor",
         LastSupervisor => "The last active supervisor cannot be deactivated or demoted",
         SessionExpired => "The session is older than {hours} hours; sign in again",
+        DemoKeyRefused => "This is the demo root key, which anyone can sign with; a real office never accepts it",
+        DemoTrustListRefused => "This trust list is signed by the demo root key; a real office does not accept it",
+        DemoCannotBecomeOffice => "A demo with sample data cannot become a real office; set the office up on a new database",
+        OfficeCannotBecomeDemo => "A real office cannot switch to the demo",
+        FingerprintMismatch => "The root key's fingerprint is not the one compared; the key was not recorded",
+        CommuneLocked => "Cases exist, so the office's commune cannot change",
         InvalidRegistration => "The form has {count} problems",
         DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
         RegistrationNotFound => "Registration {id} not found",
@@ -261,6 +273,8 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, AddOfficer) => "chỉ lãnh đạo mới được tạo tài khoản cán bộ",
         (Lang::Vi, ExportStats) => "chỉ lãnh đạo mới được xuất báo cáo thống kê",
         (Lang::Vi, SetIdleLock) => "chỉ lãnh đạo mới được đặt thời gian tự khóa",
+        (Lang::Vi, ChangeOffice) => "chỉ lãnh đạo mới được sửa thông tin văn phòng",
+        (Lang::Vi, ReplaceRootKey) => "chỉ lãnh đạo mới được thay khóa gốc của cơ quan đăng ký",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -278,6 +292,8 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, AddOfficer) => "Only a supervisor may create officer accounts",
         (Lang::En, ExportStats) => "Only a supervisor may export the statistics",
         (Lang::En, SetIdleLock) => "Only a supervisor may set the idle lock time",
+        (Lang::En, ChangeOffice) => "Only a supervisor may change the office's details",
+        (Lang::En, ReplaceRootKey) => "Only a supervisor may replace the registry's root key",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -315,6 +331,9 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, EventDate) => "ngày xảy ra sự kiện",
         (Lang::Vi, AmendmentBasis) => "căn cứ cải chính",
         (Lang::Vi, AmendmentChanges) => "nội dung cải chính",
+        (Lang::Vi, OfficeName) => "tên văn phòng",
+        (Lang::Vi, Commune) => "xã/phường",
+        (Lang::Vi, RootKey) => "khóa gốc",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -340,6 +359,9 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, EventDate) => "Date of the event",
         (Lang::En, AmendmentBasis) => "Grounds for the correction",
         (Lang::En, AmendmentChanges) => "Content of the correction",
+        (Lang::En, OfficeName) => "Office name",
+        (Lang::En, Commune) => "Commune",
+        (Lang::En, RootKey) => "Root key",
     }
 }
 
@@ -384,6 +406,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, BasisMissing) => "cần ghi lý do, căn cứ của việc sửa",
         (Lang::Vi, KindUnchangeable) => "không đổi được khi cải chính",
         (Lang::Vi, NothingChanged) => "không có trường nào thay đổi",
+        (Lang::Vi, UnknownCommune) => "không có trong danh mục đơn vị hành chính",
+        (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
         (Lang::En, TooLong) => "longer than {max} characters",
@@ -423,6 +447,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, BasisMissing) => "give the reason and grounds for the correction",
         (Lang::En, KindUnchangeable) => "cannot change in a correction",
         (Lang::En, NothingChanged) => "no field changed",
+        (Lang::En, UnknownCommune) => "is not in the list of administrative units",
+        (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
     }
 }
 

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use hotich_common::hex::hex;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -103,6 +103,11 @@ pub(crate) enum AuditAction {
     OfficerDeactivate,
     OfficerReactivate,
     RoleChange,
+    // The installation (`installation.rs`): the entity is the commune or the
+    // root key id; the content, the installation's settings after the change.
+    OfficeSetUp,
+    OfficeChange,
+    RootKeyReplace,
 }
 
 impl AuditAction {
@@ -116,6 +121,9 @@ impl AuditAction {
             AuditAction::OfficerDeactivate => "officer_deactivate",
             AuditAction::OfficerReactivate => "officer_reactivate",
             AuditAction::RoleChange => "role_change",
+            AuditAction::OfficeSetUp => "office_set_up",
+            AuditAction::OfficeChange => "office_change",
+            AuditAction::RootKeyReplace => "root_key_replace",
         }
     }
 }
@@ -133,7 +141,7 @@ fn entry_hash(
 
 /// Appends the entry for a row written in `tx` (after that row).
 pub(crate) fn append(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     action: AuditAction,
     entity_id: &str,
     officer_id: &str,
@@ -142,6 +150,9 @@ pub(crate) fn append(
     let content = match action {
         AuditAction::Register => registration_content(tx, entity_id)?,
         AuditAction::Amend => amendment_content(tx, entity_id)?,
+        AuditAction::OfficeSetUp | AuditAction::OfficeChange | AuditAction::RootKeyReplace => {
+            Some(crate::installation::settings_content(tx)?)
+        }
         _ => officer_content(tx, entity_id)?,
     }
     .unwrap_or_default();

@@ -1,0 +1,132 @@
+//! The first start: what this installation is. Before the choice no store is
+//! open (no `Shell` is managed); choosing the demo or setting up the office
+//! opens one and starts the shell. Each command is one library call
+//! (`hotich_core::installation`, the shell's `demo.rs`).
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::Utc;
+use hotich_core::{CommuneMatch, Installation, OfficeSetUp, RootKeyFile, RootKeyView};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
+
+use crate::error::{CommandError, CommandResult};
+use crate::session::Shell;
+use crate::DatabasePaths;
+
+/// Where the choice will put each installation, while it is still to make.
+#[derive(Debug)]
+pub struct FirstRun(Mutex<Option<DatabasePaths>>);
+
+impl FirstRun {
+    pub fn new(choice: Option<DatabasePaths>) -> FirstRun {
+        FirstRun(Mutex::new(choice))
+    }
+
+    fn pending(&self) -> CommandResult<bool> {
+        Ok(self.0.lock().map_err(CommandError::internal)?.is_some())
+    }
+
+    /// Runs `choose` once: a choice already made is refused, a failed one may
+    /// be made again.
+    fn choose<T>(
+        &self,
+        choose: impl FnOnce(&DatabasePaths) -> CommandResult<T>,
+    ) -> CommandResult<T> {
+        let mut pending = self.0.lock().map_err(CommandError::internal)?;
+        let paths = pending.take().ok_or(hotich_core::CoreError::AlreadySetUp)?;
+        choose(&paths).inspect_err(|_| *pending = Some(paths.clone()))
+    }
+}
+
+/// What the UI shows first: the choice, or the installation already made.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct InstallationState {
+    pub choosing: bool,
+    pub installation: Option<Installation>,
+}
+
+/// The office is set up; the token could not be kept in the OS keyring when
+/// `token_error` says why (a supervisor enters it again in the sync settings).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OfficeReady {
+    pub token_error: Option<CommandError>,
+}
+
+#[tauri::command]
+pub async fn installation_state(
+    app: AppHandle,
+    first_run: State<'_, FirstRun>,
+) -> CommandResult<InstallationState> {
+    Ok(match app.try_state::<Shell>() {
+        Some(shell) => InstallationState {
+            choosing: false,
+            installation: shell.store()?.installation()?,
+        },
+        None => InstallationState {
+            choosing: first_run.pending()?,
+            installation: None,
+        },
+    })
+}
+
+/// Communes by name without accents, or by the start of their code.
+#[tauri::command]
+pub async fn search_communes(query: String) -> CommandResult<Vec<CommuneMatch>> {
+    Ok(hotich_core::installation::search_communes(&query, 20))
+}
+
+/// The root key the province handed over as a file (`{key_id, public_key}`).
+#[tauri::command]
+pub async fn read_root_key_file(path: String) -> CommandResult<RootKeyView> {
+    let bytes = std::fs::read(&path).map_err(hotich_core::CoreError::from)?;
+    let key = RootKeyFile::from_json(&bytes)?.root_key()?;
+    Ok(RootKeyView::from(&key))
+}
+
+/// A root key typed in: checked and shown with its fingerprint.
+#[tauri::command]
+pub async fn check_root_key(key: RootKeyFile) -> CommandResult<RootKeyView> {
+    Ok(RootKeyView::from(&key.root_key()?))
+}
+
+/// Sets the office up from the confirmed summary (one transaction), then
+/// keeps the token in the OS keyring, starts the shell and signs the new
+/// supervisor in. The token is kept after the transaction: the keyring is
+/// no part of it, and nothing may be stored before the summary is accepted.
+#[tauri::command]
+pub async fn set_up_office(
+    app: AppHandle,
+    first_run: State<'_, FirstRun>,
+    setup: OfficeSetUp,
+    token: String,
+) -> CommandResult<OfficeReady> {
+    if token.trim().is_empty() {
+        return Err(CommandError::new(hotich_core::ErrorCode::EmptyToken, []));
+    }
+    let (store, path, supervisor) = first_run.choose(|paths| {
+        let mut store = crate::open_store(&paths.office)?;
+        let supervisor = store.set_up_office(&setup, Utc::now())?;
+        Ok((store, paths.office.clone(), supervisor))
+    })?;
+    let token_error = hotich_sync::configure(&store, &supervisor, &setup.server, Some(&token))
+        .err()
+        .map(CommandError::from);
+    crate::start_shell(&app, store, path)?;
+    app.state::<Shell>()
+        .session
+        .lock()?
+        .begin(supervisor, Instant::now());
+    Ok(OfficeReady { token_error })
+}
+
+/// Opens the demo's own database with its sample data.
+#[tauri::command]
+pub async fn set_up_demo(app: AppHandle, first_run: State<'_, FirstRun>) -> CommandResult<()> {
+    let store =
+        first_run.choose(|paths| crate::open_demo(&paths.demo).map(|s| (s, paths.demo.clone())))?;
+    crate::start_shell(&app, store.0, store.1)
+}

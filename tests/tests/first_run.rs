@@ -1,0 +1,151 @@
+//! The first start in a real window: the two choices; a real office set up
+//! step by step (a commune typed without accents, the registry's address and
+//! token, the root key's fingerprint confirmed, the first supervisor) landing
+//! on an empty queue of that commune, with no simulated notification and no
+//! demo key in its database; the demo with its banner.
+
+use hotich_core::{Installation, Store};
+use hotich_protocol::trust::{demo_root_signer, RootKey};
+use hotich_protocol::Signer;
+use hotich_tests::window::{
+    app_binary, click, exactly, text_of, type_into, wait_signed_in_as, wait_text, AppWindow,
+    TestResult, PASSWORD, SUPERVISOR,
+};
+use thirtyfour::prelude::*;
+
+/// Lets the app ask what this installation is (the harness picks the demo).
+const ASK: (&str, &str) = ("HOTICH_INSTALLATION", "");
+
+async fn shows_both_choices(driver: &WebDriver) -> TestResult {
+    wait_text(driver, "#first-run-title", "Máy này dùng để làm gì?").await?;
+    let demo = text_of(driver, "[data-testid=choose-demo]").await?;
+    let office = text_of(driver, "[data-testid=choose-office]").await?;
+    assert!(demo.contains("Dùng thử với dữ liệu mẫu"), "{demo}");
+    assert!(office.contains("Thiết lập văn phòng"), "{office}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
+    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    let driver = &window.driver;
+    shows_both_choices(driver).await?;
+    // Nothing was seeded before the choice.
+    assert!(
+        !window.database.exists()
+            || Store::open(&window.database)?.is_empty()?
+                && Store::open(&window.database)?.installation()?.is_none()
+    );
+
+    click(driver, "[data-testid=choose-office]").await?;
+    type_into(driver, "[data-testid=commune-search]", "bang thanh").await?;
+    click(driver, "[data-testid=commune-option][data-code='01864']").await?;
+    let chosen = text_of(driver, "[data-testid=commune-chosen]").await?;
+    assert!(
+        chosen.contains("Bằng Thành") && chosen.contains("Thái Nguyên"),
+        "{chosen}"
+    );
+    click(driver, "[data-testid=setup-next]").await?;
+
+    type_into(
+        driver,
+        "[data-testid=office-address]",
+        "Thôn Nà Pài, xã Bằng Thành",
+    )
+    .await?;
+    click(driver, "[data-testid=setup-next]").await?;
+
+    type_into(driver, "[data-testid=setup-server]", "https://127.0.0.1:9").await?;
+    type_into(driver, "[data-testid=setup-token]", "ma-truy-cap-thu").await?;
+    click(driver, "[data-testid=setup-next]").await?;
+
+    let root = Signer::from_label("window test province root", "tinh-19-root-1");
+    let expected = RootKey::parse(root.key_id(), &root.public_key_b64())?.fingerprint();
+    type_into(driver, "[data-testid=root-key-id]", root.key_id()).await?;
+    type_into(
+        driver,
+        "[data-testid=root-public-key]",
+        &root.public_key_b64(),
+    )
+    .await?;
+    click(driver, "[data-testid=root-key-check]").await?;
+    wait_text(driver, "[data-testid=fingerprint]", &expected).await?;
+    click(driver, "[data-testid=fingerprint-confirmed]").await?;
+    click(driver, "[data-testid=setup-next]").await?;
+
+    type_into(
+        driver,
+        "[data-testid=first-run-supervisor] [data-testid=username]",
+        SUPERVISOR.0,
+    )
+    .await?;
+    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
+    type_into(driver, "[data-testid=password]", PASSWORD).await?;
+    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
+    click(driver, "[data-testid=setup-next]").await?;
+
+    let summary = text_of(driver, "[data-testid=setup-summary]").await?;
+    assert!(summary.contains(&expected), "{summary}");
+    assert!(summary.contains("https://127.0.0.1:9"), "{summary}");
+    click(driver, "[data-testid=setup-confirm]").await?;
+
+    // Signed in on an empty queue whose office is that commune.
+    wait_signed_in_as(driver, &format!("{} · Lãnh đạo", SUPERVISOR.1)).await?;
+    let office = text_of(driver, "[data-testid=office]").await?;
+    assert!(office.contains("Bằng Thành"), "{office}");
+    exactly(driver, "[data-testid=queue-row]", 0).await?;
+    assert!(driver
+        .find_all(By::Css("[data-testid=demo-banner]"))
+        .await?
+        .is_empty());
+    window.screenshot("first-run-office").await?;
+
+    // The database: an office pinned to that root, with no sample and no demo key.
+    let store = Store::open(&window.database)?;
+    assert_eq!(store.installation()?, Some(Installation::Office));
+    assert!(store.is_empty()?, "no simulated notification");
+    let details = store.office_details()?;
+    assert_eq!(
+        details.root_key.map(|k| k.key_id),
+        Some(root.key_id().to_owned())
+    );
+    let conn = hotich_common::sqlite::connect(&window.database)?;
+    let demo_key = demo_root_signer().public_key_b64();
+    let demo_mentions: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM setting WHERE value = ?1)
+              + (SELECT count(*) FROM facility_key)
+              + (SELECT count(*) FROM trust_list)",
+        [&demo_key],
+        |row| row.get(0),
+    )?;
+    assert_eq!(demo_mentions, 0);
+    window.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn the_demo_is_marked_on_every_screen() -> TestResult {
+    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    let driver = &window.driver;
+    shows_both_choices(driver).await?;
+    click(driver, "[data-testid=choose-demo]").await?;
+    wait_text(
+        driver,
+        "[data-testid=demo-banner]",
+        "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
+    )
+    .await?;
+    // The demo then asks for its first supervisor, the banner still shown.
+    wait_text(driver, "#sign-in-title", "Thiết lập lần đầu").await?;
+    hotich_tests::window::create_first_supervisor(driver).await?;
+    text_of(driver, "[data-testid=queue-row]").await?;
+    text_of(driver, "[data-testid=demo-banner]").await?;
+    let store = Store::open(&window.database)?;
+    assert_eq!(store.installation()?, Some(Installation::Demo));
+    assert!(
+        !store.is_empty()?,
+        "the demo holds its sample notifications"
+    );
+    window.quit().await
+}
