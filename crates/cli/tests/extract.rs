@@ -57,17 +57,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     ok(run("lanhdao", &["import", &notifications]));
     ok(run("lanhdao", &["office", "--set", "01864"]));
     ok(run("lanhdao", &INIT_SUPERVISOR));
-    ok(run(
-        "lanhdao",
-        &[
-            "officer",
-            "add",
-            "--username",
-            "lan",
-            "--name",
-            "Nguyễn Thị Lan",
-        ],
-    ));
+    common::add_registrar(&db, "lan", "Nguyễn Thị Lan", PASSWORD, PASSWORD);
     let cases = json(&ok(run("lan", &["cases", "--json"])));
     let case = cases[0]["id"].as_str().unwrap().to_owned();
     let patch = file(

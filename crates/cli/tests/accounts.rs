@@ -1,0 +1,175 @@
+//! `hotich officer` through the real binary: the forced first password
+//! change, a reset's one-time password, deactivation and reactivation, and
+//! the audit log that records them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod common;
+
+use common::{json, ok, refused, INIT_SUPERVISOR, SUPERVISOR_PASSWORD};
+
+const FIRST_PASSWORD: &str = "mật khẩu lãnh đạo đặt";
+const OWN_PASSWORD: &str = "mây trắng bay trên núi";
+
+/// `hotich --db <db> <args>` as `user` with `password` (and a new password, if any).
+fn run(db: &Path, user: &str, password: &str, new_password: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    command
+        .arg("--db")
+        .arg(db)
+        .args(["--user", user])
+        .args(args)
+        .env("HOTICH_PASSWORD", password)
+        .env_remove("HOTICH_NEW_PASSWORD");
+    if let Some(new_password) = new_password {
+        command.env("HOTICH_NEW_PASSWORD", new_password);
+    }
+    command.output().unwrap()
+}
+
+fn supervisor(db: &Path, args: &[&str]) -> Output {
+    run(db, "lanhdao", SUPERVISOR_PASSWORD, None, args)
+}
+
+/// The one-time password in `hotich officer reset`'s answer.
+fn one_time_password(stdout: &str) -> String {
+    let line = stdout.lines().next().unwrap();
+    line.rsplit(": ").next().unwrap().trim().to_owned()
+}
+
+#[test]
+fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotich.db");
+    ok(Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(&db)
+        .args(INIT_SUPERVISOR)
+        .env_remove("HOTICH_USER")
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .output()
+        .unwrap());
+    ok(run(
+        &db,
+        "lanhdao",
+        SUPERVISOR_PASSWORD,
+        Some(FIRST_PASSWORD),
+        &[
+            "officer",
+            "add",
+            "--username",
+            "hoa",
+            "--name",
+            "Trần Thị Hoa",
+        ],
+    ));
+
+    // The first password opens nothing but its own change.
+    let first = refused(run(&db, "hoa", FIRST_PASSWORD, None, &["cases", "--mine"]));
+    assert!(first.contains("cần đặt mật khẩu mới"), "{first}");
+    let short = refused(run(
+        &db,
+        "hoa",
+        FIRST_PASSWORD,
+        Some("ngắn"),
+        &["officer", "password"],
+    ));
+    assert!(short.contains("cần ít nhất 12 ký tự"), "{short}");
+    let common_one = refused(run(
+        &db,
+        "hoa",
+        FIRST_PASSWORD,
+        Some("password1234"),
+        &["officer", "password"],
+    ));
+    assert!(common_one.contains("mật khẩu phổ biến"), "{common_one}");
+    ok(run(
+        &db,
+        "hoa",
+        FIRST_PASSWORD,
+        Some(OWN_PASSWORD),
+        &["officer", "password"],
+    ));
+    ok(run(&db, "hoa", OWN_PASSWORD, None, &["cases", "--mine"]));
+
+    // A registrar cannot reset anyone's password.
+    let forbidden = refused(run(
+        &db,
+        "hoa",
+        OWN_PASSWORD,
+        None,
+        &["officer", "reset", "lanhdao"],
+    ));
+    assert!(forbidden.contains("chỉ lãnh đạo"), "{forbidden}");
+
+    // The reset's one-time password replaces hers and must be changed.
+    let reset = ok(supervisor(&db, &["officer", "reset", "hoa"]));
+    let one_time = one_time_password(&reset);
+    assert_eq!(one_time.len(), 19, "{reset}");
+    refused(run(&db, "hoa", OWN_PASSWORD, None, &["cases", "--mine"]));
+    let must_change = refused(run(&db, "hoa", &one_time, None, &["cases", "--mine"]));
+    assert!(
+        must_change.contains("cần đặt mật khẩu mới"),
+        "{must_change}"
+    );
+    ok(run(
+        &db,
+        "hoa",
+        &one_time,
+        Some("hoa sen trong đầm"),
+        &["officer", "password"],
+    ));
+    ok(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+
+    // Deactivated: refused with the reason; reactivated: back at work.
+    ok(supervisor(&db, &["officer", "deactivate", "hoa"]));
+    let deactivated = refused(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+    assert!(deactivated.contains("ngừng hoạt động"), "{deactivated}");
+    let officers = json(&ok(supervisor(&db, &["officer", "list", "--json"])));
+    let hoa = officers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["username"] == "hoa")
+        .unwrap();
+    assert_eq!(hoa["active"], false);
+    ok(supervisor(&db, &["officer", "reactivate", "hoa"]));
+    ok(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+
+    // The last supervisor stays one.
+    let last = refused(supervisor(&db, &["officer", "deactivate", "lanhdao"]));
+    assert!(last.contains("lãnh đạo cuối cùng"), "{last}");
+    let last = refused(supervisor(
+        &db,
+        &["officer", "role", "lanhdao", "registrar"],
+    ));
+    assert!(last.contains("lãnh đạo cuối cùng"), "{last}");
+
+    // Two accounts created, two password changes, a reset, a deactivation
+    // and a reactivation: seven entries, chained.
+    let audit = ok(supervisor(&db, &["audit", "verify"]));
+    assert!(audit.contains("7 mục"), "{audit}");
+    let conn = hotich_common::sqlite::connect(&db).unwrap();
+    let actions: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT a.action, o.username FROM audit_log a JOIN officer o ON o.id = a.officer_id
+             ORDER BY a.seq",
+        )
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected = [
+        ("officer_create", "lanhdao"),
+        ("officer_create", "lanhdao"),
+        ("password_change", "hoa"),
+        ("password_reset", "lanhdao"),
+        ("password_change", "hoa"),
+        ("officer_deactivate", "lanhdao"),
+        ("officer_reactivate", "lanhdao"),
+    ]
+    .map(|(action, who)| (action.to_owned(), who.to_owned()));
+    assert_eq!(actions, expected);
+}
