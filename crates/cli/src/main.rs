@@ -42,74 +42,60 @@ struct Cli {
     command: Command,
 }
 
-// Every subcommand; a variant's help is the doc comment of its arguments.
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// The facility trust list (which key belongs to which health facility)
-    #[command(subcommand)]
-    Trust(trust::Trust),
-    Import(import::Import),
-    Cases(cases::Cases),
-    /// Officer accounts
-    #[command(subcommand)]
-    Officer(officer::Officer),
-    Assign(cases::Assign),
-    /// Family outreach on a case
-    #[command(subcommand)]
-    Outreach(outreach::Outreach),
-    Status(case::Status),
-    Template(template::Template),
-    Case(case::Case),
-    Quarantine(import::Quarantine),
-    OpenCase(case::OpenCase),
-    Draft(registration::Draft),
-    Register(registration::Register),
-    Amend(registration::Amend),
-    Registrations(registration::Registrations),
-    Registration(registration::Registration),
-    /// The audit log of registrations and amendments
-    #[command(subcommand)]
-    Audit(audit::Audit),
-    Sync(sync::Sync),
-    Stats(stats::Stats),
-    Dashboard(stats::Dashboard),
-    Export(export::Export),
-    Extract(extract::Extract),
-    VerifyExtract(extract::VerifyExtract),
-    PrintLog(print_log::PrintLog),
-    Office(office::Office),
+/// Declares [`Command`], a variant a subcommand named as the arguments' type
+/// it holds, and its dispatch to that type's `run`: the one list of subcommands.
+macro_rules! subcommands {
+    ($($(#[$attr:meta])* $module:ident::$name:ident,)*) => {
+        // A variant's help is the doc comment of its arguments.
+        #[derive(Subcommand, Debug)]
+        enum Command {
+            $($(#[$attr])* $name($module::$name),)*
+        }
+
+        impl Command {
+            fn run(self, ctx: &mut Ctx) -> Result<()> {
+                match self {
+                    $(Command::$name(command) => command.run(ctx),)*
+                }
+            }
+        }
+    };
 }
 
-impl Command {
-    fn run(self, ctx: &mut Ctx) -> Result<()> {
-        match self {
-            Command::Trust(command) => command.run(ctx),
-            Command::Import(command) => command.run(ctx),
-            Command::Cases(command) => command.run(ctx),
-            Command::Officer(command) => command.run(ctx),
-            Command::Assign(command) => command.run(ctx),
-            Command::Outreach(command) => command.run(ctx),
-            Command::Status(command) => command.run(ctx),
-            Command::Template(command) => command.run(ctx),
-            Command::Case(command) => command.run(ctx),
-            Command::Quarantine(command) => command.run(ctx),
-            Command::OpenCase(command) => command.run(ctx),
-            Command::Draft(command) => command.run(ctx),
-            Command::Register(command) => command.run(ctx),
-            Command::Amend(command) => command.run(ctx),
-            Command::Registrations(command) => command.run(ctx),
-            Command::Registration(command) => command.run(ctx),
-            Command::Audit(command) => command.run(ctx),
-            Command::Sync(command) => command.run(ctx),
-            Command::Stats(command) => command.run(ctx),
-            Command::Dashboard(command) => command.run(ctx),
-            Command::Export(command) => command.run(ctx),
-            Command::Extract(command) => command.run(ctx),
-            Command::VerifyExtract(command) => command.run(ctx),
-            Command::PrintLog(command) => command.run(ctx),
-            Command::Office(command) => command.run(ctx),
-        }
-    }
+subcommands! {
+    /// The facility trust list (which key belongs to which health facility)
+    #[command(subcommand)]
+    trust::Trust,
+    import::Import,
+    cases::Cases,
+    /// Officer accounts
+    #[command(subcommand)]
+    officer::Officer,
+    cases::Assign,
+    /// Family outreach on a case
+    #[command(subcommand)]
+    outreach::Outreach,
+    case::Status,
+    template::Template,
+    case::Case,
+    import::Quarantine,
+    case::OpenCase,
+    registration::Draft,
+    registration::Register,
+    registration::Amend,
+    registration::Registrations,
+    registration::Registration,
+    /// The audit log of registrations and amendments
+    #[command(subcommand)]
+    audit::Audit,
+    sync::Sync,
+    stats::Stats,
+    stats::Dashboard,
+    export::Export,
+    extract::Extract,
+    extract::VerifyExtract,
+    print_log::PrintLog,
+    office::Office,
 }
 
 fn main() -> ExitCode {

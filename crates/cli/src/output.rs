@@ -12,7 +12,7 @@ impl<T, F: FnOnce(&mut dyn Write, &T) -> Result<()>> Human<T> for F {}
 
 /// How JSON is laid out: one line for scripts, or indented.
 #[derive(Clone, Copy)]
-enum Layout {
+pub enum Layout {
     Line,
     Indented,
 }
@@ -39,18 +39,9 @@ impl Output {
         self.emit_as(Layout::Line, json, value, human)
     }
 
-    /// [`Output::emit`] with indented JSON (a record read by people too).
-    pub fn emit_pretty<T: Serialize>(
-        &mut self,
-        json: bool,
-        value: &T,
-        human: impl Human<T>,
-    ) -> Result<()> {
-        self.emit_as(Layout::Indented, json, value, human)
-    }
-
-    /// The one JSON-or-human fork every subcommand goes through.
-    fn emit_as<T: Serialize>(
+    /// The one JSON-or-human fork every subcommand goes through;
+    /// [`Layout::Indented`] for a record read by people too.
+    pub fn emit_as<T: Serialize>(
         &mut self,
         layout: Layout,
         json: bool,

@@ -11,6 +11,7 @@ use hotich_core::{CaseStatus, StatusDecision};
 use super::cases::days_left_text;
 use crate::args::{day, parse_status, KindArg};
 use crate::context::Ctx;
+use crate::output::Layout;
 
 /// One case with its notification, versions and verification
 #[derive(Args, Debug)]
@@ -23,7 +24,9 @@ pub struct Case {
 impl Case {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let detail = ctx.store.case_detail(&self.id, ctx.today)?;
-        ctx.out.emit_pretty(self.json, &detail, |out, detail| {
+        // A record people read too: indented JSON.
+        let layout = Layout::Indented;
+        ctx.out.emit_as(layout, self.json, &detail, |out, detail| {
             let case = &detail.case;
             writeln!(
                 out,
