@@ -276,6 +276,8 @@ code_enum! {
         /// `username`.
         UsernameTaken => "username_taken",
         NotHttpUrl => "not_http_url",
+        /// `http://` to another computer (only loopback may be plain HTTP).
+        HttpOnlyLoopback => "http_only_loopback",
         /// `path`.
         UnsupportedExportFile => "unsupported_export_file",
         KindMismatch => "kind_mismatch",

@@ -20,6 +20,9 @@ use crate::model::ImportSummary;
 use crate::sql::optional_value;
 use crate::store::Store;
 use hotich_common::sqlite::{to_i64, to_u64};
+use hotich_common::url::{ServerUrl, ServerUrlError};
+
+use crate::error::{InputField, InputReason};
 
 // The outbox's types, at the path callers have always used.
 pub use crate::outbox::{CaseSyncState, DeadItem, OutboxItem, SyncState};
@@ -105,6 +108,19 @@ pub struct SyncStatus {
     pub dead: Vec<DeadItem>,
 }
 
+/// The registry's address as [`ServerUrl`] parses it (the one rule for every
+/// front end: `https://`, or `http://` to this computer only), refused with
+/// the reason that fits.
+pub fn parse_server_url(text: &str) -> Result<ServerUrl> {
+    ServerUrl::parse(text).map_err(|e| {
+        let reason = match e {
+            ServerUrlError::PlainHttpNotLoopback => InputReason::HttpOnlyLoopback,
+            ServerUrlError::Scheme | ServerUrlError::Invalid(_) => InputReason::NotHttpUrl,
+        };
+        crate::error::invalid(InputField::Server, reason)
+    })
+}
+
 /// Setting that holds the registry's URL (not secret; the token is in the keyring).
 const SETTING_SYNC_SERVER: &str = "sync_server_url";
 /// Setting that holds an extra CA certificate (PEM) for the registry; empty: none.
@@ -116,16 +132,10 @@ impl Store {
         self.setting(SETTING_SYNC_SERVER)
     }
 
-    /// Sets the registry's URL (`http://` or `https://`).
+    /// Sets the registry's URL, parsed by [`parse_server_url`].
     pub fn set_sync_server(&self, url: &str) -> Result<()> {
-        let url = url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(crate::error::invalid(
-                crate::error::InputField::Server,
-                crate::error::InputReason::NotHttpUrl,
-            ));
-        }
-        self.set_setting(SETTING_SYNC_SERVER, url)
+        let url = parse_server_url(url)?;
+        self.set_setting(SETTING_SYNC_SERVER, url.as_str())
     }
 
     /// The extra CA certificate(s) (PEM) trusted for the registry, if one
@@ -251,5 +261,31 @@ impl Store {
             sent: self.outbox_sent()?,
             dead: self.outbox_dead()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registry_address_is_https_or_plain_http_to_this_computer() {
+        let url = parse_server_url(" https://registry.example.vn/ ").unwrap();
+        assert_eq!(url.as_str(), "https://registry.example.vn");
+        assert!(parse_server_url("http://localhost:8787").is_ok());
+        for (text, reason) in [
+            ("http://10.0.0.5:8787", "http_only_loopback"),
+            ("ftp://registry.example.vn", "not_http_url"),
+        ] {
+            let refused = parse_server_url(text).unwrap_err();
+            assert_eq!(refused.params()["reason"], reason, "{text}");
+        }
+        let refused = parse_server_url("http://registry.example.vn").unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("chỉ dùng cho máy chủ trên chính máy này"),
+            "{refused}"
+        );
     }
 }

@@ -401,6 +401,9 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, UsernameCharacters) => "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
         (Lang::Vi, UsernameTaken) => "\"{username}\" đã có người dùng",
         (Lang::Vi, NotHttpUrl) => "phải bắt đầu bằng http:// hoặc https://",
+        (Lang::Vi, HttpOnlyLoopback) => {
+            "http:// chỉ dùng cho máy chủ trên chính máy này (127.0.0.1, localhost); máy chủ khác phải dùng https://"
+        }
         (Lang::Vi, UnsupportedExportFile) => "{path}: chỉ xuất được .csv hoặc .xlsx",
         (Lang::Vi, KindMismatch) => "không khớp loại của hồ sơ",
         (Lang::Vi, BasisMissing) => "cần ghi lý do, căn cứ của việc sửa",
@@ -442,6 +445,9 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         }
         (Lang::En, UsernameTaken) => "\"{username}\" is already taken",
         (Lang::En, NotHttpUrl) => "must start with http:// or https://",
+        (Lang::En, HttpOnlyLoopback) => {
+            "http:// is only for a server on this computer (127.0.0.1, localhost); another server needs https://"
+        }
         (Lang::En, UnsupportedExportFile) => "{path}: only .csv or .xlsx can be exported",
         (Lang::En, KindMismatch) => "does not match the case's type",
         (Lang::En, BasisMissing) => "give the reason and grounds for the correction",
