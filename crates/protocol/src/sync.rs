@@ -59,25 +59,21 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// What happened to one posted notification.
+/// What happened to one posted notification; a field that is `None` is
+/// left out of the JSON, and read as `None` when absent.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostOutcome {
     /// `stored`, `duplicate`, `rejected` (failed verification) or `conflict`
     /// (same id and version with other content).
     pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<u32>,
     /// The commune whose stream received it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commune: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
     /// The rejection reason code (`bad_signature`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -85,4 +81,33 @@ pub struct PostOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostReport {
     pub results: Vec<PostOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PostOutcome;
+
+    #[test]
+    fn an_outcome_leaves_out_its_none_fields_and_reads_them_back_as_none() {
+        let duplicate = PostOutcome {
+            status: "duplicate".into(),
+            notification_id: Some("79001-GCS-000001".into()),
+            version: Some(1),
+            commune: None,
+            seq: None,
+            code: None,
+            detail: None,
+        };
+        let json = serde_json::to_value(&duplicate).unwrap();
+        let expected = serde_json::json!({
+            "status": "duplicate",
+            "notification_id": "79001-GCS-000001",
+            "version": 1,
+        });
+        assert_eq!(json, expected);
+        assert_eq!(
+            serde_json::from_value::<PostOutcome>(json).unwrap(),
+            duplicate
+        );
+    }
 }
