@@ -67,6 +67,18 @@ pub struct StoredEvent {
     pub envelope: String,
 }
 
+/// A page of a commune's stream: its events, and whether more follow.
+pub type StoredPage = (Vec<StoredEvent>, bool);
+
+/// A verified trust list to store, with the facility keys it lists.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTrustList<'a> {
+    pub sequence: u64,
+    /// The signed list (JSON) as received.
+    pub raw: &'a str,
+    pub facilities: &'a [FacilityKey],
+}
+
 /// A workstation allowed to sync, found by its token's hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workstation {
@@ -151,12 +163,7 @@ pub trait Storage: Send + Sync + 'static {
         -> Result<Vec<Appended>>;
     /// Events of `commune` after `after`, oldest first, at most `limit`; and
     /// whether more follow.
-    fn events_after(
-        &self,
-        commune: &str,
-        after: u64,
-        limit: u32,
-    ) -> Result<(Vec<StoredEvent>, bool)>;
+    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage>;
     /// The workstation holding this token, if it may sync at `now`; a valid
     /// use is recorded in `last_used_at` (to the minute).
     fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck>;
@@ -180,14 +187,8 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<PutOutcome>;
     /// The signed trust list in force (JSON) and its sequence.
     fn trust_list(&self) -> Result<Option<(u64, String)>>;
-    /// Replaces the trust list when `sequence` is newer; false otherwise.
-    fn replace_trust_list(
-        &self,
-        sequence: u64,
-        raw: &str,
-        facilities: &[FacilityKey],
-        now: DateTime<Utc>,
-    ) -> Result<bool>;
+    /// Replaces the trust list when its sequence is newer; false otherwise.
+    fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool>;
     fn facility_keys(&self) -> Result<Vec<FacilityKey>>;
     /// A cheap check that the storage answers (the health endpoint).
     fn ping(&self) -> Result<()>;
@@ -366,12 +367,7 @@ impl Storage for SqliteStorage {
         Ok(outcomes)
     }
 
-    fn events_after(
-        &self,
-        commune: &str,
-        after: u64,
-        limit: u32,
-    ) -> Result<(Vec<StoredEvent>, bool)> {
+    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, notification_id, version, envelope FROM notification_event
@@ -556,13 +552,12 @@ impl Storage for SqliteStorage {
         Ok(found)
     }
 
-    fn replace_trust_list(
-        &self,
-        sequence: u64,
-        raw: &str,
-        facilities: &[FacilityKey],
-        now: DateTime<Utc>,
-    ) -> Result<bool> {
+    fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool> {
+        let NewTrustList {
+            sequence,
+            raw,
+            facilities,
+        } = *list;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held: Option<i64> =

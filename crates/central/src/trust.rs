@@ -8,7 +8,7 @@ use hotich_protocol::trust::{
     RootKey, RootKeyError, TrustListError, SETTING_ROOT_KEY_ID, SETTING_ROOT_PUBLIC_KEY,
 };
 
-use crate::storage::{Storage, StorageError};
+use crate::storage::{NewTrustList, Storage, StorageError};
 
 /// What importing a trust list did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,12 @@ pub fn import_trust_list(
     let text = std::str::from_utf8(raw)
         .map_err(|e| TrustListError::Malformed(e.to_string()))?
         .trim();
-    let applied = storage.replace_trust_list(list.sequence, text, &list.facilities, now)?;
+    let new = NewTrustList {
+        sequence: list.sequence,
+        raw: text,
+        facilities: &list.facilities,
+    };
+    let applied = storage.replace_trust_list(&new, now)?;
     Ok(TrustImport {
         sequence: list.sequence,
         facilities: list.facilities.len(),
