@@ -77,11 +77,12 @@ impl VerifyExtract {
         let verdict = hotich_extract::verify(&ctx.store, &self.code)?;
         ctx.out.emit(self.json, &verdict, |out, verdict| {
             writeln!(out, "{}", verdict.message)?;
-            for d in &verdict.differences {
+            for difference in &verdict.differences {
+                let (name, printed, record) =
+                    (&difference.name, &difference.printed, &difference.record);
                 writeln!(
                     out,
-                    "  {}: trên giấy \"{}\", trong sổ \"{}\"",
-                    d.name, d.printed, d.record
+                    "  {name}: trên giấy \"{printed}\", trong sổ \"{record}\""
                 )?;
             }
             Ok(())

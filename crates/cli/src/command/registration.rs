@@ -148,17 +148,11 @@ fn print_registration(
             }
         )?;
         for amendment in &registration.amendments {
-            writeln!(
-                out,
-                "  cải chính {} bởi {}: {}",
-                amendment.at, amendment.officer_name, amendment.reason
-            )?;
+            let (at, by, reason) = (&amendment.at, &amendment.officer_name, &amendment.reason);
+            writeln!(out, "  cải chính {at} bởi {by}: {reason}")?;
             for change in &amendment.changes {
-                writeln!(
-                    out,
-                    "    {}: \"{}\" -> \"{}\"",
-                    change.label, change.old, change.new
-                )?;
+                let (label, old, new) = (&change.label, &change.old, &change.new);
+                writeln!(out, "    {label}: \"{old}\" -> \"{new}\"")?;
             }
         }
         Ok(())
