@@ -443,6 +443,21 @@ pub async fn submit_sign_in(driver: &WebDriver, username: &str, password: &str) 
     Ok(())
 }
 
+/// A password a supervisor set must be replaced at the first sign-in: fills
+/// the change form that the sign-in shows and sends it.
+pub async fn change_first_password(driver: &WebDriver, given: &str, own: &str) -> TestResult {
+    type_into(
+        driver,
+        "[data-testid=change-password-form] [data-testid=current-password]",
+        given,
+    )
+    .await?;
+    type_into(driver, "[data-testid=own-new-password]", own).await?;
+    type_into(driver, "[data-testid=own-new-password-again]", own).await?;
+    click(driver, "[data-testid=change-password]").await?;
+    Ok(())
+}
+
 /// Waits for the header to name who is signed in, as "full name · role".
 pub async fn wait_signed_in_as(driver: &WebDriver, name_and_role: &str) -> TestResult {
     wait_text(driver, "[data-testid=signed-in-as]", name_and_role).await?;

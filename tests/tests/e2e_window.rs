@@ -13,11 +13,11 @@ use hotich_core::time::office_today;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
-    answer_dialogs_with, app_binary, click, create_first_supervisor, error_banners, eventually,
-    exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text, print_and_count,
-    queue_case_ids, row_names, submit_sign_in, testid_of_focus, text_of, type_into, value_of,
-    wait_signed_in_as, wait_text, AppWindow, BoxError, TestResult, PASSWORD, POLL, SUPERVISOR,
-    WAIT,
+    answer_dialogs_with, app_binary, change_first_password, click, create_first_supervisor,
+    error_banners, eventually, exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text,
+    print_and_count, queue_case_ids, row_names, submit_sign_in, testid_of_focus, text_of,
+    type_into, value_of, wait_signed_in_as, wait_text, AppWindow, BoxError, TestResult, PASSWORD,
+    POLL, SUPERVISOR, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -264,6 +264,8 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     // Lan signs in; she starts on her own cases: the three.
     click(driver, "[data-testid=sign-out]").await?;
     submit_sign_in(driver, "lan", PASSWORD).await?;
+    // The password the supervisor set is replaced first.
+    change_first_password(driver, PASSWORD, "Lan tự đặt mật khẩu này").await?;
     wait_signed_in_as(driver, "Nguyễn Thị Lan · Công chức hộ tịch").await?;
     let mut mine = eventually("her three cases", || async {
         let ids = queue_case_ids(driver).await?;

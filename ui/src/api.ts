@@ -16,6 +16,7 @@ import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Office } from "./bindings/Office";
 import type { OfficeContact } from "./bindings/OfficeContact";
 import type { Officer } from "./bindings/Officer";
+import type { PasswordReset } from "./bindings/PasswordReset";
 import type { OutreachView } from "./bindings/OutreachView";
 import type { EventKind } from "./bindings/EventKind";
 import type { QuarantineEntry } from "./bindings/QuarantineEntry";
@@ -107,6 +108,12 @@ export const api = {
   officers: () => call<Officer[]>("officers"),
   createOfficer: (username: string, fullName: string, role: Role, password: string) =>
     call<Officer>("create_officer", { username, fullName, role, password }),
+  changeOwnPassword: (current: string, next: string) =>
+    call<SessionState>("change_own_password", { current, new: next }),
+  resetPassword: (officerId: string) => call<PasswordReset>("reset_password", { officerId }),
+  setOfficerActive: (officerId: string, active: boolean) =>
+    call<Officer>("set_officer_active", { officerId, active }),
+  setOfficerRole: (officerId: string, role: Role) => call<Officer>("set_officer_role", { officerId, role }),
   setIdleLockSeconds: (seconds: number) => call<null>("set_idle_lock_seconds", { seconds }),
   officeContact: () => call<OfficeContact>("office_contact"),
   setOfficeContact: (contact: OfficeContact) => call<null>("set_office_contact", { contact }),

@@ -27,8 +27,17 @@ export function localError(word: (m: Messages) => string): LocalError {
   return { code: "invalid_input", word };
 }
 
-/** The codes with which the shell refuses a command for want of an open session. */
-const SESSION_CODES = ["locked", "not_signed_in"] as const satisfies readonly ErrorCode[];
+/**
+ * The codes with which the shell refuses a command for want of an open
+ * session: locked, none, older than its 12 hours, or waiting for the
+ * officer to replace a password a supervisor set.
+ */
+const SESSION_CODES = [
+  "locked",
+  "not_signed_in",
+  "session_expired",
+  "password_change_required",
+] as const satisfies readonly ErrorCode[];
 export type SessionCode = (typeof SESSION_CODES)[number];
 
 export function sessionCode(code: ErrorCode): SessionCode | null {

@@ -26,7 +26,11 @@ setSessionErrorHandler((code) => {
       session.current = { ...current, locked: true };
       break;
     case "not_signed_in":
+    case "session_expired":
       session.current = { ...current, officer: null, locked: false };
+      break;
+    case "password_change_required":
+      if (current.officer) session.current = { ...current, officer: { ...current.officer, must_change_password: true } };
       break;
     default:
       code satisfies never;

@@ -38,6 +38,7 @@ macro_rules! guarded_commands {
     )*};
 }
 
+pub mod accounts;
 pub mod cases;
 pub mod extract;
 pub mod outreach;
@@ -110,6 +111,10 @@ macro_rules! with_commands {
             session::officers,
             session::create_officer,
             session::set_idle_lock_seconds,
+            accounts::change_own_password,
+            accounts::reset_password,
+            accounts::set_officer_active,
+            accounts::set_officer_role,
             outreach::assign_cases,
             outreach::case_outreach,
             outreach::log_attempt,

@@ -64,9 +64,14 @@ pub async fn unlock_session(
     shell: State<'_, Shell>,
     password: String,
 ) -> CommandResult<SessionState> {
-    let officer_id = shell.session.lock()?.locked_officer()?.id.clone();
-    shell.store()?.unlock(&officer_id, &password, Utc::now())?;
-    shell.session.lock()?.unlock(Instant::now());
+    // The officer is read again: a deactivation ends the session, a new role applies.
+    let mut store = shell.store()?;
+    let unlocked = shell
+        .session
+        .lock()?
+        .unlock(&mut store, &password, Instant::now(), Utc::now());
+    drop(store);
+    unlocked?;
     state(&shell)
 }
 

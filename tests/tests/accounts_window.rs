@@ -1,0 +1,111 @@
+//! Accounts in a real window: a supervisor creates an account, resets its
+//! password to a one-time one shown once, deactivates and reactivates it;
+//! the officer's first sign-in asks for their own password, shows the rule
+//! before any failure, refuses a short one, then opens the queue.
+
+use hotich_tests::window::{
+    app_binary, change_first_password, click, eventually, invoke, submit_sign_in, text_of,
+    type_into, wait_signed_in_as, wait_text, AppWindow, TestResult, PASSWORD,
+};
+use thirtyfour::prelude::*;
+
+/// A button of the officer row of `username` in the accounts table.
+fn row_button(username: &str, testid: &str) -> String {
+    format!("[data-testid=officer-row][data-username='{username}'] [data-testid={testid}]")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a_password(
+) -> TestResult {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+    let created = invoke(
+        driver,
+        "create_officer",
+        serde_json::json!({"username": "hoa", "fullName": "Trần Thị Hoa",
+                           "role": "registrar", "password": PASSWORD}),
+    )
+    .await?;
+    assert!(created["ok"]["must_change_password"] == true, "{created}");
+
+    click(driver, "[data-testid=nav-admin]").await?;
+    let state = "[data-testid=officer-row][data-username='hoa'] [data-testid=officer-state]";
+    wait_text(driver, state, "Chờ đổi mật khẩu").await?;
+    // The rule is on screen before any password is tried.
+    let rule = text_of(
+        driver,
+        "[data-testid=add-officer-form] [data-testid=password-rule]",
+    )
+    .await?;
+    assert!(rule.contains("ít nhất 12 ký tự"), "{rule}");
+
+    // A reset shows the one-time password once.
+    click(driver, &row_button("hoa", "reset-password")).await?;
+    click(driver, "[data-testid=account-confirm-yes]").await?;
+    let one_time = eventually("the one-time password", || async {
+        let found = driver
+            .find_all(By::Css("[data-testid=one-time-password]"))
+            .await?;
+        Ok(match found.first() {
+            Some(element) => Some(element.text().await?),
+            None => None,
+        })
+    })
+    .await?;
+    assert_eq!(one_time.len(), 19, "{one_time}");
+
+    // Deactivated, then active again.
+    click(driver, &row_button("hoa", "deactivate")).await?;
+    click(driver, "[data-testid=account-confirm-yes]").await?;
+    wait_text(
+        driver,
+        "[data-testid=account-notice]",
+        "Đã ngừng tài khoản của Trần Thị Hoa; hồ sơ đang giao cho cán bộ này cần giao lại.",
+    )
+    .await?;
+    wait_text(driver, state, "Đã ngừng").await?;
+    click(driver, &row_button("hoa", "reactivate")).await?;
+    wait_text(
+        driver,
+        "[data-testid=account-notice]",
+        "Đã mở lại tài khoản của Trần Thị Hoa.",
+    )
+    .await?;
+
+    // Her first sign-in with the one-time password asks for her own.
+    click(driver, "[data-testid=sign-out]").await?;
+    submit_sign_in(driver, "hoa", &one_time).await?;
+    let rule = text_of(
+        driver,
+        "[data-testid=change-password-form] [data-testid=password-rule]",
+    )
+    .await?;
+    assert!(rule.contains("ít nhất 12 ký tự"), "{rule}");
+    change_first_password(driver, &one_time, "ngắn quá").await?;
+    eventually("the short password refused", || async {
+        let banners = hotich_tests::window::error_banners(driver).await;
+        Ok(banners
+            .iter()
+            .any(|text| text.contains("cần ít nhất 12 ký tự"))
+            .then_some(()))
+    })
+    .await?;
+    type_into(driver, "[data-testid=current-password]", &one_time).await?;
+    type_into(
+        driver,
+        "[data-testid=own-new-password]",
+        "gió mùa thu về trên phố",
+    )
+    .await?;
+    type_into(
+        driver,
+        "[data-testid=own-new-password-again]",
+        "gió mùa thu về trên phố",
+    )
+    .await?;
+    click(driver, "[data-testid=change-password]").await?;
+    wait_signed_in_as(driver, "Trần Thị Hoa · Công chức hộ tịch").await?;
+    window.quit().await?;
+    Ok(())
+}
