@@ -40,6 +40,8 @@ import type { TrustImportSummary } from "./bindings/TrustImportSummary";
 import type { CommuneMatch } from "./bindings/CommuneMatch";
 import type { InstallationState } from "./bindings/InstallationState";
 import type { OfficeReady } from "./bindings/OfficeReady";
+import type { OfficeDetails } from "./bindings/OfficeDetails";
+import type { OfficeDetailsInput } from "./bindings/OfficeDetailsInput";
 import type { OfficeSetUp } from "./bindings/OfficeSetUp";
 import type { RootKeyFile } from "./bindings/RootKeyFile";
 import type { RootKeyView } from "./bindings/RootKeyView";
@@ -91,6 +93,10 @@ export const api = {
   checkRootKey: (key: RootKeyFile) => call<RootKeyView>("check_root_key", { key }),
   setUpOffice: (setup: OfficeSetUp, token: string) => call<OfficeReady>("set_up_office", { setup, token }),
   setUpDemo: () => call<null>("set_up_demo"),
+  officeDetails: () => call<OfficeDetails>("office_details"),
+  changeOfficeDetails: (details: OfficeDetailsInput) => call<OfficeDetails>("change_office_details", { details }),
+  replaceRootKey: (key: RootKeyFile, confirmedFingerprint: string) =>
+    call<RootKeyView>("replace_root_key", { key, confirmedFingerprint }),
   office: () => call<Office | null>("office"),
   listCases: (filter: CaseFilter) => call<CasePage>("list_cases", { filter }),
   caseDetail: (id: string) => call<CaseDetail>("case_detail", { id }),

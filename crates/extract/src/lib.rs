@@ -45,6 +45,17 @@ pub struct Prepared {
     pub content_sha256: String,
     pub code: String,
     pub qr_payload: String,
+    /// Drawn across the top and bottom of the page: a demo store's papers
+    /// say they have no legal value ([`DEMO_WATERMARK`]).
+    pub watermark: Option<&'static str>,
+}
+
+/// The mark on every paper a demo store prints, on screen and on paper.
+pub const DEMO_WATERMARK: &str = "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ";
+
+/// The watermark of the papers `store` prints: the demo's, else none.
+fn watermark_of(store: &Store) -> Result<Option<&'static str>> {
+    Ok((store.installation()? == Some(hotich_core::Installation::Demo)).then_some(DEMO_WATERMARK))
 }
 
 impl Prepared {
@@ -70,6 +81,7 @@ impl Prepared {
             code: payload.code.clone(),
             qr_payload: payload.encode(),
             extract,
+            watermark: None,
         }
     }
 
@@ -90,7 +102,11 @@ impl Prepared {
 
     /// The page's marks (text, rules, QR modules) in mm.
     pub fn layout(&self) -> Result<Vec<render::Mark>> {
-        render::layout(&self.extract, &self.code, &self.qr_payload)
+        let mut marks = render::layout(&self.extract, &self.code, &self.qr_payload)?;
+        if let Some(text) = self.watermark {
+            render::watermark(&mut marks, text)?;
+        }
+        Ok(marks)
     }
 
     /// The print-log row of this extract printed `copies` times.
@@ -155,7 +171,9 @@ pub fn prepare(
     issue_date: NaiveDate,
 ) -> Result<Prepared> {
     let registration = store.registration(registration_id)?;
-    Prepared::of(&registration, document, &issuer(store)?, issue_date)
+    let mut prepared = Prepared::of(&registration, document, &issuer(store)?, issue_date)?;
+    prepared.watermark = watermark_of(store)?;
+    Ok(prepared)
 }
 
 /// The PDF of one extract, `copies` identical pages.
@@ -221,6 +239,7 @@ fn each_registered_on<T>(
     step: impl Fn(&Prepared) -> Result<T>,
 ) -> Result<(Vec<Prepared>, Vec<T>)> {
     let issuer = issuer(store)?;
+    let watermark = watermark_of(store)?;
     let mut wanted = Vec::new();
     for id in store.registrations_on(day)? {
         let registration = store.registration(&id)?;
@@ -232,7 +251,8 @@ fn each_registered_on<T>(
     let mut documents = Vec::with_capacity(wanted.len());
     let mut stepped = Vec::with_capacity(wanted.len());
     for (done, (registration, document)) in wanted.iter().enumerate() {
-        let prepared = Prepared::of(registration, *document, &issuer, issue_date)?;
+        let mut prepared = Prepared::of(registration, *document, &issuer, issue_date)?;
+        prepared.watermark = watermark;
         stepped.push(step(&prepared)?);
         progress(&BatchProgress {
             done: u32::try_from(done + 1).unwrap_or(u32::MAX),

@@ -456,6 +456,26 @@ fn value_face(style: ValueStyle) -> Face {
 /// The marks of one extract's page at the largest body size that fits.
 pub fn layout(extract: &Extract, code: &str, qr_payload: &str) -> Result<Vec<Mark>> {
     let qr = qr_runs(qr_payload)?;
+/// Adds `text` in bold across the page's top and bottom margins, clear of
+/// the content the layout keeps within them.
+pub fn watermark(marks: &mut Vec<Mark>, text: &str) -> Result<()> {
+    let size = 13.0;
+    let text = nfc(text);
+    let width = text_width(Face::Bold, size, &text)?;
+    let x = (PAGE_WIDTH - width) / 2.0;
+    for y in [PAGE_HEIGHT - MARGIN_TOP / 2.0, MARGIN_BOTTOM / 2.0 - 2.0] {
+        marks.push(Mark::Text {
+            x,
+            y,
+            face: Face::Bold,
+            size,
+            text: text.clone(),
+            width,
+        });
+    }
+    Ok(())
+}
+
     for body in BODY_SIZES {
         if let Some(marks) = lay_out(extract, code, &qr, body)? {
             return Ok(marks);

@@ -491,3 +491,26 @@ fn a_changed_word_is_caught_by_the_golden_comparison() {
         mean_difference(&a.2, &b.2)
     );
 }
+
+#[test]
+fn a_demo_paper_says_it_has_no_legal_value_in_the_pdf_and_the_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut prepared = prepared(DocumentKind::BirthExtract);
+    let plain = pdf_text(&write_pdf(dir.path(), "plain", &prepared));
+    assert!(!plain.contains("DỮ LIỆU MẪU"), "{plain}");
+    prepared.watermark = Some(hotich_extract::DEMO_WATERMARK);
+    let marked = one_spaced(&pdf_text(&write_pdf(dir.path(), "marked", &prepared)));
+    assert_eq!(
+        marked.matches(hotich_extract::DEMO_WATERMARK).count(),
+        2,
+        "top and bottom: {marked}"
+    );
+    assert_reads_back(&prepared, &marked);
+    let preview = prepared.preview().unwrap().svg;
+    assert!(preview.contains(hotich_extract::DEMO_WATERMARK));
+    for mark in prepared.layout().unwrap() {
+        if let Mark::Text { x, y, width, .. } = mark {
+            assert!(x >= 0.0 && x + width <= PAGE_WIDTH && y > 0.0 && y < PAGE_HEIGHT);
+        }
+    }
+}

@@ -7,7 +7,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
-use hotich_core::{CommuneMatch, Installation, OfficeSetUp, RootKeyFile, RootKeyView};
+use hotich_core::{
+    CommuneMatch, Installation, OfficeDetails, OfficeDetailsInput, OfficeSetUp, RootKeyFile,
+    RootKeyView,
+};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
@@ -129,4 +132,15 @@ pub async fn set_up_demo(app: AppHandle, first_run: State<'_, FirstRun>) -> Comm
     let store =
         first_run.choose(|paths| crate::open_demo(&paths.demo).map(|s| (s, paths.demo.clone())))?;
     crate::start_shell(&app, store.0, store.1)
+}
+
+guarded_commands! {
+    /// The office's details and pinned root key, for the supervisor's settings.
+    signed_in fn office_details() -> OfficeDetails = |store| store.office_details();
+    /// A supervisor changes the office's details (the commune only before any case).
+    acting fn change_office_details(details: OfficeDetailsInput) -> OfficeDetails =
+        |(actor, mut store)| store.change_office_details(&actor, &details, Utc::now());
+    /// A supervisor replaces the registry root key, its fingerprint confirmed.
+    acting fn replace_root_key(key: RootKeyFile, confirmed_fingerprint: String) -> RootKeyView =
+        |(actor, mut store)| store.replace_root_key(&actor, &key, &confirmed_fingerprint, Utc::now());
 }

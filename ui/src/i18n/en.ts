@@ -584,8 +584,15 @@ export const en: Messages = {
     next: "Next",
     back: "Back",
     tokenNotSaved: "The office is set up, but the access token could not be kept; enter it again in the sync settings.",
-    // The papers are Vietnamese whatever the UI's language: so is their watermark.
-    watermark: "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
+  },
+  officeSettings: {
+    title: "The office",
+    communeCode: "Commune code (changes only while no case exists)",
+    save: "Save the office's details",
+    saved: "The office's details are saved.",
+    rootKey: "The registry's root key",
+    replaceKey: "Replace the root key",
+    keyReplaced: "Root key replaced; import a new trust list signed by it.",
   },
   error: { title: "Error", dismiss: "Close", startup: "The database could not be opened" },
   errors: words(LABELS_EN.errorCode),
