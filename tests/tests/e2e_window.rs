@@ -21,6 +21,9 @@ use hotich_tests::window::{
 };
 use thirtyfour::prelude::*;
 
+/// The password the registrar `lan` chooses at her first sign-in.
+const LAN_OWN_PASSWORD: &str = "Lan tự đặt mật khẩu này";
+
 /// The first 20 envelopes the app's demo seeding imported (the simulator is
 /// deterministic: see src-tauri/src/demo.rs) and a 21st: the first envelope's
 /// signed header with the second one's payload.
@@ -265,7 +268,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     click(driver, "[data-testid=sign-out]").await?;
     submit_sign_in(driver, "lan", PASSWORD).await?;
     // The password the supervisor set is replaced first.
-    change_first_password(driver, PASSWORD, "Lan tự đặt mật khẩu này").await?;
+    change_first_password(driver, PASSWORD, LAN_OWN_PASSWORD).await?;
     wait_signed_in_as(driver, "Nguyễn Thị Lan · Công chức hộ tịch").await?;
     let mut mine = eventually("her three cases", || async {
         let ids = queue_case_ids(driver).await?;
@@ -398,7 +401,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     })
     .await?;
     assert_eq!(code, "wrong_password");
-    type_into(driver, "[data-testid=unlock-password]", PASSWORD).await?;
+    type_into(driver, "[data-testid=unlock-password]", LAN_OWN_PASSWORD).await?;
     click(driver, "[data-testid=unlock]").await?;
     gone(driver, "[data-testid=lock-overlay]").await?;
     assert_eq!(
