@@ -423,14 +423,14 @@ fn a_trust_list_needs_a_pinned_root_key() {
     let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
     let error = store.import_trust_list(&trust_list(), now()).unwrap_err();
     assert!(matches!(error, CoreError::NoRootKey), "{error}");
-    // Pinned to another root, the demo-signed list is refused.
+    // Pinned to another root, the demo-signed list is refused, named as the demo's.
     let other = Signer::from_label("the real registry root", "root-1");
     store
         .pin_root_key(other.key_id(), &other.public_key_b64())
         .unwrap();
     assert!(matches!(
         store.import_trust_list(&trust_list(), now()),
-        Err(CoreError::TrustList(_))
+        Err(CoreError::DemoTrustListRefused)
     ));
 }
 
