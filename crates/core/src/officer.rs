@@ -4,7 +4,8 @@
 //! supervisors reset passwords, deactivate, reactivate and change roles.
 //!
 //! The only writer of `officer`; each account action appends its entry to
-//! the audit log (`registration::audit`) in the same transaction.
+//! the audit log (`registration::audit`) in the same transaction (or
+//! savepoint, inside a caller's transaction: `store::write_scope`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -13,7 +14,7 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{
@@ -427,9 +428,7 @@ impl Store {
                 InputReason::PasswordUnchanged,
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_scope(&mut self.conn)?;
         tx.execute(
             "UPDATE officer SET password_hash = ?2, must_change_password = 0, password_changed_at = ?3
              WHERE id = ?1",
@@ -457,9 +456,7 @@ impl Store {
         actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
         let officer = self.officer(officer_id)?;
         let one_time_password = one_time_password();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_scope(&mut self.conn)?;
         tx.execute(
             "UPDATE officer SET password_hash = ?2, must_change_password = 1,
                                 failed_sign_ins = 0, locked_until = NULL
@@ -489,9 +486,7 @@ impl Store {
         if officer.active == active {
             return Ok(officer);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_scope(&mut self.conn)?;
         if !active && officer.is_supervisor() {
             refuse_losing_last_supervisor(&tx)?;
         }
@@ -522,9 +517,7 @@ impl Store {
         if officer.role == role {
             return Ok(officer);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_scope(&mut self.conn)?;
         if officer.is_supervisor() && officer.active {
             refuse_losing_last_supervisor(&tx)?;
         }
@@ -582,7 +575,7 @@ impl Store {
 /// Refuses when the officer about to lose the supervisor role (or be
 /// deactivated) is the only active supervisor: nobody could manage
 /// accounts any more. Read inside the writing transaction.
-fn refuse_losing_last_supervisor(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+fn refuse_losing_last_supervisor(tx: &rusqlite::Connection) -> Result<()> {
     let active_supervisors: i64 = tx.query_row(
         "SELECT count(*) FROM officer WHERE role = 'supervisor' AND active = 1",
         [],
