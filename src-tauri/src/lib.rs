@@ -58,10 +58,11 @@ pub fn open_demo(path: &Path) -> CommandResult<Store> {
     Ok(store)
 }
 
-/// The real database if it is set up as an office; else the demo if its file
-/// exists; else the choice, with nothing created. With `$HOTICH_DB`, that one
-/// file: used as it is once set up (or already holding data), else the
-/// choice. `$HOTICH_INSTALLATION=demo` answers the choice with the demo.
+/// The real database if it is set up as an office (or holds data from before
+/// the choice); else the demo if its file exists; else the choice, with
+/// nothing created. With `$HOTICH_DB`, that one file: used as it is once set
+/// up, else the choice. `$HOTICH_INSTALLATION=demo` answers the choice with
+/// the demo.
 fn find_database() -> CommandResult<Found> {
     let real = database_path()?;
     let explicit =
@@ -79,8 +80,9 @@ fn find_database() -> CommandResult<Found> {
         let usable = match store.installation()? {
             Some(hotich_core::Installation::Office) => true,
             Some(hotich_core::Installation::Demo) => explicit,
-            // A file the CLI prepared (no first-start choice) is used as it is.
-            None => explicit && !demo::is_fresh(&store)?,
+            // A database from before the first-start choice, or one the CLI
+            // set up, is used as it is.
+            None => !demo::is_fresh(&store)?,
         };
         if usable {
             if store.installation()? == Some(hotich_core::Installation::Demo) {
