@@ -457,3 +457,35 @@ fn the_office_changes_its_details_but_its_commune_only_while_no_case_exists() {
         3
     );
 }
+
+#[test]
+fn the_simulators_notifications_are_refused_by_an_office_as_the_demos() {
+    let (_dir, mut store, _) = office();
+    store
+        .import_trust_list(&trust_list_signed_by(&province_root(), 1), now())
+        .unwrap();
+    let sim = hotich_sim::simulate(&hotich_sim::SimConfig::new(
+        COMMUNE,
+        3,
+        2,
+        now().date_naive(),
+    ))
+    .unwrap();
+    let file = serde_json::to_vec(&sim.notifications).unwrap();
+    let summary = store
+        .import_bytes(&file, "sync", now(), &mut |_| {})
+        .unwrap();
+    assert_eq!(summary.imported, 0);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM quarantine WHERE reason = 'demo_facility_key'"
+        ),
+        i64::try_from(sim.notifications.len()).unwrap()
+    );
+    // Nor does the simulator's trust list pass.
+    assert_eq!(
+        code(store.import_trust_list(&serde_json::to_vec(&sim.trust_list).unwrap(), now())),
+        ErrorCode::DemoTrustListRefused
+    );
+}
