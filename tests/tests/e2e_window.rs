@@ -1050,13 +1050,16 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     wait_text(driver, "#sign-in-title", "Sign in").await?;
     submit_sign_in(driver, SUPERVISOR.0, "not the password").await?;
     let wrong_password = error_banner_text(driver, "wrong_password").await?;
-    assert_eq!(wrong_password, "Wrong username or password");
+    assert_eq!(
+        wrong_password,
+        "Wrong username or password (after several wrong tries in a row, sign-in waits a few minutes)"
+    );
     // ...and the same error reads in Vietnamese once the window is.
     click(driver, "[data-testid=language]").await?;
     wait_text(
         driver,
         "[data-testid=error-message][data-code=wrong_password] [data-testid=error-text]",
-        "tên đăng nhập hoặc mật khẩu không đúng",
+        "tên đăng nhập hoặc mật khẩu không đúng (sau nhiều lần sai liên tiếp, phải chờ ít phút mới đăng nhập lại được)",
     )
     .await?;
     // The user name is still in the form; only the password is typed again.

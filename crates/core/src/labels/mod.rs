@@ -141,7 +141,8 @@ fn error_vi(code: ErrorCode) -> &'static str {
         Io => "lỗi đọc/ghi tệp: {detail}",
         InvalidInput => "{field}: {reason}",
         IllegalTransition => "không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"",
-        WrongPassword => "tên đăng nhập hoặc mật khẩu không đúng",
+        // Also the answer during a lock-out, which it must not reveal: it says one may exist.
+        WrongPassword => "tên đăng nhập hoặc mật khẩu không đúng (sau nhiều lần sai liên tiếp, phải chờ ít phút mới đăng nhập lại được)",
         SignInLocked => "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây",
         Forbidden => "{action}",
         OfficerNotFound => "không tìm thấy cán bộ {officer}",
@@ -207,7 +208,7 @@ fn error_en(code: ErrorCode) -> &'static str {
         Io => "File read/write error: {detail}",
         InvalidInput => "{field}: {reason}",
         IllegalTransition => "A case cannot move from \"{from}\" to \"{to}\"",
-        WrongPassword => "Wrong username or password",
+        WrongPassword => "Wrong username or password (after several wrong tries in a row, sign-in waits a few minutes)",
         SignInLocked => "Too many wrong passwords; try again in {seconds} seconds",
         Forbidden => "{action}",
         OfficerNotFound => "Officer {officer} not found",
