@@ -62,7 +62,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     let case = cases[0]["id"].as_str().unwrap().to_owned();
     let patch = file(
         "fill.json",
-        r#"{"requester": {"id_document": "CCCD 019196004321"}, "signer_name": "Phạm Văn Lãnh", "signer_title": "Chủ tịch"}"#
+        r#"{"requester": {"id_type": "cccd", "id_number": "019196004321", "relationship": "child"}, "signer_name": "Phạm Văn Lãnh", "signer_title": "Chủ tịch"}"#
             .as_bytes(),
     );
     ok(run("lan", &["register", &case, "--from-json", &patch]));

@@ -32,10 +32,15 @@ fn completing_patch(draft: &Value, days_left: i64) -> Value {
     let mut patch = value!({
         "requester": {
             "full_name": "Nguyễn Văn Hải",
-            "id_document": "CCCD 019085001234",
-            "relationship": "Người thân",
-        }
+            "id_type": "cccd",
+            "id_number": "019085001234",
+        },
+        "signer_name": "Phạm Văn Lãnh",
+        "signer_title": "Chủ tịch",
     });
+    if draft["requester"]["relationship"].is_null() {
+        patch["requester"]["relationship"] = value!("child");
+    }
     if let Some(name) = draft["requester"]["full_name"]
         .as_str()
         .filter(|n| !n.is_empty())

@@ -122,6 +122,13 @@ code_enum! {
         DuplicateSuspected => "duplicate_suspected",
         /// `id`.
         RegistrationNotFound => "registration_not_found",
+        // logging an attempt refused (`outreach.rs`), each reason its own code
+        /// `status`: a [`CaseStatus`] code (registered, registered elsewhere, ...).
+        CaseClosed => "case_closed",
+        /// The notification changed: the review decides before more calls.
+        CaseNeedsReview => "case_needs_review",
+        /// `assignee`: the full name of the officer the case is assigned to.
+        CaseAssignedToOther => "case_assigned_to_other",
         // hotich-sync
         NoCommune => "no_commune",
         /// `detail`.
@@ -198,6 +205,8 @@ code_enum! {
         ReplaceRootKey => "replace_root_key",
         /// A registrar recording on a case assigned to another officer.
         WorkOthersCase => "work_others_case",
+        /// Setting the office's signers.
+        SetSigners => "set_signers",
     }
 }
 
@@ -232,6 +241,8 @@ code_enum! {
         OfficeName => "office_name",
         Commune => "commune",
         RootKey => "root_key",
+        Signers => "signers",
+        OfficePhone => "office_phone",
     }
 }
 
@@ -286,6 +297,10 @@ code_enum! {
         NothingChanged => "nothing_changed",
         UnknownCommune => "unknown_commune",
         BadRootKey => "bad_root_key",
+        /// `line`: the signer's line, from 1.
+        SignerIncomplete => "signer_incomplete",
+        /// Digits, spaces, dots and a leading + only, 8 to 15 digits.
+        PhoneFormat => "phone_format",
     }
 }
 
@@ -347,6 +362,8 @@ pub enum CoreError {
     InvalidRegistration(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
     RegistrationNotFound(String),
+    /// Logging an attempt refused, and why.
+    AttemptRefused(crate::outreach::AttemptRefusal),
 }
 
 fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
@@ -395,6 +412,7 @@ impl CoreError {
             CoreError::InvalidRegistration(_) => ErrorCode::InvalidRegistration,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
+            CoreError::AttemptRefused(refusal) => refusal.code(),
         }
     }
 
@@ -440,6 +458,7 @@ impl CoreError {
                 params([("count", problems.len().to_string())])
             }
             CoreError::DuplicateSuspected(ids) => params([("ids", ids.join("; "))]),
+            CoreError::AttemptRefused(refusal) => refusal.params(),
             CoreError::NoTrustList
             | CoreError::NoRootKey
             | CoreError::WrongPassword
@@ -473,6 +492,12 @@ impl CoreError {
                 reason,
                 params,
             } => labels::invalid_input(lang, *field, *reason, params),
+            CoreError::AttemptRefused(crate::outreach::AttemptRefusal::Closed { status }) => {
+                labels::fill(
+                    labels::error_template(lang, ErrorCode::CaseClosed),
+                    &params([("status", labels::case_status(lang, *status).to_owned())]),
+                )
+            }
             CoreError::IllegalTransition { from, to } => labels::fill(
                 labels::error_template(lang, ErrorCode::IllegalTransition),
                 &params([

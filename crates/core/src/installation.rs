@@ -439,6 +439,7 @@ impl Store {
             &OfficeContact {
                 address: details.address.clone(),
                 hours: details.hours.clone(),
+                phone: None,
             },
         )
     }

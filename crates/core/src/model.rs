@@ -116,7 +116,8 @@ pub struct CaseRow {
     /// The day the family promised to come.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub appointment_date: Option<NaiveDate>,
-    /// Open, and nobody has contacted the family within 2 working days of intake.
+    /// Open, and nobody has contacted the family within 2 working days of
+    /// the notification's issue (of the opening, for a case opened by hand).
     pub no_contact_yet: bool,
     /// Still waiting for the family the day after the appointment.
     pub appointment_missed: bool,
@@ -143,9 +144,15 @@ pub struct CaseFilter {
     pub assignee: Option<String>,
     /// Only open cases whose follow-up is due today or earlier.
     pub follow_up_due: bool,
-    /// Only open cases nobody has contacted within 2 working days of intake
-    /// (the rows flagged `no_contact_yet`).
+    /// Only open cases nobody has contacted within 2 working days of the
+    /// notification's issue (the rows flagged `no_contact_yet`).
     pub no_contact_yet: bool,
+    /// "Cần liên hệ hôm nay": open cases whose follow-up is due, never
+    /// contacted, or past their deadline and not contacted today (an
+    /// appointment awaited excepted).
+    pub contact_today: bool,
+    /// Open cases already past their legal deadline when they arrived.
+    pub overdue_on_arrival: bool,
     /// Only cases with a write the central registry refused (an outbox row
     /// parked as `dead`).
     pub sync_failed: bool,

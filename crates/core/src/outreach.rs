@@ -8,8 +8,9 @@
 //! writes through [`crate::outbox`]; the office's address and hours are
 //! settings. Reads `case_file`, `officer` and `notification`.
 
+use chrono::Datelike;
 use chrono::{DateTime, NaiveDate, Utc};
-use hotich_protocol::{EventKind, Notification};
+use hotich_protocol::{EventKind, Notification, Sex};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,10 @@ use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
 use crate::sql::{from_row, optional_value};
 use crate::store::Store;
-use crate::templates::{checklist_items, render, TemplateContext, TemplateKey, TemplatePurpose};
+use crate::templates::{
+    checklist_items, contact_honorific, render, sms, subject_honorific, TemplateContext,
+    TemplateKey, TemplatePurpose,
+};
 use crate::text::{clean, clean_lines};
 
 /// Longest note kept with an attempt or a decision.
@@ -114,7 +118,14 @@ pub struct Guidance {
     pub contacts: Vec<Contact>,
     pub call_script: String,
     pub message: String,
+    /// The short message as sent: accent-free, with its segment count.
+    pub sms: crate::templates::Sms,
     pub checklist: Vec<String>,
+    /// The notification gives a phone number to call.
+    pub has_phone: bool,
+    /// The ways to reach the family, the first proposed: by phone and
+    /// message when there is a number, else the village head or a visit.
+    pub channels: Vec<Channel>,
 }
 
 /// The next follow-up an attempt with this outcome would get today.
@@ -137,20 +148,88 @@ pub struct OutreachView {
     pub timeline: Vec<TimelineEntry>,
     /// The signed-in officer may log an attempt on this case now.
     pub accepts_attempts: bool,
+    /// Why not, when they may not.
+    pub attempt_refusal: Option<AttemptRefusal>,
     /// The decisions the lifecycle allows from the case's status.
     pub decisions: Vec<CaseStatus>,
     pub proposals: Vec<FollowUpProposal>,
 }
 
-/// Where the office is and when it is open, as the outreach texts give them.
+/// Where the office is, when it is open and the number families call back,
+/// as the outreach texts give them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OfficeContact {
     pub address: String,
     pub hours: String,
+    /// The office's phone number. Setting: None keeps the one stored, an
+    /// empty text removes it. Reading: None when there is none.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub phone: Option<String>,
+}
+
+/// Why an officer may not log an attempt on a case, told apart so the
+/// screen says which applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum AttemptRefusal {
+    /// Registered, registered elsewhere, not registrable or voided: no
+    /// outreach is needed any more.
+    Closed { status: CaseStatus },
+    /// The notification changed: the review decides first.
+    NeedsReview,
+    /// A registrar's colleague holds the case (their full name).
+    AssignedToOther { assignee: String },
+}
+
+impl AttemptRefusal {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
+        match self {
+            AttemptRefusal::Closed { .. } => ErrorCode::CaseClosed,
+            AttemptRefusal::NeedsReview => ErrorCode::CaseNeedsReview,
+            AttemptRefusal::AssignedToOther { .. } => ErrorCode::CaseAssignedToOther,
+        }
+    }
+
+    pub fn params(&self) -> std::collections::BTreeMap<String, String> {
+        let mut params = std::collections::BTreeMap::new();
+        match self {
+            AttemptRefusal::Closed { status } => {
+                params.insert("status".to_owned(), status.as_str().to_owned());
+            }
+            AttemptRefusal::AssignedToOther { assignee } => {
+                params.insert("assignee".to_owned(), assignee.clone());
+            }
+            AttemptRefusal::NeedsReview => {}
+        }
+        params
+    }
+}
+
+/// Why `actor` may not log an attempt on a case with this status and
+/// assignee, if they may not.
+fn attempt_refusal(
+    actor: &Officer,
+    status: CaseStatus,
+    assignee: Option<(&str, &str)>,
+) -> Option<AttemptRefusal> {
+    match (status, assignee) {
+        (CaseStatus::NeedsReview, _) => Some(AttemptRefusal::NeedsReview),
+        (status, _) if !status.is_open() => Some(AttemptRefusal::Closed { status }),
+        (_, Some((id, name))) if id != actor.id && !actor.is_supervisor() => {
+            Some(AttemptRefusal::AssignedToOther {
+                assignee: name.to_owned(),
+            })
+        }
+        _ => None,
+    }
 }
 
 const SETTING_OFFICE_ADDRESS: &str = "office_address";
+const SETTING_OFFICE_PHONE: &str = "office_phone";
 const SETTING_OFFICE_HOURS: &str = "office_hours";
 const DEFAULT_OFFICE_HOURS: &str =
     "sáng 7 giờ 30 - 11 giờ 30, chiều 13 giờ 30 - 17 giờ, thứ Hai đến thứ Sáu";
@@ -160,14 +239,29 @@ struct CaseState {
     id: String,
     status: CaseStatus,
     assignee: Option<String>,
+    assignee_name: Option<String>,
     notification_version: Option<u32>,
 }
 
-fn case_state(tx: &Transaction<'_>, case_id: &str) -> Result<CaseState> {
-    tx.query_row(
-        "SELECT id, status, assignee, notification_version FROM case_file WHERE id = ?1",
+impl CaseState {
+    fn assignee(&self) -> Option<(&str, &str)> {
+        self.assignee
+            .as_deref()
+            .map(|id| (id, self.assignee_name.as_deref().unwrap_or(id)))
+    }
+}
+
+fn case_state(conn: &rusqlite::Connection, case_id: &str) -> Result<CaseState> {
+    conn.query_row(
+        "SELECT c.id, c.status, c.assignee, c.notification_version,
+                (SELECT o.full_name FROM officer o WHERE o.id = c.assignee) AS assignee_name
+         FROM case_file c WHERE c.id = ?1",
         [case_id],
-        |row| Ok(from_row!(row => CaseState { id, status, assignee, notification_version })),
+        |row| {
+            Ok(
+                from_row!(row => CaseState { id, status, assignee, assignee_name, notification_version }),
+            )
+        },
     )
     .optional()?
     .ok_or_else(|| CoreError::CaseNotFound(case_id.to_owned()))
@@ -415,17 +509,13 @@ impl Store {
 
         let tx = self.conn.transaction()?;
         let case = case_state(&tx, case_id)?;
-        may_work(actor, &case)?;
         // A closed case is reopened, and a changed notification reviewed, by
-        // an explicit decision (`change_status`), not by logging a call.
-        if matches!(
-            case.status,
-            CaseStatus::New | CaseStatus::InOutreach | CaseStatus::Appointment
-        ) {
-            check_transition(case.status, to)?;
-        } else {
-            return Err(illegal(case.status, to));
+        // an explicit decision (`change_status`), not by logging a call; each
+        // refusal says which applies.
+        if let Some(refusal) = attempt_refusal(actor, case.status, case.assignee()) {
+            return Err(CoreError::AttemptRefused(refusal));
         }
+        check_transition(case.status, to)?;
         if let Some(corrected) = input.corrects.as_deref() {
             check_correctable(&tx, case_id, corrected)?;
         }
@@ -535,7 +625,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// The office address and hours the outreach texts give families.
+    /// The office address, hours and phone number the outreach texts give
+    /// families (a phone of None keeps the stored one).
     pub fn set_office_contact(&self, actor: &Officer, contact: &OfficeContact) -> Result<()> {
         actor.require_supervisor(crate::error::ForbiddenAction::SetOfficeContact)?;
         let (address, hours) = (clean(&contact.address), clean(&contact.hours));
@@ -545,8 +636,18 @@ impl Store {
         if hours.is_empty() {
             return Err(invalid(InputField::OfficeHours, InputReason::Empty));
         }
+        let phone = contact.phone.as_deref().map(clean);
+        if let Some(phone) = phone.as_deref().filter(|p| !p.is_empty()) {
+            if !is_phone_number(phone) {
+                return Err(invalid(InputField::OfficePhone, InputReason::PhoneFormat));
+            }
+        }
         self.set_setting(SETTING_OFFICE_ADDRESS, &address)?;
-        self.set_setting(SETTING_OFFICE_HOURS, &hours)
+        self.set_setting(SETTING_OFFICE_HOURS, &hours)?;
+        if let Some(phone) = phone {
+            self.set_setting(SETTING_OFFICE_PHONE, &phone)?;
+        }
+        Ok(())
     }
 
     /// The outreach panel of a case for `actor`.
@@ -557,20 +658,16 @@ impl Store {
         today: NaiveDate,
     ) -> Result<OutreachView> {
         let guidance = self.guidance(actor, case_id, today)?;
-        let (status, assignee): (CaseStatus, Option<String>) = self.conn.query_row(
-            "SELECT status, assignee FROM case_file WHERE id = ?1",
-            [case_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
-        let may_work = assignee.is_none_or(|a| a == actor.id) || actor.is_supervisor();
+        let case = case_state(&self.conn, case_id)?;
+        let status = case.status;
+        let may_work =
+            case.assignee.as_ref().is_none_or(|a| *a == actor.id) || actor.is_supervisor();
+        let attempt_refusal = attempt_refusal(actor, status, case.assignee());
         Ok(OutreachView {
             guidance,
             timeline: self.case_history(case_id)?,
-            accepts_attempts: may_work
-                && matches!(
-                    status,
-                    CaseStatus::New | CaseStatus::InOutreach | CaseStatus::Appointment
-                ),
+            accepts_attempts: attempt_refusal.is_none(),
+            attempt_refusal,
             decisions: if may_work {
                 CaseStatus::ALL
                     .into_iter()
@@ -601,13 +698,21 @@ impl Store {
             hours: self
                 .setting(SETTING_OFFICE_HOURS)?
                 .unwrap_or_else(|| DEFAULT_OFFICE_HOURS.to_owned()),
+            phone: self
+                .setting(SETTING_OFFICE_PHONE)?
+                .filter(|phone| !phone.is_empty()),
         })
     }
 
+    /// "UBND xã Bằng Thành": the unit's kind in lower case, as in running text.
     fn office_name(&self) -> Result<String> {
         Ok(self.office()?.map_or_else(
             || "Ủy ban nhân dân".to_owned(),
-            |o| format!("UBND {}", o.commune_name),
+            |o| {
+                let mut name = o.commune_name.chars();
+                let first = name.next().map(|c| c.to_lowercase().collect::<String>());
+                format!("UBND {}{}", first.unwrap_or_default(), name.as_str())
+            },
         ))
     }
 
@@ -618,7 +723,20 @@ impl Store {
         let office_name = self.office_name()?;
         let office = self.office_contact()?;
         let (contacts, mother_name, father_name) = contacts(detail.notification.as_ref());
+        let (contact_honorific, subject_honorific) = honorifics(detail.notification.as_ref());
+        let contact_phone = contacts
+            .iter()
+            .filter_map(|c| c.phone.as_deref())
+            .map(str::trim)
+            .find(|phone| !phone.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        let has_phone = !contact_phone.is_empty();
         let context = TemplateContext {
+            contact_honorific: contact_honorific.to_owned(),
+            contact_phone,
+            subject_honorific: subject_honorific.to_owned(),
+            office_phone: office.phone.clone().unwrap_or_default(),
             subject_name: case.name.clone(),
             event_date: case.event_date.format("%d/%m/%Y").to_string(),
             deadline: case.deadline.format("%d/%m/%Y").to_string(),
@@ -651,9 +769,26 @@ impl Store {
             contacts,
             call_script: text(TemplatePurpose::CallScript)?,
             message: text(TemplatePurpose::Message)?,
+            sms: sms(&text(TemplatePurpose::Sms)?),
             checklist: checklist_items(&text(TemplatePurpose::Checklist)?),
+            has_phone,
+            channels: if has_phone {
+                vec![Channel::Phone, Channel::Message, Channel::HomeVisit]
+            } else {
+                vec![Channel::VillageHead, Channel::HomeVisit]
+            },
         })
     }
+}
+
+/// 8 to 15 digits, with a leading + and spaces or dots between groups.
+fn is_phone_number(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let body = text.strip_prefix('+').unwrap_or(text);
+    (8..=15).contains(&digits)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.')
 }
 
 fn newest_is_void(tx: &Transaction<'_>, case_id: &str) -> Result<bool> {
@@ -703,6 +838,30 @@ fn check_correctable(tx: &Transaction<'_>, case_id: &str, corrected: &str) -> Re
             InputField::CorrectedAttempt,
             InputReason::NotAnAttemptOfCase,
         )),
+    }
+}
+
+/// How the script addresses the first contact and speaks of the subject:
+/// the mother by her age; a relative the notice does not describe
+/// neutrally; a newborn as "cháu"; the deceased by sex and age at death.
+fn honorifics(notification: Option<&Notification>) -> (&'static str, &'static str) {
+    match notification {
+        Some(Notification {
+            birth: Some(b),
+            issued_at,
+            ..
+        }) => {
+            let age = issued_at.date_naive().year() - b.mother_birth_date.year();
+            (contact_honorific(Some(Sex::Female), Some(age)), "cháu")
+        }
+        Some(Notification { death: Some(d), .. }) => {
+            let age = d.death_time.date().year() - d.birth_date.year();
+            (
+                contact_honorific(None, None),
+                subject_honorific(Some(d.sex), Some(age)),
+            )
+        }
+        _ => (contact_honorific(None, None), "ông/bà"),
     }
 }
 

@@ -37,6 +37,10 @@ code_enum! {
         LateReasonMissing => "late_reason_missing",
         /// `notified`: the value on the notification.
         ChangeReasonMissing => "change_reason_missing",
+        /// A passport number is 8 or 9 letters and digits.
+        PassportFormat => "passport_format",
+        /// "Người thân" and the like: the relationship must say which.
+        RelationshipVague => "relationship_vague",
     }
 }
 

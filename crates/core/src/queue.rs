@@ -35,11 +35,18 @@ const CASE_COLUMNS: &str =
      c.facility_name, c.notification_id, c.notification_version, c.assignee AS assignee_id,
      (SELECT o.full_name FROM officer o WHERE o.id = c.assignee) AS assignee_name,
      c.next_follow_up, c.appointment_date, c.last_attempt_at, c.opened_at,
+     (SELECT min(n.issued_at) FROM notification n WHERE n.notification_id = c.notification_id)
+         AS issued_at,
      (SELECT CASE WHEN count(*) FILTER (WHERE o.state = 'dead') > 0 THEN 'failed'
                   WHEN count(*) FILTER (WHERE o.state IN ('waiting', 'sending')) > 0 THEN 'waiting'
                   WHEN count(*) > 0 THEN 'sent' ELSE 'nothing' END
       FROM outbox o WHERE o.case_id = c.id) AS sync_state,
      coalesce((SELECT NOT o.active FROM officer o WHERE o.id = c.assignee), 0) AS assignee_inactive";
+
+/// Open cases received after their deadline had passed: the office day of
+/// `opened_at` (UTC, RFC 3339) is after the deadline.
+const OVERDUE_ON_ARRIVAL: &str = "c.is_open = 1 AND c.deadline < date(c.opened_at, '+7 hours')";
+const _: () = assert!(hotich_common::time::OFFICE_UTC_OFFSET_SECONDS == 7 * 3600);
 
 /// The queue's order: open cases first, the most urgent deadline first.
 const QUEUE_ORDER: &str = "c.is_open DESC, c.deadline, c.seq";
@@ -125,7 +132,16 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
     let next_follow_up: Option<NaiveDate> = row.get("next_follow_up")?;
     let appointment_date: Option<NaiveDate> = row.get("appointment_date")?;
     let never_contacted = row.get::<_, Option<String>>("last_attempt_at")?.is_none();
+    // The 2 working days run from the notification's issue: a backlog
+    // imported today is already late.
     let opened_day = office_day_of(&row.get::<_, String>("opened_at")?);
+    let issued_day = row
+        .get::<_, Option<String>>("issued_at")?
+        .and_then(|at| office_day_of(&at));
+    let first_day = match (issued_day, opened_day) {
+        (Some(issued), Some(opened)) => Some(issued.min(opened)),
+        (issued, opened) => issued.or(opened),
+    };
     let open = status.is_open();
     Ok(from_row!(row => CaseRow {
         id, kind, name, event_date, facility_id, facility_name, notification_id,
@@ -138,7 +154,7 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
         appointment_date,
         no_contact_yet: open
             && never_contacted
-            && opened_day
+            && first_day
                 .is_some_and(|day| add_working_days(day, FIRST_CONTACT_WORKING_DAYS) < today),
         appointment_missed: status == CaseStatus::Appointment
             && appointment_date.is_some_and(|day| day < today),
@@ -148,8 +164,8 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
     }))
 }
 
-/// Open cases opened before this instant with no attempt yet are flagged
-/// `no_contact_yet` today: the day after the last opening day `d` with
+/// Open cases issued (or opened) before this instant with no attempt yet
+/// are flagged `no_contact_yet` today: the day after the last day `d` with
 /// `d` + 2 working days < today (`add_working_days` never decreases).
 pub(crate) fn no_contact_cutoff(today: NaiveDate) -> String {
     let mut last_flagged = today - chrono::Days::new(1);
@@ -192,8 +208,29 @@ pub(crate) fn filter_conditions(
         values.push(Value::Text(today.to_string()));
     }
     if filter.no_contact_yet {
-        conditions.push("c.is_open = 1 AND c.last_attempt_at IS NULL AND c.opened_at < ?");
-        values.push(Value::Text(no_contact_cutoff(today)));
+        conditions.push(
+            "c.is_open = 1 AND c.last_attempt_at IS NULL AND (c.opened_at < ? OR EXISTS
+               (SELECT 1 FROM notification n WHERE n.notification_id = c.notification_id
+                                               AND n.issued_at < ?))",
+        );
+        let cutoff = no_contact_cutoff(today);
+        values.push(Value::Text(cutoff.clone()));
+        values.push(Value::Text(cutoff));
+    }
+    if filter.contact_today {
+        // Due follow-ups, families never contacted, and overdue cases not
+        // yet called today; a family with an appointment is not chased.
+        conditions.push(
+            "c.is_open = 1 AND (c.next_follow_up <= ? OR c.last_attempt_at IS NULL
+               OR (c.deadline < ? AND c.status <> 'appointment' AND c.last_attempt_at < ?))",
+        );
+        values.push(Value::Text(today.to_string()));
+        values.push(Value::Text(today.to_string()));
+        values.push(Value::Text(start_of_office_day_rfc3339(today)));
+    }
+    if filter.overdue_on_arrival {
+        // Opened (received) on an office day after the deadline.
+        conditions.push(OVERDUE_ON_ARRIVAL);
     }
     if filter.sync_failed {
         conditions.push("c.id IN (SELECT o.case_id FROM outbox o WHERE o.state = 'dead')");
@@ -221,6 +258,8 @@ impl Store {
         let narrow = filter.assignee.is_some()
             || filter.follow_up_due
             || filter.no_contact_yet
+            || filter.contact_today
+            || filter.overdue_on_arrival
             || filter.sync_failed;
         let Some(words) = words.clone().filter(|_| !narrow) else {
             // One officer's cases or the day's follow-ups are few: test each name.

@@ -476,7 +476,9 @@ fn an_illegal_transition_or_bad_input_changes_nothing() {
         .store
         .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), today())
         .unwrap_err();
-    assert_eq!(again.code(), "illegal_transition");
+    // Refused with the reason that applies: the case is closed.
+    assert_eq!(again.code(), "case_closed");
+    assert_eq!(again.params()["status"], "registered_elsewhere");
     assert_eq!(snapshot(&db.store), closed);
     back_to_outreach(&mut db, &lan, &case_id, "Nhầm hồ sơ");
 }
@@ -510,8 +512,9 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
         db.store
             .log_attempt(&hung, &case_id, &phone(Outcome::Reached), now(), day)
             .unwrap_err()
-            .code(),
-        "forbidden"
+            .params()["assignee"],
+        lan.full_name,
+        "refused as assigned to another, naming her"
     );
 
     // It was not "no answer" but an appointment: corrected by a new entry.
@@ -692,7 +695,7 @@ fn guidance_fills_the_templates_with_the_case() {
         guidance.call_script
     );
     assert!(guidance.call_script.contains("Lê Thị Lan"));
-    assert!(guidance.call_script.contains("UBND Xã Bằng Thành"));
+    assert!(guidance.call_script.contains("UBND xã Bằng Thành"));
     assert!(guidance.message.contains(&name));
     assert!(guidance
         .checklist
@@ -736,6 +739,7 @@ fn guidance_fills_the_templates_with_the_case() {
     let contact = |address: &str, hours: &str| hotich_core::OfficeContact {
         address: address.into(),
         hours: hours.into(),
+        phone: None,
     };
     let address = "Thôn Nà Pục, xã Bằng Thành";
     let hours = "sáng thứ Hai đến thứ Bảy";
@@ -774,7 +778,7 @@ fn a_correction_after_outreach_began_is_reviewed_and_cannot_be_closed_as_voided(
             .log_attempt(&lan, &case_id, &phone(Outcome::NoAnswer), now(), today())
             .unwrap_err()
             .code(),
-        "illegal_transition"
+        "case_needs_review"
     );
     let voided = db
         .store

@@ -57,7 +57,14 @@ fn import(store: &mut Store, n: &Notification) -> String {
 /// The draft with what the family brings and the notification cannot know.
 fn completed(store: &Store, case_id: &str) -> RegistrationForm {
     let mut form = store.registration_draft(case_id, today()).unwrap();
-    form.requester.id_document = "CCCD 019196004321".into();
+    form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
+    form.requester.id_number = "019196004321".into();
+    // The death notice's "Người thân" is no relationship: the family says which.
+    if form.requester.relationship.is_none() {
+        form.requester.relationship = Some(hotich_core::Relationship::Child);
+    }
+    form.signer_name = "Phạm Văn Lãnh".into();
+    form.signer_title = "Chủ tịch".into();
     if let Some(b) = &mut form.birth {
         b.native_place = "Xã Bằng Thành, tỉnh Thái Nguyên".into();
         b.father.birth_year = Some(1994);
@@ -266,8 +273,10 @@ fn a_death_without_notice_is_opened_by_hand_and_a_second_one_for_the_same_person
     d.death_place = "Tại nhà, Bản Mường, xã Bằng Thành".into();
     form.requester = hotich_core::registration::Requester {
         full_name: "Lò Thị Mai".into(),
-        id_document: "CCCD 019180002222".into(),
-        relationship: "Con gái".into(),
+        id_type: Some(hotich_core::IdDocumentType::Cccd),
+        id_number: "019180002222".into(),
+        relationship: Some(hotich_core::Relationship::Child),
+        relationship_other: String::new(),
         residence: String::new(),
     };
     db.register(&case_id, &form).unwrap();

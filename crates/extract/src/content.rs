@@ -164,6 +164,8 @@ pub struct Extract {
     /// Empty: the signer writes it by hand.
     pub signer_title: String,
     pub signer_name: String,
+    /// A deputy signing for the chairman: "KT. CHỦ TỊCH" above the title.
+    pub signer_on_behalf: bool,
 }
 
 impl Extract {
@@ -201,6 +203,17 @@ impl Extract {
         ))
     }
 
+    /// The title block's lines: "KT. CHỦ TỊCH" then "PHÓ CHỦ TỊCH" for a
+    /// deputy signing on behalf (Decree 30/2020/NĐ-CP, Appendix I), else the
+    /// caption alone.
+    pub fn signer_caption_lines(&self) -> Vec<String> {
+        if self.signer_on_behalf && !self.signer_title.is_empty() {
+            vec!["KT. CHỦ TỊCH".to_owned(), self.signer_caption()]
+        } else {
+            vec![self.signer_caption()]
+        }
+    }
+
     /// The signer's caption: the title given, or the form's generic one.
     pub fn signer_caption(&self) -> String {
         if self.signer_title.is_empty() {
@@ -231,7 +244,7 @@ impl Extract {
         );
         fields.extend([
             content("Nơi, ngày cấp", self.place_and_date()),
-            content("Chức vụ người ký", self.signer_caption()),
+            content("Chức vụ người ký", self.signer_caption_lines().join(" / ")),
             content("Người ký", self.signer_name.clone()),
         ]);
         fields
@@ -309,6 +322,7 @@ pub fn build(
         rows,
         signer_title: nfc(&form.signer_title),
         signer_name: nfc(&form.signer_name),
+        signer_on_behalf: form.signer_on_behalf,
     })
 }
 
@@ -402,12 +416,12 @@ fn requester_rows(act: &str, r: &Requester) -> Vec<Row> {
         one(field(
             &of("Giấy tờ tùy thân"),
             "Giấy tờ tùy thân",
-            &r.id_document,
+            r.id_document_text(),
         )),
         one(field(
             &of("Quan hệ"),
             "Quan hệ với người được đăng ký",
-            &r.relationship,
+            r.relationship_text(hotich_core::Lang::Vi),
         )),
     ]
 }

@@ -392,14 +392,17 @@ fn lay_out(
         &extract.place_and_date(),
         sign_leading,
     )?;
-    sy = sheet.centered(
-        RIGHT_BLOCK,
-        sy - sign_leading - 0.8,
-        Face::Bold,
-        sign,
-        &extract.signer_caption(),
-        sign_leading,
-    )?;
+    sy -= 0.8;
+    for line in extract.signer_caption_lines() {
+        sy = sheet.centered(
+            RIGHT_BLOCK,
+            sy - sign_leading,
+            Face::Bold,
+            sign,
+            &line,
+            sign_leading,
+        )?;
+    }
     sy = sheet.centered(
         RIGHT_BLOCK,
         sy - sign_leading,

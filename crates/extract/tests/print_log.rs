@@ -76,7 +76,11 @@ fn open() -> Db {
     for notification in [birth(), death()] {
         let case = import(&mut store, &notification);
         let mut form = store.registration_draft(&case, today()).unwrap();
-        form.requester.id_document = "CCCD 019196004321".into();
+        form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
+        form.requester.id_number = "019196004321".into();
+        if form.requester.relationship.is_none() {
+            form.requester.relationship = Some(hotich_core::Relationship::Child);
+        }
         form.signer_name = "Phạm Văn Lãnh".nfd().collect();
         form.signer_title = "Chủ tịch".into();
         if let Some(b) = &mut form.birth {

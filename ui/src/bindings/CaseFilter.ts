@@ -21,10 +21,20 @@ assignee: string | null,
  */
 follow_up_due: boolean, 
 /**
- * Only open cases nobody has contacted within 2 working days of intake
- * (the rows flagged `no_contact_yet`).
+ * Only open cases nobody has contacted within 2 working days of the
+ * notification's issue (the rows flagged `no_contact_yet`).
  */
 no_contact_yet: boolean, 
+/**
+ * "Cần liên hệ hôm nay": open cases whose follow-up is due, never
+ * contacted, or past their deadline and not contacted today (an
+ * appointment awaited excepted).
+ */
+contact_today: boolean, 
+/**
+ * Open cases already past their legal deadline when they arrived.
+ */
+overdue_on_arrival: boolean, 
 /**
  * Only cases with a write the central registry refused (an outbox row
  * parked as `dead`).

@@ -36,7 +36,8 @@ next_follow_up: string | null,
  */
 appointment_date: string | null, 
 /**
- * Open, and nobody has contacted the family within 2 working days of intake.
+ * Open, and nobody has contacted the family within 2 working days of
+ * the notification's issue (of the opening, for a case opened by hand).
  */
 no_contact_yet: boolean, 
 /**

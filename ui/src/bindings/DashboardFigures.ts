@@ -21,9 +21,15 @@ open_by_status_and_type: Array<OpenCasesFigure>, open: Figure,
  */
 overdue: Figure, 
 /**
- * Open, and nobody contacted the family within 2 working days of intake.
+ * Open, and nobody contacted the family within 2 working days of the
+ * notification's issue (a backlog imported today counts at once).
  */
 no_contact_yet: Figure, 
+/**
+ * "Quá hạn khi nhận": open cases already past their deadline when
+ * received, shown apart from those that became late in the office.
+ */
+overdue_on_arrival: Figure, 
 /**
  * Open, with the follow-up due today or earlier.
  */

@@ -4,4 +4,4 @@
  * The rule a form value breaks; each is defined, with its legal source,
  * in `registration/rules.rs`. Params, where a rule has them, beside it.
  */
-export type ProblemRule = "required" | "name_has_digits" | "name_characters" | "unknown_ethnicity" | "personal_id_digits" | "personal_id_province" | "personal_id_sex_century" | "personal_id_year" | "parent_birth_year_implausible" | "born_in_future" | "after_today" | "before_birth" | "time_format" | "death_notice_missing" | "event_content_missing" | "before_event" | "late_reason_missing" | "change_reason_missing";
+export type ProblemRule = "required" | "name_has_digits" | "name_characters" | "unknown_ethnicity" | "personal_id_digits" | "personal_id_province" | "personal_id_sex_century" | "personal_id_year" | "parent_birth_year_implausible" | "born_in_future" | "after_today" | "before_birth" | "time_format" | "death_notice_missing" | "event_content_missing" | "before_event" | "late_reason_missing" | "change_reason_missing" | "passport_format" | "relationship_vague";

@@ -21,4 +21,9 @@ change_reasons: { [key in string]: string },
  * Registrations the officer compared side by side and judged another
  * event (twins: the same mother, day and sex).
  */
-not_duplicates: Array<string>, signer_name: string, signer_title: string, };
+not_duplicates: Array<string>, signer_name: string, signer_title: string, 
+/**
+ * A deputy signing for the chairman: the title block reads "KT. CHỦ
+ * TỊCH" above the signer's own title (Decree 30/2020/NĐ-CP, Appendix I).
+ */
+signer_on_behalf: boolean, };

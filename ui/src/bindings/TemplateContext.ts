@@ -15,8 +15,26 @@ event_date: string,
 /**
  * Last day to register on time, dd/mm/yyyy.
  */
-deadline: string, days_left: number, overdue: boolean, contact_name: string, mother_name: string, father_name: string, facility_name: string, 
+deadline: string, days_left: number, overdue: boolean, contact_name: string, 
 /**
- * "UBND Xã Bằng Thành"
+ * How to address the contact: "anh", "chị", "ông", "bà", or "anh/chị"
+ * when their age or sex is unknown ([`contact_honorific`]).
  */
-office_name: string, office_address: string, office_hours: string, officer_name: string, };
+contact_honorific: string, 
+/**
+ * The contact's phone from the notification; empty when it gives none.
+ */
+contact_phone: string, 
+/**
+ * How to speak of the subject: "cháu" for a newborn; the deceased as
+ * "ông", "bà", "anh", "chị" or "cháu" ([`subject_honorific`]).
+ */
+subject_honorific: string, mother_name: string, father_name: string, facility_name: string, 
+/**
+ * "UBND xã Bằng Thành", as written in running text.
+ */
+office_name: string, office_address: string, office_hours: string, 
+/**
+ * The number families call back; empty when the office set none.
+ */
+office_phone: string, officer_name: string, };

@@ -3,4 +3,4 @@
 /**
  * What a template is for.
  */
-export type TemplatePurpose = "call_script" | "message" | "checklist";
+export type TemplatePurpose = "call_script" | "message" | "sms" | "checklist";

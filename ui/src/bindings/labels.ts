@@ -7,10 +7,12 @@ import type { DocumentKind } from "./DocumentKind";
 import type { ErrorCode } from "./ErrorCode";
 import type { EventKind } from "./EventKind";
 import type { ForbiddenAction } from "./ForbiddenAction";
+import type { IdDocumentType } from "./IdDocumentType";
 import type { InputField } from "./InputField";
 import type { InputReason } from "./InputReason";
 import type { Outcome } from "./Outcome";
 import type { ProblemRule } from "./ProblemRule";
+import type { Relationship } from "./Relationship";
 import type { SyncState } from "./SyncState";
 
 export const LABELS_VI = {
@@ -88,6 +90,9 @@ export const LABELS_VI = {
     "invalid_registration": "tờ khai còn {count} chỗ chưa đúng",
     "duplicate_suspected": "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
     "registration_not_found": "không tìm thấy đăng ký {id}",
+    "case_closed": "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
+    "case_needs_review": "thông báo của cơ sở y tế đã thay đổi: cần xem xét lại hồ sơ trước khi ghi nhận liên hệ",
+    "case_assigned_to_other": "hồ sơ đã giao cho {assignee}: chỉ cán bộ được giao hoặc lãnh đạo mới ghi nhận liên hệ",
     "no_commune": "chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)",
     "bad_server": "địa chỉ máy chủ không hợp lệ: {detail}",
     "runtime": "không khởi động được tiến trình đồng bộ: {detail}",
@@ -131,6 +136,7 @@ export const LABELS_VI = {
     "change_office": "chỉ lãnh đạo mới được sửa thông tin văn phòng",
     "replace_root_key": "chỉ lãnh đạo mới được thay khóa gốc của cơ quan đăng ký",
     "work_others_case": "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác",
+    "set_signers": "chỉ lãnh đạo mới được đặt người ký giấy tờ",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -161,6 +167,8 @@ export const LABELS_VI = {
     "office_name": "tên văn phòng",
     "commune": "xã/phường",
     "root_key": "khóa gốc",
+    "signers": "người ký giấy tờ",
+    "office_phone": "số điện thoại cơ quan",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "bắt buộc, chưa nhập",
@@ -189,6 +197,7 @@ export const LABELS_VI = {
     "username_characters": "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
     "username_taken": "\"{username}\" đã có người dùng",
     "not_http_url": "phải bắt đầu bằng http:// hoặc https://",
+    "http_only_loopback": "http:// chỉ dùng cho máy chủ trên chính máy này (127.0.0.1, localhost); máy chủ khác phải dùng https://",
     "unsupported_export_file": "{path}: chỉ xuất được .csv hoặc .xlsx",
     "kind_mismatch": "không khớp loại của hồ sơ",
     "basis_missing": "cần ghi lý do, căn cứ của việc sửa",
@@ -196,6 +205,8 @@ export const LABELS_VI = {
     "nothing_changed": "không có trường nào thay đổi",
     "unknown_commune": "không có trong danh mục đơn vị hành chính",
     "bad_root_key": "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
+    "signer_incomplete": "dòng {line} cần đủ họ tên và chức vụ",
+    "phone_format": "chỉ gồm 8 đến 15 chữ số (có thể có dấu +, dấu cách, dấu chấm)",
   } satisfies Record<InputReason, string>,
   problemRule: {
     "required": "bắt buộc, chưa nhập",
@@ -216,7 +227,25 @@ export const LABELS_VI = {
     "before_event": "không được trước ngày xảy ra sự kiện",
     "late_reason_missing": "đã quá hạn đăng ký: cần ghi lý do",
     "change_reason_missing": "khác giấy của cơ sở y tế (\"{notified}\"): cần ghi lý do",
+    "passport_format": "số hộ chiếu gồm 8 hoặc 9 chữ cái và chữ số (hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số)",
+    "relationship_vague": "\"người thân\" chưa rõ: ghi rõ quan hệ (ví dụ cô ruột, cậu)",
   } satisfies Record<ProblemRule, string>,
+  idDocumentType: {
+    "cccd": "Căn cước / CCCD",
+    "passport": "Hộ chiếu",
+    "other": "Giấy tờ khác",
+  } satisfies Record<IdDocumentType, string>,
+  relationship: {
+    "wife": "Vợ",
+    "husband": "Chồng",
+    "child": "Con",
+    "father": "Cha",
+    "mother": "Mẹ",
+    "sibling": "Anh/chị/em",
+    "grandchild": "Cháu",
+    "grandparent": "Ông/bà",
+    "other": "Quan hệ khác",
+  } satisfies Record<Relationship, string>,
 } as const;
 
 export const LABELS_EN = {
@@ -294,6 +323,9 @@ export const LABELS_EN = {
     "invalid_registration": "The form has {count} problems",
     "duplicate_suspected": "This may duplicate an existing registration ({ids}); compare and confirm",
     "registration_not_found": "Registration {id} not found",
+    "case_closed": "The case is closed ({status}): no more contact to record",
+    "case_needs_review": "The health facility changed its notification: review the case before recording contact",
+    "case_assigned_to_other": "The case is assigned to {assignee}: only they or a supervisor may record contact",
     "no_commune": "No commune chosen for this workstation (hotich office --set CODE)",
     "bad_server": "Invalid server address: {detail}",
     "runtime": "Could not start the sync: {detail}",
@@ -337,6 +369,7 @@ export const LABELS_EN = {
     "change_office": "Only a supervisor may change the office's details",
     "replace_root_key": "Only a supervisor may replace the registry's root key",
     "work_others_case": "Only the assigned officer or a supervisor may record on a case assigned to another officer",
+    "set_signers": "Only a supervisor may set who signs the papers",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
@@ -367,6 +400,8 @@ export const LABELS_EN = {
     "office_name": "Office name",
     "commune": "Commune",
     "root_key": "Root key",
+    "signers": "Signers",
+    "office_phone": "Office phone number",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "required, not filled in",
@@ -395,6 +430,7 @@ export const LABELS_EN = {
     "username_characters": "only unaccented letters, digits and . _ - (at most 50 characters)",
     "username_taken": "\"{username}\" is already taken",
     "not_http_url": "must start with http:// or https://",
+    "http_only_loopback": "http:// is only for a server on this computer (127.0.0.1, localhost); another server needs https://",
     "unsupported_export_file": "{path}: only .csv or .xlsx can be exported",
     "kind_mismatch": "does not match the case's type",
     "basis_missing": "give the reason and grounds for the correction",
@@ -402,6 +438,8 @@ export const LABELS_EN = {
     "nothing_changed": "no field changed",
     "unknown_commune": "is not in the list of administrative units",
     "bad_root_key": "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
+    "signer_incomplete": "line {line} needs a full name and a title",
+    "phone_format": "8 to 15 digits only (a +, spaces and dots allowed)",
   } satisfies Record<InputReason, string>,
   problemRule: {
     "required": "required, not filled in",
@@ -422,5 +460,23 @@ export const LABELS_EN = {
     "before_event": "must not be before the date of the event",
     "late_reason_missing": "past the registration deadline: give the reason",
     "change_reason_missing": "differs from the health facility's paper (\"{notified}\"): give the reason",
+    "passport_format": "a passport number is 8 or 9 letters and digits (Vietnamese passports: a letter and 7 digits)",
+    "relationship_vague": "\"relative\" says too little: give the relationship (e.g. aunt, uncle)",
   } satisfies Record<ProblemRule, string>,
+  idDocumentType: {
+    "cccd": "Citizen ID card",
+    "passport": "Passport",
+    "other": "Other document",
+  } satisfies Record<IdDocumentType, string>,
+  relationship: {
+    "wife": "Wife",
+    "husband": "Husband",
+    "child": "Child",
+    "father": "Father",
+    "mother": "Mother",
+    "sibling": "Brother or sister",
+    "grandchild": "Grandchild",
+    "grandparent": "Grandparent",
+    "other": "Other",
+  } satisfies Record<Relationship, string>,
 } as const;

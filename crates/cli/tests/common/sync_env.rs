@@ -373,13 +373,16 @@ impl Workstation {
                 break;
             }
             let mut form = store.registration_draft(&case.id, today()).unwrap();
-            form.requester.id_document = "CCCD 019196004321".into();
+            form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
+            form.requester.id_number = "019196004321".into();
             if form.requester.full_name.trim().is_empty() {
                 form.requester.full_name = "Nguyễn Văn Hải".into();
             }
-            if form.requester.relationship.trim().is_empty() {
-                form.requester.relationship = "Con".into();
+            if form.requester.relationship.is_none() {
+                form.requester.relationship = Some(hotich_core::Relationship::Child);
             }
+            form.signer_name = "Phạm Văn Lãnh".into();
+            form.signer_title = "Chủ tịch".into();
             if let Some(d) = &mut form.death {
                 if d.death_place.trim().is_empty() {
                     d.death_place = "Tại nhà riêng".into();

@@ -17,6 +17,7 @@ use crate::lifecycle::{Channel, Outcome};
 use crate::model::CaseStatus;
 use crate::print_log::DocumentKind;
 use crate::problem::ProblemRule;
+use crate::registration::{IdDocumentType, Relationship};
 use crate::sync::SyncState;
 
 /// A language the officer may read.
@@ -93,6 +94,43 @@ pub fn event_kind(lang: Lang, kind: EventKind) -> &'static str {
     }
 }
 
+/// The kind of the requester's ID document, as the form's choice shows it.
+pub fn id_document_type(lang: Lang, kind: IdDocumentType) -> &'static str {
+    match (lang, kind) {
+        (Lang::Vi, IdDocumentType::Cccd) => "Căn cước / CCCD",
+        (Lang::Vi, IdDocumentType::Passport) => "Hộ chiếu",
+        (Lang::Vi, IdDocumentType::Other) => "Giấy tờ khác",
+        (Lang::En, IdDocumentType::Cccd) => "Citizen ID card",
+        (Lang::En, IdDocumentType::Passport) => "Passport",
+        (Lang::En, IdDocumentType::Other) => "Other document",
+    }
+}
+
+/// The requester's relationship to the person registered, as printed.
+pub fn relationship(lang: Lang, relationship: Relationship) -> &'static str {
+    use Relationship::*;
+    match (lang, relationship) {
+        (Lang::Vi, Wife) => "Vợ",
+        (Lang::Vi, Husband) => "Chồng",
+        (Lang::Vi, Child) => "Con",
+        (Lang::Vi, Father) => "Cha",
+        (Lang::Vi, Mother) => "Mẹ",
+        (Lang::Vi, Sibling) => "Anh/chị/em",
+        (Lang::Vi, Grandchild) => "Cháu",
+        (Lang::Vi, Grandparent) => "Ông/bà",
+        (Lang::Vi, Other) => "Quan hệ khác",
+        (Lang::En, Wife) => "Wife",
+        (Lang::En, Husband) => "Husband",
+        (Lang::En, Child) => "Child",
+        (Lang::En, Father) => "Father",
+        (Lang::En, Mother) => "Mother",
+        (Lang::En, Sibling) => "Brother or sister",
+        (Lang::En, Grandchild) => "Grandchild",
+        (Lang::En, Grandparent) => "Grandparent",
+        (Lang::En, Other) => "Other",
+    }
+}
+
 pub fn document_kind(lang: Lang, document: DocumentKind) -> &'static str {
     use DocumentKind::*;
     match (lang, document) {
@@ -162,6 +200,9 @@ fn error_vi(code: ErrorCode) -> &'static str {
         InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
         DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
         RegistrationNotFound => "không tìm thấy đăng ký {id}",
+        CaseClosed => "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
+        CaseNeedsReview => "thông báo của cơ sở y tế đã thay đổi: cần xem xét lại hồ sơ trước khi ghi nhận liên hệ",
+        CaseAssignedToOther => "hồ sơ đã giao cho {assignee}: chỉ cán bộ được giao hoặc lãnh đạo mới ghi nhận liên hệ",
         NoCommune => "chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)",
         BadServer => "địa chỉ máy chủ không hợp lệ: {detail}",
         Runtime => "không khởi động được tiến trình đồng bộ: {detail}",
@@ -228,6 +269,9 @@ fn error_en(code: ErrorCode) -> &'static str {
         InvalidRegistration => "The form has {count} problems",
         DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
         RegistrationNotFound => "Registration {id} not found",
+        CaseClosed => "The case is closed ({status}): no more contact to record",
+        CaseNeedsReview => "The health facility changed its notification: review the case before recording contact",
+        CaseAssignedToOther => "The case is assigned to {assignee}: only they or a supervisor may record contact",
         NoCommune => "No commune chosen for this workstation (hotich office --set CODE)",
         BadServer => "Invalid server address: {detail}",
         Runtime => "Could not start the sync: {detail}",
@@ -276,6 +320,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, SetIdleLock) => "chỉ lãnh đạo mới được đặt thời gian tự khóa",
         (Lang::Vi, ChangeOffice) => "chỉ lãnh đạo mới được sửa thông tin văn phòng",
         (Lang::Vi, ReplaceRootKey) => "chỉ lãnh đạo mới được thay khóa gốc của cơ quan đăng ký",
+        (Lang::Vi, SetSigners) => "chỉ lãnh đạo mới được đặt người ký giấy tờ",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -295,6 +340,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, SetIdleLock) => "Only a supervisor may set the idle lock time",
         (Lang::En, ChangeOffice) => "Only a supervisor may change the office's details",
         (Lang::En, ReplaceRootKey) => "Only a supervisor may replace the registry's root key",
+        (Lang::En, SetSigners) => "Only a supervisor may set who signs the papers",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -335,6 +381,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, OfficeName) => "tên văn phòng",
         (Lang::Vi, Commune) => "xã/phường",
         (Lang::Vi, RootKey) => "khóa gốc",
+        (Lang::Vi, Signers) => "người ký giấy tờ",
+        (Lang::Vi, OfficePhone) => "số điện thoại cơ quan",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -363,6 +411,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, OfficeName) => "Office name",
         (Lang::En, Commune) => "Commune",
         (Lang::En, RootKey) => "Root key",
+        (Lang::En, Signers) => "Signers",
+        (Lang::En, OfficePhone) => "Office phone number",
     }
 }
 
@@ -411,6 +461,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, KindUnchangeable) => "không đổi được khi cải chính",
         (Lang::Vi, NothingChanged) => "không có trường nào thay đổi",
         (Lang::Vi, UnknownCommune) => "không có trong danh mục đơn vị hành chính",
+        (Lang::Vi, SignerIncomplete) => "dòng {line} cần đủ họ tên và chức vụ",
+        (Lang::Vi, PhoneFormat) => "chỉ gồm 8 đến 15 chữ số (có thể có dấu +, dấu cách, dấu chấm)",
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
@@ -455,6 +507,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, KindUnchangeable) => "cannot change in a correction",
         (Lang::En, NothingChanged) => "no field changed",
         (Lang::En, UnknownCommune) => "is not in the list of administrative units",
+        (Lang::En, SignerIncomplete) => "line {line} needs a full name and a title",
+        (Lang::En, PhoneFormat) => "8 to 15 digits only (a +, spaces and dots allowed)",
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
     }
 }
@@ -494,6 +548,8 @@ pub fn problem_rule(lang: Lang, rule: ProblemRule) -> &'static str {
         (Lang::Vi, BeforeEvent) => "không được trước ngày xảy ra sự kiện",
         (Lang::Vi, LateReasonMissing) => "đã quá hạn đăng ký: cần ghi lý do",
         (Lang::Vi, ChangeReasonMissing) => "khác giấy của cơ sở y tế (\"{notified}\"): cần ghi lý do",
+        (Lang::Vi, PassportFormat) => "số hộ chiếu gồm 8 hoặc 9 chữ cái và chữ số (hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số)",
+        (Lang::Vi, RelationshipVague) => "\"người thân\" chưa rõ: ghi rõ quan hệ (ví dụ cô ruột, cậu)",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, NameHasDigits) => "must not contain digits",
         (Lang::En, NameCharacters) => "only letters, spaces and hyphens",
@@ -514,6 +570,8 @@ pub fn problem_rule(lang: Lang, rule: ProblemRule) -> &'static str {
         (Lang::En, BeforeEvent) => "must not be before the date of the event",
         (Lang::En, LateReasonMissing) => "past the registration deadline: give the reason",
         (Lang::En, ChangeReasonMissing) => "differs from the health facility's paper (\"{notified}\"): give the reason",
+        (Lang::En, PassportFormat) => "a passport number is 8 or 9 letters and digits (Vietnamese passports: a letter and 7 digits)",
+        (Lang::En, RelationshipVague) => "\"relative\" says too little: give the relationship (e.g. aunt, uncle)",
     }
 }
 
@@ -569,6 +627,11 @@ fn form_field_name(lang: Lang, field: &str) -> Option<&'static str> {
         "residence" => ("nơi cư trú", "Residence"),
         "last_residence" => ("nơi cư trú cuối cùng", "Last residence"),
         "id_document" => ("giấy tờ tùy thân", "ID document"),
+        "id_type" => ("loại giấy tờ tùy thân", "ID document type"),
+        "id_number" => ("số giấy tờ tùy thân", "ID document number"),
+        "relationship_other" => ("quan hệ khác, ghi rõ", "Other relationship, in words"),
+        "signer_name" => ("người ký", "Signer"),
+        "signer_title" => ("chức vụ người ký", "Signer's title"),
         "death_date" => ("ngày chết", "Date of death"),
         "death_time" => ("giờ, phút chết", "Time of death"),
         "death_place" => ("nơi chết", "Place of death"),

@@ -15,7 +15,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 11] {
+fn tables(lang: Lang) -> [Table; 13] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -30,6 +30,8 @@ fn tables(lang: Lang) -> [Table; 11] {
         ForbiddenAction in ForbiddenAction::ALL => forbidden_action,
         InputField in InputField::ALL => input_field, InputReason in InputReason::ALL => input_reason,
         ProblemRule in ProblemRule::ALL => problem_rule,
+        IdDocumentType in IdDocumentType::ALL => id_document_type,
+        Relationship in Relationship::ALL => relationship,
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ethnicity;
 use crate::outreach::Contact;
-use crate::text::clean;
+use crate::text::{clean, fold};
 
 /// A parent as the birth register records them (Law on Civil Status Art. 14(1)(b)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,15 +75,167 @@ pub struct DeathFacts {
     pub replacing_document: String,
 }
 
+crate::error::code_enum! {
+    /// The paper a requester proves who they are with (Decree
+    /// 123/2015/NĐ-CP Art. 2(1): passport, citizen ID card, or another
+    /// paper with a photo issued by an authority).
+    pub enum IdDocumentType {
+        /// Căn cước / căn cước công dân: its number is the 12-digit personal ID number.
+        Cccd => "cccd",
+        Passport => "passport",
+        /// Another paper: its name and number typed in `id_number`.
+        Other => "other",
+    }
+}
+
+crate::error::code_enum! {
+    /// The requester's relationship to the person registered; never a vague
+    /// "người thân": `Other` is typed in words.
+    pub enum Relationship {
+        Wife => "wife",
+        Husband => "husband",
+        Child => "child",
+        Father => "father",
+        Mother => "mother",
+        /// Anh, chị or em.
+        Sibling => "sibling",
+        Grandchild => "grandchild",
+        /// Ông or bà.
+        Grandparent => "grandparent",
+        Other => "other",
+    }
+}
+
 /// Who asks for the registration (Law Art. 16(1), 34(1)).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
+#[serde(from = "StoredRequester")]
 pub struct Requester {
     pub full_name: String,
-    pub id_document: String,
-    pub relationship: String,
+    /// None until the officer chooses (an older draft's text that did not
+    /// read as a known paper).
+    pub id_type: Option<IdDocumentType>,
+    /// The number; for `other`, the paper's name and number.
+    pub id_number: String,
+    /// None until the officer chooses.
+    pub relationship: Option<Relationship>,
+    /// The relationship in words when `relationship` is `other` ("cô ruột"),
+    /// or an older draft's words that did not read as a known one.
+    pub relationship_other: String,
     pub residence: String,
+}
+
+impl Requester {
+    /// As printed: "CCCD 019196004321", "Hộ chiếu C1234567", or the other
+    /// paper as typed.
+    pub fn id_document_text(&self) -> String {
+        match self.id_type {
+            Some(IdDocumentType::Cccd) => format!("CCCD {}", self.id_number),
+            Some(IdDocumentType::Passport) => format!("Hộ chiếu {}", self.id_number),
+            Some(IdDocumentType::Other) | None => self.id_number.clone(),
+        }
+    }
+
+    /// As printed: "Mẹ", or the other relationship in words.
+    pub fn relationship_text(&self, lang: crate::labels::Lang) -> String {
+        match self.relationship {
+            Some(Relationship::Other) | None => self.relationship_other.clone(),
+            Some(known) => crate::labels::relationship(lang, known).to_owned(),
+        }
+    }
+}
+
+/// A requester as stored: the typed fields, or an older draft's free text
+/// (`id_document`: "CCCD 019196004321"; `relationship`: "Mẹ"), read into
+/// them when it matches a known paper or relationship.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredRequester {
+    full_name: String,
+    id_type: Option<IdDocumentType>,
+    id_number: String,
+    id_document: String,
+    /// A code, or an older draft's words.
+    relationship: Option<String>,
+    relationship_other: String,
+    residence: String,
+}
+
+impl From<StoredRequester> for Requester {
+    fn from(stored: StoredRequester) -> Requester {
+        let (mut id_type, mut id_number) = (stored.id_type, stored.id_number);
+        if id_type.is_none() && id_number.trim().is_empty() && !stored.id_document.trim().is_empty()
+        {
+            (id_type, id_number) = parse_id_document(&stored.id_document);
+        }
+        let mut relationship_other = stored.relationship_other;
+        let words = stored.relationship.unwrap_or_default();
+        let relationship = Relationship::parse(words.trim()).or_else(|| {
+            let parsed = parse_relationship(&words);
+            if parsed.is_none() && relationship_other.trim().is_empty() {
+                relationship_other = clean(&words);
+            }
+            parsed
+        });
+        Requester {
+            full_name: stored.full_name,
+            id_type,
+            id_number,
+            relationship,
+            relationship_other,
+            residence: stored.residence,
+        }
+    }
+}
+
+/// "CCCD 019196004321" -> (CCCD, "019196004321"); a paper not recognised
+/// keeps its text as the number, its type left for the officer to choose.
+pub fn parse_id_document(text: &str) -> (Option<IdDocumentType>, String) {
+    let text = clean(text);
+    let (label, number) = match text.rsplit_once(' ') {
+        Some((label, number)) => (fold(label), number.to_owned()),
+        None => (String::new(), text.clone()),
+    };
+    let label = label.trim_end_matches([':', ' ']).trim_end_matches(" so");
+    let kind = match label {
+        "cccd"
+        | "can cuoc"
+        | "can cuoc cong dan"
+        | "the can cuoc"
+        | "the can cuoc cong dan"
+        | "so dinh danh"
+        | "so dinh danh ca nhan" => Some(IdDocumentType::Cccd),
+        "ho chieu" | "passport" => Some(IdDocumentType::Passport),
+        "" if number.len() == 12 && number.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(IdDocumentType::Cccd)
+        }
+        _ => None,
+    };
+    match kind {
+        Some(kind) => (Some(kind), number),
+        None => (None, text),
+    }
+}
+
+/// "Mẹ", "con gái", "bà nội" -> the relationship; the vague "người thân"
+/// and words not recognised -> None, for the officer to choose.
+pub fn parse_relationship(words: &str) -> Option<Relationship> {
+    let words = clean(words).to_lowercase().replace(" / ", "/");
+    // Tones matter ("bà" is a grandmother, "ba" a father): compared unfolded.
+    Some(match words.as_str() {
+        "vợ" => Relationship::Wife,
+        "chồng" => Relationship::Husband,
+        "con" | "con trai" | "con gái" | "con đẻ" | "con ruột" => Relationship::Child,
+        "cha" | "bố" | "ba" | "cha đẻ" | "bố đẻ" => Relationship::Father,
+        "mẹ" | "má" | "mẹ đẻ" => Relationship::Mother,
+        "anh" | "chị" | "em" | "anh trai" | "chị gái" | "em trai" | "em gái" | "anh ruột"
+        | "chị ruột" | "em ruột" | "anh/chị/em" => Relationship::Sibling,
+        "cháu" | "cháu nội" | "cháu ngoại" => Relationship::Grandchild,
+        "ông" | "bà" | "ông nội" | "bà nội" | "ông ngoại" | "bà ngoại" | "ông/bà" => {
+            Relationship::Grandparent
+        }
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +267,10 @@ pub struct RegistrationForm {
     pub signer_name: String,
     #[serde(default)]
     pub signer_title: String,
+    /// A deputy signing for the chairman: the title block reads "KT. CHỦ
+    /// TỊCH" above the signer's own title (Decree 30/2020/NĐ-CP, Appendix I).
+    #[serde(default)]
+    pub signer_on_behalf: bool,
 }
 
 impl RegistrationForm {
@@ -130,6 +286,16 @@ impl RegistrationForm {
             not_duplicates: Vec::new(),
             signer_name: String::new(),
             signer_title: String::new(),
+            signer_on_behalf: false,
+        }
+    }
+
+    /// An empty signer takes the office's default one.
+    pub fn fill_signer(&mut self, default: Option<&super::signer::Signer>) {
+        if let Some(signer) = default.filter(|_| self.signer_name.trim().is_empty()) {
+            self.signer_name = signer.full_name.clone();
+            self.signer_title = signer.title.clone();
+            self.signer_on_behalf = signer.on_behalf;
         }
     }
 
@@ -156,8 +322,8 @@ impl RegistrationForm {
             &mut self.signer_name,
             &mut self.signer_title,
             &mut self.requester.full_name,
-            &mut self.requester.id_document,
-            &mut self.requester.relationship,
+            &mut self.requester.id_number,
+            &mut self.requester.relationship_other,
             &mut self.requester.residence,
         ];
         if let Some(b) = &mut self.birth {
@@ -355,9 +521,11 @@ pub fn prefill(
     if let Some(contact) = contact.filter(|c| !c.name.trim().is_empty()) {
         form.requester = Requester {
             full_name: contact.name.clone(),
-            id_document: String::new(),
-            relationship: contact.relation.clone(),
+            // The notification's "Người thân" is no relationship: the
+            // officer asks and chooses.
+            relationship: parse_relationship(&contact.relation),
             residence: contact.address.clone().unwrap_or_default(),
+            ..Requester::default()
         };
     }
     form.normalized()
@@ -366,4 +534,68 @@ pub fn prefill(
 /// The Vietnamese name of a field path, for messages.
 pub fn label(path: &str) -> String {
     crate::labels::form_field(crate::labels::Lang::Vi, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(json: serde_json::Value) -> Requester {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn an_older_drafts_free_text_is_read_when_it_matches() {
+        let old = stored(serde_json::json!({
+            "full_name": "Hoàng Thị Phượng", "id_document": "CCCD 019196004321",
+            "relationship": "Mẹ", "residence": "Thôn Nà Pục"
+        }));
+        assert_eq!(old.id_type, Some(IdDocumentType::Cccd));
+        assert_eq!(old.id_number, "019196004321");
+        assert_eq!(old.relationship, Some(Relationship::Mother));
+        assert_eq!(old.id_document_text(), "CCCD 019196004321");
+        let passport = stored(serde_json::json!({"id_document": "Hộ chiếu số C1234567"}));
+        assert_eq!(passport.id_type, Some(IdDocumentType::Passport));
+        assert_eq!(passport.id_number, "C1234567");
+        // Not recognised: the text stays, the officer chooses the type.
+        let unknown = stored(serde_json::json!({
+            "id_document": "Giấy phép lái xe 123", "relationship": "Người thân"
+        }));
+        assert_eq!(unknown.id_type, None);
+        assert_eq!(unknown.id_number, "Giấy phép lái xe 123");
+        assert_eq!(unknown.relationship, None);
+        assert_eq!(unknown.relationship_other, "Người thân");
+    }
+
+    #[test]
+    fn typed_values_round_trip() {
+        let requester = Requester {
+            full_name: "Đặng Thị Hằng".into(),
+            id_type: Some(IdDocumentType::Passport),
+            id_number: "C1234567".into(),
+            relationship: Some(Relationship::Other),
+            relationship_other: "Cô ruột".into(),
+            residence: String::new(),
+        };
+        let json = serde_json::to_value(&requester).unwrap();
+        assert_eq!(json["id_type"], "passport");
+        assert_eq!(json["relationship"], "other");
+        assert_eq!(stored(json), requester);
+    }
+
+    #[test]
+    fn relationships_are_read_with_their_tones() {
+        assert_eq!(
+            parse_relationship("bà nội"),
+            Some(Relationship::Grandparent)
+        );
+        assert_eq!(parse_relationship("Ba"), Some(Relationship::Father));
+        assert_eq!(parse_relationship("Con gái"), Some(Relationship::Child));
+        assert_eq!(
+            parse_relationship("anh / chị / em"),
+            Some(Relationship::Sibling)
+        );
+        assert_eq!(parse_relationship("Người thân"), None);
+        assert_eq!(parse_relationship("con dâu"), None);
+    }
 }

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod ethnicity;
 pub mod form;
 pub mod rules;
+pub mod signer;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use hotich_protocol::{EventKind, Sex};
@@ -20,8 +21,11 @@ use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 pub use audit::{AuditReport, BrokenLink};
-pub use form::{BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
+pub use form::{
+    BirthFacts, DeathFacts, IdDocumentType, ParentFacts, RegistrationForm, Relationship, Requester,
+};
 pub use rules::{FieldDifference, FieldProblem};
+pub use signer::Signer;
 
 use crate::case_file::{self, Subject};
 use crate::error::{invalid, CoreError, InputField, InputReason, Result};
@@ -301,6 +305,7 @@ impl Store {
             }
         };
         form.registration_date = Some(today);
+        form.fill_signer(self.default_signer()?.as_ref());
         Ok(form)
     }
 
@@ -313,7 +318,8 @@ impl Store {
         today: NaiveDate,
     ) -> Result<RegistrationCheck> {
         let facts = self.case_facts(case_id, today)?;
-        let form = form.normalized();
+        let mut form = form.normalized();
+        form.fill_signer(self.default_signer()?.as_ref());
         if form.kind != facts.kind {
             return Err(invalid(
                 InputField::RegistrationKind,
@@ -481,6 +487,7 @@ impl Store {
             ));
         }
         let mut form = form.normalized();
+        form.fill_signer(self.default_signer()?.as_ref());
         let registered_on = form.registration_date.unwrap_or(today);
         form.registration_date = Some(registered_on);
         let year = registered_on.year();
@@ -561,6 +568,7 @@ impl Store {
         }
         let existing = self.registration(registration_id)?;
         let mut form = form.normalized();
+        form.fill_signer(self.default_signer()?.as_ref());
         if form.kind != existing.kind {
             return Err(invalid(
                 InputField::RegistrationKind,

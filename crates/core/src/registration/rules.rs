@@ -10,7 +10,10 @@ use hotich_protocol::Sex;
 use serde::{Deserialize, Serialize};
 
 use super::ethnicity;
-use super::form::{label, BirthFacts, DeathFacts, ParentFacts, RegistrationForm, Requester};
+use super::form::{
+    label, BirthFacts, DeathFacts, IdDocumentType, ParentFacts, RegistrationForm, Relationship,
+    Requester,
+};
 pub use crate::problem::{FieldProblem, ProblemRule};
 
 /// A field whose value differs from the notification's.
@@ -227,11 +230,62 @@ fn death(problems: &mut Problems, d: &DeathFacts, today: NaiveDate) {
     }
 }
 
-/// The requester: Law on Civil Status 2014, Art. 16(1) (birth), 34(1) (death).
+/// The requester: Law on Civil Status 2014, Art. 16(1) (birth), 34(1)
+/// (death); the paper proving who they are: Decree 123/2015/NĐ-CP Art. 2(1).
 fn requester(problems: &mut Problems, r: &Requester) {
     problems.name("requester.full_name", &r.full_name);
-    problems.required("requester.id_document", &r.id_document);
-    problems.required("requester.relationship", &r.relationship);
+    let number = "requester.id_number";
+    match r.id_type {
+        None => problems.add("requester.id_type", ProblemRule::Required),
+        Some(_) if r.id_number.is_empty() => problems.add(number, ProblemRule::Required),
+        // The citizen ID card's number is the personal ID number: 12 digits
+        // (Decree 137/2015/NĐ-CP Art. 13).
+        Some(IdDocumentType::Cccd) if !is_digits(&r.id_number, 12) => {
+            problems.add(number, ProblemRule::PersonalIdDigits)
+        }
+        // Vietnamese passports: a letter and 7 digits; foreign ones 8 or 9
+        // letters and digits (plausibility, not law).
+        Some(IdDocumentType::Passport) if !is_passport_number(&r.id_number) => {
+            problems.add(number, ProblemRule::PassportFormat)
+        }
+        Some(_) => {}
+    }
+    match r.relationship {
+        None => problems.add("requester.relationship", ProblemRule::Required),
+        Some(Relationship::Other) => {
+            let other = "requester.relationship_other";
+            if r.relationship_other.is_empty() {
+                problems.add(other, ProblemRule::Required);
+            } else if is_vague_relationship(&r.relationship_other) {
+                problems.add(other, ProblemRule::RelationshipVague);
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+fn is_digits(text: &str, count: usize) -> bool {
+    text.len() == count && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_passport_number(text: &str) -> bool {
+    (8..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// "Người thân" says nothing of how the requester is related.
+fn is_vague_relationship(words: &str) -> bool {
+    matches!(
+        crate::text::fold(words).as_str(),
+        "nguoi than" | "than nhan" | "ho hang" | "gia dinh"
+    )
+}
+
+/// The signer: the chairman or a deputy signing for him issues the paper
+/// (Law on Civil Status 2014, Art. 16(2), 34(2)); a paper without a
+/// signer's name is not issued.
+fn signer(problems: &mut Problems, form: &RegistrationForm) {
+    problems.name("signer_name", &form.signer_name);
+    problems.required("signer_title", &form.signer_title);
 }
 
 /// Every problem of a normalized form, in form order.
@@ -248,6 +302,7 @@ pub fn check_form(
         _ => problems.add("type", ProblemRule::EventContentMissing),
     }
     requester(&mut problems, &form.requester);
+    signer(&mut problems, form);
     let registered_on = form.registration_date.unwrap_or(today);
     problems.not_after_today(
         "registration_date",
@@ -325,8 +380,10 @@ mod tests {
     fn requester() -> Requester {
         Requester {
             full_name: "Hoàng Thị Phượng".into(),
-            id_document: "CCCD 019196004321".into(),
-            relationship: "Mẹ".into(),
+            id_type: Some(IdDocumentType::Cccd),
+            id_number: "019196004321".into(),
+            relationship: Some(Relationship::Mother),
+            relationship_other: String::new(),
             residence: String::new(),
         }
     }
@@ -348,6 +405,8 @@ mod tests {
             }),
             requester: requester(),
             registration_date: Some(TODAY()),
+            signer_name: "Phạm Văn Lãnh".into(),
+            signer_title: "Chủ tịch".into(),
             ..RegistrationForm::empty(EventKind::Birth)
         }
     }
@@ -373,10 +432,13 @@ mod tests {
                 replacing_document: String::new(),
             }),
             requester: Requester {
-                relationship: "Con".into(),
+                relationship: Some(Relationship::Child),
                 ..requester()
             },
             registration_date: Some(TODAY()),
+            signer_name: "Lường Thị Ỗn".into(),
+            signer_title: "Phó Chủ tịch".into(),
+            signer_on_behalf: true,
             ..RegistrationForm::empty(EventKind::Death)
         }
     }
@@ -617,5 +679,71 @@ mod tests {
         let mut filled = notified.clone();
         filled.birth.as_mut().unwrap().native_place.clear();
         assert!(differences(&filled.flatten(), &notified.flatten()).is_empty());
+    }
+
+    fn with_requester(edit: impl FnOnce(&mut Requester)) -> RegistrationForm {
+        let mut form = birth_form();
+        edit(&mut form.requester);
+        form
+    }
+
+    #[test]
+    fn the_requesters_id_is_checked_by_its_type() {
+        // The walkthrough's "CCCD 01918": five digits are no citizen ID number.
+        let message = only_problem(
+            &with_requester(|r| r.id_number = "01918".into()),
+            "requester.id_number",
+        );
+        assert!(message.contains("12 chữ số"), "{message}");
+        only_problem(&with_requester(|r| r.id_type = None), "requester.id_type");
+        only_problem(
+            &with_requester(|r| r.id_number.clear()),
+            "requester.id_number",
+        );
+        let passport = |number: &str| {
+            with_requester(|r| {
+                r.id_type = Some(IdDocumentType::Passport);
+                r.id_number = number.into();
+            })
+        };
+        // A Vietnamese passport (a letter and 7 digits) and a foreign one.
+        assert!(problems(&passport("C1234567"), None).is_empty());
+        assert!(problems(&passport("X12345678"), None).is_empty());
+        let message = only_problem(&passport("C12-45"), "requester.id_number");
+        assert!(message.contains("hộ chiếu"), "{message}");
+        let other = with_requester(|r| {
+            r.id_type = Some(IdDocumentType::Other);
+            r.id_number = "Giấy xác nhận của Công an xã số 12".into();
+        });
+        assert!(problems(&other, None).is_empty());
+    }
+
+    #[test]
+    fn the_relationship_is_chosen_never_vague() {
+        only_problem(
+            &with_requester(|r| r.relationship = None),
+            "requester.relationship",
+        );
+        let other = |words: &str| {
+            with_requester(|r| {
+                r.relationship = Some(Relationship::Other);
+                r.relationship_other = words.into();
+            })
+        };
+        only_problem(&other(""), "requester.relationship_other");
+        let vague = only_problem(&other("Người thân"), "requester.relationship_other");
+        assert!(vague.contains("ghi rõ"), "{vague}");
+        assert!(problems(&other("Cô ruột"), None).is_empty());
+    }
+
+    #[test]
+    fn a_paper_needs_its_signer() {
+        let mut form = birth_form();
+        form.signer_name.clear();
+        form.signer_title.clear();
+        let found = problems(&form, None);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("signer_name | "), "{found:?}");
+        assert!(found[1].starts_with("signer_title | "), "{found:?}");
     }
 }

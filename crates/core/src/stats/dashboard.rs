@@ -130,6 +130,13 @@ impl Store {
                 },
                 today,
             )?,
+            overdue_on_arrival: self.figure(
+                CaseFilter {
+                    overdue_on_arrival: true,
+                    ..scope.clone()
+                },
+                today,
+            )?,
             follow_up_due: self.figure(
                 CaseFilter {
                     follow_up_due: true,

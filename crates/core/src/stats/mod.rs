@@ -61,8 +61,12 @@ pub struct DashboardFigures {
     pub open: Figure,
     /// Open past their legal deadline.
     pub overdue: Figure,
-    /// Open, and nobody contacted the family within 2 working days of intake.
+    /// Open, and nobody contacted the family within 2 working days of the
+    /// notification's issue (a backlog imported today counts at once).
     pub no_contact_yet: Figure,
+    /// "Quá hạn khi nhận": open cases already past their deadline when
+    /// received, shown apart from those that became late in the office.
+    pub overdue_on_arrival: Figure,
     /// Open, with the follow-up due today or earlier.
     pub follow_up_due: Figure,
     /// The notification changed after outreach began: someone must look again.

@@ -17,12 +17,17 @@ pub fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
 /// dated `on`, with a late reason when `on` is past the case's deadline.
 pub fn completed_form(store: &Store, case_id: &str, on: NaiveDate) -> RegistrationForm {
     let mut form = store.registration_draft(case_id, on).unwrap();
-    form.requester.id_document = "CCCD 019085001234".into();
+    form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
+    form.requester.id_number = "019085001234".into();
     if form.requester.full_name.is_empty() {
         form.requester.full_name = "Nguyễn Văn Hải".into();
     }
-    if form.requester.relationship.is_empty() {
-        form.requester.relationship = "Người thân".into();
+    if form.requester.relationship.is_none() {
+        form.requester.relationship = Some(hotich_core::Relationship::Child);
+    }
+    if form.signer_name.is_empty() {
+        form.signer_name = "Phạm Văn Lãnh".into();
+        form.signer_title = "Chủ tịch".into();
     }
     if let Some(b) = &mut form.birth {
         b.native_place = "Xã Bằng Thành, tỉnh Thái Nguyên".into();

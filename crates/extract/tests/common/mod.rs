@@ -8,6 +8,7 @@
 pub mod fixture;
 
 use chrono::NaiveDate;
+use hotich_core::registration::form::{parse_id_document, parse_relationship};
 use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
 use hotich_core::{DocumentKind, Registration, RegistrationForm};
 use hotich_extract::{Issuer, Prepared};
@@ -107,10 +108,13 @@ fn completed(
     [full_name, id_document, relationship, residence]: [&str; 4],
     [signer_name, signer_title]: [&str; 2],
 ) -> RegistrationForm {
+    let (id_type, id_number) = parse_id_document(id_document);
     form.requester = Requester {
         full_name: full_name.into(),
-        id_document: id_document.into(),
-        relationship: relationship.into(),
+        id_type,
+        id_number,
+        relationship: parse_relationship(relationship),
+        relationship_other: String::new(),
         residence: residence.into(),
     };
     form.registration_date = Some(issue_date());
