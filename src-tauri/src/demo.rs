@@ -15,6 +15,9 @@ use crate::error::{CommandError, CommandResult};
 pub const DEMO_COMMUNE: &str = "01864";
 pub const DEMO_BIRTHS: usize = 150;
 pub const DEMO_DEATHS: usize = 60;
+/// The local demo registry `scripts/demo.sh` starts: the demo syncs with it
+/// (its token in `$HOTICH_TOKEN`). Read only for the demo, never an office.
+pub const DEMO_REGISTRY_ENV: &str = "HOTICH_DEMO_REGISTRY";
 
 /// True when the database has no office and no notification yet.
 pub fn is_fresh(store: &Store) -> CommandResult<bool> {
@@ -27,6 +30,12 @@ pub fn is_fresh(store: &Store) -> CommandResult<bool> {
 /// is idempotent).
 pub fn open(store: &mut Store, today: NaiveDate) -> CommandResult<Option<ImportSummary>> {
     store.set_up_demo(DEMO_COMMUNE)?;
+    if let Some(registry) = std::env::var(DEMO_REGISTRY_ENV)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+    {
+        store.set_sync_server(&registry)?;
+    }
     if !store.is_empty()? {
         return Ok(None);
     }
