@@ -453,20 +453,19 @@ impl Store {
         officer_id: &str,
         now: DateTime<Utc>,
     ) -> Result<PasswordReset> {
-        actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
-        let officer = self.officer(officer_id)?;
         let one_time_password = one_time_password();
-        let tx = crate::store::write_scope(&mut self.conn)?;
-        tx.execute(
-            "UPDATE officer SET password_hash = ?2, must_change_password = 1,
-                                failed_sign_ins = 0, locked_until = NULL
-             WHERE id = ?1",
-            params![officer.id, hash_password(&one_time_password)?],
-        )?;
-        audit::append(&tx, AuditAction::PasswordReset, &officer.id, &actor.id, now)?;
-        tx.commit()?;
+        let officer = self.change_account(actor, officer_id, now, |_| {
+            Ok(Some(AccountChange {
+                update: "UPDATE officer SET password_hash = ?2, must_change_password = 1,
+                                            failed_sign_ins = 0, locked_until = NULL
+                         WHERE id = ?1",
+                value: hash_password(&one_time_password)?,
+                loses_supervisor: false,
+                action: AuditAction::PasswordReset,
+            }))
+        })?;
         Ok(PasswordReset {
-            officer: self.officer(officer_id)?,
+            officer,
             one_time_password,
         })
     }
@@ -481,27 +480,18 @@ impl Store {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
-        let officer = self.officer(officer_id)?;
-        if officer.active == active {
-            return Ok(officer);
-        }
-        let tx = crate::store::write_scope(&mut self.conn)?;
-        if !active && officer.is_supervisor() {
-            refuse_losing_last_supervisor(&tx)?;
-        }
-        tx.execute(
-            "UPDATE officer SET active = ?2 WHERE id = ?1",
-            params![officer.id, active],
-        )?;
-        let action = if active {
-            AuditAction::OfficerReactivate
-        } else {
-            AuditAction::OfficerDeactivate
-        };
-        audit::append(&tx, action, &officer.id, &actor.id, now)?;
-        tx.commit()?;
-        self.officer(officer_id)
+        self.change_account(actor, officer_id, now, |officer| {
+            Ok((officer.active != active).then(|| AccountChange {
+                update: "UPDATE officer SET active = ?2 WHERE id = ?1",
+                value: active,
+                loses_supervisor: !active && officer.is_supervisor(),
+                action: if active {
+                    AuditAction::OfficerReactivate
+                } else {
+                    AuditAction::OfficerDeactivate
+                },
+            }))
+        })
     }
 
     /// Changes an officer's role; the last active supervisor keeps theirs.
@@ -512,20 +502,38 @@ impl Store {
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
+        self.change_account(actor, officer_id, now, |officer| {
+            Ok((officer.role != role).then(|| AccountChange {
+                update: "UPDATE officer SET role = ?2 WHERE id = ?1",
+                value: role,
+                loses_supervisor: officer.is_supervisor() && officer.active,
+                action: AuditAction::RoleChange,
+            }))
+        })
+    }
+
+    /// A supervisor's change to another account, as `change` says it from
+    /// the account as it is (`None`: nothing to change): one update,
+    /// refused where it would leave no active supervisor, and its audit
+    /// entry, in one write scope.
+    fn change_account<V: rusqlite::ToSql>(
+        &mut self,
+        actor: &Officer,
+        officer_id: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&Officer) -> Result<Option<AccountChange<V>>>,
+    ) -> Result<Officer> {
         actor.require_supervisor(ForbiddenAction::ManageOfficers)?;
         let officer = self.officer(officer_id)?;
-        if officer.role == role {
+        let Some(change) = change(&officer)? else {
             return Ok(officer);
-        }
+        };
         let tx = crate::store::write_scope(&mut self.conn)?;
-        if officer.is_supervisor() && officer.active {
+        if change.loses_supervisor {
             refuse_losing_last_supervisor(&tx)?;
         }
-        tx.execute(
-            "UPDATE officer SET role = ?2 WHERE id = ?1",
-            params![officer.id, role],
-        )?;
-        audit::append(&tx, AuditAction::RoleChange, &officer.id, &actor.id, now)?;
+        tx.execute(change.update, params![officer.id, change.value])?;
+        audit::append(&tx, change.action, &officer.id, &actor.id, now)?;
         tx.commit()?;
         self.officer(officer_id)
     }
@@ -575,6 +583,15 @@ impl Store {
 /// Refuses when the officer about to lose the supervisor role (or be
 /// deactivated) is the only active supervisor: nobody could manage
 /// accounts any more. Read inside the writing transaction.
+/// One update of an officer row (`?1` its id, `?2` the value) by a supervisor.
+struct AccountChange<V> {
+    update: &'static str,
+    value: V,
+    /// The account is an active supervisor's, and stops being one.
+    loses_supervisor: bool,
+    action: AuditAction,
+}
+
 fn refuse_losing_last_supervisor(tx: &rusqlite::Connection) -> Result<()> {
     let active_supervisors: i64 = tx.query_row(
         "SELECT count(*) FROM officer WHERE role = 'supervisor' AND active = 1",

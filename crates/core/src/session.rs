@@ -220,7 +220,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use crate::officer::Role;
+
+    /// The code with which the session refuses a command at `now`, if it does.
+    fn refusal(session: &mut Session, now: Instant) -> Option<ErrorCode> {
+        session.require(now).err().map(|error| error.code())
+    }
 
     fn officer() -> Officer {
         Officer {
@@ -237,15 +243,9 @@ mod tests {
     fn refuses_commands_before_sign_in() {
         let start = Instant::now();
         let mut session = Session::new(60, start);
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::NotSignedIn)
-        ));
+        assert_eq!(refusal(&mut session, start), Some(ErrorCode::NotSignedIn));
         session.lock();
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::NotSignedIn)
-        ));
+        assert_eq!(refusal(&mut session, start), Some(ErrorCode::NotSignedIn));
     }
 
     #[test]
@@ -257,15 +257,9 @@ mod tests {
         assert_eq!(session.require(later(59)).unwrap().username, "lan");
         // Activity at 59 s: still open at 118 s, locked at 119 s.
         assert!(session.require(later(118)).is_ok());
-        assert!(matches!(
-            session.require(later(178)),
-            Err(CoreError::SessionLocked)
-        ));
+        assert_eq!(refusal(&mut session, later(178)), Some(ErrorCode::Locked));
         // Locked stays locked, however soon the next command comes.
-        assert!(matches!(
-            session.require(later(179)),
-            Err(CoreError::SessionLocked)
-        ));
+        assert_eq!(refusal(&mut session, later(179)), Some(ErrorCode::Locked));
         session.locked = false;
         session.last_activity = later(200);
         assert!(session.require(later(201)).is_ok());
@@ -278,15 +272,9 @@ mod tests {
         session.begin(officer(), start);
         session.lock();
         assert_eq!(session.locked_officer().unwrap().id, "o1");
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::SessionLocked)
-        ));
+        assert_eq!(refusal(&mut session, start), Some(ErrorCode::Locked));
         session.end();
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::NotSignedIn)
-        ));
+        assert_eq!(refusal(&mut session, start), Some(ErrorCode::NotSignedIn));
         assert!(session.locked_officer().is_err());
     }
 
@@ -306,10 +294,10 @@ mod tests {
             matches!(expired, Err(CoreError::SessionExpired { hours: 12 })),
             "{expired:?}"
         );
-        assert!(matches!(
-            session.require(start + MAX_SESSION),
-            Err(CoreError::NotSignedIn)
-        ));
+        assert_eq!(
+            refusal(&mut session, start + MAX_SESSION),
+            Some(ErrorCode::NotSignedIn)
+        );
         assert!(session.locked_officer().is_err());
         // Signing in again starts a new 12 hours.
         session.begin(officer(), start + MAX_SESSION);
@@ -323,10 +311,10 @@ mod tests {
         let mut must_change = officer();
         must_change.must_change_password = true;
         session.begin(must_change.clone(), start);
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::PasswordChangeRequired)
-        ));
+        assert_eq!(
+            refusal(&mut session, start),
+            Some(ErrorCode::PasswordChangeRequired)
+        );
         assert_eq!(session.require_for_password_change(start).unwrap().id, "o1");
         // Another officer's change leaves the session as it is.
         let mut other = officer();
@@ -339,9 +327,6 @@ mod tests {
         // Deactivated meanwhile: the session ends.
         must_change.active = false;
         session.officer_changed(&must_change);
-        assert!(matches!(
-            session.require(start),
-            Err(CoreError::NotSignedIn)
-        ));
+        assert_eq!(refusal(&mut session, start), Some(ErrorCode::NotSignedIn));
     }
 }

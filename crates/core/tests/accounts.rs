@@ -50,6 +50,18 @@ fn account_audit(store: &Store) -> Vec<(String, String, String, String)> {
     rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
+/// Lan, her password her own, signs in; then her session locks.
+fn lan_signed_in_then_locked(store: &mut Store, lan: &Officer) -> (Session, Instant) {
+    store
+        .change_own_password(&lan.id, PASSWORD, OWN_PASSWORD, now())
+        .unwrap();
+    let start = Instant::now();
+    let mut session = Session::new(300, start);
+    session.begin(store.sign_in("lan", OWN_PASSWORD, now()).unwrap(), start);
+    session.lock();
+    (session, start)
+}
+
 #[test]
 fn a_new_account_must_choose_its_own_password_at_first_sign_in() {
     let (_dir, mut store, supervisor, lan) = office_with_lan();
@@ -182,13 +194,7 @@ fn a_deactivated_officer_cannot_sign_in_or_unlock_and_their_cases_need_a_new_ass
             now(),
         )
         .unwrap();
-    store
-        .change_own_password(&lan.id, PASSWORD, OWN_PASSWORD, now())
-        .unwrap();
-    let start = Instant::now();
-    let mut session = Session::new(300, start);
-    session.begin(store.sign_in("lan", OWN_PASSWORD, now()).unwrap(), start);
-    session.lock();
+    let (mut session, start) = lan_signed_in_then_locked(&mut store, &lan);
 
     let deactivated = store
         .set_officer_active(&supervisor, &lan.id, false, now())
@@ -331,13 +337,7 @@ fn every_account_action_is_in_the_audit_log_with_who_and_when() {
 #[test]
 fn unlocking_reads_the_officer_again() {
     let (_dir, mut store, supervisor, lan) = office_with_lan();
-    store
-        .change_own_password(&lan.id, PASSWORD, OWN_PASSWORD, now())
-        .unwrap();
-    let start = Instant::now();
-    let mut session = Session::new(300, start);
-    session.begin(store.sign_in("lan", OWN_PASSWORD, now()).unwrap(), start);
-    session.lock();
+    let (mut session, start) = lan_signed_in_then_locked(&mut store, &lan);
     store
         .set_officer_role(&supervisor, &lan.id, Role::Supervisor, now())
         .unwrap();
