@@ -3,67 +3,79 @@
 //! deactivates or reactivates an account, changes a role. The rules, the
 //! audit entries and the last-supervisor check are `hotich_core`'s.
 
+use std::sync::MutexGuard;
 use std::time::Instant;
 
 use chrono::Utc;
-use hotich_core::{Officer, PasswordReset, Role, SessionState};
-use tauri::State;
+use hotich_core::{CoreError, Officer, PasswordReset, Role, SessionState, Store};
 
 use crate::error::CommandResult;
-use crate::session::Shell;
+use crate::session::{Shell, ShellSession};
 
-/// The signed-in officer's new password, after their current one; clears a
-/// forced change, so the session may work again.
-#[tauri::command]
-pub async fn change_own_password(
-    shell: State<'_, Shell>,
-    current: String,
-    new: String,
-) -> CommandResult<SessionState> {
-    let officer = shell
-        .session
-        .lock()?
-        .require_for_password_change(Instant::now())?;
-    let mut store = shell.store()?;
-    let changed = store.change_own_password(&officer.id, &current, &new, Utc::now())?;
-    let mut session = shell.session.lock()?;
-    session.officer_changed(&changed);
-    Ok(session.state(&store, Instant::now())?)
+/// The guards of the account commands: besides the officer and the store,
+/// the session, which each change reaches at once.
+trait AccountGuards {
+    /// The signed-in officer, even one who must first change their password.
+    fn changing_own_password(
+        &self,
+    ) -> CommandResult<(Officer, MutexGuard<'_, Store>, &ShellSession)>;
+    /// The acting officer (the core checks they are a supervisor).
+    fn changing_account(&self) -> CommandResult<(Officer, MutexGuard<'_, Store>, &ShellSession)>;
 }
 
-/// A one-time password for the officer, shown once; they must change it.
-#[tauri::command]
-pub async fn reset_password(
-    shell: State<'_, Shell>,
-    officer_id: String,
-) -> CommandResult<PasswordReset> {
-    let (actor, mut store) = shell.acting()?;
-    Ok(store.reset_password(&actor, &officer_id, Utc::now())?)
+impl AccountGuards for Shell {
+    fn changing_own_password(
+        &self,
+    ) -> CommandResult<(Officer, MutexGuard<'_, Store>, &ShellSession)> {
+        let officer = self
+            .session
+            .lock()?
+            .require_for_password_change(Instant::now())?;
+        Ok((officer, self.store()?, &self.session))
+    }
+
+    fn changing_account(&self) -> CommandResult<(Officer, MutexGuard<'_, Store>, &ShellSession)> {
+        let (actor, store) = self.acting()?;
+        Ok((actor, store, &self.session))
+    }
 }
 
-/// Deactivates or reactivates an account; a supervisor who deactivates
-/// their own account (another supervisor remaining) is signed out.
-#[tauri::command]
-pub async fn set_officer_active(
-    shell: State<'_, Shell>,
-    officer_id: String,
-    active: bool,
+/// The changed account reaches the session: a supervisor's own new role
+/// applies at once, deactivating one's own account signs out.
+fn announced(
+    session: &ShellSession,
+    changed: Result<Officer, CoreError>,
 ) -> CommandResult<Officer> {
-    let (actor, mut store) = shell.acting()?;
-    let officer = store.set_officer_active(&actor, &officer_id, active, Utc::now())?;
-    shell.session.lock()?.officer_changed(&officer);
+    let officer = changed?;
+    session.lock()?.officer_changed(&officer);
     Ok(officer)
 }
 
-/// Changes an officer's role; a supervisor's own new role applies at once.
-#[tauri::command]
-pub async fn set_officer_role(
-    shell: State<'_, Shell>,
-    officer_id: String,
-    role: Role,
-) -> CommandResult<Officer> {
-    let (actor, mut store) = shell.acting()?;
-    let officer = store.set_officer_role(&actor, &officer_id, role, Utc::now())?;
-    shell.session.lock()?.officer_changed(&officer);
-    Ok(officer)
+guarded_commands! {
+    /// The signed-in officer's new password, after their current one; clears a
+    /// forced change, so the session may work again.
+    changing_own_password fn change_own_password(current: String, new: String) -> SessionState =
+        |(officer, mut store, session)| {
+            let changed = store.change_own_password(&officer.id, &current, &new, Utc::now())?;
+            let mut session = session.lock()?;
+            session.officer_changed(&changed);
+            session.state(&store, Instant::now())
+        };
+
+    /// A one-time password for the officer, shown once; they must change it.
+    acting fn reset_password(officer_id: String) -> PasswordReset =
+        |(actor, mut store)| store.reset_password(&actor, &officer_id, Utc::now());
+
+    /// Deactivates or reactivates an account; a supervisor who deactivates
+    /// their own account (another supervisor remaining) is signed out.
+    changing_account fn set_officer_active(officer_id: String, active: bool) -> Officer =
+        |(actor, mut store, session)| {
+            announced(session, store.set_officer_active(&actor, &officer_id, active, Utc::now()))
+        };
+
+    /// Changes an officer's role; a supervisor's own new role applies at once.
+    changing_account fn set_officer_role(officer_id: String, role: Role) -> Officer =
+        |(actor, mut store, session)| {
+            announced(session, store.set_officer_role(&actor, &officer_id, role, Utc::now()))
+        };
 }
