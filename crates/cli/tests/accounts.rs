@@ -3,25 +3,22 @@
 //! the audit log that records them.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
-use common::{json, ok, refused, INIT_SUPERVISOR, SUPERVISOR_PASSWORD};
+use common::{hotich_on, init_supervisor, json, ok, refused, SUPERVISOR_PASSWORD};
 
 const FIRST_PASSWORD: &str = "mật khẩu lãnh đạo đặt";
 const OWN_PASSWORD: &str = "mây trắng bay trên núi";
 
 /// `hotich --db <db> <args>` as `user` with `password` (and a new password, if any).
 fn run(db: &Path, user: &str, password: &str, new_password: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    let mut command = hotich_on(db);
     command
-        .arg("--db")
-        .arg(db)
         .args(["--user", user])
         .args(args)
-        .env("HOTICH_PASSWORD", password)
-        .env_remove("HOTICH_NEW_PASSWORD");
+        .env("HOTICH_PASSWORD", password);
     if let Some(new_password) = new_password {
         command.env("HOTICH_NEW_PASSWORD", new_password);
     }
@@ -42,14 +39,7 @@ fn one_time_password(stdout: &str) -> String {
 fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hotich.db");
-    ok(Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(&db)
-        .args(INIT_SUPERVISOR)
-        .env_remove("HOTICH_USER")
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .output()
-        .unwrap());
+    init_supervisor(&db);
     ok(run(
         &db,
         "lanhdao",
@@ -68,29 +58,20 @@ fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
     // The first password opens nothing but its own change.
     let first = refused(run(&db, "hoa", FIRST_PASSWORD, None, &["cases", "--mine"]));
     assert!(first.contains("cần đặt mật khẩu mới"), "{first}");
-    let short = refused(run(
-        &db,
-        "hoa",
-        FIRST_PASSWORD,
-        Some("ngắn"),
-        &["officer", "password"],
-    ));
+    let change_first_password = |new: &str| {
+        run(
+            &db,
+            "hoa",
+            FIRST_PASSWORD,
+            Some(new),
+            &["officer", "password"],
+        )
+    };
+    let short = refused(change_first_password("ngắn"));
     assert!(short.contains("cần ít nhất 12 ký tự"), "{short}");
-    let common_one = refused(run(
-        &db,
-        "hoa",
-        FIRST_PASSWORD,
-        Some("password1234"),
-        &["officer", "password"],
-    ));
+    let common_one = refused(change_first_password("password1234"));
     assert!(common_one.contains("mật khẩu phổ biến"), "{common_one}");
-    ok(run(
-        &db,
-        "hoa",
-        FIRST_PASSWORD,
-        Some(OWN_PASSWORD),
-        &["officer", "password"],
-    ));
+    ok(change_first_password(OWN_PASSWORD));
     ok(run(&db, "hoa", OWN_PASSWORD, None, &["cases", "--mine"]));
 
     // A registrar cannot reset anyone's password.
@@ -120,11 +101,12 @@ fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
         Some("hoa sen trong đầm"),
         &["officer", "password"],
     ));
-    ok(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+    let hoa_works = || run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]);
+    ok(hoa_works());
 
     // Deactivated: refused with the reason; reactivated: back at work.
     ok(supervisor(&db, &["officer", "deactivate", "hoa"]));
-    let deactivated = refused(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+    let deactivated = refused(hoa_works());
     assert!(deactivated.contains("ngừng hoạt động"), "{deactivated}");
     let officers = json(&ok(supervisor(&db, &["officer", "list", "--json"])));
     let hoa = officers
@@ -135,7 +117,7 @@ fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
         .unwrap();
     assert_eq!(hoa["active"], false);
     ok(supervisor(&db, &["officer", "reactivate", "hoa"]));
-    ok(run(&db, "hoa", "hoa sen trong đầm", None, &["cases", "--mine"]));
+    ok(hoa_works());
 
     // The last supervisor stays one.
     let last = refused(supervisor(&db, &["officer", "deactivate", "lanhdao"]));

@@ -9,6 +9,9 @@
 mod sync_env;
 use sync_env::*;
 
+#[allow(dead_code)] // only the first officer's arguments are used here
+mod common;
+
 use std::process::Output;
 
 use hotich_central::process::test_certificates;
@@ -18,16 +21,9 @@ const COMMUNE: &str = "01864";
 
 /// The first officer, supervisor `lanhdao`, so `--user lanhdao` may change
 /// the sync settings.
-fn supervisor(ws: &Workstation) {
-    ok(hotich(&ws.db)
-        .args([
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ])
+fn supervisor(db: &std::path::Path) {
+    ok(hotich(db)
+        .args(common::INIT_SUPERVISOR)
         .env("HOTICH_PASSWORD", PASSWORD));
 }
 
@@ -54,13 +50,19 @@ fn report(output: &Output) -> (Value, String) {
     (report, text(&output.stderr))
 }
 
+/// A registry of `COMMUNE` whose notifications the simulated facilities
+/// already posted (over plain HTTP, on a server since stopped).
+fn posted_registry(dir: &std::path::Path, births: usize, deaths: usize, seed: u64) -> Registry {
+    let registry = Registry::new(dir, &[COMMUNE], births, deaths, seed);
+    let plain = serve(&registry.db, &[]);
+    registry.post_all(&plain.url);
+    registry
+}
+
 #[test]
 fn a_workstation_syncs_over_https_with_the_ca_it_was_given() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = Registry::new(dir.path(), &[COMMUNE], 12, 4, 7);
-    let plain = serve(&registry.db, &[]);
-    registry.post_all(&plain.url);
-    drop(plain);
+    let registry = posted_registry(dir.path(), 12, 4, 7);
     let tls = test_certificates(dir.path()).unwrap();
     let args = tls.serve_args();
     let server = serve(
@@ -73,7 +75,7 @@ fn a_workstation_syncs_over_https_with_the_ca_it_was_given() {
         server.url
     );
     let ws = Workstation::new(dir.path(), "ws", &registry, COMMUNE);
-    supervisor(&ws);
+    supervisor(&ws.db);
 
     // Not trusted yet: the certificate is refused, nothing pulled.
     let output = ws.sync(&server.url, &["--max-tries", "1"]);
@@ -119,16 +121,7 @@ fn plain_http_to_another_computer_is_refused_by_login_and_by_sync() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ws.db");
     ok(hotich(&db).args(["office", "--set", COMMUNE]));
-    ok(hotich(&db)
-        .args([
-            "officer",
-            "init",
-            "--username",
-            "lanhdao",
-            "--name",
-            "Phạm Văn Lãnh",
-        ])
-        .env("HOTICH_PASSWORD", PASSWORD));
+    supervisor(&db);
     for args in [
         vec![
             "--user",
@@ -248,10 +241,7 @@ fn an_expired_token_is_refused_with_its_own_words() {
 #[test]
 fn a_registry_clock_ten_minutes_off_stops_the_sync_and_quarantines_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = Registry::new(dir.path(), &[COMMUNE], 6, 2, 9);
-    let plain = serve(&registry.db, &[]);
-    registry.post_all(&plain.url);
-    drop(plain);
+    let registry = posted_registry(dir.path(), 6, 2, 9);
     for offset in ["660", "-660"] {
         let server = serve(&registry.db, &["--clock-offset", offset]);
         let ws = Workstation::new(dir.path(), &format!("ws{offset}"), &registry, COMMUNE);

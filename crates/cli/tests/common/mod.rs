@@ -35,20 +35,26 @@ pub const INIT_SUPERVISOR: [&str; 6] = [
     "Phạm Văn Lãnh",
 ];
 
-/// Runs `hotich --db <db> --today <today> <args>` signed in as `user`
-/// (username, password) or as nobody: the caller's own sign-in variables
-/// are removed so that a suite never depends on the shell it runs from.
-#[allow(dead_code)] // not every suite signs in this way
-pub fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+/// `hotich --db <db>` without the caller's own sign-in variables, so that a
+/// suite never depends on the shell it runs from.
+#[allow(dead_code)] // not every suite runs the binary this way
+pub fn hotich_on(db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
     command
         .arg("--db")
         .arg(db)
-        .args(["--today", today])
-        .args(args)
         .env_remove("HOTICH_USER")
         .env_remove("HOTICH_PASSWORD")
         .env_remove("HOTICH_NEW_PASSWORD");
+    command
+}
+
+/// Runs `hotich --db <db> --today <today> <args>` signed in as `user`
+/// (username, password) or as nobody.
+#[allow(dead_code)] // not every suite signs in this way
+pub fn run_on(today: &str, db: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = hotich_on(db);
+    command.args(["--today", today]).args(args);
     if let Some((username, password)) = user {
         command
             .env("HOTICH_USER", username)
@@ -109,12 +115,7 @@ pub fn import_simulation(db: &std::path::Path, births: usize, deaths: usize, tod
         vec!["trust", "import", trust.to_str().unwrap()],
         vec!["import", notifications.to_str().unwrap()],
     ] {
-        ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap());
+        ok(hotich_on(db).args(args).output().unwrap());
     }
 }
 
@@ -124,18 +125,21 @@ pub const SUPERVISOR_PASSWORD: &str = "lãnh đạo 2026";
 #[allow(dead_code)]
 pub const REGISTRAR_PASSWORD: &str = "hộ tịch 2026";
 
+/// The first officer, the supervisor `lanhdao` (Phạm Văn Lãnh).
+#[allow(dead_code)] // not every suite has officers
+pub fn init_supervisor(db: &Path) {
+    ok(hotich_on(db)
+        .args(INIT_SUPERVISOR)
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .output()
+        .unwrap());
+}
+
 /// The first officer, the supervisor `lanhdao` (Phạm Văn Lãnh), who then
 /// creates the registrar `lan` (Lê Thị Lan): the office most suites start from.
 #[allow(dead_code)] // not every suite has officers
 pub fn supervisor_and_lan(db: &Path) {
-    ok(Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(db)
-        .args(INIT_SUPERVISOR)
-        .env_remove("HOTICH_USER")
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .output()
-        .unwrap());
+    init_supervisor(db);
     add_registrar(
         db,
         "lan",
@@ -186,18 +190,14 @@ pub fn add_registrar(
     new_password: &str,
 ) {
     let first_password = format!("{new_password} lần đầu");
-    ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(db)
+    ok(hotich_on(db)
         .args(["officer", "add", "--username", username, "--name", name])
         .env("HOTICH_USER", "lanhdao")
         .env("HOTICH_PASSWORD", supervisor_password)
         .env("HOTICH_NEW_PASSWORD", &first_password)
         .output()
         .unwrap());
-    ok(std::process::Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(db)
+    ok(hotich_on(db)
         .args(["--user", username, "officer", "password"])
         .env("HOTICH_PASSWORD", &first_password)
         .env("HOTICH_NEW_PASSWORD", new_password)
