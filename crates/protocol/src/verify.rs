@@ -376,22 +376,40 @@ pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), Inval
     }
 }
 
+/// What either paper must have, in this order: its texts (field, value,
+/// most characters) filled, an ethnicity code and a commune code as listed.
+fn require_filled(
+    texts: &[(&'static str, &str, usize)],
+    ethnicity: (&'static str, &str),
+    commune: (&'static str, &str),
+) -> Result<(), InvalidField> {
+    for &(field, value, max_chars) in texts {
+        require_text(field, value, max_chars)?;
+    }
+    require_ethnicity(ethnicity.0, ethnicity.1)?;
+    require_commune(commune.0, commune.1)
+}
+
 fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), InvalidField> {
-    require_text("episode_key (MA_LK)", &b.episode_key, 100)?;
-    require_text("mother_name (HO_TEN_NND)", &b.mother_name, 255)?;
-    require_text(
-        "mother_residence (NOI_CU_TRU_NND)",
-        &b.mother_residence,
-        1024,
-    )?;
-    require_text("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024)?;
-    require_ethnicity(
-        "mother_ethnicity_code (MA_DANTOC_NND)",
-        &b.mother_ethnicity_code,
-    )?;
-    require_commune(
-        "residence_commune_code (MAXA_CU_TRU)",
-        &b.residence_commune_code,
+    require_filled(
+        &[
+            ("episode_key (MA_LK)", &b.episode_key, 100),
+            ("mother_name (HO_TEN_NND)", &b.mother_name, 255),
+            (
+                "mother_residence (NOI_CU_TRU_NND)",
+                &b.mother_residence,
+                1024,
+            ),
+            ("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024),
+        ],
+        (
+            "mother_ethnicity_code (MA_DANTOC_NND)",
+            &b.mother_ethnicity_code,
+        ),
+        (
+            "residence_commune_code (MAXA_CU_TRU)",
+            &b.residence_commune_code,
+        ),
     )?;
     let born_on = b.birth_time.date();
     if born_on > issued_on {
@@ -424,17 +442,21 @@ fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), Inva
 }
 
 fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidField> {
-    require_text("notice_code (MA_GBT)", &d.notice_code, 18)?;
-    require_text("name (HO_TEN)", &d.name, 255)?;
-    require_text(
-        "permanent_address (DCHI_THUONGTRU)",
-        &d.permanent_address,
-        1024,
-    )?;
-    require_ethnicity("ethnicity_code (MA_DANTOC)", &d.ethnicity_code)?;
-    require_commune(
-        "permanent_commune_code (MAXA_THUONGTRU)",
-        &d.permanent_commune_code,
+    require_filled(
+        &[
+            ("notice_code (MA_GBT)", &d.notice_code, 18),
+            ("name (HO_TEN)", &d.name, 255),
+            (
+                "permanent_address (DCHI_THUONGTRU)",
+                &d.permanent_address,
+                1024,
+            ),
+        ],
+        ("ethnicity_code (MA_DANTOC)", &d.ethnicity_code),
+        (
+            "permanent_commune_code (MAXA_THUONGTRU)",
+            &d.permanent_commune_code,
+        ),
     )?;
     if d.id_document_type > 4 {
         return Err(invalid(
