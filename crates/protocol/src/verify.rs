@@ -376,40 +376,30 @@ pub fn validate_fields(n: &Notification, now: DateTime<Utc>) -> Result<(), Inval
     }
 }
 
-/// What either paper must have, in this order: its texts (field, value,
-/// most characters) filled, an ethnicity code and a commune code as listed.
-fn require_filled(
-    texts: &[(&'static str, &str, usize)],
-    ethnicity: (&'static str, &str),
-    commune: (&'static str, &str),
-) -> Result<(), InvalidField> {
+/// A paper's required texts, each (field, value, most characters), in order.
+fn require_texts(texts: &[(&'static str, &str, usize)]) -> Result<(), InvalidField> {
     for &(field, value, max_chars) in texts {
         require_text(field, value, max_chars)?;
     }
-    require_ethnicity(ethnicity.0, ethnicity.1)?;
-    require_commune(commune.0, commune.1)
+    Ok(())
 }
 
 fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), InvalidField> {
-    require_filled(
-        &[
-            ("episode_key (MA_LK)", &b.episode_key, 100),
-            ("mother_name (HO_TEN_NND)", &b.mother_name, 255),
-            (
-                "mother_residence (NOI_CU_TRU_NND)",
-                &b.mother_residence,
-                1024,
-            ),
-            ("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024),
-        ],
-        (
-            "mother_ethnicity_code (MA_DANTOC_NND)",
-            &b.mother_ethnicity_code,
-        ),
-        (
-            "residence_commune_code (MAXA_CU_TRU)",
-            &b.residence_commune_code,
-        ),
+    #[rustfmt::skip] // One text a line, read as a table.
+    let texts: [(_, &str, _); 4] = [
+        ("episode_key (MA_LK)", &b.episode_key, 100),
+        ("mother_name (HO_TEN_NND)", &b.mother_name, 255),
+        ("mother_residence (NOI_CU_TRU_NND)", &b.mother_residence, 1024),
+        ("place_of_birth (NOI_SINH_CON)", &b.place_of_birth, 1024),
+    ];
+    require_texts(&texts)?;
+    require_ethnicity(
+        "mother_ethnicity_code (MA_DANTOC_NND)",
+        &b.mother_ethnicity_code,
+    )?;
+    require_commune(
+        "residence_commune_code (MAXA_CU_TRU)",
+        &b.residence_commune_code,
     )?;
     let born_on = b.birth_time.date();
     if born_on > issued_on {
@@ -442,21 +432,17 @@ fn validate_birth(b: &BirthCertificate, issued_on: NaiveDate) -> Result<(), Inva
 }
 
 fn validate_death(d: &DeathNotice, issued_on: NaiveDate) -> Result<(), InvalidField> {
-    require_filled(
-        &[
-            ("notice_code (MA_GBT)", &d.notice_code, 18),
-            ("name (HO_TEN)", &d.name, 255),
-            (
-                "permanent_address (DCHI_THUONGTRU)",
-                &d.permanent_address,
-                1024,
-            ),
-        ],
-        ("ethnicity_code (MA_DANTOC)", &d.ethnicity_code),
-        (
-            "permanent_commune_code (MAXA_THUONGTRU)",
-            &d.permanent_commune_code,
-        ),
+    #[rustfmt::skip] // One text a line, read as a table.
+    let texts: [(_, &str, _); 3] = [
+        ("notice_code (MA_GBT)", &d.notice_code, 18),
+        ("name (HO_TEN)", &d.name, 255),
+        ("permanent_address (DCHI_THUONGTRU)", &d.permanent_address, 1024),
+    ];
+    require_texts(&texts)?;
+    require_ethnicity("ethnicity_code (MA_DANTOC)", &d.ethnicity_code)?;
+    require_commune(
+        "permanent_commune_code (MAXA_THUONGTRU)",
+        &d.permanent_commune_code,
     )?;
     if d.id_document_type > 4 {
         return Err(invalid(
