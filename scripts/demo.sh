@@ -10,13 +10,14 @@
 #
 #   HOTICH_DEMO_APP       the app binary (required)
 #   HOTICH_DEMO_CENTRAL   the hotich-central binary (required)
-#   HOTICH_DEMO_EVERY     seconds between the simulator's posts (default 60)
+#   HOTICH_DEMO_EVERY     seconds between the simulator's posts (default 60, at least 10)
 #   HOTICH_DEMO_DIR       where the registry keeps its files (default: a new temp folder)
 set -euo pipefail
 
 app="${HOTICH_DEMO_APP:?the app binary}"
 central="${HOTICH_DEMO_CENTRAL:?the hotich-central binary}"
 every="${HOTICH_DEMO_EVERY:-60}"
+[ "$every" -ge 10 ] || { echo "HOTICH_DEMO_EVERY must be at least 10 (seconds)" >&2; exit 2; }
 commune=01864 # Xã Bằng Thành, Thái Nguyên: the demo commune
 dir="${HOTICH_DEMO_DIR:-$(mktemp -d -t hotich-demo.XXXXXX)}"
 mkdir -p "$dir"
@@ -47,17 +48,18 @@ done
 [ -n "$url" ] || { echo "the demo registry did not start" >&2; exit 1; }
 echo "==> demo registry at $url (pid $registry_pid; kill it to see the app go offline)"
 
-# The facilities: a few new signed notifications now and then every $every s,
-# each round with its own seed so every round is new.
+# The facilities: a few new signed notifications now and then every $every s.
+# Each round numbers its papers from the clock (a block of 10 per 10 s, from
+# 1,000,000 up: the demo's seeded papers stay under 100,000), so no round,
+# even of an earlier run against the same demo database, reuses an id.
 (
     trap 'kill "$child" 2>/dev/null; exit 0' TERM
-    round=1
     while true; do
-        "$central" simulate --commune "$commune" --births 2 --deaths 1 \
-            --seed "$(( $(date +%s) * 100 + round ))" --post "$url" >>"$dir/simulator.log" 2>&1 &
+        now="$(date +%s)"
+        "$central" simulate --commune "$commune" --births 2 --deaths 1 --seed "$now" \
+            --first-number "$(( 1000000 + now - now % 10 ))" --post "$url" >>"$dir/simulator.log" 2>&1 &
         child=$!
         wait "$child" || true
-        round=$((round + 1))
         sleep "$every" &
         child=$!
         wait "$child" || true

@@ -106,7 +106,10 @@ fn the_demo_brings_simulated_notifications_through_sync_and_ends_with_the_app() 
         assert!(demo.0.try_wait()?.is_none(), "scripts/demo.sh stopped early");
         std::thread::sleep(Duration::from_millis(500));
     };
-    assert!(!through_sync.is_empty());
+    eprintln!(
+        "{through_sync} came through sync {:.1} s after the start",
+        started.elapsed().as_secs_f64()
+    );
 
     // Closing the app ends the demo: the script returns, and no registry,
     // simulator or app process of this demo is left.

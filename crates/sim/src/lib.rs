@@ -52,6 +52,13 @@ pub struct SimConfig {
     pub correction_rate: f64,
     /// Share of notifications voided (0.0-1.0).
     pub void_rate: f64,
+    /// Where each facility's notification numbers start (its first paper is
+    /// the next number); `None`: somewhere
+    /// in 0..90,000 picked from the commune and seed. A simulator that posts
+    /// round after round (`scripts/demo.sh`) gives each round its own block
+    /// from 100,000 up, so no round reuses an id of another or of the demo's
+    /// own seeded notifications.
+    pub first_number: Option<u32>,
 }
 
 impl SimConfig {
@@ -73,6 +80,7 @@ impl SimConfig {
             today,
             correction_rate: Self::DEFAULT_CORRECTION_RATE,
             void_rate: Self::DEFAULT_VOID_RATE,
+            first_number: None,
         }
     }
 }

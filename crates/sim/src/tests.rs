@@ -416,3 +416,35 @@ fn rates_of_zero_and_one() {
     // Only events signed in today's last minutes can lack room for a void.
     assert!(voided >= 95, "{voided}");
 }
+
+#[test]
+fn rounds_numbered_from_their_own_block_share_no_id_with_each_other_or_the_seeded_demo() {
+    // As scripts/demo.sh runs it: the demo's seeded papers, then rounds of
+    // 2 births and 1 death, each from its own block of 10 numbers.
+    let ids = |births: usize, deaths: usize, first_number: Option<u32>, seed: u64| {
+        let out = simulate(&SimConfig {
+            seed,
+            first_number,
+            ..SimConfig::new("01864", births, deaths, today())
+        })
+        .unwrap();
+        decoded(&out)
+            .into_iter()
+            .map(|n| n.notification_id)
+            .collect::<BTreeSet<_>>()
+    };
+    let seeded = ids(150, 60, None, SimConfig::DEFAULT_SEED);
+    let round_1 = ids(2, 1, Some(1_000_000), 1);
+    let round_2 = ids(2, 1, Some(1_000_010), 2);
+    assert!(
+        round_1.iter().any(|id| id.ends_with("-1000001")),
+        "each facility's first paper is the one after the block's start: {round_1:?}"
+    );
+    assert!(
+        round_2.iter().any(|id| id.ends_with("-1000011")),
+        "{round_2:?}"
+    );
+    assert!(round_1.is_disjoint(&round_2), "{round_1:?} {round_2:?}");
+    assert!(seeded.is_disjoint(&round_1));
+    assert!(seeded.is_disjoint(&round_2));
+}

@@ -78,8 +78,8 @@ impl<'a> Generator<'a> {
         // a notification id of a shared facility.
         let base = crate::facility::fnv1a(format!("{}/{}", cfg.commune_code, cfg.seed).as_bytes());
         let start = Counters {
-            birth_notifications: (base % 90) as u32 * 1000,
-            death_notifications: ((base >> 8) % 90) as u32 * 1000,
+            birth_notifications: cfg.first_number.unwrap_or((base % 90) as u32 * 1000),
+            death_notifications: cfg.first_number.unwrap_or(((base >> 8) % 90) as u32 * 1000),
             certificates: ((base >> 16) % 40) as u32 * 25,
             notices: ((base >> 24) % 40) as u32 * 10,
             patients: ((base >> 32) % 5000) as u32 * 100,

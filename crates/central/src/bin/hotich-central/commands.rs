@@ -40,6 +40,7 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
             seed: args.seed,
             correction_rate: args.correction_rate,
             void_rate: args.void_rate,
+            first_number: args.first_number,
             ..SimConfig::new(commune.trim(), args.births, args.deaths, today)
         })
         .collect();

@@ -77,6 +77,10 @@ pub(crate) struct SimulateArgs {
     /// Tỉ lệ thông báo bị hủy / share of notifications voided.
     #[arg(long, value_name = "RATE", default_value_t = SimConfig::DEFAULT_VOID_RATE)]
     void_rate: f64,
+    /// Số thứ tự đầu tiên của thông báo ở mỗi cơ sở (mỗi đợt một khoảng riêng thì không trùng mã) /
+    /// the first notification number at each facility (a block per round never reuses an id).
+    #[arg(long, value_name = "N")]
+    first_number: Option<u32>,
 }
 
 #[derive(Debug, Args)]
