@@ -122,7 +122,7 @@ code_enum! {
         DuplicateSuspected => "duplicate_suspected",
         /// `id`.
         RegistrationNotFound => "registration_not_found",
-        // logging an attempt refused (`outreach.rs`), each reason its own code
+        // logging an attempt refused (`outreach/mod.rs`), each reason its own code
         /// `status`: a [`CaseStatus`] code (registered, registered elsewhere, ...).
         CaseClosed => "case_closed",
         /// The notification changed: the review decides before more calls.
