@@ -203,6 +203,17 @@ fn check_fingerprint(root: &RootKey, confirmed: &str) -> Result<()> {
     }
 }
 
+/// The root key an office may pin: never the demo root, and only with the
+/// fingerprint the supervisor confirmed.
+fn confirmed_root(key: &RootKeyFile, confirmed_fingerprint: &str) -> Result<RootKey> {
+    let root = key.root_key()?;
+    if is_demo_root(&root) {
+        return Err(CoreError::DemoKeyRefused);
+    }
+    check_fingerprint(&root, confirmed_fingerprint)?;
+    Ok(root)
+}
+
 fn is_demo_root(root: &RootKey) -> bool {
     root.public_key_b64() == RootKey::demo().public_key_b64()
 }
@@ -321,11 +332,7 @@ impl Store {
         })?;
         let server = ServerUrl::parse(&setup.server)
             .map_err(|_| invalid(InputField::Server, InputReason::NotHttpUrl))?;
-        let root = setup.root_key.root_key()?;
-        if is_demo_root(&root) {
-            return Err(CoreError::DemoKeyRefused);
-        }
-        check_fingerprint(&root, &setup.confirmed_fingerprint)?;
+        let root = confirmed_root(&setup.root_key, &setup.confirmed_fingerprint)?;
         self.in_transaction(|store| {
             let supervisor = store.create_first_supervisor(
                 &setup.supervisor.username,
@@ -389,10 +396,7 @@ impl Store {
         input: &OfficeDetailsInput,
         now: DateTime<Utc>,
     ) -> Result<OfficeDetails> {
-        actor.require_supervisor(ForbiddenAction::ChangeOffice)?;
-        if self.installation()? != Some(Installation::Office) {
-            return Err(CoreError::InstallationFixed(Installation::Demo));
-        }
+        self.require_office_supervisor(actor, ForbiddenAction::ChangeOffice)?;
         let details = checked_details(input)?;
         let current = self.setting(SETTING_COMMUNE)?;
         if current.as_deref() != Some(details.commune_code.as_str()) && self.has_cases()? {
@@ -415,20 +419,23 @@ impl Store {
         confirmed_fingerprint: &str,
         now: DateTime<Utc>,
     ) -> Result<RootKeyView> {
-        actor.require_supervisor(ForbiddenAction::ReplaceRootKey)?;
-        if self.installation()? != Some(Installation::Office) {
-            return Err(CoreError::InstallationFixed(Installation::Demo));
-        }
-        let root = key.root_key()?;
-        if is_demo_root(&root) {
-            return Err(CoreError::DemoKeyRefused);
-        }
-        check_fingerprint(&root, confirmed_fingerprint)?;
+        self.require_office_supervisor(actor, ForbiddenAction::ReplaceRootKey)?;
+        let root = confirmed_root(key, confirmed_fingerprint)?;
         self.in_transaction(|store| {
             crate::store::write_root(&store.conn, &root)?;
             store.append_audit(AuditAction::RootKeyReplace, root.key_id(), actor, now)
         })?;
         Ok(RootKeyView::from(&root))
+    }
+
+    /// Refuses unless `actor` is a supervisor and this store a real office
+    /// (a demo's details and root are fixed).
+    fn require_office_supervisor(&self, actor: &Officer, action: ForbiddenAction) -> Result<()> {
+        actor.require_supervisor(action)?;
+        if self.installation()? != Some(Installation::Office) {
+            return Err(CoreError::InstallationFixed(Installation::Demo));
+        }
+        Ok(())
     }
 
     fn write_details(&self, actor: &Officer, details: &OfficeDetailsInput) -> Result<()> {

@@ -175,22 +175,29 @@ pub(crate) fn apply_verified(
 ) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
     for (raw, result) in chunk.iter().zip(verified) {
+        let arrival = Arrival {
+            raw: raw.get().as_bytes(),
+            source,
+            now,
+        };
         let outcome = match result {
-            Ok(verified) => apply(tx, &verified, raw.get().as_bytes(), source, now)?,
-            Err(rejection) => quarantine(tx, &rejection, raw.get().as_bytes(), source, now)?,
+            Ok(verified) => apply(tx, &verified, &arrival)?,
+            Err(rejection) => quarantine(tx, &rejection, &arrival)?,
         };
         summary.count(outcome);
     }
     Ok(summary)
 }
 
-fn quarantine(
-    tx: &Transaction<'_>,
-    rejection: &Rejection,
-    raw: &[u8],
-    source: &str,
+/// One envelope as it arrived: its bytes, where from and when.
+struct Arrival<'a> {
+    raw: &'a [u8],
+    source: &'a str,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+}
+
+fn quarantine(tx: &Transaction<'_>, rejection: &Rejection, arrival: &Arrival) -> Result<Outcome> {
+    let Arrival { raw, source, now } = *arrival;
     // An oversized envelope is kept in part: enough to show what it was.
     let kept = &raw[..raw.len().min(MAX_ENVELOPE_BYTES)];
     tx.prepare_cached("INSERT INTO quarantine (received_at, source, notification_id, version, reason, detail, raw_sha256, raw)
@@ -216,13 +223,21 @@ struct CaseState {
     content_version: u32,
 }
 
+/// A rejection of this version of `n`, saying why.
+fn rejection_of(n: &Notification, reason: RejectionReason, detail: String) -> Rejection {
+    Rejection {
+        notification_id: Some(n.notification_id.clone()),
+        version: Some(n.version),
+        ..Rejection::new(reason, detail)
+    }
+}
+
 fn apply(
     tx: &Transaction<'_>,
     verified: &VerifiedNotification,
-    raw: &[u8],
-    source: &str,
-    now: DateTime<Utc>,
+    arrival: &Arrival,
 ) -> Result<Outcome> {
+    let now = arrival.now;
     let n = &verified.notification;
     let envelope = &verified.envelope;
     let case: Option<CaseState> = tx
@@ -237,21 +252,18 @@ fn apply(
     // A later version may not turn a birth into a death: the deadline and
     // everything built on the case depend on it.
     if let Some(case) = case.as_ref().filter(|c| c.kind != n.kind.as_str()) {
-        let mismatch = Rejection {
-            notification_id: Some(n.notification_id.clone()),
-            version: Some(n.version),
-            ..Rejection::new(
-                RejectionReason::FieldInvalid,
-                format!(
-                    "kind: {} v{} is {}, earlier versions are {}",
-                    n.notification_id,
-                    n.version,
-                    n.kind.as_str(),
-                    case.kind
-                ),
-            )
-        };
-        return quarantine(tx, &mismatch, raw, source, now);
+        let mismatch = rejection_of(
+            n,
+            RejectionReason::FieldInvalid,
+            format!(
+                "kind: {} v{} is {}, earlier versions are {}",
+                n.notification_id,
+                n.version,
+                n.kind.as_str(),
+                case.kind
+            ),
+        );
+        return quarantine(tx, &mismatch, arrival);
     }
     // Most envelopes are new: try the insert first, look at what is stored only when it was there already.
     let signer = &verified.signer;
@@ -292,18 +304,15 @@ fn apply(
         {
             return Ok(Outcome::Unchanged);
         }
-        let conflict = Rejection {
-            notification_id: Some(n.notification_id.clone()),
-            version: Some(n.version),
-            ..Rejection::new(
-                RejectionReason::VersionConflict,
-                format!(
-                    "{} v{} was received before with other content",
-                    n.notification_id, n.version
-                ),
-            )
-        };
-        return quarantine(tx, &conflict, raw, source, now);
+        let conflict = rejection_of(
+            n,
+            RejectionReason::VersionConflict,
+            format!(
+                "{} v{} was received before with other content",
+                n.notification_id, n.version
+            ),
+        );
+        return quarantine(tx, &conflict, arrival);
     }
 
     let is_void = n.action == Action::Void;

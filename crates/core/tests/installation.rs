@@ -9,8 +9,8 @@ mod common;
 use chrono::Duration;
 use common::fixture::{count, PASSWORD};
 use hotich_core::{
-    ErrorCode, FirstSupervisor, Installation, OfficeDetailsInput, OfficeSetUp, Role, RootKeyFile,
-    Store,
+    ErrorCode, FirstSupervisor, Installation, OfficeDetailsInput, OfficeSetUp, Officer, Role,
+    RootKeyFile, Store,
 };
 use hotich_protocol::samples::{birth, facility, facility_signer, now, sign};
 use hotich_protocol::trust::{demo_facility_signer, demo_root_signer, RootKey, TRUST_LIST_SCHEMA};
@@ -62,10 +62,24 @@ fn fresh() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-fn office() -> (tempfile::TempDir, Store, hotich_core::Officer) {
+fn office() -> (tempfile::TempDir, Store, Officer) {
     let (dir, mut store) = fresh();
     let supervisor = store.set_up_office(&summary(), now()).unwrap();
     (dir, store, supervisor)
+}
+
+/// An officer of the office who is not a supervisor.
+fn registrar(store: &mut Store, supervisor: &Officer) -> Officer {
+    store
+        .create_officer(
+            supervisor,
+            "canbo",
+            "Lê Thị Cán",
+            Role::Registrar,
+            PASSWORD,
+            now(),
+        )
+        .unwrap()
 }
 
 /// A trust list holding the sample facility, signed by `root`.
@@ -78,6 +92,24 @@ fn trust_list_signed_by(root: &Signer, sequence: u64) -> Vec<u8> {
         facilities: vec![facility(&facility_signer(), now() + Duration::days(365))],
     };
     serde_json::to_vec(&list.sign(root)).unwrap()
+}
+
+/// The audit log holds exactly one `action` by `officer` on `entity_id`,
+/// and its chain still verifies.
+fn assert_audited_once(store: &Store, action: &str, officer: &Officer, entity_id: &str) {
+    assert_eq!(
+        count(
+            store,
+            &format!(
+                "SELECT count(*) FROM audit_log WHERE action = '{action}'
+                 AND officer_id = '{}' AND entity_id = '{entity_id}'",
+                officer.id
+            )
+        ),
+        1,
+        "{action}"
+    );
+    assert_eq!(store.verify_audit_log().unwrap().broken, None);
 }
 
 fn code<T: std::fmt::Debug>(result: hotich_core::Result<T>) -> ErrorCode {
@@ -104,18 +136,7 @@ fn an_office_is_set_up_from_its_summary_in_one_audited_step() {
         store.sync_server().unwrap().as_deref(),
         Some("https://hotich.thainguyen.gov.vn")
     );
-    assert_eq!(
-        count(
-            &store,
-            &format!(
-                "SELECT count(*) FROM audit_log WHERE action = 'office_set_up'
-                 AND officer_id = '{}' AND entity_id = '{COMMUNE}'",
-                supervisor.id
-            )
-        ),
-        1
-    );
-    assert_eq!(store.verify_audit_log().unwrap().broken, None);
+    assert_audited_once(&store, "office_set_up", &supervisor, COMMUNE);
     assert_eq!(count(&store, "SELECT count(*) FROM notification"), 0);
 }
 
@@ -316,16 +337,7 @@ fn a_demo_cannot_become_an_office_nor_an_office_a_demo() {
 #[test]
 fn replacing_the_root_key_needs_a_supervisor_and_its_fingerprint_and_is_audited() {
     let (_dir, mut store, supervisor) = office();
-    let registrar = store
-        .create_officer(
-            &supervisor,
-            "canbo",
-            "Lê Thị Cán",
-            Role::Registrar,
-            PASSWORD,
-            now(),
-        )
-        .unwrap();
+    let registrar = registrar(&mut store, &supervisor);
     let next = Signer::from_label("test province registry root 2", "tinh-19-root-2");
     assert_eq!(
         code(store.replace_root_key(&registrar, &key_file(&next), &fingerprint(&next), now())),
@@ -366,18 +378,7 @@ fn replacing_the_root_key_needs_a_supervisor_and_its_fingerprint_and_is_audited(
         .unwrap();
     assert_eq!(replaced.key_id, "tinh-19-root-2");
     assert_eq!(store.office_details().unwrap().root_key, Some(replaced));
-    assert_eq!(
-        count(
-            &store,
-            &format!(
-                "SELECT count(*) FROM audit_log WHERE action = 'root_key_replace'
-                 AND officer_id = '{}' AND entity_id = 'tinh-19-root-2'",
-                supervisor.id
-            )
-        ),
-        1
-    );
-    assert_eq!(store.verify_audit_log().unwrap().broken, None);
+    assert_audited_once(&store, "root_key_replace", &supervisor, "tinh-19-root-2");
     // Lists of the old root no longer verify; the new root's do.
     assert_eq!(
         code(store.import_trust_list(&trust_list_signed_by(&province_root(), 1), now())),
@@ -397,16 +398,7 @@ fn the_office_changes_its_details_but_its_commune_only_while_no_case_exists() {
         address: "Số 1 đường Thử".into(),
         hours: "cả tuần".into(),
     };
-    let registrar = store
-        .create_officer(
-            &supervisor,
-            "canbo",
-            "Lê Thị Cán",
-            Role::Registrar,
-            PASSWORD,
-            now(),
-        )
-        .unwrap();
+    let registrar = registrar(&mut store, &supervisor);
     assert_eq!(
         code(store.change_office_details(&registrar, &moved, now())),
         ErrorCode::Forbidden

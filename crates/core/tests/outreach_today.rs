@@ -73,20 +73,9 @@ struct Office {
 /// A backlog that all arrives today, 30 November.
 fn backlog() -> Office {
     let (dir, mut store, supervisor) = fixture::office(at(day(11, 2), 1));
-    let lan = fixture::registrar(
-        &mut store,
-        &supervisor,
-        "lan",
-        "Nguyễn Thị Lan",
-        at(day(11, 2), 2),
-    );
-    let minh = fixture::registrar(
-        &mut store,
-        &supervisor,
-        "minh",
-        "Trần Văn Minh",
-        at(day(11, 2), 2),
-    );
+    let hired = at(day(11, 2), 2);
+    let [lan, minh] = [("lan", "Nguyễn Thị Lan"), ("minh", "Trần Văn Minh")]
+        .map(|(username, name)| fixture::registrar(&mut store, &supervisor, username, name, hired));
     let received = at(today(), 1);
     let mut overdue = death_notice(1, day(11, 1), at(day(11, 20), 2));
     overdue.death.as_mut().unwrap().relative_phone = None;
@@ -102,22 +91,15 @@ fn backlog() -> Office {
         ids.push(case_of(&store, &n.notification_id, today()));
     }
     let [overdue_death, birth, fresh_death] = ids.try_into().unwrap();
-    store
-        .assign(
-            &supervisor,
-            &[overdue_death.clone(), birth.clone()],
-            Some(&lan.id),
-            received,
-        )
-        .unwrap();
-    store
-        .assign(
-            &supervisor,
-            std::slice::from_ref(&fresh_death),
-            Some(&minh.id),
-            received,
-        )
-        .unwrap();
+    let assignments = [
+        (vec![overdue_death.clone(), birth.clone()], &lan),
+        (vec![fresh_death.clone()], &minh),
+    ];
+    for (cases, officer) in assignments {
+        store
+            .assign(&supervisor, &cases, Some(&officer.id), received)
+            .unwrap();
+    }
     Office {
         _dir: dir,
         store,
@@ -162,12 +144,9 @@ fn a_backlog_imported_today_counts_from_the_notifications_issue() {
     // Issued on 20 November, nobody contacted: late for first contact the
     // day they arrive, though imported only today.
     assert_eq!(dashboard.no_contact_yet.count, 2);
+    let listed = |filter: &CaseFilter| ids(&office.store, filter.clone(), today());
     assert_eq!(
-        ids(
-            &office.store,
-            dashboard.no_contact_yet.filter.clone(),
-            today()
-        ),
+        listed(&dashboard.no_contact_yet.filter),
         sorted(vec![office.overdue_death.clone(), office.birth.clone()])
     );
     let rows = case_rows(&office.store, CaseFilter::default(), today());
@@ -181,11 +160,7 @@ fn a_backlog_imported_today_counts_from_the_notifications_issue() {
     // Past its 15-day deadline before it arrived: shown apart.
     assert_eq!(dashboard.overdue_on_arrival.count, 1);
     assert_eq!(
-        ids(
-            &office.store,
-            dashboard.overdue_on_arrival.filter.clone(),
-            today()
-        ),
+        listed(&dashboard.overdue_on_arrival.filter),
         vec![office.overdue_death.clone()]
     );
     // A registrar's own dashboard counts her cases the same way.
@@ -286,16 +261,9 @@ fn the_script_of_an_overdue_case_without_a_phone() {
         .unwrap();
     assert!(birth.has_phone);
     assert_eq!(birth.channels[0], Channel::Phone);
-    assert!(
-        birth.call_script.starts_with("Xin chào chị,"),
-        "{}",
-        birth.call_script
-    );
-    assert!(
-        birth.call_script.contains("được miễn lệ phí"),
-        "{}",
-        birth.call_script
-    );
+    let script = &birth.call_script;
+    assert!(script.starts_with("Xin chào chị,"), "{script}");
+    assert!(script.contains("được miễn lệ phí"), "{script}");
 }
 
 #[test]

@@ -54,25 +54,9 @@ fn import(store: &mut Store, n: &Notification) -> String {
     case_of(store, &n.notification_id, today())
 }
 
-/// The draft with what the family brings and the notification cannot know.
+/// The draft completed with what the family brings, registered today.
 fn completed(store: &Store, case_id: &str) -> RegistrationForm {
-    let mut form = store.registration_draft(case_id, today()).unwrap();
-    form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
-    form.requester.id_number = "019196004321".into();
-    // The death notice's "Người thân" is no relationship: the family says which.
-    if form.requester.relationship.is_none() {
-        form.requester.relationship = Some(hotich_core::Relationship::Child);
-    }
-    form.signer_name = "Phạm Văn Lãnh".into();
-    form.signer_title = "Chủ tịch".into();
-    if let Some(b) = &mut form.birth {
-        b.native_place = "Xã Bằng Thành, tỉnh Thái Nguyên".into();
-        b.father.birth_year = Some(1994);
-        b.father.ethnicity = "Tày".into();
-        b.father.nationality = "Việt Nam".into();
-        b.father.residence = b.mother.residence.clone();
-    }
-    form
+    common::completed_form(store, case_id, today())
 }
 
 fn count(db: &Db, sql: &str) -> i64 {

@@ -12,6 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 
 mod common;
 
+use common::field_value;
 use common::fixture::{self, case_of, import_signed};
 
 struct Db {
@@ -206,12 +207,7 @@ fn names_typed_in_nfd_print_and_store_in_nfc() {
             field.value
         );
     }
-    let signer = stored
-        .content
-        .iter()
-        .find(|f| f.name == "Người ký")
-        .unwrap();
-    assert_eq!(signer.value, "Phạm Văn Lãnh");
+    assert_eq!(field_value(&stored.content, "Người ký"), "Phạm Văn Lãnh");
 }
 
 #[test]

@@ -10,7 +10,7 @@ pub mod fixture;
 use chrono::NaiveDate;
 use hotich_core::registration::form::{parse_id_document, parse_relationship};
 use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
-use hotich_core::{DocumentKind, Registration, RegistrationForm};
+use hotich_core::{ContentField, DocumentKind, Registration, RegistrationForm};
 use hotich_extract::{Issuer, Prepared};
 use hotich_protocol::{EventKind, PartialDate, Sex};
 use unicode_normalization::UnicodeNormalization;
@@ -37,6 +37,15 @@ pub fn prepare(
     document: DocumentKind,
 ) -> hotich_extract::Result<Prepared> {
     Prepared::of(registration, document, &issuer(), issue_date())
+}
+
+/// The value printed on the line `name` of a paper's content.
+pub fn field_value<'a>(content: &'a [ContentField], name: &str) -> &'a str {
+    content
+        .iter()
+        .find(|field| field.name == name)
+        .map(|field| field.value.as_str())
+        .unwrap_or_else(|| panic!("no line {name} is printed"))
 }
 
 /// `document` of the fixed death (for a death extract) or birth (otherwise).
