@@ -398,33 +398,63 @@ where
     ))
 }
 
+/// The first element matching `css`, once there is one.
+pub async fn first_of(driver: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
+    driver.query(By::Css(css)).wait(WAIT, POLL).first().await
+}
+
 /// Types `text` into the first element matching `css`, once there is one.
 pub async fn type_into(driver: &WebDriver, css: &str, text: &str) -> WebDriverResult<()> {
-    driver
-        .query(By::Css(css))
-        .wait(WAIT, POLL)
-        .first()
-        .await?
-        .send_keys(text)
-        .await
+    first_of(driver, css).await?.send_keys(text).await
+}
+
+/// Types each text into the field its selector names, in order.
+pub async fn fill(driver: &WebDriver, fields: &[(&str, &str)]) -> WebDriverResult<()> {
+    for (css, text) in fields {
+        type_into(driver, css, text).await?;
+    }
+    Ok(())
 }
 
 /// The first supervisor's user name and full name.
 pub const SUPERVISOR: (&str, &str) = ("lanhdao", "Phạm Văn Lãnh");
 /// Every test account's password.
 pub const PASSWORD: &str = "Mật khẩu 2026";
+/// The banner on every screen of the demo.
+pub const DEMO_BANNER: &str = "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ";
+
+/// Creates an account through the shell's command, as the accounts screen
+/// does, with the test password; the command's `{ok}` or `{err}`.
+pub async fn create_officer(
+    driver: &WebDriver,
+    username: &str,
+    full_name: &str,
+    role: &str,
+) -> WebDriverResult<serde_json::Value> {
+    let officer = serde_json::json!({"username": username, "fullName": full_name,
+                                     "role": role, "password": PASSWORD});
+    invoke(driver, "create_officer", officer).await
+}
+
+/// Fills the first supervisor's fields of the form `form` (the demo's first
+/// start or the office set-up's step); the caller sends it.
+pub async fn fill_first_supervisor(driver: &WebDriver, form: &str) -> WebDriverResult<()> {
+    let username = format!("{form} [data-testid=username]");
+    fill(
+        driver,
+        &[
+            (&username, SUPERVISOR.0),
+            ("[data-testid=full-name]", SUPERVISOR.1),
+            ("[data-testid=password]", PASSWORD),
+            ("[data-testid=password-again]", PASSWORD),
+        ],
+    )
+    .await
+}
 
 /// The first start asks for the first supervisor; creating it signs in.
 pub async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
-    type_into(
-        driver,
-        "[data-testid=first-supervisor-form] [data-testid=username]",
-        SUPERVISOR.0,
-    )
-    .await?;
-    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
-    type_into(driver, "[data-testid=password]", PASSWORD).await?;
-    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
+    fill_first_supervisor(driver, "[data-testid=first-supervisor-form]").await?;
     click(driver, "[data-testid=sign-in]").await?;
     wait_signed_in_as(driver, &format!("{} · Lãnh đạo", SUPERVISOR.1)).await?;
     Ok(())
@@ -432,13 +462,14 @@ pub async fn create_first_supervisor(driver: &WebDriver) -> TestResult {
 
 /// Fills the sign-in form and sends it; the caller checks what follows.
 pub async fn submit_sign_in(driver: &WebDriver, username: &str, password: &str) -> TestResult {
-    type_into(
-        driver,
-        "[data-testid=sign-in-form] [data-testid=username]",
-        username,
-    )
-    .await?;
-    type_into(driver, "[data-testid=password]", password).await?;
+    let fields = [
+        (
+            "[data-testid=sign-in-form] [data-testid=username]",
+            username,
+        ),
+        ("[data-testid=password]", password),
+    ];
+    fill(driver, &fields).await?;
     click(driver, "[data-testid=sign-in]").await?;
     Ok(())
 }
@@ -446,14 +477,15 @@ pub async fn submit_sign_in(driver: &WebDriver, username: &str, password: &str) 
 /// A password a supervisor set must be replaced at the first sign-in: fills
 /// the change form that the sign-in shows and sends it.
 pub async fn change_first_password(driver: &WebDriver, given: &str, own: &str) -> TestResult {
-    type_into(
-        driver,
-        "[data-testid=change-password-form] [data-testid=current-password]",
-        given,
-    )
-    .await?;
-    type_into(driver, "[data-testid=own-new-password]", own).await?;
-    type_into(driver, "[data-testid=own-new-password-again]", own).await?;
+    let fields = [
+        (
+            "[data-testid=change-password-form] [data-testid=current-password]",
+            given,
+        ),
+        ("[data-testid=own-new-password]", own),
+        ("[data-testid=own-new-password-again]", own),
+    ];
+    fill(driver, &fields).await?;
     click(driver, "[data-testid=change-password]").await?;
     Ok(())
 }
@@ -517,13 +549,12 @@ pub async fn gone(driver: &WebDriver, css: &str) -> Result<(), String> {
 /// Finds the case by name in the queue and opens it.
 pub async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str) -> TestResult {
     click(driver, "[data-testid=nav-queue]").await?;
-    let search = driver
-        .query(By::Css("[data-testid=search]"))
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
+    let search = first_of(driver, "[data-testid=search]").await?;
     search.clear().await?;
     search.send_keys(name).await?;
+    // The queue searches as one types: until it has, the row may be far down
+    // a list about to be replaced, where a click does not reach it.
+    wait_text(driver, "[data-testid=queue-row] [data-testid=row-name]", name).await?;
     click(
         driver,
         &format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-name]"),

@@ -4,8 +4,8 @@
 //! before any failure, refuses a short one, then opens the queue.
 
 use hotich_tests::window::{
-    app_binary, change_first_password, click, eventually, invoke, submit_sign_in, text_of,
-    type_into, wait_signed_in_as, wait_text, AppWindow, TestResult, PASSWORD,
+    app_binary, change_first_password, click, create_officer, eventually, submit_sign_in, text_of,
+    wait_signed_in_as, wait_text, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -20,13 +20,7 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
 ) -> TestResult {
     let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
     let driver = &window.driver;
-    let created = invoke(
-        driver,
-        "create_officer",
-        serde_json::json!({"username": "hoa", "fullName": "Trần Thị Hoa",
-                           "role": "registrar", "password": PASSWORD}),
-    )
-    .await?;
+    let created = create_officer(driver, "hoa", "Trần Thị Hoa", "registrar").await?;
     assert!(created["ok"]["must_change_password"] == true, "{created}");
 
     click(driver, "[data-testid=nav-admin]").await?;
@@ -91,20 +85,7 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
             .then_some(()))
     })
     .await?;
-    type_into(driver, "[data-testid=current-password]", &one_time).await?;
-    type_into(
-        driver,
-        "[data-testid=own-new-password]",
-        "gió mùa thu về trên phố",
-    )
-    .await?;
-    type_into(
-        driver,
-        "[data-testid=own-new-password-again]",
-        "gió mùa thu về trên phố",
-    )
-    .await?;
-    click(driver, "[data-testid=change-password]").await?;
+    change_first_password(driver, &one_time, "gió mùa thu về trên phố").await?;
     wait_signed_in_as(driver, "Trần Thị Hoa · Công chức hộ tịch").await?;
     window.quit().await?;
     Ok(())

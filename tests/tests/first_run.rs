@@ -8,29 +8,38 @@ use hotich_core::{Installation, Store};
 use hotich_protocol::trust::{demo_root_signer, RootKey};
 use hotich_protocol::Signer;
 use hotich_tests::window::{
-    app_binary, click, exactly, text_of, type_into, wait_signed_in_as, wait_text, AppWindow,
-    TestResult, PASSWORD, SUPERVISOR,
+    app_binary, click, exactly, fill, fill_first_supervisor, text_of, type_into, wait_signed_in_as,
+    wait_text, AppWindow, BoxError, TestResult, DEMO_BANNER, SUPERVISOR,
 };
 use thirtyfour::prelude::*;
 
 /// Lets the app ask what this installation is (the harness picks the demo).
 const ASK: (&str, &str) = ("HOTICH_INSTALLATION", "");
 
-async fn shows_both_choices(driver: &WebDriver) -> TestResult {
+/// The app on a first start, showing its two choices.
+async fn first_start() -> Result<AppWindow, BoxError> {
+    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    let driver = &window.driver;
     wait_text(driver, "#first-run-title", "Máy này dùng để làm gì?").await?;
     let demo = text_of(driver, "[data-testid=choose-demo]").await?;
     let office = text_of(driver, "[data-testid=choose-office]").await?;
     assert!(demo.contains("Dùng thử với dữ liệu mẫu"), "{demo}");
     assert!(office.contains("Thiết lập văn phòng"), "{office}");
+    Ok(window)
+}
+
+/// Fills a set-up step's fields and goes on to the next step.
+async fn next_step(driver: &WebDriver, fields: &[(&str, &str)]) -> TestResult {
+    fill(driver, fields).await?;
+    click(driver, "[data-testid=setup-next]").await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
-    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    let window = first_start().await?;
     let driver = &window.driver;
-    shows_both_choices(driver).await?;
     // Nothing was seeded before the choice.
     assert!(
         !window.database.exists()
@@ -48,41 +57,29 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
     );
     click(driver, "[data-testid=setup-next]").await?;
 
-    type_into(
-        driver,
-        "[data-testid=office-address]",
-        "Thôn Nà Pài, xã Bằng Thành",
-    )
-    .await?;
-    click(driver, "[data-testid=setup-next]").await?;
+    let address = "Thôn Nà Pài, xã Bằng Thành";
+    next_step(driver, &[("[data-testid=office-address]", address)]).await?;
 
-    type_into(driver, "[data-testid=setup-server]", "https://127.0.0.1:9").await?;
-    type_into(driver, "[data-testid=setup-token]", "ma-truy-cap-thu").await?;
-    click(driver, "[data-testid=setup-next]").await?;
+    let registry = [
+        ("[data-testid=setup-server]", "https://127.0.0.1:9"),
+        ("[data-testid=setup-token]", "ma-truy-cap-thu"),
+    ];
+    next_step(driver, &registry).await?;
 
     let root = Signer::from_label("window test province root", "tinh-19-root-1");
     let expected = RootKey::parse(root.key_id(), &root.public_key_b64())?.fingerprint();
-    type_into(driver, "[data-testid=root-key-id]", root.key_id()).await?;
-    type_into(
-        driver,
-        "[data-testid=root-public-key]",
-        &root.public_key_b64(),
-    )
-    .await?;
+    let public_key = root.public_key_b64();
+    let key_fields = [
+        ("[data-testid=root-key-id]", root.key_id()),
+        ("[data-testid=root-public-key]", public_key.as_str()),
+    ];
+    fill(driver, &key_fields).await?;
     click(driver, "[data-testid=root-key-check]").await?;
     wait_text(driver, "[data-testid=fingerprint]", &expected).await?;
     click(driver, "[data-testid=fingerprint-confirmed]").await?;
     click(driver, "[data-testid=setup-next]").await?;
 
-    type_into(
-        driver,
-        "[data-testid=first-run-supervisor] [data-testid=username]",
-        SUPERVISOR.0,
-    )
-    .await?;
-    type_into(driver, "[data-testid=full-name]", SUPERVISOR.1).await?;
-    type_into(driver, "[data-testid=password]", PASSWORD).await?;
-    type_into(driver, "[data-testid=password-again]", PASSWORD).await?;
+    fill_first_supervisor(driver, "[data-testid=first-run-supervisor]").await?;
     click(driver, "[data-testid=setup-next]").await?;
 
     let summary = text_of(driver, "[data-testid=setup-summary]").await?;
@@ -126,16 +123,10 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn the_demo_is_marked_on_every_screen() -> TestResult {
-    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    let window = first_start().await?;
     let driver = &window.driver;
-    shows_both_choices(driver).await?;
     click(driver, "[data-testid=choose-demo]").await?;
-    wait_text(
-        driver,
-        "[data-testid=demo-banner]",
-        "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
-    )
-    .await?;
+    wait_text(driver, "[data-testid=demo-banner]", DEMO_BANNER).await?;
     // The demo then asks for its first supervisor, the banner still shown.
     wait_text(driver, "#sign-in-title", "Thiết lập lần đầu").await?;
     hotich_tests::window::create_first_supervisor(driver).await?;
