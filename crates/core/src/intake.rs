@@ -334,7 +334,9 @@ fn apply(
         } else {
             CaseStatus::New
         };
-        open_case(tx, verified, status, newest_version, now)?;
+        let subject = subject_of(n)?;
+        let content = from_notification(verified, newest_version);
+        case_file::open_from_notification(tx, n.kind, status, &subject, &content, now)?;
         return Ok(Outcome::Imported);
     };
 
@@ -392,25 +394,6 @@ fn from_notification(verified: &VerifiedNotification, newest_version: u32) -> Fr
         facility_id: &n.facility_id,
         facility_name: &verified.signer.facility_name,
     }
-}
-
-fn open_case(
-    tx: &Transaction<'_>,
-    verified: &VerifiedNotification,
-    status: CaseStatus,
-    newest_version: u32,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let n = &verified.notification;
-    case_file::open_from_notification(
-        tx,
-        n.kind,
-        status,
-        &subject_of(n)?,
-        &from_notification(verified, newest_version),
-        now,
-    )?;
-    Ok(())
 }
 
 /// Decodes a stored payload.
