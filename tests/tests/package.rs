@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hotich_tests::window::{eventually, AppWindow, TestResult};
-use thirtyfour::prelude::*;
+use hotich_tests::window::{click, text_of, wait_text, AppWindow, TestResult, DEMO_BANNER};
 
 /// The installed app, named by `scripts/test.sh` after `dpkg -i`.
 const INSTALLED_APP_ENV: &str = "HOTICH_INSTALLED_APP";
@@ -25,9 +24,18 @@ fn package_files(binary: &Path) -> Vec<String> {
         .arg(binary)
         .output()
         .expect("dpkg runs");
-    assert!(owner.status.success(), "no package owns {}", binary.display());
+    assert!(
+        owner.status.success(),
+        "no package owns {}",
+        binary.display()
+    );
     let owner = String::from_utf8_lossy(&owner.stdout);
-    let package = owner.split(':').next().unwrap_or_default().trim().to_owned();
+    let package = owner
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let listed = std::process::Command::new("dpkg")
         .args(["-L", &package])
         .output()
@@ -53,9 +61,15 @@ fn the_package_installs_the_app_its_desktop_entry_icon_and_licences() {
         .lines()
         .find_map(|line| line.strip_prefix("Exec="))
         .expect("an Exec line");
-    assert!(app.ends_with(exec.trim()), "Exec={exec} but the app is {}", app.display());
     assert!(
-        files.iter().any(|f| f.starts_with("/usr/share/icons/") && f.ends_with(".png")),
+        app.ends_with(exec.trim()),
+        "Exec={exec} but the app is {}",
+        app.display()
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("/usr/share/icons/") && f.ends_with(".png")),
         "no icon in {files:?}"
     );
     for licence in [
@@ -70,37 +84,57 @@ fn the_package_installs_the_app_its_desktop_entry_icon_and_licences() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the .deb installed and a display server: run through the README test command"]
-async fn the_installed_app_starts_on_the_first_start_choice_with_private_files() -> TestResult {
+async fn the_installed_app_starts_on_the_first_start_choice_and_keeps_its_files_private(
+) -> TestResult {
     let app = installed_app();
-    // No HOTICH_DB: the app uses its data folder, as it does for an office.
-    let window = AppWindow::launch_with_env(&app, &[("HOTICH_DB", "")]).await?;
+    // No HOTICH_DB and no preset installation: the app uses its data folder
+    // and asks, as on an office's first start.
+    let window =
+        AppWindow::launch_with_env(&app, &[("HOTICH_DB", ""), ("HOTICH_INSTALLATION", "")]).await?;
     let driver = &window.driver;
-    eventually("the first-start choice", || async {
-        let body = driver.find(By::Tag("body")).await?.text().await?;
-        let shown = body.contains("Dùng thử với dữ liệu mẫu") && body.contains("Thiết lập văn phòng");
-        Ok::<_, WebDriverError>(shown.then_some(()))
-    })
-    .await?;
+    let demo = text_of(driver, "[data-testid=choose-demo]").await?;
+    let office = text_of(driver, "[data-testid=choose-office]").await?;
+    assert!(demo.contains("Dùng thử với dữ liệu mẫu"), "{demo}");
+    assert!(office.contains("Thiết lập văn phòng"), "{office}");
+
+    // Choosing the demo creates its database in the data folder, which is
+    // the owner's only, as is every database file in it.
     let data_dir = window
         .database
         .parent()
-        .expect("a temp folder")
+        .ok_or("a temp folder")?
         .join("xdg-data/vn.hotich.app");
+    click(driver, "[data-testid=choose-demo]").await?;
+    wait_text(driver, "[data-testid=demo-banner]", DEMO_BANNER).await?;
+    let demo_db = data_dir.join("hotich-demo.db");
+    assert!(demo_db.is_file(), "{}", demo_db.display());
+    assert!(
+        !data_dir.join("hotich.db").exists(),
+        "the demo never writes the office's file"
+    );
     assert_private(&data_dir);
     window.quit().await?;
     Ok(())
 }
 
-/// The data folder is the owner's only, and so is every file in it.
+/// The data folder is the owner's only, and so is every database file in it.
 #[cfg(unix)]
 fn assert_private(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    let mut files = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "db" || e == "db-wal" || e == "db-shm") {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.contains(".db") {
             assert_eq!(mode(&path), 0o600, "{}", path.display());
+            files += 1;
         }
     }
+    assert!(files >= 1, "no database file in {}", dir.display());
 }
