@@ -38,8 +38,7 @@ fn processes_mentioning(marker: &str) -> Vec<u32> {
             let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
             let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
             let mentions = |bytes: &[u8]| String::from_utf8_lossy(bytes).contains(marker);
-            (pid != std::process::id() && (mentions(&cmdline) || mentions(&environ)))
-                .then_some(pid)
+            (pid != std::process::id() && (mentions(&cmdline) || mentions(&environ))).then_some(pid)
         })
         .collect()
 }
@@ -48,9 +47,7 @@ fn processes_mentioning(marker: &str) -> Vec<u32> {
 fn app_pid(app: &Path, database: &Path) -> Option<u32> {
     processes_mentioning(&database.display().to_string())
         .into_iter()
-        .find(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app)
-        })
+        .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
 }
 
 struct Demo(Child);
@@ -103,7 +100,10 @@ fn the_demo_brings_simulated_notifications_through_sync_and_ends_with_the_app() 
             posted.len(),
             held.len()
         );
-        assert!(demo.0.try_wait()?.is_none(), "scripts/demo.sh stopped early");
+        assert!(
+            demo.0.try_wait()?.is_none(),
+            "scripts/demo.sh stopped early"
+        );
         std::thread::sleep(Duration::from_millis(500));
     };
     eprintln!(
@@ -117,7 +117,10 @@ fn the_demo_brings_simulated_notifications_through_sync_and_ends_with_the_app() 
     Command::new("kill").arg(pid.to_string()).status()?;
     let deadline = Instant::now() + Duration::from_secs(30);
     while demo.0.try_wait()?.is_none() {
-        assert!(Instant::now() < deadline, "scripts/demo.sh still runs after the app closed");
+        assert!(
+            Instant::now() < deadline,
+            "scripts/demo.sh still runs after the app closed"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let marker = registry_dir.display().to_string();

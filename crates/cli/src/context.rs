@@ -36,10 +36,8 @@ impl Ctx {
             None => hotich_core::paths::default_database()
                 .context("không tìm thấy thư mục dữ liệu của máy; dùng --db TỆP")?,
         };
-        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-        }
+        hotich_core::paths::create_database_dir(&db)
+            .with_context(|| format!("không tạo được thư mục của {}", db.display()))?;
         let store = Store::open(&db).with_context(|| format!("không mở được {}", db.display()))?;
         Ok(Ctx {
             store,

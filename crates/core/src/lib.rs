@@ -40,14 +40,14 @@ pub use lifecycle::{Channel, Outcome};
 pub use model::*;
 pub use officer::{Officer, PasswordReset, Role};
 pub use outreach::{
-    AttemptInput, AttemptRefusal, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView, StatusDecision,
-    TimelineEntry, TimelineKind,
+    AttemptInput, AttemptRefusal, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView,
+    StatusDecision, TimelineEntry, TimelineKind,
 };
 pub use print_log::{ContentField, DocumentKind, NewPrint, PrintLogEntry, StoredPrint};
 pub use problem::{FieldProblem, ProblemRule};
 pub use registration::{
-    IdDocumentType, Registration, RegistrationCheck, RegistrationForm, RegistrationRow, Relationship,
-    Signer,
+    IdDocumentType, Registration, RegistrationCheck, RegistrationForm, RegistrationRow,
+    Relationship, Signer,
 };
 pub use session::{Session, SessionState};
 pub use stats::{

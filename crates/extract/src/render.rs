@@ -456,9 +456,6 @@ fn value_face(style: ValueStyle) -> Face {
     }
 }
 
-/// The marks of one extract's page at the largest body size that fits.
-pub fn layout(extract: &Extract, code: &str, qr_payload: &str) -> Result<Vec<Mark>> {
-    let qr = qr_runs(qr_payload)?;
 /// Adds `text` in bold across the page's top and bottom margins, clear of
 /// the content the layout keeps within them.
 pub fn watermark(marks: &mut Vec<Mark>, text: &str) -> Result<()> {
@@ -479,6 +476,9 @@ pub fn watermark(marks: &mut Vec<Mark>, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The marks of one extract's page at the largest body size that fits.
+pub fn layout(extract: &Extract, code: &str, qr_payload: &str) -> Result<Vec<Mark>> {
+    let qr = qr_runs(qr_payload)?;
     for body in BODY_SIZES {
         if let Some(marks) = lay_out(extract, code, &qr, body)? {
             return Ok(marks);
