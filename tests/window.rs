@@ -69,6 +69,16 @@ impl Drop for Guarded {
     }
 }
 
+/// Whether an X lock file names a process that is no longer running.
+fn is_stale_display(lock: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else {
+        return false;
+    };
+    text.trim()
+        .parse::<u32>()
+        .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+}
+
 /// A private X server on a display number nobody uses.
 #[derive(Debug)]
 pub struct Xvfb {
@@ -81,6 +91,12 @@ impl Xvfb {
         for number in 90..190u32 {
             let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
             let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+            if is_stale_display(&lock) {
+                // A server killed outright (our guard's SIGKILL) leaves its
+                // lock and socket behind: free the number again.
+                let _ = std::fs::remove_file(&lock);
+                let _ = std::fs::remove_file(&socket);
+            }
             if socket.exists() || lock.exists() {
                 continue;
             }
@@ -329,6 +345,30 @@ pub async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
     element.click().await
 }
 
+/// Chooses the option of value `value` in the select matching `css`, once
+/// there is one, as the officer picking it does: the select's value changes
+/// and it says so (`change`).
+pub async fn choose(driver: &WebDriver, css: &str, value: &str) -> Result<(), BoxError> {
+    let select = driver.query(By::Css(css)).wait(WAIT, POLL).first().await?;
+    let chosen = driver
+        .execute(
+            "const [select, value] = arguments;
+             select.scrollIntoView({ block: 'center' });
+             select.focus();
+             if (![...select.options].some((o) => o.value === value)) return false;
+             select.value = value;
+             select.dispatchEvent(new Event('change', { bubbles: true }));
+             return true;",
+            vec![select.to_json()?, serde_json::json!(value)],
+        )
+        .await?;
+    if chosen.json() == &serde_json::json!(true) {
+        Ok(())
+    } else {
+        Err(format!("no option {value} in {css}").into())
+    }
+}
+
 pub async fn wait_text(driver: &WebDriver, css: &str, expected: &str) -> Result<(), String> {
     let seen = std::sync::Mutex::new(None::<String>);
     let waited = eventually(&format!("{css} to read {expected:?}"), || async {
@@ -554,12 +594,24 @@ pub async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str)
     search.send_keys(name).await?;
     // The queue searches as one types: until it has, the row may be far down
     // a list about to be replaced, where a click does not reach it.
-    wait_text(driver, "[data-testid=queue-row] [data-testid=row-name]", name).await?;
-    click(
+    wait_text(
         driver,
-        &format!("[data-testid=queue-row][data-case-id='{case_id}'] [data-testid=row-name]"),
+        "[data-testid=queue-row] [data-testid=row-name]",
+        name,
     )
     .await?;
+    let row = format!("[data-testid=queue-row][data-case-id='{case_id}']");
+    if let Err(refused) = click(driver, &format!("{row} [data-testid=row-name]")).await {
+        // WebKitWebDriver sometimes hit-tests a just-filtered table against
+        // its old layout and calls the row not interactable: open it as the
+        // officer does from the keyboard, Enter in the search box opening the
+        // selected (first) row, when that row is this case.
+        let rows = driver.find_all(By::Css("[data-testid=queue-row]")).await?;
+        if rows.len() != 1 || driver.find_all(By::Css(&row)).await?.is_empty() {
+            return Err(refused.into());
+        }
+        search.send_keys(Key::Enter).await?;
+    }
     wait_text(driver, "[data-testid=detail-name]", name).await?;
     Ok(())
 }

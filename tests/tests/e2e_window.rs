@@ -13,7 +13,7 @@ use hotich_core::time::office_today;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
-    answer_dialogs_with, app_binary, change_first_password, click, create_first_supervisor,
+    answer_dialogs_with, app_binary, change_first_password, choose, click, create_first_supervisor,
     error_banners, eventually, exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text,
     print_and_count, queue_case_ids, row_names, submit_sign_in, testid_of_focus, text_of,
     type_into, value_of, wait_signed_in_as, wait_text, AppWindow, BoxError, TestResult, PASSWORD,
@@ -422,12 +422,27 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     Ok(())
 }
 
+/// The office's default signer, set by [`death_case_missing_only_the_requesters_id`].
+const SIGNER: (&str, &str) = ("Phạm Văn Lãnh", "Chủ tịch");
+
 /// A death case of the demo, new and within its deadline, whose pre-filled
-/// form lacks exactly one thing: the requester's ID document (the family
-/// brings it; no notification carries it).
+/// form lacks exactly what the family brings to the office: the requester's
+/// ID paper and their relationship to the deceased (no notification carries
+/// the one, and a notice's "người thân" is no relationship). The office's
+/// signers are set first (as the supervisor), so the signer is filled.
 async fn death_case_missing_only_the_requesters_id(
     driver: &WebDriver,
 ) -> Result<(String, String), BoxError> {
+    let signers = invoke(
+        driver,
+        "set_signers",
+        serde_json::json!({"signers": [
+            {"full_name": SIGNER.0, "title": SIGNER.1, "on_behalf": false},
+            {"full_name": "Lường Thị Ỗn", "title": "Phó Chủ tịch", "on_behalf": true},
+        ]}),
+    )
+    .await?;
+    assert!(signers["ok"].is_array(), "{signers}");
     let page = invoke(
         driver,
         "list_cases",
@@ -454,12 +469,16 @@ async fn death_case_missing_only_the_requesters_id(
         let problems = check["ok"]["problems"]
             .as_array()
             .ok_or(format!("{check}"))?;
-        if problems.len() == 1 && problems[0]["field"] == "requester.id_document" {
+        let fields: Vec<&str> = problems
+            .iter()
+            .filter_map(|problem| problem["field"].as_str())
+            .collect();
+        if fields == ["requester.id_type", "requester.relationship"] {
             let name = row["name"].as_str().ok_or("case name")?;
             return Ok((id.to_owned(), name.to_owned()));
         }
     }
-    Err("no new death within its deadline lacking only the requester's ID document".into())
+    Err("no new death within its deadline lacking only the requester's ID and relationship".into())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -487,16 +506,26 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
         "the cause comes from the notice"
     );
 
-    // The form shows the one problem next to its field, and in the summary.
-    let problem = text_of(driver, "[data-testid='problem-requester.id_document']").await?;
+    // The office's default signer is chosen.
+    assert_eq!(
+        value_of(driver, "[data-testid=reg-signer]")
+            .await?
+            .as_deref(),
+        Some("0")
+    );
+
+    // The form shows each problem next to its field, and in the summary.
+    let problem = text_of(driver, "[data-testid='problem-requester.id_type']").await?;
     assert_eq!(
         problem,
-        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập"
+        "loại giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập"
     );
+    let problem = text_of(driver, "[data-testid='problem-requester.relationship']").await?;
+    assert!(problem.contains("bắt buộc"), "{problem}");
     wait_text(
         driver,
         "[data-testid=check-summary] p",
-        "Còn 1 điểm cần sửa trước khi lưu.",
+        "Còn 2 điểm cần sửa trước khi lưu.",
     )
     .await?;
     window.screenshot("registration-problem").await?;
@@ -505,33 +534,64 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     click(driver, "[data-testid=register-save]").await?;
     eventually("the focus on the field to fix", || async {
         let focused = testid_of_focus(driver).await?;
-        Ok((focused.as_deref() == Some("reg-requester-id_document")).then_some(()))
+        Ok((focused.as_deref() == Some("reg-requester-id_type")).then_some(()))
     })
     .await?;
 
-    // Typing, leaving the case and coming back loses nothing.
+    // The paper's type, then its number, checked by type (a CCCD has 12 digits).
+    choose(driver, "[data-testid=reg-requester-id_type]", "cccd").await?;
+    let problem = text_of(driver, "[data-testid='problem-requester.id_number']").await?;
+    assert!(problem.contains("bắt buộc"), "{problem}");
     type_into(
         driver,
-        "[data-testid=reg-requester-id_document]",
-        "CCCD 019180002222",
+        "[data-testid=reg-requester-id_number]",
+        "01918000222",
     )
     .await?;
+    wait_text(
+        driver,
+        "[data-testid='problem-requester.id_number']",
+        "số giấy tờ tùy thân của người đi đăng ký: phải gồm đúng 12 chữ số",
+    )
+    .await?;
+    type_into(driver, "[data-testid=reg-requester-id_number]", "2").await?;
+    gone(driver, "[data-testid='problem-requester.id_number']").await?;
+
+    // "Other" asks for the relationship in words; a choice needs none.
+    choose(driver, "[data-testid=reg-requester-relationship]", "other").await?;
+    let problem = text_of(
+        driver,
+        "[data-testid='problem-requester.relationship_other']",
+    )
+    .await?;
+    assert!(problem.contains("bắt buộc"), "{problem}");
+    choose(driver, "[data-testid=reg-requester-relationship]", "child").await?;
+    gone(driver, "[data-testid=reg-requester-relationship_other]").await?;
+
+    // Leaving the case and coming back loses nothing.
     wait_text(
         driver,
         "[data-testid=check-summary] p",
         "Đủ điều kiện để đăng ký.",
     )
     .await?;
-    gone(driver, "[data-testid='problem-requester.id_document']").await?;
+    gone(driver, "[data-testid='problem-requester.id_type']").await?;
+    gone(driver, "[data-testid='problem-requester.relationship']").await?;
     click(driver, "[data-testid=back]").await?;
     open_case_from_queue(driver, &case_id, &name).await?;
-    assert_eq!(
-        value_of(driver, "[data-testid=reg-requester-id_document]")
-            .await?
-            .as_deref(),
-        Some("CCCD 019180002222"),
-        "the typed draft is back"
-    );
+    for (field, typed) in [
+        ("id_type", "cccd"),
+        ("id_number", "019180002222"),
+        ("relationship", "child"),
+    ] {
+        assert_eq!(
+            value_of(driver, &format!("[data-testid=reg-requester-{field}]"))
+                .await?
+                .as_deref(),
+            Some(typed),
+            "the typed draft is back"
+        );
+    }
     wait_text(
         driver,
         "[data-testid=check-summary] p",
@@ -565,10 +625,12 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     )
     .await?;
     assert_eq!(saved["ok"]["number"], 1, "{saved}");
-    assert_eq!(
-        saved["ok"]["current"]["requester"]["id_document"],
-        "CCCD 019180002222"
-    );
+    let requester = &saved["ok"]["current"]["requester"];
+    assert_eq!(requester["id_type"], "cccd", "{saved}");
+    assert_eq!(requester["id_number"], "019180002222", "{saved}");
+    assert_eq!(requester["relationship"], "child", "{saved}");
+    assert_eq!(saved["ok"]["current"]["signer_name"], SIGNER.0, "{saved}");
+    assert_eq!(saved["ok"]["current"]["signer_title"], SIGNER.1, "{saved}");
     window.screenshot("registered").await?;
 
     // A death with no notice: opened by hand, it offers the empty form.
@@ -726,7 +788,8 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
 }
 
 /// Registers a demo death through the shell (the form as the notification
-/// fills it, with the requester's ID document added); its case id and name.
+/// fills it, with the requester's ID paper and relationship added); its case
+/// id and name.
 async fn register_a_death(driver: &WebDriver) -> Result<(String, String), BoxError> {
     let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
     let mut form = invoke(
@@ -736,7 +799,9 @@ async fn register_a_death(driver: &WebDriver) -> Result<(String, String), BoxErr
     )
     .await?["ok"]
         .clone();
-    form["requester"]["id_document"] = serde_json::json!("CCCD 019180002222");
+    form["requester"]["id_type"] = serde_json::json!("cccd");
+    form["requester"]["id_number"] = serde_json::json!("019180002222");
+    form["requester"]["relationship"] = serde_json::json!("child");
     let saved = invoke(
         driver,
         "register_case",
@@ -828,13 +893,13 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         "{name} in the saved PDF:\n{text}"
     );
     assert!(text.contains(&code), "{code} in the saved PDF");
-
-    // The supervisor's print log: both prints, the second marked a reprint.
-    click(driver, "[data-testid=nav-admin]").await?;
     assert!(
         text.contains("DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"),
         "the demo's watermark in the saved PDF:\n{text}"
     );
+
+    // The supervisor's print log: both prints, the second marked a reprint.
+    click(driver, "[data-testid=nav-admin]").await?;
     let rows = exactly(driver, "[data-testid=print-log-row]", 2).await?;
     let mut reprints = Vec::new();
     for row in &rows {
@@ -1072,30 +1137,30 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
     open_case_from_queue(driver, &case_id, &name).await?;
     driver.active_element().await?.send_keys("r").await?;
-    let problem = "[data-testid='problem-requester.id_document']";
+    let problem = "[data-testid='problem-requester.id_type']";
     wait_text(
         driver,
         problem,
-        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
+        "loại giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
     )
     .await?;
     click(driver, "[data-testid=language]").await?;
     wait_text(
         driver,
         problem,
-        "Requester's ID document: required, not filled in",
+        "Requester's ID document type: required, not filled in",
     )
     .await?;
     wait_text(
         driver,
         "[data-testid=check-summary] li",
-        "Requester's ID document: required, not filled in",
+        "Requester's ID document type: required, not filled in",
     )
     .await?;
     wait_text(
         driver,
         "[data-testid=check-summary] p",
-        "1 point(s) to fix before saving.",
+        "2 point(s) to fix before saving.",
     )
     .await?;
 
@@ -1129,7 +1194,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     wait_text(
         driver,
         problem,
-        "giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
+        "loại giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
     )
     .await?;
     window.quit().await?;

@@ -25,6 +25,7 @@ import type { RegistrationCheck } from "./bindings/RegistrationCheck";
 import type { RegistrationForm } from "./bindings/RegistrationForm";
 import type { Role } from "./bindings/Role";
 import type { SessionState } from "./bindings/SessionState";
+import type { Signer } from "./bindings/Signer";
 import type { StatusDecision } from "./bindings/StatusDecision";
 import type { CaseSyncState } from "./bindings/CaseSyncState";
 import type { BatchProgress } from "./bindings/BatchProgress";
@@ -135,6 +136,8 @@ export const api = {
   caseRegistration: (caseId: string) => call<Registration | null>("case_registration", { caseId }),
   amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
     call<Registration>("amend_registration", { registrationId, form, reason }),
+  signers: () => call<Signer[]>("signers"),
+  setSigners: (signers: Signer[]) => call<Signer[]>("set_signers", { signers }),
   openCaseByHand: (kind: EventKind, name: string, eventDate: string) =>
     call<string>("open_case_by_hand", { kind, name, eventDate }),
   ethnicities: () => call<string[]>("ethnicities"),

@@ -3,12 +3,24 @@
 // core's ("mother.full_name", "requester.relationship"), so the problems and
 // differences the core reports land next to their field.
 
+import type { IdDocumentType } from "./bindings/IdDocumentType";
 import type { RegistrationForm } from "./bindings/RegistrationForm";
+import type { Relationship } from "./bindings/Relationship";
 import type { Sex } from "./bindings/Sex";
 import { formatDate, parseDate } from "./format";
 
-export type InputKind = "text" | "date" | "partialDate" | "year" | "sex" | "ethnicity" | "time";
-export type FieldSpec = { path: string; kind: InputKind; wide?: boolean };
+export type InputKind =
+  | "text"
+  | "date"
+  | "partialDate"
+  | "year"
+  | "sex"
+  | "ethnicity"
+  | "time"
+  | "idType"
+  | "relationship";
+/** `shown`: a field that only applies to some answers of another (the relationship in words). */
+export type FieldSpec = { path: string; kind: InputKind; wide?: boolean; shown?: (form: RegistrationForm) => boolean };
 export type GroupKey = "child" | "mother" | "father" | "deceased" | "death" | "notice" | "requester";
 export type FieldGroup = { key: GroupKey; fields: FieldSpec[] };
 
@@ -28,8 +40,15 @@ const REQUESTER: FieldGroup = {
   key: "requester",
   fields: [
     text("requester.full_name"),
-    text("requester.id_document"),
-    text("requester.relationship"),
+    { path: "requester.id_type", kind: "idType" },
+    text("requester.id_number"),
+    { path: "requester.relationship", kind: "relationship" },
+    {
+      path: "requester.relationship_other",
+      kind: "text",
+      // An older draft's words that matched no choice stay visible until the officer chooses.
+      shown: (form) => form.requester.relationship === "other" || form.requester.relationship_other !== "",
+    },
     text("requester.residence", true),
   ],
 };
@@ -115,7 +134,24 @@ export function display(kind: InputKind, value: unknown): string {
   return String(value);
 }
 
-const SEXES: readonly Sex[] = ["male", "female", "undetermined"];
+export const SEXES: readonly Sex[] = ["male", "female", "undetermined"];
+export const ID_TYPES: readonly IdDocumentType[] = ["cccd", "passport", "other"];
+export const RELATIONSHIPS: readonly Relationship[] = [
+  "mother",
+  "father",
+  "wife",
+  "husband",
+  "child",
+  "sibling",
+  "grandchild",
+  "grandparent",
+  "other",
+];
+
+/** A field the officer fills: one that always applies, or one whose condition holds. */
+export function isShown(form: RegistrationForm, spec: FieldSpec): boolean {
+  return spec.shown ? spec.shown(form) : true;
+}
 
 /** `yyyy`, `m/yyyy` or `d/m/yyyy` -> `yyyy`, `yyyy-mm`, `yyyy-mm-dd`; null if none of them. */
 function parsePartialDate(entered: string): string | null {
@@ -166,6 +202,12 @@ export function enter(form: RegistrationForm, spec: FieldSpec, entered: string):
     }
     case "sex":
       setValue(form, spec.path, SEXES.find((sex) => sex === entered) ?? null);
+      return null;
+    case "idType":
+      setValue(form, spec.path, ID_TYPES.find((type) => type === entered) ?? null);
+      return null;
+    case "relationship":
+      setValue(form, spec.path, RELATIONSHIPS.find((relationship) => relationship === entered) ?? null);
       return null;
     default:
       setValue(form, spec.path, entered);

@@ -131,6 +131,8 @@ macro_rules! with_commands {
             registration::amend_registration,
             registration::open_case_by_hand,
             registration::ethnicities,
+            registration::signers,
+            registration::set_signers,
             extract::extract_preview,
             extract::record_print,
             extract::save_extract_pdf,

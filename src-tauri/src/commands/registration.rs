@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use hotich_core::registration::ethnicity;
-use hotich_core::{Registration, RegistrationCheck, RegistrationForm};
+use hotich_core::{Registration, RegistrationCheck, RegistrationForm, Signer};
 use hotich_protocol::EventKind;
 use tauri::State;
 
@@ -34,6 +34,13 @@ guarded_commands! {
         let (now, today) = (Utc::now(), today());
         store.amend_registration(&actor, &registration_id, &form, &reason, now, today)
     };
+
+    /// The office's signers, the default first (empty until a supervisor sets them).
+    signed_in fn signers() -> Vec<Signer> = |store| store.signers();
+
+    /// A supervisor replaces the office's signers; returns them as stored.
+    acting fn set_signers(signers: Vec<Signer>) -> Vec<Signer> =
+        |(actor, store)| store.set_signers(&actor, &signers);
 
     /// A case for an event no notification announced; returns its id.
     acting fn open_case_by_hand(kind: EventKind, name: String, event_date: NaiveDate) -> String =
