@@ -489,6 +489,13 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
     open_case_from_queue(driver, &case_id, &name).await?;
 
+    // The outreach panel offers the text message as a phone sends it:
+    // accent-free, with the number of messages it makes.
+    let sms = text_of(driver, "[data-testid=sms]").await?;
+    assert!(!sms.is_empty() && sms.is_ascii(), "{sms}");
+    let count = text_of(driver, "[data-testid=sms-count]").await?;
+    assert!(count.contains("ký tự"), "{count}");
+
     // R opens the form, pre-filled from the death notice.
     driver.active_element().await?.send_keys("r").await?;
     let full_name = driver
@@ -898,8 +905,18 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         "the demo's watermark in the saved PDF:\n{text}"
     );
 
-    // The supervisor's print log: both prints, the second marked a reprint.
+    // Quản trị lists the office's signers the registration took its signer
+    // from, the default first.
     click(driver, "[data-testid=nav-admin]").await?;
+    exactly(driver, "[data-testid=signer-row]", 2).await?;
+    assert_eq!(
+        value_of(driver, "[data-testid=signer-name]")
+            .await?
+            .as_deref(),
+        Some(SIGNER.0)
+    );
+
+    // The supervisor's print log: both prints, the second marked a reprint.
     let rows = exactly(driver, "[data-testid=print-log-row]", 2).await?;
     let mut reprints = Vec::new();
     for row in &rows {

@@ -261,6 +261,11 @@ export const en: Messages = {
     message: "SMS/Zalo message",
     copy: "Copy",
     copied: "Message copied.",
+    sms: "Text message (accent-free, as the phone sends it)",
+    smsCount: (length: number, segments: number, special: boolean) =>
+      `${length} characters · sent as ${segments} message(s)${special ? " (special characters make each message shorter)" : ""}`,
+    noPhone: (channels: string[]) =>
+      `The notification gives no phone number for the family: proposed ${channels.map(lowerFirst).join(" or ")}.`,
     checklist: "Papers the family must bring",
     logTitle: "Log an attempt",
     logKeys: "Keys: G goes to the form · a digit picks the channel, then the outcome · Enter saves",
@@ -442,6 +447,7 @@ export const en: Messages = {
     mine: "Figures of the cases assigned to me",
     open: "Open cases",
     overdue: "Past the legal deadline",
+    overdueOnArrival: "Already overdue when received",
     noContactYet: "No contact within 2 working days",
     followUpDue: "Follow-up due",
     needsReview: "Needs review",

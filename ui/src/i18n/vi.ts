@@ -255,6 +255,11 @@ export const vi = {
     message: "Tin nhắn SMS/Zalo",
     copy: "Sao chép",
     copied: "Đã sao chép tin nhắn.",
+    sms: "Tin nhắn SMS (không dấu, như điện thoại gửi)",
+    smsCount: (length: number, segments: number, special: boolean) =>
+      `${length} ký tự · gửi thành ${segments} tin${special ? " (có ký tự đặc biệt nên mỗi tin ngắn hơn)" : ""}`,
+    noPhone: (channels: string[]) =>
+      `Thông báo không có số điện thoại của gia đình: đề xuất ${channels.map(lowerFirst).join(" hoặc ")}.`,
     checklist: "Giấy tờ gia đình cần mang",
     logTitle: "Ghi nhận lần liên hệ",
     logKeys: "Phím: G về ô ghi nhận · số chọn cách liên hệ, rồi số chọn kết quả · Enter lưu",
@@ -439,6 +444,7 @@ export const vi = {
     mine: "Số liệu hồ sơ được giao cho tôi",
     open: "Hồ sơ đang mở",
     overdue: "Quá hạn đăng ký",
+    overdueOnArrival: "Quá hạn khi nhận",
     noContactYet: "Chưa liên hệ sau 2 ngày làm việc",
     followUpDue: "Đến hạn liên hệ lại",
     needsReview: "Cần xem lại",
