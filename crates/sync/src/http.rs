@@ -54,7 +54,10 @@ impl Stop {
         match self {
             Stop::ClockSkew { server_time, skew } => vec![
                 // To the nearest minute: `Date` has whole seconds.
-                ("minutes", ((skew.num_seconds().abs() + 30) / 60).to_string()),
+                (
+                    "minutes",
+                    ((skew.num_seconds().abs() + 30) / 60).to_string(),
+                ),
                 (
                     "server_time",
                     server_time
