@@ -93,6 +93,15 @@ fn find_database() -> CommandResult<Found> {
         }
     }
     let demo_wanted = std::env::var(INSTALLATION_ENV).is_ok_and(|v| v.trim() == "demo");
+    // A supervisor asked, from the demo, to set up the office: the choice
+    // again (choosing the demo reopens it as it was).
+    if !explicit
+        && !demo_wanted
+        && paths.demo.exists()
+        && open_store(&paths.demo)?.office_setup_requested()?
+    {
+        return Ok(Found::Choice(paths));
+    }
     if (!explicit && paths.demo.exists()) || demo_wanted {
         return Ok(Found::Ready(open_demo(&paths.demo)?, paths.demo));
     }

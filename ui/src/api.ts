@@ -94,6 +94,7 @@ export const api = {
   checkRootKey: (key: RootKeyFile) => call<RootKeyView>("check_root_key", { key }),
   setUpOffice: (setup: OfficeSetUp, token: string) => call<OfficeReady>("set_up_office", { setup, token }),
   setUpDemo: () => call<null>("set_up_demo"),
+  leaveDemo: () => call<null>("leave_demo"),
   officeDetails: () => call<OfficeDetails>("office_details"),
   changeOfficeDetails: (details: OfficeDetailsInput) => call<OfficeDetails>("change_office_details", { details }),
   replaceRootKey: (key: RootKeyFile, confirmedFingerprint: string) =>

@@ -26,6 +26,9 @@ use crate::text::{clean, fold};
 
 const SETTING_INSTALLATION: &str = "installation";
 const SETTING_OFFICE_NAME: &str = "office_name";
+/// Set in a demo store when an officer asks to set up the real office: the
+/// next start offers the first-start choice instead of reopening the demo.
+const SETTING_OFFICE_SETUP_REQUESTED: &str = "office_setup_requested";
 
 /// What this installation is. Stored once; never changes afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,7 +365,11 @@ impl Store {
             Some(Installation::Office) => {
                 return Err(CoreError::InstallationFixed(Installation::Office))
             }
-            Some(Installation::Demo) => return Ok(()),
+            // Chosen again at the choice a request for the office set-up
+            // offered: the request is over.
+            Some(Installation::Demo) => {
+                return self.set_setting(SETTING_OFFICE_SETUP_REQUESTED, "0");
+            }
             None => {}
         }
         let commune = checked_commune(commune)?;
@@ -375,6 +382,24 @@ impl Store {
             store.set_setting(SETTING_COMMUNE, &commune)?;
             crate::store::write_root(&store.conn, &RootKey::demo())
         })
+    }
+
+    /// From the demo, a supervisor asks to set up the real office: the next
+    /// start offers the first-start choice again instead of reopening the
+    /// demo. The office gets its own database; the demo's file stays as it
+    /// is (choosing the demo again reopens it). Refused outside a demo.
+    pub fn request_office_setup(&self, actor: &Officer) -> Result<()> {
+        actor.require_supervisor(ForbiddenAction::ChangeOffice)?;
+        if self.installation()? != Some(Installation::Demo) {
+            return Err(CoreError::AlreadySetUp);
+        }
+        self.set_setting(SETTING_OFFICE_SETUP_REQUESTED, "1")
+    }
+
+    /// A demo store whose officer asked to set up the real office.
+    pub fn office_setup_requested(&self) -> Result<bool> {
+        Ok(self.installation()? == Some(Installation::Demo)
+            && self.setting(SETTING_OFFICE_SETUP_REQUESTED)?.as_deref() == Some("1"))
     }
 
     /// The office's details and pinned root key, for the settings screen.

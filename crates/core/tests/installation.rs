@@ -481,3 +481,34 @@ fn the_simulators_notifications_are_refused_by_an_office_as_the_demos() {
         ErrorCode::DemoTrustListRefused
     );
 }
+
+#[test]
+fn from_the_demo_a_supervisor_asks_for_the_office_set_up_and_the_demo_stays_as_it_was() {
+    let (_dir, mut demo) = fresh();
+    demo.set_up_demo(COMMUNE).unwrap();
+    assert!(!demo.office_setup_requested().unwrap());
+    let supervisor = demo
+        .create_first_supervisor("lanhdao", "Nguyễn Văn Lãnh", PASSWORD, now())
+        .unwrap();
+    let registrar = registrar(&mut demo, &supervisor);
+    assert_eq!(
+        code(demo.request_office_setup(&registrar)),
+        ErrorCode::Forbidden
+    );
+    assert!(!demo.office_setup_requested().unwrap());
+
+    demo.request_office_setup(&supervisor).unwrap();
+    assert!(demo.office_setup_requested().unwrap());
+    assert_eq!(demo.installation().unwrap(), Some(Installation::Demo));
+    // Choosing the demo again at the choice ends the request.
+    demo.set_up_demo(COMMUNE).unwrap();
+    assert!(!demo.office_setup_requested().unwrap());
+
+    // An office has nothing to set up.
+    let (_dir, office, supervisor) = office();
+    assert_eq!(
+        code(office.request_office_setup(&supervisor)),
+        ErrorCode::AlreadySetUp
+    );
+    assert!(!office.office_setup_requested().unwrap());
+}

@@ -101,6 +101,7 @@ macro_rules! with_commands {
             setup::check_root_key,
             setup::set_up_office,
             setup::set_up_demo,
+            setup::leave_demo,
             setup::office_details,
             setup::change_office_details,
             setup::replace_root_key,

@@ -134,6 +134,21 @@ pub async fn set_up_demo(app: AppHandle, first_run: State<'_, FirstRun>) -> Comm
     crate::start_shell(&app, store.0, store.1)
 }
 
+/// From the demo, a supervisor sets up the real office: the app starts again
+/// on the first-start choice, and the office gets its own database (the
+/// demo's file stays). Refused when `$HOTICH_DB` names one file for both.
+#[tauri::command]
+pub async fn leave_demo(app: AppHandle, shell: State<'_, Shell>) -> CommandResult<()> {
+    if std::env::var_os(hotich_core::paths::DATABASE_ENV).is_some_and(|path| !path.is_empty()) {
+        return Err(hotich_core::CoreError::InstallationFixed(Installation::Demo).into());
+    }
+    {
+        let (actor, store) = shell.acting()?;
+        store.request_office_setup(&actor)?;
+    }
+    app.restart()
+}
+
 guarded_commands! {
     /// The office's details and pinned root key, for the supervisor's settings.
     signed_in fn office_details() -> OfficeDetails = |store| store.office_details();

@@ -622,6 +622,10 @@ export const en: Messages = {
     rootKey: "The registry's root key",
     replaceKey: "Replace the root key",
     keyReplaced: "Root key replaced; import a new trust list signed by it.",
+    leaveDemoTitle: "Use it for real at the office",
+    leaveDemo: "Set up the real office",
+    leaveDemoConfirm:
+      "The app will restart at the first-start choice to set up the office, with its own database. The sample data stays as it is; choosing the trial again reopens it. Continue?",
   },
   error: { title: "Error", dismiss: "Close", startup: "The database could not be opened" },
   errors: words(LABELS_EN.errorCode),

@@ -619,6 +619,10 @@ export const vi = {
     rootKey: "Khóa gốc của cơ quan đăng ký",
     replaceKey: "Thay khóa gốc",
     keyReplaced: "Đã thay khóa gốc; hãy nhập danh sách tin cậy mới do khóa này ký.",
+    leaveDemoTitle: "Dùng thật tại văn phòng",
+    leaveDemo: "Thiết lập văn phòng thật",
+    leaveDemoConfirm:
+      "Ứng dụng sẽ khởi động lại ở bước chọn ban đầu để thiết lập văn phòng, với cơ sở dữ liệu riêng. Dữ liệu mẫu được giữ nguyên; chọn lại \"Dùng thử\" sẽ mở lại nó. Tiếp tục?",
   },
   error: { title: "Lỗi", dismiss: "Đóng", startup: "Không mở được cơ sở dữ liệu" },
   errors: words(LABELS_VI.errorCode),
