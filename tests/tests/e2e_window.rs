@@ -190,7 +190,7 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
 
     // The quarantine screen shows it with the reason in Vietnamese, then in English.
     click(driver, "[data-testid=nav-quarantine]").await?;
-    wait_text(driver, "#quarantine-title", "Thông báo bị cách ly").await?;
+    wait_text(driver, "#quarantine-title", "Thông báo không hợp lệ").await?;
     wait_text(
         driver,
         "[data-testid=quarantine-row][data-reason=payload_altered] .reason",
@@ -198,10 +198,10 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
     )
     .await?;
     click(driver, "[data-testid=language]").await?;
-    wait_text(driver, "#quarantine-title", "Quarantined notifications").await?;
+    wait_text(driver, "#quarantine-title", "Invalid notifications").await?;
     window.screenshot("quarantine-en").await?;
     click(driver, "[data-testid=language]").await?;
-    wait_text(driver, "#quarantine-title", "Thông báo bị cách ly").await?;
+    wait_text(driver, "#quarantine-title", "Thông báo không hợp lệ").await?;
 
     window.quit().await?;
     eprintln!(

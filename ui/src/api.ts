@@ -75,9 +75,32 @@ export function setSessionErrorHandler(handler: (code: SessionCode) => void): vo
   onSessionError = handler;
 }
 
+/**
+ * Commands that may add to what waits for the registry (the outbox): after
+ * one succeeds the header's "N waiting" count is read again.
+ */
+const LOCAL_WRITES = new Set([
+  "log_attempt",
+  "change_status",
+  "register_case",
+  "amend_registration",
+  "assign_cases",
+  "open_case_by_hand",
+  "record_print",
+  "save_extract_pdf",
+  "record_batch",
+  "retry_refused_item",
+  "import_notifications",
+]);
+
+/** The window event sent after a local write (see LOCAL_WRITES). */
+export const LOCAL_WRITE_EVENT = "hotich-local-write";
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    const result = await invoke<T>(command, args);
+    if (LOCAL_WRITES.has(command)) window.dispatchEvent(new Event(LOCAL_WRITE_EVENT));
+    return result;
   } catch (raw) {
     const error = asCommandError(raw);
     const session = sessionCode(error.code);

@@ -26,7 +26,7 @@ use crate::context::Ctx;
 #[command(
     name = "hotich",
     version,
-    about = "Hotich - sổ hộ tịch cấp xã: hàng đợi thông báo y tế, tra cứu, cách ly"
+    about = "Hotich - sổ hộ tịch cấp xã: hàng đợi thông báo y tế, tra cứu, thông báo không hợp lệ"
 )]
 struct Cli {
     /// SQLite database file [default: $HOTICH_DB, else the desktop app's database]

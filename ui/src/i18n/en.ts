@@ -12,8 +12,8 @@ export const en: Messages = {
   loading: "Loading…",
   language: "Tiếng Việt",
   languageTitle: "Chuyển sang tiếng Việt",
-  nav: { queue: "Cases to handle", quarantine: "Quarantine", back: "Back", admin: "Administration" },
-  office: { none: "No commune chosen", committee: (commune: string) => `People's Committee of ${commune}` },
+  nav: { queue: "Cases to handle", quarantine: "Invalid notifications", back: "Back", admin: "Administration" },
+  office: { none: "No commune chosen", committee: (commune: string) => committeeInEnglish(commune) },
   queue: {
     allTypes: "All",
     allStatuses: "Any status",
@@ -182,8 +182,8 @@ export const en: Messages = {
     unchanged: "Already present",
     updated: "Updated",
     voided: "Voided",
-    quarantined: "Quarantined",
-    seeQuarantine: "Open the quarantine",
+    quarantined: "Invalid",
+    seeQuarantine: "See the invalid notifications",
     close: "Close",
     trustDone: (sequence: number, facilities: number, applied: boolean) =>
       applied
@@ -191,9 +191,9 @@ export const en: Messages = {
         : `List ${sequence} is not newer than the one in use; nothing changed.`,
   },
   quarantine: {
-    title: "Quarantined notifications",
+    title: "Invalid notifications",
     intro: "Notifications that failed the signature or data checks. They opened no case.",
-    empty: "No notification is quarantined.",
+    empty: "No invalid notification.",
     received: "Received",
     source: "Source",
     notification: "Notification / version",
@@ -544,6 +544,9 @@ export const en: Messages = {
     refusedTitle: "Refused by the server (kept; correct and send again)",
     retry: "Send again",
     retried: "It will be sent on the next sync.",
+    notConfigured: "No sync server is set up: nothing can be sent yet.",
+    whereToSetSupervisor: "Set the server's address in Administration › Sync with the electronic civil registration database.",
+    whereToSetRegistrar: "A supervisor sets the server's address in Administration; tell them.",
     caseLabel: "Sync",
     state: words(LABELS_EN.syncState),
     settingsTitle: "Sync with the electronic civil registration database",
@@ -574,7 +577,7 @@ export const en: Messages = {
     communeNone: "No commune found.",
     communeChosen: "Chosen",
     officeName: "Office name",
-    officeNameDefault: (commune: string) => `People's Committee of ${commune}`,
+    officeNameDefault: (commune: string) => committeeInEnglish(commune),
     address: "Office address",
     hours: "Opening hours",
     hoursDefault: "7:30-11:30 and 13:30-17:00, Monday to Friday",
@@ -634,3 +637,21 @@ export const en: Messages = {
   forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };
+
+/** The unit's kind in English, put after its name as English official titles have it. */
+const UNIT_KINDS: ReadonlyArray<[string, string]> = [
+  ["Xã ", "Commune"],
+  ["Phường ", "Ward"],
+  ["Thị trấn ", "Township"],
+  ["Đặc khu ", "Special Zone"],
+];
+
+/** "Xã Bằng Thành" -> "Bằng Thành Commune People's Committee". */
+export function committeeInEnglish(commune: string): string {
+  for (const [prefix, kind] of UNIT_KINDS) {
+    if (commune.toLowerCase().startsWith(prefix.toLowerCase())) {
+      return `${commune.slice(prefix.length)} ${kind} People's Committee`;
+    }
+  }
+  return `People's Committee of ${commune}`;
+}

@@ -19,8 +19,8 @@ export const vi = {
   loading: "Đang tải…",
   language: "English",
   languageTitle: "Switch to English",
-  nav: { queue: "Hồ sơ cần xử lý", quarantine: "Cách ly", back: "Quay lại", admin: "Quản trị" },
-  office: { none: "Chưa chọn xã/phường", committee: (commune: string) => `UBND ${commune}` },
+  nav: { queue: "Hồ sơ cần xử lý", quarantine: "Thông báo không hợp lệ", back: "Quay lại", admin: "Quản trị" },
+  office: { none: "Chưa chọn xã/phường", committee: (commune: string) => `UBND ${lowerFirst(commune)}` },
   queue: {
     allTypes: "Tất cả",
     allStatuses: "Mọi trạng thái",
@@ -189,8 +189,8 @@ export const vi = {
     unchanged: "Đã có",
     updated: "Cập nhật",
     voided: "Đã hủy",
-    quarantined: "Cách ly",
-    seeQuarantine: "Xem danh sách cách ly",
+    quarantined: "Không hợp lệ",
+    seeQuarantine: "Xem các thông báo không hợp lệ",
     close: "Đóng",
     trustDone: (sequence: number, facilities: number, applied: boolean) =>
       applied
@@ -198,9 +198,9 @@ export const vi = {
         : `Danh sách số ${sequence} không mới hơn danh sách đang dùng; giữ nguyên.`,
   },
   quarantine: {
-    title: "Thông báo bị cách ly",
+    title: "Thông báo không hợp lệ",
     intro: "Các thông báo không qua được kiểm tra chữ ký hoặc dữ liệu. Chúng không được đưa vào hồ sơ.",
-    empty: "Không có thông báo nào bị cách ly.",
+    empty: "Không có thông báo nào không hợp lệ.",
     received: "Nhận lúc",
     source: "Nguồn",
     notification: "Thông báo / phiên bản",
@@ -541,6 +541,9 @@ export const vi = {
     refusedTitle: "Bị máy chủ từ chối (không bị xóa; sửa rồi gửi lại)",
     retry: "Gửi lại",
     retried: "Sẽ gửi lại ở lần đồng bộ tới.",
+    notConfigured: "Chưa cài đặt máy chủ đồng bộ: chưa gửi được gì.",
+    whereToSetSupervisor: "Đặt địa chỉ máy chủ trong Quản trị › Đồng bộ với cơ sở dữ liệu hộ tịch điện tử.",
+    whereToSetRegistrar: "Lãnh đạo đặt địa chỉ máy chủ trong Quản trị; hãy báo lãnh đạo.",
     caseLabel: "Đồng bộ",
     state: words(LABELS_VI.syncState),
     settingsTitle: "Đồng bộ với cơ sở dữ liệu hộ tịch điện tử",

@@ -33,7 +33,7 @@ impl Import {
         ctx.out.emit(self.json, &total, |out, total| {
             writeln!(
                 out,
-                "Mới nhập: {}  Đã có: {}  Cập nhật: {}  Đã hủy: {}  Cách ly: {}",
+                "Mới nhập: {}  Đã có: {}  Cập nhật: {}  Đã hủy: {}  Không hợp lệ: {}",
                 total.imported, total.unchanged, total.updated, total.voided, total.quarantined
             )?;
             Ok(())
@@ -54,7 +54,7 @@ impl Quarantine {
         ctx.out.emit_rows(
             self.json,
             &entries,
-            Some("thông báo bị cách ly"),
+            Some("thông báo không hợp lệ"),
             |e| {
                 format!(
                     "{}  {}  {} v{}  {} ({})",

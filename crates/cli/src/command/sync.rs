@@ -112,7 +112,7 @@ impl Sync {
                 ctx.out.emit(json, &report, |out, report| {
                     writeln!(
                         out,
-                        "Đã nhận {} sự kiện (áp dụng {}, đã có {}, cách ly {}); đã gửi {}, bị từ chối {}, còn chờ {}.",
+                        "Đã nhận {} sự kiện (áp dụng {}, đã có {}, không hợp lệ {}); đã gửi {}, bị từ chối {}, còn chờ {}.",
                         report.pulled,
                         report.applied,
                         report.unchanged,
