@@ -104,7 +104,7 @@ impl Xvfb {
             let mut process = Guarded::spawn(
                 "Xvfb",
                 Command::new("Xvfb")
-                    .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                    .args([&display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
                     .stdout(Stdio::null())
                     .stderr(Stdio::null()),
             )?;
@@ -343,6 +343,22 @@ pub async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
         )
         .await?;
     element.click().await
+}
+
+/// Clicks one of the officer's own actions (`lock-now`,
+/// `change-own-password`, `sign-out`, `language`): signed in they sit in the
+/// header's officer menu, opened first; before anyone signs in the language
+/// button stands alone.
+pub async fn officer_action(driver: &WebDriver, testid: &str) -> WebDriverResult<()> {
+    let toggles = driver
+        .find_all(By::Css("[data-testid=officer-menu]"))
+        .await?;
+    if let Some(toggle) = toggles.first() {
+        if toggle.attr("aria-expanded").await?.as_deref() != Some("true") {
+            toggle.click().await?;
+        }
+    }
+    click(driver, &format!("[data-testid={testid}]")).await
 }
 
 /// Chooses the option of value `value` in the select matching `css`, once

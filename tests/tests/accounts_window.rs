@@ -4,8 +4,8 @@
 //! before any failure, refuses a short one, then opens the queue.
 
 use hotich_tests::window::{
-    app_binary, change_first_password, click, create_officer, eventually, submit_sign_in, text_of,
-    wait_signed_in_as, wait_text, AppWindow, TestResult,
+    app_binary, change_first_password, click, create_officer, eventually, officer_action,
+    submit_sign_in, text_of, wait_signed_in_as, wait_text, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -68,7 +68,7 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
     .await?;
 
     // Her first sign-in with the one-time password asks for her own.
-    click(driver, "[data-testid=sign-out]").await?;
+    officer_action(driver, "sign-out").await?;
     submit_sign_in(driver, "hoa", &one_time).await?;
     let rule = text_of(
         driver,

@@ -14,10 +14,10 @@ use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
     answer_dialogs_with, app_binary, change_first_password, choose, click, create_first_supervisor,
-    error_banners, eventually, exactly, free_ports, gone, invoke, open_case_from_queue, pdf_text,
-    print_and_count, queue_case_ids, row_names, submit_sign_in, testid_of_focus, text_of,
-    type_into, value_of, wait_signed_in_as, wait_text, AppWindow, BoxError, TestResult, PASSWORD,
-    POLL, SUPERVISOR, WAIT,
+    error_banners, eventually, exactly, free_ports, gone, invoke, officer_action,
+    open_case_from_queue, pdf_text, print_and_count, queue_case_ids, row_names, submit_sign_in,
+    testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text, AppWindow,
+    BoxError, TestResult, PASSWORD, POLL, SUPERVISOR, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -197,10 +197,10 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
         "Nội dung đã bị sửa đổi sau khi ký",
     )
     .await?;
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "language").await?;
     wait_text(driver, "#quarantine-title", "Invalid notifications").await?;
     window.screenshot("quarantine-en").await?;
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "language").await?;
     wait_text(driver, "#quarantine-title", "Thông báo không hợp lệ").await?;
 
     window.quit().await?;
@@ -265,7 +265,7 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
     .await?;
 
     // Lan signs in; she starts on her own cases: the three.
-    click(driver, "[data-testid=sign-out]").await?;
+    officer_action(driver, "sign-out").await?;
     submit_sign_in(driver, "lan", PASSWORD).await?;
     // The password the supervisor set is replaced first.
     change_first_password(driver, PASSWORD, LAN_OWN_PASSWORD).await?;
@@ -1127,8 +1127,8 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
 
     // A wrong password at sign-in, with the window in English: the shell
     // sends a code, the window words it in English...
-    click(driver, "[data-testid=sign-out]").await?;
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "sign-out").await?;
+    officer_action(driver, "language").await?;
     wait_text(driver, "#sign-in-title", "Sign in").await?;
     submit_sign_in(driver, SUPERVISOR.0, "not the password").await?;
     let wrong_password = error_banner_text(driver, "wrong_password").await?;
@@ -1137,7 +1137,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
         "Wrong username or password (after several wrong tries in a row, sign-in waits a few minutes)"
     );
     // ...and the same error reads in Vietnamese once the window is.
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "language").await?;
     wait_text(
         driver,
         "[data-testid=error-message][data-code=wrong_password] [data-testid=error-text]",
@@ -1161,7 +1161,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
         "loại giấy tờ tùy thân của người đi đăng ký: bắt buộc, chưa nhập",
     )
     .await?;
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "language").await?;
     wait_text(
         driver,
         problem,
@@ -1201,7 +1201,7 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
             "no Vietnamese letter in {english:?}"
         );
     }
-    click(driver, "[data-testid=language]").await?;
+    officer_action(driver, "language").await?;
     wait_text(
         driver,
         "[data-testid=error-message][data-code=invalid_input] [data-testid=error-text]",

@@ -4,7 +4,8 @@
 //! "N chờ gửi" count follows a new attempt without a reload.
 
 use hotich_tests::window::{
-    app_binary, click, eventually, text_of, wait_text, AppWindow, TestResult, POLL, WAIT,
+    app_binary, click, eventually, gone, testid_of_focus, text_of, wait_text, AppWindow,
+    TestResult, POLL, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -152,6 +153,142 @@ async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_se
     })
     .await?;
     eprintln!("waiting: {before} -> {after}");
+    window.quit().await?;
+    Ok(())
+}
+
+/// What does not fit the window: header elements outside the viewport, and
+/// the page's width when it scrolls sideways.
+const OVERFLOW: &str = r#"
+const width = window.innerWidth;
+const outside = [];
+for (const el of document.querySelectorAll("header *")) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  if (r.left < -0.5 || r.right > width + 0.5) {
+    outside.push(el.tagName + "[" + (el.getAttribute("data-testid") || el.className) + "] " + Math.round(r.left) + ".." + Math.round(r.right));
+  }
+}
+return { width, height: window.innerHeight, scroll: document.documentElement.scrollWidth, outside };
+"#;
+
+/// Asserts nothing of the header is outside the window and the page does
+/// not scroll sideways, on the screen `screen` shows now.
+async fn fits(driver: &WebDriver, size: (u32, u32), screen: &str) -> TestResult {
+    let measured = driver.execute(OVERFLOW, vec![]).await?.json().clone();
+    let width = measured["width"].as_f64().ok_or("no innerWidth")?;
+    let scroll = measured["scroll"].as_f64().ok_or("no scrollWidth")?;
+    let outside = measured["outside"].as_array().ok_or("no list")?;
+    assert!(
+        outside.is_empty(),
+        "{size:?} {screen}: header elements outside the window: {outside:?}"
+    );
+    assert!(
+        scroll <= width,
+        "{size:?} {screen}: the page scrolls sideways ({scroll} > {width})"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestResult {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+
+    // The officer's actions are one menu, from the keyboard: Enter opens it
+    // on its first item, arrows move, Escape closes it and gives focus back.
+    let toggle = driver
+        .query(By::Css("[data-testid=officer-menu]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await?;
+    toggle.focus().await?;
+    toggle.send_keys(Key::Enter).await?;
+    eventually("the menu's first item focused", || async {
+        Ok((testid_of_focus(driver).await?.as_deref() == Some("lock-now")).then_some(()))
+    })
+    .await?;
+    driver.active_element().await?.send_keys(Key::Down).await?;
+    assert_eq!(
+        testid_of_focus(driver).await?.as_deref(),
+        Some("change-own-password")
+    );
+    driver.active_element().await?.send_keys(Key::Up).await?;
+    driver.active_element().await?.send_keys(Key::Up).await?;
+    assert_eq!(testid_of_focus(driver).await?.as_deref(), Some("language"));
+    driver
+        .active_element()
+        .await?
+        .send_keys(Key::Escape)
+        .await?;
+    gone(driver, "[data-testid=officer-menu-list]").await?;
+    assert_eq!(
+        testid_of_focus(driver).await?.as_deref(),
+        Some("officer-menu")
+    );
+
+    for (width, height) in [(1366, 700), (1280, 720)] {
+        driver.set_window_rect(0, 0, width, height).await?;
+        let size = (width, height);
+        let inner = driver
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await?
+            .json()
+            .clone();
+        eprintln!("window {size:?}: inner {inner}");
+
+        click(driver, "[data-testid=nav-queue]").await?;
+        text_of(driver, "[data-testid=queue-row] [data-testid=row-name]").await?;
+        fits(driver, size, "queue").await?;
+        // With the officer menu open too.
+        click(driver, "[data-testid=officer-menu]").await?;
+        text_of(driver, "[data-testid=officer-menu-list]").await?;
+        fits(driver, size, "queue, menu open").await?;
+        click(driver, "[data-testid=officer-menu]").await?;
+
+        click(driver, "[data-testid=queue-row] [data-testid=row-name]").await?;
+        text_of(driver, "[data-testid=detail-name]").await?;
+        fits(driver, size, "case").await?;
+        // The form, opened unless this case's form was left open last round.
+        let opener = eventually("the registration form or its button", || async {
+            let form = driver
+                .find_all(By::Css("[data-testid=reg-registration_date]"))
+                .await?;
+            let button = driver
+                .find_all(By::Css("[data-testid=register-open]"))
+                .await?;
+            Ok((!form.is_empty() || !button.is_empty()).then_some(!button.is_empty()))
+        })
+        .await?;
+        if opener {
+            click(driver, "[data-testid=register-open]").await?;
+        }
+        driver
+            .query(By::Css("[data-testid=reg-registration_date]"))
+            .wait(WAIT, POLL)
+            .first()
+            .await?;
+        fits(driver, size, "registration").await?;
+        window
+            .screenshot(&format!("layout-registration-{width}x{height}"))
+            .await?;
+
+        click(driver, "[data-testid=nav-dashboard]").await?;
+        driver
+            .query(By::Css("[data-testid=nav-dashboard].current"))
+            .wait(WAIT, POLL)
+            .first()
+            .await?;
+        fits(driver, size, "dashboard").await?;
+
+        click(driver, "[data-testid=nav-admin]").await?;
+        text_of(driver, "[data-testid=sync-settings-form]").await?;
+        fits(driver, size, "Quản trị").await?;
+        window
+            .screenshot(&format!("layout-admin-{width}x{height}"))
+            .await?;
+    }
     window.quit().await?;
     Ok(())
 }
