@@ -250,6 +250,9 @@ async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestRe
         click(driver, "[data-testid=queue-row] [data-testid=row-name]").await?;
         text_of(driver, "[data-testid=detail-name]").await?;
         fits(driver, size, "case").await?;
+        window
+            .screenshot(&format!("layout-case-{width}x{height}"))
+            .await?;
         // The form, opened unless this case's form was left open last round.
         let opener = eventually("the registration form or its button", || async {
             let form = driver
