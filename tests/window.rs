@@ -349,16 +349,22 @@ pub async fn click(driver: &WebDriver, css: &str) -> WebDriverResult<()> {
 /// `change-own-password`, `sign-out`, `language`): signed in they sit in the
 /// header's officer menu, opened first; before anyone signs in the language
 /// button stands alone.
-pub async fn officer_action(driver: &WebDriver, testid: &str) -> WebDriverResult<()> {
+pub async fn officer_action(driver: &WebDriver, testid: &str) -> TestResult {
     let toggles = driver
         .find_all(By::Css("[data-testid=officer-menu]"))
         .await?;
     if let Some(toggle) = toggles.first() {
         if toggle.attr("aria-expanded").await?.as_deref() != Some("true") {
-            toggle.click().await?;
+            // Through `click`: the header may be scrolled out of view.
+            click(driver, "[data-testid=officer-menu]").await?;
         }
     }
-    click(driver, &format!("[data-testid={testid}]")).await
+    click(driver, &format!("[data-testid={testid}]")).await?;
+    if testid == "sign-out" {
+        // Signed out once the menu has gone: what follows finds the sign-in screen.
+        gone(driver, "[data-testid=officer-menu]").await?;
+    }
+    Ok(())
 }
 
 /// Chooses the option of value `value` in the select matching `css`, once
