@@ -1,11 +1,13 @@
 //! The header and the sync indicator in a real window (issue 14): the sync
 //! details panel is readable (its text contrasts with its own background),
 //! "Đồng bộ ngay" with no registry set says so and where to set it, and the
-//! "N chờ gửi" count follows a new attempt without a reload.
+//! "N chờ gửi" count follows a new attempt without a reload; the officer's
+//! menu works from the keyboard, and at 1366×700 and 1280×720 the header
+//! stays in the window and no screen scrolls sideways.
 
 use hotich_tests::window::{
-    app_binary, click, eventually, gone, testid_of_focus, text_of, wait_text, AppWindow,
-    TestResult, POLL, WAIT,
+    app_binary, click, eventually, gone, officer_action, testid_of_focus, text_of, wait_text,
+    AppWindow, TestResult, POLL, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -292,6 +294,23 @@ async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestRe
             .screenshot(&format!("layout-admin-{width}x{height}"))
             .await?;
     }
+
+    // In English the office reads as English titles have it, and the header still fits.
+    wait_text(driver, "[data-testid=office] strong", "UBND xã Bằng Thành").await?;
+    officer_action(driver, "language").await?;
+    wait_text(
+        driver,
+        "[data-testid=office] strong",
+        "Bằng Thành Commune People's Committee",
+    )
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=nav-quarantine]",
+        "Invalid notifications",
+    )
+    .await?;
+    fits(driver, (1280, 720), "Quản trị in English").await?;
     window.quit().await?;
     Ok(())
 }
