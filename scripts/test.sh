@@ -35,7 +35,9 @@ echo "==> the Debian package (a release build), installed as an office would (dp
 deb="$(bash scripts/package.sh | tee /dev/stderr | tail -n 1)"
 as_root dpkg -i "$deb" >/dev/null
 # The package's own suite starts what dpkg installed.
-HOTICH_INSTALLED_APP="$(dpkg-deb -c "$deb" | awk '$6 ~ /^\.\/usr\/bin\// { sub(/^\./, "", $6); print $6; exit }')"
+# dpkg-deb lists paths as "usr/bin/x" or "./usr/bin/x" depending on its version.
+HOTICH_INSTALLED_APP="$(dpkg-deb -c "$deb" | awk '$6 ~ /^(\.\/)?usr\/bin\/./ { sub(/^\.?\/?/, "/", $6); print $6; exit }')"
+[ -x "$HOTICH_INSTALLED_APP" ] || { echo "the package installed no program in /usr/bin" >&2; exit 1; }
 export HOTICH_INSTALLED_APP
 echo "==> cargo test (all suites, the real-window ones and the bindings export included)"
 log="$(mktemp)"
