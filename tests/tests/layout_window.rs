@@ -6,8 +6,8 @@
 //! stays in the window and no screen scrolls sideways.
 
 use hotich_tests::window::{
-    app_binary, click, eventually, gone, officer_action, testid_of_focus, text_of, wait_text,
-    AppWindow, TestResult, POLL, WAIT,
+    app_binary, click, eventually, first_of, gone, officer_action, testid_of_focus, text_of,
+    wait_text, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -68,6 +68,25 @@ async fn waiting_count(driver: &WebDriver) -> WebDriverResult<u64> {
         .unwrap_or(0))
 }
 
+/// Every text inside `css` has a contrast ratio of at least 4.5 (WCAG AA)
+/// with the background it is drawn on.
+async fn assert_readable(driver: &WebDriver, css: &str) -> TestResult {
+    let measured = driver
+        .execute(LOWEST_CONTRAST, vec![serde_json::json!(css)])
+        .await?
+        .json()
+        .clone();
+    let lowest = measured["lowest"]
+        .as_f64()
+        .ok_or_else(|| format!("no text in {css}"))?;
+    assert!(
+        lowest >= 4.5,
+        "{css}: contrast {lowest:.2} < 4.5 at {}",
+        measured["where"]
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_set_it() -> TestResult
@@ -77,27 +96,8 @@ async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_se
 
     // The details panel: every text on it reads against its own background.
     click(driver, "[data-testid=sync-indicator]").await?;
-    driver
-        .query(By::Css("[data-testid=sync-panel]"))
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
-    let measured = driver
-        .execute(
-            LOWEST_CONTRAST,
-            vec![serde_json::json!("[data-testid=sync-panel]")],
-        )
-        .await?
-        .json()
-        .clone();
-    let lowest = measured["lowest"]
-        .as_f64()
-        .ok_or("no text on the sync panel")?;
-    assert!(
-        lowest >= 4.5,
-        "contrast {lowest:.2} < 4.5 at {}",
-        measured["where"]
-    );
+    first_of(driver, "[data-testid=sync-panel]").await?;
+    assert_readable(driver, "[data-testid=sync-panel]").await?;
     window.screenshot("sync-panel").await?;
     click(driver, "[data-testid=sync-indicator]").await?;
 
@@ -106,29 +106,13 @@ async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_se
     let said = text_of(driver, "[data-testid=sync-not-configured]").await?;
     assert!(said.contains("Chưa cài đặt máy chủ đồng bộ"), "{said}");
     assert!(said.contains("Quản trị"), "{said}");
-    let measured = driver
-        .execute(
-            LOWEST_CONTRAST,
-            vec![serde_json::json!("[data-testid=sync-not-configured]")],
-        )
-        .await?
-        .json()
-        .clone();
-    let lowest = measured["lowest"].as_f64().ok_or("no text on the notice")?;
-    assert!(
-        lowest >= 4.5,
-        "contrast {lowest:.2} < 4.5 at {}",
-        measured["where"]
-    );
+    assert_readable(driver, "[data-testid=sync-not-configured]").await?;
     window.screenshot("sync-not-configured").await?;
     click(driver, "[data-testid=sync-not-configured-close]").await?;
 
     // An attempt logged from the keyboard: the header's count goes up at once.
     let before = waiting_count(driver).await?;
-    driver
-        .query(By::Css("[data-testid=search]"))
-        .wait(WAIT, POLL)
-        .first()
+    first_of(driver, "[data-testid=search]")
         .await?
         .send_keys(Key::Down)
         .await?;
@@ -176,6 +160,19 @@ return { width, height: window.innerHeight, scroll: document.documentElement.scr
 
 /// Asserts nothing of the header is outside the window and the page does
 /// not scroll sideways, on the screen `screen` shows now.
+/// [`fits`], then a screenshot of the screen at that size.
+async fn fits_and_shot(window: &AppWindow, size: (u32, u32), screen: &str) -> TestResult {
+    fits(&window.driver, size, screen).await?;
+    let slug: String = screen
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    window
+        .screenshot(&format!("layout-{slug}-{}x{}", size.0, size.1))
+        .await?;
+    Ok(())
+}
+
 async fn fits(driver: &WebDriver, size: (u32, u32), screen: &str) -> TestResult {
     let measured = driver.execute(OVERFLOW, vec![]).await?.json().clone();
     let width = measured["width"].as_f64().ok_or("no innerWidth")?;
@@ -200,11 +197,7 @@ async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestRe
 
     // The officer's actions are one menu, from the keyboard: Enter opens it
     // on its first item, arrows move, Escape closes it and gives focus back.
-    let toggle = driver
-        .query(By::Css("[data-testid=officer-menu]"))
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
+    let toggle = first_of(driver, "[data-testid=officer-menu]").await?;
     toggle.focus().await?;
     toggle.send_keys(Key::Enter).await?;
     eventually("the menu's first item focused", || async {
@@ -251,10 +244,7 @@ async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestRe
 
         click(driver, "[data-testid=queue-row] [data-testid=row-name]").await?;
         text_of(driver, "[data-testid=detail-name]").await?;
-        fits(driver, size, "case").await?;
-        window
-            .screenshot(&format!("layout-case-{width}x{height}"))
-            .await?;
+        fits_and_shot(&window, size, "case").await?;
         // The form, opened unless this case's form was left open last round.
         let opener = eventually("the registration form or its button", || async {
             let form = driver
@@ -269,47 +259,30 @@ async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestRe
         if opener {
             click(driver, "[data-testid=register-open]").await?;
         }
-        driver
-            .query(By::Css("[data-testid=reg-registration_date]"))
-            .wait(WAIT, POLL)
-            .first()
-            .await?;
-        fits(driver, size, "registration").await?;
-        window
-            .screenshot(&format!("layout-registration-{width}x{height}"))
-            .await?;
+        first_of(driver, "[data-testid=reg-registration_date]").await?;
+        fits_and_shot(&window, size, "registration").await?;
 
         click(driver, "[data-testid=nav-dashboard]").await?;
-        driver
-            .query(By::Css("[data-testid=nav-dashboard].current"))
-            .wait(WAIT, POLL)
-            .first()
-            .await?;
+        first_of(driver, "[data-testid=nav-dashboard].current").await?;
         fits(driver, size, "dashboard").await?;
 
         click(driver, "[data-testid=nav-admin]").await?;
         text_of(driver, "[data-testid=sync-settings-form]").await?;
-        fits(driver, size, "Quản trị").await?;
-        window
-            .screenshot(&format!("layout-admin-{width}x{height}"))
-            .await?;
+        fits_and_shot(&window, size, "Quản trị").await?;
     }
 
     // In English the office reads as English titles have it, and the header still fits.
     wait_text(driver, "[data-testid=office] strong", "UBND xã Bằng Thành").await?;
     officer_action(driver, "language").await?;
-    wait_text(
-        driver,
-        "[data-testid=office] strong",
-        "Bằng Thành Commune People's Committee",
-    )
-    .await?;
-    wait_text(
-        driver,
-        "[data-testid=nav-quarantine]",
-        "Invalid notifications",
-    )
-    .await?;
+    for (css, english) in [
+        (
+            "[data-testid=office] strong",
+            "Bằng Thành Commune People's Committee",
+        ),
+        ("[data-testid=nav-quarantine]", "Invalid notifications"),
+    ] {
+        wait_text(driver, css, english).await?;
+    }
     fits(driver, (1280, 720), "Quản trị in English").await?;
     window.quit().await?;
     Ok(())

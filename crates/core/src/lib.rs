@@ -38,7 +38,7 @@ pub use installation::{
 pub use labels::Lang;
 pub use lifecycle::{Channel, Outcome};
 pub use model::*;
-pub use officer::{Officer, PasswordReset, Role};
+pub use officer::{Officer, OfficerUpdate, PasswordReset, Role};
 pub use outreach::{
     AttemptInput, AttemptRefusal, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView,
     StatusDecision, TimelineEntry, TimelineKind,

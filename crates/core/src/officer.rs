@@ -224,6 +224,15 @@ fn check_username(username: &str) -> Result<String> {
     Ok(username)
 }
 
+/// What a supervisor changes on another officer's account
+/// ([`Store::update_officer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficerUpdate {
+    /// False deactivates, true reactivates.
+    Active(bool),
+    Role(Role),
+}
+
 /// A reset's answer: the one-time password, shown once to the supervisor
 /// and never stored (only its hash is). `Debug` leaves it out, so a log
 /// line cannot carry it.
@@ -240,6 +249,14 @@ impl std::fmt::Debug for PasswordReset {
             .field("officer", &self.officer)
             .finish_non_exhaustive()
     }
+}
+
+/// An account as its form gives it, before any check.
+struct NewAccount<'a> {
+    username: &'a str,
+    full_name: &'a str,
+    role: Role,
+    password: &'a str,
 }
 
 const OFFICER_COLUMNS: &str = "id, username, full_name, role, active, must_change_password";
@@ -269,7 +286,13 @@ impl Store {
         if self.has_officers()? {
             return Err(CoreError::AlreadySetUp);
         }
-        self.insert_officer(None, username, full_name, Role::Supervisor, password, now)
+        let account = NewAccount {
+            username,
+            full_name,
+            role: Role::Supervisor,
+            password,
+        };
+        self.insert_officer(None, account, now)
     }
 
     /// A new account, created by a supervisor with a first password the
@@ -284,18 +307,27 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Officer> {
         actor.require_supervisor(ForbiddenAction::AddOfficer)?;
-        self.insert_officer(Some(actor), username, full_name, role, password, now)
+        let account = NewAccount {
+            username,
+            full_name,
+            role,
+            password,
+        };
+        self.insert_officer(Some(actor), account, now)
     }
 
     fn insert_officer(
         &mut self,
         actor: Option<&Officer>,
-        username: &str,
-        full_name: &str,
-        role: Role,
-        password: &str,
+        account: NewAccount<'_>,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
+        let NewAccount {
+            username,
+            full_name,
+            role,
+            password,
+        } = account;
         let username = check_username(username)?;
         let full_name = clean(full_name);
         if full_name.is_empty() {
@@ -405,6 +437,16 @@ impl Store {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
+        self.officer_with_password(officer_id, password, now)
+    }
+
+    /// The officer, read again, once `password` is theirs (lock-out and all).
+    fn officer_with_password(
+        &mut self,
+        officer_id: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Officer> {
         let officer = self.officer(officer_id)?;
         self.check_password(&officer, password, now)?;
         Ok(officer)
@@ -419,8 +461,7 @@ impl Store {
         new: &str,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        let officer = self.officer(officer_id)?;
-        self.check_password(&officer, current, now)?;
+        let officer = self.officer_with_password(officer_id, current, now)?;
         check_new_password(new, &officer.username, &officer.full_name)?;
         if new == current {
             return Err(invalid(
@@ -470,46 +511,42 @@ impl Store {
         })
     }
 
-    /// Deactivates (`active` false) or reactivates an account. A deactivated
-    /// officer cannot sign in or unlock; their open cases show in the queue
-    /// as needing a new assignee. The last active supervisor stays.
-    pub fn set_officer_active(
+    /// A supervisor's change to another officer's account: deactivating
+    /// (`Active(false)`: they cannot sign in or unlock, and their open cases
+    /// show in the queue as needing a new assignee), reactivating, or a new
+    /// role. The last active supervisor stays one. Audited; a change to what
+    /// the account already is does nothing.
+    pub fn update_officer(
         &mut self,
         actor: &Officer,
         officer_id: &str,
-        active: bool,
+        update: OfficerUpdate,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        self.change_account(actor, officer_id, now, |officer| {
-            Ok((officer.active != active).then(|| AccountChange {
-                update: "UPDATE officer SET active = ?2 WHERE id = ?1",
-                value: active,
-                loses_supervisor: !active && officer.is_supervisor(),
-                action: if active {
-                    AuditAction::OfficerReactivate
-                } else {
-                    AuditAction::OfficerDeactivate
-                },
-            }))
-        })
-    }
-
-    /// Changes an officer's role; the last active supervisor keeps theirs.
-    pub fn set_officer_role(
-        &mut self,
-        actor: &Officer,
-        officer_id: &str,
-        role: Role,
-        now: DateTime<Utc>,
-    ) -> Result<Officer> {
-        self.change_account(actor, officer_id, now, |officer| {
-            Ok((officer.role != role).then(|| AccountChange {
-                update: "UPDATE officer SET role = ?2 WHERE id = ?1",
-                value: role,
-                loses_supervisor: officer.is_supervisor() && officer.active,
-                action: AuditAction::RoleChange,
-            }))
-        })
+        match update {
+            OfficerUpdate::Active(active) => {
+                self.change_account(actor, officer_id, now, |officer| {
+                    Ok((officer.active != active).then(|| AccountChange {
+                        update: "UPDATE officer SET active = ?2 WHERE id = ?1",
+                        value: active,
+                        loses_supervisor: !active && officer.is_supervisor(),
+                        action: if active {
+                            AuditAction::OfficerReactivate
+                        } else {
+                            AuditAction::OfficerDeactivate
+                        },
+                    }))
+                })
+            }
+            OfficerUpdate::Role(role) => self.change_account(actor, officer_id, now, |officer| {
+                Ok((officer.role != role).then(|| AccountChange {
+                    update: "UPDATE officer SET role = ?2 WHERE id = ?1",
+                    value: role,
+                    loses_supervisor: officer.is_supervisor() && officer.active,
+                    action: AuditAction::RoleChange,
+                }))
+            }),
+        }
     }
 
     /// A supervisor's change to another account, as `change` says it from

@@ -5,7 +5,9 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use hotich_core::{CaseFilter, CoreError, ErrorCode, InputReason, Officer, Role, Session, Store};
+use hotich_core::{
+    CaseFilter, CoreError, ErrorCode, InputReason, Officer, OfficerUpdate, Role, Session, Store,
+};
 use hotich_protocol::samples::{birth, now};
 
 mod common;
@@ -197,7 +199,7 @@ fn a_deactivated_officer_cannot_sign_in_or_unlock_and_their_cases_need_a_new_ass
     let (mut session, start) = lan_signed_in_then_locked(&mut store, &lan);
 
     let deactivated = store
-        .set_officer_active(&supervisor, &lan.id, false, now())
+        .update_officer(&supervisor, &lan.id, OfficerUpdate::Active(false), now())
         .unwrap();
     assert!(!deactivated.active);
     // Her right password says why; a wrong one says no more than for anyone.
@@ -224,7 +226,7 @@ fn a_deactivated_officer_cannot_sign_in_or_unlock_and_their_cases_need_a_new_ass
     assert!(row.assignee_inactive);
 
     let reactivated = store
-        .set_officer_active(&supervisor, &lan.id, true, now())
+        .update_officer(&supervisor, &lan.id, OfficerUpdate::Active(true), now())
         .unwrap();
     assert!(reactivated.active);
     assert!(store.sign_in("lan", OWN_PASSWORD, now()).is_ok());
@@ -237,16 +239,16 @@ fn the_last_active_supervisor_can_be_neither_deactivated_nor_demoted() {
     let (_dir, mut store, supervisor, _lan) = office_with_lan();
     let last =
         |result: hotich_core::Result<Officer>| matches!(result, Err(CoreError::LastSupervisor));
-    assert!(last(store.set_officer_active(
+    assert!(last(store.update_officer(
         &supervisor,
         &supervisor.id,
-        false,
+        OfficerUpdate::Active(false),
         now()
     )));
-    assert!(last(store.set_officer_role(
+    assert!(last(store.update_officer(
         &supervisor,
         &supervisor.id,
-        Role::Registrar,
+        OfficerUpdate::Role(Role::Registrar),
         now()
     )));
 
@@ -262,15 +264,21 @@ fn the_last_active_supervisor_can_be_neither_deactivated_nor_demoted() {
         .unwrap();
     // With two, one may step down; then the other is the last again.
     let demoted = store
-        .set_officer_role(&supervisor, &supervisor.id, Role::Registrar, now())
+        .update_officer(
+            &supervisor,
+            &supervisor.id,
+            OfficerUpdate::Role(Role::Registrar),
+            now(),
+        )
         .unwrap();
     assert_eq!(demoted.role, Role::Registrar);
-    let demoted_acts = store.set_officer_active(&demoted, &second.id, false, now());
+    let demoted_acts =
+        store.update_officer(&demoted, &second.id, OfficerUpdate::Active(false), now());
     assert!(matches!(demoted_acts, Err(CoreError::Forbidden(_))));
-    assert!(last(store.set_officer_active(
+    assert!(last(store.update_officer(
         &second,
         &second.id,
-        false,
+        OfficerUpdate::Active(false),
         now()
     )));
     // A deactivated supervisor does not count as one who can manage.
@@ -278,12 +286,12 @@ fn the_last_active_supervisor_can_be_neither_deactivated_nor_demoted() {
         .create_officer(&second, "ba", "Ba", Role::Supervisor, PASSWORD, now())
         .unwrap();
     store
-        .set_officer_active(&second, &third.id, false, now())
+        .update_officer(&second, &third.id, OfficerUpdate::Active(false), now())
         .unwrap();
-    assert!(last(store.set_officer_role(
+    assert!(last(store.update_officer(
         &second,
         &second.id,
-        Role::Registrar,
+        OfficerUpdate::Role(Role::Registrar),
         now()
     )));
 }
@@ -297,17 +305,22 @@ fn every_account_action_is_in_the_audit_log_with_who_and_when() {
         .unwrap();
     store.reset_password(&supervisor, &lan.id, at(2)).unwrap();
     store
-        .set_officer_active(&supervisor, &lan.id, false, at(3))
+        .update_officer(&supervisor, &lan.id, OfficerUpdate::Active(false), at(3))
         .unwrap();
     store
-        .set_officer_active(&supervisor, &lan.id, true, at(4))
+        .update_officer(&supervisor, &lan.id, OfficerUpdate::Active(true), at(4))
         .unwrap();
     store
-        .set_officer_role(&supervisor, &lan.id, Role::Supervisor, at(5))
+        .update_officer(
+            &supervisor,
+            &lan.id,
+            OfficerUpdate::Role(Role::Supervisor),
+            at(5),
+        )
         .unwrap();
     // Nothing changed, nothing logged.
     store
-        .set_officer_active(&supervisor, &lan.id, true, at(6))
+        .update_officer(&supervisor, &lan.id, OfficerUpdate::Active(true), at(6))
         .unwrap();
 
     let expected = [
@@ -339,7 +352,12 @@ fn unlocking_reads_the_officer_again() {
     let (_dir, mut store, supervisor, lan) = office_with_lan();
     let (mut session, start) = lan_signed_in_then_locked(&mut store, &lan);
     store
-        .set_officer_role(&supervisor, &lan.id, Role::Supervisor, now())
+        .update_officer(
+            &supervisor,
+            &lan.id,
+            OfficerUpdate::Role(Role::Supervisor),
+            now(),
+        )
         .unwrap();
     // A wrong password keeps it locked, with the old officer.
     assert!(session

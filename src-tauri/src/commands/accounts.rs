@@ -7,7 +7,7 @@ use std::sync::MutexGuard;
 use std::time::Instant;
 
 use chrono::Utc;
-use hotich_core::{CoreError, Officer, PasswordReset, Role, SessionState, Store};
+use hotich_core::{CoreError, Officer, OfficerUpdate, PasswordReset, Role, SessionState, Store};
 
 use crate::error::CommandResult;
 use crate::session::{Shell, ShellSession};
@@ -70,12 +70,12 @@ guarded_commands! {
     /// their own account (another supervisor remaining) is signed out.
     changing_account fn set_officer_active(officer_id: String, active: bool) -> Officer =
         |(actor, mut store, session)| {
-            announced(session, store.set_officer_active(&actor, &officer_id, active, Utc::now()))
+            announced(session, store.update_officer(&actor, &officer_id, OfficerUpdate::Active(active), Utc::now()))
         };
 
     /// Changes an officer's role; a supervisor's own new role applies at once.
     changing_account fn set_officer_role(officer_id: String, role: Role) -> Officer =
         |(actor, mut store, session)| {
-            announced(session, store.set_officer_role(&actor, &officer_id, role, Utc::now()))
+            announced(session, store.update_officer(&actor, &officer_id, OfficerUpdate::Role(role), Utc::now()))
         };
 }

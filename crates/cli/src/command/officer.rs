@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::Utc;
 use clap::Subcommand;
-use hotich_core::Role;
+use hotich_core::{OfficerUpdate, Role};
 
 use crate::args::parse_role;
 use crate::context::{password, Ctx, PASSWORD_ENV};
@@ -128,7 +128,9 @@ impl Officer {
             Officer::Role { username, role } => {
                 let actor = ctx.acting()?;
                 let id = ctx.officer_id(&username)?;
-                let officer = ctx.store.set_officer_role(&actor, &id, role, Utc::now())?;
+                let officer =
+                    ctx.store
+                        .update_officer(&actor, &id, OfficerUpdate::Role(role), Utc::now())?;
                 writeln!(
                     ctx.out,
                     "{} giờ có vai trò {}.",
@@ -144,9 +146,9 @@ impl Officer {
 fn set_active(ctx: &mut Ctx, username: &str, active: bool) -> Result<()> {
     let actor = ctx.acting()?;
     let id = ctx.officer_id(username)?;
-    let officer = ctx
-        .store
-        .set_officer_active(&actor, &id, active, Utc::now())?;
+    let officer =
+        ctx.store
+            .update_officer(&actor, &id, OfficerUpdate::Active(active), Utc::now())?;
     let state = if officer.active {
         "hoạt động trở lại"
     } else {
