@@ -51,3 +51,29 @@ export function parseDate(text: string): string | null {
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
   return `${year}-${pad(month)}-${pad(day)}`;
 }
+
+/** The UI language's locale for numbers: `vi-VN` writes 50,0%, `en-GB` 50.0%. */
+export function numberLocale(lang: string): string {
+  return lang === "vi" ? "vi-VN" : "en-GB";
+}
+
+/** A share (0.5) as a percentage with one decimal in the UI language: "50,0%" in Vietnamese. */
+export function formatPercent(share: number, lang: string): string {
+  // Vietnamese offices write the sign right after the number: drop the (narrow) space ICU puts before it.
+  return new Intl.NumberFormat(numberLocale(lang), {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  })
+    .format(share)
+    .replace(/[\s\u00a0\u202f]%/u, "%");
+}
+
+/**
+ * A report figure as the core writes it ("50.0%" or a count) for the screen: a
+ * percentage in the UI language's number format, anything else unchanged.
+ */
+export function formatFigure(text: string, lang: string): string {
+  const percent = /^(-?\d+(?:\.\d+)?)%$/.exec(text);
+  return percent ? formatPercent(Number(percent[1]) / 100, lang) : text;
+}
