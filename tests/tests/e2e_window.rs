@@ -618,6 +618,36 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     wait_text(driver, "[data-testid=reg-number]", "1").await?;
     wait_text(driver, "[data-testid=reg-book]", &format!("01/{year}")).await?;
     wait_text(driver, "[data-testid=detail-status]", "Đã đăng ký").await?;
+    // Nothing is left to do with the family: outreach is one line, its history one click away.
+    wait_text(
+        driver,
+        "[data-testid=outreach-closed] span",
+        "Đã đăng ký – không cần vận động",
+    )
+    .await?;
+    assert!(
+        driver
+            .find_all(By::Css(
+                "[data-testid=timeline], [data-testid=attempt-form]"
+            ))
+            .await?
+            .is_empty(),
+        "a registered case's outreach block is collapsed"
+    );
+    click(driver, "[data-testid=outreach-show-history]").await?;
+    wait_text(
+        driver,
+        "[data-testid=outreach-show-history]",
+        "Ẩn lịch sử hồ sơ",
+    )
+    .await?;
+    assert!(
+        !driver
+            .find_all(By::Css("[data-testid=timeline-entry]"))
+            .await?
+            .is_empty(),
+        "the history of a registered case is shown on request"
+    );
     assert!(
         driver
             .find_all(By::Css("[data-testid=register-open]"))

@@ -33,3 +33,8 @@ export function timeLeft(row: CaseRow, m: Messages): string {
   if (!isOpen(row.status)) return "—";
   return row.days_left < 0 ? m.overdueBy(-row.days_left) : m.daysLeft(row.days_left);
 }
+
+/** An open case whose last day to register is today: shown in amber, before it turns overdue. */
+export function dueToday(row: CaseRow): boolean {
+  return isOpen(row.status) && row.days_left === 0;
+}
