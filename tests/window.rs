@@ -371,6 +371,17 @@ pub async fn officer_action(driver: &WebDriver, testid: &str) -> TestResult {
 /// there is one, as the officer picking it does: the select's value changes
 /// and it says so (`change`).
 pub async fn choose(driver: &WebDriver, css: &str, value: &str) -> Result<(), BoxError> {
+    // Options may arrive after the select (the officers' list loads on its
+    // own): wait for this one before choosing it.
+    let option = format!("{css} option[value=\"{value}\"]");
+    if eventually(&option, || async {
+        Ok((!driver.find_all(By::Css(&option)).await?.is_empty()).then_some(()))
+    })
+    .await
+    .is_err()
+    {
+        return Err(format!("no option {value} in {css}").into());
+    }
     let select = driver.query(By::Css(css)).wait(WAIT, POLL).first().await?;
     let chosen = driver
         .execute(
