@@ -690,3 +690,17 @@ pub async fn print_and_count(
     assert_eq!(printed.json(), &serde_json::json!(jobs), "print jobs");
     Ok(())
 }
+
+/// Types the note into the focused attempt form, saves it with `Enter` and
+/// waits for the window to confirm the attempt was recorded.
+pub async fn save_attempt_with_note(driver: &WebDriver, note: &str) -> TestResult {
+    driver.active_element().await?.send_keys(note).await?;
+    driver.active_element().await?.send_keys(Key::Enter).await?;
+    wait_text(
+        driver,
+        "[data-testid=outreach-notice]",
+        "Đã ghi nhận lần liên hệ.",
+    )
+    .await?;
+    Ok(())
+}

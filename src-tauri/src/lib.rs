@@ -53,7 +53,11 @@ pub(crate) fn open_store(path: &Path) -> CommandResult<Store> {
 
 /// Opens (and finishes seeding) the demo store at `path`.
 pub fn open_demo(path: &Path) -> CommandResult<Store> {
-    let mut store = open_store(path)?;
+    open_store(path).and_then(finish_demo)
+}
+
+/// Makes an opened store the demo and finishes its seeding.
+fn finish_demo(mut store: Store) -> CommandResult<Store> {
     demo::open(&mut store, hotich_core::time::office_today())?;
     Ok(store)
 }
@@ -65,8 +69,7 @@ pub fn open_demo(path: &Path) -> CommandResult<Store> {
 /// the demo.
 fn find_database() -> CommandResult<Found> {
     let real = database_path()?;
-    let explicit =
-        std::env::var_os(hotich_core::paths::DATABASE_ENV).is_some_and(|p| !p.is_empty());
+    let explicit = hotich_core::paths::database_from_env().is_some();
     let paths = DatabasePaths {
         demo: if explicit {
             real.clone()
@@ -85,25 +88,22 @@ fn find_database() -> CommandResult<Found> {
             None => !demo::is_fresh(&store)?,
         };
         if usable {
-            if store.installation()? == Some(hotich_core::Installation::Demo) {
-                drop(store);
-                return Ok(Found::Ready(open_demo(&real)?, real));
-            }
+            let store = match store.installation()? {
+                Some(hotich_core::Installation::Demo) => finish_demo(store)?,
+                _ => store,
+            };
             return Ok(Found::Ready(store, real));
         }
     }
     let demo_wanted = std::env::var(INSTALLATION_ENV).is_ok_and(|v| v.trim() == "demo");
-    // A supervisor asked, from the demo, to set up the office: the choice
-    // again (choosing the demo reopens it as it was).
-    if !explicit
-        && !demo_wanted
-        && paths.demo.exists()
-        && open_store(&paths.demo)?.office_setup_requested()?
-    {
-        return Ok(Found::Choice(paths));
-    }
     if (!explicit && paths.demo.exists()) || demo_wanted {
-        return Ok(Found::Ready(open_demo(&paths.demo)?, paths.demo));
+        let store = open_store(&paths.demo)?;
+        // A supervisor asked, from the demo, to set up the office: the choice
+        // again (choosing the demo reopens it as it was).
+        if !demo_wanted && store.office_setup_requested()? {
+            return Ok(Found::Choice(paths));
+        }
+        return Ok(Found::Ready(finish_demo(store)?, paths.demo));
     }
     Ok(Found::Choice(paths))
 }

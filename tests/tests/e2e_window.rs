@@ -15,9 +15,10 @@ use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
     answer_dialogs_with, app_binary, change_first_password, choose, click, create_first_supervisor,
     error_banners, eventually, exactly, free_ports, gone, invoke, officer_action,
-    open_case_from_queue, pdf_text, print_and_count, queue_case_ids, row_names, submit_sign_in,
-    testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text, AppWindow,
-    BoxError, TestResult, PASSWORD, POLL, SUPERVISOR, WAIT,
+    open_case_from_queue, pdf_text, print_and_count, queue_case_ids, row_names,
+    save_attempt_with_note, submit_sign_in, testid_of_focus, text_of, type_into, value_of,
+    wait_signed_in_as, wait_text, AppWindow, BoxError, TestResult, PASSWORD, POLL, SUPERVISOR,
+    WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -1245,19 +1246,5 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     )
     .await?;
     window.quit().await?;
-    Ok(())
-}
-
-/// Types the note into the focused attempt form, saves it with `Enter` and
-/// waits for the window to confirm the attempt was recorded.
-async fn save_attempt_with_note(driver: &WebDriver, note: &str) -> TestResult {
-    driver.active_element().await?.send_keys(note).await?;
-    driver.active_element().await?.send_keys(Key::Enter).await?;
-    wait_text(
-        driver,
-        "[data-testid=outreach-notice]",
-        "Đã ghi nhận lần liên hệ.",
-    )
-    .await?;
     Ok(())
 }

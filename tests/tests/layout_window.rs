@@ -6,8 +6,8 @@
 //! stays in the window and no screen scrolls sideways.
 
 use hotich_tests::window::{
-    app_binary, click, eventually, first_of, gone, officer_action, testid_of_focus, text_of,
-    wait_text, AppWindow, TestResult,
+    app_binary, click, eventually, first_of, gone, officer_action, save_attempt_with_note,
+    testid_of_focus, text_of, wait_text, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -121,18 +121,7 @@ async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_se
     for key in ["g", "1", "2"] {
         driver.active_element().await?.send_keys(key).await?;
     }
-    driver
-        .active_element()
-        .await?
-        .send_keys("Gọi khi chưa có máy chủ")
-        .await?;
-    driver.active_element().await?.send_keys(Key::Enter).await?;
-    wait_text(
-        driver,
-        "[data-testid=outreach-notice]",
-        "Đã ghi nhận lần liên hệ.",
-    )
-    .await?;
+    save_attempt_with_note(driver, "Gọi khi chưa có máy chủ").await?;
     let after = eventually("the waiting count to go up", || async {
         let now = waiting_count(driver).await?;
         Ok((now > before).then_some(now))

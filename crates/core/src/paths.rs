@@ -32,10 +32,14 @@ pub fn app_data_dir() -> Option<PathBuf> {
 /// The database to open: `$HOTICH_DB` when set and not empty, else
 /// `hotich.db` in [`app_data_dir`]; `None` when neither is known.
 pub fn default_database() -> Option<PathBuf> {
-    match std::env::var_os(DATABASE_ENV).filter(|path| !path.is_empty()) {
-        Some(path) => Some(PathBuf::from(path)),
-        None => app_data_dir().map(|dir| dir.join(DATABASE_FILE)),
-    }
+    database_from_env().or_else(|| app_data_dir().map(|dir| dir.join(DATABASE_FILE)))
+}
+
+/// The one database `$HOTICH_DB` names (tests, scripts); empty counts as unset.
+pub fn database_from_env() -> Option<PathBuf> {
+    std::env::var_os(DATABASE_ENV)
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Creates the missing folders of a database's path owner-only (0700 on

@@ -139,7 +139,7 @@ pub async fn set_up_demo(app: AppHandle, first_run: State<'_, FirstRun>) -> Comm
 /// demo's file stays). Refused when `$HOTICH_DB` names one file for both.
 #[tauri::command]
 pub async fn leave_demo(app: AppHandle, shell: State<'_, Shell>) -> CommandResult<()> {
-    if std::env::var_os(hotich_core::paths::DATABASE_ENV).is_some_and(|path| !path.is_empty()) {
+    if hotich_core::paths::database_from_env().is_some() {
         return Err(hotich_core::CoreError::InstallationFixed(Installation::Demo).into());
     }
     {
