@@ -70,10 +70,10 @@ export function formatPercent(share: number, lang: string): string {
 }
 
 /**
- * A report figure as the core writes it ("50.0%" or a count) for the screen: a
+ * A report figure as the core writes it ("50,0%" or a count) for the screen: a
  * percentage in the UI language's number format, anything else unchanged.
  */
 export function formatFigure(text: string, lang: string): string {
-  const percent = /^(-?\d+(?:\.\d+)?)%$/.exec(text);
-  return percent ? formatPercent(Number(percent[1]) / 100, lang) : text;
+  const percent = /^(-?\d+(?:,\d+)?)%$/.exec(text);
+  return percent ? formatPercent(Number(percent[1].replace(",", ".")) / 100, lang) : text;
 }

@@ -613,6 +613,21 @@ fn the_period_report_is_the_supervisors_and_carries_the_same_figures_as_lines() 
         .find(|line| line.label == "Thông báo nhận được")
         .unwrap();
     assert_eq!(received.death, report.stats.death.received.to_string());
+    // Shares are written as a Vietnamese report writes them: "50,0%".
+    let shares: Vec<&String> = report
+        .lines
+        .iter()
+        .flat_map(|line| [&line.birth, &line.death])
+        .filter(|value| value.ends_with('%'))
+        .collect();
+    assert!(!shares.is_empty(), "the report has shares");
+    for share in shares {
+        let number = share.trim_end_matches('%');
+        assert!(
+            number.contains(',') && !number.contains('.'),
+            "{share} in the Vietnamese number format"
+        );
+    }
 }
 
 /// Migration 008 fills `attempt_fact` from the attempts already written; a

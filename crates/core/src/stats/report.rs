@@ -11,8 +11,14 @@ pub fn outcome_label_vi(outcome: Outcome) -> &'static str {
     labels::outcome(Lang::Vi, outcome)
 }
 
+/// A share as the Vietnamese report writes it: one decimal after a comma,
+/// the sign right after the number ("50,0%"), as the report's words are
+/// Vietnamese too.
 fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+    share.map_or_else(
+        || "-".to_owned(),
+        |s| format!("{:.1}%", s * 100.0).replace('.', ","),
+    )
 }
 
 fn days_text(days: Option<u32>) -> String {
