@@ -162,7 +162,8 @@ export const api = {
     call<Registration>("amend_registration", { registrationId, form, reason }),
   signers: () => call<Signer[]>("signers"),
   setSigners: (signers: Signer[]) => call<Signer[]>("set_signers", { signers }),
-  openCaseByHand: (kind: EventKind, name: string, eventDate: string) =>
+  // `eventDate` null: left empty or unreadable; the refusal names it with the form's other problems.
+  openCaseByHand: (kind: EventKind, name: string, eventDate: string | null) =>
     call<string>("open_case_by_hand", { kind, name, eventDate }),
   ethnicities: () => call<string[]>("ethnicities"),
   extractPreview: (registrationId: string, document: DocumentKind) =>

@@ -96,17 +96,31 @@ export function errorText(error: CommandError, m: Messages = t()): string {
         ...wordedParam(params, "to", m.status),
       });
     case "invalid_registration":
+    case "invalid_form":
       // As the shell's own message: every problem, not just how many.
       if (error.problems.length > 0) return error.problems.map((problem) => problemText(problem, m)).join("; ");
-      return fill(m.errors.invalid_registration, params);
+      return fill(m.errors[error.code], params);
     default:
       return fill(m.errors[error.code], params);
   }
 }
 
-/** A banner's text: the shell's error worded from its code, or the window's own check. */
+/**
+ * `text` as a sentence begins: its first letter a capital. The label table's
+ * words are lower case so they can sit inside a sentence ("ngày hẹn: …"); shown
+ * alone they start a sentence of their own.
+ */
+export function sentence(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
+/**
+ * A banner's text: the shell's error worded from its code, or the window's
+ * own check, as one sentence (the code stays out of it: the banner carries it
+ * as `data-code`).
+ */
 export function shownText(error: ShownError, m: Messages = t()): string {
-  return "word" in error ? error.word(m) : errorText(error, m);
+  return sentence("word" in error ? error.word(m) : errorText(error, m));
 }
 
 /** A registration form field by its path ("mother.full_name"), as a problem names it. */
@@ -119,8 +133,13 @@ export function problemField(path: string, m: Messages = t()): string {
   return owner ? m.registration.fieldOf[owner](label) : m.registration.ownField(label);
 }
 
-/** A form problem in the current language: the field's name, then the rule it breaks. */
+/** The rule a form problem breaks, as a sentence: what shows under the field, whose label names it already. */
+export function ruleText(problem: FieldProblem, m: Messages = t()): string {
+  return sentence(fill(m.problemRule[problem.rule], worded(problem.params, m)));
+}
+
+/** A form problem away from its field (a summary, a banner): the field's name, then the rule it breaks. */
 export function problemText(problem: FieldProblem, m: Messages = t()): string {
-  return `${problemField(problem.field, m)}: ${fill(m.problemRule[problem.rule], worded(problem.params, m))}`;
+  return sentence(`${problemField(problem.field, m)}: ${fill(m.problemRule[problem.rule], worded(problem.params, m))}`);
 }
 

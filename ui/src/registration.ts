@@ -220,3 +220,19 @@ export function labelKey(path: string): string {
   const dot = path.lastIndexOf(".");
   return dot < 0 ? path : path.slice(dot + 1);
 }
+
+/** The format a field's hint shows before the first try (and keeps while typing, where a placeholder goes). */
+export type FormatHint = "datePlaceholder" | "partialPlaceholder" | "timePlaceholder" | "idDigitsHint" | "passportHint";
+
+/** The hint under a field: the date's, time's or number's shape, if it has one. */
+export function formatHint(form: RegistrationForm, spec: FieldSpec): FormatHint | null {
+  if (spec.kind === "date") return "datePlaceholder";
+  if (spec.kind === "partialDate") return "partialPlaceholder";
+  if (spec.kind === "time") return "timePlaceholder";
+  if (spec.path === "personal_id") return "idDigitsHint";
+  if (spec.path === "requester.id_number") {
+    if (form.requester.id_type === "cccd") return "idDigitsHint";
+    if (form.requester.id_type === "passport") return "passportHint";
+  }
+  return null;
+}

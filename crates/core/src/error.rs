@@ -118,6 +118,9 @@ code_enum! {
         CommuneLocked => "commune_locked",
         /// `count`; the problems themselves travel beside the error.
         InvalidRegistration => "invalid_registration",
+        /// `count`: a form other than the registration's (opening a case by
+        /// hand) refused with every problem at once, beside the error.
+        InvalidForm => "invalid_form",
         /// `ids`: the earlier registrations ("số 12, quyển 01 (mã …)"), joined by "; ".
         DuplicateSuspected => "duplicate_suspected",
         /// `id`.
@@ -243,6 +246,14 @@ code_enum! {
         RootKey => "root_key",
         Signers => "signers",
         OfficePhone => "office_phone",
+        /// The serial number of a pre-printed blank (phôi).
+        BlankSerial => "blank_serial",
+        /// Why a blank was spoiled.
+        SpoiledReason => "spoiled_reason",
+        PrinterName => "printer_name",
+        /// A printer's calibration offsets, in mm.
+        OffsetX => "offset_x",
+        OffsetY => "offset_y",
     }
 }
 
@@ -301,6 +312,14 @@ code_enum! {
         SignerIncomplete => "signer_incomplete",
         /// Digits, spaces, dots and a leading + only, 8 to 15 digits.
         PhoneFormat => "phone_format",
+        /// Letters, digits, `-` and `/` only.
+        SerialCharacters => "serial_characters",
+        /// `serial`, `day` (dd/mm/yyyy): that blank was printed on.
+        SerialPrinted => "serial_printed",
+        /// `serial`, `day` (dd/mm/yyyy): that blank was recorded as spoiled.
+        SerialSpoiled => "serial_spoiled",
+        /// `document`: only the Giấy khai sinh is printed on a blank.
+        BlankOnlyBirthCertificate => "blank_only_birth_certificate",
     }
 }
 
@@ -360,6 +379,8 @@ pub enum CoreError {
     FingerprintMismatch,
     CommuneLocked,
     InvalidRegistration(Vec<FieldProblem>),
+    /// Every problem of a short form (opening a case by hand), each by its field.
+    InvalidForm(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
     RegistrationNotFound(String),
     /// Logging an attempt refused, and why.
@@ -410,6 +431,7 @@ impl CoreError {
             CoreError::FingerprintMismatch => ErrorCode::FingerprintMismatch,
             CoreError::CommuneLocked => ErrorCode::CommuneLocked,
             CoreError::InvalidRegistration(_) => ErrorCode::InvalidRegistration,
+            CoreError::InvalidForm(_) => ErrorCode::InvalidForm,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
             CoreError::AttemptRefused(refusal) => refusal.code(),
@@ -454,7 +476,7 @@ impl CoreError {
             CoreError::SessionExpired { hours } => params([("hours", hours.to_string())]),
             CoreError::Forbidden(action) => params([("action", action.as_str().to_owned())]),
             CoreError::OfficerNotFound(officer) => params([("officer", officer.clone())]),
-            CoreError::InvalidRegistration(problems) => {
+            CoreError::InvalidRegistration(problems) | CoreError::InvalidForm(problems) => {
                 params([("count", problems.len().to_string())])
             }
             CoreError::DuplicateSuspected(ids) => params([("ids", ids.join("; "))]),
@@ -476,10 +498,11 @@ impl CoreError {
         }
     }
 
-    /// The form problems of an [`ErrorCode::InvalidRegistration`]; empty otherwise.
+    /// The form problems of an [`ErrorCode::InvalidRegistration`] or
+    /// [`ErrorCode::InvalidForm`]; empty otherwise.
     pub fn problems(&self) -> &[FieldProblem] {
         match self {
-            CoreError::InvalidRegistration(problems) => problems,
+            CoreError::InvalidRegistration(problems) | CoreError::InvalidForm(problems) => problems,
             _ => &[],
         }
     }
@@ -505,19 +528,11 @@ impl CoreError {
                     ("to", labels::case_status(lang, *to).to_owned()),
                 ]),
             ),
-            CoreError::InvalidRegistration(problems) => match lang {
-                // The problems' own messages are Vietnamese.
-                Lang::Vi => problems
-                    .iter()
-                    .map(|p| p.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                Lang::En => problems
-                    .iter()
-                    .map(|p| p.message_in(Lang::En))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            },
+            CoreError::InvalidRegistration(problems) | CoreError::InvalidForm(problems) => problems
+                .iter()
+                .map(|p| p.message_in(lang))
+                .collect::<Vec<_>>()
+                .join("; "),
             _ => labels::error_message(lang, self.code(), &self.params()),
         }
     }

@@ -290,6 +290,76 @@ fn a_death_without_notice_is_opened_by_hand_and_a_second_one_for_the_same_person
 }
 
 #[test]
+fn opening_a_case_by_hand_names_every_problem_of_its_form_at_once() {
+    use hotich_core::{CaseFilter, CoreError, ErrorCode, Lang, ProblemRule};
+    let mut db = open();
+    let found = |refused: hotich_core::Result<String>| match refused {
+        Err(error @ CoreError::InvalidForm(_)) => {
+            assert_eq!(error.code(), ErrorCode::InvalidForm);
+            assert_eq!(error.params()["count"], error.problems().len().to_string());
+            (
+                error
+                    .problems()
+                    .iter()
+                    .map(|p| (p.field.clone(), p.rule))
+                    .collect::<Vec<_>>(),
+                error.message(Lang::Vi),
+            )
+        }
+        other => panic!("expected every problem of the form, got {other:?}"),
+    };
+    let tomorrow = today() + chrono::Days::new(1);
+    let (problems, _) = found(db.store.open_case_by_hand(
+        &db.officer,
+        EventKind::Death,
+        "   ",
+        tomorrow,
+        now(),
+        today(),
+    ));
+    assert_eq!(
+        problems,
+        [
+            ("subject_name".to_owned(), ProblemRule::Required),
+            ("event_date".to_owned(), ProblemRule::AfterToday),
+        ]
+    );
+    // A day the window could not read, and a name with a digit: both, worded.
+    let (problems, message) = found(db.store.open_case_by_hand(
+        &db.officer,
+        EventKind::Birth,
+        "Lò Văn 2",
+        None,
+        now(),
+        today(),
+    ));
+    assert_eq!(
+        problems,
+        [
+            ("subject_name".to_owned(), ProblemRule::NameHasDigits),
+            ("event_date".to_owned(), ProblemRule::Required),
+        ]
+    );
+    assert_eq!(
+        message,
+        "họ, chữ đệm và tên: không được có chữ số; ngày xảy ra sự kiện: bắt buộc, chưa nhập"
+    );
+    let cases = |store: &Store| store.cases(&CaseFilter::default(), today()).unwrap().total;
+    assert_eq!(cases(&db.store), 0, "a refused form opens nothing");
+    db.store
+        .open_case_by_hand(
+            &db.officer,
+            EventKind::Birth,
+            "Lò Văn Sáng",
+            Some(today()),
+            now(),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(cases(&db.store), 1);
+}
+
+#[test]
 fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit() {
     let mut db = open();
     let case_id = import(&mut db.store, &death());

@@ -42,8 +42,10 @@ guarded_commands! {
     acting fn set_signers(signers: Vec<Signer>) -> Vec<Signer> =
         |(actor, store)| store.set_signers(&actor, &signers);
 
-    /// A case for an event no notification announced; returns its id.
-    acting fn open_case_by_hand(kind: EventKind, name: String, event_date: NaiveDate) -> String =
+    /// A case for an event no notification announced; returns its id. The
+    /// day is null when the window could not read it: the refusal then names
+    /// it with the form's other problems.
+    acting fn open_case_by_hand(kind: EventKind, name: String, event_date: Option<NaiveDate>) -> String =
         |(actor, mut store)| {
             let (now, today) = (Utc::now(), today());
             store.open_case_by_hand(&actor, kind, &name, event_date, now, today)

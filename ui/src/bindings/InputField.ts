@@ -3,4 +3,4 @@
 /**
  * The input an [`ErrorCode::InvalidInput`] is about.
  */
-export type InputField = "note" | "assignee" | "appointment_date" | "next_follow_up" | "decision_reason" | "status" | "office_address" | "office_hours" | "corrected_attempt" | "period" | "template" | "checklist_template" | "copies" | "document" | "password" | "username" | "officer_name" | "server" | "export_file" | "idle_lock" | "registration_kind" | "subject_name" | "event_date" | "amendment_basis" | "amendment_changes" | "office_name" | "commune" | "root_key" | "signers" | "office_phone";
+export type InputField = "note" | "assignee" | "appointment_date" | "next_follow_up" | "decision_reason" | "status" | "office_address" | "office_hours" | "corrected_attempt" | "period" | "template" | "checklist_template" | "copies" | "document" | "password" | "username" | "officer_name" | "server" | "export_file" | "idle_lock" | "registration_kind" | "subject_name" | "event_date" | "amendment_basis" | "amendment_changes" | "office_name" | "commune" | "root_key" | "signers" | "office_phone" | "blank_serial" | "spoiled_reason" | "printer_name" | "offset_x" | "offset_y";

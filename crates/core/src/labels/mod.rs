@@ -106,6 +106,14 @@ pub fn id_document_type(lang: Lang, kind: IdDocumentType) -> &'static str {
     }
 }
 
+/// Beside a code the shipped reference lists lack ("77 (mã không có trong danh mục)").
+pub fn code_not_listed(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "(mã không có trong danh mục)",
+        Lang::En => "(code not in the reference list)",
+    }
+}
+
 /// The requester's relationship to the person registered, as printed.
 pub fn relationship(lang: Lang, relationship: Relationship) -> &'static str {
     use Relationship::*;
@@ -198,6 +206,7 @@ fn error_vi(code: ErrorCode) -> &'static str {
         FingerprintMismatch => "dấu vân tay của khóa gốc không khớp với dấu vân tay đã đối chiếu; khóa chưa được ghi",
         CommuneLocked => "đã có hồ sơ nên không đổi được xã/phường của văn phòng",
         InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
+        InvalidForm => "còn {count} chỗ chưa đúng",
         DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
         RegistrationNotFound => "không tìm thấy đăng ký {id}",
         CaseClosed => "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
@@ -267,6 +276,7 @@ fn error_en(code: ErrorCode) -> &'static str {
         FingerprintMismatch => "The root key's fingerprint is not the one compared; the key was not recorded",
         CommuneLocked => "Cases exist, so the office's commune cannot change",
         InvalidRegistration => "The form has {count} problems",
+        InvalidForm => "{count} point(s) to fix",
         DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
         RegistrationNotFound => "Registration {id} not found",
         CaseClosed => "The case is closed ({status}): no more contact to record",
@@ -383,6 +393,11 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, RootKey) => "khóa gốc",
         (Lang::Vi, Signers) => "người ký giấy tờ",
         (Lang::Vi, OfficePhone) => "số điện thoại cơ quan",
+        (Lang::Vi, BlankSerial) => "số seri phôi",
+        (Lang::Vi, SpoiledReason) => "lý do hỏng phôi",
+        (Lang::Vi, PrinterName) => "tên máy in",
+        (Lang::Vi, OffsetX) => "độ lệch ngang (mm)",
+        (Lang::Vi, OffsetY) => "độ lệch dọc (mm)",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -413,6 +428,11 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, RootKey) => "Root key",
         (Lang::En, Signers) => "Signers",
         (Lang::En, OfficePhone) => "Office phone number",
+        (Lang::En, BlankSerial) => "Blank serial number",
+        (Lang::En, SpoiledReason) => "Why the blank was spoiled",
+        (Lang::En, PrinterName) => "Printer name",
+        (Lang::En, OffsetX) => "Horizontal offset (mm)",
+        (Lang::En, OffsetY) => "Vertical offset (mm)",
     }
 }
 
@@ -448,14 +468,14 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
             "là một mật khẩu phổ biến, dễ bị đoán; hãy chọn mật khẩu khác"
         }
         (Lang::Vi, PasswordIsName) => "không được là tên đăng nhập hay họ tên",
-        (Lang::Vi, PasswordUnchanged) => "mật khẩu mới phải khác mật khẩu hiện tại",
+        (Lang::Vi, PasswordUnchanged) => "phải khác mật khẩu hiện tại",
         (Lang::Vi, UsernameCharacters) => "chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)",
         (Lang::Vi, UsernameTaken) => "\"{username}\" đã có người dùng",
         (Lang::Vi, NotHttpUrl) => "phải bắt đầu bằng http:// hoặc https://",
         (Lang::Vi, HttpOnlyLoopback) => {
             "http:// chỉ dùng cho máy chủ trên chính máy này (127.0.0.1, localhost); máy chủ khác phải dùng https://"
         }
-        (Lang::Vi, UnsupportedExportFile) => "{path}: chỉ xuất được .csv hoặc .xlsx",
+        (Lang::Vi, UnsupportedExportFile) => "chỉ xuất được tệp .csv hoặc .xlsx, không phải {path}",
         (Lang::Vi, KindMismatch) => "không khớp loại của hồ sơ",
         (Lang::Vi, BasisMissing) => "cần ghi lý do, căn cứ của việc sửa",
         (Lang::Vi, KindUnchangeable) => "không đổi được khi cải chính",
@@ -463,6 +483,10 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, UnknownCommune) => "không có trong danh mục đơn vị hành chính",
         (Lang::Vi, SignerIncomplete) => "dòng {line} cần đủ họ tên và chức vụ",
         (Lang::Vi, PhoneFormat) => "chỉ gồm 8 đến 15 chữ số (có thể có dấu +, dấu cách, dấu chấm)",
+        (Lang::Vi, SerialCharacters) => "chỉ gồm chữ cái không dấu, chữ số, dấu - và /",
+        (Lang::Vi, SerialPrinted) => "phôi số {serial} đã được in ngày {day}; mỗi phôi chỉ dùng một lần",
+        (Lang::Vi, SerialSpoiled) => "phôi số {serial} đã được ghi hỏng ngày {day}; mỗi phôi chỉ dùng một lần",
+        (Lang::Vi, BlankOnlyBirthCertificate) => "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
@@ -492,7 +516,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         }
         (Lang::En, PasswordCommon) => "is a common password, easy to guess; choose another",
         (Lang::En, PasswordIsName) => "must not be the username or the full name",
-        (Lang::En, PasswordUnchanged) => "the new password must differ from the current one",
+        (Lang::En, PasswordUnchanged) => "must differ from the current one",
         (Lang::En, UsernameCharacters) => {
             "only unaccented letters, digits and . _ - (at most 50 characters)"
         }
@@ -501,7 +525,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, HttpOnlyLoopback) => {
             "http:// is only for a server on this computer (127.0.0.1, localhost); another server needs https://"
         }
-        (Lang::En, UnsupportedExportFile) => "{path}: only .csv or .xlsx can be exported",
+        (Lang::En, UnsupportedExportFile) => "only a .csv or .xlsx file can be exported, not {path}",
         (Lang::En, KindMismatch) => "does not match the case's type",
         (Lang::En, BasisMissing) => "give the reason and grounds for the correction",
         (Lang::En, KindUnchangeable) => "cannot change in a correction",
@@ -509,6 +533,10 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, UnknownCommune) => "is not in the list of administrative units",
         (Lang::En, SignerIncomplete) => "line {line} needs a full name and a title",
         (Lang::En, PhoneFormat) => "8 to 15 digits only (a +, spaces and dots allowed)",
+        (Lang::En, SerialCharacters) => "only unaccented letters, digits, - and /",
+        (Lang::En, SerialPrinted) => "blank {serial} was printed on {day}; each blank is used once",
+        (Lang::En, SerialSpoiled) => "blank {serial} was recorded as spoiled on {day}; each blank is used once",
+        (Lang::En, BlankOnlyBirthCertificate) => "only the birth certificate is printed on a blank, not {document}",
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
     }
 }
@@ -615,7 +643,9 @@ pub fn form_field(lang: Lang, path: &str) -> String {
 fn form_field_name(lang: Lang, field: &str) -> Option<&'static str> {
     let (vi, en) = match field {
         "child_name" => ("họ, chữ đệm và tên của trẻ", "Child's full name"),
-        "full_name" => ("họ, chữ đệm và tên", "Full name"),
+        // `subject_name`: the form opening a case by hand.
+        "full_name" | "subject_name" => ("họ, chữ đệm và tên", "Full name"),
+        "event_date" => ("ngày xảy ra sự kiện", "Date of the event"),
         "sex" => ("giới tính", "Sex"),
         "birth_date" => ("ngày, tháng, năm sinh", "Date of birth"),
         "birth_year" => ("năm sinh", "Year of birth"),

@@ -158,5 +158,10 @@ fn labels_ts() -> String {
         }
         ts.push_str("} as const;\n");
     }
+    // The rules a form shows before the first try, from the code that applies them.
+    ts.push_str(&format!(
+        "\n/** The shortest password accepted (officer::check_new_password). */\nexport const MIN_PASSWORD_CHARS = {};\n",
+        crate::officer::MIN_PASSWORD_CHARS
+    ));
     ts
 }

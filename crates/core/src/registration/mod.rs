@@ -412,23 +412,24 @@ impl Store {
     }
 
     /// Opens a case for an event no notification announced (a death at home,
-    /// a birth outside a facility), to be registered.
+    /// a birth outside a facility), to be registered. A form with problems
+    /// is refused with all of them ([`CoreError::InvalidForm`]); the day is
+    /// None when the window could not read it.
     pub fn open_case_by_hand(
         &mut self,
         actor: &Officer,
         kind: EventKind,
         name: &str,
-        event_date: NaiveDate,
+        event_date: impl Into<Option<NaiveDate>>,
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<String> {
         let name = clean(name);
-        if name.is_empty() {
-            return Err(invalid(InputField::SubjectName, InputReason::Required));
-        }
-        if event_date > today {
-            return Err(invalid(InputField::EventDate, InputReason::AfterToday));
-        }
+        let event_date = event_date.into();
+        let problems = rules::check_open_case(&name, event_date, today);
+        let (Some(event_date), true) = (event_date, problems.is_empty()) else {
+            return Err(CoreError::InvalidForm(problems));
+        };
         let tx = self.conn.transaction()?;
         let subject = Subject {
             folded: fold(&name),

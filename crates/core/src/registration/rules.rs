@@ -332,6 +332,21 @@ pub fn check_form(
     problems.0
 }
 
+/// Every problem of the form opening a case by hand: the person's name (as
+/// the registration will check it) and the day of the event, known and not
+/// after today; `event_date` is None when it was left empty or unreadable.
+pub fn check_open_case(
+    name: &str,
+    event_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<FieldProblem> {
+    let mut problems = Problems::default();
+    problems.name("subject_name", name);
+    let event_date = problems.required_some("event_date", event_date);
+    problems.not_after_today("event_date", event_date, today, ProblemRule::AfterToday);
+    problems.0
+}
+
 pub fn is_late(deadline: Option<NaiveDate>, registered_on: NaiveDate) -> bool {
     deadline.is_some_and(|d| registered_on > d)
 }
