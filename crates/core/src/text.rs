@@ -44,6 +44,16 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// The first letter in lower case, for a proper name in running text:
+/// "Tỉnh Cao Bằng" -> "tỉnh Cao Bằng" ("Xã Bằng Thành, tỉnh Cao Bằng").
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

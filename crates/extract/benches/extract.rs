@@ -57,7 +57,7 @@ h1 {{ text-align: center; font-size: 17pt; }}
 </style><div class="head"><div>ỦY BAN NHÂN DÂN<br>{commune}<br>Số: {number}<br>Quyển số: {book}</div>
 <div>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc</div></div>
 <h1>{title}</h1>{rows}<p style="text-align:right">{place}<br><b>{caption}</b><br><br><br><b>{signer}</b></p>
-<p>Mã kiểm tra: {code}</p></html>"#,
+<p>Mã xác minh: {code}</p></html>"#,
         fonts = fonts.display(),
         commune = escape(&prepared.extract.authority_lines()[1]),
         number = prepared.extract.number,

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use hotich_core::registration::{BirthFacts, DeathFacts, ParentFacts, Requester};
+use hotich_core::text::lower_first;
 use hotich_core::{ContentField, DocumentKind, Office, Registration};
 use hotich_protocol::{EventKind, PartialDate, Sex};
 use serde::Serialize;
@@ -43,11 +44,63 @@ impl Issuer {
     }
 }
 
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+/// The units a commune's name starts with ("Xã Bằng Thành", "Phường Ba
+/// Đình", "Đặc khu Côn Đảo"; "Thị trấn" before the 2025 reform).
+const COMMUNE_UNITS: [&str; 4] = ["Xã", "Phường", "Đặc khu", "Thị trấn"];
+
+/// The place a paper is issued at, as its place line names it: the
+/// commune's name without its unit ("Bằng Thành"), except a name that is a
+/// number, which keeps it ("Phường 1") (Decree 30/2020/NĐ-CP, Appendix I,
+/// on the place name of a document: the administrative unit's name; in
+/// full when the unit is named by a number).
+pub fn place_name(commune_name: &str) -> String {
+    let commune_name = nfc(commune_name);
+    for unit in COMMUNE_UNITS {
+        if let Some(name) = commune_name
+            .strip_prefix(unit)
+            .and_then(|rest| rest.strip_prefix(' '))
+        {
+            if !name.starts_with(|c: char| c.is_ascii_digit()) && !name.is_empty() {
+                return name.to_owned();
+            }
+        }
+    }
+    commune_name
+}
+
+/// Which paper of a registration this is, printed under the title as the
+/// Ministry's forms have it (Circular 04/2020/TT-BTP, forms as amended by
+/// Circular 04/2024/TT-BTP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Marking {
+    /// "(Bản chính)".
+    Original,
+    /// "(Bản sao)".
+    Copy,
+}
+
+impl Marking {
+    /// Law on Civil Status 2014, Art. 4(6) and 4(9): the Giấy khai sinh is
+    /// the birth's original; the original extract is issued right after the
+    /// event is registered (on the day of registration), and an extract
+    /// issued later from the register is a copy. A birth's extract is
+    /// always a copy: its original is the Giấy khai sinh (the forms have no
+    /// "Trích lục khai sinh (Bản chính)").
+    pub fn of(document: DocumentKind, registered_on: NaiveDate, issue_date: NaiveDate) -> Marking {
+        match document {
+            DocumentKind::BirthCertificate => Marking::Original,
+            DocumentKind::BirthExtract => Marking::Copy,
+            DocumentKind::DeathExtract if issue_date <= registered_on => Marking::Original,
+            DocumentKind::DeathExtract => Marking::Copy,
+        }
+    }
+
+    /// "Bản chính", "Bản sao".
+    pub fn words(self) -> &'static str {
+        match self {
+            Marking::Original => "Bản chính",
+            Marking::Copy => "Bản sao",
+        }
     }
 }
 
@@ -166,6 +219,8 @@ pub struct Extract {
     pub signer_name: String,
     /// A deputy signing for the chairman: "KT. CHỦ TỊCH" above the title.
     pub signer_on_behalf: bool,
+    /// "(Bản chính)" or "(Bản sao)" under the title.
+    pub marking: Marking,
 }
 
 impl Extract {
@@ -178,9 +233,12 @@ impl Extract {
         }
     }
 
-    /// Under the title: a birth extract is a copy from the register.
+    /// Under the title: "(Bản chính)" or "(Bản sao)" ([`Marking::of`]).
     pub fn subtitle(&self) -> Option<&'static str> {
-        (self.document == DocumentKind::BirthExtract).then_some("(Bản sao)")
+        Some(match self.marking {
+            Marking::Original => "(Bản chính)",
+            Marking::Copy => "(Bản sao)",
+        })
     }
 
     /// "ỦY BAN NHÂN DÂN" and the commune's name in capitals.
@@ -191,12 +249,13 @@ impl Extract {
         ]
     }
 
-    /// "Xã Bằng Thành, ngày 21 tháng 11 năm 2026".
+    /// "Bằng Thành, ngày 21 tháng 11 năm 2026": the place's name
+    /// ([`place_name`]), then the date.
     pub fn place_and_date(&self) -> String {
         let d = self.issue_date;
         nfc(&format!(
             "{}, ngày {:02} tháng {:02} năm {}",
-            self.issuer.commune_name,
+            place_name(&self.issuer.commune_name),
             d.day(),
             d.month(),
             d.year()
@@ -235,6 +294,7 @@ impl Extract {
             content("Số", self.number.to_string()),
             content("Quyển số", self.book.clone()),
             content("Tên giấy tờ", self.title().to_owned()),
+            content("Bản", self.marking.words().to_owned()),
         ];
         fields.extend(
             self.rows
@@ -299,6 +359,10 @@ pub fn build(
     }
     let form = &registration.current;
     let registered_on = form.registration_date.map(digits).unwrap_or_default();
+    let registration_day = form
+        .registration_date
+        .or_else(|| hotich_core::time::office_day_of(&registration.registered_at))
+        .unwrap_or(issue_date);
     let office = issuer.office_name();
     let rows = match (registration.kind, &form.birth, &form.death) {
         (EventKind::Birth, Some(birth), _) => {
@@ -323,6 +387,7 @@ pub fn build(
         signer_title: nfc(&form.signer_title),
         signer_name: nfc(&form.signer_name),
         signer_on_behalf: form.signer_on_behalf,
+        marking: Marking::of(document, registration_day, issue_date),
     })
 }
 
@@ -538,6 +603,31 @@ mod tests {
         assert_eq!(hour_minute("07:05"), Some((7, 5)));
         assert_eq!(hour_minute(""), None);
         assert_eq!(hour_minute("25:00"), None);
+    }
+
+    #[test]
+    fn the_place_line_names_the_place_without_its_unit() {
+        assert_eq!(place_name("Xã Bằng Thành"), "Bằng Thành");
+        assert_eq!(place_name("Phường Ba Đình"), "Ba Đình");
+        assert_eq!(place_name("Đặc khu Côn Đảo"), "Côn Đảo");
+        // A unit named by a number keeps its unit.
+        assert_eq!(place_name("Phường 1"), "Phường 1");
+        assert_eq!(place_name("Xã"), "Xã");
+    }
+
+    #[test]
+    fn the_original_is_issued_on_the_day_of_registration() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let (registered, later) = (day(16), day(20));
+        use DocumentKind::*;
+        for (document, on_the_day, afterwards) in [
+            (BirthCertificate, Marking::Original, Marking::Original),
+            (BirthExtract, Marking::Copy, Marking::Copy),
+            (DeathExtract, Marking::Original, Marking::Copy),
+        ] {
+            assert_eq!(Marking::of(document, registered, registered), on_the_day);
+            assert_eq!(Marking::of(document, registered, later), afterwards);
+        }
     }
 
     #[test]

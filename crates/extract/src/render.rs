@@ -36,6 +36,10 @@ const LEFT_BLOCK: (f32, f32) = (MARGIN_LEFT, 95.0);
 const RIGHT_BLOCK: (f32, f32) = (95.0, RIGHT_EDGE);
 const QR_SIZE: f32 = 27.0;
 const MM_PER_PT: f32 = 25.4 / 72.0;
+/// The gap between a label's colon and its value, the same on every line
+/// and at every body size. Left empty rather than drawn as a space: text
+/// extraction reads a drawn trailing space as nothing.
+pub const LABEL_GAP: f32 = 1.6;
 /// Body sizes tried, largest first, until the page holds everything.
 const BODY_SIZES: [f32; 6] = [13.0, 12.5, 12.0, 11.5, 11.0, 10.5];
 
@@ -184,12 +188,10 @@ impl Sheet {
         Ok(width)
     }
 
-    /// "Label:" and the width up to where its value starts. The space is
-    /// left as a gap, not drawn: text extraction reads a drawn trailing
-    /// space as nothing and would join label and value.
+    /// "Label:" and the width up to where its value starts: the label,
+    /// then [`LABEL_GAP`].
     fn label(&mut self, x: f32, y: f32, size: f32, label: &str) -> Result<f32> {
-        self.text(x, y, Face::Regular, size, &format!("{label}:"))?;
-        text_width(Face::Regular, size, &format!("{label}: "))
+        Ok(self.text(x, y, Face::Regular, size, &format!("{label}:"))? + LABEL_GAP)
     }
 
     /// Centred lines within `(left, right)`, wrapped to that width; returns
@@ -328,7 +330,8 @@ fn lay_out(
             let mut fits = true;
             for (i, field) in fields.iter().enumerate() {
                 let column_end = COLUMNS.get(i + 1).copied().unwrap_or(CONTENT_WIDTH);
-                let width = text_width(Face::Regular, body, &format!("{}: ", field.label))?
+                let width = text_width(Face::Regular, body, &format!("{}:", field.label))?
+                    + LABEL_GAP
                     + text_width(value_face(field.style), body, &field.value)?;
                 fits &= i < COLUMNS.len() && width <= column_end - COLUMNS[i] - 2.0;
             }
@@ -436,9 +439,9 @@ fn lay_out(
         });
     }
     let mut qy = qr_top - QR_SIZE - 4.5;
-    let label_width = sheet.label(MARGIN_LEFT, qy, 10.0, "Mã kiểm tra")?;
+    let label_width = sheet.label(MARGIN_LEFT, qy, 10.0, CODE_LABEL)?;
     sheet.text(MARGIN_LEFT + label_width, qy, Face::Bold, 10.0, code)?;
-    let note = "Quét mã QR hoặc đưa mã kiểm tra cho cơ quan đăng ký hộ tịch để đối chiếu bản giấy với Sổ hộ tịch.";
+    let note = "Quét mã QR hoặc đưa mã xác minh cho cơ quan đăng ký hộ tịch để đối chiếu bản giấy với Sổ hộ tịch.";
     let note_width = LEFT_BLOCK.1 - LEFT_BLOCK.0 - 3.0;
     for line in wrap(Face::Italic, 8.5, note, note_width, note_width)? {
         qy -= 8.5 * MM_PER_PT * 1.3;
@@ -455,6 +458,10 @@ fn value_face(style: ValueStyle) -> Face {
         ValueStyle::Name => Face::Bold,
     }
 }
+
+/// The verification code's name, the same on paper and on screen
+/// (`print.code` in `ui/src/i18n`).
+pub const CODE_LABEL: &str = "Mã xác minh";
 
 /// Adds `text` in bold across the page's top and bottom margins, clear of
 /// the content the layout keeps within them.
@@ -628,7 +635,7 @@ fn escape_xml(text: &str) -> String {
 pub fn svg(marks: &[Mark]) -> String {
     use std::fmt::Write as _;
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="{PREVIEW_FONT_FAMILY}"><rect width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="{PREVIEW_FONT_FAMILY}" font-kerning="none" text-rendering="geometricPrecision"><rect width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
     );
     for mark in marks {
         // Writing to a String cannot fail.
@@ -639,16 +646,19 @@ pub fn svg(marks: &[Mark]) -> String {
                 face,
                 size,
                 text,
-                ..
+                width,
             } => {
                 let style = match face {
                     Face::Regular => "",
                     Face::Bold => r#" font-weight="bold""#,
                     Face::Italic => r#" font-style="italic""#,
                 };
+                // Each line spans exactly the width the layout measured, as in
+                // the PDF, whatever the browser's hinting or font fallback
+                // does: a value then starts the same gap after its label.
                 write!(
                     out,
-                    r#"<text x="{x:.2}" y="{:.2}" font-size="{:.3}"{style} xml:space="preserve">{}</text>"#,
+                    r#"<text x="{x:.2}" y="{:.2}" font-size="{:.3}"{style} textLength="{width:.2}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">{}</text>"#,
                     PAGE_HEIGHT - y,
                     size * MM_PER_PT,
                     escape_xml(&nfc(text))
@@ -709,7 +719,7 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r#"width="210mm" height="297mm""#));
         assert!(svg.contains(
-            r#"<text x="30.00" y="20.00" font-size="4.233" font-weight="bold" xml:space="preserve">CỘNG HÒA &lt;XÃ&gt; &amp; &quot;HỘI&quot;</text>"#
+            r#"<text x="30.00" y="20.00" font-size="4.233" font-weight="bold" textLength="50.00" lengthAdjust="spacingAndGlyphs" xml:space="preserve">CỘNG HÒA &lt;XÃ&gt; &amp; &quot;HỘI&quot;</text>"#
         ));
         assert!(svg.contains(r#"x1="30.00" x2="90.00" y1="197.00" y2="197.00""#));
         assert!(svg.contains(r#"<rect x="150.000" y="276.000" width="1.000" height="1.000""#));

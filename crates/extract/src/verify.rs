@@ -113,7 +113,7 @@ pub fn verify(store: &Store, input: &str) -> Result<Verification> {
     let Some(stored) = store.print_by_code(&code)? else {
         result.message = match payload {
             Some(None) => "Mã QR không đúng định dạng của giấy tờ hộ tịch Hotich.".to_owned(),
-            _ => format!("Không có giấy tờ nào đã in mang mã kiểm tra {code}."),
+            _ => format!("Không có giấy tờ nào đã in mang mã xác minh {code}."),
         };
         return Ok(result);
     };

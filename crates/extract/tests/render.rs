@@ -121,7 +121,7 @@ fn every_field_reads_back_from_the_pdf_text_in_nfc() {
         "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi sáu",
         "Số: 12",
         "Quyển số: 01/2026",
-        "Xã Bằng Thành, ngày 21 tháng 11 năm 2026",
+        "(Bản chính)",
         "CHỦ TỊCH",
         "Phạm Văn Lãnh",
     ] {
@@ -135,6 +135,7 @@ fn every_field_reads_back_from_the_pdf_text_in_nfc() {
         "d",
         &prepared(DocumentKind::DeathExtract),
     )));
+    assert!(!death.contains(":Nhồi"), "label and value apart:\n{death}");
     for expected in [
         "ĐẶNG VĂN NGỮ",
         "14 giờ 30 phút",
@@ -148,6 +149,107 @@ fn every_field_reads_back_from_the_pdf_text_in_nfc() {
             death.contains(expected),
             "{expected:?} missing from:\n{death}"
         );
+    }
+}
+
+/// The text of the PDF of `prepared`, one space between words.
+fn printed_text(dir: &Path, prepared: &Prepared) -> String {
+    let name = format!(
+        "{}-{}",
+        prepared.extract.document.as_str(),
+        prepared.extract.issue_date
+    );
+    one_spaced(&pdf_text(&write_pdf(dir, &name, prepared)))
+}
+
+#[test]
+fn each_paper_says_where_it_was_issued_its_code_name_and_which_copy_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fixtures are registered on the issue day: the originals.
+    for (document, marking) in [
+        (DocumentKind::BirthCertificate, "(Bản chính)"),
+        (DocumentKind::BirthExtract, "(Bản sao)"),
+        (DocumentKind::DeathExtract, "(Bản chính)"),
+    ] {
+        let prepared = prepared(document);
+        let text = printed_text(dir.path(), &prepared);
+        let title = format!("{} {marking}", prepared.extract.title());
+        assert!(text.contains(&title), "{title:?} missing from:\n{text}");
+        // The place line names the place, not "Xã …" (Decree 30/2020/NĐ-CP, Appendix I).
+        assert!(
+            text.contains("Bằng Thành, ngày 21 tháng 11 năm 2026")
+                && !text.contains("Xã Bằng Thành, ngày"),
+            "{text}"
+        );
+        // One name for the code, as on screen.
+        assert!(
+            text.contains(&format!("Mã xác minh: {}", prepared.code)),
+            "{text}"
+        );
+        assert!(!text.contains("Mã kiểm tra"), "{text}");
+        assert_eq!(
+            common::field_value(&prepared.content, "Bản"),
+            &marking[1..marking.len() - 1]
+        );
+    }
+    // An extract asked for after the day of registration is a copy; the
+    // birth certificate stays the original.
+    for (document, marking) in [
+        (DocumentKind::DeathExtract, "(Bản sao)"),
+        (DocumentKind::BirthCertificate, "(Bản chính)"),
+    ] {
+        let registration = match document {
+            DocumentKind::DeathExtract => common::death(),
+            _ => common::birth(),
+        };
+        let later = hotich_extract::Prepared::of(
+            &registration,
+            document,
+            &common::issuer(),
+            common::date(2026, 12, 2),
+        )
+        .unwrap();
+        let text = printed_text(dir.path(), &later);
+        let title = format!("{} {marking}", later.extract.title());
+        assert!(text.contains(&title), "{title:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn every_value_starts_the_same_gap_after_its_label() {
+    for document in DocumentKind::ALL {
+        let marks = prepared(document).layout().unwrap();
+        let texts: Vec<(f32, f32, f32, &str)> = marks
+            .iter()
+            .filter_map(|mark| match mark {
+                Mark::Text {
+                    x, y, width, text, ..
+                } => Some((*x, *y, *width, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut checked = 0;
+        for &(x, y, width, label) in texts.iter().filter(|t| t.3.ends_with(':')) {
+            // The next text on the same line, right of the label.
+            let value = texts
+                .iter()
+                .filter(|t| (t.1 - y).abs() < 0.01 && t.0 > x)
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            let Some(&(value_x, _, _, value)) = value else {
+                continue;
+            };
+            if value.ends_with(':') {
+                continue; // an empty value: the next column's label
+            }
+            let gap = value_x - (x + width);
+            assert!(
+                (gap - render::LABEL_GAP).abs() < 0.01,
+                "{label:?} {value:?}: gap {gap} mm in {}",
+                document.as_str()
+            );
+            checked += 1;
+        }
+        assert!(checked >= 15, "only {checked} labelled values");
     }
 }
 

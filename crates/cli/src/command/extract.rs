@@ -50,7 +50,7 @@ impl Extract {
         ctx.out.emit(self.json, &printed.entry, |out, entry| {
             writeln!(
                 out,
-                "Đã in {} số {}, quyển {} ({} bản{}) vào {}. Mã kiểm tra: {}",
+                "Đã in {} số {}, quyển {} ({} bản{}) vào {}. Mã xác minh: {}",
                 self.kind.label_vi(),
                 entry.number,
                 entry.book,
