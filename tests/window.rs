@@ -676,18 +676,40 @@ pub async fn answer_dialogs_with(
     Ok(())
 }
 
-/// Presses a print button and waits for its notice; the print stub that
+/// How many times `window.print()` was called since `answer_dialogs_with`.
+pub async fn print_jobs(driver: &WebDriver) -> Result<u64, BoxError> {
+    let printed = driver.execute("return window.__printed;", vec![]).await?;
+    Ok(printed
+        .json()
+        .as_u64()
+        .ok_or("the print stub is installed")?)
+}
+
+/// Presses a print button and waits for the question the print dialog leaves
+/// ("Đã in xong?") to take the focus, as the officer sees it.
+pub async fn print_and_wait_for_question(driver: &WebDriver, button: &str) -> TestResult {
+    click(driver, button).await?;
+    eventually("the print question focused", || async {
+        Ok((testid_of_focus(driver).await?.as_deref() == Some("print-confirm")).then_some(()))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Presses a print button, answers the question with `answer` (`c` Có, `k`
+/// Không, `l` In lại) and waits for its notice; the print stub that
 /// `answer_dialogs_with` installs must then have counted `jobs` in all.
 pub async fn print_and_count(
     driver: &WebDriver,
     button: &str,
+    answer: &str,
     notice: (&str, &str),
     jobs: u64,
 ) -> TestResult {
-    click(driver, button).await?;
+    print_and_wait_for_question(driver, button).await?;
+    driver.active_element().await?.send_keys(answer).await?;
     wait_text(driver, notice.0, notice.1).await?;
-    let printed = driver.execute("return window.__printed;", vec![]).await?;
-    assert_eq!(printed.json(), &serde_json::json!(jobs), "print jobs");
+    assert_eq!(print_jobs(driver).await?, jobs, "print jobs");
     Ok(())
 }
 
@@ -703,4 +725,118 @@ pub async fn save_attempt_with_note(driver: &WebDriver, note: &str) -> TestResul
     )
     .await?;
     Ok(())
+}
+
+/// The office's default signer, set by [`death_case_missing_only_the_requesters_id`].
+pub const SIGNER: (&str, &str) = ("Phạm Văn Lãnh", "Chủ tịch");
+
+/// A death case of the demo, new and within its deadline, whose pre-filled
+/// form lacks exactly what the family brings to the office: the requester's
+/// ID paper and their relationship to the deceased (no notification carries
+/// the one, and a notice's "người thân" is no relationship). The office's
+/// signers are set first (as the supervisor), so the signer is filled.
+pub async fn death_case_missing_only_the_requesters_id(
+    driver: &WebDriver,
+) -> Result<(String, String), BoxError> {
+    let signers = invoke(
+        driver,
+        "set_signers",
+        serde_json::json!({"signers": [
+            {"full_name": SIGNER.0, "title": SIGNER.1, "on_behalf": false},
+            {"full_name": "Lường Thị Ỗn", "title": "Phó Chủ tịch", "on_behalf": true},
+        ]}),
+    )
+    .await?;
+    assert!(signers["ok"].is_array(), "{signers}");
+    let page = invoke(
+        driver,
+        "list_cases",
+        serde_json::json!({"filter": {"type": "death", "status": "new", "overdue_only": false,
+                                      "search": null, "assignee": null, "follow_up_due": false,
+                                      "limit": 200, "offset": 0}}),
+    )
+    .await?;
+    let rows = page["ok"]["rows"].as_array().ok_or(format!("{page}"))?;
+    for row in rows.iter().filter(|row| row["overdue"] == false) {
+        let id = row["id"].as_str().ok_or("case id")?;
+        let draft = invoke(
+            driver,
+            "registration_draft",
+            serde_json::json!({ "caseId": id }),
+        )
+        .await?;
+        let check = invoke(
+            driver,
+            "check_registration",
+            serde_json::json!({ "caseId": id, "form": draft["ok"] }),
+        )
+        .await?;
+        let problems = check["ok"]["problems"]
+            .as_array()
+            .ok_or(format!("{check}"))?;
+        let fields: Vec<&str> = problems
+            .iter()
+            .filter_map(|problem| problem["field"].as_str())
+            .collect();
+        if fields == ["requester.id_type", "requester.relationship"] {
+            let name = row["name"].as_str().ok_or("case name")?;
+            return Ok((id.to_owned(), name.to_owned()));
+        }
+    }
+    Err("no new death within its deadline lacking only the requester's ID and relationship".into())
+}
+
+/// Registers a demo death through the shell (the form as the notification
+/// fills it, with the requester's ID paper and relationship added); its case
+/// id and name.
+pub async fn register_a_death(driver: &WebDriver) -> Result<(String, String), BoxError> {
+    let (case_id, name) = death_case_missing_only_the_requesters_id(driver).await?;
+    let mut form = invoke(
+        driver,
+        "registration_draft",
+        serde_json::json!({ "caseId": case_id }),
+    )
+    .await?["ok"]
+        .clone();
+    form["requester"]["id_type"] = serde_json::json!("cccd");
+    form["requester"]["id_number"] = serde_json::json!("019180002222");
+    form["requester"]["relationship"] = serde_json::json!("child");
+    let saved = invoke(
+        driver,
+        "register_case",
+        serde_json::json!({ "caseId": case_id, "form": form }),
+    )
+    .await?;
+    assert!(saved["ok"]["number"].is_number(), "{saved}");
+    Ok((case_id, name))
+}
+
+/// A fresh app, its first supervisor signed in, on the print panel of a demo
+/// death just registered (opened with `P`, its preview drawn), the OS dialogs
+/// stubbed by `answer_dialogs_with`.
+#[derive(Debug)]
+pub struct OnPrintPanel {
+    pub window: AppWindow,
+    /// What the save dialog answers: a PDF beside the app's database.
+    pub saved_pdf: PathBuf,
+    pub case_id: String,
+    pub name: String,
+}
+
+/// Launches the app ([`AppWindow::launch_as_first_supervisor`]) onto the print panel of a registered death.
+pub async fn launch_on_print_panel() -> Result<OnPrintPanel, BoxError> {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+    let saved_pdf = window.database.with_file_name("saved.pdf");
+    let (case_id, name) = register_a_death(driver).await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+    answer_dialogs_with(driver, &saved_pdf).await?;
+    driver.active_element().await?.send_keys("p").await?;
+    first_of(driver, "[data-testid=print-page] svg").await?;
+    Ok(OnPrintPanel {
+        window,
+        saved_pdf,
+        case_id,
+        name,
+    })
 }
