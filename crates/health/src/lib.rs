@@ -81,7 +81,6 @@ pub fn verify_and_read(bytes: &[u8], receipt: &Receipt<'_>) -> Result<VerifiedDo
         .certificates_der
         .first()
         .ok_or(SignatureError::NoCertificate)?;
-    check_signer_key_size(signer)?;
     xmlsec_verify::verify(bytes, format, &signature, signer)?;
     let certificate =
         receipt
@@ -115,22 +114,4 @@ pub fn verify_and_read(bytes: &[u8], receipt: &Receipt<'_>) -> Result<VerifiedDo
         facility,
         original: bytes.to_vec(),
     })
-}
-
-/// RSA below 2048 bits is refused before any cryptography runs.
-fn check_signer_key_size(signer_der: &[u8]) -> Result<(), SignatureError> {
-    let certificate =
-        openssl::x509::X509::from_der(signer_der).map_err(|_| SignatureError::NoCertificate)?;
-    let key = certificate
-        .public_key()
-        .map_err(|_| SignatureError::NoCertificate)?;
-    match key.rsa() {
-        Ok(rsa) if rsa.size() * 8 >= trust::MIN_RSA_BITS => Ok(()),
-        Ok(rsa) => Err(SignatureError::WeakKey {
-            detail: format!("RSA key of {} bits", rsa.size() * 8),
-        }),
-        Err(_) => Err(SignatureError::WeakKey {
-            detail: "not an RSA key".to_owned(),
-        }),
-    }
 }

@@ -6,7 +6,8 @@
 //! registered for it.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use openssl::asn1::{Asn1Time, Asn1TimeRef};
@@ -51,6 +52,36 @@ pub struct TrustStore {
     anchors: Vec<X509>,
     intermediates: Vec<X509>,
     crls: Vec<X509Crl>,
+    /// Paths already validated, by the DER of the signer and the carried
+    /// certificates, with the interval in which the answer holds (every
+    /// certificate valid, every CRL used current). Cleared on each import.
+    validated: Mutex<HashMap<[u8; 32], ValidatedPath>>,
+}
+
+#[derive(Debug, Clone)]
+struct ValidatedPath {
+    evidence: CertificateEvidence,
+    from: i64,
+    until: i64,
+}
+
+/// Above this many distinct signers the cache starts again.
+const VALIDATED_CACHE_SIZE: usize = 4096;
+
+fn cache_key(signer_der: &[u8], carried: &[Vec<u8>]) -> [u8; 32] {
+    let mut hasher = openssl::sha::Sha256::new();
+    for der in std::iter::once(signer_der).chain(carried.iter().map(Vec::as_slice)) {
+        hasher.update(&(der.len() as u64).to_be_bytes());
+        hasher.update(der);
+    }
+    hasher.finish()
+}
+
+/// Seconds since the epoch of an ASN.1 time.
+fn unix_seconds(time: &Asn1TimeRef) -> Option<i64> {
+    let epoch = Asn1Time::from_unix(0).ok()?;
+    let diff = epoch.diff(time).ok()?;
+    Some(i64::from(diff.days) * 86_400 + i64::from(diff.secs))
 }
 
 impl std::fmt::Debug for TrustStore {
@@ -96,6 +127,7 @@ impl TrustStore {
     /// Adds each certificate in `bytes` (PEM or DER): self-signed ones as
     /// anchors, the others as intermediates.
     pub fn add_certificates(&mut self, bytes: &[u8]) -> Result<Vec<CertificateRole>, TrustError> {
+        self.forget_validated();
         let mut roles = Vec::new();
         for certificate in certificates_from(bytes)? {
             if is_self_signed(&certificate) {
@@ -118,6 +150,7 @@ impl TrustStore {
             X509Crl::from_der(bytes)
         }
         .map_err(|_| TrustError::Unreadable)?;
+        self.forget_validated();
         self.crls.push(crl);
         Ok(())
     }
@@ -131,6 +164,47 @@ impl TrustStore {
         carried: &[Vec<u8>],
         at: DateTime<Utc>,
     ) -> Result<CertificateEvidence, TrustError> {
+        let key = cache_key(signer_der, carried);
+        let now = at.timestamp();
+        if let Ok(cache) = self.validated.lock() {
+            if let Some(hit) = cache.get(&key).filter(|p| p.from <= now && now <= p.until) {
+                return Ok(CertificateEvidence {
+                    checked_at: at,
+                    ..hit.evidence.clone()
+                });
+            }
+        }
+        let (evidence, window) = self.validate_uncached(signer_der, carried, at)?;
+        if let (Some((from, until)), Ok(mut cache)) = (window, self.validated.lock()) {
+            if cache.len() >= VALIDATED_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert(
+                key,
+                ValidatedPath {
+                    evidence: evidence.clone(),
+                    from,
+                    until,
+                },
+            );
+        }
+        Ok(evidence)
+    }
+
+    fn forget_validated(&mut self) {
+        if let Ok(cache) = self.validated.get_mut() {
+            cache.clear();
+        }
+    }
+
+    /// The evidence, and the interval in which it holds when it may be
+    /// cached (not when a CRL was out of date).
+    fn validate_uncached(
+        &self,
+        signer_der: &[u8],
+        carried: &[Vec<u8>],
+        at: DateTime<Utc>,
+    ) -> Result<(CertificateEvidence, Option<(i64, i64)>), TrustError> {
         let signer = X509::from_der(signer_der).map_err(|_| TrustError::Unreadable)?;
         check_signer_key(&signer)?;
         let chain = self.build_path(&signer, carried, at)?;
@@ -138,11 +212,35 @@ impl TrustStore {
             check_sha2_and_size(certificate)?;
         }
         let mut links = Vec::with_capacity(chain.len());
+        let mut window = Some((i64::MIN, i64::MAX));
+        let mut narrow = |from: Option<i64>, until: Option<i64>| {
+            window = match (window, from, until) {
+                (Some((a, b)), Some(from), Some(until)) => Some((a.max(from), b.min(until))),
+                _ => None,
+            };
+        };
         for (i, certificate) in chain.iter().enumerate() {
+            narrow(
+                unix_seconds(certificate.not_before()),
+                unix_seconds(certificate.not_after()),
+            );
             // The anchor is trusted as imported; every other link is looked up
             // in the CRLs of the certificate above it.
             let revocation = match chain.get(i + 1) {
-                Some(issuer) => self.revocation_of(certificate, issuer, at)?,
+                Some(issuer) => {
+                    let (status, crl_window) = self.revocation_of(certificate, issuer, at)?;
+                    match (&status, crl_window) {
+                        (_, Some((from, until))) => narrow(Some(from), Some(until)),
+                        (
+                            RevocationStatus::NotChecked {
+                                reason: NotCheckedReason::NoCrl,
+                            },
+                            None,
+                        ) => {}
+                        _ => narrow(None, None),
+                    }
+                    status
+                }
                 None => RevocationStatus::TrustAnchor,
             };
             links.push(ChainLink::of(certificate, revocation)?);
@@ -152,14 +250,15 @@ impl TrustStore {
                 reason: NotCheckedReason::NoCrl,
             },
         );
-        Ok(CertificateEvidence {
+        let evidence = CertificateEvidence {
             signer_sha256: fingerprint(&signer)?,
             signer_subject: name_text(signer.subject_name()),
             signer_serial: serial_text(&signer),
             chain: links,
             revocation,
             checked_at: at,
-        })
+        };
+        Ok((evidence, window))
     }
 
     /// OpenSSL builds and validates the path at `at`; its chain comes back leaf first.
@@ -212,12 +311,13 @@ impl TrustStore {
         })
     }
 
+    /// The status, and for a current CRL the interval it is in force.
     fn revocation_of(
         &self,
         certificate: &X509,
         issuer: &X509,
         at: DateTime<Utc>,
-    ) -> Result<RevocationStatus, TrustError> {
+    ) -> Result<(RevocationStatus, Option<(i64, i64)>), TrustError> {
         let at_asn1 =
             Asn1Time::from_unix(at.timestamp() as _).map_err(|_| TrustError::Unreadable)?;
         let issuer_key = issuer.public_key().map_err(|_| TrustError::Unreadable)?;
@@ -246,23 +346,29 @@ impl TrustStore {
                     })
                     .unwrap_or(true);
             if current {
-                return Ok(RevocationStatus::Good {
-                    source: RevocationSource::Crl {
-                        issuer: crl_issuer,
-                        this_update: time_text(crl.last_update()),
-                        next_update: crl.next_update().map(time_text),
+                let in_force = unix_seconds(crl.last_update())
+                    .zip(crl.next_update().map_or(Some(i64::MAX), unix_seconds));
+                return Ok((
+                    RevocationStatus::Good {
+                        source: RevocationSource::Crl {
+                            issuer: crl_issuer,
+                            this_update: time_text(crl.last_update()),
+                            next_update: crl.next_update().map(time_text),
+                        },
                     },
-                });
+                    in_force,
+                ));
             }
             stale = true;
         }
-        Ok(RevocationStatus::NotChecked {
+        let status = RevocationStatus::NotChecked {
             reason: if stale {
                 NotCheckedReason::CrlOutOfDate
             } else {
                 NotCheckedReason::NoCrl
             },
-        })
+        };
+        Ok((status, None))
     }
 }
 

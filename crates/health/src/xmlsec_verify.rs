@@ -4,17 +4,22 @@
 //! C14N tells which reference's digest no longer matches, so the reason
 //! names it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use base64::Engine;
 use libxml::parser::{Parser, ParserOptions};
 use libxml::tree::c14n::{CanonicalizationMode, CanonicalizationOptions};
 use libxml::tree::Document;
 use libxml::xpath::Context;
 use openssl::hash::MessageDigest;
+use openssl::x509::X509;
 use xmlsec::{XmlSecDocumentExt, XmlSecKey, XmlSecKeyFormat, XmlSecSignatureContext};
 
 use crate::document::XmlFormat;
 use crate::error::SignatureError;
 use crate::signature::{SignatureEvidence, SignatureProfile, C14N, DSIG_NS, SHA256};
+use crate::trust::MIN_RSA_BITS;
 
 fn parse(bytes: &[u8]) -> Result<Document, SignatureError> {
     let options = ParserOptions {
@@ -44,6 +49,55 @@ fn register_record_id(document: &Document, format: XmlFormat) -> Result<(), Sign
     Ok(())
 }
 
+/// Signer keys already loaded on this thread, by the certificate's SHA-256: a
+/// facility signs thousands of notices with one certificate, and loading a
+/// key from DER costs more than verifying with it. (libxmlsec1 keys cannot
+/// leave their thread.)
+const KEY_CACHE_SIZE: usize = 64;
+
+thread_local! {
+    static KEYS: RefCell<HashMap<[u8; 32], XmlSecKey>> = RefCell::new(HashMap::new());
+}
+
+/// The signer certificate's key, refused below RSA-2048 before any use.
+fn signer_key(signer_der: &[u8]) -> Result<([u8; 32], XmlSecKey), SignatureError> {
+    let fingerprint = openssl::sha::sha256(signer_der);
+    if let Some(key) = KEYS.with(|keys| keys.borrow_mut().remove(&fingerprint)) {
+        return Ok((fingerprint, key));
+    }
+    check_key_size(signer_der)?;
+    let key = XmlSecKey::from_memory(signer_der, XmlSecKeyFormat::CertDer, None)
+        .map_err(|_| SignatureError::NoCertificate)?;
+    Ok((fingerprint, key))
+}
+
+fn keep_key(fingerprint: [u8; 32], key: XmlSecKey) {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= KEY_CACHE_SIZE {
+            keys.clear();
+        }
+        keys.insert(fingerprint, key);
+    });
+}
+
+/// RSA below 2048 bits is refused before any cryptography runs.
+fn check_key_size(signer_der: &[u8]) -> Result<(), SignatureError> {
+    let certificate = X509::from_der(signer_der).map_err(|_| SignatureError::NoCertificate)?;
+    let key = certificate
+        .public_key()
+        .map_err(|_| SignatureError::NoCertificate)?;
+    match key.rsa() {
+        Ok(rsa) if rsa.size() * 8 >= MIN_RSA_BITS => Ok(()),
+        Ok(rsa) => Err(SignatureError::WeakKey {
+            detail: format!("RSA key of {} bits", rsa.size() * 8),
+        }),
+        Err(_) => Err(SignatureError::WeakKey {
+            detail: "not an RSA key".to_owned(),
+        }),
+    }
+}
+
 /// Verifies the signature of `bytes` with the key of `signer_der`.
 pub fn verify(
     bytes: &[u8],
@@ -51,15 +105,18 @@ pub fn verify(
     evidence: &SignatureEvidence,
     signer_der: &[u8],
 ) -> Result<(), SignatureError> {
+    let (fingerprint, key) = signer_key(signer_der)?;
     let document = parse(bytes)?;
     register_record_id(&document, format)?;
-    let key = XmlSecKey::from_memory(signer_der, XmlSecKeyFormat::CertDer, None)
-        .map_err(|_| SignatureError::NoCertificate)?;
     let mut context = XmlSecSignatureContext::new();
     context.insert_key(key);
     // An error (rather than "invalid") is a reference libxmlsec1 could not
     // process; both are refusals.
-    if let Ok(true) = context.verify_document(&document) {
+    let verified = matches!(context.verify_document(&document), Ok(true));
+    if let Some(key) = context.release_key() {
+        keep_key(fingerprint, key);
+    }
+    if verified {
         return Ok(());
     }
     Err(mismatched_reference(bytes, evidence).unwrap_or(SignatureError::Invalid))

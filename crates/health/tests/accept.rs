@@ -157,3 +157,31 @@ fn an_xml130_set_gives_one_birth_per_twin_and_notes_the_other_tables() {
         .iter()
         .all(|r| r.shape == RecordShape::Xml9Birth));
 }
+
+#[test]
+fn a_remembered_validation_still_ends_with_the_certificate() {
+    let f = fixture();
+    let signer = f.hospital_a.certificate_der();
+    let now = chrono::Utc::now();
+    let first = f.trust.validate(&signer, &[], now).expect("valid now");
+    let again = f
+        .trust
+        .validate(&signer, &[], now + chrono::Duration::days(1))
+        .expect("valid tomorrow");
+    assert_eq!(again.chain, first.chain);
+    assert_eq!(
+        again.checked_at,
+        now + chrono::Duration::days(1),
+        "each receipt keeps its own time"
+    );
+    assert_eq!(
+        f.trust
+            .validate(&signer, &[], now + chrono::Duration::days(400)),
+        Err(hotich_health::TrustError::Expired)
+    );
+    assert_eq!(
+        f.trust
+            .validate(&signer, &[], now - chrono::Duration::days(60)),
+        Err(hotich_health::TrustError::NotYetValid)
+    );
+}
