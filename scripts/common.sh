@@ -16,6 +16,10 @@ APT_PACKAGES=(
     # libdbus-1-dev to build it, gnome-keyring + dbus-run-session for the headless
     # keyring test, libsecret-tools (secret-tool) and keyutils to inspect keyrings
     libdbus-1-dev gnome-keyring libsecret-tools keyutils
+    # the health sector's signed XML (hotich-health): libxmlsec1 and libxml2 to
+    # build against (their Rust bindings run bindgen, hence libclang-dev), and
+    # the xmlsec1 tool the interoperability tests check against
+    libxmlsec1-dev libxml2-dev libclang-dev xmlsec1
 )
 
 as_root() {
