@@ -24,7 +24,28 @@ pub fn text_of(bytes: &[u8]) -> Result<&str, ReadError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ReadError::Malformed {
         detail: "not UTF-8".to_owned(),
     })?;
-    Ok(text.strip_prefix(UTF8_BOM).unwrap_or(text))
+    let text = text.strip_prefix(UTF8_BOM).unwrap_or(text);
+    // libxml2 (which verifies) would honour another declared encoding while
+    // the reader reads UTF-8: both must see the same characters.
+    match declared_encoding(text) {
+        Some(encoding) if !encoding.eq_ignore_ascii_case("utf-8") => Err(ReadError::Malformed {
+            detail: "the XML declaration names an encoding other than UTF-8".to_owned(),
+        }),
+        _ => Ok(text),
+    }
+}
+
+/// The `encoding` of the XML declaration, if the file starts with one.
+fn declared_encoding(text: &str) -> Option<&str> {
+    let declaration = text.strip_prefix("<?xml")?;
+    let declaration = &declaration[..declaration.find("?>")?];
+    let value = declaration[declaration.find("encoding")? + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = value.chars().next()?;
+    let value = value.get(1..)?;
+    value.find(quote).map(|end| &value[..end])
 }
 
 /// Parses `text` with DTDs refused and the node and depth limits applied.
@@ -61,4 +82,26 @@ fn check_depth(document: &roxmltree::Document<'_>) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_utf8_may_be_declared() {
+        let latin1 = "<?xml version=\"1.0\" encoding='ISO-8859-1'?><HSDLGBT/>";
+        assert!(matches!(
+            text_of(latin1.as_bytes()),
+            Err(ReadError::Malformed { .. })
+        ));
+        for fine in [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><HSDLGBT/>",
+            "<?xml version=\"1.0\" encoding = \"UTF-8\" ?><HSDLGBT/>",
+            "<?xml version=\"1.0\"?><HSDLGBT/>",
+            "\u{feff}<HSDLGBT/>",
+        ] {
+            assert!(text_of(fine.as_bytes()).is_ok(), "{fine}");
+        }
+    }
 }
