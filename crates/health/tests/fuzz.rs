@@ -30,6 +30,14 @@ fn signed_files() -> &'static [Vec<u8>; 3] {
     })
 }
 
+/// 48 cases per test in CI; `PROPTEST_CASES` for a longer campaign.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48)
+}
+
 #[derive(Debug, Clone)]
 enum Mutation {
     /// Overwrite the byte at (position mod len).
@@ -109,7 +117,7 @@ fn timed<T>(what: &str, run: impl FnOnce() -> T) -> T {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_files_never_panic(shape in 0usize..3, mutations in prop::collection::vec(mutation(), 1..6)) {
