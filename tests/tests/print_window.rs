@@ -6,8 +6,8 @@
 use hotich_core::time::office_today;
 use hotich_tests::window::{
     click, eventually, first_of, gone, invoke, launch_on_print_panel, print_and_count,
-    print_and_wait_for_question, print_jobs, testid_of_focus, text_of, wait_text, BoxError,
-    OnPrintPanel, TestResult,
+    print_and_wait_for_question, print_jobs, testid_of_focus, wait_text, BoxError, OnPrintPanel,
+    TestResult,
 };
 use thirtyfour::prelude::*;
 use thirtyfour::TypingData;
@@ -52,6 +52,7 @@ async fn a_print_is_logged_only_when_the_officer_says_it_came_out() -> TestResul
     // "In lại" (L) opens the dialog again and asks again; nothing is logged
     // until "Có" (C), which logs one line: the first print of the paper.
     print_and_wait_for_question(driver, PRINT).await?;
+    window.screenshot("print-question").await?;
     assert_eq!(print_jobs(driver).await?, 2);
     press(driver, "l").await?;
     eventually("a second print job", || async {
@@ -167,24 +168,29 @@ const A4_WIDTH: f64 = 210.0 / 25.4 * 96.0;
 async fn the_preview_fits_the_panel_and_zooms_from_buttons_and_keys() -> TestResult {
     let OnPrintPanel { window, .. } = launch_on_print_panel().await?;
     let driver = &window.driver;
+    // The commune office's screen.
+    driver.set_window_rect(0, 0, 1366, 700).await?;
 
-    // At first the page fills the preview's width (less its 8-px padding).
-    let inner = driver
-        .execute(
-            "return document.querySelector('[data-testid=print-pages]').clientWidth - 16;",
-            vec![],
-        )
-        .await?
-        .json()
-        .as_f64()
-        .ok_or("the preview's width")?;
-    let fitted = page_width(driver).await?;
-    assert!((fitted - inner).abs() < 2.0, "{fitted} px in {inner} px");
-    let fitted_level = format!("{}%", (fitted / A4_WIDTH * 100.0).round());
-    assert_eq!(
-        text_of(driver, "[data-testid=zoom-level]").await?,
-        fitted_level
-    );
+    // At first the page fills the preview's width (less its 8-px padding),
+    // and the zoom shown says how large that is (once the resize settled).
+    let (fitted, fitted_level) = eventually("the page fitted to the preview", || async {
+        let shown = driver
+            .execute(
+                "const area = document.querySelector('[data-testid=print-pages]');
+                 const page = area.querySelector('[data-testid=print-page]');
+                 const level = document.querySelector('[data-testid=zoom-level]').textContent;
+                 return [page.getBoundingClientRect().width, area.clientWidth - 16, level];",
+                vec![],
+            )
+            .await?;
+        let (page, inner, level): (f64, f64, String) =
+            serde_json::from_value(shown.json().clone())?;
+        let fitted = (page - inner).abs() < 2.0
+            && level == format!("{}%", (page / A4_WIDTH * 100.0).round());
+        Ok(fitted.then_some((page, level)))
+    })
+    .await?;
+    assert!(fitted > 300.0, "a readable page: {fitted} px");
 
     // 100 %: the real A4 width.
     click(driver, "[data-testid=zoom-actual]").await?;
@@ -203,11 +209,32 @@ async fn the_preview_fits_the_panel_and_zooms_from_buttons_and_keys() -> TestRes
     press(driver, "-").await?;
     wait_page_width(driver, A4_WIDTH, "100%").await?;
 
-    // The buttons: − a step down, + a step up, "Vừa khung" back to the fit.
+    // The buttons: − a step down, + a step up; the keys work from the
+    // toolbar too, up to 200 %, where the pages scroll inside the preview and
+    // the window does not scroll sideways.
     click(driver, "[data-testid=zoom-out]").await?;
     wait_page_width(driver, A4_WIDTH * 0.9, "90%").await?;
     click(driver, "[data-testid=zoom-in]").await?;
     wait_page_width(driver, A4_WIDTH, "100%").await?;
+    for _ in 0..5 {
+        press(driver, "+").await?;
+    }
+    wait_page_width(driver, A4_WIDTH * 2.0, "200%").await?;
+    let zoom_in = first_of(driver, "[data-testid=zoom-in]").await?;
+    assert!(!zoom_in.is_enabled().await?, "200% is the most");
+    let fits = driver
+        .execute(
+            "const area = document.querySelector('[data-testid=print-pages]').getBoundingClientRect();
+             const root = document.documentElement;
+             return area.right <= window.innerWidth && root.scrollWidth <= root.clientWidth;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        fits.json(),
+        &serde_json::json!(true),
+        "the preview within the window"
+    );
     click(driver, "[data-testid=zoom-fit]").await?;
     wait_page_width(driver, fitted, &fitted_level).await?;
     window.quit().await?;
