@@ -20,6 +20,23 @@ use crate::session::{Shell, ShellSession};
 /// `scripts/run.sh`); unset or empty, the first start asks.
 pub const INSTALLATION_ENV: &str = "HOTICH_INSTALLATION";
 
+/// WebKitGTK's accelerated compositing keeps GL surfaces and layer tiles of
+/// the page in the web process: `scripts/bench-app.sh` measured it at about
+/// 120 MB of the web process's PSS at sign-in and 150 MB after a walk through
+/// the screens, most of the app's weight. The app's screens (forms, tables,
+/// two still charts, no animation) draw the same without it, so the shell
+/// turns it off unless the environment already decides
+/// (`WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps it).
+pub const WEBKIT_COMPOSITING_ENV: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+fn draw_without_compositing() {
+    // Set before Tauri starts a thread or GTK reads it; the web process
+    // inherits it.
+    if cfg!(target_os = "linux") && std::env::var_os(WEBKIT_COMPOSITING_ENV).is_none() {
+        std::env::set_var(WEBKIT_COMPOSITING_ENV, "1");
+    }
+}
+
 /// The real database: `hotich_core::paths::default_database` (`$HOTICH_DB`,
 /// else `hotich.db` in the app's data folder, where the CLI looks too).
 fn database_path() -> CommandResult<PathBuf> {
@@ -137,6 +154,7 @@ macro_rules! handler {
 }
 
 pub fn run() {
+    draw_without_compositing();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
