@@ -19,7 +19,8 @@ pub struct CommandError {
     pub message: String,
     /// The named values of the message, as listed on each `ErrorCode` variant.
     pub params: BTreeMap<String, String>,
-    /// The form's problems for `invalid_registration`; empty otherwise.
+    /// The form's problems for `invalid_registration` and `invalid_form`, each by
+    /// its field; empty otherwise.
     pub problems: Vec<FieldProblem>,
 }
 

@@ -17,6 +17,7 @@ message: string,
  */
 params: { [key in string]: string }, 
 /**
- * The form's problems for `invalid_registration`; empty otherwise.
+ * The form's problems for `invalid_registration` and `invalid_form`, each by
+ * its field; empty otherwise.
  */
 problems: Array<FieldProblem>, };
