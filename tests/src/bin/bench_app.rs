@@ -150,7 +150,20 @@ fn main() -> Result<(), BoxError> {
                 format!("warm start {round}/{warm}")
             };
             eprintln!("{}: {label}", variant.label);
-            let run = runtime.block_on(measure(variant, round == 0, shots.as_deref()))?;
+            // A start whose driver fails (the machine is shared) is tried once more.
+            let run = match runtime.block_on(measure(variant, round == 0, shots.as_deref())) {
+                Ok(run) => run,
+                Err(e) => {
+                    eprintln!("{}: {label} failed ({e}); once more", variant.label);
+                    if round == 0 {
+                        // A first start again, on fresh files.
+                        std::fs::remove_dir_all(&variant.dir)?;
+                        std::fs::create_dir_all(&variant.dir)?;
+                        variant.registered = None;
+                    }
+                    runtime.block_on(measure(variant, round == 0, shots.as_deref()))?
+                }
+            };
             variant.runs.push(run);
         }
     }
@@ -585,6 +598,15 @@ fn verdict(ok: bool) -> &'static str {
 type Timing = fn(&Run) -> f64;
 /// One memory snapshot of a start.
 type SnapshotOf = fn(&Run) -> &Snapshot;
+/// One memory figure of a process, in kB.
+type Memory = fn(&Process) -> u64;
+
+/// One line: the first start's figure, then the warm starts' median and worst.
+fn row(name: &str, first: f64, warm: &[f64]) -> (f64, f64) {
+    let (median, worst) = (median(warm.to_vec()), worst(warm));
+    print!("{name:<32} {first:>8.0} {median:>12.0} {worst:>11.0}");
+    (median, worst)
+}
 
 fn report(variant: &Variant) {
     let Some((first, warm)) = variant.runs.split_first() else {
@@ -596,7 +618,7 @@ fn report(variant: &Variant) {
         println!("   with {name}={value}");
     }
     println!(
-        "{:<30} {:>10} {:>12} {:>11}",
+        "{:<32} {:>8} {:>12} {:>11}",
         "", "first", "warm median", "warm worst"
     );
     let timings: [(&str, Timing); 3] = [
@@ -606,17 +628,11 @@ fn report(variant: &Variant) {
     ];
     for (name, of) in timings {
         let values: Vec<f64> = warm.iter().map(of).collect();
-        print!(
-            "{name:<30} {:>10.0} {:>12.0} {:>11.0}",
-            of(first),
-            median(values.clone()),
-            worst(&values)
-        );
+        let (median, _) = row(name, of(first), &values);
         if name.starts_with("launch") {
-            let m = median(values);
             print!(
                 "   bar < {USABLE_BAR_MS:.0} warm: {}",
-                verdict(m < USABLE_BAR_MS)
+                verdict(median < USABLE_BAR_MS)
             );
         }
         println!();
@@ -625,62 +641,41 @@ fn report(variant: &Variant) {
         ("after sign-in", |r| &r.after_sign_in),
         ("after the walk", |r| &r.after_walk),
     ];
+    let memories: [(&str, Memory); 3] = [
+        ("PSS", |p| p.pss_kb),
+        ("PSS alone (est.)", |p| p.alone_kb),
+        ("RSS", |p| p.rss_kb),
+    ];
     for (name, of) in snapshots {
-        // PSS from the warm starts the app had WebKit to itself, as on an
-        // office PC, when there were any.
         let alone: Vec<&Run> = warm.iter().filter(|r| !of(r).shared_with_others).collect();
-        let counted = if alone.is_empty() {
-            warm.iter().collect()
-        } else {
-            alone
-        };
-        let pss: Vec<f64> = counted
-            .iter()
-            .map(|r| total(&of(r).processes, |p| p.pss_kb))
-            .collect();
-        let rss: Vec<f64> = warm
-            .iter()
-            .map(|r| total(&of(r).processes, |p| p.rss_kb))
-            .collect();
-        let rss_worst = worst(&rss);
-        let pss_worst = worst(&pss);
-        println!(
-            "{:<30} {:>10.0} {:>12.0} {:>11.0}   (warm: {} of {} starts alone{})",
-            format!("PSS {name} (MB)"),
-            total(&of(first).processes, |p| p.pss_kb),
-            median(pss),
-            pss_worst,
-            warm.iter().filter(|r| !of(r).shared_with_others).count(),
-            warm.len(),
-            if of(first).shared_with_others {
-                "; first not alone"
+        let mut worsts = Vec::new();
+        for (memory, kb) in memories {
+            // The measured PSS from the warm starts the app had WebKit to
+            // itself, as on an office PC, when there were any.
+            let counted = if memory == "PSS" && !alone.is_empty() {
+                &alone
             } else {
-                ""
+                &warm.iter().collect()
+            };
+            let values: Vec<f64> = counted
+                .iter()
+                .map(|r| total(&of(r).processes, kb))
+                .collect();
+            let (_, worst) = row(
+                &format!("{memory} {name} (MB)"),
+                total(&of(first).processes, kb),
+                &values,
+            );
+            worsts.push(worst);
+            if memory == "PSS" {
+                print!("   ({} of {} warm starts alone)", alone.len(), warm.len());
             }
-        );
-        let alone_pss: Vec<f64> = warm
-            .iter()
-            .map(|r| total(&of(r).processes, |p| p.alone_kb))
-            .collect();
-        let alone_worst = worst(&alone_pss);
-        println!(
-            "{:<30} {:>10.0} {:>12.0} {:>11.0}",
-            format!("PSS alone (est.) {name}"),
-            total(&of(first).processes, |p| p.alone_kb),
-            median(alone_pss),
-            alone_worst
-        );
-        println!(
-            "{:<30} {:>10.0} {:>12.0} {:>11.0}",
-            format!("RSS {name} (MB)"),
-            total(&of(first).processes, |p| p.rss_kb),
-            median(rss),
-            rss_worst
-        );
+            println!();
+        }
         // Each process, from the last warm start.
         for process in &of(warm.last().unwrap_or(first)).processes {
             println!(
-                "    {:<26} PSS {:>6.0} MB  alone {:>6.0} MB  RSS {:>6.0} MB",
+                "    {:<28} PSS {:>6.0} MB  alone {:>6.0} MB  RSS {:>6.0} MB",
                 process.name,
                 mb(process.pss_kb),
                 mb(process.alone_kb),
@@ -688,13 +683,13 @@ fn report(variant: &Variant) {
             );
         }
         if name == "after the walk" {
-            // Measured alone when it could be; else the page-level count,
-            // which also charges the app fully for pages it shares with
-            // Xvfb and the driver (an upper bound).
-            let (figure, which) = if warm.iter().any(|r| !of(r).shared_with_others) {
-                (pss_worst, "PSS, warm worst of the starts alone")
+            // Measured alone when it could be; else the page-level count, an
+            // upper bound (it charges the app fully for pages it shares with
+            // Xvfb and the driver).
+            let (figure, which) = if alone.is_empty() {
+                (worsts[1], "PSS alone (est.), warm worst")
             } else {
-                (alone_worst, "PSS alone (est.), warm worst")
+                (worsts[0], "PSS, warm worst of the starts alone")
             };
             println!(
                 "{which}: {figure:.0} MB, bar < {PSS_BAR_MB:.0} MB: {}",
