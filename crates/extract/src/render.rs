@@ -635,7 +635,7 @@ fn escape_xml(text: &str) -> String {
 pub fn svg(marks: &[Mark]) -> String {
     use std::fmt::Write as _;
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="{PREVIEW_FONT_FAMILY}" font-kerning="none" text-rendering="geometricPrecision"><rect width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}mm" height="{PAGE_HEIGHT}mm" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}" font-family="{PREVIEW_FONT_FAMILY}"><rect width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" fill="white"/>"#
     );
     for mark in marks {
         // Writing to a String cannot fail.
@@ -646,19 +646,16 @@ pub fn svg(marks: &[Mark]) -> String {
                 face,
                 size,
                 text,
-                width,
+                ..
             } => {
                 let style = match face {
                     Face::Regular => "",
                     Face::Bold => r#" font-weight="bold""#,
                     Face::Italic => r#" font-style="italic""#,
                 };
-                // Each line spans exactly the width the layout measured, as in
-                // the PDF, whatever the browser's hinting or font fallback
-                // does: a value then starts the same gap after its label.
                 write!(
                     out,
-                    r#"<text x="{x:.2}" y="{:.2}" font-size="{:.3}"{style} textLength="{width:.2}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">{}</text>"#,
+                    r#"<text x="{x:.2}" y="{:.2}" font-size="{:.3}"{style} xml:space="preserve">{}</text>"#,
                     PAGE_HEIGHT - y,
                     size * MM_PER_PT,
                     escape_xml(&nfc(text))
@@ -719,7 +716,7 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r#"width="210mm" height="297mm""#));
         assert!(svg.contains(
-            r#"<text x="30.00" y="20.00" font-size="4.233" font-weight="bold" textLength="50.00" lengthAdjust="spacingAndGlyphs" xml:space="preserve">CỘNG HÒA &lt;XÃ&gt; &amp; &quot;HỘI&quot;</text>"#
+            r#"<text x="30.00" y="20.00" font-size="4.233" font-weight="bold" xml:space="preserve">CỘNG HÒA &lt;XÃ&gt; &amp; &quot;HỘI&quot;</text>"#
         ));
         assert!(svg.contains(r#"x1="30.00" x2="90.00" y1="197.00" y2="197.00""#));
         assert!(svg.contains(r#"<rect x="150.000" y="276.000" width="1.000" height="1.000""#));
