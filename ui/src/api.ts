@@ -35,6 +35,9 @@ import type { DashboardFigures } from "./bindings/DashboardFigures";
 import type { PeriodExport } from "./bindings/PeriodExport";
 import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PrintLogEntry } from "./bindings/PrintLogEntry";
+import type { PrintLogLine } from "./bindings/PrintLogLine";
+import type { PrinterCalibration } from "./bindings/PrinterCalibration";
+import type { SpoiledBlank } from "./bindings/SpoiledBlank";
 import type { SyncActivity } from "./bindings/SyncActivity";
 import type { SyncOverview } from "./bindings/SyncOverview";
 import type { TrustImportSummary } from "./bindings/TrustImportSummary";
@@ -89,6 +92,8 @@ const LOCAL_WRITES = new Set([
   "record_print",
   "save_extract_pdf",
   "record_batch",
+  "record_blank_print",
+  "record_spoiled_blank",
   "retry_refused_item",
   "import_notifications",
 ]);
@@ -174,7 +179,20 @@ export const api = {
     call<PrintLogEntry>("save_extract_pdf", { registrationId, document, copies, path }),
   batchPreview: (day: string) => call<Preview[]>("batch_preview", { day }),
   recordBatch: (day: string, path: string | null) => call<PrintLogEntry[]>("record_batch", { day, path }),
-  printLog: () => call<PrintLogEntry[]>("print_log"),
+  printLog: () => call<PrintLogLine[]>("print_log"),
+  /** The Giấy khai sinh's data only, placed for its pre-printed blank and shifted by the printer's offsets. */
+  blankPreview: (registrationId: string, printer: string | null) =>
+    call<Preview>("blank_preview", { registrationId, printer }),
+  checkBlankSerial: (serial: string) => call<string>("check_blank_serial", { serial }),
+  /** `path` null: the window printed the blank and the officer confirmed; else saved as PDF there. */
+  recordBlankPrint: (registrationId: string, serial: string, printer: string | null, path: string | null) =>
+    call<PrintLogEntry>("record_blank_print", { registrationId, serial, printer, path }),
+  recordSpoiledBlank: (serial: string, reason: string) =>
+    call<SpoiledBlank>("record_spoiled_blank", { serial, reason }),
+  printerCalibrations: () => call<PrinterCalibration[]>("printer_calibrations"),
+  savePrinterCalibration: (printer: string, offsetXMm: number, offsetYMm: number) =>
+    call<PrinterCalibration>("save_printer_calibration", { printer, offsetXMm, offsetYMm }),
+  testPagePreview: (printer: string) => call<string>("test_page_preview", { printer }),
   onBatchProgress: (handler: (progress: BatchProgress) => void): Promise<UnlistenFn> =>
     listen<BatchProgress>("batch-progress", (event) => handler(event.payload)),
   dashboard: () => call<DashboardFigures>("dashboard"),

@@ -94,6 +94,7 @@ subcommands! {
     export::Export,
     extract::Extract,
     extract::VerifyExtract,
+    print::Print,
     print_log::PrintLog,
     office::Office,
 }

@@ -3,6 +3,7 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 mod case_file;
+pub mod code_names;
 pub mod error;
 pub mod export;
 pub mod installation;
@@ -14,6 +15,7 @@ pub mod officer;
 pub mod outbox;
 pub mod outreach;
 pub mod paths;
+pub mod print_calibration;
 pub mod print_log;
 pub mod problem;
 pub mod registration;
@@ -25,8 +27,10 @@ pub mod sync;
 pub mod templates;
 pub mod text;
 pub mod time;
+pub mod x509_trust;
 
 mod intake;
+pub use intake::ReceivedXml;
 pub mod queue;
 
 pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};
@@ -43,7 +47,10 @@ pub use outreach::{
     AttemptInput, AttemptRefusal, Contact, FollowUpProposal, Guidance, OfficeContact, OutreachView,
     StatusDecision, TimelineEntry, TimelineKind,
 };
-pub use print_log::{ContentField, DocumentKind, NewPrint, PrintLogEntry, StoredPrint};
+pub use print_calibration::PrinterCalibration;
+pub use print_log::{
+    ContentField, DocumentKind, NewPrint, PrintLogEntry, PrintLogLine, SpoiledBlank, StoredPrint,
+};
 pub use problem::{FieldProblem, ProblemRule};
 pub use registration::{
     IdDocumentType, Registration, RegistrationCheck, RegistrationForm, RegistrationRow,
@@ -58,4 +65,7 @@ pub use store::Store;
 pub use sync::{
     CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
     SyncStatus,
+};
+pub use x509_trust::{
+    CrlAdded, CrlEntry, FacilityCertificate, RevocationRecheck, TrustCertificate,
 };

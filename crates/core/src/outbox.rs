@@ -90,6 +90,27 @@ pub(crate) fn queue_for_sync(
     body: &impl Serialize,
     at: &str,
 ) -> Result<()> {
+    queue_row(tx, Some(case_id), kind, body, at)
+}
+
+/// Queues a write that belongs to no case (a spoiled blank), like
+/// [`queue_for_sync`] with the case left empty.
+pub(crate) fn queue_office_event(
+    tx: &Transaction<'_>,
+    kind: &str,
+    body: &impl Serialize,
+    at: &str,
+) -> Result<()> {
+    queue_row(tx, None, kind, body, at)
+}
+
+fn queue_row(
+    tx: &Transaction<'_>,
+    case_id: Option<&str>,
+    kind: &str,
+    body: &impl Serialize,
+    at: &str,
+) -> Result<()> {
     let body = serde_json::to_string(body).map_err(|e| crate::error::CoreError::Corrupt {
         what: "outbox".into(),
         reason: e.to_string(),

@@ -3,17 +3,22 @@
 //! and content it carried so that a paper copy can be checked later.
 //! Rendering is `hotich-extract`'s; this is what the store keeps.
 //!
-//! The only writer of `print_log` (each print queued for the registry
-//! through [`crate::outbox`]); reads `registration` and `case_file`.
+//! A Giấy khai sinh printed on the Ministry's numbered pre-printed blank
+//! (phôi) carries the blank's serial; a spoiled blank is a line of its own
+//! ([`PrintLogLine::Spoiled`]); a serial is used once in the office.
+//!
+//! The only writer of `print_log` (each print and spoiled blank queued for
+//! the registry through [`crate::outbox`]); reads `registration` and
+//! `case_file`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::EventKind;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
+use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
-use crate::outbox::queue_for_sync;
+use crate::outbox::{queue_for_sync, queue_office_event};
 use crate::sql::from_row;
 use crate::store::Store;
 
@@ -96,10 +101,15 @@ pub struct NewPrint {
     pub code: String,
     pub content_sha256: String,
     pub content: Vec<ContentField>,
+    /// The pre-printed blank's serial (see [`blank_serial`]); None on plain A4.
+    pub blank_serial: Option<String>,
 }
 
 /// Prints of one document at once are bounded: a typo of 1000 is refused.
 pub const MAX_COPIES: u32 = 50;
+/// A blank's serial, as the Ministry numbers them, is short.
+pub const MAX_BLANK_SERIAL: usize = 32;
+pub const MAX_SPOILED_REASON: usize = 500;
 
 /// One line of the print log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +131,148 @@ pub struct PrintLogEntry {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub issue_date: NaiveDate,
     pub code: String,
+    /// The serial of the pre-printed blank it was printed on; None on plain A4.
+    pub blank_serial: Option<String>,
+}
+
+/// A pre-printed blank recorded as spoiled (misprinted, jammed, torn): its
+/// own line, never an edit of the print that spoiled it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SpoiledBlank {
+    pub id: String,
+    pub recorded_at: String,
+    pub officer_username: String,
+    pub officer_name: String,
+    pub blank_serial: String,
+    pub reason: String,
+}
+
+/// A line of the print log: a print, or a spoiled blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum PrintLogLine {
+    Printed(PrintLogEntry),
+    Spoiled(SpoiledBlank),
+}
+
+impl PrintLogLine {
+    /// The print, unless this line is a spoiled blank.
+    pub fn printed(&self) -> Option<&PrintLogEntry> {
+        match self {
+            PrintLogLine::Printed(entry) => Some(entry),
+            PrintLogLine::Spoiled(_) => None,
+        }
+    }
+
+    /// The spoiled blank, unless this line is a print.
+    pub fn spoiled(&self) -> Option<&SpoiledBlank> {
+        match self {
+            PrintLogLine::Printed(_) => None,
+            PrintLogLine::Spoiled(spoiled) => Some(spoiled),
+        }
+    }
+}
+
+/// A blank's serial as typed, made comparable: spaces dropped, letters in
+/// upper case; 1 to [`MAX_BLANK_SERIAL`] letters, digits, `-` or `/`.
+pub fn blank_serial(text: &str) -> Result<String> {
+    let serial: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let serial = bounded_text(InputField::BlankSerial, serial, MAX_BLANK_SERIAL)?;
+    if !serial
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '/')
+    {
+        return Err(invalid(
+            InputField::BlankSerial,
+            InputReason::SerialCharacters,
+        ));
+    }
+    Ok(serial)
+}
+
+/// `text` if it is 1 to `max` characters long, else why not, naming `field`.
+pub(crate) fn bounded_text(field: InputField, text: String, max: usize) -> Result<String> {
+    if text.is_empty() {
+        return Err(invalid(field, InputReason::Required));
+    }
+    if text.chars().count() > max {
+        return Err(invalid_with(
+            field,
+            InputReason::TooLong,
+            [("max", max.to_string())],
+        ));
+    }
+    Ok(text)
+}
+
+/// Refuses a serial already printed on or spoiled, naming when.
+fn check_serial_unused(conn: &Connection, serial: &str) -> Result<()> {
+    let used: Option<(String, String)> = conn
+        .query_row(
+            "SELECT outcome, printed_at FROM print_log WHERE blank_serial = ?1",
+            [serial],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((outcome, at)) = used else {
+        return Ok(());
+    };
+    let reason = if outcome == "spoiled" {
+        InputReason::SerialSpoiled
+    } else {
+        InputReason::SerialPrinted
+    };
+    let day = hotich_common::time::office_day_of(&at)
+        .map(|day| day.format("%d/%m/%Y").to_string())
+        .unwrap_or(at);
+    Err(invalid_with(
+        InputField::BlankSerial,
+        reason,
+        [("serial", serial.to_owned()), ("day", day)],
+    ))
+}
+
+/// A print's checks before anything is written: copies in range, and a
+/// blank print is one sheet of a Giấy khai sinh with a well-formed serial.
+fn check_print(print: &NewPrint) -> Result<()> {
+    let copies_range = if print.blank_serial.is_some() {
+        1..=1
+    } else {
+        1..=MAX_COPIES
+    };
+    if !copies_range.contains(&print.copies) {
+        return Err(invalid_with(
+            InputField::Copies,
+            InputReason::OutOfRange,
+            [
+                ("min", copies_range.start().to_string()),
+                ("max", copies_range.end().to_string()),
+                ("value", print.copies.to_string()),
+            ],
+        ));
+    }
+    if let Some(serial) = &print.blank_serial {
+        if print.document != DocumentKind::BirthCertificate {
+            return Err(invalid_with(
+                InputField::Document,
+                InputReason::BlankOnlyBirthCertificate,
+                [("document", print.document.as_str().to_owned())],
+            ));
+        }
+        if blank_serial(serial)? != *serial {
+            return Err(invalid(
+                InputField::BlankSerial,
+                InputReason::SerialCharacters,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a print carried, as the log keeps it, to check a paper against.
@@ -136,14 +288,14 @@ pub struct StoredPrint {
     pub officer_name: String,
 }
 
-const ENTRY_SELECT: &str =
-    "SELECT p.id, p.printed_at, o.username AS officer_username, o.full_name AS officer_name,
-        p.registration_id, r.case_id, p.document, r.number, r.book, c.subject_name, p.copies,
-        p.reprint, p.issue_date, p.code
+/// Every line, prints and spoiled blanks (which have no registration).
+const LINE_SELECT: &str = "SELECT p.id, p.outcome, p.printed_at, o.username AS officer_username,
+        o.full_name AS officer_name, p.registration_id, r.case_id, p.document, r.number, r.book,
+        c.subject_name, p.copies, p.reprint, p.issue_date, p.code, p.blank_serial, p.spoiled_reason
  FROM print_log p
  JOIN officer o ON o.id = p.officer_id
- JOIN registration r ON r.id = p.registration_id
- JOIN case_file c ON c.id = r.case_id";
+ LEFT JOIN registration r ON r.id = p.registration_id
+ LEFT JOIN case_file c ON c.id = r.case_id";
 
 fn corrupt(what: &str, reason: impl ToString) -> CoreError {
     CoreError::Corrupt {
@@ -161,13 +313,26 @@ fn date_of(text: &str) -> Result<NaiveDate> {
         .map_err(|e| corrupt(&format!("date {text:?}"), e))
 }
 
-fn entry_row(row: &Row<'_>) -> rusqlite::Result<(PrintLogEntry, String, String)> {
-    // The document and issue date are checked after the query, where a
-    // bad value can be reported as corrupt data rather than a SQL error.
-    Ok((
+/// A line as read: a print's document and issue date are checked after the
+/// query, where a bad value can be reported as corrupt data rather than a
+/// SQL error.
+enum RawLine {
+    Printed(PrintLogEntry, String, String),
+    Spoiled(SpoiledBlank),
+}
+
+fn line_row(row: &Row<'_>) -> rusqlite::Result<RawLine> {
+    if row.get::<_, String>("outcome")? == "spoiled" {
+        return Ok(RawLine::Spoiled(from_row!(row => SpoiledBlank {
+            id, officer_username, officer_name, blank_serial;
+            recorded_at: row.get("printed_at")?,
+            reason: row.get("spoiled_reason")?,
+        })));
+    }
+    Ok(RawLine::Printed(
         from_row!(row => PrintLogEntry {
             id, printed_at, officer_username, officer_name, registration_id, case_id, number,
-            book, subject_name, copies, reprint, code;
+            book, subject_name, copies, reprint, code, blank_serial;
             document: DocumentKind::BirthCertificate,
             issue_date: NaiveDate::MIN,
         }),
@@ -176,12 +341,15 @@ fn entry_row(row: &Row<'_>) -> rusqlite::Result<(PrintLogEntry, String, String)>
     ))
 }
 
-fn finish_entry(
-    (mut entry, document, issue_date): (PrintLogEntry, String, String),
-) -> Result<PrintLogEntry> {
-    entry.document = document_of(&document)?;
-    entry.issue_date = date_of(&issue_date)?;
-    Ok(entry)
+fn finish_line(raw: RawLine) -> Result<PrintLogLine> {
+    match raw {
+        RawLine::Printed(mut entry, document, issue_date) => {
+            entry.document = document_of(&document)?;
+            entry.issue_date = date_of(&issue_date)?;
+            Ok(PrintLogLine::Printed(entry))
+        }
+        RawLine::Spoiled(spoiled) => Ok(PrintLogLine::Spoiled(spoiled)),
+    }
 }
 
 impl Store {
@@ -195,17 +363,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<PrintLogEntry>> {
         for print in prints {
-            if !(1..=MAX_COPIES).contains(&print.copies) {
-                return Err(invalid_with(
-                    InputField::Copies,
-                    InputReason::OutOfRange,
-                    [
-                        ("min", "1".to_owned()),
-                        ("max", MAX_COPIES.to_string()),
-                        ("value", print.copies.to_string()),
-                    ],
-                ));
-            }
+            check_print(print)?;
         }
         let at = now.to_rfc3339();
         let mut ids = Vec::with_capacity(prints.len());
@@ -233,6 +391,9 @@ impl Store {
                     ],
                 ));
             }
+            if let Some(serial) = &print.blank_serial {
+                check_serial_unused(&tx, serial)?;
+            }
             let reprint: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM print_log WHERE registration_id = ?1 AND document = ?2)",
                 params![print.registration_id, print.document.as_str()],
@@ -243,8 +404,8 @@ impl Store {
                 serde_json::to_string(&print.content).map_err(|e| corrupt("print content", e))?;
             tx.execute(
                 "INSERT INTO print_log (id, registration_id, document, printed_at, officer_id, copies, reprint,
-                                        issue_date, code, content_sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                        issue_date, code, content_sha256, content, blank_serial)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     id,
                     print.registration_id,
@@ -256,7 +417,8 @@ impl Store {
                     print.issue_date.to_string(),
                     print.code,
                     print.content_sha256,
-                    content
+                    content,
+                    print.blank_serial
                 ],
             )?;
             queue_for_sync(
@@ -267,7 +429,7 @@ impl Store {
                     "print_id": id, "registration_id": print.registration_id,
                     "document": print.document, "officer_id": actor.id, "copies": print.copies,
                     "reprint": reprint, "issue_date": print.issue_date, "code": print.code,
-                    "content_sha256": print.content_sha256,
+                    "content_sha256": print.content_sha256, "blank_serial": print.blank_serial,
                 }),
                 &at,
             )?;
@@ -277,22 +439,86 @@ impl Store {
         ids.iter().map(|id| self.print_entry(id)).collect()
     }
 
-    fn print_entry(&self, id: &str) -> Result<PrintLogEntry> {
-        let row =
-            self.conn
-                .query_row(&format!("{ENTRY_SELECT} WHERE p.id = ?1"), [id], entry_row)?;
-        finish_entry(row)
+    fn print_line(&self, id: &str) -> Result<PrintLogLine> {
+        let row = self
+            .conn
+            .query_row(&format!("{LINE_SELECT} WHERE p.id = ?1"), [id], line_row)?;
+        finish_line(row)
     }
 
-    /// Every print, newest first. Supervisors only: it tells who printed
-    /// which family's papers.
-    pub fn print_log(&self, actor: &Officer) -> Result<Vec<PrintLogEntry>> {
+    fn print_entry(&self, id: &str) -> Result<PrintLogEntry> {
+        match self.print_line(id)? {
+            PrintLogLine::Printed(entry) => Ok(entry),
+            PrintLogLine::Spoiled(_) => Err(corrupt("print_log.outcome", id)),
+        }
+    }
+
+    /// The blank `serial` as the log writes it, if no line has used it yet:
+    /// asked before a blank goes into the printer (recording asks again).
+    pub fn check_blank_serial(&self, serial: &str) -> Result<String> {
+        let serial = blank_serial(serial)?;
+        check_serial_unused(&self.conn, &serial)?;
+        Ok(serial)
+    }
+
+    /// Records the pre-printed blank `serial` as spoiled, for `reason`, as a
+    /// line of its own with its outbox row, in one transaction. A serial
+    /// already printed on or spoiled is refused (named with its day).
+    pub fn record_spoiled_blank(
+        &mut self,
+        actor: &Officer,
+        serial: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SpoiledBlank> {
+        let serial = blank_serial(serial)?;
+        let reason = bounded_text(
+            InputField::SpoiledReason,
+            crate::text::clean(reason),
+            MAX_SPOILED_REASON,
+        )?;
+        let at = now.to_rfc3339();
+        let id = uuid::Uuid::now_v7().to_string();
+        let tx = self.conn.transaction()?;
+        check_serial_unused(&tx, &serial)?;
+        tx.execute(
+            "INSERT INTO print_log (id, registration_id, document, printed_at, officer_id, copies, reprint,
+                                    blank_serial, outcome, spoiled_reason)
+             VALUES (?1, NULL, ?2, ?3, ?4, 1, 0, ?5, 'spoiled', ?6)",
+            params![
+                id,
+                DocumentKind::BirthCertificate.as_str(),
+                at,
+                actor.id,
+                serial,
+                reason
+            ],
+        )?;
+        queue_office_event(
+            &tx,
+            "blank_spoiled",
+            &serde_json::json!({
+                "print_id": id, "document": DocumentKind::BirthCertificate,
+                "officer_id": actor.id, "blank_serial": serial, "reason": reason,
+            }),
+            &at,
+        )?;
+        tx.commit()?;
+        match self.print_line(&id)? {
+            PrintLogLine::Spoiled(spoiled) => Ok(spoiled),
+            PrintLogLine::Printed(_) => Err(corrupt("print_log.outcome", &id)),
+        }
+    }
+
+    /// Every print and spoiled blank, newest first. Supervisors only: it
+    /// tells who printed which family's papers.
+    pub fn print_log(&self, actor: &Officer) -> Result<Vec<PrintLogLine>> {
         actor.require_supervisor(crate::error::ForbiddenAction::ViewPrintLog)?;
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{ENTRY_SELECT} ORDER BY p.seq DESC"))?;
-        let rows = stmt.query_map([], entry_row)?;
-        rows.map(|row| finish_entry(row?)).collect()
+            .prepare_cached(&format!("{LINE_SELECT} ORDER BY p.seq DESC"))?;
+        let rows = stmt.query_map([], line_row)?;
+        rows.map(|row| finish_line(row?)).collect()
     }
 
     /// The first print that carried `code`, if any.

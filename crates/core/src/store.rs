@@ -28,6 +28,8 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/007_dashboard.sql"),
     include_str!("schema/008_attempt_facts.sql"),
     include_str!("schema/009_accounts.sql"),
+    include_str!("schema/010_print_blanks.sql"),
+    include_str!("schema/011_x509_trust.sql"),
 ]);
 
 /// Notification rows are ~2.3 KB: 16 KB pages hold several and split less

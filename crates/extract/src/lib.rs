@@ -11,6 +11,7 @@
 //! through the window, the day's batch) and [`export`] (a period's figures
 //! to CSV, XLSX or the PDF report, by the file's extension).
 
+pub mod blank;
 pub mod code;
 pub mod content;
 pub mod error;
@@ -32,7 +33,9 @@ pub use content::{Extract, Issuer};
 pub use error::{ExtractError, Result};
 pub use export::{export_period, PeriodExport};
 pub use printing::{
-    log_window_print, print_day, print_paper, save_paper_pdf, PaperRequest, Printed,
+    blank_preview, check_blank_serial, log_window_print, print_day, print_on_blank, print_paper,
+    record_spoiled_blank, save_paper_pdf, save_test_page, test_page_svg, BlankRequest,
+    PaperRequest, Printed,
 };
 pub use verify::{verify, Difference, Verification, VerificationOutcome};
 
@@ -119,6 +122,7 @@ impl Prepared {
             code: self.code.clone(),
             content_sha256: self.content_sha256.clone(),
             content: self.content.clone(),
+            blank_serial: None,
         }
     }
 

@@ -1,14 +1,17 @@
 //! Printing a paper or the day's batch, as the CLI and the desktop both do
 //! it: each operation is one function here, so the order of its steps (lay
-//! out, render, save, log) is decided once.
+//! out, render, save, log) is decided once. The Giấy khai sinh also prints
+//! on the Ministry's pre-printed blank ([`crate::blank`]): with the blank's
+//! serial logged, a spoiled blank recorded, each printer calibrated.
 
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use hotich_core::{DocumentKind, Officer, PrintLogEntry, Store};
+use hotich_core::{DocumentKind, Officer, PrintLogEntry, PrinterCalibration, SpoiledBlank, Store};
 
+use crate::blank::{self, Offset};
 use crate::error::{ExtractError, Result};
-use crate::{prepare, record, record_batch, render, Prepared};
+use crate::{prepare, record, record_batch, render, Prepared, Preview};
 
 /// One paper to print: a registration's document, in `copies` copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,4 +143,103 @@ pub fn print_day(
         None => crate::prepare_registered_on(store, day, issue_date)?,
     };
     record_batch(store, actor, &documents, now)
+}
+
+/// A Giấy khai sinh to print on the pre-printed blank `serial`, on
+/// `printer` (whose calibration shifts it; None: no shift).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlankRequest<'a> {
+    pub registration_id: &'a str,
+    pub serial: &'a str,
+    pub printer: Option<&'a str>,
+}
+
+/// The offsets of `printer` (none when unnamed or never calibrated).
+pub fn printer_offset(store: &Store, printer: Option<&str>) -> Result<Offset> {
+    Ok(match printer {
+        Some(printer) => Offset::from(&store.printer_calibration(printer)?),
+        None => Offset::default(),
+    })
+}
+
+/// The blank print of a registration's Giấy khai sinh as the window
+/// previews and prints it; records nothing.
+pub fn blank_preview(
+    store: &Store,
+    registration_id: &str,
+    printer: Option<&str>,
+    issue_date: NaiveDate,
+) -> Result<Preview> {
+    let prepared = prepare(
+        store,
+        registration_id,
+        DocumentKind::BirthCertificate,
+        issue_date,
+    )?;
+    blank::preview(&prepared, printer_offset(store, printer)?)
+}
+
+/// The serial as it will be logged, if no line has used it yet: checked
+/// before a blank goes into the printer (the log checks again).
+pub fn check_blank_serial(store: &Store, serial: &str) -> Result<String> {
+    Ok(store.check_blank_serial(serial)?)
+}
+
+/// The Giấy khai sinh on the blank `request.serial`: saved as a PDF at
+/// `path` (data only, shifted by the printer's offsets), or, with no path,
+/// printed by the window through its dialog and confirmed by the officer;
+/// then logged with the blank's serial. A serial already used is refused
+/// before anything is rendered or saved; nothing is logged when saving fails.
+pub fn print_on_blank(
+    store: &mut Store,
+    actor: &Officer,
+    request: BlankRequest<'_>,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+    path: Option<&Path>,
+) -> Result<PrintLogEntry> {
+    let serial = check_blank_serial(store, request.serial)?;
+    let prepared = prepare(
+        store,
+        request.registration_id,
+        DocumentKind::BirthCertificate,
+        issue_date,
+    )?;
+    if let Some(path) = path {
+        let offset = printer_offset(store, request.printer)?;
+        write_pdf(path, &blank::pdf(&prepared, offset)?)?;
+    }
+    let mut print = prepared.new_print(1);
+    print.blank_serial = Some(serial);
+    store
+        .record_prints(actor, &[print], now)?
+        .pop()
+        .ok_or_else(|| ExtractError::IncompleteRecord(request.registration_id.to_owned()))
+}
+
+/// Records the blank `serial` as spoiled, for `reason` (its own log line).
+pub fn record_spoiled_blank(
+    store: &mut Store,
+    actor: &Officer,
+    serial: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<SpoiledBlank> {
+    Ok(store.record_spoiled_blank(actor, serial, reason, now)?)
+}
+
+/// The alignment test page of `printer` with its saved offsets, as SVG.
+pub fn test_page_svg(store: &Store, printer: &str) -> Result<String> {
+    let calibration = store.printer_calibration(printer)?;
+    let marks = blank::test_page(&calibration.printer, Offset::from(&calibration))?;
+    Ok(crate::render::svg(&marks))
+}
+
+/// Saves the alignment test page of `printer` (with its saved offsets) as
+/// a PDF at `path`. Nothing is logged: it is plain paper.
+pub fn save_test_page(store: &Store, printer: &str, path: &Path) -> Result<PrinterCalibration> {
+    let calibration = store.printer_calibration(printer)?;
+    let pdf = blank::test_page_pdf(&calibration.printer, Offset::from(&calibration))?;
+    write_pdf(path, &pdf)?;
+    Ok(calibration)
 }

@@ -4,7 +4,7 @@
 //! the code was changed.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use hotich_core::{DocumentKind, Officer, Store};
+use hotich_core::{DocumentKind, Officer, PrintLogEntry, PrintLogLine, Store};
 use hotich_extract::{verify, Printed, VerificationOutcome};
 use hotich_protocol::samples::{birth, death, now};
 use hotich_protocol::{EventKind, Notification};
@@ -135,6 +135,7 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
     assert_eq!(again.code, first.code);
 
     let log = db.store.print_log(&db.supervisor).unwrap();
+    let log: Vec<&PrintLogEntry> = log.iter().filter_map(PrintLogLine::printed).collect();
     let summary: Vec<(DocumentKind, u32, bool)> = log
         .iter()
         .map(|e| (e.document, e.copies, e.reprint))
@@ -470,4 +471,204 @@ fn a_period_export_takes_its_format_from_the_file_extension() {
         &db._dir.path().join("x.pdf"),
     );
     assert_eq!(refused.unwrap_err().code().to_string(), "forbidden");
+}
+
+/// The field and reason an `invalid_input` error names.
+fn refused_input(error: &hotich_extract::ExtractError) -> (String, String) {
+    assert_eq!(error.code(), "invalid_input", "{error}");
+    let params = error.params();
+    (params["field"].clone(), params["reason"].clone())
+}
+
+#[test]
+fn a_blank_serial_is_used_once_whether_printed_on_or_spoiled() {
+    let mut db = open();
+    let blank = |serial| hotich_extract::BlankRequest {
+        registration_id: "",
+        serial,
+        printer: None,
+    };
+    let birth_id = db.birth_id.clone();
+    let file = db._dir.path().join("phoi.pdf");
+    let printed = hotich_extract::print_on_blank(
+        &mut db.store,
+        &db.registrar,
+        hotich_extract::BlankRequest {
+            registration_id: &birth_id,
+            ..blank(" ab 0001 ")
+        },
+        today(),
+        now(),
+        Some(&file),
+    )
+    .unwrap();
+    assert_eq!(printed.blank_serial.as_deref(), Some("AB0001"));
+    assert_eq!(printed.document, DocumentKind::BirthCertificate);
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+
+    let spoiled = hotich_extract::record_spoiled_blank(
+        &mut db.store,
+        &db.registrar,
+        "AB0002",
+        "  Kẹt giấy,   mực nhòe ",
+        now() + Duration::minutes(1),
+    )
+    .unwrap();
+    assert_eq!(
+        (spoiled.blank_serial.as_str(), spoiled.reason.as_str()),
+        ("AB0002", "Kẹt giấy, mực nhòe")
+    );
+    assert_eq!(spoiled.officer_name, "Nguyễn Thị Lan");
+    let lines_before = count(&db.store, "SELECT count(*) FROM print_log");
+    let outbox_before = count(&db.store, "SELECT count(*) FROM outbox");
+
+    // Each serial again, printed or spoiled, is refused naming the field and when.
+    let window = |db: &mut Db, serial| {
+        hotich_extract::print_on_blank(
+            &mut db.store,
+            &db.registrar,
+            hotich_extract::BlankRequest {
+                registration_id: &birth_id,
+                ..blank(serial)
+            },
+            today(),
+            now(),
+            None,
+        )
+        .unwrap_err()
+    };
+    let again = window(&mut db, "ab0001");
+    assert_eq!(
+        refused_input(&again),
+        ("blank_serial".into(), "serial_printed".into())
+    );
+    assert!(again.message(hotich_core::Lang::Vi).contains("AB0001"));
+    let reused = window(&mut db, "AB0002");
+    assert_eq!(refused_input(&reused).1, "serial_spoiled");
+    let spoil_printed =
+        hotich_extract::record_spoiled_blank(&mut db.store, &db.registrar, "AB0001", "Hỏng", now())
+            .unwrap_err();
+    assert_eq!(refused_input(&spoil_printed).1, "serial_printed");
+    // Malformed input and a blank for another paper change nothing either.
+    assert_eq!(
+        refused_input(&window(&mut db, "AB#3")).1,
+        "serial_characters"
+    );
+    assert_eq!(refused_input(&window(&mut db, "  ")).1, "required");
+    let no_reason =
+        hotich_extract::record_spoiled_blank(&mut db.store, &db.registrar, "AB0003", " ", now())
+            .unwrap_err();
+    assert_eq!(
+        refused_input(&no_reason),
+        ("spoiled_reason".into(), "required".into())
+    );
+    let death_id = db.death_id.clone();
+    let death = hotich_extract::print_on_blank(
+        &mut db.store,
+        &db.registrar,
+        hotich_extract::BlankRequest {
+            registration_id: &death_id,
+            ..blank("AB0004")
+        },
+        today(),
+        now(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(death.code(), "wrong_document");
+    assert_eq!(
+        count(&db.store, "SELECT count(*) FROM print_log"),
+        lines_before
+    );
+    assert_eq!(
+        count(&db.store, "SELECT count(*) FROM outbox"),
+        outbox_before
+    );
+
+    // The log shows both lines, newest first; the spoiled one has its outbox row.
+    let log = db.store.print_log(&db.supervisor).unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].spoiled(), Some(&spoiled));
+    assert_eq!(log[1].printed(), Some(&printed));
+    assert_eq!(
+        count(
+            &db.store,
+            "SELECT count(*) FROM outbox WHERE kind = 'blank_spoiled' AND case_id IS NULL"
+        ),
+        1
+    );
+    // Plain-A4 prints carry no serial and may still be printed many times.
+    let plain = db.print(DocumentKind::BirthCertificate, 2, now()).unwrap();
+    assert_eq!(plain.entry.blank_serial, None);
+    assert!(plain.entry.reprint);
+    // The spoiled line is never edited.
+    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    assert!(conn
+        .execute(
+            "UPDATE print_log SET spoiled_reason = 'x' WHERE outcome = 'spoiled'",
+            []
+        )
+        .is_err());
+}
+
+#[test]
+fn calibration_is_saved_per_printer_and_shifts_the_blank_print() {
+    let mut db = open();
+    let calibrate = |db: &mut Db, printer: &str, x: f64, y: f64| {
+        db.store
+            .save_printer_calibration(&db.registrar, printer, x, y, now())
+            .map_err(hotich_extract::ExtractError::from)
+    };
+    let saved = calibrate(&mut db, " Canon LBP ", 2.04, -1.5).unwrap();
+    assert_eq!(
+        (saved.printer.as_str(), saved.offset_x_mm, saved.offset_y_mm),
+        ("Canon LBP", 2.0, -1.5)
+    );
+    calibrate(&mut db, "HP", 0.5, 0.5).unwrap();
+    calibrate(&mut db, "HP", -3.0, 4.0).unwrap();
+    for (printer, x, y, field) in [
+        ("Canon LBP", 10.5, 0.0, "offset_x"),
+        ("Canon LBP", 0.0, -12.0, "offset_y"),
+        ("Canon LBP", f64::NAN, 0.0, "offset_x"),
+        ("  ", 1.0, 1.0, "printer_name"),
+    ] {
+        let error = calibrate(&mut db, printer, x, y).unwrap_err();
+        assert_eq!(refused_input(&error).0, field);
+    }
+    let offsets: Vec<(String, f64, f64)> = db
+        .store
+        .printer_calibrations()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.printer, c.offset_x_mm, c.offset_y_mm))
+        .collect();
+    assert_eq!(
+        offsets,
+        [("Canon LBP".into(), 2.0, -1.5), ("HP".into(), -3.0, 4.0)]
+    );
+    assert_eq!(
+        db.store.printer_calibration("Epson").unwrap().offset_x_mm,
+        0.0
+    );
+
+    // The same value lands 2 mm right and 1.5 mm higher on the calibrated printer
+    // (the preview's y grows downwards).
+    let name_at = |printer: Option<&str>| {
+        let preview =
+            hotich_extract::blank_preview(&db.store, &db.birth_id, printer, today()).unwrap();
+        // The first value drawn: the register number.
+        let start = preview.svg.find("<text").expect("values are printed");
+        let tag = &preview.svg[start..];
+        let number = |attribute: &str| -> f32 {
+            let start = tag.find(attribute).unwrap() + attribute.len();
+            tag[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        (number(" x=\""), number(" y=\""))
+    };
+    let (plain_x, plain_y) = name_at(None);
+    let (x, y) = name_at(Some("Canon LBP"));
+    assert!((x - plain_x - 2.0).abs() < 0.01, "{plain_x} -> {x}");
+    assert!((y - plain_y + 1.5).abs() < 0.01, "{plain_y} -> {y}");
+    let test_page = hotich_extract::test_page_svg(&db.store, "Canon LBP").unwrap();
+    assert!(test_page.contains("Máy in: Canon LBP") && test_page.contains("+2.0 mm"));
 }

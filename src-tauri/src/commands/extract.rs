@@ -1,13 +1,15 @@
 //! Printing extracts: a paper's preview, printing it (through the window's
 //! print dialog) or saving its PDF, each recorded in the print log; the
-//! day's batch with a progress bar; the print log for supervisors. Each
-//! operation is one `hotich_extract` call, the same the CLI makes.
+//! Giấy khai sinh on the pre-printed blank (its serial logged, a spoiled
+//! blank recorded, each printer calibrated with a test page); the day's
+//! batch with a progress bar; the print log for supervisors. Each operation
+//! is one `hotich_extract` call, the same the CLI makes.
 
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use hotich_core::{DocumentKind, PrintLogEntry};
-use hotich_extract::{BatchProgress, PaperRequest, Preview};
+use hotich_core::{DocumentKind, PrintLogEntry, PrintLogLine, PrinterCalibration, SpoiledBlank};
+use hotich_extract::{BatchProgress, BlankRequest, PaperRequest, Preview};
 use tauri::{AppHandle, Emitter};
 
 use super::{acting_off_thread, today};
@@ -40,8 +42,57 @@ guarded_commands! {
             .map(|printed| printed.entry)
     };
 
-    /// Supervisors: who printed what, when, how many copies, reprints marked.
-    acting fn print_log() -> Vec<PrintLogEntry> = |(actor, store)| store.print_log(&actor);
+    /// Supervisors: who printed what, when, how many copies, reprints
+    /// marked, blanks' serials and spoiled blanks.
+    acting fn print_log() -> Vec<PrintLogLine> = |(actor, store)| store.print_log(&actor);
+
+    /// The Giấy khai sinh's data only, placed for its blank and shifted by
+    /// `printer`'s calibration; records nothing.
+    signed_in fn blank_preview(registration_id: String, printer: Option<String>) -> Preview =
+        |store| hotich_extract::blank_preview(&store, &registration_id, printer.as_deref(), today());
+
+    /// The serial as it will be logged, refused if a line used it already:
+    /// asked before the blank goes into the printer.
+    signed_in fn check_blank_serial(serial: String) -> String =
+        |store| hotich_extract::check_blank_serial(&store, &serial);
+
+    /// The blank `serial` was printed: through the window's dialog and
+    /// confirmed by the officer (`path` None), or saved as a PDF at `path`.
+    /// Logged with its serial.
+    acting fn record_blank_print(
+        registration_id: String,
+        serial: String,
+        printer: Option<String>,
+        path: Option<String>,
+    ) -> PrintLogEntry = |(actor, mut store)| {
+        let request = BlankRequest {
+            registration_id: &registration_id,
+            serial: &serial,
+            printer: printer.as_deref(),
+        };
+        let (today, now, path) = (today(), Utc::now(), path.as_deref().map(Path::new));
+        hotich_extract::print_on_blank(&mut store, &actor, request, today, now, path)
+    };
+
+    /// Records the blank `serial` as spoiled, its own line of the log.
+    acting fn record_spoiled_blank(serial: String, reason: String) -> SpoiledBlank =
+        |(actor, mut store)| {
+            hotich_extract::record_spoiled_blank(&mut store, &actor, &serial, &reason, Utc::now())
+        };
+
+    /// Every calibrated printer, by name.
+    signed_in fn printer_calibrations() -> Vec<PrinterCalibration> =
+        |store| store.printer_calibrations();
+
+    /// Saves `printer`'s offsets (mm; x to the right, y downwards).
+    acting fn save_printer_calibration(printer: String, offset_x_mm: f64, offset_y_mm: f64)
+        -> PrinterCalibration = |(actor, mut store)| {
+        store.save_printer_calibration(&actor, &printer, offset_x_mm, offset_y_mm, Utc::now())
+    };
+
+    /// `printer`'s alignment test page (its saved offsets applied) as SVG.
+    signed_in fn test_page_preview(printer: String) -> String =
+        |store| hotich_extract::test_page_svg(&store, &printer);
 }
 
 /// Every paper of the registrations made on `day`, emitting `batch-progress`.

@@ -8,4 +8,8 @@ export type PrintLogEntry = { id: string, printed_at: string, officer_username: 
 /**
  * The same document of the same registration had been printed before.
  */
-reprint: boolean, issue_date: string, code: string, };
+reprint: boolean, issue_date: string, code: string, 
+/**
+ * The serial of the pre-printed blank it was printed on; None on plain A4.
+ */
+blank_serial: string | null, };

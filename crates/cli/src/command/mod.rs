@@ -10,6 +10,7 @@ pub mod import;
 pub mod office;
 pub mod officer;
 pub mod outreach;
+pub mod print;
 pub mod print_log;
 pub mod registration;
 pub mod stats;
