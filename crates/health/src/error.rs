@@ -89,6 +89,64 @@ pub enum TrustError {
     WrongFacility { facility: String },
 }
 
+/// A FHIR R4 vital-records message or document that is refused. Messages
+/// name FHIR paths, profiles and limits, never a value about a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FhirError {
+    #[error("the message is larger than {limit_bytes} bytes")]
+    TooLarge { limit_bytes: usize },
+    #[error("JSON nested deeper than {limit}")]
+    TooDeep { limit: usize },
+    #[error("a Bundle holds more than {limit} entries")]
+    TooManyEntries { limit: usize },
+    #[error("malformed JSON: {detail}")]
+    Malformed { detail: String },
+    #[error("not a FHIR Bundle (resourceType {resource_type})")]
+    NotABundle { resource_type: String },
+    #[error("{path} is {found}, expected {expected}")]
+    WrongBundleType {
+        path: String,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("unknown message event {event}")]
+    UnknownEvent { event: String },
+    #[error("unknown profile {profile} on {resource_type}")]
+    UnknownProfile {
+        profile: String,
+        resource_type: String,
+    },
+    #[error("missing required element {path}")]
+    MissingElement { path: String },
+    #[error("{path} is not {expected}")]
+    WrongForm {
+        path: String,
+        expected: &'static str,
+    },
+    #[error("{path} matches more than one resource where one is expected")]
+    Ambiguous { path: String },
+}
+
+impl FhirError {
+    /// A stable snake_case code, one per reason, as a quarantine row keeps it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FhirError::TooLarge { .. } => "fhir_too_large",
+            FhirError::TooDeep { .. } => "fhir_too_deep",
+            FhirError::TooManyEntries { .. } => "fhir_too_many_entries",
+            FhirError::Malformed { .. } => "fhir_malformed",
+            FhirError::NotABundle { .. } => "fhir_not_a_bundle",
+            FhirError::WrongBundleType { .. } => "fhir_wrong_bundle_type",
+            FhirError::UnknownEvent { .. } => "fhir_unknown_event",
+            FhirError::UnknownProfile { .. } => "fhir_unknown_profile",
+            FhirError::MissingElement { .. } => "fhir_missing_element",
+            FhirError::WrongForm { .. } => "fhir_wrong_form",
+            FhirError::Ambiguous { .. } => "fhir_ambiguous",
+        }
+    }
+}
+
 /// Any reason a received official XML file is refused; `code()` is the
 /// stable name a quarantine row keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]

@@ -9,12 +9,15 @@
 //!   libxmlsec1 verifies digests and signature value;
 //! - [`trust`]: the signer certificate's path, validity, key usage, key size,
 //!   SHA-2 and revocation (CRLs) at receipt time, and the facility check;
-//! - [`verify_and_read`]: all of it, in that order, on the received bytes.
+//! - [`verify_and_read`]: all of it, in that order, on the received bytes;
+//! - [`fhir`]: HL7 FHIR R4 vital records (VRDR death-record messages, BFDR
+//!   birth reports) read into the same model.
 //!
 //! The element → model field mapping is `docs/health-formats.md`.
 
 pub mod document;
 pub mod error;
+pub mod fhir;
 mod fields;
 pub mod limits;
 pub mod records;
@@ -28,7 +31,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use document::{read_unverified, HealthDocument, ReadNote, XmlFormat};
-pub use error::{ReadError, Rejection, SignatureError, TrustError};
+pub use error::{FhirError, ReadError, Rejection, SignatureError, TrustError};
+pub use fhir::{read_fhir, DeathMessage, FhirRecord, MessageAction};
 pub use records::{HealthRecord, RecordShape};
 pub use signature::{SignatureEvidence, SignatureProfile};
 pub use trust::{CertificateEvidence, FacilityCertificates, RevocationStatus, TrustStore};

@@ -2,7 +2,9 @@
 //! of valid signed files of each shape never panic and finish quickly, in
 //! the reader alone and in the whole verification; hostile inputs (a DTD
 //! with entity expansion, deep nesting, an oversized file) are refused
-//! up front. `PROPTEST_CASES=5000 cargo test -p hotich-health --test fuzz`
+//! up front. The FHIR reader gets the same byte mutations of valid messages
+//! and mutations of their JSON tree (a node removed or given another
+//! type). `PROPTEST_CASES=5000 cargo test -p hotich-health --test fuzz`
 //! runs a longer campaign.
 
 mod common;
@@ -11,9 +13,14 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::fixture;
+use hotich_health::fhir::read_fhir;
 use hotich_health::limits::{MAX_DEPTH, MAX_DOCUMENT_BYTES};
+use hotich_health::testkit::fhir::{
+    death_submission_update_void, twin_birth_report, DeathRecordKey,
+};
 use hotich_health::{read_unverified, verify_and_read, ReadError, Rejection};
 use proptest::prelude::*;
+use serde_json::{json, Value};
 
 /// Far above what one file takes in a debug build; a blow-up would pass it.
 const TIME_BOUND: Duration = Duration::from_secs(2);
@@ -69,6 +76,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         "\u{0}",
         "\u{feff}",
         "é",
+        // JSON (the FHIR readers).
+        "{",
+        "}]",
+        "[",
+        ",",
+        "\"resourceType\":\"Bundle\",",
+        "null",
+        "1e999",
+        "\\u0000",
     ]);
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Mutation::Set(p, b)),
@@ -137,6 +153,107 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         let _ = timed("read", || read_unverified(&bytes));
+    }
+}
+
+/// Valid FHIR files: a death record's submission, update and void, a twin birth report.
+fn fhir_files() -> &'static [Value; 4] {
+    static FILES: OnceLock<[Value; 4]> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let [submission, update, void] =
+            death_submission_update_void(&DeathRecordKey::new("79024", "123", "2026"));
+        [submission, update, void, twin_birth_report("79025")]
+    })
+}
+
+/// The JSON Pointer of every node below the root, in pre-order.
+fn pointers(value: &Value, at: &str, out: &mut Vec<String>) {
+    let mut visit = |key: String, child: &Value| {
+        let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+        out.push(pointer.clone());
+        pointers(child, &pointer, out);
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| visit(i.to_string(), v)),
+        Value::Object(members) => members.iter().for_each(|(k, v)| visit(k.clone(), v)),
+        _ => {}
+    }
+}
+
+/// Replaces the `target`-th node (modulo the node count) with
+/// `replacement`, or removes it from its parent when `replacement` is `None`.
+fn mutate_tree(value: &mut Value, target: usize, replacement: Option<Value>) {
+    let mut all = Vec::new();
+    pointers(value, "", &mut all);
+    let Some(pointer) = all.get(target % all.len().max(1)).cloned() else {
+        return;
+    };
+    if let Some(new) = replacement {
+        if let Some(slot) = value.pointer_mut(&pointer) {
+            *slot = new;
+        }
+        return;
+    }
+    let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", ""));
+    match value.pointer_mut(parent) {
+        Some(Value::Array(items)) => {
+            if let Some(i) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                items.remove(i);
+            }
+        }
+        Some(Value::Object(members)) => {
+            members.remove(&last.replace("~1", "/").replace("~0", "~"));
+        }
+        _ => {}
+    }
+}
+
+fn replacement() -> impl Strategy<Value = Option<Value>> {
+    prop::sample::select(vec![
+        None,
+        Some(Value::Null),
+        Some(json!(0)),
+        Some(json!(-1)),
+        Some(json!(1.5e300)),
+        Some(json!("")),
+        Some(json!("x")),
+        Some(json!(true)),
+        Some(json!([])),
+        Some(json!({})),
+        Some(json!([{}])),
+        Some(json!("2026-02-30")),
+        Some(json!({ "resourceType": "Bundle", "type": "document" })),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_fhir_bytes_never_panic(file in 0usize..4, mutations in prop::collection::vec(mutation(), 1..6)) {
+        let bytes = apply(fhir_files()[file].to_string().into_bytes(), &mutations);
+        let _ = timed("read FHIR", || read_fhir(&bytes));
+    }
+
+    #[test]
+    fn mutated_fhir_trees_never_panic(
+        file in 0usize..4,
+        edits in prop::collection::vec((any::<usize>(), replacement()), 1..8),
+    ) {
+        let mut value = fhir_files()[file].clone();
+        for (target, new) in edits {
+            mutate_tree(&mut value, target, new);
+        }
+        let bytes = value.to_string().into_bytes();
+        let _ = timed("read FHIR", || read_fhir(&bytes));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_fhir_reader(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = timed("read FHIR", || read_fhir(&bytes));
     }
 }
 

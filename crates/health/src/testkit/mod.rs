@@ -4,6 +4,8 @@
 //! signs them with libxmlsec1 in either profile. Nothing here is for
 //! production; the simulator and the demo use it.
 
+pub mod fhir;
+
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use openssl::asn1::{Asn1Integer, Asn1Object, Asn1OctetString, Asn1Time};

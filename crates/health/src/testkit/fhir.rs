@@ -1,0 +1,369 @@
+//! Valid FHIR R4 fixtures (feature `testkit`): a VRDR death record's
+//! submission, update and void messages, a BFDR birth report of twins, and
+//! a Bundle carrying a profile Hotich does not know. Each is a
+//! `serde_json::Value` so a test can alter one element; `.to_string()` gives
+//! the bytes to send.
+
+use serde_json::{json, Value};
+
+use crate::fhir::systems::*;
+use crate::fhir::MessageAction;
+
+/// The profile [`unknown_profile_bundle`] carries.
+pub const UNKNOWN_PROFILE: &str = "http://example.org/fhir/StructureDefinition/not-a-vital-record";
+
+/// Which death record the messages are about.
+#[derive(Debug, Clone)]
+pub struct DeathRecordKey {
+    /// The sending facility's MACSKCB, sent as `jurisdiction_id`.
+    pub facility: String,
+    pub cert_no: String,
+    pub year: String,
+}
+
+impl DeathRecordKey {
+    pub fn new(facility: &str, cert_no: &str, year: &str) -> Self {
+        DeathRecordKey {
+            facility: facility.to_owned(),
+            cert_no: cert_no.to_owned(),
+            year: year.to_owned(),
+        }
+    }
+
+    /// The `record_id` the reader gives this record.
+    pub fn record_id(&self) -> String {
+        format!("{}{}{:0>6}", self.year, self.facility, self.cert_no)
+    }
+}
+
+fn coding(system: &str, code: &str) -> Value {
+    json!({ "coding": [{ "system": system, "code": code }] })
+}
+
+fn meta(profile: &str) -> Value {
+    json!({ "profile": [profile] })
+}
+
+fn entry(full_url: &str, resource: Value) -> Value {
+    json!({ "fullUrl": full_url, "resource": resource })
+}
+
+fn ext(url: &str, value_key: &str, value: Value) -> Value {
+    json!({ "url": url, value_key: value })
+}
+
+/// A Vietnamese address with Hotich's code extensions.
+fn address(use_: &str, text: &str, province: &str, commune: &str) -> Value {
+    json!({
+        "use": use_,
+        "text": text,
+        "extension": [
+            ext(EXT_PROVINCE_CODE, "valueString", json!(province)),
+            ext(EXT_COMMUNE_CODE, "valueString", json!(commune)),
+        ]
+    })
+}
+
+fn person_extensions() -> Value {
+    json!([
+        ext(EXT_ETHNICITY, "valueCode", json!("01")),
+        {
+            "url": EXT_NATIONALITY,
+            "extension": [ext("code", "valueCodeableConcept", coding("urn:iso:std:iso:3166:-1:numeric", "704"))]
+        }
+    ])
+}
+
+/// An official HumanName: the first word is the family name.
+fn vietnamese_name(name: &str) -> Value {
+    let mut words = name.split_whitespace();
+    let family = words.next().unwrap_or_default();
+    json!({ "use": "official", "family": family, "given": words.collect::<Vec<_>>() })
+}
+
+/// The death certificate document: decedent, death date (pronouncer as its
+/// performer), death location, certifier, one cause line.
+pub fn death_certificate_document(key: &DeathRecordKey, name: &str) -> Value {
+    json!({
+        "resourceType": "Bundle",
+        "id": format!("doc-{}", key.record_id()),
+        "meta": meta(VRDR_DOCUMENT),
+        "type": "document",
+        "identifier": { "value": key.record_id() },
+        "timestamp": format!("{}-11-21T09:00:00+07:00", key.year),
+        "entry": [
+            entry("urn:uuid:composition-1", json!({
+                "resourceType": "Composition",
+                "id": "composition-1",
+                "status": "final",
+                "date": format!("{}-11-21T09:00:00+07:00", key.year),
+                "subject": { "reference": "urn:uuid:decedent-1" }
+            })),
+            entry("urn:uuid:decedent-1", json!({
+                "resourceType": "Patient",
+                "id": "decedent-1",
+                "meta": meta(VRDR_DECEDENT),
+                "extension": person_extensions(),
+                "identifier": [
+                    { "system": VN_PERSONAL_ID, "value": "079048001234" },
+                    { "system": VN_HEALTH_INSURANCE_CARD, "value": "HT2797924000123" }
+                ],
+                "name": [
+                    { "use": "nickname", "text": "Ông Tư" },
+                    vietnamese_name(name)
+                ],
+                "gender": "male",
+                "birthDate": "1948-03-15",
+                "address": [
+                    address("temp", "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh", "79", "26734"),
+                    address("home", "Ấp Phú Hòa, xã Phước Vĩnh An, TP. Hồ Chí Minh", "79", "27655")
+                ]
+            })),
+            entry("urn:uuid:death-date-1", json!({
+                "resourceType": "Observation",
+                "id": "death-date-1",
+                "meta": meta(VRDR_DEATH_DATE),
+                "status": "final",
+                "code": coding(LOINC, LOINC_DEATH_DATE),
+                "subject": { "reference": "urn:uuid:decedent-1" },
+                "valueDateTime": format!("{}-11-20T08:30:00+07:00", key.year),
+                "performer": [{ "reference": "urn:uuid:pronouncer-1" }]
+            })),
+            entry("urn:uuid:death-location-1", json!({
+                "resourceType": "Location",
+                "id": "death-location-1",
+                "meta": meta(VRDR_DEATH_LOCATION),
+                "name": "Bệnh viện Chợ Rẫy",
+                "identifier": [{ "system": VN_FACILITY_CODE, "value": key.facility }],
+                "address": { "text": "201B Nguyễn Chí Thanh, phường Chợ Lớn, TP. Hồ Chí Minh" }
+            })),
+            entry("urn:uuid:cause-2", json!({
+                "resourceType": "Observation",
+                "id": "cause-2",
+                "meta": meta(VRDR_CAUSE_PART1),
+                "status": "final",
+                "code": coding(LOINC, LOINC_CAUSE_OF_DEATH),
+                "valueCodeableConcept": { "text": "Xơ vữa động mạch vành" },
+                "component": [{ "code": coding(LOINC, "69444-8"), "valueInteger": 2 }]
+            })),
+            entry("urn:uuid:cause-1", json!({
+                "resourceType": "Observation",
+                "id": "cause-1",
+                "meta": meta(VRDR_CAUSE_PART1),
+                "status": "final",
+                "code": coding(LOINC, LOINC_CAUSE_OF_DEATH),
+                "valueCodeableConcept": {
+                    "text": "Nhồi máu cơ tim cấp",
+                    "coding": [{ "system": ICD10, "code": "I21.9", "display": "Nhồi máu cơ tim cấp, không đặc hiệu" }]
+                },
+                "component": [{ "code": coding(LOINC, "69444-8"), "valueInteger": 1 }]
+            })),
+            entry("urn:uuid:pronouncer-1", json!({
+                "resourceType": "Practitioner",
+                "id": "pronouncer-1",
+                "meta": meta(VR_PRACTITIONER),
+                "name": [{ "family": "Lê", "given": ["Thị", "Hồng"] }]
+            })),
+            entry("urn:uuid:certifier-1", json!({
+                "resourceType": "Practitioner",
+                "id": "certifier-1",
+                "meta": meta(VRDR_CERTIFIER),
+                "name": [{ "text": "Nguyễn Tri Thức" }]
+            }))
+        ]
+    })
+}
+
+/// A VRDR message: header, parameters, and for a submission or update the
+/// death certificate document with the decedent named `name`.
+pub fn death_message(
+    action: MessageAction,
+    key: &DeathRecordKey,
+    name: &str,
+    minute: u32,
+) -> Value {
+    let (event, profile) = match action {
+        MessageAction::Submission => (EVENT_SUBMISSION, "SubmissionHeader"),
+        MessageAction::Update => (EVENT_UPDATE, "UpdateHeader"),
+        MessageAction::Void => (EVENT_VOID, "VoidHeader"),
+    };
+    let mut parameters = vec![
+        json!({ "name": "jurisdiction_id", "valueString": key.facility }),
+        json!({ "name": "cert_no", "valueUnsignedInt": key.cert_no.parse::<u64>().unwrap_or(0) }),
+        json!({ "name": "event_year", "valueUnsignedInt": key.year.parse::<u64>().unwrap_or(0) }),
+    ];
+    if action == MessageAction::Void {
+        parameters.push(json!({ "name": "block_count", "valueUnsignedInt": 1 }));
+    }
+    let header_id = format!("header-{}-{minute}", key.record_id());
+    let mut entries = vec![
+        entry(
+            &format!("urn:uuid:{header_id}"),
+            json!({
+                "resourceType": "MessageHeader",
+                "id": header_id,
+                "meta": meta(&format!("{VRM_BASE}VRM-{profile}")),
+                "eventUri": event,
+                "source": { "endpoint": format!("https://hotich.vn/facility/{}", key.facility) },
+                "destination": [{ "endpoint": "https://hotich.vn/central" }],
+                "focus": [{ "reference": "urn:uuid:document-1" }]
+            }),
+        ),
+        entry(
+            "urn:uuid:parameters-1",
+            json!({
+                "resourceType": "Parameters",
+                "id": "parameters-1",
+                "parameter": parameters
+            }),
+        ),
+    ];
+    if action != MessageAction::Void {
+        entries.push(entry(
+            "urn:uuid:document-1",
+            death_certificate_document(key, name),
+        ));
+    }
+    json!({
+        "resourceType": "Bundle",
+        "id": format!("message-{}-{minute}", key.record_id()),
+        "type": "message",
+        "timestamp": format!("{}-11-21T10:{minute:02}:00+07:00", key.year),
+        "entry": entries
+    })
+}
+
+/// Submission (10:00), update with a corrected name (10:05) and void (10:10)
+/// of one record.
+pub fn death_submission_update_void(key: &DeathRecordKey) -> [Value; 3] {
+    [
+        death_message(MessageAction::Submission, key, "Trần Văn Tư", 0),
+        death_message(MessageAction::Update, key, "Trần Văn Tứ", 5),
+        death_message(MessageAction::Void, key, "", 10),
+    ]
+}
+
+fn child(id: &str, name: &str, gender: &str, minute: u32, order: u32, number: &str) -> Value {
+    json!({
+        "resourceType": "Patient",
+        "id": id,
+        "meta": meta(VR_CHILD),
+        "identifier": [
+            { "system": VN_BIRTH_CERTIFICATE_NUMBER, "value": number },
+            { "system": VN_BIRTH_CERTIFICATE_BOOK, "value": "01/2026" }
+        ],
+        "name": [{ "use": "official", "family": "Quách", "given": name.split(' ').collect::<Vec<_>>() }],
+        "gender": gender,
+        "birthDate": "2026-11-18",
+        "_birthDate": { "extension": [ext(EXT_BIRTH_TIME, "valueDateTime", json!(format!("2026-11-18T06:{minute:02}:00+07:00")))] },
+        "multipleBirthInteger": order
+    })
+}
+
+fn observation(id: &str, code: &str, subject: &str, value_key: &str, value: Value) -> Value {
+    json!({
+        "resourceType": "Observation",
+        "id": id,
+        "status": "final",
+        "code": coding(LOINC, code),
+        "subject": { "reference": subject },
+        value_key: value
+    })
+}
+
+/// A BFDR birth report of twins born at `facility`: two children, the mother
+/// (date of birth with unknown month and day, by the partial-date
+/// extension), the father, plurality, weights, the birth location and the
+/// attendant and certifier.
+pub fn twin_birth_report(facility: &str) -> Value {
+    let absent = json!({ "extension": [ext(DATA_ABSENT_REASON, "valueCode", json!("unknown"))] });
+    json!({
+        "resourceType": "Bundle",
+        "id": "birth-report-1",
+        "meta": meta(BFDR_DOCUMENT),
+        "type": "document",
+        "identifier": { "value": format!("2026{facility}000981") },
+        "timestamp": "2026-11-19T08:00:00+07:00",
+        "entry": [
+            entry("urn:uuid:composition-b", json!({
+                "resourceType": "Composition", "id": "composition-b", "status": "final",
+                "date": "2026-11-19", "subject": { "reference": "urn:uuid:child-1" }
+            })),
+            entry("urn:uuid:child-1", child("child-1", "Bảo An", "male", 10, 1, "000981")),
+            entry("urn:uuid:child-2", child("child-2", "Bảo Ngọc", "female", 12, 2, "000982")),
+            entry("urn:uuid:mother-1", json!({
+                "resourceType": "Patient",
+                "id": "mother-1",
+                "meta": meta(VR_MOTHER),
+                "extension": person_extensions(),
+                "identifier": [{ "system": VN_PERSONAL_ID, "value": "079196004321" }],
+                "name": [{ "use": "official", "family": "Đặng", "given": ["Thị", "Thu", "Hà"] }],
+                "gender": "female",
+                "birthDate": "1996",
+                "_birthDate": { "extension": [{
+                    "url": PARTIAL_DATE_EXTENSIONS[0],
+                    "extension": [
+                        ext("year", "valueUnsignedInt", json!(1996)),
+                        { "url": "month", "_valueUnsignedInt": absent },
+                        { "url": "day", "_valueUnsignedInt": absent }
+                    ]
+                }] },
+                "address": [address("home", "Số 5 đường 3/2, phường Hòa Hưng, TP. Hồ Chí Minh", "79", "27163")]
+            })),
+            entry("urn:uuid:father-1", json!({
+                "resourceType": "RelatedPerson",
+                "id": "father-1",
+                "meta": meta(VR_RELATED_FATHER[0]),
+                "patient": { "reference": "urn:uuid:child-1" },
+                "relationship": [coding(V3_ROLE_CODE, "NFTH")],
+                "name": [{ "family": "Quách", "given": ["Minh", "Khang"] }]
+            })),
+            entry("urn:uuid:plurality", observation("plurality", LOINC_PLURALITY, "urn:uuid:mother-1", "valueInteger", json!(2))),
+            entry("urn:uuid:births-total", observation("births-total", LOINC_BIRTHS_TOTAL, "urn:uuid:mother-1", "valueInteger", json!(2))),
+            entry("urn:uuid:living", observation("living", LOINC_LIVING_CHILDREN, "urn:uuid:mother-1", "valueInteger", json!(3))),
+            entry("urn:uuid:gestation", observation("gestation", LOINC_GESTATIONAL_AGE, "urn:uuid:mother-1", "valueQuantity", json!({ "value": 36, "unit": "wk", "code": "wk" }))),
+            entry("urn:uuid:weight-2", observation("weight-2", LOINC_BIRTH_WEIGHT, "Patient/child-2", "valueQuantity", json!({ "value": 2450, "unit": "g", "code": "g" }))),
+            entry("urn:uuid:weight-1", observation("weight-1", LOINC_BIRTH_WEIGHT, "urn:uuid:child-1", "valueQuantity", json!({ "value": 2.6, "unit": "kg", "code": "kg" }))),
+            entry("urn:uuid:delivery", json!({
+                "resourceType": "Procedure", "id": "delivery", "status": "completed",
+                "code": coding(SNOMED, SNOMED_CAESAREAN), "subject": { "reference": "urn:uuid:mother-1" }
+            })),
+            entry("urn:uuid:location-b", json!({
+                "resourceType": "Location",
+                "id": "location-b",
+                "type": [coding("http://hl7.org/fhir/us/vr-common-library/CodeSystem/CodeSystem-local-component-values", "birth")],
+                "name": "Bệnh viện Từ Dũ",
+                "identifier": [{ "system": VN_FACILITY_CODE, "value": facility }],
+                "address": { "text": "284 Cống Quỳnh, phường Cầu Ông Lãnh, TP. Hồ Chí Minh" }
+            })),
+            entry("urn:uuid:attendant", json!({
+                "resourceType": "Practitioner", "id": "attendant", "meta": meta(VR_PRACTITIONER),
+                "extension": [ext(VR_ROLE, "valueCodeableConcept", coding(HOTICH_BASE, "attendant"))],
+                "name": [{ "text": "Hộ sinh Phạm Thị Lan" }]
+            })),
+            entry("urn:uuid:certifier", json!({
+                "resourceType": "Practitioner", "id": "certifier", "meta": meta(VR_PRACTITIONER),
+                "extension": [ext(VR_ROLE, "valueCodeableConcept", coding(HOTICH_BASE, "certifier"))],
+                "name": [{ "text": "BS. Võ Minh Tuấn" }]
+            }))
+        ]
+    })
+}
+
+/// The twin birth report with one Observation declaring [`UNKNOWN_PROFILE`].
+pub fn unknown_profile_bundle() -> Value {
+    let mut bundle = twin_birth_report("79025");
+    if let Some(entries) = bundle.get_mut("entry").and_then(Value::as_array_mut) {
+        entries.push(entry(
+            "urn:uuid:odd",
+            json!({
+                "resourceType": "Observation",
+                "id": "odd",
+                "meta": meta(UNKNOWN_PROFILE),
+                "status": "final",
+                "code": { "text": "something else" }
+            }),
+        ));
+    }
+    bundle
+}
