@@ -66,14 +66,6 @@ async fn register_a_birth(driver: &WebDriver) -> Result<(String, String), BoxErr
     .into())
 }
 
-/// Replaces the text of the field `css` with `text`.
-async fn retype(driver: &WebDriver, css: &str, text: &str) -> TestResult {
-    let field = first_of(driver, css).await?;
-    field.clear().await?;
-    field.send_keys(text).await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_blank_print_and_a_spoiled_blank_show_in_the_print_log() -> TestResult {
@@ -144,5 +136,13 @@ async fn a_blank_print_and_a_spoiled_blank_show_in_the_print_log() -> TestResult
     let printed = first_of(driver, "[data-testid=print-log-row][data-serial=AB-0001]").await?;
     assert!(printed.text().await?.contains("Phôi số AB-0001"));
     window.quit().await?;
+    Ok(())
+}
+
+/// Replaces the text of the field `css` with `text`.
+async fn retype(driver: &WebDriver, css: &str, text: &str) -> TestResult {
+    let field = first_of(driver, css).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
     Ok(())
 }

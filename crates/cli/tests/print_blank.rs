@@ -11,16 +11,6 @@ use std::process::Output;
 
 use hotich_protocol::samples::{birth, facility_signer, sign, trust_list};
 
-/// `hotich --today 2026-11-21 <args>` as the supervisor.
-fn run(db: &Path, args: &[&str]) -> Output {
-    hotich_on(db)
-        .args(["--today", "2026-11-21", "--user", "lanhdao"])
-        .args(args)
-        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn a_birth_certificate_prints_on_a_blank_once_and_a_spoiled_blank_is_logged() {
     let dir = tempfile::tempdir().unwrap();
@@ -157,4 +147,14 @@ fn a_birth_certificate_prints_on_a_blank_once_and_a_spoiled_blank_is_logged() {
         table.contains("phôi số AB-0002 hỏng: Kẹt giấy") && table.contains("phôi số AB-0001"),
         "{table}"
     );
+}
+
+/// `hotich --today 2026-11-21 <args>` as the supervisor.
+fn run(db: &Path, args: &[&str]) -> Output {
+    hotich_on(db)
+        .args(["--today", "2026-11-21", "--user", "lanhdao"])
+        .args(args)
+        .env("HOTICH_PASSWORD", SUPERVISOR_PASSWORD)
+        .output()
+        .unwrap()
 }
