@@ -74,6 +74,6 @@ export function formatPercent(share: number, lang: string): string {
  * percentage in the UI language's number format, anything else unchanged.
  */
 export function formatFigure(text: string, lang: string): string {
-  const percent = /^(-?\d+(?:,\d+)?)%$/.exec(text);
-  return percent ? formatPercent(Number(percent[1].replace(",", ".")) / 100, lang) : text;
+  const number = /^(-?\d+(?:,\d+)?)%$/.exec(text)?.[1];
+  return number === undefined ? text : formatPercent(Number(number.replace(",", ".")) / 100, lang);
 }
