@@ -305,6 +305,16 @@ fn each_refusal_has_its_code_and_names_the_path_not_the_person() {
     resource(document(&mut bad_id), "decedent-1")["identifier"][0]["value"] = json!("07904800");
     cases.push(("fhir_wrong_form", refusal_of(&bad_id)));
 
+    let bare_document = document(&mut submission()).clone();
+    assert_eq!(
+        refusal_of(&bare_document),
+        FhirError::WrongBundleType {
+            path: "Bundle.type".to_owned(),
+            expected: "message",
+            found: "document".to_owned()
+        }
+    );
+
     let mut not_document = submission();
     document(&mut not_document)["type"] = json!("collection");
     cases.push(("fhir_wrong_bundle_type", refusal_of(&not_document)));

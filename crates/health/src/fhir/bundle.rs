@@ -461,10 +461,9 @@ fn partial_from_parts(parts: &Object, path: &str) -> Result<PartialDate, FhirErr
 /// (the offset is that of the place of the event).
 pub(crate) fn date_time(value: Option<&Value>, path: &str) -> Result<NaiveDateTime, FhirError> {
     let text = value.and_then(Value::as_str).ok_or_else(|| missing(path))?;
-    let local = text.get(..19).or_else(|| text.get(..16)).unwrap_or(text);
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+    [(19, "%Y-%m-%dT%H:%M:%S"), (16, "%Y-%m-%dT%H:%M")]
         .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(local, f).ok())
+        .find_map(|(len, format)| NaiveDateTime::parse_from_str(text.get(..*len)?, format).ok())
         .ok_or_else(|| wrong(path, "a date and time (YYYY-MM-DDThh:mm:ss+zz:zz)"))
 }
 

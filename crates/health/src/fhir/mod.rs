@@ -86,8 +86,16 @@ pub enum FhirRecord {
 /// death-record message, a `document` Bundle a BFDR birth report.
 pub fn read_fhir(bytes: &[u8]) -> Result<FhirRecord, FhirError> {
     let value = json::parse(bytes)?;
+    // A death certificate document sent bare (not in a message) goes to the
+    // death reader, which names the message it misses.
+    let death_document = value
+        .pointer("/meta/profile")
+        .and_then(Value::as_array)
+        .is_some_and(|p| p.iter().any(|p| p.as_str() == Some(systems::VRDR_DOCUMENT)));
     match value.get("type").and_then(Value::as_str) {
-        Some("document") => birth::read(&value).map(|children| FhirRecord::Birth { children }),
+        Some("document") if !death_document => {
+            birth::read(&value).map(|children| FhirRecord::Birth { children })
+        }
         _ => death::read(&value).map(|m| FhirRecord::Death(Box::new(m))),
     }
 }
