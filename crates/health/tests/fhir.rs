@@ -350,3 +350,17 @@ fn each_refusal_has_its_code_and_names_the_path_not_the_person() {
         }
     }
 }
+
+#[test]
+fn the_event_may_come_as_a_coding() {
+    let mut message = death_message(MessageAction::Void, &key(), "", 1);
+    let header = resource(&mut message, &format!("header-{}-1", key().record_id()));
+    header.as_object_mut().expect("header").remove("eventUri");
+    header["eventCoding"] =
+        json!({ "system": "http://nchs.cdc.gov", "code": "vrdr_submission_void" });
+    let read = read_death(&message).expect("read");
+    assert_eq!(
+        (read.action, read.record_id),
+        (MessageAction::Void, key().record_id())
+    );
+}
