@@ -133,6 +133,7 @@ fn twins_give_two_certificates_in_set_order() {
         ("000981", "000982")
     );
     assert_eq!(a.episode_key, b.episode_key);
+    assert_eq!(first.facility_code.as_deref(), Some("79025"));
     assert_eq!(a.birth_time.to_string(), "2026-11-18 06:10:00");
     assert_eq!(a.babies_in_delivery, 2);
     assert_eq!((a.birth_order, a.living_children), (2, 3));

@@ -84,7 +84,7 @@ pub(super) fn read(value: &Value) -> Result<Vec<BirthRecord>, FhirError> {
             .and_then(Value::as_f64)
     });
     let (attendant, certifier) = practitioners(&doc)?;
-    let place = birth_place(&doc)?;
+    let (place, facility_code) = birth_place(&doc)?;
     let issued = doc
         .one("Composition", |r| r.resource_type() == "Composition")?
         .and_then(|c| c.json.get("date"))
@@ -166,6 +166,7 @@ pub(super) fn read(value: &Value) -> Result<Vec<BirthRecord>, FhirError> {
         records.push((
             set_order,
             BirthRecord {
+                facility_code: facility_code.clone(),
                 certificate,
                 extras,
             },
@@ -210,8 +211,9 @@ fn practitioners(doc: &Bundle<'_>) -> Result<(String, String), FhirError> {
     ))
 }
 
-/// The birth Location (type code `birth`): its name and address on one line.
-fn birth_place(doc: &Bundle<'_>) -> Result<Option<String>, FhirError> {
+/// The birth Location (type code `birth`): its name and address on one
+/// line, and its facility code (MACSKCB).
+fn birth_place(doc: &Bundle<'_>) -> Result<(Option<String>, Option<String>), FhirError> {
     let location = doc.one("Location[birth]", |r| {
         r.resource_type() == "Location"
             && r.json
@@ -219,7 +221,8 @@ fn birth_place(doc: &Bundle<'_>) -> Result<Option<String>, FhirError> {
                 .and_then(Value::as_array)
                 .is_some_and(|types| types.iter().any(|t| codings(t).any(|(_, c)| c == "birth")))
     })?;
-    Ok(location.and_then(|l| {
+    let facility = location.and_then(|l| identifier(l.json, VN_FACILITY_CODE).map(str::to_owned));
+    let place = location.and_then(|l| {
         let parts: Vec<String> = [
             text(l.json, "name").map(str::to_owned),
             l.object("address").and_then(address_text),
@@ -228,7 +231,8 @@ fn birth_place(doc: &Bundle<'_>) -> Result<Option<String>, FhirError> {
         .flatten()
         .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
-    }))
+    });
+    Ok((place, facility))
 }
 
 /// A birth weight Quantity in grams (`g`, `kg` or `[lb_av]`).

@@ -67,6 +67,9 @@ pub struct DeathMessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BirthRecord {
     pub certificate: BirthCertificate,
+    /// The birth Location's `vn-facility-code` (MACSKCB), which the intake
+    /// checks against the authenticated sender.
+    pub facility_code: Option<String>,
     /// FHIR path → value for what the model does not hold, sorted by path.
     pub extras: Vec<(String, String)>,
 }
