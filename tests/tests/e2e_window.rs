@@ -143,11 +143,12 @@ async fn demo_queue_search_and_case_detail_in_a_real_window() -> TestResult {
     );
     assert!(!detail.contains("Mã huyện") && !detail.contains("không có trong danh mục"));
     // The signature's details stay folded under "Chi tiết kỹ thuật" until asked for.
-    let algorithm = driver
-        .find(By::Css("[data-testid=verification-algorithm]"))
+    let technical = driver
+        .find(By::Css("[data-testid=technical-details]"))
         .await?;
-    assert!(!algorithm.is_displayed().await?, "technical details folded");
+    assert_eq!(technical.prop("open").await?.as_deref(), Some("false"));
     click(driver, "[data-testid=technical-details] summary").await?;
+    assert_eq!(technical.prop("open").await?.as_deref(), Some("true"));
     let notification_id = text_of(driver, "[data-testid=field-notification_id]").await?;
     assert!(!notification_id.is_empty(), "notification id shown");
     // The certificate's own fields: a birth shows the mother, a death the deceased.

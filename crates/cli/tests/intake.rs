@@ -313,3 +313,27 @@ fn kill_9_during_a_large_import_leaves_a_consistent_database_that_a_rerun_comple
     let quarantine = json(&hotich(&db, &["quarantine", "--json"]));
     assert_eq!(quarantine.as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_case_shows_the_names_behind_its_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotich.db");
+    let sim = simulate(dir.path(), 1, 0);
+    trust(&db, &sim.join("trust.json"));
+    hotich(
+        &db,
+        &["import", sim.join("notifications.json").to_str().unwrap()],
+    );
+    let id = cases(&db, &[])[0]["id"].as_str().unwrap().to_owned();
+    let text = hotich(&db, &["case", &id]);
+    // The same names as the window's case view (hotich_core::code_names).
+    for line in [
+        "Xã/phường phải xử lý: Xã Bằng Thành, tỉnh Thái Nguyên (01864)",
+        "Quốc tịch: Việt Nam (704)",
+        "Tỉnh cư trú: Tỉnh Thái Nguyên (19)",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
+    assert!(text.contains("Dân tộc của mẹ: "), "{text}");
+    assert!(!text.contains("không có trong danh mục"), "{text}");
+}

@@ -208,12 +208,12 @@ fn failures_are_quarantined_with_their_reason_once() {
     import(&mut db.store, &bad);
     let quarantine = db.store.quarantine().unwrap();
     assert_eq!(quarantine.len(), 2, "the same bytes are kept once");
-    let reasons: Vec<_> = quarantine.iter().map(|q| q.reason).collect();
-    assert!(reasons.contains(&RejectionReason::BadSignature));
-    assert!(reasons.contains(&RejectionReason::Malformed));
+    let reasons: Vec<_> = quarantine.iter().map(|q| q.reason.as_str()).collect();
+    assert!(reasons.contains(&RejectionReason::BadSignature.code()));
+    assert!(reasons.contains(&RejectionReason::Malformed.code()));
     let signed = quarantine
         .iter()
-        .find(|q| q.reason == RejectionReason::BadSignature)
+        .find(|q| q.reason == RejectionReason::BadSignature.code())
         .unwrap();
     assert_eq!(signed.notification_id.as_deref(), Some("19001-GBT-000001"));
     assert_eq!(signed.reason_text, "Chữ ký số không hợp lệ");
@@ -236,7 +236,7 @@ fn same_id_and_version_with_other_content_is_a_version_conflict() {
     assert_eq!(counts(&summary), [("imported", 1), ("quarantined", 1)]);
     assert_eq!(
         db.store.quarantine().unwrap()[0].reason,
-        RejectionReason::VersionConflict
+        RejectionReason::VersionConflict.code()
     );
     let detail = db
         .store
@@ -622,4 +622,25 @@ fn fold_has_word(name: &str, word: &str) -> bool {
     hotich_core::text::fold(name)
         .split(' ')
         .any(|w| w.starts_with(word))
+}
+
+#[test]
+fn the_case_detail_names_the_notifications_codes() {
+    let mut db = open();
+    import(&mut db.store, &[sign(&birth(), &facility_signer())]);
+    let detail = db
+        .store
+        .case_detail(&all(&db.store)[0].id, today())
+        .unwrap();
+    let shown = |field: &str| detail.code_names[field].shown(hotich_core::Lang::Vi);
+    assert_eq!(shown("mother_ethnicity_code"), "Tày (02)");
+    assert_eq!(shown("nationality_code"), "Việt Nam (704)");
+    assert_eq!(shown("residence_province_code"), "Tỉnh Thái Nguyên (19)");
+    assert_eq!(
+        shown("residence_commune_code"),
+        "Xã Bằng Thành, tỉnh Thái Nguyên (01864)"
+    );
+    assert_eq!(shown("commune_code"), shown("residence_commune_code"));
+    // No district after the 2025 reform: nothing to name.
+    assert!(!detail.code_names.contains_key("residence_district_code"));
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::{NaiveDate, Utc};
 use clap::Args;
-use hotich_core::{CaseStatus, StatusDecision};
+use hotich_core::{code_names, CaseStatus, Lang, StatusDecision};
 
 use super::cases::days_left_text;
 use crate::args::{day, parse_status, KindArg};
@@ -47,6 +47,15 @@ impl Case {
                     out,
                     "Cơ sở y tế: {} ({}), khóa {} {}",
                     v.facility_name, v.facility_id, v.key_id, v.algorithm
+                )?;
+            }
+            // The notification's codes with their names, as the window shows them.
+            for (field, code) in &detail.code_names {
+                writeln!(
+                    out,
+                    "{}: {}",
+                    code_names::field_label(field),
+                    code.shown(Lang::Vi)
                 )?;
             }
             for version in &detail.versions {
