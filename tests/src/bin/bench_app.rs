@@ -604,7 +604,7 @@ type Memory = fn(&Process) -> u64;
 /// One line: the first start's figure, then the warm starts' median and worst.
 fn row(name: &str, first: f64, warm: &[f64]) -> (f64, f64) {
     let (median, worst) = (median(warm.to_vec()), worst(warm));
-    print!("{name:<32} {first:>8.0} {median:>12.0} {worst:>11.0}");
+    print!("{name:<38} {first:>8.0} {median:>12.0} {worst:>11.0}");
     (median, worst)
 }
 
@@ -618,7 +618,7 @@ fn report(variant: &Variant) {
         println!("   with {name}={value}");
     }
     println!(
-        "{:<32} {:>8} {:>12} {:>11}",
+        "{:<38} {:>8} {:>12} {:>11}",
         "", "first", "warm median", "warm worst"
     );
     let timings: [(&str, Timing); 3] = [
