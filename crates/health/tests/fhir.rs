@@ -365,3 +365,16 @@ fn the_event_may_come_as_a_coding() {
         (MessageAction::Void, key().record_id())
     );
 }
+
+#[test]
+fn fhir_is_told_from_hotich_envelopes() {
+    use hotich_health::fhir::looks_like_fhir;
+    assert!(looks_like_fhir(&bytes(&submission())));
+    assert!(looks_like_fhir(
+        format!("\u{feff}\n  {}", twin_birth_report("79025")).as_bytes()
+    ));
+    assert!(!looks_like_fhir(
+        br#"{"protected":"eyJhbGciOiJFZERTQSJ9","payload":"e30","signature":"AA"}"#
+    ));
+    assert!(!looks_like_fhir(b"[{\"resourceType\": \"Bundle\"}]"));
+}
