@@ -125,6 +125,8 @@ code_enum! {
         DuplicateSuspected => "duplicate_suspected",
         /// `id`.
         RegistrationNotFound => "registration_not_found",
+        /// `id`: a trust anchor, facility certificate or CRL row (`x509_trust.rs`).
+        TrustEntryNotFound => "trust_entry_not_found",
         // logging an attempt refused (`outreach/mod.rs`), each reason its own code
         /// `status`: a [`CaseStatus`] code (registered, registered elsewhere, ...).
         CaseClosed => "case_closed",
@@ -210,6 +212,8 @@ code_enum! {
         WorkOthersCase => "work_others_case",
         /// Setting the office's signers.
         SetSigners => "set_signers",
+        /// Trust anchors, facility certificates and CRLs (X.509).
+        ManageCertificates => "manage_certificates",
     }
 }
 
@@ -385,6 +389,8 @@ pub enum CoreError {
     RegistrationNotFound(String),
     /// Logging an attempt refused, and why.
     AttemptRefused(crate::outreach::AttemptRefusal),
+    /// No trust anchor, facility certificate or CRL with this id.
+    TrustEntryNotFound(i64),
 }
 
 fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
@@ -434,6 +440,7 @@ impl CoreError {
             CoreError::InvalidForm(_) => ErrorCode::InvalidForm,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
+            CoreError::TrustEntryNotFound(_) => ErrorCode::TrustEntryNotFound,
             CoreError::AttemptRefused(refusal) => refusal.code(),
         }
     }
@@ -480,6 +487,7 @@ impl CoreError {
                 params([("count", problems.len().to_string())])
             }
             CoreError::DuplicateSuspected(ids) => params([("ids", ids.join("; "))]),
+            CoreError::TrustEntryNotFound(id) => params([("id", id.to_string())]),
             CoreError::AttemptRefused(refusal) => refusal.params(),
             CoreError::NoTrustList
             | CoreError::NoRootKey

@@ -1,10 +1,18 @@
 //! Intake of signed notifications: verify, keep the signed bytes, open or
 //! update the case, quarantine what fails. Idempotent on (id, version).
+//! Each file's format is told by its first character: Hotich's JWS envelopes
+//! (JSON) here, the health sector's official signed XML in [`xml`].
 //!
-//! The only writer of `notification` and `quarantine`; opens and updates
-//! cases from notifications through [`crate::case_file`] (the `case_event`
-//! entry of a changed notification is a trigger's, 002_outreach.sql). Reads
-//! `case_file`, and `facility_key` through the store's trust list.
+//! The only writer of `notification`, `notification_xml` and `quarantine`;
+//! opens and updates cases from notifications through [`crate::case_file`]
+//! (the `case_event` entry of a changed notification is a trigger's,
+//! 002_outreach.sql). Reads `case_file`, `facility_key` through the store's
+//! trust list, and the X.509 trust tables through [`crate::x509_trust`].
+
+mod xml;
+
+pub(crate) use xml::recheck_revocation;
+pub use xml::ReceivedXml;
 
 use std::path::Path;
 
@@ -52,12 +60,64 @@ impl ImportSummary {
 }
 
 /// Splits a notifications file into its envelopes: a JSON array of
-/// envelopes, or one envelope object.
+/// envelopes, or one envelope object. An array holding anything but objects
+/// is no notifications file: refused whole, before anything is stored (a
+/// JSON array of 3 million numbers once made 3 million quarantine rows).
 pub(crate) fn split_envelopes<'a>(bytes: &'a [u8], source: &str) -> Result<Vec<&'a RawValue>> {
-    hotich_protocol::jws::split_envelopes(bytes).map_err(|reason| CoreError::InvalidFile {
+    let refused = |reason: String| CoreError::InvalidFile {
         path: source.to_owned(),
         reason,
-    })
+    };
+    let not_envelopes = |position: usize| {
+        refused(format!(
+            "mảng JSON không phải danh sách thông báo: phần tử thứ {position} không phải thông báo"
+        ))
+    };
+    // The first element tells most such files at once, without parsing the rest.
+    if let Some(first) = first_array_element(bytes) {
+        if first != b'{' && first != b']' {
+            return Err(not_envelopes(1));
+        }
+    }
+    let envelopes = hotich_protocol::jws::split_envelopes(bytes).map_err(refused)?;
+    match envelopes
+        .iter()
+        .position(|raw| !raw.get().trim_start().starts_with('{'))
+    {
+        Some(position) => Err(not_envelopes(position + 1)),
+        None => Ok(envelopes),
+    }
+}
+
+/// The first byte after the `[` of a JSON array, if `bytes` is one.
+fn first_array_element(bytes: &[u8]) -> Option<u8> {
+    let mut rest = bytes.iter().copied().skip_while(u8::is_ascii_whitespace);
+    if rest.next()? != b'[' {
+        return None;
+    }
+    rest.find(|b| !b.is_ascii_whitespace())
+}
+
+/// What a file holds, by its first character (after a byte-order mark and
+/// white space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileFormat {
+    /// Hotich's JWS envelopes: a JSON array of them, or one.
+    Json,
+    /// One official signed XML file (`HSDLGBT`, `HSDLGCS`, `GIAMDINHHS`).
+    Xml,
+}
+
+fn file_format(bytes: &[u8], source: &str) -> Result<FileFormat> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => Ok(FileFormat::Xml),
+        Some(b'[' | b'{') => Ok(FileFormat::Json),
+        _ => Err(CoreError::InvalidFile {
+            path: source.to_owned(),
+            reason: "không phải tệp thông báo: cần JSON của Hotich hoặc XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130)".to_owned(),
+        }),
+    }
 }
 
 impl Store {
@@ -72,9 +132,32 @@ impl Store {
         self.import_bytes(&bytes, &path.display().to_string(), now, progress)
     }
 
-    /// Imports the envelopes in `bytes`; `source` names where they came from
-    /// in the quarantine. Reports progress after each committed chunk.
+    /// Imports the notifications in `bytes`, whatever their format (see
+    /// [`FileFormat`]); `source` names where they came from in the
+    /// quarantine. Reports progress after each committed chunk.
     pub fn import_bytes(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportSummary> {
+        match file_format(bytes, source)? {
+            FileFormat::Json => self.import_envelopes(bytes, source, now, progress),
+            FileFormat::Xml => {
+                progress(ImportProgress { done: 0, total: 1 });
+                let (trust, facilities) = self.x509_receipt_material()?;
+                let receipt = xml::receipt(&trust, &facilities, now);
+                let summary = xml::import(&mut self.conn, bytes, source, &receipt)?;
+                progress(ImportProgress { done: 1, total: 1 });
+                Ok(summary)
+            }
+        }
+    }
+
+    /// Imports a file of Hotich's JWS envelopes, verified in chunks on every
+    /// core while the previous chunk is written.
+    fn import_envelopes(
         &mut self,
         bytes: &[u8],
         source: &str,
@@ -179,9 +262,10 @@ pub(crate) fn apply_verified(
             raw: raw.get().as_bytes(),
             source,
             now,
+            keep_bytes: MAX_ENVELOPE_BYTES,
         };
         let outcome = match result {
-            Ok(verified) => apply(tx, &verified, &arrival)?,
+            Ok(verified) => apply(tx, &Incoming::of_jws(&verified), &arrival)?,
             Err(rejection) => quarantine(tx, &rejection, &arrival)?,
         };
         summary.count(outcome);
@@ -189,30 +273,94 @@ pub(crate) fn apply_verified(
     Ok(summary)
 }
 
-/// One envelope as it arrived: its bytes, where from and when.
+/// One envelope or file as it arrived: its bytes, where from and when, and
+/// how much of it a quarantine row keeps.
 struct Arrival<'a> {
     raw: &'a [u8],
     source: &'a str,
     now: DateTime<Utc>,
+    keep_bytes: usize,
 }
 
 fn quarantine(tx: &Transaction<'_>, rejection: &Rejection, arrival: &Arrival) -> Result<Outcome> {
-    let Arrival { raw, source, now } = *arrival;
+    let refused = Refused {
+        code: rejection.reason.code(),
+        notification_id: rejection.notification_id.as_deref(),
+        version: rejection.version,
+        detail: &rejection.detail,
+    };
+    quarantine_refused(tx, &refused, arrival)
+}
+
+/// Why something is quarantined: the reason's code (a protocol
+/// `RejectionReason` or an official-XML refusal), and what is known of it.
+struct Refused<'a> {
+    code: &'a str,
+    notification_id: Option<&'a str>,
+    version: Option<u32>,
+    detail: &'a str,
+}
+
+fn quarantine_refused(
+    tx: &Transaction<'_>,
+    refused: &Refused<'_>,
+    arrival: &Arrival,
+) -> Result<Outcome> {
+    let Arrival {
+        raw,
+        source,
+        now,
+        keep_bytes,
+    } = *arrival;
     // An oversized envelope is kept in part: enough to show what it was.
-    let kept = &raw[..raw.len().min(MAX_ENVELOPE_BYTES)];
+    let kept = &raw[..raw.len().min(keep_bytes)];
     tx.prepare_cached("INSERT INTO quarantine (received_at, source, notification_id, version, reason, detail, raw_sha256, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (raw_sha256) DO NOTHING")?.execute(params![
             now.to_rfc3339(),
             source,
-            rejection.notification_id,
-            rejection.version,
-            rejection.reason.code(),
-            rejection.detail,
+            refused.notification_id,
+            refused.version,
+            refused.code,
+            refused.detail,
             sha256_hex(raw),
             kept
         ])?;
     Ok(Outcome::Quarantined)
+}
+
+/// A verified notification version as it is stored: a JWS envelope's parts
+/// and the trust-list key that verified it, or the stand-ins of an official
+/// XML file (see [`xml`]).
+struct Incoming<'a> {
+    notification: &'a Notification,
+    key_id: &'a str,
+    facility_name: &'a str,
+    facility_address: &'a str,
+    public_key: String,
+    key_valid_from: String,
+    key_valid_until: String,
+    protected: &'a str,
+    payload: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> Incoming<'a> {
+    fn of_jws(verified: &'a VerifiedNotification) -> Self {
+        let signer = &verified.signer;
+        Incoming {
+            notification: &verified.notification,
+            key_id: &verified.key_id,
+            facility_name: &signer.facility_name,
+            facility_address: &signer.facility_address,
+            public_key: b64(signer.key.as_bytes()),
+            key_valid_from: signer.valid_from.to_rfc3339(),
+            key_valid_until: signer.valid_until.to_rfc3339(),
+            protected: &verified.envelope.protected,
+            payload: &verified.envelope.payload,
+            signature: &verified.envelope.signature,
+        }
+    }
 }
 
 struct CaseState {
@@ -232,14 +380,9 @@ fn rejection_of(n: &Notification, reason: RejectionReason, detail: String) -> Re
     }
 }
 
-fn apply(
-    tx: &Transaction<'_>,
-    verified: &VerifiedNotification,
-    arrival: &Arrival,
-) -> Result<Outcome> {
+fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Result<Outcome> {
     let now = arrival.now;
-    let n = &verified.notification;
-    let envelope = &verified.envelope;
+    let n = incoming.notification;
     let case: Option<CaseState> = tx
         .prepare_cached(
             "SELECT id, kind, status, notification_version AS newest_version, content_version
@@ -266,7 +409,6 @@ fn apply(
         return quarantine(tx, &mismatch, arrival);
     }
     // Most envelopes are new: try the insert first, look at what is stored only when it was there already.
-    let signer = &verified.signer;
     let inserted = tx.prepare_cached("INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id,
                                    facility_name, facility_address, public_key, key_valid_from, key_valid_until,
                                    issued_at, commune_code, protected, payload, signature, received_at)
@@ -277,17 +419,17 @@ fn apply(
             n.action.as_str(),
             n.kind.as_str(),
             n.facility_id,
-            verified.key_id,
-            signer.facility_name,
-            signer.facility_address,
-            b64(signer.key.as_bytes()),
-            signer.valid_from.to_rfc3339(),
-            signer.valid_until.to_rfc3339(),
+            incoming.key_id,
+            incoming.facility_name,
+            incoming.facility_address,
+            incoming.public_key,
+            incoming.key_valid_from,
+            incoming.key_valid_until,
             n.issued_at.to_rfc3339(),
             n.commune_code,
-            envelope.protected,
-            envelope.payload,
-            envelope.signature,
+            incoming.protected,
+            incoming.payload,
+            incoming.signature,
             now.to_rfc3339()
         ])?;
     if inserted == 0 {
@@ -298,9 +440,9 @@ fn apply(
             .query_row(params![n.notification_id, n.version], |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?))
             })?;
-        if protected == envelope.protected
-            && payload == envelope.payload
-            && signature == envelope.signature
+        if protected == incoming.protected
+            && payload == incoming.payload
+            && signature == incoming.signature
         {
             return Ok(Outcome::Unchanged);
         }
@@ -335,7 +477,7 @@ fn apply(
             CaseStatus::New
         };
         let subject = subject_of(n)?;
-        let content = from_notification(verified, newest_version);
+        let content = from_notification(incoming, newest_version);
         case_file::open_from_notification(tx, n.kind, status, &subject, &content, now)?;
         return Ok(Outcome::Imported);
     };
@@ -353,7 +495,7 @@ fn apply(
             &case.id,
             status,
             &subject_of(n)?,
-            &from_notification(verified, newest_version),
+            &from_notification(incoming, newest_version),
             now,
         )?;
     } else if is_newest {
@@ -384,15 +526,15 @@ fn subject_of(n: &Notification) -> Result<Subject> {
     })
 }
 
-/// The case's notification columns for `verified`, with the newest version held.
-fn from_notification(verified: &VerifiedNotification, newest_version: u32) -> FromNotification<'_> {
-    let n = &verified.notification;
+/// The case's notification columns for `incoming`, with the newest version held.
+fn from_notification<'a>(incoming: &Incoming<'a>, newest_version: u32) -> FromNotification<'a> {
+    let n = incoming.notification;
     FromNotification {
         notification_id: &n.notification_id,
         newest_version,
         content_version: n.version,
         facility_id: &n.facility_id,
-        facility_name: &verified.signer.facility_name,
+        facility_name: incoming.facility_name,
     }
 }
 

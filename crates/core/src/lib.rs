@@ -67,5 +67,5 @@ pub use sync::{
     SyncStatus,
 };
 pub use x509_trust::{
-    CrlAdded, CrlEntry, FacilityCertificate, RevocationRecheck, TrustCertificate,
+    CrlAdded, CrlEntry, FacilityCertificate, RevocationRecheck, TrustCertificate, X509Entry,
 };

@@ -2,7 +2,7 @@
 //! Plain data, no table.
 
 use chrono::NaiveDate;
-use hotich_protocol::{EventKind, Notification, RejectionReason};
+use hotich_protocol::{EventKind, Notification};
 use serde::{Deserialize, Serialize};
 
 /// Lifecycle of a case; the moves between statuses are in `lifecycle.rs`.
@@ -213,6 +213,10 @@ pub struct CaseDetail {
     pub versions: Vec<NotificationVersion>,
     /// The reason given by the facility when it voided the notification.
     pub void_reason: Option<String>,
+    /// The names behind the notification's codes (ethnicity, nationality,
+    /// ID document type, province, commune), by field name
+    /// ([`crate::code_names::code_names`]); empty without a notification.
+    pub code_names: std::collections::BTreeMap<String, crate::code_names::CodeName>,
 }
 
 /// What one import did, per envelope.
@@ -265,7 +269,10 @@ pub struct QuarantineEntry {
     pub source: String,
     pub notification_id: Option<String>,
     pub version: Option<u32>,
-    pub reason: RejectionReason,
+    /// The reason's code: a `RejectionReason` of Hotich's envelopes, or a
+    /// refusal of the official signed XML (`xml_…`, `signature_…`,
+    /// `certificate_…`; `labels::quarantine_reason` words each).
+    pub reason: String,
     /// The reason in plain Vietnamese.
     pub reason_text: String,
     /// The technical detail (which field, which key).

@@ -8,11 +8,12 @@
 use chrono::NaiveDate;
 use hotich_common::sqlite::to_u64;
 use hotich_protocol::jws::{verifying_key_from_b64, TYP_NOTIFICATION};
+use hotich_protocol::Action;
 use hotich_protocol::SignedEnvelope;
-use hotich_protocol::{Action, RejectionReason};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
+use crate::code_names::code_names;
 use crate::error::{CoreError, Result};
 use crate::intake::decode_payload;
 use crate::legal::{add_working_days, days_left};
@@ -560,6 +561,7 @@ impl Store {
                 verification: None,
                 versions: Vec::new(),
                 void_reason: None,
+                code_names: Default::default(),
             });
         };
         let mut stmt = self.conn.prepare_cached(
@@ -604,12 +606,14 @@ impl Store {
                 ..s.version
             })
             .collect();
+        let code_names = notification.as_ref().map(code_names).unwrap_or_default();
         Ok(CaseDetail {
             case,
             notification,
             verification,
             versions,
             void_reason,
+            code_names,
         })
     }
 
@@ -671,12 +675,12 @@ impl Store {
              FROM quarantine ORDER BY id DESC",
         )?;
         let rows = stmt.query_map(params![], |row| {
-            let code: String = row.get("reason")?;
-            let reason = RejectionReason::from_code(&code).unwrap_or(RejectionReason::Malformed);
+            let reason: String = row.get("reason")?;
             Ok(from_row!(row => QuarantineEntry {
                 id, received_at, source, notification_id, version, detail;
+                reason_text: crate::labels::quarantine_reason(crate::labels::Lang::Vi, &reason)
+                    .to_owned(),
                 reason,
-                reason_text: reason.message_vi().to_owned(),
             }))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -1,4 +1,5 @@
-//! `hotich import` (files of signed notifications) and `hotich quarantine`
+//! `hotich import` (files of signed notifications, each file's format told
+//! by the core) and `hotich quarantine`
 //! (those that failed verification).
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use hotich_core::ImportSummary;
 
 use crate::context::Ctx;
 
-/// Import files of signed notifications (JSON array of envelopes)
+/// Import files of signed notifications: Hotich JSON envelopes, or the signed XML of a death notice (HSDLGBT), birth certificate (HSDLGCS) or XML 130 set (GIAMDINHHS)
 #[derive(Args, Debug)]
 pub struct Import {
     #[arg(required = true, value_name = "FILE")]

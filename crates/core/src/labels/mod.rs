@@ -205,6 +205,7 @@ fn error_vi(code: ErrorCode) -> &'static str {
         OfficeCannotBecomeDemo => "văn phòng thật không thể chuyển sang dùng thử",
         FingerprintMismatch => "dấu vân tay của khóa gốc không khớp với dấu vân tay đã đối chiếu; khóa chưa được ghi",
         CommuneLocked => "đã có hồ sơ nên không đổi được xã/phường của văn phòng",
+        TrustEntryNotFound => "không có chứng thư hoặc danh sách thu hồi số {id}",
         InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
         InvalidForm => "còn {count} chỗ chưa đúng",
         DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
@@ -275,6 +276,7 @@ fn error_en(code: ErrorCode) -> &'static str {
         OfficeCannotBecomeDemo => "A real office cannot switch to the demo",
         FingerprintMismatch => "The root key's fingerprint is not the one compared; the key was not recorded",
         CommuneLocked => "Cases exist, so the office's commune cannot change",
+        TrustEntryNotFound => "No certificate or revocation list has number {id}",
         InvalidRegistration => "The form has {count} problems",
         InvalidForm => "{count} point(s) to fix",
         DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
@@ -331,6 +333,9 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, ChangeOffice) => "chỉ lãnh đạo mới được sửa thông tin văn phòng",
         (Lang::Vi, ReplaceRootKey) => "chỉ lãnh đạo mới được thay khóa gốc của cơ quan đăng ký",
         (Lang::Vi, SetSigners) => "chỉ lãnh đạo mới được đặt người ký giấy tờ",
+        (Lang::Vi, ManageCertificates) => {
+            "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi"
+        }
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -351,6 +356,9 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, ChangeOffice) => "Only a supervisor may change the office's details",
         (Lang::En, ReplaceRootKey) => "Only a supervisor may replace the registry's root key",
         (Lang::En, SetSigners) => "Only a supervisor may set who signs the papers",
+        (Lang::En, ManageCertificates) => {
+            "Only a supervisor may manage trusted certificates and revocation lists"
+        }
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -816,6 +824,64 @@ pub fn word_codes(lang: Lang, params: &BTreeMap<String, String>) -> BTreeMap<Str
         worded.insert("kind".into(), event_kind(lang, kind).to_lowercase());
     }
     worded
+}
+
+/// Why a received file or notification sits in quarantine, by the code its
+/// row keeps: Hotich's own envelope reasons ([`hotich_protocol::RejectionReason`])
+/// and one per refusal of the official signed XML (`hotich_health::Rejection::code`).
+pub fn quarantine_reason(lang: Lang, code: &str) -> &'static str {
+    if let Some(reason) = hotich_protocol::RejectionReason::from_code(code) {
+        return match lang {
+            Lang::Vi => reason.message_vi(),
+            Lang::En => reason.message_en(),
+        };
+    }
+    let Some((vi, en)) = xml_rejection(code) else {
+        return match lang {
+            Lang::Vi => "Không nhận được (lý do không rõ)",
+            Lang::En => "Refused (unknown reason)",
+        };
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// The official XML's refusal codes, each (Vietnamese, English).
+#[rustfmt::skip] // One code a line, read as a table.
+fn xml_rejection(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "xml_too_large" => ("Tệp XML vượt quá kích thước cho phép", "The XML file is larger than allowed"),
+        "xml_malformed" => ("Tệp không phải XML đúng cú pháp", "The file is not well-formed XML"),
+        "xml_dtd_refused" => ("Tệp XML có khai báo DTD, không được chấp nhận", "The XML file declares a DTD, which is refused"),
+        "xml_too_deep" => ("Tệp XML lồng nhau quá sâu", "The XML elements are nested too deeply"),
+        "xml_unknown_root" => ("Không phải giấy báo tử, giấy chứng sinh hay hồ sơ XML 130 (thẻ gốc lạ)", "Not a death notice, birth certificate or XML 130 set (unknown root element)"),
+        "xml_record_count" => ("Tệp phải có đúng một giấy (báo tử hoặc chứng sinh)", "The file must hold exactly one record"),
+        "xml_missing_element" => ("Thiếu trường bắt buộc", "A required element is missing"),
+        "xml_duplicate_element" => ("Một trường xuất hiện hai lần", "An element appears twice"),
+        "xml_value_too_long" => ("Giá trị dài quá giới hạn", "A value is longer than its limit"),
+        "xml_value_wrong_form" => ("Giá trị sai dạng quy định", "A value is not of the required form"),
+        "xml_bad_date" => ("Ngày tháng sai định dạng", "A date is not in the required format"),
+        "xml_bad_base64" => ("Nội dung tệp con (base64) không đọc được", "An embedded file (base64) cannot be read"),
+        "xml_no_birth_table" => ("Hồ sơ XML 130 không có bảng giấy chứng sinh (XML9)", "The XML 130 set holds no birth-certificate table (XML9)"),
+        "signature_missing" => ("Tệp không có chữ ký số", "The file is not signed"),
+        "signature_bad_structure" => ("Chữ ký số không đúng cấu trúc quy định", "The signature does not follow the profile"),
+        "signature_wrapping" => ("Nghi giả mạo: có nội dung nằm ngoài phần được ký", "Possible signature wrapping: content outside what is signed"),
+        "signature_weak_algorithm" => ("Thuật toán ký hoặc khóa quá yếu", "The signature algorithm or key is too weak"),
+        "signature_no_certificate" => ("Chữ ký không kèm chứng thư số của người ký", "The signature carries no signer certificate"),
+        "signature_digest_mismatch" => ("Nội dung đã bị sửa sau khi ký (sai giá trị băm)", "The content was changed after signing (digest mismatch)"),
+        "signature_invalid" => ("Chữ ký số không hợp lệ", "The signature does not verify"),
+        "certificate_unreadable" => ("Không đọc được chứng thư số của người ký", "The signer certificate cannot be read"),
+        "certificate_expired" => ("Chứng thư số của người ký đã hết hạn", "The signer certificate has expired"),
+        "certificate_not_yet_valid" => ("Chứng thư số của người ký chưa có hiệu lực", "The signer certificate is not yet valid"),
+        "certificate_revoked" => ("Chứng thư số của người ký đã bị thu hồi", "The signer certificate is revoked"),
+        "certificate_untrusted" => ("Chứng thư số không do tổ chức chứng thực tin cậy cấp", "The signer certificate does not chain to a trusted root"),
+        "certificate_key_usage" => ("Chứng thư số không được dùng để ký", "The certificate's key usage does not allow signing"),
+        "certificate_weak_algorithm" => ("Chứng thư số dùng thuật toán hoặc khóa quá yếu", "The certificate chain uses a weak algorithm or key"),
+        "certificate_wrong_facility" => ("Chứng thư số không được đăng ký cho cơ sở y tế ghi trong giấy", "The certificate is not registered for the facility the record names"),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -108,6 +108,11 @@ pub(crate) enum AuditAction {
     OfficeSetUp,
     OfficeChange,
     RootKeyReplace,
+    // X.509 trust (`x509_trust.rs`): the entity is the SHA-256 of the
+    // certificate's or CRL's DER, which is also the content recorded.
+    CertificateAdd,
+    CertificateRemove,
+    CrlAdd,
 }
 
 impl AuditAction {
@@ -124,6 +129,9 @@ impl AuditAction {
             AuditAction::OfficeSetUp => "office_set_up",
             AuditAction::OfficeChange => "office_change",
             AuditAction::RootKeyReplace => "root_key_replace",
+            AuditAction::CertificateAdd => "certificate_add",
+            AuditAction::CertificateRemove => "certificate_remove",
+            AuditAction::CrlAdd => "crl_add",
         }
     }
 }
@@ -152,6 +160,9 @@ pub(crate) fn append(
         AuditAction::Amend => amendment_content(tx, entity_id)?,
         AuditAction::OfficeSetUp | AuditAction::OfficeChange | AuditAction::RootKeyReplace => {
             Some(crate::installation::settings_content(tx)?)
+        }
+        AuditAction::CertificateAdd | AuditAction::CertificateRemove | AuditAction::CrlAdd => {
+            Some(entity_id.to_owned())
         }
         _ => officer_content(tx, entity_id)?,
     }

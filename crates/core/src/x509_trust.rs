@@ -1,0 +1,403 @@
+//! The X.509 trust the health sector's signed XML is checked against:
+//! trust anchors and intermediates, the signing certificates registered for
+//! each facility (MACSKCB), and imported CRLs. A supervisor manages them;
+//! every change is audited in the same transaction. Shipped empty for a real
+//! office.
+//!
+//! The only writer of `x509_certificate`, `facility_certificate` and
+//! `x509_crl`. A new CRL has intake re-check the notifications taken in
+//! without a revocation check ([`crate::intake`] writes `notification_xml`).
+
+use chrono::{DateTime, Utc};
+use hotich_common::hex::sha256_hex;
+use hotich_health::trust::{certificates_from, name_text};
+use hotich_health::{FacilityCertificates, TrustStore};
+use openssl::x509::{X509Crl, X509};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, ForbiddenAction, Result};
+use crate::officer::Officer;
+use crate::registration::audit::{self, AuditAction};
+use crate::sql::from_row;
+use crate::store::Store;
+
+/// What every listed certificate shows: whose it is, its fingerprint, until
+/// when it is valid, and who added it when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CertificateFacts {
+    pub subject: String,
+    /// SHA-256 of the DER, hex.
+    pub sha256: String,
+    pub not_after: String,
+    /// The supervisor's username.
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// A trust anchor or intermediate, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TrustCertificate {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    /// `anchor` (self-signed root, trusted) or `intermediate` (only used to
+    /// build paths).
+    pub role: String,
+    #[serde(flatten)]
+    pub facts: CertificateFacts,
+}
+
+/// A signing certificate registered for a facility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FacilityCertificate {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    /// MACSKCB.
+    pub facility_code: String,
+    #[serde(flatten)]
+    pub facts: CertificateFacts,
+}
+
+/// An imported CRL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CrlEntry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub issuer: String,
+    pub this_update: String,
+    pub next_update: Option<String>,
+    pub sha256: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// Which list [`Store::remove_x509`] removes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum X509Entry {
+    /// A trust anchor or intermediate.
+    TrustCertificate,
+    FacilityCertificate,
+}
+
+/// What a new CRL changed for the notifications taken in with "valid
+/// signature, revocation not checked".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RevocationRecheck {
+    /// Now checked: the flag is cleared.
+    pub cleared: u64,
+    /// The signer's certificate is now revoked: flagged `revoked`, the case
+    /// kept for the officer to review.
+    pub revoked: u64,
+    /// Still without a current CRL of the signer's issuer.
+    pub still_unchecked: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CrlAdded {
+    pub crl: CrlEntry,
+    pub recheck: RevocationRecheck,
+}
+
+/// What `source` (a file name) holds, or why it is no certificate.
+fn certificates_in(bytes: &[u8], source: &str) -> Result<Vec<X509>> {
+    certificates_from(bytes).map_err(|_| CoreError::InvalidFile {
+        path: source.to_owned(),
+        reason: "không phải chứng thư số X.509 (PEM hoặc DER)".to_owned(),
+    })
+}
+
+fn is_self_signed(certificate: &X509) -> bool {
+    certificate.issued(certificate) == openssl::x509::X509VerifyResult::OK
+        && certificate
+            .public_key()
+            .and_then(|key| certificate.verify(&key))
+            .unwrap_or(false)
+}
+
+/// DER, SHA-256, subject and end of validity of one certificate.
+struct Parsed {
+    der: Vec<u8>,
+    sha256: String,
+    subject: String,
+    not_after: String,
+}
+
+fn parsed(certificate: &X509, source: &str) -> Result<Parsed> {
+    let der = certificate.to_der().map_err(|e| CoreError::InvalidFile {
+        path: source.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(Parsed {
+        sha256: sha256_hex(&der),
+        subject: name_text(certificate.subject_name()),
+        not_after: certificate.not_after().to_string(),
+        der,
+    })
+}
+
+/// Who added a row of table `t`: the supervisor's username.
+const ADDED_BY: &str =
+    "coalesce((SELECT username FROM officer WHERE officer.id = t.added_by), t.added_by) AS added_by";
+
+impl Store {
+    /// A supervisor adds the certificates in a PEM or DER file: self-signed
+    /// ones as trust anchors, the others as intermediates. One already held
+    /// is left as it is. Audited.
+    pub fn add_trust_certificates(
+        &mut self,
+        actor: &Officer,
+        bytes: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TrustCertificate>> {
+        actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
+        let certificates = certificates_in(bytes, source)?;
+        let tx = self.conn.transaction()?;
+        let mut added = Vec::new();
+        for certificate in &certificates {
+            let p = parsed(certificate, source)?;
+            let role = if is_self_signed(certificate) {
+                "anchor"
+            } else {
+                "intermediate"
+            };
+            let inserted = tx.execute(
+                "INSERT INTO x509_certificate (role, subject, sha256, not_after, der, added_by, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256) DO NOTHING",
+                params![role, p.subject, p.sha256, p.not_after, p.der, actor.id, now.to_rfc3339()],
+            )?;
+            if inserted == 1 {
+                audit::append(&tx, AuditAction::CertificateAdd, &p.sha256, &actor.id, now)?;
+            }
+            added.push(p.sha256);
+        }
+        tx.commit()?;
+        let all = self.trust_certificates()?;
+        Ok(all
+            .into_iter()
+            .filter(|c| added.contains(&c.facts.sha256))
+            .collect())
+    }
+
+    pub fn trust_certificates(&self) -> Result<Vec<TrustCertificate>> {
+        self.trust_rows(
+            "SELECT id, role, subject, sha256, not_after FROM x509_certificate t ORDER BY id",
+            |row| Ok(from_row!(row => TrustCertificate { id, role; facts: facts(row)? })),
+        )
+    }
+
+    /// The rows `select` (`… FROM table t …`) lists, each with who added it and when.
+    fn trust_rows<T>(
+        &self,
+        select: &str,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let sql = select.replacen(
+            " FROM ",
+            &format!(", {ADDED_BY}, t.added_at AS added_at FROM "),
+            1,
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], map)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A supervisor registers a facility's signing certificate (PEM or DER,
+    /// one certificate). Audited.
+    pub fn add_facility_certificate(
+        &mut self,
+        actor: &Officer,
+        facility_code: &str,
+        bytes: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FacilityCertificate> {
+        actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
+        let facility_code = facility_code.trim();
+        let certificates = certificates_in(bytes, source)?;
+        let [certificate] = certificates.as_slice() else {
+            return Err(CoreError::InvalidFile {
+                path: source.to_owned(),
+                reason: format!(
+                    "cần đúng một chứng thư của cơ sở, tệp có {}",
+                    certificates.len()
+                ),
+            });
+        };
+        if facility_code.is_empty() || facility_code.chars().count() > 16 {
+            return Err(CoreError::InvalidFile {
+                path: source.to_owned(),
+                reason: "mã cơ sở khám chữa bệnh (MACSKCB) trống hoặc quá dài".to_owned(),
+            });
+        }
+        let p = parsed(certificate, source)?;
+        let tx = self.conn.transaction()?;
+        let inserted = tx.execute(
+            "INSERT INTO facility_certificate (facility_code, subject, sha256, not_after, der, added_by, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (facility_code, sha256) DO NOTHING",
+            params![facility_code, p.subject, p.sha256, p.not_after, p.der, actor.id, now.to_rfc3339()],
+        )?;
+        if inserted == 1 {
+            audit::append(&tx, AuditAction::CertificateAdd, &p.sha256, &actor.id, now)?;
+        }
+        tx.commit()?;
+        self.facility_certificates()?
+            .into_iter()
+            .find(|c| c.facility_code == facility_code && c.facts.sha256 == p.sha256)
+            .ok_or_else(|| CoreError::Corrupt {
+                what: "facility_certificate".into(),
+                reason: "the row just written is missing".into(),
+            })
+    }
+
+    pub fn facility_certificates(&self) -> Result<Vec<FacilityCertificate>> {
+        self.trust_rows(
+            "SELECT id, facility_code, subject, sha256, not_after FROM facility_certificate t
+             ORDER BY facility_code, id",
+            |row| {
+                Ok(from_row!(row => FacilityCertificate { id, facility_code; facts: facts(row)? }))
+            },
+        )
+    }
+
+    /// A supervisor imports a CRL (PEM or DER); then every notification
+    /// taken in without a revocation check is checked again against the
+    /// whole trust store (see [`RevocationRecheck`]). Audited.
+    pub fn add_crl(
+        &mut self,
+        actor: &Officer,
+        bytes: &[u8],
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CrlAdded> {
+        actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
+        let not_a_crl = |_| CoreError::InvalidFile {
+            path: source.to_owned(),
+            reason: "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)".to_owned(),
+        };
+        let crl = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+            X509Crl::from_pem(bytes)
+        } else {
+            X509Crl::from_der(bytes)
+        }
+        .map_err(not_a_crl)?;
+        let der = crl.to_der().map_err(not_a_crl)?;
+        let sha256 = sha256_hex(&der);
+        let tx = self.conn.transaction()?;
+        let inserted = tx.execute(
+            "INSERT INTO x509_crl (issuer, this_update, next_update, sha256, der, added_by, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256) DO NOTHING",
+            params![
+                name_text(crl.issuer_name()),
+                crl.last_update().to_string(),
+                crl.next_update().map(|t| t.to_string()),
+                sha256,
+                der,
+                actor.id,
+                now.to_rfc3339()
+            ],
+        )?;
+        if inserted == 1 {
+            audit::append(&tx, AuditAction::CrlAdd, &sha256, &actor.id, now)?;
+        }
+        let (trust, facilities) = receipt_material(&tx)?;
+        let recheck = crate::intake::recheck_revocation(&tx, &trust, &facilities, now)?;
+        tx.commit()?;
+        let crl = self
+            .crls()?
+            .into_iter()
+            .find(|c| c.sha256 == sha256)
+            .ok_or_else(|| CoreError::Corrupt {
+                what: "x509_crl".into(),
+                reason: "the row just written is missing".into(),
+            })?;
+        Ok(CrlAdded { crl, recheck })
+    }
+
+    pub fn crls(&self) -> Result<Vec<CrlEntry>> {
+        self.trust_rows(
+            "SELECT id, issuer, this_update, next_update, sha256 FROM x509_crl t ORDER BY id",
+            |row| Ok(from_row!(row => CrlEntry { id, issuer, this_update, next_update, sha256, added_by, added_at })),
+        )
+    }
+
+    /// A supervisor removes a trust anchor or intermediate, or a facility's
+    /// certificate. Audited.
+    pub fn remove_x509(
+        &mut self,
+        actor: &Officer,
+        kind: X509Entry,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
+        let table = match kind {
+            X509Entry::TrustCertificate => "x509_certificate",
+            X509Entry::FacilityCertificate => "facility_certificate",
+        };
+        let tx = self.conn.transaction()?;
+        let sha256: Option<String> = tx
+            .query_row(
+                &format!("DELETE FROM {table} WHERE id = ?1 RETURNING sha256"),
+                [id],
+                |row| row.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let sha256 = sha256.ok_or(CoreError::TrustEntryNotFound(id))?;
+        audit::append(&tx, AuditAction::CertificateRemove, &sha256, &actor.id, now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The trust store and facility map a receipt is checked against now.
+    pub(crate) fn x509_receipt_material(&self) -> Result<(TrustStore, FacilityCertificates)> {
+        receipt_material(&self.conn)
+    }
+}
+
+fn facts(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateFacts> {
+    Ok(from_row!(row => CertificateFacts { subject, sha256, not_after, added_by, added_at }))
+}
+
+/// Builds the trust store (anchors, intermediates, CRLs) and the facility
+/// map from the tables. A row that no longer parses is skipped: it was
+/// checked on the way in, so only a damaged database gets here.
+pub(crate) fn receipt_material(
+    conn: &rusqlite::Connection,
+) -> Result<(TrustStore, FacilityCertificates)> {
+    let mut trust = TrustStore::new();
+    let ders = |sql: &str| -> Result<Vec<Vec<u8>>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    for der in ders("SELECT der FROM x509_certificate ORDER BY id")? {
+        let _ = trust.add_certificates(&der);
+    }
+    for der in ders("SELECT der FROM x509_crl ORDER BY id")? {
+        let _ = trust.add_crl(&der);
+    }
+    let mut facilities = FacilityCertificates::default();
+    let mut stmt =
+        conn.prepare_cached("SELECT facility_code, sha256 FROM facility_certificate ORDER BY id")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (facility, sha256) = row?;
+        facilities.register(&facility, &sha256);
+    }
+    Ok((trust, facilities))
+}
