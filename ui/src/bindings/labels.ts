@@ -91,6 +91,7 @@ export const LABELS_VI = {
     "invalid_form": "còn {count} chỗ chưa đúng",
     "duplicate_suspected": "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
     "registration_not_found": "không tìm thấy đăng ký {id}",
+    "trust_entry_not_found": "không có chứng thư hoặc danh sách thu hồi số {id}",
     "case_closed": "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
     "case_needs_review": "thông báo của cơ sở y tế đã thay đổi: cần xem xét lại hồ sơ trước khi ghi nhận liên hệ",
     "case_assigned_to_other": "hồ sơ đã giao cho {assignee}: chỉ cán bộ được giao hoặc lãnh đạo mới ghi nhận liên hệ",
@@ -138,6 +139,7 @@ export const LABELS_VI = {
     "replace_root_key": "chỉ lãnh đạo mới được thay khóa gốc của cơ quan đăng ký",
     "work_others_case": "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác",
     "set_signers": "chỉ lãnh đạo mới được đặt người ký giấy tờ",
+    "manage_certificates": "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -334,6 +336,7 @@ export const LABELS_EN = {
     "invalid_form": "{count} point(s) to fix",
     "duplicate_suspected": "This may duplicate an existing registration ({ids}); compare and confirm",
     "registration_not_found": "Registration {id} not found",
+    "trust_entry_not_found": "No certificate or revocation list has number {id}",
     "case_closed": "The case is closed ({status}): no more contact to record",
     "case_needs_review": "The health facility changed its notification: review the case before recording contact",
     "case_assigned_to_other": "The case is assigned to {assignee}: only they or a supervisor may record contact",
@@ -381,6 +384,7 @@ export const LABELS_EN = {
     "replace_root_key": "Only a supervisor may replace the registry's root key",
     "work_others_case": "Only the assigned officer or a supervisor may record on a case assigned to another officer",
     "set_signers": "Only a supervisor may set who signs the papers",
+    "manage_certificates": "Only a supervisor may manage trusted certificates and revocation lists",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
