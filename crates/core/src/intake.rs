@@ -11,8 +11,8 @@
 
 mod xml;
 
-pub(crate) use xml::recheck_revocation;
 pub use xml::ReceivedXml;
+pub(crate) use xml::{recheck_revocation, xml_signature};
 
 use std::path::Path;
 

@@ -647,16 +647,21 @@ impl Store {
                     }),
                 ))
             })?;
-        let opened = stored.open(TYP_NOTIFICATION).ok();
-        let signature_valid = match (&opened, verifying_key_from_b64(&signer.public_key)) {
-            (Some(opened), Ok(key)) => opened.verify(&key).is_ok(),
-            _ => false,
-        };
+        // An official XML version: its received file verified again.
+        let (algorithm, signature_valid, payload_sha256) =
+            match crate::intake::xml_signature(&self.conn, notification_id, version)? {
+                Some(xml) => (xml.algorithm, xml.holds, stored.signature),
+                None => {
+                    let opened = stored.open(TYP_NOTIFICATION).ok();
+                    let valid = match (&opened, verifying_key_from_b64(&signer.public_key)) {
+                        (Some(opened), Ok(key)) => opened.verify(&key).is_ok(),
+                        _ => false,
+                    };
+                    opened.map_or_else(Default::default, |o| (o.header.alg, valid, o.header.pld))
+                }
+            };
         Ok(Verification {
-            algorithm: opened
-                .as_ref()
-                .map(|o| o.header.alg.clone())
-                .unwrap_or_default(),
+            algorithm,
             key_id: signer.key_id,
             facility_id: signer.facility_id,
             facility_name: signer.facility_name,
@@ -664,7 +669,7 @@ impl Store {
             key_valid_from: signer.key_valid_from,
             key_valid_until: signer.key_valid_until,
             signature_valid,
-            payload_sha256: opened.map(|o| o.header.pld).unwrap_or_default(),
+            payload_sha256,
         })
     }
 

@@ -124,7 +124,7 @@ fn each_official_shape_becomes_a_case_with_its_evidence() {
     let death_case = case_of(&store, DEATH_ID);
     assert_eq!(death_case.name, "Nguyễn Thị Hằng");
     let detail = store.case_detail(&death_case.id, today).unwrap();
-    let notice = detail.notification.unwrap().death.unwrap();
+    let notice = detail.notification.clone().unwrap().death.unwrap();
     assert_eq!(notice.facility_code, FACILITY);
     assert_eq!(
         notice.birth_date.to_string(),
@@ -138,6 +138,15 @@ fn each_official_shape_becomes_a_case_with_its_evidence() {
     let second_twin = case_of(&store, "79024-XML9-LK-2026-000981-2");
     assert_eq!(first_twin.name, "Quách Bảo An");
     assert_eq!(second_twin.name, "Quách Bảo Ngọc");
+
+    let verification = detail.verification.unwrap();
+    assert!(
+        verification.signature_valid,
+        "the case view verifies the file again"
+    );
+    assert!(verification.algorithm.ends_with("rsa-sha256"));
+    assert!(verification.key_id.starts_with("x509:"));
+    assert_eq!(verification.facility_name, "Bệnh viện Chợ Rẫy (test)");
 
     let kept = store.received_xml(DEATH_ID).unwrap();
     assert_eq!(kept.len(), 1);
@@ -158,6 +167,17 @@ fn each_official_shape_becomes_a_case_with_its_evidence() {
     );
     // No CRL imported: "chữ ký hợp lệ, chưa kiểm tra thu hồi".
     assert_eq!(kept[0].revocation, "not_checked");
+    // The stored file altered in the database afterwards shows as invalid.
+    let db = hotich_common::sqlite::connect(store.path()).unwrap();
+    db.execute(
+        "UPDATE notification_xml SET original = CAST(replace(CAST(original AS TEXT), 'Suy tim', 'Ung thư') AS BLOB)
+         WHERE notification_id = ?1",
+        [DEATH_ID],
+    )
+    .unwrap();
+    let altered = store.case_detail(&death_case.id, today).unwrap();
+    assert!(!altered.verification.unwrap().signature_valid);
+
     let birth_extras = &store.received_xml("79024-00005.GCS.79024.26").unwrap()[0].extras;
     assert!(birth_extras.contains(&("CAP_LAN_DAU".to_owned(), "1".to_owned())));
 }

@@ -457,3 +457,46 @@ impl crate::store::Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// An XML version's signature checked again for the case view.
+pub(crate) struct XmlSignature {
+    /// The signature method's URI as the file names it.
+    pub(crate) algorithm: String,
+    /// The stored file still matches its hash and verifies against today's
+    /// trust tables at its receipt time.
+    pub(crate) holds: bool,
+}
+
+/// None for a version that did not come as official XML.
+pub(crate) fn xml_signature(
+    conn: &Connection,
+    notification_id: &str,
+    version: u32,
+) -> Result<Option<XmlSignature>> {
+    use rusqlite::OptionalExtension;
+    let stored: Option<(Vec<u8>, String, String)> = conn
+        .prepare_cached(
+            "SELECT x.original, n.signature, n.received_at FROM notification_xml x
+             JOIN notification n USING (notification_id, version)
+             WHERE x.notification_id = ?1 AND x.version = ?2",
+        )?
+        .query_row(params![notification_id, version], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    let Some((original, file_sha256, received_at)) = stored else {
+        return Ok(None);
+    };
+    let (trust, facilities) = crate::x509_trust::receipt_material(conn)?;
+    let at = DateTime::parse_from_rfc3339(&received_at)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now());
+    let verified = hotich_health::verify_and_read(&original, &receipt(&trust, &facilities, at));
+    Ok(Some(XmlSignature {
+        algorithm: verified
+            .as_ref()
+            .map(|v| v.signature.signature_method.clone())
+            .unwrap_or_default(),
+        holds: sha256_hex(&original) == file_sha256 && verified.is_ok(),
+    }))
+}
