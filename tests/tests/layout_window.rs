@@ -11,9 +11,12 @@ use hotich_common::time::office_today;
 use hotich_tests::window::{
     app_binary, click, death_case_missing_only_the_requesters_id, eventually, first_of, gone,
     officer_action, open_case_from_queue, save_attempt_with_note, testid_of_focus, text_of,
-    wait_text, AppWindow, BoxError, TestResult,
+    wait_text, AppWindow, BoxError, TestResult, COMPOSITING_ENV,
 };
 use thirtyfour::prelude::*;
+
+/// These screens are measured as the app ships: drawn without compositing.
+const AS_SHIPPED: &[(&str, &str)] = &[(COMPOSITING_ENV, "1")];
 
 /// The lowest WCAG contrast ratio between the text of any element inside
 /// `css` and the background it is drawn on (the nearest opaque one up the
@@ -95,7 +98,7 @@ async fn assert_readable(driver: &WebDriver, css: &str) -> TestResult {
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn sync_panel_is_readable_and_sync_now_without_a_registry_says_where_to_set_it() -> TestResult
 {
-    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), AS_SHIPPED).await?;
     let driver = &window.driver;
 
     // The details panel: every text on it reads against its own background.
@@ -233,7 +236,7 @@ async fn fits(driver: &WebDriver, size: (u32, u32), screen: &str) -> TestResult 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn the_header_and_every_screen_fit_1366_by_700_and_1280_by_720() -> TestResult {
-    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), AS_SHIPPED).await?;
     let driver = &window.driver;
 
     // The officer's actions are one menu, from the keyboard: Enter opens it
@@ -373,7 +376,7 @@ return box.bottom < 0 || box.top > window.innerHeight;
 
 /// The demo, its first supervisor signed in, in a window of that size.
 async fn signed_in_at(width: u32, height: u32) -> Result<AppWindow, BoxError> {
-    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), AS_SHIPPED).await?;
     window.driver.set_window_rect(0, 0, width, height).await?;
     Ok(window)
 }
