@@ -41,6 +41,25 @@ code_enum! {
         PassportFormat => "passport_format",
         /// "Người thân" and the like: the relationship must say which.
         RelationshipVague => "relationship_vague",
+        /// An appointment outcome without the day the family agreed to come.
+        AppointmentDateMissing => "appointment_date_missing",
+        BeforeToday => "before_today",
+        /// An appointment day given with another outcome.
+        OnlyForAppointment => "only_for_appointment",
+        /// "Registered elsewhere" without saying where and when.
+        WhereRegisteredMissing => "where_registered_missing",
+        /// `max`: the most characters allowed.
+        TooLong => "too_long",
+        /// Digits, spaces, dots and a leading + only, 8 to 15 digits.
+        PhoneFormat => "phone_format",
+        /// Letters without marks, digits and `. _ -`, at most 50.
+        UsernameCharacters => "username_characters",
+        /// `username`: as it would be stored.
+        UsernameTaken => "username_taken",
+        /// `min`: `officer::MIN_PASSWORD_CHARS`.
+        PasswordTooShort => "password_too_short",
+        PasswordCommon => "password_common",
+        PasswordIsName => "password_is_name",
     }
 }
 

@@ -754,7 +754,7 @@ fn guidance_fills_the_templates_with_the_case() {
         .store
         .set_office_contact(&supervisor, &contact("  ", hours))
         .unwrap_err();
-    assert_eq!(empty.to_string(), "địa chỉ cơ quan: không được để trống");
+    assert_eq!(empty.to_string(), "địa chỉ cơ quan: bắt buộc, chưa nhập");
     assert_ne!(db.store.office_contact().unwrap().address, address);
     db.store
         .set_office_contact(&supervisor, &contact(address, hours))
@@ -854,4 +854,88 @@ fn the_outreach_view_offers_what_the_officer_may_do() {
     let closed = db.store.outreach_view(&lan, &case_id, today()).unwrap();
     assert!(!closed.accepts_attempts);
     assert_eq!(closed.decisions, [CaseStatus::InOutreach]);
+}
+
+/// The form's problems as (field, rule), in order.
+fn problems(error: &CoreError) -> Vec<(&str, &str)> {
+    assert_eq!(error.code(), "invalid_form", "{error}");
+    error
+        .problems()
+        .iter()
+        .map(|p| (p.field.as_str(), p.rule.as_str()))
+        .collect()
+}
+
+#[test]
+fn an_attempt_names_every_problem_of_its_form_and_records_nothing() {
+    let mut db = open();
+    let (_, case_id) = one_death_case(&mut db);
+    let lan = registrar(&mut db, "lan", "Lê Thị Lan");
+    let yesterday = today() - Duration::days(1);
+    let events = "SELECT count(*) FROM case_event";
+    let before = count(&db.store, events);
+    // An appointment in the past and a next contact in the past.
+    let past = AttemptInput {
+        appointment_date: Some(yesterday),
+        next_follow_up: Some(yesterday),
+        ..phone(Outcome::AppointmentSet)
+    };
+    let mut refused_attempt = |input: &AttemptInput| {
+        db.store
+            .log_attempt(&lan, &case_id, input, now(), today())
+            .unwrap_err()
+    };
+    let refused = refused_attempt(&past);
+    assert_eq!(
+        problems(&refused),
+        [
+            ("appointment_date", "before_today"),
+            ("next_follow_up", "before_today")
+        ]
+    );
+    assert_eq!(
+        refused.message(hotich_core::Lang::En),
+        "Appointment date: must not be before today; Next contact date: must not be before today"
+    );
+    // Registered elsewhere without saying where, and an appointment day too.
+    let elsewhere = AttemptInput {
+        appointment_date: Some(today()),
+        ..phone(Outcome::RegisteredElsewhere)
+    };
+    let refused = refused_attempt(&elsewhere);
+    assert_eq!(
+        problems(&refused),
+        [
+            ("appointment_date", "only_for_appointment"),
+            ("note", "where_registered_missing")
+        ]
+    );
+    assert_eq!(count(&db.store, events), before, "nothing recorded");
+    let case = db.store.case(&case_id, today()).unwrap();
+    assert_eq!((case.status, case.assignee_id), (CaseStatus::New, None));
+}
+
+#[test]
+fn the_office_contact_names_every_problem_of_its_form_and_keeps_the_stored_one() {
+    let db = open();
+    let stored = db.store.office_contact().unwrap();
+    let refused = db
+        .store
+        .set_office_contact(
+            &db.supervisor,
+            &hotich_core::OfficeContact {
+                address: " ".into(),
+                hours: "sáng thứ Hai".into(),
+                phone: Some("gọi Lan".into()),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        problems(&refused),
+        [
+            ("office_address", "required"),
+            ("office_phone", "phone_format")
+        ]
+    );
+    assert_eq!(db.store.office_contact().unwrap(), stored);
 }

@@ -278,7 +278,7 @@ fn the_office_phone_is_given_to_call_back() {
         .store
         .set_office_contact(&office.supervisor, &contact("gọi Lan"))
         .unwrap_err();
-    assert_eq!(refused.params()["field"], "office_phone");
+    assert_eq!(refused.problems()[0].field, "office_phone");
     office
         .store
         .set_office_contact(&office.supervisor, &contact("0208 3850 123"))

@@ -156,11 +156,26 @@ fn an_empty_signer_is_refused_unless_the_office_has_a_default() {
         title: " ".into(),
         ..chairman.clone()
     };
+    let nameless = Signer {
+        full_name: String::new(),
+        ..deputy.clone()
+    };
+    // Every missing name or title at once, by its line.
     let refused = office
         .store
-        .set_signers(&office.supervisor, &[deputy.clone(), untitled])
+        .set_signers(&office.supervisor, &[nameless, untitled])
         .unwrap_err();
-    assert_eq!(refused.params()["line"], "2");
+    let fields: Vec<_> = refused
+        .problems()
+        .iter()
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(fields, ["signers.1.full_name", "signers.2.title"]);
+    assert_eq!(
+        refused.to_string(),
+        "họ, chữ đệm và tên của người ký dòng 1: bắt buộc, chưa nhập; \
+         chức vụ của người ký dòng 2: bắt buộc, chưa nhập"
+    );
     assert!(office.store.signers().unwrap().is_empty());
 
     office

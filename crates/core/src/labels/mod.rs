@@ -608,6 +608,19 @@ pub fn problem_rule(lang: Lang, rule: ProblemRule) -> &'static str {
         (Lang::En, ChangeReasonMissing) => "differs from the health facility's paper (\"{notified}\"): give the reason",
         (Lang::En, PassportFormat) => "a passport number is 8 or 9 letters and digits (Vietnamese passports: a letter and 7 digits)",
         (Lang::En, RelationshipVague) => "\"relative\" says too little: give the relationship (e.g. aunt, uncle)",
+        // The account rules, worded once with the one-field password change's reasons.
+        (_, UsernameCharacters) => input_reason(lang, InputReason::UsernameCharacters),
+        (_, UsernameTaken) => input_reason(lang, InputReason::UsernameTaken),
+        (_, PasswordTooShort) => input_reason(lang, InputReason::PasswordTooShort),
+        (_, PasswordCommon) => input_reason(lang, InputReason::PasswordCommon),
+        (_, PasswordIsName) => input_reason(lang, InputReason::PasswordIsName),
+        // The outreach and office forms' rules, worded once with their reasons.
+        (_, AppointmentDateMissing) => input_reason(lang, InputReason::AppointmentDateMissing),
+        (_, BeforeToday) => input_reason(lang, InputReason::BeforeToday),
+        (_, OnlyForAppointment) => input_reason(lang, InputReason::OnlyForAppointment),
+        (_, WhereRegisteredMissing) => input_reason(lang, InputReason::WhereRegisteredMissing),
+        (_, TooLong) => input_reason(lang, InputReason::TooLong),
+        (_, PhoneFormat) => input_reason(lang, InputReason::PhoneFormat),
     }
 }
 
@@ -638,6 +651,15 @@ pub fn form_field(lang: Lang, path: &str) -> String {
         (Lang::Vi, Some("father")) => format!("{name} của cha"),
         (Lang::Vi, Some("requester")) => format!("{name} của người đi đăng ký"),
         (Lang::Vi, Some("change_reasons")) => format!("lý do sửa \"{}\"", form_field(lang, field)),
+        // "signers.2.title": a line of the signers list.
+        (Lang::Vi, Some("signers")) => match field.split_once('.') {
+            Some((line, inner)) => format!("{} của người ký dòng {line}", form_field(lang, inner)),
+            None => name.to_owned(),
+        },
+        (Lang::En, Some("signers")) => match field.split_once('.') {
+            Some((line, inner)) => format!("Signer {line}'s {}", form_field(lang, inner).to_lowercase()),
+            None => name.to_owned(),
+        },
         (Lang::En, Some("mother")) => format!("Mother's {}", name.to_lowercase()),
         (Lang::En, Some("father")) => format!("Father's {}", name.to_lowercase()),
         (Lang::En, Some("requester")) => format!("Requester's {}", name.to_lowercase()),
@@ -687,6 +709,17 @@ fn form_field_name(lang: Lang, field: &str) -> Option<&'static str> {
         ),
         "registration_date" => ("ngày đăng ký", "Registration date"),
         "late_reason" => ("lý do đăng ký quá hạn", "Reason for late registration"),
+        // The account forms (first supervisor, a supervisor adding one).
+        "username" => ("tên đăng nhập", "Username"),
+        "password" => ("mật khẩu", "Password"),
+        // The outreach attempt, the office contact and its signers.
+        "appointment_date" => ("ngày hẹn", "Appointment date"),
+        "next_follow_up" => ("ngày liên hệ tiếp", "Next contact date"),
+        "note" => ("ghi chú", "Note"),
+        "office_address" => ("địa chỉ cơ quan", "Office address"),
+        "office_hours" => ("giờ làm việc", "Working hours"),
+        "office_phone" => ("số điện thoại cơ quan", "Office phone number"),
+        "title" => ("chức vụ", "Title"),
         _ => return None,
     };
     Some(match lang {

@@ -7,13 +7,16 @@
 //! (through `Store::set_setting`). Reads `case_file`, `notification` and
 //! `template` (through the queue and templates modules).
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use hotich_protocol::{EventKind, Notification, Sex};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid, InputField, InputReason, Result};
+use crate::error::{CoreError, Result};
 use crate::lifecycle::Channel;
 use crate::officer::Officer;
+use crate::problem::{FieldProblem, ProblemRule};
 use crate::store::Store;
 use crate::templates::{
     checklist_items, contact_honorific, render, sms, subject_honorific, TemplateContext,
@@ -75,17 +78,26 @@ impl Store {
     pub fn set_office_contact(&self, actor: &Officer, contact: &OfficeContact) -> Result<()> {
         actor.require_supervisor(crate::error::ForbiddenAction::SetOfficeContact)?;
         let (address, hours) = (clean(&contact.address), clean(&contact.hours));
+        let phone = contact.phone.as_deref().map(clean);
+        // Every problem of the form at once, each by its field.
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, rule: ProblemRule| {
+            problems.push(FieldProblem::new(field, rule, BTreeMap::new()))
+        };
         if address.is_empty() {
-            return Err(invalid(InputField::OfficeAddress, InputReason::Empty));
+            problem("office_address", ProblemRule::Required);
         }
         if hours.is_empty() {
-            return Err(invalid(InputField::OfficeHours, InputReason::Empty));
+            problem("office_hours", ProblemRule::Required);
         }
-        let phone = contact.phone.as_deref().map(clean);
-        if let Some(phone) = phone.as_deref().filter(|p| !p.is_empty()) {
-            if !is_phone_number(phone) {
-                return Err(invalid(InputField::OfficePhone, InputReason::PhoneFormat));
-            }
+        if phone
+            .as_deref()
+            .is_some_and(|p| !p.is_empty() && !is_phone_number(p))
+        {
+            problem("office_phone", ProblemRule::PhoneFormat);
+        }
+        if !problems.is_empty() {
+            return Err(CoreError::InvalidForm(problems));
         }
         self.set_setting(SETTING_OFFICE_ADDRESS, &address)?;
         self.set_setting(SETTING_OFFICE_HOURS, &hours)?;

@@ -9,6 +9,8 @@
 //! `notification`. What the screen tells the officer (contacts, scripts,
 //! the office's contact settings) is [`guidance`].
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,7 @@ use crate::lifecycle::{
 use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::outbox::queue_for_sync;
+use crate::problem::{FieldProblem, ProblemRule};
 use crate::sql::{from_row, optional_value};
 use crate::store::Store;
 use crate::text::clean_lines;
@@ -234,6 +237,72 @@ fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     Ok(note)
 }
 
+/// Every problem of the attempt form at once (`CoreError::InvalidForm`):
+/// the note, the appointment day (with an appointment and only then, not
+/// past), where a family registered elsewhere, and the next contact day.
+/// Returns the cleaned note, the appointment and the next follow-up.
+fn check_attempt(
+    input: &AttemptInput,
+    today: NaiveDate,
+) -> Result<(Option<String>, Option<NaiveDate>, Option<NaiveDate>)> {
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, rule: ProblemRule| {
+        problems.push(FieldProblem::new(field, rule, BTreeMap::new()))
+    };
+    let note = input
+        .note
+        .as_deref()
+        .map(clean_lines)
+        .filter(|n| !n.trim().is_empty());
+    let appointment = match (input.outcome, input.appointment_date) {
+        (Outcome::AppointmentSet, None) => {
+            problem("appointment_date", ProblemRule::AppointmentDateMissing);
+            None
+        }
+        (Outcome::AppointmentSet, Some(day)) => {
+            if day < today {
+                problem("appointment_date", ProblemRule::BeforeToday);
+            }
+            Some(day)
+        }
+        (_, Some(_)) => {
+            problem("appointment_date", ProblemRule::OnlyForAppointment);
+            None
+        }
+        (_, None) => None,
+    };
+    if input.outcome == Outcome::RegisteredElsewhere && note.is_none() {
+        problem("note", ProblemRule::WhereRegisteredMissing);
+    }
+    let next_follow_up = if status_after(input.outcome).is_open() {
+        match input.next_follow_up {
+            Some(day) if day < today => {
+                problem("next_follow_up", ProblemRule::BeforeToday);
+                None
+            }
+            Some(day) => Some(day),
+            None => proposed_follow_up(input.outcome, today, appointment),
+        }
+    } else {
+        None
+    };
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        problems.push(FieldProblem::new(
+            "note",
+            ProblemRule::TooLong,
+            BTreeMap::from([("max".to_owned(), MAX_NOTE_CHARS.to_string())]),
+        ));
+    }
+    if problems.is_empty() {
+        Ok((note, appointment, next_follow_up))
+    } else {
+        Err(CoreError::InvalidForm(problems))
+    }
+}
+
 /// A registrar works the cases assigned to them (and unassigned ones, which
 /// become theirs); a supervisor works any case.
 fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
@@ -417,47 +486,8 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<String> {
-        let note = clean_note(input.note.as_deref())?;
-        let appointment = match (input.outcome, input.appointment_date) {
-            (Outcome::AppointmentSet, None) => {
-                return Err(invalid(
-                    InputField::AppointmentDate,
-                    InputReason::AppointmentDateMissing,
-                ))
-            }
-            (Outcome::AppointmentSet, Some(day)) if day < today => {
-                return Err(invalid(
-                    InputField::AppointmentDate,
-                    InputReason::BeforeToday,
-                ))
-            }
-            (Outcome::AppointmentSet, day) => day,
-            (_, Some(_)) => {
-                return Err(invalid(
-                    InputField::AppointmentDate,
-                    InputReason::OnlyForAppointment,
-                ))
-            }
-            (_, None) => None,
-        };
-        if input.outcome == Outcome::RegisteredElsewhere && note.is_none() {
-            return Err(invalid(
-                InputField::Note,
-                InputReason::WhereRegisteredMissing,
-            ));
-        }
+        let (note, appointment, next_follow_up) = check_attempt(input, today)?;
         let to = status_after(input.outcome);
-        let next_follow_up = if to.is_open() {
-            match input.next_follow_up {
-                Some(day) if day < today => {
-                    return Err(invalid(InputField::NextFollowUp, InputReason::BeforeToday))
-                }
-                Some(day) => Some(day),
-                None => proposed_follow_up(input.outcome, today, appointment),
-            }
-        } else {
-            None
-        };
 
         let tx = self.conn.transaction()?;
         let case = case_state(&tx, case_id)?;

@@ -3,10 +3,13 @@
 //! is the default, filled into a form whose signer is left empty. Stored as
 //! a setting (through `store`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid_with, CoreError, ForbiddenAction, InputField, InputReason, Result};
+use crate::error::{CoreError, ForbiddenAction, Result};
 use crate::officer::Officer;
+use crate::problem::{FieldProblem, ProblemRule};
 use crate::store::Store;
 use crate::text::clean;
 
@@ -45,21 +48,33 @@ impl Store {
     /// a name and a title.
     pub fn set_signers(&self, actor: &Officer, signers: &[Signer]) -> Result<Vec<Signer>> {
         actor.require_supervisor(ForbiddenAction::SetSigners)?;
-        let mut cleaned = Vec::with_capacity(signers.len());
-        for (index, signer) in signers.iter().enumerate() {
-            let signer = Signer {
+        let cleaned: Vec<Signer> = signers
+            .iter()
+            .map(|signer| Signer {
                 full_name: clean(&signer.full_name),
                 title: clean(&signer.title),
                 on_behalf: signer.on_behalf,
-            };
-            if signer.full_name.is_empty() || signer.title.is_empty() {
-                return Err(invalid_with(
-                    InputField::Signers,
-                    InputReason::Empty,
-                    [("line", (index + 1).to_string())],
-                ));
-            }
-            cleaned.push(signer);
+            })
+            .collect();
+        // Every missing name or title at once, by its line ("signers.2.title").
+        let problems: Vec<FieldProblem> = cleaned
+            .iter()
+            .enumerate()
+            .flat_map(|(index, signer)| {
+                [("full_name", &signer.full_name), ("title", &signer.title)]
+                    .into_iter()
+                    .filter(|(_, value)| value.is_empty())
+                    .map(move |(field, _)| {
+                        FieldProblem::new(
+                            &format!("signers.{}.{field}", index + 1),
+                            ProblemRule::Required,
+                            BTreeMap::new(),
+                        )
+                    })
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(CoreError::InvalidForm(problems));
         }
         let json = serde_json::to_string(&cleaned).map_err(|e| CoreError::Corrupt {
             what: "office signers".into(),
