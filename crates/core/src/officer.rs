@@ -7,7 +7,7 @@
 //! the audit log (`registration::audit`) in the same transaction (or
 //! savepoint, inside a caller's transaction: `store::write_scope`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{
     invalid, invalid_with, CoreError, ForbiddenAction, InputField, InputReason, Result,
 };
+use crate::problem::{FieldProblem, ProblemRule};
 use crate::registration::audit::{self, AuditAction};
 use crate::sql::from_row;
 use crate::store::{parse_time, Store};
@@ -163,28 +164,63 @@ fn squeezed(text: &str) -> String {
     fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// The part of the password rule a new password breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PasswordFault {
+    TooShort,
+    IsName,
+    Common,
+}
+
+impl PasswordFault {
+    /// The fault as one problem of an account form, under `password`.
+    fn problem(self) -> FieldProblem {
+        let (rule, params) = match self {
+            PasswordFault::TooShort => (
+                ProblemRule::PasswordTooShort,
+                BTreeMap::from([("min".to_owned(), MIN_PASSWORD_CHARS.to_string())]),
+            ),
+            PasswordFault::IsName => (ProblemRule::PasswordIsName, BTreeMap::new()),
+            PasswordFault::Common => (ProblemRule::PasswordCommon, BTreeMap::new()),
+        };
+        FieldProblem::new(FIELD_PASSWORD, rule, params)
+    }
+}
+
 /// The password rule: at least `MIN_PASSWORD_CHARS` characters (a passphrase
 /// of several words qualifies), not a common password, and not the account's
-/// username or full name.
-pub fn check_new_password(password: &str, username: &str, full_name: &str) -> Result<()> {
+/// username or full name. The first part broken, if any.
+fn password_fault(password: &str, username: &str, full_name: &str) -> Option<PasswordFault> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(invalid_with(
-            InputField::Password,
-            InputReason::PasswordTooShort,
-            [("min", MIN_PASSWORD_CHARS.to_string())],
-        ));
+        return Some(PasswordFault::TooShort);
     }
     let password_squeezed = squeezed(password);
     if [username, full_name]
         .iter()
         .any(|name| !name.trim().is_empty() && squeezed(name) == password_squeezed)
     {
-        return Err(invalid(InputField::Password, InputReason::PasswordIsName));
+        return Some(PasswordFault::IsName);
     }
-    if is_common_password(password) {
-        return Err(invalid(InputField::Password, InputReason::PasswordCommon));
+    is_common_password(password).then_some(PasswordFault::Common)
+}
+
+/// The password rule ([`password_fault`]) for the one-field change of one's
+/// own password: refused as `invalid_input` with the reason.
+pub fn check_new_password(password: &str, username: &str, full_name: &str) -> Result<()> {
+    match password_fault(password, username, full_name) {
+        None => Ok(()),
+        Some(PasswordFault::TooShort) => Err(invalid_with(
+            InputField::Password,
+            InputReason::PasswordTooShort,
+            [("min", MIN_PASSWORD_CHARS.to_string())],
+        )),
+        Some(PasswordFault::IsName) => {
+            Err(invalid(InputField::Password, InputReason::PasswordIsName))
+        }
+        Some(PasswordFault::Common) => {
+            Err(invalid(InputField::Password, InputReason::PasswordCommon))
+        }
     }
-    Ok(())
 }
 
 /// One character of the alphabet, each as likely as the others: a random
@@ -212,14 +248,20 @@ fn one_time_password() -> String {
         .join("-")
 }
 
-fn check_username(username: &str) -> Result<String> {
+/// The account form's field paths, as its problems name them.
+const FIELD_USERNAME: &str = "username";
+const FIELD_FULL_NAME: &str = "full_name";
+const FIELD_PASSWORD: &str = "password";
+
+/// The username as stored (trimmed, lower case), or the rule it breaks.
+fn check_username(username: &str) -> std::result::Result<String, ProblemRule> {
     let username = username.trim().to_lowercase();
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-    if username.is_empty() || username.len() > 50 || !username.chars().all(allowed) {
-        return Err(invalid(
-            InputField::Username,
-            InputReason::UsernameCharacters,
-        ));
+    if username.is_empty() {
+        return Err(ProblemRule::Required);
+    }
+    if username.len() > 50 || !username.chars().all(allowed) {
+        return Err(ProblemRule::UsernameCharacters);
     }
     Ok(username)
 }
@@ -328,18 +370,43 @@ impl Store {
             role,
             password,
         } = account;
-        let username = check_username(username)?;
+        // Every problem of the form at once, each under its field.
+        let mut problems = Vec::new();
+        let username = match check_username(username) {
+            Ok(username) => {
+                if self.officer_by_username(&username)?.is_some() {
+                    problems.push(FieldProblem::new(
+                        FIELD_USERNAME,
+                        ProblemRule::UsernameTaken,
+                        BTreeMap::from([("username".to_owned(), username.clone())]),
+                    ));
+                }
+                username
+            }
+            Err(rule) => {
+                problems.push(FieldProblem::new(FIELD_USERNAME, rule, BTreeMap::new()));
+                username.trim().to_lowercase()
+            }
+        };
         let full_name = clean(full_name);
         if full_name.is_empty() {
-            return Err(invalid(InputField::OfficerName, InputReason::Empty));
-        }
-        check_new_password(password, &username, &full_name)?;
-        if self.officer_by_username(&username)?.is_some() {
-            return Err(invalid_with(
-                InputField::Username,
-                InputReason::UsernameTaken,
-                [("username", username.clone())],
+            problems.push(FieldProblem::new(
+                FIELD_FULL_NAME,
+                ProblemRule::Required,
+                BTreeMap::new(),
             ));
+        }
+        if password.is_empty() {
+            problems.push(FieldProblem::new(
+                FIELD_PASSWORD,
+                ProblemRule::Required,
+                BTreeMap::new(),
+            ));
+        } else if let Some(fault) = password_fault(password, &username, &full_name) {
+            problems.push(fault.problem());
+        }
+        if !problems.is_empty() {
+            return Err(CoreError::InvalidForm(problems));
         }
         let officer = Officer {
             id: uuid::Uuid::now_v7().to_string(),
@@ -673,9 +740,10 @@ mod tests {
     #[test]
     fn usernames_are_plain_and_lower_case() {
         assert_eq!(check_username(" Hang.NT ").unwrap(), "hang.nt");
-        assert!(check_username("hằng").is_err());
-        assert!(check_username("a b").is_err());
-        assert!(check_username("").is_err());
+        let characters = Err(ProblemRule::UsernameCharacters);
+        assert_eq!(check_username("hằng"), characters);
+        assert_eq!(check_username("a b"), characters);
+        assert_eq!(check_username(" "), Err(ProblemRule::Required));
     }
 
     fn refused_because(password: &str, username: &str, full_name: &str) -> Option<InputReason> {

@@ -398,3 +398,69 @@ fn a_locked_out_account_answers_like_a_wrong_password_at_sign_in() {
         .sign_in("lan", PASSWORD, now() + Duration::seconds(31))
         .is_ok());
 }
+
+/// The problems of a refused account form, as (field, rule code).
+fn form_problems(error: CoreError) -> Vec<(String, &'static str)> {
+    match error {
+        CoreError::InvalidForm(problems) => problems
+            .into_iter()
+            .map(|problem| (problem.field, problem.rule.as_str()))
+            .collect(),
+        other => panic!("expected the form's problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_new_account_form_names_every_problem_at_once_and_writes_nothing() {
+    let (_dir, mut store, supervisor, _lan) = office_with_lan();
+    let officers_before = store.officers().unwrap();
+    let audit_before = account_audit(&store).len();
+    let refused = store
+        .create_officer(&supervisor, "lan", "  ", Role::Registrar, "ngắn", now())
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidForm);
+    assert_eq!(
+        form_problems(refused),
+        [
+            ("username".to_owned(), "username_taken"),
+            ("full_name".to_owned(), "required"),
+            ("password".to_owned(), "password_too_short"),
+        ]
+    );
+    let refused = store
+        .create_officer(
+            &supervisor,
+            "hoa nguyen",
+            "Nguyễn Thị Hoa",
+            Role::Registrar,
+            "Nguyễn Thị Hoa!",
+            now(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        form_problems(refused),
+        [
+            ("username".to_owned(), "username_characters"),
+            ("password".to_owned(), "password_is_name"),
+        ]
+    );
+    assert_eq!(store.officers().unwrap(), officers_before);
+    assert_eq!(account_audit(&store).len(), audit_before);
+}
+
+#[test]
+fn the_first_supervisor_form_names_every_problem_at_once_and_writes_nothing() {
+    let (_dir, mut store) = fixture::pinned_store();
+    let refused = store
+        .create_first_supervisor("", "Trần Văn Lãnh", "qwerty123456", now())
+        .unwrap_err();
+    assert_eq!(
+        form_problems(refused),
+        [
+            ("username".to_owned(), "required"),
+            ("password".to_owned(), "password_common"),
+        ]
+    );
+    assert!(!store.has_officers().unwrap());
+    assert!(account_audit(&store).is_empty());
+}

@@ -189,12 +189,12 @@ fn nothing_is_stored_when_any_part_of_the_set_up_is_refused() {
         (
             "a short password",
             Box::new(|s| s.supervisor.password = "ngắn".into()),
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidForm,
         ),
         (
             "a username with spaces",
             Box::new(|s| s.supervisor.username = "lanh dao".into()),
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidForm,
         ),
     ];
     for (what, spoil, expected) in cases {
