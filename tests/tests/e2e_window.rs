@@ -874,6 +874,15 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
             .as_deref(),
         Some(SIGNER.0)
     );
+    // A third line saved empty: its name and title each say what is missing.
+    click(driver, "[data-testid=signer-add]").await?;
+    click(driver, "[data-testid=signers-save]").await?;
+    for under in [
+        "[data-testid=signer-problem-full_name]",
+        "[data-testid=signer-problem-title]",
+    ] {
+        wait_text(driver, under, "Bắt buộc, chưa nhập").await?;
+    }
 
     // The supervisor's print log: both prints, the second marked a reprint.
     let rows = exactly(driver, "[data-testid=print-log-row]", 2).await?;
@@ -1108,8 +1117,9 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     )
     .await?;
 
-    // An appointment in the past, refused by the shell as an invalid input
-    // (its field and reason travel as codes): in English, then Vietnamese.
+    // An appointment in the past (and so the next contact proposed on it):
+    // the shell names both problems at once, each under its field, in
+    // English, then Vietnamese.
     click(driver, "[data-testid=outcome-appointment_set]").await?;
     let past = office_today() - chrono::Days::new(3);
     type_into(
@@ -1119,8 +1129,12 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     )
     .await?;
     click(driver, "[data-testid=save-attempt]").await?;
-    let appointment = error_banner_text(driver, "invalid_input").await?;
-    assert_eq!(appointment, "Appointment date: must not be before today");
+    let appointment_problem = "[data-testid=attempt-problem-appointment_date]";
+    let next_problem = "[data-testid=attempt-problem-next_follow_up]";
+    for under in [appointment_problem, next_problem] {
+        wait_text(driver, under, "Must not be before today").await?;
+    }
+    let appointment = text_of(driver, appointment_problem).await?;
     window.screenshot("errors-in-english").await?;
     for english in [&wrong_password, &appointment] {
         assert!(
@@ -1129,12 +1143,9 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
         );
     }
     officer_action(driver, "language").await?;
-    wait_text(
-        driver,
-        "[data-testid=error-message][data-code=invalid_input] [data-testid=error-text]",
-        "Ngày hẹn: không được trước hôm nay",
-    )
-    .await?;
+    for under in [appointment_problem, next_problem] {
+        wait_text(driver, under, "Không được trước hôm nay").await?;
+    }
     wait_text(driver, problem, "Bắt buộc, chưa nhập").await?;
     window.quit().await?;
     Ok(())
