@@ -4,8 +4,8 @@
 //! before any failure, refuses a short one, then opens the queue.
 
 use hotich_tests::window::{
-    app_binary, change_first_password, click, create_officer, eventually, officer_action,
-    submit_sign_in, text_of, wait_signed_in_as, wait_text, AppWindow, TestResult,
+    app_binary, change_first_password, click, create_officer, eventually, exactly, fill,
+    officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -33,6 +33,38 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
     )
     .await?;
     assert!(rule.contains("ít nhất 12 ký tự"), "{rule}");
+
+    // An account whose username is taken and whose password is short: both
+    // problems at once, each under its field, and no account added.
+    let form = "[data-testid=add-officer-form]";
+    let taken_and_short = [
+        (format!("{form} [data-testid=new-username]"), "hoa"),
+        (
+            format!("{form} [data-testid=new-full-name]"),
+            "Trần Thị Hoa",
+        ),
+        (format!("{form} [data-testid=new-password]"), "ngắn quá"),
+        (
+            format!("{form} [data-testid=new-password-again]"),
+            "ngắn quá",
+        ),
+    ];
+    let fields: Vec<(&str, &str)> = taken_and_short
+        .iter()
+        .map(|(css, text)| (css.as_str(), *text))
+        .collect();
+    fill(driver, &fields).await?;
+    click(driver, "[data-testid=add-officer]").await?;
+    wait_text(
+        driver,
+        "[data-testid=new-username-problem]",
+        "\"hoa\" đã có người dùng",
+    )
+    .await?;
+    let short = text_of(driver, "[data-testid=new-password-problem]").await?;
+    assert!(short.starts_with("Cần ít nhất 12 ký tự"), "{short}");
+    exactly(driver, "[data-testid=new-full-name-problem]", 0).await?;
+    exactly(driver, "[data-testid=officer-row]", 2).await?;
 
     // A reset shows the one-time password once.
     click(driver, &row_button("hoa", "reset-password")).await?;

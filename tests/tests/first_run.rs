@@ -8,8 +8,8 @@ use hotich_core::{Installation, Store};
 use hotich_protocol::trust::{demo_root_signer, RootKey};
 use hotich_protocol::Signer;
 use hotich_tests::window::{
-    app_binary, click, exactly, fill, fill_first_supervisor, text_of, type_into, wait_signed_in_as,
-    wait_text, AppWindow, BoxError, TestResult, DEMO_BANNER, SUPERVISOR,
+    app_binary, click, exactly, fill, first_of, text_of, type_into, wait_signed_in_as, wait_text,
+    AppWindow, BoxError, TestResult, DEMO_BANNER, PASSWORD, SUPERVISOR,
 };
 use thirtyfour::prelude::*;
 
@@ -26,6 +26,13 @@ async fn first_start() -> Result<AppWindow, BoxError> {
     assert!(demo.contains("Dùng thử với dữ liệu mẫu"), "{demo}");
     assert!(office.contains("Thiết lập văn phòng"), "{office}");
     Ok(window)
+}
+
+/// Erases the last `count` characters typed into the field `css`.
+async fn erase(driver: &WebDriver, css: &str, count: usize) -> TestResult {
+    let backspaces = Key::Backspace.value().to_string().repeat(count);
+    first_of(driver, css).await?.send_keys(backspaces).await?;
+    Ok(())
 }
 
 /// Fills a set-up step's fields and goes on to the next step.
@@ -79,7 +86,35 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
     click(driver, "[data-testid=fingerprint-confirmed]").await?;
     click(driver, "[data-testid=setup-next]").await?;
 
-    fill_first_supervisor(driver, "[data-testid=first-run-supervisor]").await?;
+    // Two of the supervisor's fields wrong: the set-up names both at once,
+    // back on their step, each under its field.
+    let username = "[data-testid=first-run-supervisor] [data-testid=username]";
+    let passwords = ["[data-testid=password]", "[data-testid=password-again]"];
+    let too_short = "ngắn";
+    let wrong = [
+        (username, "lanhdao!"),
+        ("[data-testid=full-name]", SUPERVISOR.1),
+        (passwords[0], too_short),
+        (passwords[1], too_short),
+    ];
+    fill(driver, &wrong).await?;
+    click(driver, "[data-testid=setup-next]").await?;
+    click(driver, "[data-testid=setup-confirm]").await?;
+    let username_rule = "Chỉ gồm chữ không dấu, số và . _ - (tối đa 50 ký tự)";
+    wait_text(driver, "[data-testid=username-problem]", username_rule).await?;
+    let password_rule = text_of(driver, "[data-testid=password-problem]").await?;
+    assert!(
+        password_rule.starts_with("Cần ít nhất 12 ký tự"),
+        "{password_rule}"
+    );
+    exactly(driver, "[data-testid=full-name-problem]", 0).await?;
+    exactly(driver, "[data-testid=error-message]", 0).await?;
+    // Put right: the "!" and the short password erased, the test password typed.
+    erase(driver, username, 1).await?;
+    for field in passwords {
+        erase(driver, field, too_short.chars().count()).await?;
+        type_into(driver, field, PASSWORD).await?;
+    }
     click(driver, "[data-testid=setup-next]").await?;
 
     let summary = text_of(driver, "[data-testid=setup-summary]").await?;

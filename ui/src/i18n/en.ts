@@ -353,6 +353,8 @@ export const en: Messages = {
       relationship: "Relationship",
       registration_date: "Registration date",
       late_reason: "Reason for late registration",
+      username: "Username",
+      password: "Password",
       signer_name: "Signer",
       signer_title: "Signer's title",
     },

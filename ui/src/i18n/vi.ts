@@ -348,6 +348,8 @@ export const vi = {
       relationship: "Quan hệ với người được đăng ký",
       registration_date: "Ngày đăng ký",
       late_reason: "Lý do đăng ký quá hạn",
+      username: "Tên đăng nhập",
+      password: "Mật khẩu",
       signer_name: "Người ký",
       signer_title: "Chức vụ người ký",
     } as Record<string, string | undefined>,
