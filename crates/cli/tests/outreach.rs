@@ -95,9 +95,20 @@ fn a_script_sets_up_officers_assigns_and_logs_outreach() {
     )));
     assert_eq!(appointment["case"]["status"], "appointment");
     assert_eq!(appointment["case"]["next_follow_up"], "2026-11-25");
-    // Bad input names the field; an illegal move says so; nothing changes.
-    let no_reason = refused(log(&db, lan, ids[2], "phone", "registered_elsewhere", &[]));
-    assert!(no_reason.contains("ghi chú"), "{no_reason}");
+    // Bad input names every field at once; an illegal move says so; nothing changes.
+    let appointment_too = ["--appointment", "2026-11-25"];
+    let no_reason = refused(log(
+        &db,
+        lan,
+        ids[2],
+        "phone",
+        "registered_elsewhere",
+        &appointment_too,
+    ));
+    assert!(
+        no_reason.contains("ngày hẹn: chỉ ghi khi") && no_reason.contains("ghi chú: cần ghi lý do"),
+        "{no_reason}"
+    );
     let bad_channel = refused(log(&db, lan, ids[2], "fax", "reached", &[]));
     assert!(bad_channel.contains("kênh không hợp lệ"), "{bad_channel}");
     let illegal = refused(run(&db, lan, &["status", ids[2], "--to", "registered"]));
