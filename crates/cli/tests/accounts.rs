@@ -55,6 +55,20 @@ fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
         ],
     ));
 
+    // A taken username and a short password: both named in one refusal.
+    let both = refused(run(
+        &db,
+        "lanhdao",
+        SUPERVISOR_PASSWORD,
+        Some("ngắn"),
+        &["officer", "add", "--username", "HOA", "--name", "Hoa khác"],
+    ));
+    assert!(
+        both.contains("tên đăng nhập: \"hoa\" đã có người dùng")
+            && both.contains("mật khẩu: cần ít nhất 12 ký tự"),
+        "{both}"
+    );
+
     // The first password opens nothing but its own change.
     let first = refused(run(&db, "hoa", FIRST_PASSWORD, None, &["cases", "--mine"]));
     assert!(first.contains("cần đặt mật khẩu mới"), "{first}");
