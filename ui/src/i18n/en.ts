@@ -357,6 +357,14 @@ export const en: Messages = {
       password: "Password",
       signer_name: "Signer",
       signer_title: "Signer's title",
+      // The outreach attempt, the office contact and its signers (their problems away from the field).
+      appointment_date: "Appointment date",
+      next_follow_up: "Next contact date",
+      note: "Note",
+      office_address: "Office address",
+      office_hours: "Working hours",
+      office_phone: "Office phone number",
+      title: "Title",
     },
     ownField: (label: string) => label,
     fieldOf: {

@@ -352,6 +352,14 @@ export const vi = {
       password: "Mật khẩu",
       signer_name: "Người ký",
       signer_title: "Chức vụ người ký",
+      // The outreach attempt, the office contact and its signers (their problems away from the field).
+      appointment_date: "Ngày hẹn",
+      next_follow_up: "Ngày liên hệ tiếp",
+      note: "Ghi chú",
+      office_address: "Địa chỉ cơ quan",
+      office_hours: "Giờ làm việc",
+      office_phone: "Số điện thoại cơ quan",
+      title: "Chức vụ",
     } as Record<string, string | undefined>,
     // How a form problem names its field: "giấy tờ tùy thân của người đi đăng ký".
     ownField: (label: string) => lowerFirst(label),
