@@ -10,6 +10,8 @@
 //! (`sync`), the first supervisor (`officer`) and an audit entry
 //! (`registration::audit`).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use hotich_common::url::ServerUrl;
 use hotich_protocol::trust::RootKey;
@@ -20,6 +22,7 @@ use crate::error::{invalid, CoreError, ForbiddenAction, InputField, InputReason,
 use crate::model::Office;
 use crate::officer::Officer;
 use crate::outreach::OfficeContact;
+use crate::problem::{FieldProblem, ProblemRule};
 use crate::registration::audit::{self, AuditAction};
 use crate::store::{Store, SETTING_COMMUNE};
 use crate::text::{clean, fold};
@@ -238,24 +241,42 @@ fn checked_commune(code: &str) -> Result<String> {
     Ok(code.to_owned())
 }
 
-/// The office's details, cleaned and checked (nothing written).
+/// The office's details, cleaned and checked (nothing written): every
+/// problem of the form at once, each under its field.
 fn checked_details(input: &OfficeDetailsInput) -> Result<OfficeDetailsInput> {
+    let commune_code = input.commune_code.trim();
     let details = OfficeDetailsInput {
-        commune_code: checked_commune(&input.commune_code)?,
+        commune_code: commune_code.to_owned(),
         office_name: clean(&input.office_name),
         address: clean(&input.address),
         hours: clean(&input.hours),
     };
+    let mut problems = Vec::new();
+    if hotich_protocol::reference::commune(commune_code).is_none() {
+        problems.push(FieldProblem::new(
+            "commune_code",
+            ProblemRule::UnknownCommune,
+            BTreeMap::new(),
+        ));
+    }
     for (value, field) in [
-        (&details.office_name, InputField::OfficeName),
-        (&details.address, InputField::OfficeAddress),
-        (&details.hours, InputField::OfficeHours),
+        (&details.office_name, "office_name"),
+        (&details.address, "office_address"),
+        (&details.hours, "office_hours"),
     ] {
         if value.is_empty() {
-            return Err(invalid(field, InputReason::Empty));
+            problems.push(FieldProblem::new(
+                field,
+                ProblemRule::Required,
+                BTreeMap::new(),
+            ));
         }
     }
-    Ok(details)
+    if problems.is_empty() {
+        Ok(details)
+    } else {
+        Err(CoreError::InvalidForm(problems))
+    }
 }
 
 /// The hash an audit entry of this module records: the installation's

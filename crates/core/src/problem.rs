@@ -52,6 +52,8 @@ code_enum! {
         TooLong => "too_long",
         /// Digits, spaces, dots and a leading + only, 8 to 15 digits.
         PhoneFormat => "phone_format",
+        /// A commune code not in the list of administrative units.
+        UnknownCommune => "unknown_commune",
         /// Letters without marks, digits and `. _ -`, at most 50.
         UsernameCharacters => "username_characters",
         /// `username`: as it would be stored.

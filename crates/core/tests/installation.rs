@@ -9,7 +9,7 @@ mod common;
 use chrono::Duration;
 use common::fixture::{count, PASSWORD};
 use hotich_core::{
-    ErrorCode, FirstSupervisor, Installation, OfficeDetailsInput, OfficeSetUp, Officer, Role,
+    ErrorCode, FirstSupervisor, Installation, Lang, OfficeDetailsInput, OfficeSetUp, Officer, Role,
     RootKeyFile, Store,
 };
 use hotich_protocol::samples::{birth, facility, facility_signer, now, sign};
@@ -173,12 +173,12 @@ fn nothing_is_stored_when_any_part_of_the_set_up_is_refused() {
         (
             "an unknown commune",
             Box::new(|s| s.commune_code = "99999".into()),
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidForm,
         ),
         (
             "no office name",
             Box::new(|s| s.office_name = "  ".into()),
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidForm,
         ),
         (
             "a registry address without a scheme",
@@ -214,6 +214,28 @@ fn nothing_is_stored_when_any_part_of_the_set_up_is_refused() {
         // The same store then sets up once the summary is right.
         store.set_up_office(&summary(), now()).unwrap();
     }
+}
+
+#[test]
+fn the_office_details_name_every_problem_at_once() {
+    let (_dir, mut store) = fresh();
+    let mut setup = summary();
+    setup.commune_code = "99999".into();
+    setup.office_name = " ".into();
+    setup.hours = String::new();
+    let refused = store.set_up_office(&setup, now()).unwrap_err();
+    let fields: Vec<&str> = refused
+        .problems()
+        .iter()
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(fields, ["commune_code", "office_name", "office_hours"]);
+    assert!(
+        refused.message(Lang::Vi).contains("tên cơ quan: bắt buộc"),
+        "{}",
+        refused.message(Lang::Vi)
+    );
+    assert_eq!(store.installation().unwrap(), None);
 }
 
 #[test]

@@ -361,6 +361,8 @@ export const en: Messages = {
       appointment_date: "Appointment date",
       next_follow_up: "Next contact date",
       note: "Note",
+      commune_code: "Commune",
+      office_name: "Office name",
       office_address: "Office address",
       office_hours: "Working hours",
       office_phone: "Office phone number",

@@ -356,6 +356,8 @@ export const vi = {
       appointment_date: "Ngày hẹn",
       next_follow_up: "Ngày liên hệ tiếp",
       note: "Ghi chú",
+      commune_code: "Xã, phường",
+      office_name: "Tên cơ quan",
       office_address: "Địa chỉ cơ quan",
       office_hours: "Giờ làm việc",
       office_phone: "Số điện thoại cơ quan",

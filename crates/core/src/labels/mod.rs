@@ -621,6 +621,7 @@ pub fn problem_rule(lang: Lang, rule: ProblemRule) -> &'static str {
         (_, WhereRegisteredMissing) => input_reason(lang, InputReason::WhereRegisteredMissing),
         (_, TooLong) => input_reason(lang, InputReason::TooLong),
         (_, PhoneFormat) => input_reason(lang, InputReason::PhoneFormat),
+        (_, UnknownCommune) => input_reason(lang, InputReason::UnknownCommune),
     }
 }
 
@@ -657,7 +658,9 @@ pub fn form_field(lang: Lang, path: &str) -> String {
             None => name.to_owned(),
         },
         (Lang::En, Some("signers")) => match field.split_once('.') {
-            Some((line, inner)) => format!("Signer {line}'s {}", form_field(lang, inner).to_lowercase()),
+            Some((line, inner)) => {
+                format!("Signer {line}'s {}", form_field(lang, inner).to_lowercase())
+            }
             None => name.to_owned(),
         },
         (Lang::En, Some("mother")) => format!("Mother's {}", name.to_lowercase()),
@@ -716,6 +719,9 @@ fn form_field_name(lang: Lang, field: &str) -> Option<&'static str> {
         "appointment_date" => ("ngày hẹn", "Appointment date"),
         "next_follow_up" => ("ngày liên hệ tiếp", "Next contact date"),
         "note" => ("ghi chú", "Note"),
+        // The office's details (first start, Quản trị).
+        "commune_code" => ("xã, phường", "Commune"),
+        "office_name" => ("tên cơ quan", "Office name"),
         "office_address" => ("địa chỉ cơ quan", "Office address"),
         "office_hours" => ("giờ làm việc", "Working hours"),
         "office_phone" => ("số điện thoại cơ quan", "Office phone number"),
