@@ -96,7 +96,7 @@ fn value_text(value: rusqlite::types::Value) -> String {
 pub(crate) enum AuditAction {
     Register,
     Amend,
-    // Account actions (`officer.rs`): the entity is the officer acted on.
+    // Account actions (`officer/`): the entity is the officer acted on.
     OfficerCreate,
     PasswordChange,
     PasswordReset,
