@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 pub const ALG_EDDSA: &str = "EdDSA";
 pub const TYP_NOTIFICATION: &str = "hotich-notification+jws";
 pub const TYP_TRUST_LIST: &str = "hotich-trust-list+jws";
+/// The `cty` of an envelope whose payload is an HL7 FHIR R4 JSON resource (a
+/// VRDR message or a BFDR birth report) rather than Hotich's notification.
+pub const CTY_FHIR: &str = "fhir+json";
 
 /// A signed envelope as it travels and as it is kept: the three base64url
 /// parts exactly as received.
@@ -38,6 +41,11 @@ pub struct ProtectedHeader {
     pub kid: String,
     /// base64url SHA-256 of the payload bytes.
     pub pld: String,
+    /// The payload's content type (RFC 7515 §4.1.10), absent for Hotich's
+    /// own notification: [`CTY_FHIR`] for a FHIR resource. Last and skipped
+    /// when absent, so envelopes without it are byte for byte as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cty: Option<String>,
 }
 
 /// Why an envelope could not be opened or its signature checked.
@@ -158,11 +166,17 @@ impl Signer {
     }
 
     pub fn sign(&self, typ: &str, payload: &[u8]) -> SignedEnvelope {
+        self.sign_content(typ, None, payload)
+    }
+
+    /// Signs a payload of content type `cty` (e.g. [`CTY_FHIR`]); `None` is [`Signer::sign`].
+    pub fn sign_content(&self, typ: &str, cty: Option<&str>, payload: &[u8]) -> SignedEnvelope {
         let header = ProtectedHeader {
             alg: ALG_EDDSA.into(),
             typ: typ.into(),
             kid: self.key_id.clone(),
             pld: digest_b64(payload),
+            cty: cty.map(str::to_owned),
         };
         // Serialising a struct of strings cannot fail.
         let header_json = serde_json::to_vec(&header).unwrap_or_default();
@@ -212,6 +226,26 @@ mod tests {
         let opened = envelope.open(TYP_NOTIFICATION).unwrap();
         assert_eq!(opened.payload, br#"{"a":1}"#);
         assert_eq!(opened.header.kid, "k1");
+        opened.verify(&signer.verifying_key()).unwrap();
+    }
+
+    #[test]
+    fn a_content_type_is_signed_and_its_absence_changes_nothing() {
+        let signer = Signer::from_label("test", "k1");
+        let plain = signer.sign(TYP_NOTIFICATION, b"{}");
+        // The header of an envelope without `cty` is the one signed before `cty` existed.
+        assert_eq!(
+            unb64(&plain.protected).unwrap(),
+            format!(
+                r#"{{"alg":"EdDSA","typ":"{TYP_NOTIFICATION}","kid":"k1","pld":"{}"}}"#,
+                digest_b64(b"{}")
+            )
+            .into_bytes()
+        );
+        assert_eq!(plain.open(TYP_NOTIFICATION).unwrap().header.cty, None);
+        let fhir = signer.sign_content(TYP_NOTIFICATION, Some(CTY_FHIR), b"{}");
+        let opened = fhir.open(TYP_NOTIFICATION).unwrap();
+        assert_eq!(opened.header.cty.as_deref(), Some(CTY_FHIR));
         opened.verify(&signer.verifying_key()).unwrap();
     }
 
