@@ -126,6 +126,10 @@ pub enum FhirError {
     },
     #[error("{path} matches more than one resource where one is expected")]
     Ambiguous { path: String },
+    /// The record speaks for another facility than the authenticated sender
+    /// (the JWS key's facility, or the one the registry attests).
+    #[error("the record names facility {facility}, not its authenticated sender")]
+    WrongFacility { facility: String },
 }
 
 impl FhirError {
@@ -143,6 +147,7 @@ impl FhirError {
             FhirError::MissingElement { .. } => "fhir_missing_element",
             FhirError::WrongForm { .. } => "fhir_wrong_form",
             FhirError::Ambiguous { .. } => "fhir_ambiguous",
+            FhirError::WrongFacility { .. } => "fhir_wrong_facility",
         }
     }
 }

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::bundle::{
     address, address_code, address_text, any_name, codings, date_time, extension, full_date,
-    has_coding, identifier, missing, partial_date, person_name, sex, text, value_integer, wrong,
-    Bundle, Resource,
+    has_coding, identifier, instant, missing, partial_date, person_name, sex, text, value_integer,
+    wrong, Bundle, Resource,
 };
 use super::death::{ethnicity, nationality};
 use super::systems::*;
@@ -90,6 +90,7 @@ pub(super) fn read(value: &Value) -> Result<Vec<BirthRecord>, FhirError> {
         .and_then(|c| c.json.get("date"))
         .or_else(|| doc.json.get("timestamp"));
     let certificate_issue_date = full_date(issued, "Composition.date")?;
+    let issued_at = instant(doc.json.get("timestamp"), "Bundle.timestamp")?;
     let mother_id_number = identifier(m, VN_PERSONAL_ID).map(str::to_owned);
     if let Some(id) = &mother_id_number {
         if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -166,6 +167,7 @@ pub(super) fn read(value: &Value) -> Result<Vec<BirthRecord>, FhirError> {
         records.push((
             set_order,
             BirthRecord {
+                issued_at,
                 facility_code: facility_code.clone(),
                 certificate,
                 extras,

@@ -2,7 +2,7 @@
 //! code and reference (never by position), and the FHIR datatype readers
 //! the death and birth mappings share.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use hotich_protocol::{PartialDate, Sex};
 use serde_json::{Map, Value};
 
@@ -465,6 +465,21 @@ pub(crate) fn date_time(value: Option<&Value>, path: &str) -> Result<NaiveDateTi
         .iter()
         .find_map(|(len, format)| NaiveDateTime::parse_from_str(text.get(..*len)?, format).ok())
         .ok_or_else(|| wrong(path, "a date and time (YYYY-MM-DDThh:mm:ss+zz:zz)"))
+}
+
+/// A FHIR `instant` (an RFC 3339 time with its offset), if present.
+pub(crate) fn instant(
+    value: Option<&Value>,
+    path: &str,
+) -> Result<Option<DateTime<Utc>>, FhirError> {
+    value
+        .map(|t| {
+            t.as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| wrong(path, "an instant"))
+        })
+        .transpose()
 }
 
 /// The calendar date of a FHIR `date`, `dateTime` or `instant`.

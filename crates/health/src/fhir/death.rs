@@ -1,14 +1,13 @@
 //! VRDR death-record messages → [`DeathMessage`] (see `docs/health-formats.md`
 //! for the FHIR path → model field table).
 
-use chrono::{DateTime, Utc};
 use hotich_protocol::DeathNotice;
 use serde_json::{Map, Value};
 
 use super::bundle::{
     address, address_code, address_text, any_name, codings, date_time, extension, full_date,
-    has_coding, identifier, missing, partial_date, person_name, safe, sex, text, value_text, wrong,
-    Bundle, Resource,
+    has_coding, identifier, instant, missing, partial_date, person_name, safe, sex, text,
+    value_text, wrong, Bundle, Resource,
 };
 use super::systems::*;
 use super::{DeathMessage, FhirError, MessageAction};
@@ -62,15 +61,7 @@ pub(super) fn read(value: &Value) -> Result<DeathMessage, FhirError> {
                 )
             })?,
     };
-    let version_hint = match message.json.get("timestamp") {
-        None => None,
-        Some(t) => Some(
-            t.as_str()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| wrong("Bundle.timestamp", "an instant"))?,
-        ),
-    };
+    let version_hint = instant(message.json.get("timestamp"), "Bundle.timestamp")?;
     let mut extras = Vec::new();
     if let Some(endpoint) = header.object("source").and_then(|s| text(s, "endpoint")) {
         extras.push((
@@ -102,6 +93,9 @@ pub(super) fn read(value: &Value) -> Result<DeathMessage, FhirError> {
     Ok(DeathMessage {
         action,
         record_id: record.record_id,
+        facility: record.facility,
+        cert_no: record.cert_no,
+        event_year: record.year,
         version_hint,
         message_id: header.id().map(str::to_owned),
         block_count,

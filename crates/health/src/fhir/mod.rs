@@ -12,6 +12,7 @@ mod birth;
 mod bundle;
 mod death;
 pub mod json;
+pub mod notification;
 pub mod systems;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use crate::error::FhirError;
+pub use notification::{fhir_notifications, FhirNotification, FHIR_VOID_REASON};
 
 /// What a VRDR message does to the record it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,6 +53,11 @@ pub struct DeathMessage {
     /// `{event year}{jurisdiction_id}{cert_no, 6 digits at least}`, the same
     /// for the submission, updates and void of one record (e.g. `202679024000123`).
     pub record_id: String,
+    /// `jurisdiction_id`: the sending facility's code (MACSKCB).
+    pub facility: String,
+    /// `cert_no` and `event_year`, the parts of `record_id` a void's block counts from.
+    pub cert_no: String,
+    pub event_year: String,
     /// The message Bundle's `timestamp`: orders versions of one record.
     pub version_hint: Option<DateTime<Utc>>,
     /// The `MessageHeader.id`, to recognise an identical re-send.
@@ -67,6 +74,8 @@ pub struct DeathMessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BirthRecord {
     pub certificate: BirthCertificate,
+    /// The document Bundle's `timestamp`, when it has one.
+    pub issued_at: Option<DateTime<Utc>>,
     /// The birth Location's `vn-facility-code` (MACSKCB), which the intake
     /// checks against the authenticated sender.
     pub facility_code: Option<String>,
