@@ -691,8 +691,9 @@ pub fn word_codes(lang: Lang, params: &BTreeMap<String, String>) -> BTreeMap<Str
 }
 
 /// Why a received file or notification sits in quarantine, by the code its
-/// row keeps: Hotich's own envelope reasons ([`hotich_protocol::RejectionReason`])
-/// and one per refusal of the official signed XML (`hotich_health::Rejection::code`).
+/// row keeps: Hotich's own envelope reasons ([`hotich_protocol::RejectionReason`]),
+/// one per refusal of the official signed XML (`hotich_health::Rejection::code`)
+/// and of a FHIR record (`hotich_health::FhirError::code`, `fhir_unauthenticated`).
 pub fn quarantine_reason(lang: Lang, code: &str) -> &'static str {
     if let Some(reason) = hotich_protocol::RejectionReason::from_code(code) {
         return match lang {
@@ -700,53 +701,79 @@ pub fn quarantine_reason(lang: Lang, code: &str) -> &'static str {
             Lang::En => reason.message_en(),
         };
     }
-    let Some((vi, en)) = xml_rejection(code) else {
-        return match lang {
-            Lang::Vi => "Không nhận được (lý do không rõ)",
-            Lang::En => "Refused (unknown reason)",
-        };
-    };
+    let (vi, en) = RECEIPT_REJECTIONS
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map_or(
+            (
+                "Không nhận được (lý do không rõ)",
+                "Refused (unknown reason)",
+            ),
+            |(_, vi, en)| (*vi, *en),
+        );
     match lang {
         Lang::Vi => vi,
         Lang::En => en,
     }
 }
 
-/// The official XML's refusal codes, each (Vietnamese, English).
-#[rustfmt::skip] // One code a line, read as a table.
-fn xml_rejection(code: &str) -> Option<(&'static str, &'static str)> {
-    Some(match code {
-        "xml_too_large" => ("Tệp XML vượt quá kích thước cho phép", "The XML file is larger than allowed"),
-        "xml_malformed" => ("Tệp không phải XML đúng cú pháp", "The file is not well-formed XML"),
-        "xml_dtd_refused" => ("Tệp XML có khai báo DTD, không được chấp nhận", "The XML file declares a DTD, which is refused"),
-        "xml_too_deep" => ("Tệp XML lồng nhau quá sâu", "The XML elements are nested too deeply"),
-        "xml_unknown_root" => ("Không phải giấy báo tử, giấy chứng sinh hay hồ sơ XML 130 (thẻ gốc lạ)", "Not a death notice, birth certificate or XML 130 set (unknown root element)"),
-        "xml_record_count" => ("Tệp phải có đúng một giấy (báo tử hoặc chứng sinh)", "The file must hold exactly one record"),
-        "xml_missing_element" => ("Thiếu trường bắt buộc", "A required element is missing"),
-        "xml_duplicate_element" => ("Một trường xuất hiện hai lần", "An element appears twice"),
-        "xml_value_too_long" => ("Giá trị dài quá giới hạn", "A value is longer than its limit"),
-        "xml_value_wrong_form" => ("Giá trị sai dạng quy định", "A value is not of the required form"),
-        "xml_bad_date" => ("Ngày tháng sai định dạng", "A date is not in the required format"),
-        "xml_bad_base64" => ("Nội dung tệp con (base64) không đọc được", "An embedded file (base64) cannot be read"),
-        "xml_no_birth_table" => ("Hồ sơ XML 130 không có bảng giấy chứng sinh (XML9)", "The XML 130 set holds no birth-certificate table (XML9)"),
-        "signature_missing" => ("Tệp không có chữ ký số", "The file is not signed"),
-        "signature_bad_structure" => ("Chữ ký số không đúng cấu trúc quy định", "The signature does not follow the profile"),
-        "signature_wrapping" => ("Nghi giả mạo: có nội dung nằm ngoài phần được ký", "Possible signature wrapping: content outside what is signed"),
-        "signature_weak_algorithm" => ("Thuật toán ký hoặc khóa quá yếu", "The signature algorithm or key is too weak"),
-        "signature_no_certificate" => ("Chữ ký không kèm chứng thư số của người ký", "The signature carries no signer certificate"),
-        "signature_digest_mismatch" => ("Nội dung đã bị sửa sau khi ký (sai giá trị băm)", "The content was changed after signing (digest mismatch)"),
-        "signature_invalid" => ("Chữ ký số không hợp lệ", "The signature does not verify"),
-        "certificate_unreadable" => ("Không đọc được chứng thư số của người ký", "The signer certificate cannot be read"),
-        "certificate_expired" => ("Chứng thư số của người ký đã hết hạn", "The signer certificate has expired"),
-        "certificate_not_yet_valid" => ("Chứng thư số của người ký chưa có hiệu lực", "The signer certificate is not yet valid"),
-        "certificate_revoked" => ("Chứng thư số của người ký đã bị thu hồi", "The signer certificate is revoked"),
-        "certificate_untrusted" => ("Chứng thư số không do tổ chức chứng thực tin cậy cấp", "The signer certificate does not chain to a trusted root"),
-        "certificate_key_usage" => ("Chứng thư số không được dùng để ký", "The certificate's key usage does not allow signing"),
-        "certificate_weak_algorithm" => ("Chứng thư số dùng thuật toán hoặc khóa quá yếu", "The certificate chain uses a weak algorithm or key"),
-        "certificate_wrong_facility" => ("Chứng thư số không được đăng ký cho cơ sở y tế ghi trong giấy", "The certificate is not registered for the facility the record names"),
-        _ => return None,
-    })
+/// Every quarantine reason code with its words in `lang`: the envelope
+/// reasons, then the official XML's and FHIR's, for `ui/src/bindings/labels.ts`.
+pub fn quarantine_reasons(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    hotich_protocol::RejectionReason::ALL
+        .iter()
+        .map(|r| r.code())
+        .chain(RECEIPT_REJECTIONS.iter().map(|(code, _, _)| *code))
+        .map(|code| (code, quarantine_reason(lang, code)))
+        .collect()
 }
+
+/// The refusal codes of the official XML and of FHIR records, each
+/// (code, Vietnamese, English).
+#[rustfmt::skip] // One code a line, read as a table.
+const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
+    ("xml_too_large", "Tệp XML vượt quá kích thước cho phép", "The XML file is larger than allowed"),
+    ("xml_malformed", "Tệp không phải XML đúng cú pháp", "The file is not well-formed XML"),
+    ("xml_dtd_refused", "Tệp XML có khai báo DTD, không được chấp nhận", "The XML file declares a DTD, which is refused"),
+    ("xml_too_deep", "Tệp XML lồng nhau quá sâu", "The XML elements are nested too deeply"),
+    ("xml_unknown_root", "Không phải giấy báo tử, giấy chứng sinh hay hồ sơ XML 130 (thẻ gốc lạ)", "Not a death notice, birth certificate or XML 130 set (unknown root element)"),
+    ("xml_record_count", "Tệp phải có đúng một giấy (báo tử hoặc chứng sinh)", "The file must hold exactly one record"),
+    ("xml_missing_element", "Thiếu trường bắt buộc", "A required element is missing"),
+    ("xml_duplicate_element", "Một trường xuất hiện hai lần", "An element appears twice"),
+    ("xml_value_too_long", "Giá trị dài quá giới hạn", "A value is longer than its limit"),
+    ("xml_value_wrong_form", "Giá trị sai dạng quy định", "A value is not of the required form"),
+    ("xml_bad_date", "Ngày tháng sai định dạng", "A date is not in the required format"),
+    ("xml_bad_base64", "Nội dung tệp con (base64) không đọc được", "An embedded file (base64) cannot be read"),
+    ("xml_no_birth_table", "Hồ sơ XML 130 không có bảng giấy chứng sinh (XML9)", "The XML 130 set holds no birth-certificate table (XML9)"),
+    ("signature_missing", "Tệp không có chữ ký số", "The file is not signed"),
+    ("signature_bad_structure", "Chữ ký số không đúng cấu trúc quy định", "The signature does not follow the profile"),
+    ("signature_wrapping", "Nghi giả mạo: có nội dung nằm ngoài phần được ký", "Possible signature wrapping: content outside what is signed"),
+    ("signature_weak_algorithm", "Thuật toán ký hoặc khóa quá yếu", "The signature algorithm or key is too weak"),
+    ("signature_no_certificate", "Chữ ký không kèm chứng thư số của người ký", "The signature carries no signer certificate"),
+    ("signature_digest_mismatch", "Nội dung đã bị sửa sau khi ký (sai giá trị băm)", "The content was changed after signing (digest mismatch)"),
+    ("signature_invalid", "Chữ ký số không hợp lệ", "The signature does not verify"),
+    ("certificate_unreadable", "Không đọc được chứng thư số của người ký", "The signer certificate cannot be read"),
+    ("certificate_expired", "Chứng thư số của người ký đã hết hạn", "The signer certificate has expired"),
+    ("certificate_not_yet_valid", "Chứng thư số của người ký chưa có hiệu lực", "The signer certificate is not yet valid"),
+    ("certificate_revoked", "Chứng thư số của người ký đã bị thu hồi", "The signer certificate is revoked"),
+    ("certificate_untrusted", "Chứng thư số không do tổ chức chứng thực tin cậy cấp", "The signer certificate does not chain to a trusted root"),
+    ("certificate_key_usage", "Chứng thư số không được dùng để ký", "The certificate's key usage does not allow signing"),
+    ("certificate_weak_algorithm", "Chứng thư số dùng thuật toán hoặc khóa quá yếu", "The certificate chain uses a weak algorithm or key"),
+    ("certificate_wrong_facility", "Chứng thư số không được đăng ký cho cơ sở y tế ghi trong giấy", "The certificate is not registered for the facility the record names"),
+    ("fhir_unauthenticated", "Hồ sơ FHIR không rõ nguồn gửi: phải được cơ sở y tế ký (phong bì JWS) hoặc nhận qua máy chủ trung tâm", "A FHIR record of unknown sender: it must be signed by the facility (JWS envelope) or come through the central registry"),
+    ("fhir_too_large", "Hồ sơ FHIR vượt quá kích thước cho phép", "The FHIR record is larger than allowed"),
+    ("fhir_too_deep", "Hồ sơ FHIR lồng nhau quá sâu", "The FHIR record is nested too deeply"),
+    ("fhir_too_many_entries", "Gói FHIR có quá nhiều mục", "The FHIR Bundle holds too many entries"),
+    ("fhir_malformed", "Tệp không phải JSON đúng cú pháp", "The file is not well-formed JSON"),
+    ("fhir_not_a_bundle", "Không phải gói hồ sơ FHIR (Bundle)", "Not a FHIR Bundle"),
+    ("fhir_wrong_bundle_type", "Loại gói FHIR không đúng (cần thông điệp tử vong hoặc báo cáo sinh)", "Wrong FHIR Bundle type (a death-record message or a birth report is expected)"),
+    ("fhir_unknown_event", "Thông điệp FHIR có loại sự kiện không biết", "The FHIR message has an unknown event"),
+    ("fhir_unknown_profile", "Hồ sơ FHIR dùng mẫu (profile) không biết", "The FHIR record uses an unknown profile"),
+    ("fhir_missing_element", "Hồ sơ FHIR thiếu thông tin bắt buộc", "A required element of the FHIR record is missing"),
+    ("fhir_wrong_form", "Hồ sơ FHIR có giá trị sai dạng quy định", "A value of the FHIR record is not of the required form"),
+    ("fhir_ambiguous", "Hồ sơ FHIR có hai mục cùng loại ở chỗ chỉ được có một", "The FHIR record holds two resources where one is expected"),
+    ("fhir_wrong_facility", "Hồ sơ FHIR ghi cơ sở y tế khác với cơ sở đã gửi", "The FHIR record names another facility than its sender"),
+];
 
 mod form;
 pub use form::{field_problem, form_field, problem_rule};

@@ -99,6 +99,28 @@ fn templates_name_only_known_placeholders_and_fill_them() {
 }
 
 #[test]
+fn every_quarantine_reason_is_worded_in_both_languages() {
+    for lang in LANGS {
+        let unknown = quarantine_reason(lang, "no_such_reason");
+        let reasons = quarantine_reasons(lang);
+        let mut codes: Vec<&str> = reasons.iter().map(|(code, _)| *code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), reasons.len(), "a code listed twice");
+        for (code, word) in reasons {
+            assert!(
+                !word.trim().is_empty() && word != unknown,
+                "{lang:?} {code}"
+            );
+        }
+    }
+    assert_ne!(
+        quarantine_reason(Lang::Vi, "fhir_unauthenticated"),
+        quarantine_reason(Lang::En, "fhir_unauthenticated")
+    );
+}
+
+#[test]
 fn form_fields_are_named_in_both_languages() {
     assert_eq!(
         form_field(Lang::Vi, "mother.full_name"),
@@ -157,6 +179,13 @@ fn labels_ts() -> String {
             }
             ts.push_str(&format!("  }} satisfies Record<{type_name}, string>,\n"));
         }
+        // Quarantine reasons are codes of several sources (envelope, XML, FHIR), not one enum.
+        ts.push_str("  quarantineReason: {\n");
+        for (code, word) in quarantine_reasons(lang) {
+            let word = serde_json::to_string(word).unwrap();
+            ts.push_str(&format!("    {code}: {word},\n"));
+        }
+        ts.push_str("  } satisfies Record<string, string>,\n");
         ts.push_str("} as const;\n");
     }
     // The rules a form shows before the first try, from the code that applies them.
