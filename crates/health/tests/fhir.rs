@@ -159,6 +159,33 @@ fn twins_give_two_certificates_in_set_order() {
     }
 }
 
+/// BFDR STU2's own forms: practitioners told apart by their profiles' role
+/// extensions (`valueCode`), and the birth count from the previous live
+/// births now living (11638-4) and now dead (68496-9) when 11640-0 is absent.
+#[test]
+fn bfdr_stu2_roles_and_counts_are_read() {
+    let mut report = twin_birth_report("79025");
+    for (id, role) in [("attendant", "attendant"), ("certifier", "certifier")] {
+        let practitioner = resource(&mut report, id);
+        let base = "http://hl7.org/fhir/us/bfdr/StructureDefinition/";
+        practitioner["meta"] = json!({ "profile": [format!("{base}Practitioner-birth-{role}")] });
+        practitioner["extension"] = json!([{
+            "url": format!("{base}practitioner-role-birth-{role}"),
+            "valueCode": role
+        }]);
+    }
+    let births_total = resource(&mut report, "births-total");
+    births_total["code"]["coding"][0]["code"] = json!("68496-9");
+    births_total["valueInteger"] = json!(1);
+    let records = read_birth_report(&bytes(&report)).expect("read");
+    let a = &records[0].certificate;
+    assert_eq!(
+        (a.birth_attendant.as_str(), a.form_writer.as_str()),
+        ("Hộ sinh Phạm Thị Lan", "BS. Võ Minh Tuấn")
+    );
+    assert_eq!((a.birth_order, a.living_children), (3 + 1 + 1, 3));
+}
+
 #[test]
 fn partial_birth_dates_stay_partial() {
     // The mother's year only: the partial-date extension with month and day absent.

@@ -64,12 +64,23 @@ pub(super) fn read(value: &Value) -> Result<Vec<BirthRecord>, FhirError> {
             u8::try_from(children.len()).map_err(|_| wrong(plurality_path, "a count below 256"))?
         }
     };
-    let births_path = "Observation[11640-0 births total].valueInteger";
-    let birth_order =
-        count(LOINC_BIRTHS_TOTAL, births_path)?.ok_or_else(|| missing(births_path))?;
     let living_path = "Observation[11638-4 living children].valueInteger";
     let living_children =
         count(LOINC_LIVING_CHILDREN, living_path)?.ok_or_else(|| missing(living_path))?;
+    let births_path = "Observation[11640-0 births total].valueInteger";
+    let birth_order = match count(LOINC_BIRTHS_TOTAL, births_path)? {
+        Some(n) => n,
+        // BFDR's own counts: previous live births now living and now dead, and this one.
+        None => {
+            let dead_path = "Observation[68496-9 births now dead].valueInteger";
+            let dead =
+                count(LOINC_BIRTHS_NOW_DEAD, dead_path)?.ok_or_else(|| missing(births_path))?;
+            living_children
+                .checked_add(dead)
+                .and_then(|n| n.checked_add(1))
+                .ok_or_else(|| wrong(births_path, "a count below 256"))?
+        }
+    };
     let caesarean = doc.resources.iter().any(|r| {
         matches!(r.resource_type(), "Procedure" | "Observation")
             && (r.has_code(SNOMED, &[SNOMED_CAESAREAN])
@@ -188,24 +199,30 @@ fn relationship(person: &Resource<'_>, codes: &[&str]) -> bool {
     }
 }
 
-/// The attendant and the certifier: by the VR role extension's code
-/// (`attendant`, `certifier`), or the one Practitioner for both.
+/// The attendant and the certifier: by BFDR STU2's profile or role
+/// extension (`valueCode` `attendant` / `certifier`), else by the VR role
+/// extension's code (the STU2 ballot's form), else the one Practitioner for both.
 fn practitioners(doc: &Bundle<'_>) -> Result<(String, String), FhirError> {
-    let with_role = |role: &'static str| {
+    let with_role = |role: &'static str, profile: &'static str, role_extension: &'static str| {
         let path = format!("Practitioner[{role}]");
         doc.one(&path, move |r| {
             r.resource_type() == "Practitioner"
-                && extension(r.json, VR_ROLE)
-                    .and_then(|e| e.get("valueCodeableConcept"))
-                    .is_some_and(|v| codings(v).any(|(_, c)| c == role))
+                && (r.has_profile(&[profile])
+                    || extension(r.json, role_extension)
+                        .and_then(|e| text(e, "valueCode"))
+                        .is_some_and(|code| code == role)
+                    || extension(r.json, VR_ROLE)
+                        .and_then(|e| e.get("valueCodeableConcept"))
+                        .is_some_and(|v| codings(v).any(|(_, c)| c == role)))
         })
     };
     let only = || doc.one("Practitioner", |r| r.resource_type() == "Practitioner");
-    let attendant = match with_role("attendant")? {
+    let attendant = match with_role("attendant", BFDR_ATTENDANT, BFDR_ROLE_ATTENDANT)? {
         Some(a) => a,
         None => only()?.ok_or_else(|| missing("Practitioner[attendant]"))?,
     };
-    let certifier = with_role("certifier")?.unwrap_or(attendant);
+    let certifier =
+        with_role("certifier", BFDR_CERTIFIER, BFDR_ROLE_CERTIFIER)?.unwrap_or(attendant);
     let name = |r: Resource<'_>, path: &str| any_name(r.json).ok_or_else(|| missing(path));
     Ok((
         name(attendant, "Practitioner[attendant].name")?,

@@ -66,12 +66,21 @@ urls!("http://hl7.org/fhir/us/vrdr/StructureDefinition/"; VRDR_DOCUMENT = "vrdr-
     VRDR_DECEDENT = "vrdr-decedent", VRDR_DEATH_DATE = "vrdr-death-date", VRDR_DEATH_LOCATION = "vrdr-death-location",
     VRDR_CERTIFIER = "vrdr-certifier", VRDR_CAUSE_PART1 = "vrdr-cause-of-death-part1");
 
-// VR common library profiles and the role extension (attendant, certifier).
+// VR common library profiles and its role extension, which the BFDR STU2
+// ballot used to tell the attendant and certifier apart (VR common library
+// STU2 binds it to mother/father roles; read as a fallback only).
 urls!("http://hl7.org/fhir/us/vr-common-library/StructureDefinition/"; VR_PRACTITIONER = "Practitioner-vr",
     VR_CHILD = "Patient-child-vr", VR_MOTHER = "Patient-mother-vr", VR_RELATED_MOTHER = "RelatedPerson-mother-vr",
     VR_RELATED_FATHER_NATURAL = "RelatedPerson-father-natural-vr", VR_RELATED_FATHER_LEGAL = "RelatedPerson-father-vr",
     VR_ROLE = "Extension-role-vr");
 pub const VR_RELATED_FATHER: &[&str] = &[VR_RELATED_FATHER_NATURAL, VR_RELATED_FATHER_LEGAL];
+
+// BFDR STU2 (2.0.0) practitioner profiles and role extensions (each a
+// `valueCode`, `attendant` / `certifier`): hl7.org/fhir/us/bfdr/STU2,
+// StructureDefinition-practitioner-role-birth-attendant and -birth-certifier.
+urls!("http://hl7.org/fhir/us/bfdr/StructureDefinition/"; BFDR_ATTENDANT = "Practitioner-birth-attendant",
+    BFDR_CERTIFIER = "Practitioner-birth-certifier", BFDR_ROLE_ATTENDANT = "practitioner-role-birth-attendant",
+    BFDR_ROLE_CERTIFIER = "practitioner-role-birth-certifier");
 
 /// BFDR's birth report document.
 pub const BFDR_DOCUMENT: &str =
@@ -79,9 +88,12 @@ pub const BFDR_DOCUMENT: &str =
 
 // LOINC codes read: date and time of death, cause of death (part 1 line),
 // place of death; birth weight, plurality, gestational age, the mother's
-// living children and total births.
+// previous live births now living and now dead (BFDR STU2 profiles
+// Observation-number-births-now-living 11638-4 and -now-dead 68496-9) and
+// total births (11640-0, "[#] Births total": a valid LOINC code, but no
+// BFDR profile carries it; Hotich's convention for LAN_SINH).
 urls!(""; LOINC_DEATH_DATE = "81956-5", LOINC_CAUSE_OF_DEATH = "69453-9", LOINC_DEATH_PLACE = "58332-8",
     LOINC_BIRTH_WEIGHT = "8339-4", LOINC_PLURALITY = "57722-1", LOINC_GESTATIONAL_AGE = "11884-4",
-    LOINC_LIVING_CHILDREN = "11638-4", LOINC_BIRTHS_TOTAL = "11640-0");
+    LOINC_LIVING_CHILDREN = "11638-4", LOINC_BIRTHS_NOW_DEAD = "68496-9", LOINC_BIRTHS_TOTAL = "11640-0");
 // SNOMED CT: dead on arrival at hospital; caesarean section.
 urls!(""; SNOMED_DEAD_ON_ARRIVAL = "63238001", SNOMED_CAESAREAN = "11466000");
