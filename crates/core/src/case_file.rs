@@ -230,3 +230,285 @@ pub(crate) fn decide(
     )?;
     Ok(())
 }
+
+/// What the case view shows of a version that came as the health sector's
+/// official signed XML: who signed it, the certificate chain up to the
+/// trusted root, the revocation answer and where it came from, the receipt
+/// time, and the official elements the model does not hold. Read from what
+/// intake kept with the version ([`crate::ReceivedXml`]); the words are the
+/// UI's, these are codes and data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OfficialEvidence {
+    pub version: u32,
+    /// The root element (`HSDLGBT`, `HSDLGCS`, `GIAMDINHHS`): the UI names it.
+    pub format: String,
+    /// MACSKCB the signer's certificate is registered for.
+    pub facility_code: String,
+    /// RFC 3339: when the office received the file (certificates and CRLs
+    /// were judged at this instant).
+    pub received_at: String,
+    /// The signer's own `SigningTime`, local time as written: shown, never relied on.
+    pub signing_time: Option<String>,
+    /// Signer first, trust anchor last.
+    pub chain: Vec<CertificateLink>,
+    pub revocation: RevocationShown,
+    /// Official element name and value, in the document's order.
+    pub extras: Vec<(String, String)>,
+}
+
+/// One certificate of the validated path, its subject taken apart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CertificateLink {
+    /// The whole subject (`CN=…, O=…`).
+    pub subject: String,
+    /// `CN`, else the whole subject.
+    pub common_name: String,
+    /// `O`, when the subject has one.
+    pub organisation: Option<String>,
+    /// The tax code (MST) Vietnamese CAs write as `UID=MST:…`.
+    pub tax_code: Option<String>,
+    pub issuer: String,
+    pub serial: String,
+    /// RFC 3339 when the certificate's time reads, else as stored.
+    pub not_before: String,
+    pub not_after: String,
+}
+
+/// The signer's revocation status as the office knows it now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RevocationShown {
+    /// A current CRL of the issuer does not list the signer.
+    Checked {
+        crl_issuer: String,
+        /// RFC 3339 when it reads, else as stored.
+        crl_this_update: String,
+        /// RFC 3339: the later check a newly imported CRL made; None when
+        /// checked on receipt.
+        rechecked_at: Option<String>,
+    },
+    /// "Chữ ký hợp lệ, chưa kiểm tra thu hồi": no current CRL of the issuer yet.
+    NotChecked,
+    /// A CRL imported later lists the signer.
+    Revoked { rechecked_at: Option<String> },
+}
+
+/// The parts of the stored evidence JSON (`intake/xml.rs` `keep_file`) the
+/// view needs; anything else in it is ignored.
+#[derive(serde::Deserialize)]
+struct StoredEvidence {
+    #[serde(default)]
+    received_at: String,
+    #[serde(default)]
+    signature: Option<StoredSignature>,
+    #[serde(default)]
+    certificate: Option<StoredCertificate>,
+    #[serde(default)]
+    revocation_recheck: Option<StoredRecheck>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredSignature {
+    #[serde(default)]
+    claims: Option<StoredClaims>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredClaims {
+    signing_time: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredCertificate {
+    #[serde(default)]
+    chain: Vec<StoredLink>,
+    revocation: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredLink {
+    subject: String,
+    issuer: String,
+    #[serde(default)]
+    serial: String,
+    not_before: String,
+    not_after: String,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredRecheck {
+    at: Option<String>,
+    revocation: Option<serde_json::Value>,
+}
+
+/// `Nov  1 00:00:00 2026 GMT` (OpenSSL's text) → RFC 3339; anything else unchanged.
+fn certificate_time(text: &str) -> String {
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    chrono::NaiveDateTime::parse_from_str(&squeezed, "%b %d %H:%M:%S %Y GMT")
+        .map(|t| t.and_utc().to_rfc3339())
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// The value of `key=` in a subject written `K=v, K=v` (`name_text`).
+fn subject_part<'a>(subject: &'a str, key: &str) -> Option<&'a str> {
+    subject.split(", ").find_map(|part| {
+        part.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix('='))
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    })
+}
+
+impl From<StoredLink> for CertificateLink {
+    fn from(link: StoredLink) -> Self {
+        let part = |key| subject_part(&link.subject, key).map(str::to_owned);
+        let tax_code = subject_part(&link.subject, "UID")
+            .and_then(|uid| uid.strip_prefix("MST:"))
+            .map(str::to_owned);
+        CertificateLink {
+            common_name: part("CN").unwrap_or_else(|| link.subject.clone()),
+            organisation: part("O"),
+            tax_code,
+            not_before: certificate_time(&link.not_before),
+            not_after: certificate_time(&link.not_after),
+            subject: link.subject,
+            issuer: link.issuer,
+            serial: link.serial,
+        }
+    }
+}
+
+/// A stored revocation status (`hotich_health::trust::RevocationStatus` as
+/// JSON, or the re-check's `{"status": "revoked"}`) as shown.
+fn revocation_shown(
+    flag: &str,
+    status: Option<&serde_json::Value>,
+    rechecked_at: Option<String>,
+) -> RevocationShown {
+    let text = |value: &serde_json::Value, key: &str| {
+        value
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status_name = status.map(|s| text(s, "status")).unwrap_or_default();
+    if flag == "revoked" || status_name == "revoked" {
+        return RevocationShown::Revoked { rechecked_at };
+    }
+    match (status_name.as_str(), status.and_then(|s| s.get("source"))) {
+        ("good", Some(source)) => RevocationShown::Checked {
+            crl_issuer: text(source, "issuer"),
+            crl_this_update: certificate_time(&text(source, "this_update")),
+            rechecked_at,
+        },
+        _ => RevocationShown::NotChecked,
+    }
+}
+
+impl OfficialEvidence {
+    fn of(received: crate::ReceivedXml) -> Self {
+        let stored: Option<StoredEvidence> = serde_json::from_str(&received.evidence).ok();
+        let (received_at, signing_time, chain, status, recheck) = match stored {
+            Some(e) => {
+                let (chain, status) = e
+                    .certificate
+                    .map(|c| (c.chain, c.revocation))
+                    .unwrap_or_default();
+                let signing_time = e
+                    .signature
+                    .and_then(|s| s.claims)
+                    .and_then(|c| c.signing_time);
+                (
+                    e.received_at,
+                    signing_time,
+                    chain,
+                    status,
+                    e.revocation_recheck,
+                )
+            }
+            None => Default::default(),
+        };
+        // A later CRL's answer replaces the one given on receipt.
+        let revocation = match recheck {
+            Some(StoredRecheck { at, revocation }) => {
+                revocation_shown(&received.revocation, revocation.as_ref(), at)
+            }
+            None => revocation_shown(&received.revocation, status.as_ref(), None),
+        };
+        OfficialEvidence {
+            version: received.version,
+            format: received.format,
+            facility_code: received.facility_code,
+            received_at,
+            signing_time,
+            chain: chain.into_iter().map(CertificateLink::from).collect(),
+            revocation,
+            extras: received.extras,
+        }
+    }
+}
+
+impl crate::store::Store {
+    /// The official-file evidence of every version of a notification that
+    /// came as signed XML, oldest first; empty for one that did not.
+    pub fn official_evidence(&self, notification_id: &str) -> Result<Vec<OfficialEvidence>> {
+        Ok(self
+            .received_xml(notification_id)?
+            .into_iter()
+            .map(OfficialEvidence::of)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod evidence_tests {
+    use super::*;
+
+    #[test]
+    fn a_subject_is_taken_apart_and_openssl_times_read_as_rfc3339() {
+        let link = CertificateLink::from(StoredLink {
+            subject: "CN=Bệnh viện A, O=Sở Y tế, UID=MST:0301234567".into(),
+            issuer: "CN=VNPT Certification Authority".into(),
+            serial: "0A".into(),
+            not_before: "Nov  1 00:00:00 2026 GMT".into(),
+            not_after: "not a time".into(),
+        });
+        assert_eq!(link.common_name, "Bệnh viện A");
+        assert_eq!(link.organisation.as_deref(), Some("Sở Y tế"));
+        assert_eq!(link.tax_code.as_deref(), Some("0301234567"));
+        assert_eq!(link.not_before, "2026-11-01T00:00:00+00:00");
+        assert_eq!(link.not_after, "not a time");
+    }
+
+    #[test]
+    fn a_recheck_answer_replaces_the_receipt_one() {
+        let good = serde_json::json!({"status": "good", "source": {
+            "kind": "crl", "issuer": "CN=Issuing CA", "this_update": "Nov 30 10:00:00 2026 GMT"}});
+        assert_eq!(
+            revocation_shown(
+                "checked",
+                Some(&good),
+                Some("2026-11-30T11:00:00+00:00".into())
+            ),
+            RevocationShown::Checked {
+                crl_issuer: "CN=Issuing CA".into(),
+                crl_this_update: "2026-11-30T10:00:00+00:00".into(),
+                rechecked_at: Some("2026-11-30T11:00:00+00:00".into()),
+            }
+        );
+        let not_checked = serde_json::json!({"status": "not_checked", "reason": "no_crl"});
+        assert_eq!(
+            revocation_shown("not_checked", Some(&not_checked), None),
+            RevocationShown::NotChecked
+        );
+        let revoked = serde_json::json!({"status": "revoked", "detail": "…"});
+        assert_eq!(
+            revocation_shown("revoked", Some(&revoked), None),
+            RevocationShown::Revoked { rechecked_at: None }
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 mod case_file;
+pub use case_file::{CertificateLink, OfficialEvidence, RevocationShown};
 pub mod code_names;
 pub mod error;
 pub mod export;

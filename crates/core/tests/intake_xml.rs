@@ -293,6 +293,24 @@ fn a_crl_arriving_later_clears_or_flags_what_waited_for_it() {
         store.received_xml(DEATH_ID).unwrap()[0].revocation,
         "not_checked"
     );
+    // What the case view shows: the signer first, the test root last.
+    let [shown] = store
+        .official_evidence(DEATH_ID)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(shown.format, "HSDLGBT");
+    assert_eq!(shown.facility_code, FACILITY);
+    let names: Vec<&str> = shown.chain.iter().map(|l| l.common_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Bệnh viện Chợ Rẫy (test)",
+            "Hotich Test Issuing CA",
+            "Hotich Test Root CA"
+        ]
+    );
+    assert_eq!(shown.revocation, hotich_core::RevocationShown::NotChecked);
 
     let nothing_revoked = p.pki.crl(&[], Utc::now()).unwrap();
     let added = store
@@ -302,6 +320,13 @@ fn a_crl_arriving_later_clears_or_flags_what_waited_for_it() {
     let kept = &store.received_xml(DEATH_ID).unwrap()[0];
     assert_eq!(kept.revocation, "checked");
     assert!(kept.evidence.contains("revocation_recheck"));
+    let shown = &store.official_evidence(DEATH_ID).unwrap()[0];
+    assert!(
+        matches!(&shown.revocation, hotich_core::RevocationShown::Checked { crl_issuer, rechecked_at: Some(_), .. }
+            if crl_issuer.contains("Hotich Test Issuing CA")),
+        "{:?}",
+        shown.revocation
+    );
     assert_eq!(store.crls().unwrap().len(), 1);
 
     // A second office where the next CRL lists the signer.
@@ -316,6 +341,12 @@ fn a_crl_arriving_later_clears_or_flags_what_waited_for_it() {
         store2.received_xml(DEATH_ID).unwrap()[0].revocation,
         "revoked"
     );
+    assert!(matches!(
+        store2.official_evidence(DEATH_ID).unwrap()[0].revocation,
+        hotich_core::RevocationShown::Revoked {
+            rechecked_at: Some(_)
+        }
+    ));
     assert!(
         case_of(&store2, DEATH_ID).notification_id.is_some(),
         "the case stays for the officer to review"
