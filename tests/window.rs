@@ -419,13 +419,35 @@ pub async fn choose(driver: &WebDriver, css: &str, value: &str) -> Result<(), Bo
 }
 
 pub async fn wait_text(driver: &WebDriver, css: &str, expected: &str) -> Result<(), String> {
+    wait_text_where(driver, css, &format!("read {expected:?}"), |text| {
+        text == expected
+    })
+    .await
+}
+
+/// Waits until the first element matching `css` has text containing `part`.
+pub async fn wait_text_containing(driver: &WebDriver, css: &str, part: &str) -> Result<(), String> {
+    wait_text_where(driver, css, &format!("contain {part:?}"), |text| {
+        text.contains(part)
+    })
+    .await
+}
+
+/// Waits until the text of the first element matching `css` passes `check`
+/// (`what` names the check in the failure, beside what it read last).
+async fn wait_text_where(
+    driver: &WebDriver,
+    css: &str,
+    what: &str,
+    check: impl Fn(&str) -> bool,
+) -> Result<(), String> {
     let seen = std::sync::Mutex::new(None::<String>);
-    let waited = eventually(&format!("{css} to read {expected:?}"), || async {
+    let waited = eventually(&format!("{css} to {what}"), || async {
         let found = driver.find_all(By::Css(css)).await?;
         match found.first() {
             Some(element) => {
                 let text = element.text().await?;
-                let done = text == expected;
+                let done = check(&text);
                 *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
                 Ok(done.then_some(()))
             }

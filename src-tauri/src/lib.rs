@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod demo;
+pub mod dropped;
 pub mod error;
 pub mod events;
 pub mod session;

@@ -49,6 +49,13 @@ import type { OfficeDetailsInput } from "./bindings/OfficeDetailsInput";
 import type { OfficeSetUp } from "./bindings/OfficeSetUp";
 import type { RootKeyFile } from "./bindings/RootKeyFile";
 import type { RootKeyView } from "./bindings/RootKeyView";
+import type { CrlAdded } from "./bindings/CrlAdded";
+import type { CrlEntry } from "./bindings/CrlEntry";
+import type { DroppedImport } from "./bindings/DroppedImport";
+import type { FacilityCertificate } from "./bindings/FacilityCertificate";
+import type { OfficialEvidence } from "./bindings/OfficialEvidence";
+import type { TrustCertificate } from "./bindings/TrustCertificate";
+import type { X509Entry } from "./bindings/X509Entry";
 
 export type { CommandError };
 
@@ -96,6 +103,7 @@ const LOCAL_WRITES = new Set([
   "record_spoiled_blank",
   "retry_refused_item",
   "import_notifications",
+  "import_dropped",
 ]);
 
 /** The window event sent after a local write (see LOCAL_WRITES). */
@@ -209,6 +217,17 @@ export const api = {
     listen<SyncActivity>("sync-activity", (event) => handler(event.payload)),
   onSyncFinished: (handler: (changed: boolean) => void): Promise<UnlistenFn> =>
     listen<boolean>("sync-finished", (event) => handler(event.payload)),
+  /** Files dropped on the queue window, imported as the file dialog's are. */
+  importDropped: (paths: string[]) => call<DroppedImport>("import_dropped", { paths }),
+  trustCertificates: () => call<TrustCertificate[]>("trust_certificates"),
+  facilityCertificates: () => call<FacilityCertificate[]>("facility_certificates"),
+  crls: () => call<CrlEntry[]>("crls"),
+  addTrustCertificates: (path: string) => call<TrustCertificate[]>("add_trust_certificates", { path }),
+  addFacilityCertificate: (facilityCode: string, path: string) =>
+    call<FacilityCertificate>("add_facility_certificate", { facilityCode, path }),
+  addCrl: (path: string) => call<CrlAdded>("add_crl", { path }),
+  removeX509: (kind: X509Entry, id: number) => call<null>("remove_x509", { kind, id }),
+  officialEvidence: (notificationId: string) => call<OfficialEvidence[]>("official_evidence", { notificationId }),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
 };

@@ -77,3 +77,14 @@ export function formatFigure(text: string, lang: string): string {
   const number = /^(-?\d+(?:,\d+)?)%$/.exec(text)?.[1];
   return number === undefined ? text : formatPercent(Number(number.replace(",", ".")) / 100, lang);
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A certificate's or CRL's time as OpenSSL writes it (`Nov  1 00:00:00 2026 GMT`) -> `dd/mm/yyyy`; else unchanged. */
+export function formatCertificateDay(text: string | null | undefined): string {
+  if (!text) return "";
+  const match = /^(\w{3})\s+(\d{1,2}) \d\d:\d\d:\d\d (\d{4}) GMT$/.exec(text.trim());
+  const month = match ? MONTHS.indexOf(match[1] ?? "") : -1;
+  if (!match || month < 0) return text;
+  return `${pad(Number(match[2]))}/${pad(month + 1)}/${match[3]}`;
+}

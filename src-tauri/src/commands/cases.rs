@@ -51,3 +51,19 @@ pub async fn import_trust_list(app: AppHandle, path: String) -> CommandResult<Tr
     })
     .await
 }
+
+/// Files dropped on the queue window, imported as the file dialog's are
+/// (`crate::dropped`), off the UI thread with `import-progress`.
+#[tauri::command]
+pub async fn import_dropped(
+    app: AppHandle,
+    paths: Vec<String>,
+) -> CommandResult<crate::dropped::DroppedImport> {
+    acting_off_thread(app, move |app, _actor, store| {
+        let mut progress = |p: ImportProgress| {
+            let _ = app.emit(IMPORT_PROGRESS, p);
+        };
+        crate::dropped::import_paths(store, &paths, Utc::now(), &mut progress)
+    })
+    .await
+}

@@ -47,6 +47,7 @@ pub mod session;
 pub mod setup;
 pub mod stats;
 pub mod sync;
+pub mod trust;
 
 use chrono::NaiveDate;
 use hotich_core::{Officer, Store};
@@ -95,6 +96,7 @@ macro_rules! with_commands {
             cases::quarantine,
             cases::import_notifications,
             cases::import_trust_list,
+            cases::import_dropped,
             setup::installation_state,
             setup::search_communes,
             setup::read_root_key_file,
@@ -155,6 +157,14 @@ macro_rules! with_commands {
             sync::save_sync_settings,
             sync::case_sync_state,
             sync::retry_refused_item,
+            trust::trust_certificates,
+            trust::facility_certificates,
+            trust::crls,
+            trust::add_trust_certificates,
+            trust::add_facility_certificate,
+            trust::add_crl,
+            trust::remove_x509,
+            trust::official_evidence,
         }
     };
 }

@@ -1,0 +1,272 @@
+//! The health sector's official signed XML in a real window: a database
+//! prepared through the CLI (the test PKI trusted, a hospital's certificate
+//! registered, a signed HSDLGBT death notice and a tampered copy imported)
+//! shows the case with its signer and certificate chain, the tampered file
+//! in the quarantine with its reason in Vietnamese, and Quản trị → Chứng thư
+//! số adds a CA and imports a CRL, which re-checks the waiting notification.
+//!
+//! Dropping files on the queue cannot be synthesised through WebDriver on
+//! WebKitGTK: the drop handler's core path is tested in
+//! `src-tauri/src/dropped.rs`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hotich_health::testkit::{self, Algorithms, CertificateSpec, TestPki};
+use hotich_health::XmlFormat;
+use hotich_tests::window::{
+    app_binary, click, eventually, invoke, open_case_from_queue, text_of, type_into, wait_text,
+    wait_text_containing, AppWindow, BoxError, TestResult, PASSWORD, SUPERVISOR,
+};
+use thirtyfour::prelude::*;
+
+const FACILITY: &str = "79024";
+const HOSPITAL: &str = "Bệnh viện Chợ Rẫy (test)";
+const DECEASED: &str = "Nguyễn Thị Hằng";
+
+/// `hotich --db DB --user SUPERVISOR ARGS…` (split at spaces), the CLI
+/// built beside the app; its stdout.
+fn cli(db: &Path, args: &str) -> Result<String, BoxError> {
+    let output = Command::new(app_binary().with_file_name("hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--user", SUPERVISOR.0])
+        .args(args.split_whitespace())
+        .env("HOTICH_PASSWORD", PASSWORD)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "hotich {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The files the scenario uses, written beside the app's database.
+struct Files {
+    root: PathBuf,
+    issuing: PathBuf,
+    hospital: PathBuf,
+    death: PathBuf,
+    tampered: PathBuf,
+    other_root: PathBuf,
+    crl: PathBuf,
+}
+
+fn files(dir: &Path) -> Result<Files, BoxError> {
+    let pki = TestPki::new()?;
+    let hospital = pki.facility(&CertificateSpec::facility(HOSPITAL))?;
+    let signed = testkit::sign(
+        &testkit::death_notice_xml("Id-5b1f0c8e-3a47-4d2b-9e61-7c0d2a9f4e10", FACILITY),
+        XmlFormat::Hsdlgbt,
+        &hospital,
+        Algorithms::default(),
+    )?;
+    let tampered = signed.replace("Suy tim độ IV", "Suy tim độ III");
+    assert_ne!(signed, tampered, "the fixture names the cause of death");
+    let write = |name: &str, bytes: &[u8]| -> Result<PathBuf, BoxError> {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    };
+    Ok(Files {
+        root: write("root.pem", &pki.root.certificate_pem())?,
+        issuing: write("issuing.der", &pki.intermediate.certificate_der())?,
+        hospital: write("hospital.pem", &hospital.certificate_pem())?,
+        death: write("giay-bao-tu.xml", signed.as_bytes())?,
+        tampered: write("giay-bao-tu-sua.xml", tampered.as_bytes())?,
+        other_root: write("other-root.pem", &TestPki::new()?.root.certificate_pem())?,
+        crl: write("issuing.crl", &pki.crl(&[], chrono::Utc::now())?)?,
+    })
+}
+
+fn text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// The id of the one case the XML death notice opened (facility FACILITY).
+async fn death_case_id(driver: &WebDriver) -> Result<String, BoxError> {
+    let filter = serde_json::json!({"filter": {
+        "type": null, "status": null, "open_only": false, "overdue_only": false, "search": DECEASED,
+        "assignee": null, "follow_up_due": false, "no_contact_yet": false, "contact_today": false,
+        "overdue_on_arrival": false, "sync_failed": false, "limit": 0, "offset": 0,
+    }});
+    let page = invoke(driver, "list_cases", filter).await?;
+    let rows = page["ok"]["rows"].as_array().ok_or(format!("{page}"))?;
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter(|row| row["facility_id"] == FACILITY)
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    match ids.as_slice() {
+        [id] => Ok((*id).to_owned()),
+        _ => Err(format!("one case from facility {FACILITY}: {page}").into()),
+    }
+}
+
+/// The next open-file dialog answers `path` (ui/src/files.ts).
+async fn answer_open_with(driver: &WebDriver, path: &Path) -> WebDriverResult<()> {
+    driver
+        .execute(
+            "window.__hotichOpen = arguments[0];",
+            vec![serde_json::json!(path)],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and CLI and a display server: run through the README test command"]
+async fn an_official_death_notice_shows_its_signer_and_chain_and_quan_tri_manages_the_trust(
+) -> TestResult {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+    let db = window.database.clone();
+    let dir = db.parent().ok_or("the database's folder")?;
+    let f = files(dir)?;
+
+    // Prepared through the CLI, on the database the app has open (the temp
+    // folder's paths hold no spaces).
+    let (root, issuing, hospital) = (text(&f.root), text(&f.issuing), text(&f.hospital));
+    cli(&db, &format!("trust ca add {root}"))?;
+    cli(&db, &format!("trust ca add {issuing}"))?;
+    cli(
+        &db,
+        &format!("trust facility-cert add --facility {FACILITY} {hospital}"),
+    )?;
+    let (death, tampered) = (text(&f.death), text(&f.tampered));
+    let summary = cli(&db, &format!("import {death} {tampered} --json"))?;
+    let summary: serde_json::Value = serde_json::from_str(&summary)?;
+    assert_eq!(
+        (
+            summary["imported"].as_u64(),
+            summary["quarantined"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{summary}"
+    );
+
+    // The case view: the signer, the chain up to the root, and no revocation check yet.
+    let case_id = death_case_id(driver).await?;
+    open_case_from_queue(driver, &case_id, DECEASED).await?;
+    wait_text(driver, "[data-testid=official-signer]", HOSPITAL).await?;
+    wait_text(
+        driver,
+        "[data-testid=official-format]",
+        "Giấy báo tử (HSDLGBT)",
+    )
+    .await?;
+    wait_text(driver, "[data-testid=official-facility-code]", FACILITY).await?;
+    let chain = text_of(driver, "[data-testid=official-chain]").await?;
+    for name in [
+        HOSPITAL,
+        "Hotich Test Issuing CA",
+        "Hotich Test Root CA",
+        "gốc tin cậy",
+    ] {
+        assert!(chain.contains(name), "{name} in the chain: {chain}");
+    }
+    wait_text(
+        driver,
+        "[data-testid=official-revocation]",
+        "Chữ ký hợp lệ, chưa kiểm tra thu hồi",
+    )
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=verification-status]",
+        "Chữ ký hợp lệ ✓",
+    )
+    .await?;
+
+    // The tampered copy waits in the quarantine, its reason in Vietnamese.
+    click(driver, "[data-testid=nav-quarantine]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=quarantine-row][data-reason=signature_digest_mismatch] .reason",
+        "Nội dung đã bị sửa sau khi ký",
+    )
+    .await?;
+
+    // Quản trị → Chứng thư số: the CLI's certificates are listed; a CA is added from a file.
+    click(driver, "[data-testid=nav-admin]").await?;
+    wait_text(driver, "#certificates-title", "Chứng thư số").await?;
+    eventually("the two certificates the CLI added", || async {
+        let rows = driver
+            .find_all(By::Css("[data-testid=trust-certificate-row]"))
+            .await?;
+        Ok((rows.len() == 2).then_some(()))
+    })
+    .await?;
+    wait_text(
+        driver,
+        "[data-testid=facility-certificate-row][data-facility='79024'] [data-testid=certificate-subject]",
+        HOSPITAL,
+    )
+    .await?;
+    answer_open_with(driver, &f.other_root).await?;
+    click(driver, "[data-testid=add-ca]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=certificates-notice]",
+        "Đã thêm 1 chứng thư",
+    )
+    .await?;
+    eventually("the added CA listed", || async {
+        let rows = driver
+            .find_all(By::Css("[data-testid=trust-certificate-row]"))
+            .await?;
+        Ok((rows.len() == 3).then_some(()))
+    })
+    .await?;
+
+    // Removing asks first, naming the certificate.
+    let last_remove =
+        "[data-testid=trust-certificate-row]:last-child [data-testid=remove-certificate]";
+    click(driver, last_remove).await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=certificate-confirm]",
+        "Hotich Test Root CA",
+    )
+    .await?;
+    click(driver, "[data-testid=certificate-confirm-yes]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=certificates-notice]",
+        "Đã gỡ bỏ chứng thư",
+    )
+    .await?;
+
+    // A facility code is needed before its certificate's file.
+    click(driver, "[data-testid=add-facility-certificate]").await?;
+    wait_text_containing(driver, "[data-testid=certificates] .error", "MACSKCB").await?;
+    type_into(driver, "[data-testid=facility-code]", "79025").await?;
+    answer_open_with(driver, &f.hospital).await?;
+    click(driver, "[data-testid=add-facility-certificate]").await?;
+    wait_text_containing(driver, "[data-testid=certificates-notice]", "79025").await?;
+
+    // The CRL: the notification taken in unchecked is checked again.
+    answer_open_with(driver, &f.crl).await?;
+    click(driver, "[data-testid=add-crl]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=certificates-notice]",
+        "Đã kiểm tra lại 1 thông báo: 1 hợp lệ",
+    )
+    .await?;
+    wait_text_containing(driver, "[data-testid=crl-row]", "Hotich Test Issuing CA").await?;
+
+    open_case_from_queue(driver, &case_id, DECEASED).await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=official-revocation]",
+        "Đã kiểm tra thu hồi theo CRL ngày",
+    )
+    .await?;
+
+    window.quit().await?;
+    Ok(())
+}
