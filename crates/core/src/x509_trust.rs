@@ -10,9 +10,11 @@
 
 use chrono::{DateTime, Utc};
 use hotich_common::hex::sha256_hex;
-use hotich_health::trust::{certificates_from, name_text};
+use hotich_health::trust::{
+    certificates_from, crl_distribution_points, crl_from, crl_in_force, name_text, CrlOrigin,
+};
 use hotich_health::{FacilityCertificates, TrustStore};
-use openssl::x509::{X509Crl, X509};
+use openssl::x509::{X509Crl, X509NameRef, X509};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +75,24 @@ pub struct CrlEntry {
     pub sha256: String,
     pub added_by: String,
     pub added_at: String,
+    /// The CRL distribution point it was fetched from; None when a
+    /// supervisor imported it by hand.
+    pub source_url: Option<String>,
 }
+
+/// A CRL distribution point to fetch from: named by a held intermediate or
+/// facility certificate whose issuer has no CRL in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CrlFetchTarget {
+    pub url: String,
+    /// The issuer whose CRL is missing or past its next update.
+    pub issuer: String,
+}
+
+/// Who a fetched CRL is recorded as added by (the audit log's officer
+/// column): no officer chose it, a held certificate named where it is.
+pub const CRL_FETCHED_BY: &str = "crl_distribution_point";
 
 /// Which list [`Store::remove_x509`] removes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,34 +298,135 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<CrlAdded> {
         actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
-        let not_a_crl = |_| CoreError::InvalidFile {
-            path: source.to_owned(),
-            reason: "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)".to_owned(),
-        };
-        let crl = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
-            X509Crl::from_pem(bytes)
-        } else {
-            X509Crl::from_der(bytes)
+        let crl = crl_in(bytes, source)?;
+        self.store_crl(&crl, source, &actor.id, None, now)
+    }
+
+    /// The CRL distribution points (HTTP or HTTPS) of the held intermediates
+    /// and facility certificates whose issuer, a held CA certificate, has no
+    /// CRL in force at `now`: what an online workstation fetches. Reads only.
+    pub fn crl_fetch_targets(&self, now: DateTime<Utc>) -> Result<Vec<CrlFetchTarget>> {
+        let authorities = ders(&self.conn, "SELECT der FROM x509_certificate ORDER BY id")?;
+        let authorities: Vec<X509> = authorities
+            .iter()
+            .filter_map(|der| X509::from_der(der).ok())
+            .collect();
+        let crls: Vec<X509Crl> = ders(&self.conn, "SELECT der FROM x509_crl ORDER BY id")?
+            .iter()
+            .filter_map(|der| crl_from(der).ok())
+            .collect();
+        let subjects = ders(
+            &self.conn,
+            "SELECT der FROM x509_certificate WHERE role = 'intermediate'
+             UNION ALL SELECT der FROM facility_certificate",
+        )?;
+        let mut targets: Vec<CrlFetchTarget> = Vec::new();
+        for der in subjects {
+            let Ok(certificate) = X509::from_der(&der) else {
+                continue;
+            };
+            let Some(issuer) = issuer_among(&authorities, certificate.issuer_name(), |key| {
+                certificate.verify(key).unwrap_or(false)
+            }) else {
+                continue;
+            };
+            let Ok(issuer_key) = issuer.public_key() else {
+                continue;
+            };
+            let covered = crls.iter().any(|crl| {
+                same_name(crl.issuer_name(), issuer.subject_name())
+                    && crl.verify(&issuer_key).unwrap_or(false)
+                    && crl_in_force(crl, now)
+            });
+            if covered {
+                continue;
+            }
+            for url in crl_distribution_points(&der) {
+                if !targets.iter().any(|t| t.url == url) {
+                    targets.push(CrlFetchTarget {
+                        url,
+                        issuer: name_text(issuer.subject_name()),
+                    });
+                }
+            }
         }
-        .map_err(not_a_crl)?;
-        let der = crl.to_der().map_err(not_a_crl)?;
+        Ok(targets)
+    }
+
+    /// Takes in a CRL fetched from `url` (a distribution point from
+    /// [`Store::crl_fetch_targets`]) through the same path as
+    /// [`Store::add_crl`], when a held CA certificate's key verifies it and
+    /// it is newer than every CRL of that issuer already held; `None` when
+    /// it is not newer (nothing changes). Recorded as added by
+    /// [`CRL_FETCHED_BY`] with its address, audited, and what waited for a
+    /// revocation check is checked again. No officer is needed: only a CRL
+    /// signed by a CA a supervisor imported is taken.
+    pub fn add_fetched_crl(
+        &mut self,
+        bytes: &[u8],
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CrlAdded>> {
+        let crl = crl_in(bytes, url)?;
+        let authorities: Vec<X509> =
+            ders(&self.conn, "SELECT der FROM x509_certificate ORDER BY id")?
+                .iter()
+                .filter_map(|der| X509::from_der(der).ok())
+                .collect();
+        if issuer_among(&authorities, crl.issuer_name(), |key| {
+            crl.verify(key).unwrap_or(false)
+        })
+        .is_none()
+        {
+            return Err(CoreError::InvalidFile {
+                path: url.to_owned(),
+                reason: "danh sách thu hồi không được ký bởi CA nào đã nhập".to_owned(),
+            });
+        }
+        let newer = ders(&self.conn, "SELECT der FROM x509_crl ORDER BY id")?
+            .iter()
+            .filter_map(|der| crl_from(der).ok())
+            .filter(|held| same_name(held.issuer_name(), crl.issuer_name()))
+            .all(|held| {
+                crl.last_update().compare(held.last_update()).ok()
+                    == Some(std::cmp::Ordering::Greater)
+            });
+        if !newer {
+            return Ok(None);
+        }
+        self.store_crl(&crl, url, CRL_FETCHED_BY, Some(url), now)
+            .map(Some)
+    }
+
+    /// Stores a CRL (one already held is left as it is), audits it, and
+    /// re-checks what waited for a revocation check, in one transaction.
+    fn store_crl(
+        &mut self,
+        crl: &X509Crl,
+        source: &str,
+        added_by: &str,
+        source_url: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<CrlAdded> {
+        let der = crl.to_der().map_err(|_| not_a_crl(source))?;
         let sha256 = sha256_hex(&der);
         let tx = self.conn.transaction()?;
         let inserted = tx.execute(
-            "INSERT INTO x509_crl (issuer, this_update, next_update, sha256, der, added_by, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256) DO NOTHING",
+            "INSERT INTO x509_crl (issuer, this_update, next_update, sha256, der, added_by, added_at, source_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (sha256) DO NOTHING",
             params![
                 name_text(crl.issuer_name()),
                 crl.last_update().to_string(),
                 crl.next_update().map(|t| t.to_string()),
                 sha256,
                 der,
-                actor.id,
-                now.to_rfc3339()
+                added_by,
+                now.to_rfc3339(),
+                source_url
             ],
         )?;
         if inserted == 1 {
-            audit::append(&tx, AuditAction::CrlAdd, &sha256, &actor.id, now)?;
+            audit::append(&tx, AuditAction::CrlAdd, &sha256, added_by, now)?;
         }
         let (trust, facilities) = receipt_material(&tx)?;
         let recheck = crate::intake::recheck_revocation(&tx, &trust, &facilities, now)?;
@@ -324,8 +444,8 @@ impl Store {
 
     pub fn crls(&self) -> Result<Vec<CrlEntry>> {
         self.trust_rows(
-            "SELECT id, issuer, this_update, next_update, sha256 FROM x509_crl t ORDER BY id",
-            |row| Ok(from_row!(row => CrlEntry { id, issuer, this_update, next_update, sha256, added_by, added_at })),
+            "SELECT id, issuer, this_update, next_update, sha256, source_url FROM x509_crl t ORDER BY id",
+            |row| Ok(from_row!(row => CrlEntry { id, issuer, this_update, next_update, sha256, added_by, added_at, source_url })),
         )
     }
 
@@ -378,16 +498,19 @@ pub(crate) fn receipt_material(
     conn: &rusqlite::Connection,
 ) -> Result<(TrustStore, FacilityCertificates)> {
     let mut trust = TrustStore::new();
-    let ders = |sql: &str| -> Result<Vec<Vec<u8>>> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    };
-    for der in ders("SELECT der FROM x509_certificate ORDER BY id")? {
+    for der in ders(conn, "SELECT der FROM x509_certificate ORDER BY id")? {
         let _ = trust.add_certificates(&der);
     }
-    for der in ders("SELECT der FROM x509_crl ORDER BY id")? {
-        let _ = trust.add_crl(&der);
+    let mut stmt = conn.prepare_cached("SELECT der, source_url FROM x509_crl ORDER BY id")?;
+    let crls = stmt.query_map([], |row| {
+        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Option<String>>(1)?))
+    })?;
+    for crl in crls {
+        let (der, source_url) = crl?;
+        let origin = source_url.map_or(CrlOrigin::Manual, |url| CrlOrigin::DistributionPoint {
+            url,
+        });
+        let _ = trust.add_crl_from(&der, origin);
     }
     let mut facilities = FacilityCertificates::default();
     let mut stmt =
@@ -400,4 +523,39 @@ pub(crate) fn receipt_material(
         facilities.register(&facility, &sha256);
     }
     Ok((trust, facilities))
+}
+
+/// The first column of every row `sql` selects.
+fn ders(conn: &rusqlite::Connection, sql: &str) -> Result<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn not_a_crl(source: &str) -> CoreError {
+    CoreError::InvalidFile {
+        path: source.to_owned(),
+        reason: "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)".to_owned(),
+    }
+}
+
+/// The CRL in `bytes` (PEM or DER), or why it is none.
+fn crl_in(bytes: &[u8], source: &str) -> Result<X509Crl> {
+    crl_from(bytes).map_err(|_| not_a_crl(source))
+}
+
+fn same_name(a: &X509NameRef, b: &X509NameRef) -> bool {
+    matches!((a.to_der(), b.to_der()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// The CA certificate among `authorities` named `issuer` whose key `signed` accepts.
+fn issuer_among<'a>(
+    authorities: &'a [X509],
+    issuer: &X509NameRef,
+    signed: impl Fn(&openssl::pkey::PKeyRef<openssl::pkey::Public>) -> bool,
+) -> Option<&'a X509> {
+    authorities.iter().find(|authority| {
+        same_name(authority.subject_name(), issuer)
+            && authority.public_key().is_ok_and(|key| signed(&key))
+    })
 }

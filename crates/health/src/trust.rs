@@ -51,11 +51,17 @@ pub enum CertificateRole {
 pub struct TrustStore {
     anchors: Vec<X509>,
     intermediates: Vec<X509>,
-    crls: Vec<X509Crl>,
+    crls: Vec<HeldCrl>,
     /// Paths already validated, by the DER of the signer and the carried
     /// certificates, with the interval in which the answer holds (every
     /// certificate valid, every CRL used current). Cleared on each import.
     validated: Mutex<HashMap<[u8; 32], ValidatedPath>>,
+}
+
+/// A CRL and how it came to the office.
+struct HeldCrl {
+    crl: X509Crl,
+    origin: CrlOrigin,
 }
 
 #[derive(Debug, Clone)]
@@ -141,17 +147,18 @@ impl TrustStore {
         Ok(roles)
     }
 
-    /// Adds a CRL (PEM or DER). It is used only for certificates of the CA
-    /// whose key verifies it.
+    /// Adds a CRL (PEM or DER) a supervisor imported by hand. It is used
+    /// only for certificates of the CA whose key verifies it.
     pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), TrustError> {
-        let crl = if is_pem(bytes) {
-            X509Crl::from_pem(bytes)
-        } else {
-            X509Crl::from_der(bytes)
-        }
-        .map_err(|_| TrustError::Unreadable)?;
+        self.add_crl_from(bytes, CrlOrigin::Manual)
+    }
+
+    /// [`TrustStore::add_crl`] with where the CRL came from, which the
+    /// revocation evidence names.
+    pub fn add_crl_from(&mut self, bytes: &[u8], origin: CrlOrigin) -> Result<(), TrustError> {
+        let crl = crl_from(bytes)?;
         self.forget_validated();
-        self.crls.push(crl);
+        self.crls.push(HeldCrl { crl, origin });
         Ok(())
     }
 
@@ -311,7 +318,9 @@ impl TrustStore {
         })
     }
 
-    /// The status, and for a current CRL the interval it is in force.
+    /// The status, and for a current CRL the interval it is in force. Every
+    /// CRL of the issuer is looked at (a listing in any of them revokes);
+    /// of the current ones the latest issued is the evidence.
     fn revocation_of(
         &self,
         certificate: &X509,
@@ -322,54 +331,109 @@ impl TrustStore {
             Asn1Time::from_unix(at.timestamp() as _).map_err(|_| TrustError::Unreadable)?;
         let issuer_key = issuer.public_key().map_err(|_| TrustError::Unreadable)?;
         let mut stale = false;
-        for crl in &self.crls {
+        let mut latest_current: Option<&HeldCrl> = None;
+        for held in &self.crls {
+            let crl = &held.crl;
             if !same_name(crl.issuer_name(), certificate.issuer_name())
                 || !crl.verify(&issuer_key).unwrap_or(false)
             {
                 continue;
             }
-            let crl_issuer = name_text(crl.issuer_name());
             if let CrlStatus::Revoked(_) = crl.get_by_cert(certificate) {
-                return Err(TrustError::Revoked { crl_issuer });
+                return Err(TrustError::Revoked {
+                    crl_issuer: name_text(crl.issuer_name()),
+                });
             }
-            let current = crl
-                .last_update()
-                .compare(&at_asn1)
-                .map(|o| o != Ordering::Greater)
-                .unwrap_or(false)
-                && crl
-                    .next_update()
-                    .map(|next| {
-                        next.compare(&at_asn1)
-                            .map(|o| o != Ordering::Less)
-                            .unwrap_or(false)
-                    })
-                    .unwrap_or(true);
-            if current {
-                let in_force = unix_seconds(crl.last_update())
-                    .zip(crl.next_update().map_or(Some(i64::MAX), unix_seconds));
-                return Ok((
-                    RevocationStatus::Good {
-                        source: RevocationSource::Crl {
-                            issuer: crl_issuer,
-                            this_update: time_text(crl.last_update()),
-                            next_update: crl.next_update().map(time_text),
-                        },
-                    },
-                    in_force,
-                ));
+            if !in_force(crl, &at_asn1) {
+                stale = true;
+                continue;
             }
-            stale = true;
+            let later = latest_current.is_none_or(|best| {
+                crl.last_update().compare(best.crl.last_update()).ok() == Some(Ordering::Greater)
+            });
+            if later {
+                latest_current = Some(held);
+            }
         }
-        let status = RevocationStatus::NotChecked {
-            reason: if stale {
+        let Some(held) = latest_current else {
+            let reason = if stale {
                 NotCheckedReason::CrlOutOfDate
             } else {
                 NotCheckedReason::NoCrl
+            };
+            return Ok((RevocationStatus::NotChecked { reason }, None));
+        };
+        let crl = &held.crl;
+        let window = unix_seconds(crl.last_update())
+            .zip(crl.next_update().map_or(Some(i64::MAX), unix_seconds));
+        let status = RevocationStatus::Good {
+            source: RevocationSource::Crl {
+                issuer: name_text(crl.issuer_name()),
+                this_update: time_text(crl.last_update()),
+                next_update: crl.next_update().map(time_text),
+                obtained: held.origin.clone(),
             },
         };
-        Ok((status, None))
+        Ok((status, window))
     }
+}
+
+/// A CRL from PEM or DER bytes.
+pub fn crl_from(bytes: &[u8]) -> Result<X509Crl, TrustError> {
+    if is_pem(bytes) {
+        X509Crl::from_pem(bytes)
+    } else {
+        X509Crl::from_der(bytes)
+    }
+    .map_err(|_| TrustError::Unreadable)
+}
+
+/// Whether `crl` is in force at `at`: issued before it, its next update not passed.
+pub fn crl_in_force(crl: &X509Crl, at: DateTime<Utc>) -> bool {
+    Asn1Time::from_unix(at.timestamp() as _).is_ok_and(|at| in_force(crl, &at))
+}
+
+fn in_force(crl: &X509Crl, at: &Asn1TimeRef) -> bool {
+    let issued = crl
+        .last_update()
+        .compare(at)
+        .is_ok_and(|o| o != Ordering::Greater);
+    let not_expired = crl
+        .next_update()
+        .is_none_or(|next| next.compare(at).is_ok_and(|o| o != Ordering::Less));
+    issued && not_expired
+}
+
+/// The HTTP(S) addresses in a certificate's CRL distribution points
+/// extension (full names only; LDAP and relative names are skipped), in
+/// the certificate's order.
+pub fn crl_distribution_points(certificate_der: &[u8]) -> Vec<String> {
+    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+    let Ok((_, certificate)) = x509_parser::parse_x509_certificate(certificate_der) else {
+        return Vec::new();
+    };
+    let mut urls = Vec::new();
+    for extension in certificate.extensions() {
+        let ParsedExtension::CRLDistributionPoints(points) = extension.parsed_extension() else {
+            continue;
+        };
+        for point in points.iter() {
+            let Some(DistributionPointName::FullName(names)) = &point.distribution_point else {
+                continue;
+            };
+            for name in names {
+                if let GeneralName::URI(uri) = name {
+                    let lower = uri.to_ascii_lowercase();
+                    if (lower.starts_with("http://") || lower.starts_with("https://"))
+                        && !urls.iter().any(|u| u == uri)
+                    {
+                        urls.push((*uri).to_owned());
+                    }
+                }
+            }
+        }
+    }
+    urls
 }
 
 /// X509_V_ERR codes (stable numbers of OpenSSL's x509_vfy.h).
@@ -472,7 +536,20 @@ pub enum RevocationSource {
         issuer: String,
         this_update: String,
         next_update: Option<String>,
+        /// How the CRL came to the office.
+        obtained: CrlOrigin,
     },
+}
+
+/// How a CRL came to the office: the revocation evidence's source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CrlOrigin {
+    /// Imported from a file by a supervisor ("nhập tay").
+    Manual,
+    /// Fetched from a certificate's CRL distribution point ("tải từ điểm
+    /// phân phối CRL <url>").
+    DistributionPoint { url: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

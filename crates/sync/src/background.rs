@@ -258,10 +258,15 @@ fn run_once(
     match sync_path(db, &background_options(server, token), &mut progress) {
         Ok(report) => {
             let (connection, reason) = connection_after(&report);
+            // Online: fetch the CRLs the held certificates name and lack. A
+            // failure is left for the next round; sync's outcome stands.
+            let crls_changed = connection == Connection::Online
+                && crate::crl::fetch_crls_path(db, chrono::Utc::now())
+                    .is_ok_and(|fetched| fetched.changed_notifications());
             RunEnd {
                 connection,
                 reason,
-                changed: report.pulled > 0 || report.pushed > 0 || report.dead > 0,
+                changed: report.pulled > 0 || report.pushed > 0 || report.dead > 0 || crls_changed,
             }
         }
         Err(e @ SyncError::NoCommune) => {

@@ -23,6 +23,7 @@
 
 pub mod background;
 pub mod credentials;
+pub mod crl;
 mod engine;
 mod http;
 pub mod status;

@@ -1,7 +1,9 @@
-//! `hotich trust crl add|list`: certificate revocation lists. Adding one
-//! re-checks the notifications taken in without a revocation check.
+//! `hotich trust crl add|list|fetch`: certificate revocation lists. Adding
+//! or fetching one re-checks the notifications taken in without a
+//! revocation check.
 
 use anyhow::Result;
+use chrono::Utc;
 use clap::Subcommand;
 
 use super::{AddFile, Listing};
@@ -12,6 +14,12 @@ pub enum Crl {
     /// Import a CRL (PEM or DER) and re-check what waited for it
     Add(AddFile),
     List(Listing),
+    /// Download the CRLs named by the held certificates' distribution points
+    /// where none is in force (what the background sync also does when online)
+    Fetch {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Crl {
@@ -31,7 +39,35 @@ impl Crl {
                 let all = ctx.store.crls()?;
                 listing.run(ctx, &all, |c| {
                     let next = c.next_update.as_deref().unwrap_or("?");
-                    format!("{}  {}  từ {}  đến {}", c.id, c.issuer, c.this_update, next)
+                    let source = match &c.source_url {
+                        Some(url) => format!("tải từ điểm phân phối CRL {url}"),
+                        None => "nhập tay".to_owned(),
+                    };
+                    format!(
+                        "{}  {}  từ {}  đến {}  ({source})",
+                        c.id, c.issuer, c.this_update, next
+                    )
+                })
+            }
+            Crl::Fetch { json } => {
+                let report = hotich_sync::crl::fetch_crls_blocking(&mut ctx.store, Utc::now())?;
+                ctx.out.emit(json, &report, |out, r| {
+                    for crl in &r.added {
+                        let url = crl.source_url.as_deref().unwrap_or("?");
+                        writeln!(out, "Đã tải danh sách thu hồi {} của {} từ {url}.", crl.id, crl.issuer)?;
+                    }
+                    for url in &r.not_newer {
+                        writeln!(out, "{url}: không mới hơn danh sách đang có.")?;
+                    }
+                    for failure in &r.failed {
+                        writeln!(out, "{}: không dùng được ({}).", failure.url, failure.reason)?;
+                    }
+                    writeln!(
+                        out,
+                        "Tải {} danh sách. Kiểm tra lại: {} hợp lệ, {} đã bị thu hồi, {} vẫn chưa kiểm tra được.",
+                        r.added.len(), r.recheck.cleared, r.recheck.revoked, r.recheck.still_unchecked
+                    )?;
+                    Ok(())
                 })
             }
         }
