@@ -5,7 +5,7 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{fixture, outcome, FACILITY_A, FACILITY_B, RECORD_ID};
 use hotich_health::testkit::{
-    self, Algorithms, CertificateHash, CertificateSpec, TestPki, RSA_SHA1, SHA1,
+    self, broken, Algorithms, CertificateHash, CertificateSpec, TestPki, SHA1,
 };
 use hotich_health::{read_unverified, ReadError, Rejection, SignatureError, TrustError, XmlFormat};
 
@@ -22,15 +22,7 @@ fn sign_death(unsigned: &str) -> String {
 /// A death notice with one element's line replaced, then signed.
 fn signed_death_with(element: &str, replacement: &str) -> String {
     let unsigned = testkit::death_notice_xml(RECORD_ID, FACILITY_A);
-    let start = unsigned
-        .find(&format!("<{element}>"))
-        .expect("element present");
-    let end = unsigned[start..].find('\n').expect("line end") + start;
-    sign_death(&format!(
-        "{}{replacement}{}",
-        &unsigned[..start],
-        &unsigned[end..]
-    ))
+    sign_death(&broken::replace_element(&unsigned, element, replacement).expect("element present"))
 }
 
 fn read_reason(signed: &str) -> ReadError {
@@ -43,9 +35,8 @@ fn read_reason(signed: &str) -> ReadError {
 #[test]
 fn malformed_xml_is_refused() {
     let f = fixture();
-    let signed = f.signed_death();
-    let cut = &signed[..signed.len() / 2];
-    assert_eq!(outcome(&f.verify(cut)), "xml_malformed");
+    let cut = broken::cut_in_half(&f.signed_death());
+    assert_eq!(outcome(&f.verify(&cut)), "xml_malformed");
     assert_eq!(
         outcome(&f.verify("<HSDLGBT><GIAYBAOTU></HSDLGBT>")),
         "xml_malformed"
@@ -137,14 +128,7 @@ fn a_wrong_date_format_is_named() {
 #[test]
 fn a_changed_signature_value_is_invalid() {
     let f = fixture();
-    let signed = f.signed_death();
-    let start = signed.find("<SignatureValue>").expect("value") + "<SignatureValue>".len();
-    let flipped = if &signed[start..start + 1] == "A" {
-        "B"
-    } else {
-        "A"
-    };
-    let tampered = format!("{}{flipped}{}", &signed[..start], &signed[start + 1..]);
+    let tampered = broken::flip_signature_value(&f.signed_death()).expect("a signature value");
     assert_eq!(
         f.verify(&tampered),
         Err(Rejection::Signature(SignatureError::Invalid))
@@ -183,10 +167,7 @@ fn a_changed_record_or_signing_time_names_the_reference_whose_digest_fails() {
 #[test]
 fn a_second_unsigned_record_is_a_wrapping_attempt() {
     let f = fixture();
-    let signed = f.signed_death();
-    let forged =
-        "<GIAYBAOTU Id=\"Id-forged\"><MA_GBT>00009.GBT.79024.26</MA_GBT></GIAYBAOTU>\n<CHUKYDONVI>";
-    let wrapped = signed.replacen("<CHUKYDONVI>", forged, 1);
+    let wrapped = broken::add_forged_record(&f.signed_death(), "GIAYBAOTU").expect("a signature");
     assert_eq!(outcome(&f.verify(&wrapped)), "signature_wrapping");
 }
 
@@ -233,10 +214,7 @@ fn an_unsigned_file_is_refused() {
 #[test]
 fn rsa_sha1_is_too_weak() {
     let f = fixture();
-    let weak = Algorithms {
-        signature: RSA_SHA1,
-        digest: SHA1,
-    };
+    let weak = broken::weak_algorithms();
     let signed = testkit::sign(
         &testkit::death_notice_xml(RECORD_ID, FACILITY_A),
         XmlFormat::Hsdlgbt,
@@ -268,20 +246,12 @@ fn certificate_problems_are_refused_with_their_reason() {
     let cases = [
         (
             "expired",
-            CertificateSpec {
-                not_before: now - Duration::days(400),
-                not_after: now - Duration::days(1),
-                ..base("Bệnh viện hết hạn")
-            },
+            broken::expired("Bệnh viện hết hạn", now),
             "certificate_expired",
         ),
         (
             "not yet valid",
-            CertificateSpec {
-                not_before: now + Duration::days(2),
-                not_after: now + Duration::days(400),
-                ..base("Bệnh viện tương lai")
-            },
+            broken::not_yet_valid("Bệnh viện tương lai", now),
             "certificate_not_yet_valid",
         ),
         (

@@ -14,6 +14,7 @@
 
 mod data;
 mod facility;
+pub mod formats;
 mod generate;
 pub mod people;
 
@@ -30,7 +31,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub use facility::{FacilityKind, SimFacility};
+pub use formats::{Formats, HealthFile, SimPki, CONTENT_FHIR, CONTENT_XML};
 pub use generate::{vn_date, vn_to_utc};
+pub use hotich_health::testkit::broken::Broken;
 
 /// Who issues the simulated trust list.
 pub const TRUST_LIST_ISSUER: &str =
@@ -59,6 +62,11 @@ pub struct SimConfig {
     /// from 100,000 up, so no round reuses an id of another or of the demo's
     /// own seeded notifications.
     pub first_number: Option<u32>,
+    /// Which formats the papers are issued in (JWS only by default).
+    pub formats: Formats,
+    /// Broken files to add, one per kind (official XML or FHIR, made from
+    /// the run's first death notice), each labelled with its refusal reason.
+    pub broken: Vec<Broken>,
 }
 
 impl SimConfig {
@@ -81,6 +89,8 @@ impl SimConfig {
             correction_rate: Self::DEFAULT_CORRECTION_RATE,
             void_rate: Self::DEFAULT_VOID_RATE,
             first_number: None,
+            formats: Formats::Jws,
+            broken: Vec::new(),
         }
     }
 }
@@ -93,6 +103,10 @@ pub enum SimError {
     InvalidRate { name: &'static str, value: f64 },
     #[error("không ký được thông báo / cannot serialise a notification: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("không tạo được chứng thư thử / cannot make the test PKI: {0}")]
+    Pki(String),
+    #[error("tệp hỏng được làm từ một giấy báo tử: cần ít nhất một người chết / broken files are made from a death notice: at least one death is needed")]
+    NoDeathForBroken,
 }
 
 #[derive(Debug)]
@@ -106,6 +120,14 @@ pub struct SimOutput {
     pub notifications: Vec<SignedEnvelope>,
     /// The facilities with their private keys (to sign more notifications).
     pub facilities: Vec<SimFacility>,
+    /// The papers issued as official XML or FHIR (then the broken files),
+    /// in issue order; empty for [`Formats::Jws`] without broken files.
+    pub files: Vec<HealthFile>,
+    /// The FHIR files again, each in a JWS envelope (`cty` `fhir+json`)
+    /// signed by its facility's key: how FHIR is imported from disk.
+    pub fhir_envelopes: Vec<SignedEnvelope>,
+    /// The PKI the XML files are signed under (when any is made).
+    pub pki: Option<SimPki>,
 }
 
 impl SimOutput {
@@ -163,9 +185,55 @@ pub fn simulate(cfg: &SimConfig) -> Result<SimOutput, SimError> {
     let order_rng = ChaCha8Rng::seed_from_u64(rng.gen());
     let events = generate::Generator::new(cfg, commune, province, &facilities, rng).run();
 
+    // Each event in its format: JWS ones go through the envelope path below,
+    // the others are rendered as files.
+    let needs_pki = cfg.formats != Formats::Jws || !cfg.broken.is_empty();
+    let pki = needs_pki
+        .then(|| SimPki::new(&facilities, cfg.today))
+        .transpose()?;
+    let mut jws_events = Vec::with_capacity(events.len());
+    let mut other_events = Vec::new();
+    for event in events {
+        let format = event.first().map_or(formats::Format::Jws, |v| {
+            cfg.formats.pick(&formats::event_key(v))
+        });
+        if format == formats::Format::Jws {
+            jws_events.push(event);
+        } else {
+            other_events.push((format, event));
+        }
+    }
+    let (files, fhir_envelopes) = match &pki {
+        Some(pki) => {
+            let renderer = formats::Renderer {
+                facilities: &facilities,
+                pki,
+            };
+            let borrowed: Vec<(formats::Format, Vec<&generate::Version>)> = other_events
+                .iter()
+                .map(|(format, versions)| (*format, versions.iter().collect()))
+                .collect();
+            let mut rendered = renderer.render(&borrowed)?;
+            if !cfg.broken.is_empty() {
+                let death = jws_events
+                    .iter()
+                    .chain(other_events.iter().map(|(_, e)| e))
+                    .flatten()
+                    .find(|v| v.notification.death.is_some())
+                    .ok_or(SimError::NoDeathForBroken)?;
+                let received_at = Utc::now();
+                rendered
+                    .files
+                    .extend(renderer.broken(&cfg.broken, death, received_at)?);
+            }
+            (rendered.files, rendered.fhir_envelopes)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+
     // Chronological by signing time; ties keep generation order.
     let mut versions: Vec<(usize, generate::Version)> =
-        events.into_iter().flatten().enumerate().collect();
+        jws_events.into_iter().flatten().enumerate().collect();
     versions.sort_by_key(|(i, v)| (v.notification.issued_at, *i));
     let mut delivery = Vec::with_capacity(versions.len());
     for (_, v) in versions {
@@ -186,6 +254,9 @@ pub fn simulate(cfg: &SimConfig) -> Result<SimOutput, SimError> {
         trust,
         notifications: delivery.into_iter().map(|(_, _, e)| e).collect(),
         facilities,
+        files,
+        fhir_envelopes,
+        pki,
     })
 }
 
@@ -222,21 +293,49 @@ fn deliver_some_late(delivery: &mut Vec<(String, u32, SignedEnvelope)>, mut rng:
 }
 
 /// Writes `dir/notifications.json` (a JSON array, one envelope per line) and
-/// `dir/trust.json` (the signed trust list), creating `dir`.
+/// `dir/trust.json` (the signed trust list), creating `dir`; with other
+/// formats also each [`HealthFile`] under its name (`xml/`, `fhir/`,
+/// `broken/`), `dir/fhir-envelopes.json` (the FHIR files in signed
+/// envelopes, for import from disk) and the PKI in `dir/pki/`.
 pub fn write_files(out: &SimOutput, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    write_atomically(
+        &dir.join("notifications.json"),
+        json_lines(&out.notifications)?.as_bytes(),
+    )?;
+    let mut trust = serde_json::to_string(&out.trust_list)?;
+    trust.push('\n');
+    write_atomically(&dir.join("trust.json"), trust.as_bytes())?;
+    for file in &out.files {
+        let path = dir.join(&file.name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &file.bytes)?;
+    }
+    if !out.fhir_envelopes.is_empty() {
+        write_atomically(
+            &dir.join("fhir-envelopes.json"),
+            json_lines(&out.fhir_envelopes)?.as_bytes(),
+        )?;
+    }
+    match &out.pki {
+        Some(pki) => pki.write(&dir.join("pki")),
+        None => Ok(()),
+    }
+}
+
+/// A JSON array of envelopes, one per line.
+fn json_lines(envelopes: &[SignedEnvelope]) -> std::io::Result<String> {
     let mut text = String::from("[\n");
-    for (i, envelope) in out.notifications.iter().enumerate() {
+    for (i, envelope) in envelopes.iter().enumerate() {
         if i > 0 {
             text.push_str(",\n");
         }
         text.push_str(&serde_json::to_string(envelope)?);
     }
     text.push_str("\n]\n");
-    write_atomically(&dir.join("notifications.json"), text.as_bytes())?;
-    let mut trust = serde_json::to_string(&out.trust_list)?;
-    trust.push('\n');
-    write_atomically(&dir.join("trust.json"), trust.as_bytes())
+    Ok(text)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -4,7 +4,12 @@
 //! signs them with libxmlsec1 in either profile. Nothing here is for
 //! production; the simulator and the demo use it.
 
+pub mod broken;
+mod demo_pki;
 pub mod fhir;
+pub mod official;
+
+pub use demo_pki::DEMO_FACILITY_KEYS;
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -148,9 +153,22 @@ fn issue(
     spec: &CertificateSpec,
     ca: bool,
 ) -> TestResult<X509> {
+    issue_numbered(subject, key, issuer, spec, ca, &next_serial()?)
+}
+
+/// [`issue`] with a given serial number: the same inputs give the same
+/// certificate bytes (RSA PKCS#1 v1.5 signatures are deterministic).
+fn issue_numbered(
+    subject: &X509Name,
+    key: &PKey<Private>,
+    issuer: Option<&Identity>,
+    spec: &CertificateSpec,
+    ca: bool,
+    serial: &Asn1Integer,
+) -> TestResult<X509> {
     let mut builder = X509Builder::new()?;
     builder.set_version(2)?;
-    builder.set_serial_number(next_serial()?.as_ref())?;
+    builder.set_serial_number(serial)?;
     builder.set_subject_name(subject)?;
     builder.set_issuer_name(issuer.map_or(subject, |i| i.certificate.subject_name()))?;
     builder.set_pubkey(key)?;
@@ -377,14 +395,19 @@ pub fn sign(
     signer: &Identity,
     algorithms: Algorithms,
 ) -> TestResult<String> {
+    sign_at(unsigned, format, signer, algorithms, "2026-11-30T09:15:00")
+}
+
+/// [`sign`] with the `SigningTime` (`yyyy-MM-ddTHH:mm:ss`, Vietnam time) given.
+pub fn sign_at(
+    unsigned: &str,
+    format: XmlFormat,
+    signer: &Identity,
+    algorithms: Algorithms,
+    signing_time: &str,
+) -> TestResult<String> {
     let record_id = record_id_of(unsigned, format)?;
-    let template = signature_template(
-        format,
-        &record_id,
-        signer,
-        "2026-11-30T09:15:00",
-        algorithms,
-    );
+    let template = signature_template(format, &record_id, signer, signing_time, algorithms);
     sign_template(&with_template(unsigned, &template)?, format, signer)
 }
 
