@@ -200,7 +200,7 @@ async fn an_official_death_notice_shows_its_signer_and_chain_and_quan_tri_manage
         Ok((rows.len() == 2).then_some(()))
     })
     .await?;
-    wait_text(
+    wait_text_containing(
         driver,
         "[data-testid=facility-certificate-row][data-facility='79024'] [data-testid=certificate-subject]",
         HOSPITAL,
