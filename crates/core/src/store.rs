@@ -30,6 +30,8 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/009_accounts.sql"),
     include_str!("schema/010_print_blanks.sql"),
     include_str!("schema/011_x509_trust.sql"),
+    include_str!("schema/012_crl_source.sql"),
+    include_str!("schema/013_fhir_intake.sql"),
 ]);
 
 /// Notification rows are ~2.3 KB: 16 KB pages hold several and split less
