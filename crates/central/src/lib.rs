@@ -37,7 +37,7 @@ pub mod trust;
 pub use auth::new_token;
 pub use hotich_protocol::trust::RootKey;
 pub use simulate::{
-    post_notifications, simulate_communes, simulate_to_dir, write_sim, PostError, PostTotals,
-    SimulateError,
+    post_documents, post_notifications, simulate_communes, simulate_to_dir, write_sim, PostError,
+    PostTotals, SimulateError,
 };
 pub use trust::{import_trust_list, TrustImport, TrustImportError};

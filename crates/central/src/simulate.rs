@@ -9,7 +9,7 @@ use std::time::Duration;
 use hotich_protocol::sync::PostReport;
 use hotich_protocol::trust::demo_root_signer;
 use hotich_protocol::{Action, EventKind, SignedEnvelope};
-use hotich_sim::{SimConfig, SimError, SimOutput};
+use hotich_sim::{HealthFile, SimConfig, SimError, SimOutput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimulateError {
@@ -37,6 +37,13 @@ pub fn simulate_communes(cfgs: &[SimConfig]) -> Result<(SimOutput, String), Simu
             None => out,
             Some(mut all) => {
                 all.notifications.extend(out.notifications);
+                all.files.extend(out.files);
+                all.fhir_envelopes.extend(out.fhir_envelopes);
+                match (&mut all.pki, out.pki) {
+                    (Some(pki), Some(more)) => pki.facilities.extend(more.facilities),
+                    (None, more) => all.pki = more,
+                    (Some(_), None) => {}
+                }
                 let by_key: BTreeMap<String, hotich_sim::SimFacility> = all
                     .facilities
                     .into_iter()
@@ -80,6 +87,70 @@ pub struct PostTotals {
     pub conflict: u64,
 }
 
+/// Posts each official XML or FHIR file to `server` (`POST /v1/notifications`
+/// with its `Content-Type`), one request per file, in issue order, as a
+/// facility's system would; with `Authorization: Bearer` when `tokens`
+/// holds a token for the file's facility (FHIR needs one: it carries no
+/// signature). 429 and 5xx are retried as for envelopes.
+pub fn post_documents(
+    server: &str,
+    files: &[HealthFile],
+    tokens: &BTreeMap<String, String>,
+) -> Result<PostTotals, PostError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PostError::Start(e.to_string()))?;
+    runtime.block_on(async {
+        let client = client()?;
+        let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
+        let mut totals = PostTotals::default();
+        for file in files {
+            let post = Post {
+                content_type: file.content_type,
+                token: tokens.get(&file.facility).map(String::as_str),
+            };
+            let report = post_batch(&client, &url, &post, file.bytes.clone()).await?;
+            totals.add(&report);
+        }
+        Ok(totals)
+    })
+}
+
+fn client() -> Result<reqwest::Client, PostError> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| PostError::Start(e.to_string()))
+}
+
+impl PostTotals {
+    /// Adds another run's counts.
+    pub fn add_all(&mut self, other: &PostTotals) {
+        self.stored += other.stored;
+        self.duplicate += other.duplicate;
+        self.rejected += other.rejected;
+        self.conflict += other.conflict;
+    }
+
+    fn add(&mut self, report: &PostReport) {
+        for r in &report.results {
+            match r.status.as_str() {
+                "stored" => self.stored += 1,
+                "duplicate" => self.duplicate += 1,
+                "conflict" => self.conflict += 1,
+                _ => self.rejected += 1,
+            }
+        }
+    }
+}
+
+/// How one request is sent: its body's type and the facility's token.
+struct Post<'a> {
+    content_type: &'a str,
+    token: Option<&'a str>,
+}
+
 /// Tries of one batch before giving up on a busy or unreachable server.
 const POST_TRIES: u32 = 5;
 
@@ -110,23 +181,16 @@ pub fn post_notifications(
         .build()
         .map_err(|e| PostError::Start(e.to_string()))?;
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| PostError::Start(e.to_string()))?;
+        let client = client()?;
         let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
         let mut totals = PostTotals::default();
+        let json = Post {
+            content_type: "application/json",
+            token: None,
+        };
         for chunk in envelopes.chunks(batch.max(1)) {
             let body = serde_json::to_vec(chunk).map_err(|e| PostError::Start(e.to_string()))?;
-            let report = post_batch(&client, &url, body).await?;
-            for r in report.results {
-                match r.status.as_str() {
-                    "stored" => totals.stored += 1,
-                    "duplicate" => totals.duplicate += 1,
-                    "conflict" => totals.conflict += 1,
-                    _ => totals.rejected += 1,
-                }
-            }
+            totals.add(&post_batch(&client, &url, &json, body).await?);
         }
         Ok(totals)
     })
@@ -135,17 +199,20 @@ pub fn post_notifications(
 async fn post_batch(
     client: &reqwest::Client,
     url: &str,
+    post: &Post<'_>,
     body: Vec<u8>,
 ) -> Result<PostReport, PostError> {
     let mut tries = 0;
     loop {
         tries += 1;
-        let response = client
+        let mut request = client
             .post(url)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await;
+            .header("content-type", post.content_type)
+            .body(body.clone());
+        if let Some(token) = post.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await;
         let retry_in = match response {
             Ok(r) if r.status().is_success() => {
                 return r
@@ -193,10 +260,26 @@ fn summary(cfg: &SimConfig, out: &SimOutput) -> String {
     }
     let place = hotich_protocol::reference::commune(&cfg.commune_code)
         .map_or_else(|| cfg.commune_code.clone(), |c| c.full_name.to_owned());
+    let count = |prefix: &str| {
+        out.files
+            .iter()
+            .filter(|f| f.name.starts_with(prefix))
+            .count()
+    };
+    let others = if out.files.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} tệp XML / XML files, {} tệp FHIR / FHIR files, {} tệp hỏng / broken files",
+            count("xml/"),
+            count("fhir/"),
+            count("broken/")
+        )
+    };
     format!(
         "{total} thông báo / notifications ({births} khai sinh / births, {deaths} khai tử / deaths, \
          {corrections} đính chính / corrections, {voids} hủy / voids) từ {facilities} cơ sở y tế / facilities \
-         cho / for {place} ({code}), ngày / today {today}, seed {seed}",
+         cho / for {place} ({code}), ngày / today {today}, seed {seed}{others}",
         total = out.notifications.len(),
         facilities = out.facilities.len(),
         code = cfg.commune_code,

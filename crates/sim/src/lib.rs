@@ -123,8 +123,9 @@ pub struct SimOutput {
     /// The papers issued as official XML or FHIR (then the broken files),
     /// in issue order; empty for [`Formats::Jws`] without broken files.
     pub files: Vec<HealthFile>,
-    /// The FHIR files again, each in a JWS envelope (`cty` `fhir+json`)
-    /// signed by its facility's key: how FHIR is imported from disk.
+    /// The FHIR files again (in the order of [`Self::files`]' FHIR files),
+    /// each in a JWS envelope (`cty` `fhir+json`) signed by its facility's
+    /// key: how FHIR is imported from disk.
     pub fhir_envelopes: Vec<SignedEnvelope>,
     /// The PKI the XML files are signed under (when any is made).
     pub pki: Option<SimPki>,
@@ -295,8 +296,9 @@ fn deliver_some_late(delivery: &mut Vec<(String, u32, SignedEnvelope)>, mut rng:
 /// Writes `dir/notifications.json` (a JSON array, one envelope per line) and
 /// `dir/trust.json` (the signed trust list), creating `dir`; with other
 /// formats also each [`HealthFile`] under its name (`xml/`, `fhir/`,
-/// `broken/`), `dir/fhir-envelopes.json` (the FHIR files in signed
-/// envelopes, for import from disk) and the PKI in `dir/pki/`.
+/// `broken/`), each FHIR file again in its signed envelope under `fhir-jws/`
+/// (one envelope per file: how FHIR is imported from disk) and the PKI in
+/// `dir/pki/`.
 pub fn write_files(out: &SimOutput, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     write_atomically(
@@ -313,11 +315,14 @@ pub fn write_files(out: &SimOutput, dir: &Path) -> std::io::Result<()> {
         }
         std::fs::write(path, &file.bytes)?;
     }
-    if !out.fhir_envelopes.is_empty() {
-        write_atomically(
-            &dir.join("fhir-envelopes.json"),
-            json_lines(&out.fhir_envelopes)?.as_bytes(),
-        )?;
+    let fhir_files = out.files.iter().filter(|f| f.content_type == CONTENT_FHIR);
+    for (file, envelope) in fhir_files.zip(&out.fhir_envelopes) {
+        let name = file.name.replacen("fhir/", "fhir-jws/", 1);
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, serde_json::to_vec(envelope)?)?;
     }
     match &out.pki {
         Some(pki) => pki.write(&dir.join("pki")),
