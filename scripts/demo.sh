@@ -31,8 +31,23 @@ trap stop_demo EXIT
 trap 'exit 143' TERM INT
 
 echo "==> demo registry in $dir"
-"$central" simulate --commune "$commune" --births 0 --deaths 0 --out "$dir/sim" >/dev/null
+"$central" simulate --commune "$commune" --births 0 --deaths 0 --format all --out "$dir/sim" >/dev/null
 "$central" trust import --demo-root --db "$dir/registry.db" "$dir/sim/trust.json" >/dev/null
+# The simulator's demo PKI (docs/health-formats.md, "What the simulator makes"): the
+# demo registry trusts it for the facilities' signed XML, and gives each facility a
+# sender token for FHIR. A real registry never adds it.
+for ca in root intermediate; do
+    "$central" trust ca add --db "$dir/registry.db" "$dir/sim/pki/$ca.pem" >/dev/null
+done
+"$central" trust crl add --db "$dir/registry.db" "$dir/sim/pki/intermediate.crl" >/dev/null
+facility_tokens=()
+for cert in "$dir"/sim/pki/facility-*.pem; do
+    facility="$(basename "$cert" .pem)"
+    facility="${facility#facility-}"
+    "$central" trust facility-cert add --db "$dir/registry.db" --facility "$facility" "$cert" >/dev/null
+    facility_token="$("$central" facility-sender add --db "$dir/registry.db" --facility "$facility" --fhir 2>/dev/null)"
+    facility_tokens+=(--facility-token "$facility=$facility_token")
+done
 token="$("$central" workstation add --db "$dir/registry.db" --commune "$commune" --label "demo workstation")"
 
 "$central" serve --db "$dir/registry.db" --listen 127.0.0.1:0 >"$dir/registry.out" 2>"$dir/registry.log" &
@@ -48,7 +63,8 @@ done
 [ -n "$url" ] || { echo "the demo registry did not start" >&2; exit 1; }
 echo "==> demo registry at $url (pid $registry_pid; kill it to see the app go offline)"
 
-# The facilities: a few new signed notifications now and then every $every s.
+# The facilities: a few new signed notifications now and then every $every s,
+# each as Hotich JWS, signed official XML or FHIR (--format all).
 # Each round numbers its papers from the clock (a block of 10 per 10 s, from
 # 1,000,000 up: the demo's seeded papers stay under 100,000), so no round,
 # even of an earlier run against the same demo database, reuses an id.
@@ -57,7 +73,8 @@ echo "==> demo registry at $url (pid $registry_pid; kill it to see the app go of
     while true; do
         now="$(date +%s)"
         "$central" simulate --commune "$commune" --births 2 --deaths 1 --seed "$now" \
-            --first-number "$(( 1000000 + now - now % 10 ))" --post "$url" >>"$dir/simulator.log" 2>&1 &
+            --first-number "$(( 1000000 + now - now % 10 ))" --format all "${facility_tokens[@]}" \
+            --post "$url" >>"$dir/simulator.log" 2>&1 &
         child=$!
         wait "$child" || true
         sleep "$every" &

@@ -405,6 +405,39 @@ impl Store {
         })
     }
 
+    /// The demo only: trusts the simulator's demo PKI (its root and issuing
+    /// CA in `ca_pem`, each demo facility's signing certificate registered
+    /// for its MACSKCB, the issuing CA's CRL), so the demo's sample signed
+    /// XML verifies. Added as the `demo` system actor, audited. Refused for
+    /// any store that is not the demo: a real office's X.509 trust ships
+    /// empty and only its supervisor adds to it.
+    pub fn trust_demo_pki(
+        &mut self,
+        ca_pem: &[u8],
+        facilities: &[(String, Vec<u8>)],
+        crl_der: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if self.installation()? != Some(Installation::Demo) {
+            return Err(CoreError::InstallationFixed(Installation::Office));
+        }
+        let demo = Officer {
+            id: "demo".into(),
+            username: "demo".into(),
+            full_name: "Dữ liệu mẫu".into(),
+            role: crate::officer::Role::Supervisor,
+            active: true,
+            must_change_password: false,
+        };
+        let source = "demo PKI";
+        self.add_trust_certificates(&demo, ca_pem, source, now)?;
+        for (facility, pem) in facilities {
+            self.add_facility_certificate(&demo, facility, pem, source, now)?;
+        }
+        self.add_crl(&demo, crl_der, source, now)?;
+        Ok(())
+    }
+
     /// From the demo, a supervisor asks to set up the real office: the next
     /// start offers the first-start choice again instead of reopening the
     /// demo. The office gets its own database; the demo's file stays as it
