@@ -20,11 +20,13 @@ pub mod error;
 pub mod fhir;
 mod fields;
 pub mod limits;
+pub mod notification;
 pub mod records;
 pub mod signature;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod trust;
+pub mod trust_files;
 mod xmlsec_verify;
 
 use chrono::{DateTime, Utc};
@@ -33,6 +35,7 @@ use serde::Serialize;
 pub use document::{read_unverified, HealthDocument, ReadNote, XmlFormat};
 pub use error::{FhirError, ReadError, Rejection, SignatureError, TrustError};
 pub use fhir::{read_fhir, DeathMessage, FhirRecord, MessageAction};
+pub use notification::{facility_of, notifications_of, RecordNotification};
 pub use records::{HealthRecord, RecordShape};
 pub use signature::{SignatureEvidence, SignatureProfile};
 pub use trust::{CertificateEvidence, FacilityCertificates, RevocationStatus, TrustStore};

@@ -4,10 +4,8 @@
 //! version like a JWS one (the same `notification` row and case), with the
 //! received bytes, the evidence and the extras in `notification_xml`.
 //!
-//! - Ids: the facility code (MACSKCB), then `MA_GBT` (death notice),
-//!   `MA_GCS` (birth certificate; its facility segment names the facility,
-//!   whose registered certificates must include the signer's) or
-//!   `XML9-MA_LK-n` (table 9, the n-th child of the delivery).
+//! - Ids and the record → notification mapping: [`hotich_health::notification`]
+//!   (shared with the central registry, which routes by the same residence).
 //! - Versions: the file carries none. A file already held (same bytes) is
 //!   unchanged; a different one for a held id is the next version when it is
 //!   marked as a re-issue (`SO_BAOTU_BD` filled; `CAP_LAN_DAU` 0) or comes in
@@ -17,17 +15,16 @@
 //!   signed elements, `signature` the SHA-256 of the received file, the key
 //!   columns the signer certificate (base64url DER, validity).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use hotich_common::hex::sha256_hex;
-use hotich_common::time::start_of_office_day;
 use hotich_health::trust::RevocationStatus;
 use hotich_health::{
-    FacilityCertificates, FacilityCheck, HealthRecord, ReadError, Receipt, RecordShape, Rejection,
-    TrustError, TrustStore, VerifiedDocument,
+    facility_of, notifications_of, FacilityCertificates, HealthRecord, Receipt, RecordNotification,
+    Rejection, TrustError, TrustStore, VerifiedDocument,
 };
 use hotich_protocol::jws::b64;
 use hotich_protocol::verify::validate_fields;
-use hotich_protocol::{Action, EventKind, Notification, RejectionReason};
+use hotich_protocol::{Action, Notification, RejectionReason};
 use rusqlite::{params, Connection, Transaction};
 use serde_json::json;
 
@@ -59,6 +56,24 @@ pub(crate) fn import(
     source: &str,
     receipt: &Receipt<'_>,
 ) -> Result<ImportSummary> {
+    let tx = conn.transaction()?;
+    let summary = import_in(&tx, bytes, source, receipt, None)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// [`import`] inside the caller's transaction. `only` names the one record
+/// to take in: the central registry relays a file once per record it routed
+/// (a `GIAMDINHHS` with twins twice), so a pulled event takes in its own
+/// record and leaves its sibling to its own event (which may be another
+/// commune's).
+pub(crate) fn import_in(
+    tx: &Transaction<'_>,
+    bytes: &[u8],
+    source: &str,
+    receipt: &Receipt<'_>,
+    only: Option<&str>,
+) -> Result<ImportSummary> {
     let arrival = Arrival {
         raw: bytes,
         source,
@@ -71,21 +86,29 @@ pub(crate) fn import(
         .map_err(Clone::clone)
         .and_then(|verified| {
             let facility = facility_of(verified, receipt.facilities)?;
-            let notifications = notifications_of(verified, &facility)?;
+            let mut notifications = notifications_of(verified, &facility)?;
+            if let Some(id) = only {
+                notifications.retain(|r| r.notification.notification_id == id);
+                if notifications.is_empty() {
+                    return Err(hotich_health::ReadError::MissingElement {
+                        element: "GIAYBAOTU/GIAYCHUNGSINH".to_owned(),
+                    }
+                    .into());
+                }
+            }
             Ok((verified, facility, notifications))
         });
-    let tx = conn.transaction()?;
     let mut summary = ImportSummary::default();
     match read {
         Err(rejection) => {
             let detail = rejection.to_string();
             let refused = Refused {
                 code: rejection.code(),
-                notification_id: None,
+                notification_id: only,
                 version: None,
                 detail: &detail,
             };
-            summary.count(quarantine_refused(&tx, &refused, &arrival)?);
+            summary.count(quarantine_refused(tx, &refused, &arrival)?);
         }
         Ok((verified, facility, notifications)) => {
             for record in notifications {
@@ -94,124 +117,11 @@ pub(crate) fn import(
                     facility: &facility,
                     record,
                 };
-                summary.count(take_in(&tx, taken, &arrival)?);
+                summary.count(take_in(tx, taken, &arrival)?);
             }
         }
     }
-    tx.commit()?;
     Ok(summary)
-}
-
-/// The facility the file speaks for, its signer registered for it. A
-/// `GIAYCHUNGSINH` names none: its `MA_GCS` (`XXXXX.GCS.ZZZZZ.YY`) does.
-fn facility_of(
-    verified: &VerifiedDocument,
-    facilities: &FacilityCertificates,
-) -> std::result::Result<String, Rejection> {
-    if let FacilityCheck::Registered { facility } = &verified.facility {
-        return Ok(facility.clone());
-    }
-    let code = verified
-        .document
-        .records
-        .first()
-        .and_then(|r| r.birth.as_ref())
-        .map(|b| b.episode_key.as_str())
-        .unwrap_or_default();
-    let parts: Vec<&str> = code.split('.').collect();
-    let facility = match parts.as_slice() {
-        [_, "GCS", facility, _] if !facility.is_empty() => (*facility).to_owned(),
-        _ => {
-            return Err(ReadError::WrongForm {
-                element: "MA_GCS".to_owned(),
-                expected: "XXXXX.GCS.ZZZZZ.YY",
-            }
-            .into())
-        }
-    };
-    facilities.check(&facility, &verified.certificate)?;
-    Ok(facility)
-}
-
-/// One record as a notification, before its version is known.
-struct RecordNotification<'a> {
-    notification: Notification,
-    record: &'a HealthRecord,
-    /// A different file for a held id is a new version (see the module doc).
-    may_supersede: bool,
-}
-
-/// The records as notifications, version 1, action `issue`.
-fn notifications_of<'a>(
-    verified: &'a VerifiedDocument,
-    facility: &str,
-) -> std::result::Result<Vec<RecordNotification<'a>>, Rejection> {
-    let mut children_of_delivery: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for record in &verified.document.records {
-        let (kind, id, commune, issued_on, may_supersede) = match (&record.death, &record.birth) {
-            (Some(d), _) => (
-                EventKind::Death,
-                format!("{facility}-{}", d.notice_code),
-                d.permanent_commune_code.clone(),
-                d.notice_issue_date,
-                d.original_notice_number
-                    .as_deref()
-                    .is_some_and(|n| !n.trim().is_empty()),
-            ),
-            (None, Some(b)) => {
-                let (id, may_supersede) = match record.shape {
-                    RecordShape::Xml9Birth => {
-                        children_of_delivery.push(&b.episode_key);
-                        let n = children_of_delivery
-                            .iter()
-                            .filter(|k| **k == b.episode_key)
-                            .count();
-                        (format!("{facility}-XML9-{}-{n}", b.episode_key), true)
-                    }
-                    _ => (
-                        format!("{facility}-{}", b.episode_key),
-                        record
-                            .extras
-                            .iter()
-                            .any(|(name, value)| name == "CAP_LAN_DAU" && value.trim() == "0"),
-                    ),
-                };
-                (
-                    EventKind::Birth,
-                    id,
-                    b.residence_commune_code.clone(),
-                    b.certificate_issue_date,
-                    may_supersede,
-                )
-            }
-            (None, None) => {
-                return Err(ReadError::MissingElement {
-                    element: "GIAYBAOTU/GIAYCHUNGSINH".to_owned(),
-                }
-                .into())
-            }
-        };
-        out.push(RecordNotification {
-            notification: Notification {
-                schema: hotich_protocol::payload::SCHEMA_VERSION,
-                notification_id: id,
-                version: 1,
-                action: Action::Issue,
-                kind,
-                facility_id: facility.to_owned(),
-                // The issue date at noon office time: the file gives a day only.
-                issued_at: start_of_office_day(issued_on) + Duration::hours(12),
-                commune_code: commune,
-                birth: record.birth.clone(),
-                death: record.death.clone(),
-                void_reason: None,
-            },
-            record,
-            may_supersede,
-        });
-    }
-    Ok(out)
 }
 
 /// One record of a verified file on its way in.

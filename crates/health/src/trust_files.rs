@@ -1,0 +1,73 @@
+//! What a trust file a supervisor or operator adds holds, read once for
+//! every store that keeps X.509 trust (the workstation's tables, the central
+//! registry's): each certificate's DER, fingerprint, subject, end of
+//! validity and role; a CRL's issuer and dates. No store here.
+
+use hotich_common::hex::sha256_hex;
+use openssl::x509::X509Crl;
+
+use crate::trust::{certificates_from, name_text, CertificateRole};
+use crate::{TrustError, TrustStore};
+
+/// One certificate of a file, as a store lists and keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateFile {
+    pub der: Vec<u8>,
+    /// SHA-256 of the DER, hex.
+    pub sha256: String,
+    pub subject: String,
+    pub not_after: String,
+    /// Self-signed: a trust anchor; else an intermediate (or a facility's).
+    pub role: CertificateRole,
+}
+
+/// Every certificate in a PEM or DER file.
+pub fn read_certificates(bytes: &[u8]) -> Result<Vec<CertificateFile>, TrustError> {
+    certificates_from(bytes)?
+        .iter()
+        .map(|certificate| {
+            let der = certificate.to_der().map_err(|_| TrustError::Unreadable)?;
+            // The trust store tells an anchor from an intermediate by the same rule it trusts by.
+            let role = TrustStore::new()
+                .add_certificates(&der)?
+                .first()
+                .copied()
+                .ok_or(TrustError::Unreadable)?;
+            Ok(CertificateFile {
+                sha256: sha256_hex(&der),
+                subject: name_text(certificate.subject_name()),
+                not_after: certificate.not_after().to_string(),
+                role,
+                der,
+            })
+        })
+        .collect()
+}
+
+/// A CRL file, as a store lists and keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrlFile {
+    pub der: Vec<u8>,
+    pub sha256: String,
+    pub issuer: String,
+    pub this_update: String,
+    pub next_update: Option<String>,
+}
+
+/// A CRL in PEM or DER.
+pub fn read_crl(bytes: &[u8]) -> Result<CrlFile, TrustError> {
+    let crl = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        X509Crl::from_pem(bytes)
+    } else {
+        X509Crl::from_der(bytes)
+    }
+    .map_err(|_| TrustError::Unreadable)?;
+    let der = crl.to_der().map_err(|_| TrustError::Unreadable)?;
+    Ok(CrlFile {
+        sha256: sha256_hex(&der),
+        issuer: name_text(crl.issuer_name()),
+        this_update: crl.last_update().to_string(),
+        next_update: crl.next_update().map(|t| t.to_string()),
+        der,
+    })
+}
