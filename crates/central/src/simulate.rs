@@ -97,6 +97,22 @@ pub fn post_documents(
     files: &[HealthFile],
     tokens: &BTreeMap<String, String>,
 ) -> Result<PostTotals, PostError> {
+    let requests = files.iter().map(|file| {
+        let post = Post {
+            content_type: file.content_type,
+            token: tokens.get(&file.facility).map(String::as_str),
+        };
+        Ok((post, file.bytes.clone()))
+    });
+    post_all(server, requests)
+}
+
+/// Sends each request in turn to `server`'s `POST /v1/notifications` and
+/// adds up what it answered.
+fn post_all<'a>(
+    server: &str,
+    requests: impl Iterator<Item = Result<(Post<'a>, Vec<u8>), PostError>>,
+) -> Result<PostTotals, PostError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -105,13 +121,9 @@ pub fn post_documents(
         let client = client()?;
         let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
         let mut totals = PostTotals::default();
-        for file in files {
-            let post = Post {
-                content_type: file.content_type,
-                token: tokens.get(&file.facility).map(String::as_str),
-            };
-            let report = post_batch(&client, &url, &post, file.bytes.clone()).await?;
-            totals.add(&report);
+        for request in requests {
+            let (post, body) = request?;
+            totals.add(&post_batch(&client, &url, &post, body).await?);
         }
         Ok(totals)
     })
@@ -176,24 +188,15 @@ pub fn post_notifications(
     envelopes: &[SignedEnvelope],
     batch: usize,
 ) -> Result<PostTotals, PostError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PostError::Start(e.to_string()))?;
-    runtime.block_on(async {
-        let client = client()?;
-        let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
-        let mut totals = PostTotals::default();
+    let requests = envelopes.chunks(batch.max(1)).map(|chunk| {
+        let body = serde_json::to_vec(chunk).map_err(|e| PostError::Start(e.to_string()))?;
         let json = Post {
             content_type: "application/json",
             token: None,
         };
-        for chunk in envelopes.chunks(batch.max(1)) {
-            let body = serde_json::to_vec(chunk).map_err(|e| PostError::Start(e.to_string()))?;
-            totals.add(&post_batch(&client, &url, &json, body).await?);
-        }
-        Ok(totals)
-    })
+        Ok((json, body))
+    });
+    post_all(server, requests)
 }
 
 async fn post_batch(
