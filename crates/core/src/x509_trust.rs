@@ -8,6 +8,8 @@
 //! `x509_crl`. A new CRL has intake re-check the notifications taken in
 //! without a revocation check ([`crate::intake`] writes `notification_xml`).
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{DateTime, Utc};
 use hotich_common::hex::sha256_hex;
 use hotich_health::trust::{
@@ -482,7 +484,7 @@ impl Store {
     }
 
     /// The trust store and facility map a receipt is checked against now.
-    pub(crate) fn x509_receipt_material(&self) -> Result<(TrustStore, FacilityCertificates)> {
+    pub(crate) fn x509_receipt_material(&self) -> Result<ReceiptMaterial> {
         receipt_material(&self.conn)
     }
 }
@@ -491,10 +493,57 @@ fn facts(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateFacts> {
     Ok(from_row!(row => CertificateFacts { subject, sha256, not_after, added_by, added_at }))
 }
 
+/// The trust store and facility map built from the tables, shared: building
+/// them parses every certificate and CRL (most of a file's take-in time
+/// before), and the store remembers validated paths between receipts.
+pub(crate) type ReceiptMaterial = (Arc<TrustStore>, Arc<FacilityCertificates>);
+
+/// The last material built, by the tables' content ([`trust_generation`]):
+/// any import or removal changes the key, so a stale store is never used.
+static BUILT: Mutex<Option<(Vec<u8>, ReceiptMaterial)>> = Mutex::new(None);
+
+/// A digest of what the material is built from: each row's kind, role or
+/// facility or source, and fingerprint, in id order (no DER read).
+fn trust_generation(conn: &rusqlite::Connection) -> Result<Vec<u8>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM (SELECT 'c', role, sha256 FROM x509_certificate ORDER BY id)
+         UNION ALL SELECT * FROM (SELECT 'f', facility_code, sha256 FROM facility_certificate ORDER BY id)
+         UNION ALL SELECT * FROM (SELECT 'r', coalesce(source_url, ''), sha256 FROM x509_crl ORDER BY id)",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut hasher = openssl::sha::Sha256::new();
+    while let Some(row) = rows.next()? {
+        for column in 0..3 {
+            let text: String = row.get(column)?;
+            hasher.update(&(text.len() as u64).to_be_bytes());
+            hasher.update(text.as_bytes());
+        }
+    }
+    Ok(hasher.finish().to_vec())
+}
+
 /// Builds the trust store (anchors, intermediates, CRLs) and the facility
-/// map from the tables. A row that no longer parses is skipped: it was
-/// checked on the way in, so only a damaged database gets here.
-pub(crate) fn receipt_material(
+/// map from the tables, or returns the ones built from the same content. A
+/// row that no longer parses is skipped: it was checked on the way in, so
+/// only a damaged database gets here.
+pub(crate) fn receipt_material(conn: &rusqlite::Connection) -> Result<ReceiptMaterial> {
+    let generation = trust_generation(conn)?;
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((key, material)) = built.as_ref() {
+        if *key == generation {
+            return Ok((Arc::clone(&material.0), Arc::clone(&material.1)));
+        }
+    }
+    let (trust, facilities) = build_receipt_material(conn)?;
+    let material = (Arc::new(trust), Arc::new(facilities));
+    *built = Some((
+        generation,
+        (Arc::clone(&material.0), Arc::clone(&material.1)),
+    ));
+    Ok(material)
+}
+
+fn build_receipt_material(
     conn: &rusqlite::Connection,
 ) -> Result<(TrustStore, FacilityCertificates)> {
     let mut trust = TrustStore::new();
