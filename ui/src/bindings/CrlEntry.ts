@@ -3,4 +3,9 @@
 /**
  * An imported CRL.
  */
-export type CrlEntry = { id: number, issuer: string, this_update: string, next_update: string | null, sha256: string, added_by: string, added_at: string, };
+export type CrlEntry = { id: number, issuer: string, this_update: string, next_update: string | null, sha256: string, added_by: string, added_at: string, 
+/**
+ * The CRL distribution point it was fetched from; None when a
+ * supervisor imported it by hand.
+ */
+source_url: string | null, };
