@@ -1,8 +1,9 @@
 //! Workstation tokens: how they are made, stored (only a hash) and checked.
 //! A handler that needs a workstation takes [`WorkstationAuth`] as an
 //! argument; axum runs the check before the handler, and a missing or
-//! unknown token never reaches it. (Facilities carry no token: each
-//! envelope they post is verified by its signature against the trust list.)
+//! unknown token never reaches it. Facilities may carry a facility token
+//! ([`FacilityCredential`]): JWS envelopes and signed XML need none (each is
+//! verified by its own signature), FHIR needs one (it carries no signature).
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use crate::error::Failure;
 use crate::handlers::blocking;
 use crate::state::App;
-use crate::storage::{TokenCheck, Workstation};
+use crate::storage::{FacilitySender, SenderCheck, TokenCheck, Workstation};
 
 /// A new workstation token: 256 random bits, base64url, with a prefix that
 /// says what it is.
@@ -83,6 +84,49 @@ impl FromRequestParts<Arc<App>> for WorkstationAuth {
                 "this workstation token has expired; a supervisor must enter a new one",
             )),
             TokenCheck::Unknown => Err(unauthorized()),
+        }
+    }
+}
+
+/// A new facility sender token, printed once (only its hash is stored).
+pub fn new_facility_token() -> String {
+    new_token().replacen("hotich_ws_", "hotich_fs_", 1)
+}
+
+/// The facility a post's bearer token authenticates, if it carries one. A
+/// token that is presented but unknown or revoked is refused before the
+/// handler (401 `unauthorized` / `token_revoked`), so a credential never
+/// silently counts as none.
+#[derive(Debug, Clone)]
+pub struct FacilityCredential(pub Option<FacilitySender>);
+
+impl FromRequestParts<Arc<App>> for FacilityCredential {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Failure> {
+        let Some(token) = bearer(&parts.headers) else {
+            return Ok(FacilityCredential(None));
+        };
+        let hash = token_hash(token);
+        let storage = app.storage.clone();
+        let check = blocking(move || {
+            storage
+                .check_facility_sender(&hash)
+                .map_err(Failure::internal)
+        })
+        .await?;
+        match check {
+            SenderCheck::Valid(sender) => Ok(FacilityCredential(Some(sender))),
+            SenderCheck::Revoked => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "token_revoked",
+                "this facility token was revoked",
+            )),
+            SenderCheck::Unknown => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "unknown facility token",
+            )),
         }
     }
 }

@@ -1,18 +1,25 @@
 //! Intake of signed notifications: verify, keep the signed bytes, open or
 //! update the case, quarantine what fails. Idempotent on (id, version).
 //! Each file's format is told by its first character: Hotich's JWS envelopes
-//! (JSON) here, the health sector's official signed XML in [`xml`].
+//! (JSON) here, the health sector's official signed XML in [`xml`], HL7
+//! FHIR vital records (bare, or in a JWS envelope with `cty` `fhir+json`) in
+//! [`fhir`].
 //!
-//! The only writer of `notification`, `notification_xml` and `quarantine`;
+//! The only writer of `notification`, `notification_xml`, `notification_fhir`
+//! and `quarantine`;
 //! opens and updates cases from notifications through [`crate::case_file`]
 //! (the `case_event` entry of a changed notification is a trigger's,
 //! 002_outreach.sql). Reads `case_file`, `facility_key` through the store's
 //! trust list, and the X.509 trust tables through [`crate::x509_trust`].
 
+mod fhir;
 mod xml;
 
+pub use fhir::ReceivedFhir;
 pub use xml::ReceivedXml;
 pub(crate) use xml::{recheck_revocation, xml_signature};
+
+use crate::sync::PulledDocument;
 
 use std::path::Path;
 
@@ -45,6 +52,13 @@ enum Outcome {
     Updated,
     Voided,
     Quarantined,
+}
+
+impl Outcome {
+    /// Whether a new notification version was stored (its original is kept beside it).
+    fn stores_a_version(&self) -> bool {
+        matches!(self, Outcome::Imported | Outcome::Updated | Outcome::Voided)
+    }
 }
 
 impl ImportSummary {
@@ -106,12 +120,21 @@ enum FileFormat {
     Json,
     /// One official signed XML file (`HSDLGBT`, `HSDLGCS`, `GIAMDINHHS`).
     Xml,
+    /// One FHIR record: a JWS envelope declaring `cty` `fhir+json`, or a
+    /// bare FHIR resource (refused: its sender is not authenticated).
+    Fhir,
 }
 
 fn file_format(bytes: &[u8], source: &str) -> Result<FileFormat> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match text.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => Ok(FileFormat::Xml),
+        Some(b'{')
+            if hotich_health::fhir::looks_like_fhir(bytes)
+                || hotich_protocol::verify::is_fhir_envelope(bytes) =>
+        {
+            Ok(FileFormat::Fhir)
+        }
         Some(b'[' | b'{') => Ok(FileFormat::Json),
         _ => Err(CoreError::InvalidFile {
             path: source.to_owned(),
@@ -149,6 +172,18 @@ impl Store {
                 let (trust, facilities) = self.x509_receipt_material()?;
                 let receipt = xml::receipt(&trust, &facilities, now);
                 let summary = xml::import(&mut self.conn, bytes, source, &receipt)?;
+                progress(ImportProgress { done: 1, total: 1 });
+                Ok(summary)
+            }
+            FileFormat::Fhir => {
+                progress(ImportProgress { done: 0, total: 1 });
+                // A bare FHIR file is refused whatever the trust list holds.
+                let keys = if hotich_health::fhir::looks_like_fhir(bytes) {
+                    hotich_protocol::TrustedKeys::default()
+                } else {
+                    self.trusted_keys()?
+                };
+                let summary = fhir::import_file(&mut self.conn, bytes, source, &keys, now)?;
                 progress(ImportProgress { done: 1, total: 1 });
                 Ok(summary)
             }
@@ -290,6 +325,68 @@ fn quarantine(tx: &Transaction<'_>, rejection: &Rejection, arrival: &Arrival) ->
         detail: &rejection.detail,
     };
     quarantine_refused(tx, &refused, arrival)
+}
+
+/// A document the registry relayed, taken in from its bytes inside the
+/// sync's transaction. Official XML is verified again against this office's
+/// trust at `now`, and only the event's own record is taken in. FHIR, which
+/// carries no signature, is taken in for the sender the registry
+/// authenticated ([`fhir::import_from_registry`]); relayed without one, it
+/// is quarantined (`fhir_unauthenticated`), never dropped.
+pub(crate) fn import_relayed(
+    tx: &Transaction<'_>,
+    document: &PulledDocument<'_>,
+    trust: &hotich_health::TrustStore,
+    facilities: &hotich_health::FacilityCertificates,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary> {
+    if document.format.is_xml() {
+        let receipt = hotich_health::Receipt {
+            trust,
+            facilities,
+            sender_facility: document.sender_facility,
+            at: now,
+        };
+        return xml::import_in(
+            tx,
+            document.bytes,
+            source,
+            &receipt,
+            Some(document.notification_id),
+        );
+    }
+    if let Some(sender) = document.sender_facility {
+        return fhir::import_from_registry(tx, document.bytes, source, sender, now);
+    }
+    let arrival = Arrival {
+        raw: document.bytes,
+        source,
+        now,
+        keep_bytes: hotich_health::limits::MAX_DOCUMENT_BYTES,
+    };
+    let refused = Refused {
+        code: "fhir_unauthenticated",
+        notification_id: Some(document.notification_id),
+        version: None,
+        detail: "FHIR relayed without the sender the registry authenticated",
+    };
+    let mut summary = ImportSummary::default();
+    summary.count(quarantine_refused(tx, &refused, &arrival)?);
+    Ok(summary)
+}
+
+/// A version that came as official XML or FHIR, its received bytes checked
+/// again for the case view; None for a JWS notification.
+pub(crate) fn received_signature(
+    conn: &rusqlite::Connection,
+    notification_id: &str,
+    version: u32,
+) -> Result<Option<xml::XmlSignature>> {
+    match xml_signature(conn, notification_id, version)? {
+        Some(xml) => Ok(Some(xml)),
+        None => fhir::fhir_signature(conn, notification_id, version),
+    }
 }
 
 /// Why something is quarantined: the reason's code (a protocol

@@ -15,12 +15,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::Result;
-use crate::intake::{apply_verified, verify_all};
+use crate::intake::{apply_verified, import_relayed, verify_all};
 use crate::model::ImportSummary;
 use crate::sql::optional_value;
 use crate::store::Store;
 use hotich_common::sqlite::{to_i64, to_u64};
 use hotich_common::url::{ServerUrl, ServerUrlError};
+use hotich_protocol::sync::DocumentFormat;
 
 use crate::error::{InputField, InputReason};
 
@@ -33,6 +34,36 @@ pub use crate::outbox::{CaseSyncState, DeadItem, OutboxItem, SyncState};
 pub struct PulledEvent<'a> {
     pub seq: u64,
     pub envelope: &'a RawValue,
+}
+
+/// An official document the registry relayed (see
+/// [`hotich_protocol::sync::StreamEvent`]): the facility's bytes, checked
+/// again here against this office's own trust.
+#[derive(Debug, Clone, Copy)]
+pub struct PulledDocument<'a> {
+    pub seq: u64,
+    /// The one record of the file this event is about.
+    pub notification_id: &'a str,
+    pub format: DocumentFormat,
+    pub bytes: &'a [u8],
+    /// The facility the registry authenticated as the sender, if any.
+    pub sender_facility: Option<&'a str>,
+}
+
+/// One pulled event, in stream order.
+#[derive(Debug, Clone, Copy)]
+pub enum Pulled<'a> {
+    Envelope(PulledEvent<'a>),
+    Document(PulledDocument<'a>),
+}
+
+impl<'a> Pulled<'a> {
+    fn envelope(&self) -> Option<&'a RawValue> {
+        match self {
+            Pulled::Envelope(e) => Some(e.envelope),
+            Pulled::Document(_) => None,
+        }
+    }
 }
 
 /// What applying a pulled page did.
@@ -163,12 +194,8 @@ impl Store {
         Ok(seq.map_or(0, to_u64))
     }
 
-    /// Verifies a pulled page exactly as a file import does, then in ONE
-    /// transaction applies it (new cases, corrections, voids, quarantine; a
-    /// changed notification flags a case in outreach `needs_review`) and moves
-    /// the cursor from `after` to `next_cursor`. A page whose `after` is no
-    /// longer the stored cursor is not applied (another run was first), so a
-    /// replay is a no-op.
+    /// Verifies a pulled page of envelopes exactly as a file import does;
+    /// [`Store::apply_pulled_events`] with envelopes only.
     pub fn apply_pulled_page(
         &mut self,
         commune: &str,
@@ -177,9 +204,30 @@ impl Store {
         next_cursor: u64,
         now: DateTime<Utc>,
     ) -> Result<PageApplied> {
+        let events: Vec<Pulled<'_>> = events.iter().copied().map(Pulled::Envelope).collect();
+        self.apply_pulled_events(commune, after, &events, next_cursor, now)
+    }
+
+    /// Verifies a pulled page, then in ONE transaction applies it in stream
+    /// order (new cases, corrections, voids, quarantine; a changed
+    /// notification flags a case in outreach `needs_review`) and moves the
+    /// cursor from `after` to `next_cursor`. Envelopes are verified as a file
+    /// import does; a relayed official XML file is verified again from its
+    /// bytes against this office's X.509 trust tables at `now` (what fails is
+    /// quarantined here with its reason, never dropped). A page whose `after`
+    /// is no longer the stored cursor is not applied (another run was
+    /// first), so a replay is a no-op.
+    pub fn apply_pulled_events(
+        &mut self,
+        commune: &str,
+        after: u64,
+        events: &[Pulled<'_>],
+        next_cursor: u64,
+        now: DateTime<Utc>,
+    ) -> Result<PageApplied> {
         let keys = self.trusted_keys()?;
-        let envelopes: Vec<&RawValue> = events.iter().map(|e| e.envelope).collect();
-        let verified = verify_all(&envelopes, &keys, now);
+        let envelopes: Vec<&RawValue> = events.iter().filter_map(Pulled::envelope).collect();
+        let mut verified = verify_all(&envelopes, &keys, now).into_iter();
         let source = format!("đồng bộ xã {commune}");
         // IMMEDIATE: the cursor is read under the write lock it is updated with.
         let tx = self
@@ -198,7 +246,36 @@ impl Store {
                 applied: false,
             });
         }
-        let summary = apply_verified(&tx, &envelopes, verified, &source, now)?;
+        let mut summary = ImportSummary::default();
+        let mut x509 = None;
+        // Runs of envelopes go through intake together; documents one by one,
+        // in their place in the stream.
+        for run in
+            events.chunk_by(|a, b| matches!((a, b), (Pulled::Envelope(_), Pulled::Envelope(_))))
+        {
+            match run {
+                [Pulled::Document(document)] => {
+                    if x509.is_none() {
+                        x509 = Some(crate::x509_trust::receipt_material(&tx)?);
+                    }
+                    let (trust, facilities) =
+                        x509.as_ref()
+                            .ok_or_else(|| crate::error::CoreError::Corrupt {
+                                what: "x509".into(),
+                                reason: "trust material missing".into(),
+                            })?;
+                    summary.add(&import_relayed(
+                        &tx, document, trust, facilities, &source, now,
+                    )?);
+                }
+                envelope_run => {
+                    let chunk: Vec<&RawValue> =
+                        envelope_run.iter().filter_map(Pulled::envelope).collect();
+                    let results = verified.by_ref().take(chunk.len()).collect();
+                    summary.add(&apply_verified(&tx, &chunk, results, &source, now)?);
+                }
+            }
+        }
         tx.execute(
             "INSERT INTO sync_cursor (commune, after_seq, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (commune) DO UPDATE SET after_seq = excluded.after_seq, updated_at = excluded.updated_at",

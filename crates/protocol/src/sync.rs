@@ -10,15 +10,99 @@ pub const MAX_PAGE: u32 = 1_000;
 /// Page size when the request names none.
 pub const DEFAULT_PAGE: u32 = 200;
 
-/// One event of a commune's notification stream.
+/// One event of a commune's notification stream: a JWS envelope (as
+/// always), or an official document relayed as the facility posted it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, Deserialize)]
 pub struct StreamEvent {
     /// Gap-free sequence number within the commune's stream, from 1.
     pub seq: u64,
     pub notification_id: String,
     pub version: u32,
-    /// The facility's signed envelope, byte for byte as it was posted.
-    pub envelope: Box<RawValue>,
+    /// The facility's signed envelope, byte for byte as it was posted; absent
+    /// for a relayed document.
+    pub envelope: Option<Box<RawValue>>,
+    /// A relayed document's format (see [`DocumentFormat`]).
+    pub format: Option<DocumentFormat>,
+    /// A relayed document: the posted bytes, standard base64. A file holding
+    /// several records (a `GIAMDINHHS` with twins) is relayed once per record
+    /// routed, each event naming its own record's `notification_id`.
+    pub document: Option<String>,
+    /// The facility the registry authenticated as the sender (a facility
+    /// credential; FHIR always, XML when one was presented).
+    pub sender_facility: Option<String>,
+}
+
+/// What a relayed document is, as the registry verified it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentFormat {
+    /// `HSDLGBT`: a death notice (official signed XML).
+    Hsdlgbt,
+    /// `HSDLGCS`: a birth certificate (official signed XML).
+    Hsdlgcs,
+    /// `GIAMDINHHS`: an XML 130 set, its table 9 births (official signed XML).
+    Giamdinhhs,
+    /// An HL7 FHIR R4 message (VRDR) or birth report (BFDR), JSON.
+    Fhir,
+}
+
+impl DocumentFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentFormat::Hsdlgbt => "hsdlgbt",
+            DocumentFormat::Hsdlgcs => "hsdlgcs",
+            DocumentFormat::Giamdinhhs => "giamdinhhs",
+            DocumentFormat::Fhir => "fhir",
+        }
+    }
+
+    /// The format of an official XML file's root element.
+    pub fn of_xml_root(root: &str) -> Option<DocumentFormat> {
+        match root {
+            "HSDLGBT" => Some(DocumentFormat::Hsdlgbt),
+            "HSDLGCS" => Some(DocumentFormat::Hsdlgcs),
+            "GIAMDINHHS" => Some(DocumentFormat::Giamdinhhs),
+            _ => None,
+        }
+    }
+
+    pub fn is_xml(self) -> bool {
+        self != DocumentFormat::Fhir
+    }
+}
+
+/// What a stream event carries, decoded.
+#[derive(Debug)]
+pub enum EventContent<'a> {
+    Envelope(&'a RawValue),
+    Document {
+        format: DocumentFormat,
+        bytes: Vec<u8>,
+        sender_facility: Option<&'a str>,
+    },
+}
+
+impl StreamEvent {
+    /// The envelope, or the relayed document's bytes; an event with neither
+    /// (or with undecodable base64) is the server's mistake.
+    pub fn content(&self) -> Result<EventContent<'_>, String> {
+        use base64::Engine as _;
+        match (&self.envelope, self.format, &self.document) {
+            (Some(envelope), None, None) => Ok(EventContent::Envelope(envelope)),
+            (None, Some(format), Some(document)) => Ok(EventContent::Document {
+                format,
+                bytes: base64::engine::general_purpose::STANDARD
+                    .decode(document)
+                    .map_err(|e| format!("event {}: document: {e}", self.seq))?,
+                sender_facility: self.sender_facility.as_deref(),
+            }),
+            _ => Err(format!(
+                "event {}: neither an envelope nor a document with its format",
+                self.seq
+            )),
+        }
+    }
 }
 
 /// `GET /v1/communes/{commune}/events` answer.
@@ -85,7 +169,42 @@ pub struct PostReport {
 
 #[cfg(test)]
 mod tests {
-    use super::PostOutcome;
+    use super::{DocumentFormat, EventContent, PostOutcome, StreamEvent};
+
+    #[test]
+    fn a_stream_event_is_an_envelope_as_before_or_a_relayed_document() {
+        let jws = r#"{"seq":1,"notification_id":"a","version":1,"envelope":{"protected":"x"}}"#;
+        let event: StreamEvent = serde_json::from_str(jws).unwrap();
+        assert!(
+            matches!(event.content().unwrap(), EventContent::Envelope(raw) if raw.get() == r#"{"protected":"x"}"#)
+        );
+        assert_eq!(
+            serde_json::to_string(&event).unwrap(),
+            jws,
+            "a JWS event is written as before"
+        );
+
+        let xml = r#"{"seq":2,"notification_id":"b","version":1,"format":"hsdlgbt","document":"PGE+PC9hPg=="}"#;
+        let event: StreamEvent = serde_json::from_str(xml).unwrap();
+        match event.content().unwrap() {
+            EventContent::Document {
+                format,
+                bytes,
+                sender_facility,
+            } => {
+                assert_eq!(
+                    (format, bytes.as_slice(), sender_facility),
+                    (DocumentFormat::Hsdlgbt, &b"<a></a>"[..], None)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let neither = r#"{"seq":3,"notification_id":"c","version":1}"#;
+        assert!(serde_json::from_str::<StreamEvent>(neither)
+            .unwrap()
+            .content()
+            .is_err());
+    }
 
     #[test]
     fn an_outcome_leaves_out_its_none_fields_and_reads_them_back_as_none() {

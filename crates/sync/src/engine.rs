@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use hotich_core::sync::{Pulled, PulledDocument};
 use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
-use hotich_protocol::sync::{ApiError, EventPage, PushedEvent};
+use hotich_protocol::sync::{ApiError, EventContent, EventPage, PushedEvent, StreamEvent};
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
 
@@ -225,16 +226,36 @@ impl Run<'_> {
             if page.events.is_empty() {
                 return Ok(());
             }
-            let events: Vec<PulledEvent<'_>> = page
+            let contents = page
                 .events
                 .iter()
-                .map(|e| PulledEvent {
-                    seq: e.seq,
-                    envelope: &e.envelope,
+                .map(StreamEvent::content)
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(Halt::Protocol)?;
+            let events: Vec<Pulled<'_>> = page
+                .events
+                .iter()
+                .zip(&contents)
+                .map(|(e, content)| match content {
+                    EventContent::Envelope(envelope) => Pulled::Envelope(PulledEvent {
+                        seq: e.seq,
+                        envelope,
+                    }),
+                    EventContent::Document {
+                        format,
+                        bytes,
+                        sender_facility,
+                    } => Pulled::Document(PulledDocument {
+                        seq: e.seq,
+                        notification_id: &e.notification_id,
+                        format: *format,
+                        bytes,
+                        sender_facility: *sender_facility,
+                    }),
                 })
                 .collect();
             // Verified, applied and the cursor moved in one transaction.
-            let applied = self.store.apply_pulled_page(
+            let applied = self.store.apply_pulled_events(
                 &self.commune,
                 cursor,
                 &events,

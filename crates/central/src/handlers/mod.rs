@@ -3,6 +3,7 @@
 //! [`crate::auth::WorkstationAuth`]) and runs storage work on tokio's
 //! blocking pool through [`blocking`].
 
+pub mod documents;
 pub mod health;
 pub mod notifications;
 pub mod pull;

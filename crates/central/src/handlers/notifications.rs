@@ -1,20 +1,23 @@
 //! `POST /v1/notifications`: a health facility posts signed envelopes; each
 //! is verified against the trust list and appended to the stream of the
-//! commune responsible for it (see [`crate::jurisdiction`]).
+//! commune responsible for it (see [`crate::jurisdiction`]). The body's
+//! `Content-Type` picks the door: JSON (or none) for envelopes, official
+//! signed XML and FHIR in [`super::documents`].
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use hotich_protocol::sync::{PostOutcome, PostReport};
 use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
 use hotich_protocol::{verify_notification, TrustedKeys};
 
-use super::blocking;
+use super::{blocking, documents};
+use crate::auth::FacilityCredential;
 use crate::error::Failure;
 use crate::jurisdiction::responsible_commune;
 use crate::state::App;
@@ -50,13 +53,89 @@ fn current_keys(app: &App) -> Result<Arc<TrustedKeys>, Failure> {
     Ok(keys)
 }
 
+/// What a post's `Content-Type` says it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Door {
+    Envelopes,
+    Xml,
+    Fhir,
+}
+
+fn door(headers: &HeaderMap) -> Result<Door, Failure> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(Door::Envelopes);
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "" | "application/json" | "application/jose+json" => Ok(Door::Envelopes),
+        "application/xml" | "text/xml" => Ok(Door::Xml),
+        "application/fhir+json" => Ok(Door::Fhir),
+        _ => Err(Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Content-Type must be application/json (JWS envelopes), application/xml or application/fhir+json",
+        )),
+    }
+}
+
 pub async fn post_notifications(
     State(app): State<Arc<App>>,
+    FacilityCredential(sender): FacilityCredential,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Failure> {
+    let door = door(&headers)?;
     let body = body.map_err(|e| Failure::body_rejected(&e))?;
-    let report = blocking(move || verify_and_append(&app, &body)).await?;
+    let report = match door {
+        Door::Envelopes => blocking(move || verify_and_append(&app, &body)).await?,
+        Door::Xml => blocking(move || documents::post_xml(&app, &body, sender.as_ref())).await?,
+        Door::Fhir => blocking(move || documents::post_fhir(&app, &body, sender.as_ref())).await?,
+    };
     Ok(axum::Json(report).into_response())
+}
+
+/// The outcomes in posted order: each refused item's, with the appended
+/// ones filling the gaps (`None`) in turn.
+pub(super) fn merge_outcomes(
+    refused: Vec<Option<PostOutcome>>,
+    mut appended: impl Iterator<Item = PostOutcome>,
+) -> Result<Vec<PostOutcome>, Failure> {
+    refused
+        .into_iter()
+        .map(|r| {
+            r.or_else(|| appended.next())
+                .ok_or_else(|| Failure::internal("outcome missing"))
+        })
+        .collect()
+}
+
+/// The outcome of one record the storage appended.
+pub(super) fn appended_outcome(
+    notification_id: String,
+    version: u32,
+    outcome: Appended,
+) -> PostOutcome {
+    let (status, commune, seq) = match outcome {
+        Appended::Stored { commune, seq } => ("stored", Some(commune), Some(seq)),
+        Appended::Duplicate { commune, seq } => ("duplicate", Some(commune), Some(seq)),
+        Appended::Conflict => ("conflict", None, None),
+    };
+    PostOutcome {
+        status: status.into(),
+        notification_id: Some(notification_id),
+        version: Some(version),
+        commune,
+        seq,
+        code: None,
+        detail: None,
+    }
 }
 
 fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
@@ -100,32 +179,10 @@ fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
         .storage
         .append_notifications(&incoming, now)
         .map_err(Failure::internal)?;
-    let mut appended = incoming.into_iter().zip(appended);
-    let results = results
+    let appended = incoming
         .into_iter()
-        .map(|r| {
-            r.or_else(|| {
-                appended.next().map(|(item, outcome)| {
-                    let (status, commune, seq) = match outcome {
-                        Appended::Stored { commune, seq } => ("stored", Some(commune), Some(seq)),
-                        Appended::Duplicate { commune, seq } => {
-                            ("duplicate", Some(commune), Some(seq))
-                        }
-                        Appended::Conflict => ("conflict", None, None),
-                    };
-                    PostOutcome {
-                        status: status.into(),
-                        notification_id: Some(item.notification_id),
-                        version: Some(item.version),
-                        commune,
-                        seq,
-                        code: None,
-                        detail: None,
-                    }
-                })
-            })
-            .ok_or_else(|| Failure::internal("outcome missing"))
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
+        .zip(appended)
+        .map(|(item, outcome)| appended_outcome(item.notification_id, item.version, outcome));
+    let results = merge_outcomes(results, appended)?;
     Ok(PostReport { results })
 }

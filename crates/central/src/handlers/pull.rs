@@ -68,13 +68,32 @@ pub async fn pull(
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&format!(
-            "{{\"seq\":{},\"notification_id\":{},\"version\":{},\"envelope\":{}}}",
+        let head = format!(
+            "{{\"seq\":{},\"notification_id\":{},\"version\":{},",
             e.seq,
             serde_json::Value::String(e.notification_id.clone()),
             e.version,
-            e.envelope
-        ));
+        );
+        out.push_str(&head);
+        match &e.document {
+            // A relayed document: its format, its bytes (base64), its sender.
+            Some(document) => {
+                use base64::Engine as _;
+                out.push_str(&format!(
+                    "\"format\":{},\"document\":\"{}\"",
+                    serde_json::Value::String(e.format.clone()),
+                    base64::engine::general_purpose::STANDARD.encode(document)
+                ));
+                if let Some(sender) = &e.sender_facility {
+                    out.push_str(&format!(
+                        ",\"sender_facility\":{}",
+                        serde_json::Value::String(sender.clone())
+                    ));
+                }
+                out.push('}');
+            }
+            None => out.push_str(&format!("\"envelope\":{}}}", e.envelope)),
+        }
     }
     let next_cursor = events.last().map_or(after, |e| e.seq);
     out.push_str(&format!(

@@ -1,5 +1,6 @@
 //! Each subcommand: its arguments in, one library call, its summary out.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -9,9 +10,10 @@ use hotich_central::server::{self, App, ServerConfig};
 use hotich_central::storage::{NewWorkstation, SqliteStorage, Storage, TokenChange};
 use hotich_central::tls::server_config;
 use hotich_central::{
-    import_trust_list, new_token, post_notifications, simulate_communes, write_sim, RootKey,
+    import_trust_list, new_token, post_documents, post_notifications, simulate_communes, write_sim,
+    RootKey,
 };
-use hotich_sim::SimConfig;
+use hotich_sim::{Broken, Formats, SimConfig};
 
 use crate::error::{bad_root_key, CliError};
 use crate::{ServeArgs, SimulateArgs};
@@ -24,7 +26,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, CliError> {
     })
 }
 
-fn open(db: &Path) -> Result<SqliteStorage, CliError> {
+pub(crate) fn open(db: &Path) -> Result<SqliteStorage, CliError> {
     SqliteStorage::open(db).map_err(|e| CliError::cannot_open(db, &e))
 }
 
@@ -33,6 +35,18 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
         Some(text) => parse_date(text)?,
         None => hotich_common::time::office_today(),
     };
+    let formats = Formats::parse(&args.format).ok_or_else(|| CliError::Usage {
+        vi: format!(
+            "định dạng {:?} không có; chọn jws, xml, fhir hoặc all",
+            args.format
+        ),
+        en: format!(
+            "unknown format {:?}; choose jws, xml, fhir or all",
+            args.format
+        ),
+    })?;
+    let broken = broken_kinds(&args.broken)?;
+    let tokens = facility_tokens(&args.facility_token)?;
     let cfgs: Vec<SimConfig> = args
         .commune
         .iter()
@@ -41,6 +55,8 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
             correction_rate: args.correction_rate,
             void_rate: args.void_rate,
             first_number: args.first_number,
+            formats,
+            broken: broken.clone(),
             ..SimConfig::new(commune.trim(), args.births, args.deaths, today)
         })
         .collect();
@@ -50,13 +66,59 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
         summary.push_str(&format!(" -> {}", dir.display()));
     }
     if let Some(url) = &args.post {
-        let totals = post_notifications(url, &out.notifications, args.batch)?;
+        let mut totals = post_notifications(url, &out.notifications, args.batch)?;
+        if !out.files.is_empty() {
+            totals.add_all(&post_documents(url, &out.files, &tokens)?);
+        }
         summary.push_str(&format!(
             "\nđã gửi / posted to {url}: {} lưu / stored, {} trùng / duplicate, {} từ chối / rejected, {} xung đột / conflict",
             totals.stored, totals.duplicate, totals.rejected, totals.conflict
         ));
     }
     Ok(summary)
+}
+
+/// `--broken`: `all`, or reason codes.
+fn broken_kinds(names: &[String]) -> Result<Vec<Broken>, CliError> {
+    let mut kinds = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if name == "all" {
+            return Ok(Broken::ALL.to_vec());
+        }
+        let kind = Broken::of_code(name).ok_or_else(|| {
+            let known: Vec<&str> = Broken::ALL.iter().map(|b| b.code()).collect();
+            CliError::Usage {
+                vi: format!(
+                    "không có lý do hỏng {name:?}; chọn all hoặc: {}",
+                    known.join(", ")
+                ),
+                en: format!(
+                    "unknown broken reason {name:?}; choose all or: {}",
+                    known.join(", ")
+                ),
+            }
+        })?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Ok(kinds)
+}
+
+/// `--facility-token MACSKCB=TOKEN`, repeated.
+fn facility_tokens(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((facility, token)) if !facility.trim().is_empty() && !token.trim().is_empty() => {
+                Ok((facility.trim().to_owned(), token.trim().to_owned()))
+            }
+            _ => Err(CliError::Usage {
+                vi: "--facility-token cần dạng MACSKCB=MÃ".into(),
+                en: "--facility-token needs MACSKCB=TOKEN".into(),
+            }),
+        })
+        .collect()
 }
 
 pub fn serve(args: ServeArgs) -> Result<String, CliError> {

@@ -2,6 +2,8 @@
 
 mod commands;
 mod error;
+mod facility_sender;
+mod x509;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,7 +31,8 @@ struct Cli {
 enum Command {
     /// Mô phỏng giấy chứng sinh, giấy báo tử đã ký số của các cơ sở y tế cho một hay nhiều xã.
     /// Simulate signed birth certificates and death notices for one or more communes;
-    /// writes DIR/notifications.json and DIR/trust.json, and/or posts them to a server.
+    /// writes DIR/notifications.json and DIR/trust.json (with --format xml|fhir|all also
+    /// DIR/xml/, DIR/fhir/, DIR/fhir-jws/ and the test PKI in DIR/pki/), and/or posts them to a server.
     Simulate(SimulateArgs),
     /// Chạy máy chủ / run the central registry server (HTTP API, see openapi.yaml).
     Serve(ServeArgs),
@@ -42,6 +45,11 @@ enum Command {
     Trust {
         #[command(subcommand)]
         command: TrustCommand,
+    },
+    /// Cơ sở y tế gửi qua kênh xác thực (FHIR cần) / facilities posting over the authenticated channel (FHIR needs it).
+    FacilitySender {
+        #[command(subcommand)]
+        command: facility_sender::FacilitySenderCommand,
     },
 }
 
@@ -81,6 +89,18 @@ pub(crate) struct SimulateArgs {
     /// the first notification number at each facility (a block per round never reuses an id).
     #[arg(long, value_name = "N")]
     first_number: Option<u32>,
+    /// Định dạng giấy tờ: JWS của Hotich, XML có chữ ký số, FHIR, hay trộn cả ba /
+    /// the papers' format: Hotich JWS, signed official XML, FHIR, or a mix of all three.
+    #[arg(long, value_name = "jws|xml|fhir|all", default_value = "jws")]
+    format: String,
+    /// Thêm tệp hỏng, mỗi lý do một tệp (DIR/broken/LÝ_DO.xml|json) / add broken files, one per
+    /// refusal reason code (e.g. signature_invalid,certificate_revoked), or `all`.
+    #[arg(long, value_name = "all|REASON,...", value_delimiter = ',')]
+    broken: Vec<String>,
+    /// Mã gửi của một cơ sở (hotich-central facility-sender add), để gửi FHIR /
+    /// a facility's sender token, for posting FHIR (repeat per facility).
+    #[arg(long, value_name = "MACSKCB=TOKEN")]
+    facility_token: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +201,21 @@ enum TrustCommand {
         #[arg(long, requires = "root_key_id")]
         root_public_key: Option<String>,
     },
+    /// Chứng thư gốc/trung gian X.509 cho XML có chữ ký / X.509 trust anchors and intermediates for signed XML.
+    Ca {
+        #[command(subcommand)]
+        command: x509::CaCommand,
+    },
+    /// Chứng thư ký của cơ sở y tế / facilities' signing certificates.
+    FacilityCert {
+        #[command(subcommand)]
+        command: x509::FacilityCertCommand,
+    },
+    /// Danh sách chứng thư bị thu hồi / certificate revocation lists.
+    Crl {
+        #[command(subcommand)]
+        command: x509::CrlCommand,
+    },
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
@@ -208,6 +243,16 @@ fn run(cli: Cli) -> Result<String, CliError> {
                     root_public_key,
                 },
         } => commands::import_trust(&db, &file, demo_root, root_key_id, root_public_key),
+        Command::Trust {
+            command: TrustCommand::Ca { command },
+        } => x509::ca(command),
+        Command::Trust {
+            command: TrustCommand::FacilityCert { command },
+        } => x509::facility_cert(command),
+        Command::Trust {
+            command: TrustCommand::Crl { command },
+        } => x509::crl(command),
+        Command::FacilitySender { command } => facility_sender::run(command),
     }
 }
 
