@@ -91,8 +91,172 @@ fn help_lists_the_simulate_options() {
         "--out",
         "--seed",
         "--today",
+        "--format",
+        "--broken",
+        "--facility-token",
     ] {
         assert!(stdout.contains(option), "{stdout}");
     }
     assert!(central().arg("--help").output().unwrap().status.success());
+}
+
+#[test]
+fn simulate_writes_each_format_the_pki_and_one_broken_file_per_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all");
+    let output = central()
+        .args(["simulate", "--commune", "00004", "--births", "40"])
+        .args(["--deaths", "20", "--today", "2026-07-15"])
+        .args(["--format", "all", "--broken", "all", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("17 tệp hỏng / broken files"), "{stderr}");
+
+    let names = |sub: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let xml = names("xml");
+    assert!(xml.iter().any(|n| n.contains("-hsdlgbt-")), "{xml:?}");
+    for name in &xml {
+        let text = std::fs::read_to_string(out.join("xml").join(name)).unwrap();
+        assert!(text.contains("<SignatureValue>"), "{name} is signed");
+    }
+    let fhir = names("fhir");
+    assert!(!fhir.is_empty());
+    for name in &fhir {
+        let bundle: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("fhir").join(name)).unwrap()).unwrap();
+        assert_eq!(bundle["resourceType"], "Bundle", "{name}");
+    }
+    let signed = names("fhir-jws");
+    assert_eq!(signed, fhir, "each FHIR file also in its signed envelope");
+    let _: SignedEnvelope =
+        serde_json::from_slice(&std::fs::read(out.join("fhir-jws").join(&signed[0])).unwrap())
+            .unwrap();
+    let broken = names("broken");
+    assert_eq!(broken.len(), 17, "{broken:?}");
+    for expected in [
+        "xml_malformed.xml",
+        "signature_wrapping.xml",
+        "certificate_revoked.xml",
+        "fhir_unknown_profile.json",
+        "fhir_unauthenticated.json",
+    ] {
+        assert!(broken.contains(&expected.to_owned()), "{broken:?}");
+    }
+    let pki = names("pki");
+    for expected in ["root.pem", "intermediate.pem", "intermediate.crl"] {
+        assert!(pki.contains(&expected.to_owned()), "{pki:?}");
+    }
+    assert!(pki.iter().filter(|n| n.starts_with("facility-")).count() >= 3);
+}
+
+#[test]
+fn an_unknown_format_or_broken_reason_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for extra in [["--format", "pdf"], ["--broken", "nonsense"]] {
+        let output = central()
+            .args(["simulate", "--commune", "00004", "--births", "1"])
+            .args(["--deaths", "1", "--out"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(extra[1]), "{stderr}");
+    }
+}
+
+/// `simulate --format all --broken all --post`: a registry trusting the demo
+/// PKI (and giving each facility a FHIR sender token) stores every valid
+/// paper of each format and refuses every broken one, except the bare FHIR
+/// file, which the authenticated channel makes acceptable.
+#[test]
+fn simulate_posts_each_format_to_a_registry_trusting_the_demo_pki() {
+    use hotich_central::process::{run_ok, ServerProcess};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("central.db");
+    let sim = dir.path().join("sim");
+    let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_hotich-central"));
+    let run = |args: &[&str], paths: &[&std::path::Path]| {
+        run_ok(central().args(args).args(paths)).unwrap()
+    };
+    run_ok(
+        central()
+            .args(["simulate", "--commune", "00004", "--births", "0"])
+            .args(["--deaths", "0", "--format", "all", "--out"])
+            .arg(&sim),
+    )
+    .unwrap();
+    let pki = sim.join("pki");
+    run(
+        &["trust", "import", "--demo-root", "--db"],
+        &[&db, &sim.join("trust.json")],
+    );
+    for ca in ["root.pem", "intermediate.pem"] {
+        run(&["trust", "ca", "add", "--db"], &[&db, &pki.join(ca)]);
+    }
+    run(
+        &["trust", "crl", "add", "--db"],
+        &[&db, &pki.join("intermediate.crl")],
+    );
+    let mut tokens = Vec::new();
+    for entry in std::fs::read_dir(&pki).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let Some(facility) = name.strip_prefix("facility-") else {
+            continue;
+        };
+        run(
+            &[
+                "trust",
+                "facility-cert",
+                "add",
+                "--facility",
+                facility,
+                "--db",
+            ],
+            &[&db, &path],
+        );
+        let token = run(
+            &[
+                "facility-sender",
+                "add",
+                "--facility",
+                facility,
+                "--fhir",
+                "--db",
+            ],
+            &[&db],
+        );
+        tokens.push(format!("{facility}={}", token.trim()));
+    }
+    let server = ServerProcess::start(&bin, &db, &[]).unwrap();
+
+    let mut simulate = central();
+    simulate
+        .args(["simulate", "--commune", "00004", "--births", "12"])
+        .args(["--deaths", "6", "--format", "all", "--broken", "all"])
+        .args(["--post", &server.url]);
+    for token in &tokens {
+        simulate.args(["--facility-token", token]);
+    }
+    let output = simulate.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("16 từ chối / rejected, 0 xung đột / conflict"),
+        "every broken file but the bare FHIR one is refused: {stderr}"
+    );
+    assert!(!stderr.contains(" 0 lưu / stored"), "{stderr}");
 }
