@@ -3,7 +3,8 @@
 //! registered, a signed HSDLGBT death notice and a tampered copy imported)
 //! shows the case with its signer and certificate chain, the tampered file
 //! in the quarantine with its reason in Vietnamese, and Quản trị → Chứng thư
-//! số adds a CA and imports a CRL, which re-checks the waiting notification.
+//! số adds a CA and imports a CRL, which re-checks the waiting notification;
+//! a demo case that came as a FHIR message says how it was authenticated.
 //!
 //! Dropping files on the queue cannot be synthesised through WebDriver on
 //! WebKitGTK: the drop handler's core path is tested in
@@ -285,6 +286,45 @@ async fn an_official_death_notice_shows_its_signer_and_chain_and_quan_tri_manage
     )
     .await?;
 
+    // A case of the demo that came as a FHIR message (in a facility's signed
+    // JWS envelope) says how it was authenticated.
+    let (case_id, name) = a_fhir_case(driver).await?;
+    open_case_from_queue(driver, &case_id, &name).await?;
+    let (format, authentication) = (FORMAT_SHOWN, AUTHENTICATION_SHOWN);
+    wait_text(driver, format, "Bản ghi hộ tịch HL7 FHIR").await?;
+    let by_envelope = "Phong bì JWS có chữ ký của cơ sở";
+    wait_text_containing(driver, authentication, by_envelope).await?;
+
     window.quit().await?;
     Ok(())
+}
+
+/// Where the case view names the version's format, and how a FHIR message was authenticated.
+const FORMAT_SHOWN: &str = "[data-testid=official-format]";
+const AUTHENTICATION_SHOWN: &str = "[data-testid=official-authentication]";
+
+/// The demo's first case whose notification came as a FHIR message, with its name.
+async fn a_fhir_case(driver: &WebDriver) -> Result<(String, String), BoxError> {
+    let filter = serde_json::json!({"filter": {
+        "type": null, "status": null, "open_only": false, "overdue_only": false, "search": null,
+        "assignee": null, "follow_up_due": false, "no_contact_yet": false, "contact_today": false,
+        "overdue_on_arrival": false, "sync_failed": false, "limit": 1000, "offset": 0,
+    }});
+    let page = invoke(driver, "list_cases", filter).await?;
+    for row in page["ok"]["rows"].as_array().ok_or(format!("{page}"))? {
+        let Some(notification_id) = row["notification_id"].as_str() else {
+            continue;
+        };
+        let args = serde_json::json!({ "notificationId": notification_id });
+        let evidence = invoke(driver, "fhir_evidence", args).await?;
+        if evidence["ok"]
+            .as_array()
+            .is_some_and(|list| !list.is_empty())
+        {
+            let id = row["id"].as_str().ok_or("a case id")?;
+            let name = row["name"].as_str().ok_or("a case name")?;
+            return Ok((id.to_owned(), name.to_owned()));
+        }
+    }
+    Err("no case of the demo came as FHIR".into())
 }

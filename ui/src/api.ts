@@ -53,6 +53,7 @@ import type { CrlAdded } from "./bindings/CrlAdded";
 import type { CrlEntry } from "./bindings/CrlEntry";
 import type { DroppedImport } from "./bindings/DroppedImport";
 import type { FacilityCertificate } from "./bindings/FacilityCertificate";
+import type { FhirEvidence } from "./bindings/FhirEvidence";
 import type { OfficialEvidence } from "./bindings/OfficialEvidence";
 import type { TrustCertificate } from "./bindings/TrustCertificate";
 import type { X509Entry } from "./bindings/X509Entry";
@@ -228,6 +229,7 @@ export const api = {
   addCrl: (path: string) => call<CrlAdded>("add_crl", { path }),
   removeX509: (kind: X509Entry, id: number) => call<null>("remove_x509", { kind, id }),
   officialEvidence: (notificationId: string) => call<OfficialEvidence[]>("official_evidence", { notificationId }),
+  fhirEvidence: (notificationId: string) => call<FhirEvidence[]>("fhir_evidence", { notificationId }),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
 };

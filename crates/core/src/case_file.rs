@@ -5,7 +5,9 @@
 //! functions inside its own transaction, with the timeline entry and the
 //! outbox row of the same write. Triggers keep `case_name_key`,
 //! `attempt_fact` and the statistics' columns in step (001, 006, 008).
-//! Reads nothing.
+//! Reads nothing for those writes; the case view's evidence of an official
+//! XML (and FHIR) version is read through intake's `received_xml`
+//! (`received_fhir`) at the end of this file.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_protocol::EventKind;
@@ -464,6 +466,64 @@ impl crate::store::Store {
     }
 }
 
+/// How a FHIR version (no XMLDSig of its own) was authenticated, and the
+/// resources' fields the model does not hold: for the case view.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FhirEvidence {
+    pub version: u32,
+    pub authentication: FhirAuthentication,
+    /// The VRDR `MessageHeader.id`; none for a birth report.
+    pub message_id: Option<String>,
+    /// FHIR path and value, sorted by path.
+    pub extras: Vec<(String, String)>,
+}
+
+/// Who vouched for a FHIR message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum FhirAuthentication {
+    /// A JWS envelope signed by this facility key of the trust list.
+    Envelope { key_id: String },
+    /// The central registry's authenticated facility channel, for this MACSKCB.
+    Registry { facility_code: String },
+}
+
+impl FhirAuthentication {
+    /// `jws:KEYID` or `registry:MACSKCB`, as intake stores it.
+    fn of(stored: &str) -> Self {
+        match stored.split_once(':') {
+            Some(("registry", facility)) => FhirAuthentication::Registry {
+                facility_code: facility.to_owned(),
+            },
+            Some(("jws", key)) => FhirAuthentication::Envelope {
+                key_id: key.to_owned(),
+            },
+            _ => FhirAuthentication::Envelope {
+                key_id: stored.to_owned(),
+            },
+        }
+    }
+}
+
+impl crate::store::Store {
+    /// The FHIR evidence of every version of a notification that came as a
+    /// FHIR message, oldest first; empty for one that did not.
+    pub fn fhir_evidence(&self, notification_id: &str) -> Result<Vec<FhirEvidence>> {
+        Ok(self
+            .received_fhir(notification_id)?
+            .into_iter()
+            .map(|received| FhirEvidence {
+                version: received.version,
+                authentication: FhirAuthentication::of(&received.authenticated_by),
+                message_id: received.message_id,
+                extras: received.extras,
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod evidence_tests {
     use super::*;
@@ -482,6 +542,22 @@ mod evidence_tests {
         assert_eq!(link.tax_code.as_deref(), Some("0301234567"));
         assert_eq!(link.not_before, "2026-11-01T00:00:00+00:00");
         assert_eq!(link.not_after, "not a time");
+    }
+
+    #[test]
+    fn a_fhir_message_names_the_envelope_key_or_the_registry_channel() {
+        assert_eq!(
+            FhirAuthentication::of("registry:79024"),
+            FhirAuthentication::Registry {
+                facility_code: "79024".into()
+            }
+        );
+        assert_eq!(
+            FhirAuthentication::of("jws:bv-cho-ray-2026"),
+            FhirAuthentication::Envelope {
+                key_id: "bv-cho-ray-2026".into()
+            }
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
 mod case_file;
-pub use case_file::{CertificateLink, OfficialEvidence, RevocationShown};
+pub use case_file::{
+    CertificateLink, FhirAuthentication, FhirEvidence, OfficialEvidence, RevocationShown,
+};
 pub mod code_names;
 pub mod error;
 pub mod export;
@@ -31,7 +33,7 @@ pub mod time;
 pub mod x509_trust;
 
 mod intake;
-pub use intake::ReceivedXml;
+pub use intake::{ReceivedFhir, ReceivedXml};
 pub mod queue;
 
 pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};

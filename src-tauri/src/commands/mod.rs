@@ -165,6 +165,7 @@ macro_rules! with_commands {
             trust::add_crl,
             trust::remove_x509,
             trust::official_evidence,
+            trust::fhir_evidence,
         }
     };
 }

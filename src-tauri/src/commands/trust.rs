@@ -7,8 +7,8 @@ use std::path::Path;
 
 use chrono::Utc;
 use hotich_core::{
-    CoreError, CrlAdded, CrlEntry, FacilityCertificate, OfficialEvidence, TrustCertificate,
-    X509Entry,
+    CoreError, CrlAdded, CrlEntry, FacilityCertificate, FhirEvidence, OfficialEvidence,
+    TrustCertificate, X509Entry,
 };
 
 /// The file's bytes, and the name it is known by in the audit and errors:
@@ -44,4 +44,7 @@ guarded_commands! {
     /// Every version of the notification that came as official signed XML.
     signed_in fn official_evidence(notification_id: String) -> Vec<OfficialEvidence> =
         |store| store.official_evidence(&notification_id);
+    /// Every version of the notification that came as a FHIR message, and who vouched for it.
+    signed_in fn fhir_evidence(notification_id: String) -> Vec<FhirEvidence> =
+        |store| store.fhir_evidence(&notification_id);
 }
