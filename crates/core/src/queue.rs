@@ -647,9 +647,9 @@ impl Store {
                     }),
                 ))
             })?;
-        // An official XML version: its received file verified again.
+        // An official XML or FHIR version: its received file verified again.
         let (algorithm, signature_valid, payload_sha256) =
-            match crate::intake::xml_signature(&self.conn, notification_id, version)? {
+            match crate::intake::received_signature(&self.conn, notification_id, version)? {
                 Some(xml) => (xml.algorithm, xml.holds, stored.signature),
                 None => {
                     let opened = stored.open(TYP_NOTIFICATION).ok();
