@@ -106,14 +106,25 @@ impl Probe<'_> {
         token: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Option<StatusCode> {
+        let typed = body.map(|body| ("application/json", body));
+        self.send_typed(method, url, template, token, typed).await
+    }
+
+    /// `send` with the body's own content type.
+    async fn send_typed(
+        &mut self,
+        method: Method,
+        url: String,
+        template: &str,
+        token: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Option<StatusCode> {
         let mut request = self.client.request(method.clone(), &url);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
+        if let Some((content_type, body)) = body {
+            request = request.header("content-type", content_type).body(body);
         }
         let response = request.send().await.ok()?;
         let status = response.status();
@@ -168,6 +179,14 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         prepared.tokens["01864"].as_str(),
         prepared.tokens["00004"].as_str(),
     );
+    // A facility sender not enabled for FHIR.
+    let added = std::process::Command::new(common::bin())
+        .args(["facility-sender", "add", "--facility", "79024", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{added:?}");
+    let xml_only = String::from_utf8(added.stdout).unwrap().trim().to_owned();
     let server = serve(db, &[]);
     let tight = serve(
         db,
@@ -244,6 +263,22 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
             }
         }
     }
+    // The official-document doors: FHIR needs a facility sender enabled for
+    // it; a presented credential must be known; other content types refused.
+    let fhir = br#"{"resourceType":"Bundle"}"#.to_vec();
+    #[rustfmt::skip]
+    let doors = [
+        ("text/plain", None, 415),
+        ("application/fhir+json", None, 401),
+        ("application/fhir+json", Some(xml_only.as_str()), 403),
+        ("application/xml", Some("hotich_fs_unknown"), 401),
+    ];
+    for (content_type, token, expected) in doors {
+        let url = format!("{}{POST}", server.url);
+        let body = Some((content_type, fhir.clone()));
+        let got = probe.send_typed(Method::POST, url, POST, token, body).await;
+        assert_eq!(got.map(|s| s.as_u16()), Some(expected), "{content_type}");
+    }
     for _ in 0..30 {
         let url = format!("{}/v1/events/{}", faulty.url, uuid_like());
         probe
@@ -252,10 +287,11 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     }
 
     // Every documented answer was seen, but those no request can provoke here.
-    let not_provokable: BTreeSet<(String, String, u16)> = [("/v1/health", "GET", 503)]
-        .into_iter()
-        .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))
-        .collect();
+    let not_provokable: BTreeSet<(String, String, u16)> =
+        [("/v1/health", "GET", 503), (POST, "POST", 500)]
+            .into_iter()
+            .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))
+            .collect();
     let mut documented = BTreeMap::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
