@@ -8,7 +8,7 @@ mod common;
 use std::sync::OnceLock;
 
 use chrono::Utc;
-use common::fixture::{case_rows, office, registrar};
+use common::fixture::{case_rows, office, pinned_store_in, registrar, COMMUNE, PASSWORD};
 use hotich_core::{CoreError, ErrorCode, ImportSummary, Officer, Store, X509Entry};
 use hotich_health::testkit::{self, Algorithms, CertificateSpec, Identity, TestPki};
 use hotich_health::XmlFormat;
@@ -38,7 +38,14 @@ fn pki() -> &'static Pki {
 /// An office trusting the test root and intermediate, with the hospital's
 /// certificate registered for FACILITY; no CRL yet.
 fn trusting_office() -> (tempfile::TempDir, Store, Officer) {
-    let (dir, mut store, supervisor) = office(Utc::now());
+    x509_trusting(office(Utc::now()))
+}
+
+/// `office` made to trust the test root and intermediate, with the
+/// hospital's certificate registered for FACILITY.
+fn x509_trusting(
+    (dir, mut store, supervisor): (tempfile::TempDir, Store, Officer),
+) -> (tempfile::TempDir, Store, Officer) {
     let p = pki();
     let now = Utc::now();
     let root = p.pki.root.certificate_pem();
@@ -491,4 +498,36 @@ fn every_refusal_of_the_official_xml_has_its_words_in_both_languages() {
         assert_ne!(vi, unknown, "{code} has no Vietnamese words");
         assert_ne!(vi, en, "{code}");
     }
+}
+
+/// A page the registry relays with official XML only is checked against the
+/// X.509 trust alone: an office that holds no JWS trust list takes it in.
+#[test]
+fn a_relayed_page_of_official_xml_needs_no_jws_trust_list() {
+    use hotich_core::sync::{Pulled, PulledDocument};
+    use hotich_protocol::sync::DocumentFormat;
+
+    let (dir, mut store) = pinned_store_in(tempfile::tempdir().unwrap());
+    store.set_commune(COMMUNE).unwrap();
+    let supervisor = store
+        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, Utc::now())
+        .unwrap();
+    let (_dir, mut store, _) = x509_trusting((dir, store, supervisor));
+    let bytes = death();
+    let page = [Pulled::Document(PulledDocument {
+        seq: 1,
+        notification_id: DEATH_ID,
+        format: DocumentFormat::Hsdlgbt,
+        bytes: &bytes,
+        sender_facility: Some(FACILITY),
+    })];
+    let applied = store
+        .apply_pulled_events(COMMUNE, 0, &page, 1, Utc::now())
+        .unwrap();
+    assert!(applied.applied);
+    assert_eq!(applied.summary.imported, 1);
+    assert_eq!(
+        case_of(&store, DEATH_ID).notification_id.as_deref(),
+        Some(DEATH_ID)
+    );
 }
