@@ -878,3 +878,126 @@ pub async fn launch_on_print_panel() -> Result<OnPrintPanel, BoxError> {
         name,
     })
 }
+
+/// `hotich --db DB --user SUPERVISOR ARGS…` with the test password, the CLI
+/// built beside the app; its stdout, or its stderr as the error.
+pub fn hotich_cli(db: &Path, args: &[&str]) -> Result<String, BoxError> {
+    let output = Command::new(app_binary().with_file_name("hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--user", SUPERVISOR.0])
+        .args(args)
+        .env("HOTICH_PASSWORD", PASSWORD)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "hotich {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// `hotich-central`: `$HOTICH_CENTRAL_BIN`, else beside the app binary
+/// (`cargo test --workspace` builds it for the central's own suites).
+pub fn central_binary() -> PathBuf {
+    let path = std::env::var_os("HOTICH_CENTRAL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| app_binary().with_file_name("hotich-central"));
+    assert!(
+        path.is_file(),
+        "{} does not exist: cargo build -p hotich-central, or set HOTICH_CENTRAL_BIN",
+        path.display()
+    );
+    path
+}
+
+/// The row (as `list_cases` gives it) of the first case whose
+/// notification's evidence, as the case view reads it through `command`
+/// (`official_evidence` for signed XML, `fhir_evidence` for FHIR), holds an
+/// entry that `wanted` accepts.
+pub async fn a_case_with_evidence(
+    driver: &WebDriver,
+    command: &str,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> Result<Option<serde_json::Value>, BoxError> {
+    let filter = serde_json::json!({"filter": {
+        "type": null, "status": null, "open_only": false, "overdue_only": false, "search": null,
+        "assignee": null, "follow_up_due": false, "no_contact_yet": false, "contact_today": false,
+        "overdue_on_arrival": false, "sync_failed": false, "limit": 1000, "offset": 0,
+    }});
+    let page = invoke(driver, "list_cases", filter).await?;
+    for row in page["ok"]["rows"].as_array().ok_or(format!("{page}"))? {
+        let Some(notification_id) = row["notification_id"].as_str() else {
+            continue;
+        };
+        let args = serde_json::json!({ "notificationId": notification_id });
+        let evidence = invoke(driver, command, args).await?;
+        if evidence["ok"]
+            .as_array()
+            .is_some_and(|list| list.iter().any(&wanted))
+        {
+            return Ok(Some(row.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The case id and name of a `list_cases` row.
+pub fn case_id_and_name(row: &serde_json::Value) -> Result<(String, String), BoxError> {
+    let id = row["id"].as_str().ok_or(format!("a case id in {row}"))?;
+    let name = row["name"]
+        .as_str()
+        .ok_or(format!("a case name in {row}"))?;
+    Ok((id.to_owned(), name.to_owned()))
+}
+
+/// The supervisor sets the registry's address in Quản trị (the token comes
+/// from `$HOTICH_TOKEN`, so none is typed); saving starts a sync.
+pub async fn set_sync_server(driver: &WebDriver, url: &str) -> TestResult {
+    click(driver, "[data-testid=nav-admin]").await?;
+    type_into(driver, "[data-testid=sync-server]", url).await?;
+    click(driver, "[data-testid=sync-settings-save]").await?;
+    wait_text(
+        driver,
+        "[data-testid=sync-settings-saved]",
+        "Đã lưu. Đang đồng bộ…",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The "Chữ ký số" panel of the opened case, for a version that came as
+/// signed official XML: its format's name, the signer, the facility code,
+/// each of `chain` in the certificate chain (the last link marked the trust
+/// anchor), and the signature found valid; left scrolled into view.
+pub async fn official_signature_shown(
+    driver: &WebDriver,
+    format: &str,
+    signer: &str,
+    facility: &str,
+    chain: &[&str],
+) -> TestResult {
+    wait_text(driver, "#official-title", "Chữ ký số").await?;
+    wait_text(driver, "[data-testid=official-format]", format).await?;
+    wait_text(driver, "[data-testid=official-signer]", signer).await?;
+    wait_text(driver, "[data-testid=official-facility-code]", facility).await?;
+    let shown = text_of(driver, "[data-testid=official-chain]").await?;
+    for part in chain.iter().chain(&["gốc tin cậy"]) {
+        assert!(shown.contains(part), "{part} in the chain: {shown}");
+    }
+    wait_text(
+        driver,
+        "[data-testid=verification-status]",
+        "Chữ ký hợp lệ ✓",
+    )
+    .await?;
+    driver
+        .execute(
+            "document.querySelector('[data-testid=official-signature]').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}

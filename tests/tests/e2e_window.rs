@@ -13,12 +13,12 @@ use hotich_core::time::office_today;
 use hotich_protocol::SignedEnvelope;
 use hotich_sim::{simulate, SimConfig};
 use hotich_tests::window::{
-    answer_dialogs_with, app_binary, change_first_password, choose, click, create_first_supervisor,
-    death_case_missing_only_the_requesters_id, error_banners, eventually, exactly, free_ports,
-    gone, invoke, launch_on_print_panel, officer_action, open_case_from_queue, pdf_text,
-    print_and_count, queue_case_ids, row_names, save_attempt_with_note, submit_sign_in,
-    testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text, AppWindow,
-    BoxError, OnPrintPanel, TestResult, PASSWORD, POLL, SIGNER, SUPERVISOR, WAIT,
+    answer_dialogs_with, app_binary, central_binary, change_first_password, choose, click,
+    create_first_supervisor, death_case_missing_only_the_requesters_id, error_banners, eventually,
+    exactly, free_ports, gone, invoke, launch_on_print_panel, officer_action, open_case_from_queue,
+    pdf_text, print_and_count, queue_case_ids, row_names, save_attempt_with_note, set_sync_server,
+    submit_sign_in, testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text,
+    AppWindow, BoxError, OnPrintPanel, TestResult, PASSWORD, POLL, SIGNER, SUPERVISOR, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -653,20 +653,6 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     Ok(())
 }
 
-/// `hotich-central`: `$HOTICH_CENTRAL_BIN`, else beside the app binary
-/// (`cargo test --workspace` builds it for the central's own suites).
-fn central_binary() -> PathBuf {
-    let path = std::env::var_os("HOTICH_CENTRAL_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| app_binary().with_file_name("hotich-central"));
-    assert!(
-        path.is_file(),
-        "{} does not exist: cargo build -p hotich-central, or set HOTICH_CENTRAL_BIN",
-        path.display()
-    );
-    path
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
@@ -704,20 +690,7 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
 
     // The supervisor sets the registry's address; the token is the
     // environment's, so none is typed. Nothing answers there yet.
-    click(driver, "[data-testid=nav-admin]").await?;
-    type_into(
-        driver,
-        "[data-testid=sync-server]",
-        &format!("http://127.0.0.1:{port}/"),
-    )
-    .await?;
-    click(driver, "[data-testid=sync-settings-save]").await?;
-    wait_text(
-        driver,
-        "[data-testid=sync-settings-saved]",
-        "Đã lưu. Đang đồng bộ…",
-    )
-    .await?;
+    set_sync_server(driver, &format!("http://127.0.0.1:{port}/")).await?;
     wait_text(driver, "[data-testid=sync-connection]", "Ngoại tuyến").await?;
     window.screenshot("sync-offline").await?;
 

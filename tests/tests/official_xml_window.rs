@@ -11,13 +11,13 @@
 //! `src-tauri/src/dropped.rs`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use hotich_health::testkit::{self, Algorithms, CertificateSpec, TestPki};
 use hotich_health::XmlFormat;
 use hotich_tests::window::{
-    app_binary, click, eventually, invoke, open_case_from_queue, text_of, type_into, wait_text,
-    wait_text_containing, AppWindow, BoxError, TestResult, PASSWORD, SUPERVISOR,
+    a_case_with_evidence, app_binary, case_id_and_name, click, eventually, hotich_cli, invoke,
+    official_signature_shown, open_case_from_queue, type_into, wait_text, wait_text_containing,
+    AppWindow, BoxError, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -25,24 +25,9 @@ const FACILITY: &str = "79024";
 const HOSPITAL: &str = "Bệnh viện Chợ Rẫy (test)";
 const DECEASED: &str = "Nguyễn Thị Hằng";
 
-/// `hotich --db DB --user SUPERVISOR ARGS…` (split at spaces), the CLI
-/// built beside the app; its stdout.
+/// `hotich --db DB --user SUPERVISOR ARGS…`, split at spaces.
 fn cli(db: &Path, args: &str) -> Result<String, BoxError> {
-    let output = Command::new(app_binary().with_file_name("hotich"))
-        .arg("--db")
-        .arg(db)
-        .args(["--user", SUPERVISOR.0])
-        .args(args.split_whitespace())
-        .env("HOTICH_PASSWORD", PASSWORD)
-        .output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "hotich {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8(output.stdout)?)
+    hotich_cli(db, &args.split_whitespace().collect::<Vec<_>>())
 }
 
 /// The files the scenario uses, written beside the app's database.
@@ -165,41 +150,15 @@ async fn an_official_death_notice_shows_its_signer_and_chain_and_quan_tri_manage
     // The case view: the signer, the chain up to the root, and no revocation check yet.
     let case_id = death_case_id(driver).await?;
     open_case_from_queue(driver, &case_id, DECEASED).await?;
-    wait_text(driver, "[data-testid=official-signer]", HOSPITAL).await?;
-    wait_text(
-        driver,
-        "[data-testid=official-format]",
-        "Giấy báo tử (HSDLGBT)",
-    )
-    .await?;
-    wait_text(driver, "[data-testid=official-facility-code]", FACILITY).await?;
-    let chain = text_of(driver, "[data-testid=official-chain]").await?;
-    for name in [
-        HOSPITAL,
-        "Hotich Test Issuing CA",
-        "Hotich Test Root CA",
-        "gốc tin cậy",
-    ] {
-        assert!(chain.contains(name), "{name} in the chain: {chain}");
-    }
+    let chain = [HOSPITAL, "Hotich Test Issuing CA", "Hotich Test Root CA"];
+    let format = "Giấy báo tử (HSDLGBT)";
+    official_signature_shown(driver, format, HOSPITAL, FACILITY, &chain).await?;
     wait_text(
         driver,
         "[data-testid=official-revocation]",
         "Chữ ký hợp lệ, chưa kiểm tra thu hồi",
     )
     .await?;
-    wait_text(
-        driver,
-        "[data-testid=verification-status]",
-        "Chữ ký hợp lệ ✓",
-    )
-    .await?;
-    driver
-        .execute(
-            "document.querySelector('[data-testid=official-signature]').scrollIntoView();",
-            vec![],
-        )
-        .await?;
     window.screenshot("official-xml-case").await?;
 
     // The tampered copy waits in the quarantine, its reason in Vietnamese.
@@ -305,26 +264,6 @@ const AUTHENTICATION_SHOWN: &str = "[data-testid=official-authentication]";
 
 /// The demo's first case whose notification came as a FHIR message, with its name.
 async fn a_fhir_case(driver: &WebDriver) -> Result<(String, String), BoxError> {
-    let filter = serde_json::json!({"filter": {
-        "type": null, "status": null, "open_only": false, "overdue_only": false, "search": null,
-        "assignee": null, "follow_up_due": false, "no_contact_yet": false, "contact_today": false,
-        "overdue_on_arrival": false, "sync_failed": false, "limit": 1000, "offset": 0,
-    }});
-    let page = invoke(driver, "list_cases", filter).await?;
-    for row in page["ok"]["rows"].as_array().ok_or(format!("{page}"))? {
-        let Some(notification_id) = row["notification_id"].as_str() else {
-            continue;
-        };
-        let args = serde_json::json!({ "notificationId": notification_id });
-        let evidence = invoke(driver, "fhir_evidence", args).await?;
-        if evidence["ok"]
-            .as_array()
-            .is_some_and(|list| !list.is_empty())
-        {
-            let id = row["id"].as_str().ok_or("a case id")?;
-            let name = row["name"].as_str().ok_or("a case name")?;
-            return Ok((id.to_owned(), name.to_owned()));
-        }
-    }
-    Err("no case of the demo came as FHIR".into())
+    let row = a_case_with_evidence(driver, "fhir_evidence", |_| true).await?;
+    case_id_and_name(&row.ok_or("no case of the demo came as FHIR")?)
 }
