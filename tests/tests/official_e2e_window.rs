@@ -96,22 +96,9 @@ fn registry_with_every_format() -> Result<Registry, BoxError> {
     args.extend(["--format", "all", "--out"].map(String::from));
     run_ok(Command::new(&central_bin).args(&args).arg(&pki_run))?;
     let pki = pki_run.join("pki");
-    for ca in ["root.pem", "intermediate.pem"] {
-        central(db, &["trust", "ca", "add", &text(&pki.join(ca))])?;
-    }
     let mut post = POSTED.args();
     post.extend(["--format", "all"].map(String::from));
-    for (facility, certificate) in facility_certificates(&pki)? {
-        let certificate = text(&certificate);
-        let add = [
-            "trust",
-            "facility-cert",
-            "add",
-            "--facility",
-            &facility,
-            &certificate,
-        ];
-        central(db, &add)?;
+    for facility in trust_demo_pki(&pki, |args| central(db, args))? {
         let token = central(
             db,
             &["facility-sender", "add", "--facility", &facility, "--fhir"],
@@ -140,6 +127,32 @@ fn text(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Trusts the demo PKI through `cli` (the registry's `hotich-central` or
+/// the workstation's `hotich`: their trust commands read alike): both CAs,
+/// and each facility's certificate registered for it. The facility codes.
+fn trust_demo_pki(
+    pki: &Path,
+    cli: impl Fn(&[&str]) -> Result<String, BoxError>,
+) -> Result<Vec<String>, BoxError> {
+    for ca in ["root.pem", "intermediate.pem"] {
+        cli(&["trust", "ca", "add", &text(&pki.join(ca))])?;
+    }
+    let mut facilities = Vec::new();
+    for (facility, certificate) in facility_certificates(pki)? {
+        let certificate = text(&certificate);
+        cli(&[
+            "trust",
+            "facility-cert",
+            "add",
+            "--facility",
+            &facility,
+            &certificate,
+        ])?;
+        facilities.push(facility);
+    }
+    Ok(facilities)
+}
+
 /// A workstation database set up through the `hotich` CLI: the commune,
 /// its first supervisor, the registry's root pinned, and the demo PKI's CAs
 /// and facility certificates trusted.
@@ -151,21 +164,7 @@ fn workstation(db: &Path, pki: &Path) -> Result<(), BoxError> {
         &["officer", "init", "--username", username, "--name", name],
     )?;
     hotich_cli(db, &["trust", "pin-root", "--demo"])?;
-    for ca in ["root.pem", "intermediate.pem"] {
-        hotich_cli(db, &["trust", "ca", "add", &text(&pki.join(ca))])?;
-    }
-    for (facility, certificate) in facility_certificates(pki)? {
-        let certificate = text(&certificate);
-        let add = [
-            "trust",
-            "facility-cert",
-            "add",
-            "--facility",
-            &facility,
-            &certificate,
-        ];
-        hotich_cli(db, &add)?;
-    }
+    trust_demo_pki(pki, |args| hotich_cli(db, args))?;
     Ok(())
 }
 
