@@ -7,6 +7,7 @@
 //! notice with its signer's certificate and chain, and one that came as FHIR
 //! over the registry's authenticated facility channel.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -51,6 +52,8 @@ struct Registry {
     server: ServerProcess,
     /// The simulator's demo PKI: `root.pem`, `intermediate.pem`, `facility-MACSKCB.pem`.
     pki: PathBuf,
+    /// Each facility's signing certificate's common name, by facility code.
+    signers: BTreeMap<String, String>,
     /// The commune's workstation token.
     token: String,
     _dir: tempfile::TempDir,
@@ -98,7 +101,8 @@ fn registry_with_every_format() -> Result<Registry, BoxError> {
     let pki = pki_run.join("pki");
     let mut post = POSTED.args();
     post.extend(["--format", "all"].map(String::from));
-    for facility in trust_demo_pki(&pki, |args| central(db, args))? {
+    let mut signers = BTreeMap::new();
+    for (facility, common_name) in trust_demo_pki(&pki, |args| central(db, args))? {
         let token = central(
             db,
             &["facility-sender", "add", "--facility", &facility, "--fhir"],
@@ -107,6 +111,7 @@ fn registry_with_every_format() -> Result<Registry, BoxError> {
             "--facility-token".to_owned(),
             format!("{facility}={}", token.trim()),
         ]);
+        signers.insert(facility, common_name);
     }
     let server = ServerProcess::start(&central_bin, db, &[])?;
     post.extend(["--post".to_owned(), server.url.clone()]);
@@ -118,6 +123,7 @@ fn registry_with_every_format() -> Result<Registry, BoxError> {
     Ok(Registry {
         server,
         pki,
+        signers,
         token: prepared.tokens[COMMUNE].clone(),
         _dir: dir,
     })
@@ -129,18 +135,19 @@ fn text(path: &Path) -> String {
 
 /// Trusts the demo PKI through `cli` (the registry's `hotich-central` or
 /// the workstation's `hotich`: their trust commands read alike): both CAs,
-/// and each facility's certificate registered for it. The facility codes.
+/// and each facility's certificate registered for it. Each facility code
+/// with its certificate's common name, as the command reports the subject.
 fn trust_demo_pki(
     pki: &Path,
     cli: impl Fn(&[&str]) -> Result<String, BoxError>,
-) -> Result<Vec<String>, BoxError> {
+) -> Result<Vec<(String, String)>, BoxError> {
     for ca in ["root.pem", "intermediate.pem"] {
         cli(&["trust", "ca", "add", &text(&pki.join(ca))])?;
     }
     let mut facilities = Vec::new();
     for (facility, certificate) in facility_certificates(pki)? {
         let certificate = text(&certificate);
-        cli(&[
+        let registered = cli(&[
             "trust",
             "facility-cert",
             "add",
@@ -148,7 +155,11 @@ fn trust_demo_pki(
             &facility,
             &certificate,
         ])?;
-        facilities.push(facility);
+        let common_name = registered
+            .split_once("CN=")
+            .map(|(_, name)| name.trim().to_owned())
+            .ok_or(format!("a subject in {registered:?}"))?;
+        facilities.push((facility, common_name));
     }
     Ok(facilities)
 }
@@ -221,27 +232,24 @@ async fn xml_and_fhir_posted_to_a_real_registry_show_their_signer_and_channel_in
     set_sync_server(driver, &registry.server.url).await?;
     wait_text(driver, "[data-testid=sync-connection]", "Trực tuyến").await?;
 
-    // A death that came as a signed HSDLGBT notice: the signer's certificate
-    // names the hospital that sent it, and the chain reaches the demo root.
+    // A death that came as a signed HSDLGBT notice: the signer is the
+    // certificate registered for the facility that sent it (as the
+    // registry's CLI read its subject), and the chain reaches the demo root.
     let death = synced_case(driver, "official_evidence", |e| e["format"] == "HSDLGBT").await?;
     let (case_id, name) = case_id_and_name(&death)?;
     let facility = facility_of(&death)?;
-    let hospital = death["facility_name"]
-        .as_str()
-        .ok_or(format!("a facility name in {death}"))?;
-    // The demo PKI's subject: the name (cut to fit X.509's 64 characters) and the code.
-    let subject = format!(
-        "{} ({facility})",
-        hospital.chars().take(48).collect::<String>()
-    );
+    let subject = registry
+        .signers
+        .get(&facility)
+        .ok_or(format!("no certificate registered for {facility}"))?;
     open_case_from_queue(driver, &case_id, &name).await?;
     let chain = [
-        subject.as_str(),
+        subject,
         "Hotich Demo Issuing CA (không dùng thật)",
         "Hotich Demo Root CA (không dùng thật)",
     ];
     let format = "Giấy báo tử (HSDLGBT)";
-    official_signature_shown(driver, format, &subject, &facility, &chain).await?;
+    official_signature_shown(driver, format, subject, &facility, &chain).await?;
     window.screenshot("official-e2e-xml-case").await?;
 
     // A paper that came as FHIR, vouched for by the registry's facility channel.
