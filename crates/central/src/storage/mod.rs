@@ -1,0 +1,337 @@
+//! Where the central registry keeps its streams: the [`Storage`] trait the
+//! server talks to, and its embedded SQLite implementation (one file). A
+//! PostgreSQL backend for national scale implements the same trait; the only
+//! rule it must keep is the one documented on
+//! [`Storage::append_notifications`]: each commune's sequence is assigned in
+//! the insert's own transaction, so it has no gaps.
+
+use chrono::{DateTime, Utc};
+use hotich_common::sqlite::OpenError;
+use hotich_protocol::sync::DocumentFormat;
+use hotich_protocol::FacilityKey;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// Opening failed, or the database was written by a newer hotich-central.
+    #[error("database: {0}")]
+    Open(#[from] OpenError),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A verified notification, ready to append to a commune's stream.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub notification_id: String,
+    pub version: u32,
+    /// The signed envelope (JSON) as the facility posted it.
+    pub envelope: String,
+    /// The commune its content makes responsible (see [`jurisdiction`]); None for a void.
+    pub content_commune: Option<String>,
+    /// The commune the facility named in the payload.
+    pub claimed_commune: String,
+}
+
+/// What appending one notification did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    Stored {
+        commune: String,
+        seq: u64,
+    },
+    /// The same id, version and envelope were stored before.
+    Duplicate {
+        commune: String,
+        seq: u64,
+    },
+    /// The same id and version with another envelope: the first one stands.
+    Conflict,
+}
+
+/// One event of a commune's stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: u64,
+    pub notification_id: String,
+    pub version: u32,
+    /// The JWS envelope; empty for a relayed document.
+    pub envelope: String,
+    /// `jws`, or a relayed document's [`DocumentFormat`] code.
+    pub format: String,
+    /// A relayed document's bytes, as posted.
+    pub document: Option<Vec<u8>>,
+    pub sender_facility: Option<String>,
+}
+
+/// One record of a verified official document (XML, FHIR), ready to append.
+/// Its version is the storage's to give, as the workstation gives it: the
+/// same bytes again are a duplicate, other bytes for a held id the next
+/// version when the record may supersede, else a conflict.
+#[derive(Debug, Clone)]
+pub struct IncomingDocument {
+    pub notification_id: String,
+    pub format: DocumentFormat,
+    /// The whole posted file (a file with two records is stored per record).
+    pub document: Vec<u8>,
+    pub sender_facility: Option<String>,
+    /// A re-issue, an XML 130 set, a FHIR update or void.
+    pub may_supersede: bool,
+    pub content_commune: Option<String>,
+    pub claimed_commune: String,
+}
+
+/// What kind of X.509 trust entry (see [`Storage::add_x509`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum X509Kind {
+    Anchor,
+    Intermediate,
+    /// A facility's signing certificate (registered for a MACSKCB).
+    Facility,
+    Crl,
+}
+
+impl X509Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            X509Kind::Anchor => "anchor",
+            X509Kind::Intermediate => "intermediate",
+            X509Kind::Facility => "facility",
+            X509Kind::Crl => "crl",
+        }
+    }
+}
+
+/// An X.509 trust entry to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct NewX509<'a> {
+    pub kind: X509Kind,
+    /// MACSKCB for a facility certificate; empty otherwise.
+    pub facility_code: &'a str,
+    /// Subject (issuer for a CRL).
+    pub subject: &'a str,
+    pub sha256: &'a str,
+    /// End of validity (next update for a CRL).
+    pub not_after: Option<&'a str>,
+    pub der: &'a [u8],
+}
+
+/// An X.509 trust entry as `hotich-central trust … list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct X509Record {
+    pub id: i64,
+    /// `anchor`, `intermediate`, `facility` or `crl`.
+    pub kind: String,
+    pub facility_code: String,
+    pub subject: String,
+    pub sha256: String,
+    pub not_after: Option<String>,
+    pub added_at: String,
+}
+
+/// Everything a posted official file is verified against.
+#[derive(Debug, Default, Clone)]
+pub struct X509Material {
+    /// DER of the anchors and intermediates.
+    pub certificates: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+    /// (MACSKCB, SHA-256 of a certificate registered for it).
+    pub facilities: Vec<(String, String)>,
+}
+
+/// A facility allowed to post over the authenticated channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilitySender {
+    pub id: String,
+    pub facility_code: String,
+    /// May post FHIR (which carries no signature of its own).
+    pub fhir: bool,
+}
+
+/// A facility sender to register (`hotich-central facility-sender add`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewFacilitySender<'a> {
+    pub facility_code: &'a str,
+    pub fhir: bool,
+    pub token_sha256: &'a str,
+}
+
+/// A facility sender as `hotich-central facility-sender list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilitySenderRecord {
+    pub sender: FacilitySender,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// What a facility's bearer token is worth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SenderCheck {
+    Valid(FacilitySender),
+    Revoked,
+    Unknown,
+}
+
+/// A page of a commune's stream: its events, and whether more follow.
+pub type StoredPage = (Vec<StoredEvent>, bool);
+
+/// A verified trust list to store, with the facility keys it lists.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTrustList<'a> {
+    pub sequence: u64,
+    /// The signed list (JSON) as received.
+    pub raw: &'a str,
+    pub facilities: &'a [FacilityKey],
+}
+
+/// A workstation allowed to sync, found by its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workstation {
+    pub id: String,
+    pub commune: String,
+}
+
+/// A workstation to register (`hotich-central workstation add`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWorkstation<'a> {
+    pub commune: &'a str,
+    pub label: &'a str,
+    pub token_sha256: &'a str,
+    /// The token is refused from this instant on; None: until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A workstation as `hotich-central workstation list` shows it (RFC 3339 times).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkstationRecord {
+    pub id: String,
+    pub commune: String,
+    pub label: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub rotated_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+/// What the token a request carries is worth, looked up on every request
+/// (no cache: a revoke or a rotation holds from the next request on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid(Workstation),
+    /// A supervisor must enter a new token.
+    Revoked,
+    Expired,
+    /// No workstation holds this token (never issued, or replaced by a rotation).
+    Unknown,
+}
+
+/// What a revoke or a rotation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenChange {
+    Done,
+    NoSuchWorkstation,
+    /// Revoked before: a revoked workstation gets no new token (add a new one).
+    AlreadyRevoked,
+}
+
+/// `last_used_at` is written at most this often per workstation, so a busy
+/// workstation does not make every request a write.
+const LAST_USED_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// One outbox row a workstation pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedRecord {
+    pub case_id: Option<String>,
+    pub kind: String,
+    /// JSON object text, as received.
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    Created,
+    Replayed,
+    Conflict,
+}
+
+/// The server's storage. Methods block: the server calls them on tokio's
+/// blocking pool.
+pub trait Storage: Send + Sync + 'static {
+    /// Appends verified notifications to the streams of the communes they
+    /// are routed to, each with the next sequence number of its commune,
+    /// assigned inside the same transaction as its insert (gap-free: a
+    /// rolled-back insert takes its number with it). Idempotent on
+    /// (notification id, version).
+    fn append_notifications(&self, batch: &[Incoming], now: DateTime<Utc>)
+        -> Result<Vec<Appended>>;
+    /// Events of `commune` after `after`, oldest first, at most `limit`; and
+    /// whether more follow.
+    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage>;
+    /// The workstation holding this token, if it may sync at `now`; a valid
+    /// use is recorded in `last_used_at` (to the minute).
+    fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck>;
+    /// Registers a workstation; its new id.
+    fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String>;
+    /// Every workstation, oldest first.
+    fn workstations(&self) -> Result<Vec<WorkstationRecord>>;
+    /// Refuses the workstation's token from now on.
+    fn revoke_workstation(&self, id: &str, now: DateTime<Utc>) -> Result<TokenChange>;
+    /// Replaces the workstation's token: the old one is refused from now on.
+    fn rotate_token(&self, id: &str, token_sha256: &str, now: DateTime<Utc>)
+        -> Result<TokenChange>;
+    /// Stores a pushed row once: `Replayed` for the same content again,
+    /// `Conflict` for other content under the same id.
+    fn put_event(
+        &self,
+        workstation: &Workstation,
+        id: &str,
+        record: &PushedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<PutOutcome>;
+    /// The signed trust list in force (JSON) and its sequence.
+    fn trust_list(&self) -> Result<Option<(u64, String)>>;
+    /// Replaces the trust list when its sequence is newer; false otherwise.
+    fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool>;
+    fn facility_keys(&self) -> Result<Vec<FacilityKey>>;
+    /// A cheap check that the storage answers (the health endpoint).
+    fn ping(&self) -> Result<()>;
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// Appends verified records of official documents, each with the version
+    /// it takes (see [`IncomingDocument`]) and routed as
+    /// [`Storage::append_notifications`] routes; gap-free in the same way.
+    fn append_documents(
+        &self,
+        batch: &[IncomingDocument],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(u32, Appended)>>;
+    /// Keeps an X.509 trust entry; its id (the held one's when already kept).
+    fn add_x509(&self, new: &NewX509<'_>, now: DateTime<Utc>) -> Result<i64>;
+    /// Every X.509 trust entry, oldest first.
+    fn x509_entries(&self) -> Result<Vec<X509Record>>;
+    /// Removes an entry; false when there is none with this id.
+    fn remove_x509(&self, id: i64) -> Result<bool>;
+    /// What a posted official file is verified against, read now (no cache:
+    /// a removed anchor or a new CRL holds from the next post on).
+    fn x509_material(&self) -> Result<X509Material>;
+    /// Registers a facility sender; its new id.
+    fn add_facility_sender(
+        &self,
+        new: &NewFacilitySender<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<String>;
+    fn facility_senders(&self) -> Result<Vec<FacilitySenderRecord>>;
+    /// Refuses the sender's token from now on; false when unknown or revoked before.
+    fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// The sender holding this token, looked up on every request.
+    fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck>;
+}
+
+mod sqlite;
+
+pub use sqlite::SqliteStorage;

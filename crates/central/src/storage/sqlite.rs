@@ -1,0 +1,677 @@
+//! The embedded SQLite implementation of [`Storage`]: one file, one writer
+//! connection and a few readers.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use hotich_common::sqlite::{to_i64, to_u64, OpenError, Schema, Tuning};
+use hotich_protocol::FacilityKey;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::*;
+use crate::jurisdiction;
+
+/// The schema as `rusqlite_migration` migrations (the version lives in
+/// `user_version`; the first release wrote version 1 by hand, the same).
+/// Never edit a released migration; add one.
+const SCHEMA: Schema = Schema::new(&[
+    include_str!("../schema.sql"),
+    include_str!("../schema/002_workstation_tokens.sql"),
+    include_str!("../schema/003_official_documents.sql"),
+]);
+const READERS: usize = 4;
+
+/// The embedded SQLite storage: one writer connection and a few readers
+/// (WAL lets them read while it writes).
+#[derive(Debug)]
+pub struct SqliteStorage {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+/// A struct read from a row, each field from the column of its name.
+macro_rules! from_row {
+    ($row:expr => $ty:ident { $($field:ident),* $(,)? }) => {
+        $ty { $($field: $row.get(stringify!($field))?),* }
+    };
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding a connection leaves SQLite consistent (the
+    // transaction rolls back when dropped), so the poison carries no meaning.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database at `path` with the project's
+    /// pragmas (an acknowledged push or post survives a power cut) and
+    /// brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStorage> {
+        let writer = hotich_common::sqlite::open(path, &SCHEMA, &Tuning::default())?;
+        let readers = (0..READERS)
+            .map(|_| hotich_common::sqlite::connect(path).map(Mutex::new))
+            .collect::<Result<Vec<_>, OpenError>>()?;
+        Ok(SqliteStorage {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs `change` on a workstation that exists and is not revoked, in one
+    /// transaction with that check.
+    fn change_token(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> rusqlite::Result<usize>,
+    ) -> Result<TokenChange> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let revoked: Option<Option<String>> = tx
+            .query_row(
+                "SELECT revoked_at FROM workstation WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let outcome = match revoked {
+            None => TokenChange::NoSuchWorkstation,
+            Some(Some(_)) => TokenChange::AlreadyRevoked,
+            Some(None) => {
+                change(&tx, &now.to_rfc3339())?;
+                TokenChange::Done
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Appends each item of `batch` with `append`, in one IMMEDIATE transaction.
+    fn append_each<I, T>(
+        &self,
+        batch: &[I],
+        now: DateTime<Utc>,
+        append: fn(&rusqlite::Transaction<'_>, &I, &str) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let now = now.to_rfc3339();
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcomes = batch
+            .iter()
+            .map(|item| append(&tx, item, &now))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    /// Every row `sql` selects, each read by `map`, on a reader connection.
+    fn list<T>(
+        &self,
+        sql: &str,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([], map)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            if let Ok(conn) = self.readers[(start + i) % self.readers.len()].try_lock() {
+                return conn;
+            }
+        }
+        lock(&self.readers[start % self.readers.len()])
+    }
+}
+
+fn append_one(tx: &rusqlite::Transaction<'_>, item: &Incoming, now: &str) -> Result<Appended> {
+    let existing: Option<(String, i64, String)> = tx
+        .prepare_cached(
+            "SELECT commune, seq, envelope FROM notification_event WHERE notification_id = ?1 AND version = ?2",
+        )?
+        .query_row(params![item.notification_id, item.version], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((commune, seq, envelope)) = existing {
+        return Ok(if envelope == item.envelope {
+            Appended::Duplicate {
+                commune,
+                seq: to_u64(seq),
+            }
+        } else {
+            Appended::Conflict
+        });
+    }
+    let event = NewEvent {
+        notification_id: &item.notification_id,
+        version: item.version,
+        content_commune: item.content_commune.as_deref(),
+        claimed_commune: &item.claimed_commune,
+        envelope: &item.envelope,
+        document: None,
+    };
+    insert_event(tx, &event, now)
+}
+
+/// A new event: what routes it and what it holds.
+struct NewEvent<'a> {
+    notification_id: &'a str,
+    version: u32,
+    content_commune: Option<&'a str>,
+    claimed_commune: &'a str,
+    /// The JWS envelope; empty for a document.
+    envelope: &'a str,
+    document: Option<&'a IncomingDocument>,
+}
+
+/// Routes the event (every version follows its first one, see
+/// [`jurisdiction::stream_for`]), takes the next number of that commune's
+/// stream and inserts it, in `tx`.
+fn insert_event(
+    tx: &rusqlite::Transaction<'_>,
+    event: &NewEvent<'_>,
+    now: &str,
+) -> Result<Appended> {
+    let earlier: Option<String> = tx
+        .prepare_cached(
+            "SELECT commune FROM notification_event WHERE notification_id = ?1 ORDER BY version LIMIT 1",
+        )?
+        .query_row([event.notification_id], |r| r.get(0))
+        .optional()?;
+    let commune = jurisdiction::stream_for(
+        earlier.as_deref(),
+        event.content_commune,
+        event.claimed_commune,
+    )
+    .to_owned();
+    // The next number of this commune, taken in this transaction.
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO commune_stream (commune, last_seq) VALUES (?1, 1)
+             ON CONFLICT (commune) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+        )?
+        .query_row([&commune], |r| r.get(0))?;
+    let (format, bytes, sender) = match event.document {
+        Some(d) => (
+            d.format.code(),
+            Some(d.document.as_slice()),
+            d.sender_facility.as_deref(),
+        ),
+        None => ("jws", None, None),
+    };
+    tx.prepare_cached(
+        "INSERT INTO notification_event (commune, seq, notification_id, version, envelope, received_at,
+                                         format, document, sender_facility)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        commune,
+        seq,
+        event.notification_id,
+        event.version,
+        event.envelope,
+        now,
+        format,
+        bytes,
+        sender
+    ])?;
+    Ok(Appended::Stored {
+        commune,
+        seq: to_u64(seq),
+    })
+}
+
+fn append_document(
+    tx: &rusqlite::Transaction<'_>,
+    item: &IncomingDocument,
+    now: &str,
+) -> Result<(u32, Appended)> {
+    let held: Vec<(u32, String, i64, Option<Vec<u8>>)> = tx
+        .prepare_cached(
+            "SELECT version, commune, seq, document FROM notification_event
+             WHERE notification_id = ?1 ORDER BY version",
+        )?
+        .query_map([&item.notification_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some((version, commune, seq, _)) = held
+        .iter()
+        .find(|(.., document)| document.as_deref() == Some(item.document.as_slice()))
+    {
+        let duplicate = Appended::Duplicate {
+            commune: commune.clone(),
+            seq: to_u64(*seq),
+        };
+        return Ok((*version, duplicate));
+    }
+    let version = held.last().map_or(1, |(newest, ..)| newest + 1);
+    // Other content for a held record that is no re-issue, or a void (no
+    // commune of its own) of a record never received: the first one stands.
+    let unroutable =
+        held.is_empty() && item.content_commune.is_none() && item.claimed_commune.is_empty();
+    if (version > 1 && !item.may_supersede) || unroutable {
+        return Ok((version, Appended::Conflict));
+    }
+    let event = NewEvent {
+        notification_id: &item.notification_id,
+        version,
+        content_commune: item.content_commune.as_deref(),
+        claimed_commune: &item.claimed_commune,
+        envelope: "",
+        document: Some(item),
+    };
+    Ok((version, insert_event(tx, &event, now)?))
+}
+
+/// A stored RFC 3339 time.
+fn instant(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| StorageError::Corrupt(format!("time {text:?}: {e}")))
+}
+
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn append_notifications(
+        &self,
+        batch: &[Incoming],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Appended>> {
+        self.append_each(batch, now, append_one)
+    }
+
+    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, notification_id, version, envelope, format, document, sender_facility
+             FROM notification_event
+             WHERE commune = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut events = stmt
+            .query_map(params![commune, to_i64(after), i64::from(limit) + 1], |r| {
+                Ok(StoredEvent {
+                    seq: to_u64(r.get("seq")?),
+                    notification_id: r.get("notification_id")?,
+                    version: r.get("version")?,
+                    envelope: r.get("envelope")?,
+                    format: r.get("format")?,
+                    document: r.get("document")?,
+                    sender_facility: r.get("sender_facility")?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let has_more = events.len() > limit as usize;
+        events.truncate(limit as usize);
+        Ok((events, has_more))
+    }
+
+    fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let found: Option<Row> = self
+            .reader()
+            .prepare_cached(
+                "SELECT id, commune, revoked_at, expires_at, last_used_at
+                 FROM workstation WHERE token_sha256 = ?1",
+            )?
+            .query_row([token_sha256], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        let Some((id, commune, revoked_at, expires_at, last_used_at)) = found else {
+            return Ok(TokenCheck::Unknown);
+        };
+        if revoked_at.is_some() {
+            return Ok(TokenCheck::Revoked);
+        }
+        if expires_at
+            .map(|at| instant(&at))
+            .transpose()?
+            .is_some_and(|at| at <= now)
+        {
+            return Ok(TokenCheck::Expired);
+        }
+        let last_used = last_used_at.map(|at| instant(&at)).transpose()?;
+        if last_used.is_none_or(|at| now - at >= LAST_USED_GRANULARITY) {
+            lock(&self.writer)
+                .prepare_cached("UPDATE workstation SET last_used_at = ?2 WHERE id = ?1")?
+                .execute(params![id, now.to_rfc3339()])?;
+        }
+        Ok(TokenCheck::Valid(Workstation { id, commune }))
+    }
+
+    fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        lock(&self.writer).execute(
+            "INSERT INTO workstation (id, commune, label, token_sha256, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id,
+                new.commune,
+                new.label,
+                new.token_sha256,
+                now.to_rfc3339(),
+                new.expires_at.map(|at| at.to_rfc3339())
+            ],
+        )?;
+        Ok(id)
+    }
+
+    fn workstations(&self) -> Result<Vec<WorkstationRecord>> {
+        self.list(
+            "SELECT id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at
+             FROM workstation ORDER BY created_at, id",
+            |r| {
+                Ok(from_row!(r => WorkstationRecord {
+                    id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at
+                }))
+            },
+        )
+    }
+
+    fn revoke_workstation(&self, id: &str, now: DateTime<Utc>) -> Result<TokenChange> {
+        self.change_token(id, now, |tx, now| {
+            tx.execute(
+                "UPDATE workstation SET revoked_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )
+        })
+    }
+
+    fn rotate_token(
+        &self,
+        id: &str,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenChange> {
+        self.change_token(id, now, |tx, now| {
+            tx.execute(
+                "UPDATE workstation SET token_sha256 = ?2, rotated_at = ?3 WHERE id = ?1",
+                params![id, token_sha256, now],
+            )
+        })
+    }
+
+    fn put_event(
+        &self,
+        workstation: &Workstation,
+        id: &str,
+        record: &PushedRecord,
+        now: DateTime<Utc>,
+    ) -> Result<PutOutcome> {
+        let conn = lock(&self.writer);
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO pushed_event (id, workstation_id, commune, case_id, kind, body, created_at, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                id,
+                workstation.id,
+                workstation.commune,
+                record.case_id,
+                record.kind,
+                record.body,
+                record.created_at,
+                now.to_rfc3339()
+            ])?;
+        if inserted == 1 {
+            return Ok(PutOutcome::Created);
+        }
+        let (commune, case_id, kind, body, created_at): (
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+        ) = conn
+            .prepare_cached(
+                "SELECT commune, case_id, kind, body, created_at FROM pushed_event WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        let same = commune == workstation.commune
+            && case_id == record.case_id
+            && kind == record.kind
+            && created_at == record.created_at
+            && same_json(&body, &record.body);
+        Ok(if same {
+            PutOutcome::Replayed
+        } else {
+            PutOutcome::Conflict
+        })
+    }
+
+    fn trust_list(&self) -> Result<Option<(u64, String)>> {
+        let conn = self.reader();
+        let found = conn
+            .prepare_cached("SELECT sequence, raw FROM trust_list ORDER BY sequence DESC LIMIT 1")?
+            .query_row([], |r| Ok((to_u64(r.get(0)?), r.get(1)?)))
+            .optional()?;
+        Ok(found)
+    }
+
+    fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool> {
+        let NewTrustList {
+            sequence,
+            raw,
+            facilities,
+        } = *list;
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Option<i64> =
+            tx.query_row("SELECT max(sequence) FROM trust_list", [], |r| r.get(0))?;
+        if held.is_some_and(|held| to_u64(held) >= sequence) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO trust_list (sequence, raw, imported_at) VALUES (?1, ?2, ?3)",
+            params![to_i64(sequence), raw, now.to_rfc3339()],
+        )?;
+        tx.execute("DELETE FROM facility_key", [])?;
+        for f in facilities {
+            tx.execute(
+                "INSERT INTO facility_key (key_id, body) VALUES (?1, ?2)",
+                params![
+                    f.key_id,
+                    serde_json::to_string(f).map_err(|e| StorageError::Corrupt(e.to_string()))?
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn facility_keys(&self) -> Result<Vec<FacilityKey>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached("SELECT body FROM facility_key ORDER BY key_id")?;
+        let bodies = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        bodies
+            .iter()
+            .map(|b| serde_json::from_str(b).map_err(|e| StorageError::Corrupt(e.to_string())))
+            .collect()
+    }
+
+    fn ping(&self) -> Result<()> {
+        self.reader().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .reader()
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        lock(&self.writer).execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    fn append_documents(
+        &self,
+        batch: &[IncomingDocument],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(u32, Appended)>> {
+        self.append_each(batch, now, append_document)
+    }
+
+    fn add_x509(&self, new: &NewX509<'_>, now: DateTime<Utc>) -> Result<i64> {
+        let conn = lock(&self.writer);
+        conn.execute(
+            "INSERT INTO x509_entry (kind, facility_code, subject, sha256, not_after, der, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (kind, facility_code, sha256) DO NOTHING",
+            params![
+                new.kind.code(),
+                new.facility_code,
+                new.subject,
+                new.sha256,
+                new.not_after,
+                new.der,
+                now.to_rfc3339()
+            ],
+        )?;
+        Ok(conn.query_row(
+            "SELECT id FROM x509_entry WHERE kind = ?1 AND facility_code = ?2 AND sha256 = ?3",
+            params![new.kind.code(), new.facility_code, new.sha256],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn x509_entries(&self) -> Result<Vec<X509Record>> {
+        self.list(
+            "SELECT id, kind, facility_code, subject, sha256, not_after, added_at
+             FROM x509_entry ORDER BY id",
+            |r| {
+                Ok(from_row!(r => X509Record {
+                    id, kind, facility_code, subject, sha256, not_after, added_at
+                }))
+            },
+        )
+    }
+
+    fn remove_x509(&self, id: i64) -> Result<bool> {
+        Ok(lock(&self.writer).execute("DELETE FROM x509_entry WHERE id = ?1", [id])? == 1)
+    }
+
+    fn x509_material(&self) -> Result<X509Material> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, facility_code, sha256, der FROM x509_entry ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut material = X509Material::default();
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(0)?;
+            match kind.as_str() {
+                "anchor" | "intermediate" => material.certificates.push(r.get(3)?),
+                "crl" => material.crls.push(r.get(3)?),
+                _ => material.facilities.push((r.get(1)?, r.get(2)?)),
+            }
+        }
+        Ok(material)
+    }
+
+    fn add_facility_sender(
+        &self,
+        new: &NewFacilitySender<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        lock(&self.writer).execute(
+            "INSERT INTO facility_sender (id, facility_code, fhir, token_sha256, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                new.facility_code,
+                new.fhir,
+                new.token_sha256,
+                now.to_rfc3339()
+            ],
+        )?;
+        Ok(id)
+    }
+
+    fn facility_senders(&self) -> Result<Vec<FacilitySenderRecord>> {
+        self.list(
+            "SELECT id, facility_code, fhir, created_at, revoked_at FROM facility_sender
+             ORDER BY created_at, id",
+            |r| {
+                Ok(FacilitySenderRecord {
+                    sender: from_row!(r => FacilitySender { id, facility_code, fhir }),
+                    created_at: r.get("created_at")?,
+                    revoked_at: r.get("revoked_at")?,
+                })
+            },
+        )
+    }
+
+    fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        Ok(lock(&self.writer).execute(
+            "UPDATE facility_sender SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now.to_rfc3339()],
+        )? == 1)
+    }
+
+    fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck> {
+        let found: Option<(FacilitySender, Option<String>)> = self
+            .reader()
+            .prepare_cached(
+                "SELECT id, facility_code, fhir, revoked_at FROM facility_sender WHERE token_sha256 = ?1",
+            )?
+            .query_row([token_sha256], |r| {
+                Ok((
+                    FacilitySender {
+                        id: r.get(0)?,
+                        facility_code: r.get(1)?,
+                        fhir: r.get(2)?,
+                    },
+                    r.get(3)?,
+                ))
+            })
+            .optional()?;
+        Ok(match found {
+            None => SenderCheck::Unknown,
+            Some((_, Some(_))) => SenderCheck::Revoked,
+            Some((sender, None)) => SenderCheck::Valid(sender),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
