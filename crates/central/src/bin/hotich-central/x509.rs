@@ -76,6 +76,15 @@ fn not_x509(file: &Path, what_vi: &str, what_en: &str) -> CliError {
     }
 }
 
+/// Stores one entry and prints its id on stdout (scripts read it there).
+fn add_printing_id(db: &Path, new: &NewX509<'_>) -> Result<(), CliError> {
+    let id = open(db)?
+        .add_x509(new, Utc::now())
+        .map_err(CliError::failed)?;
+    println!("{id}");
+    Ok(())
+}
+
 pub(crate) fn ca(command: CaCommand) -> Result<String, CliError> {
     match command {
         CaCommand::Add { db, file } => {
@@ -176,10 +185,7 @@ pub(crate) fn facility_cert(command: FacilityCertCommand) -> Result<String, CliE
         not_after: Some(&c.not_after),
         der: &c.der,
     };
-    let id = open(&db)?
-        .add_x509(&new, Utc::now())
-        .map_err(CliError::failed)?;
-    println!("{id}");
+    add_printing_id(&db, &new)?;
     Ok(format!(
         "đã đăng ký chứng thư cho cơ sở / registered the certificate for facility {facility}: {}",
         c.subject
@@ -203,10 +209,7 @@ pub(crate) fn crl(command: CrlCommand) -> Result<String, CliError> {
         not_after: crl.next_update.as_deref(),
         der: &crl.der,
     };
-    let id = open(&db)?
-        .add_x509(&new, Utc::now())
-        .map_err(CliError::failed)?;
-    println!("{id}");
+    add_printing_id(&db, &new)?;
     Ok(format!(
         "đã nhập CRL của / imported the CRL of {}",
         crl.issuer
