@@ -545,13 +545,12 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
         ("id_number", "019180002222"),
         ("relationship", "child"),
     ] {
-        assert_eq!(
-            value_of(driver, &format!("[data-testid=reg-requester-{field}]"))
-                .await?
-                .as_deref(),
-            Some(typed),
-            "the typed draft is back"
-        );
+        // The form reopens once the kept draft is read back from the database.
+        let css = format!("[data-testid=reg-requester-{field}]");
+        eventually(&format!("the typed {field} back"), || async {
+            Ok((value_of(driver, &css).await?.as_deref() == Some(typed)).then_some(()))
+        })
+        .await?;
     }
     wait_text(
         driver,
@@ -559,6 +558,22 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
         "Đủ điều kiện để đăng ký.",
     )
     .await?;
+    // It was kept in the database (issue 16), not in the webview's storage.
+    let kept = unsaved_registration(driver, &case_id).await?;
+    assert!(
+        kept.as_str()
+            .is_some_and(|body| body.contains("019180002222")),
+        "{kept}"
+    );
+    let webview_keys = driver
+        .execute("return Object.keys(localStorage);", vec![])
+        .await?
+        .json()
+        .to_string();
+    assert!(
+        !webview_keys.contains("hotich.registration"),
+        "{webview_keys}"
+    );
 
     // Saved: number 1 of this year's death book, the case registered.
     click(driver, "[data-testid=register-save]").await?;
@@ -572,6 +587,11 @@ async fn a_case_is_registered_from_the_prefilled_form_after_fixing_what_it_shows
     wait_text(driver, "[data-testid=reg-number]", "1").await?;
     wait_text(driver, "[data-testid=reg-book]", &format!("01/{year}")).await?;
     wait_text(driver, "[data-testid=detail-status]", "Đã đăng ký").await?;
+    // Saving cleared what was kept of the typed form.
+    assert_eq!(
+        unsaved_registration(driver, &case_id).await?,
+        serde_json::Value::Null
+    );
     // Nothing is left to do with the family: outreach is one line, its history one click away.
     wait_text(
         driver,
@@ -1122,4 +1142,22 @@ async fn errors_and_form_problems_read_in_the_language_chosen_in_the_window() ->
     wait_text(driver, problem, "Bắt buộc, chưa nhập").await?;
     window.quit().await?;
     Ok(())
+}
+
+/// What the signed-in officer left typed in the case's registration form,
+/// as the shell keeps it (null: nothing).
+async fn unsaved_registration(
+    driver: &WebDriver,
+    case_id: &str,
+) -> Result<serde_json::Value, BoxError> {
+    let answer = invoke(
+        driver,
+        "unsaved_form",
+        serde_json::json!({ "caseId": case_id, "mode": "register" }),
+    )
+    .await?;
+    match answer.get("ok") {
+        Some(kept) => Ok(kept.clone()),
+        None => Err(format!("unsaved_form was refused: {answer}").into()),
+    }
 }

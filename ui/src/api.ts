@@ -23,6 +23,7 @@ import type { QuarantineEntry } from "./bindings/QuarantineEntry";
 import type { Registration } from "./bindings/Registration";
 import type { RegistrationCheck } from "./bindings/RegistrationCheck";
 import type { RegistrationForm } from "./bindings/RegistrationForm";
+import type { FormMode } from "./bindings/FormMode";
 import type { Role } from "./bindings/Role";
 import type { SessionState } from "./bindings/SessionState";
 import type { Signer } from "./bindings/Signer";
@@ -174,6 +175,9 @@ export const api = {
   caseRegistration: (caseId: string) => call<Registration | null>("case_registration", { caseId }),
   amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
     call<Registration>("amend_registration", { registrationId, form, reason }),
+  unsavedForm: (caseId: string, mode: FormMode) => call<string | null>("unsaved_form", { caseId, mode }),
+  keepUnsavedForm: (caseId: string, mode: FormMode, body: string) =>
+    call<null>("keep_unsaved_form", { caseId, mode, body }),
   signers: () => call<Signer[]>("signers"),
   setSigners: (signers: Signer[]) => call<Signer[]>("set_signers", { signers }),
   // `eventDate` null: left empty or unreadable; the refusal names it with the form's other problems.

@@ -89,6 +89,11 @@ export function errorText(error: CommandError, m: Messages = t()): string {
         ...wordedParam(params, "field", m.inputField),
         ...wordedParam(params, "reason", m.inputReason, (reason) => fill(reason, params)),
       });
+    case "invalid_file":
+      return fill(m.errors.invalid_file, {
+        ...params,
+        ...wordedParam(params, "reason", m.fileRefusal, (reason) => fill(reason, params)),
+      });
     case "illegal_transition":
       return fill(m.errors.illegal_transition, {
         ...params,

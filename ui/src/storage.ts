@@ -5,8 +5,12 @@
 
 /** The stored object under `key`, read field by field by `read`; `fallback` if there is none or it is unreadable. */
 export function readStored<T>(storage: Storage, key: string, read: (stored: Record<string, unknown>) => T, fallback: T): T {
+  return parseStored(storage.getItem(key), read, fallback);
+}
+
+/** `raw` JSON (from the browser's storage or the database), read as {@link readStored} reads it. */
+export function parseStored<T>(raw: string | null, read: (stored: Record<string, unknown>) => T, fallback: T): T {
   try {
-    const raw = storage.getItem(key);
     const value: unknown = raw ? JSON.parse(raw) : null;
     return typeof value === "object" && value !== null ? read(value as Record<string, unknown>) : fallback;
   } catch {

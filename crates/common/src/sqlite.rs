@@ -81,6 +81,7 @@ pub fn connect_read_only(path: &Path) -> Result<Connection, OpenError> {
 /// database whose version is newer than `schema`'s.
 pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection, OpenError> {
     create_owner_only(path).map_err(OpenError::Create)?;
+    restrict_to_owner(path).map_err(OpenError::Create)?;
     let mut conn = connect_raw(path, read_write())?;
     // Read before anything is written: a newer database is left untouched.
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -113,6 +114,33 @@ fn create_owner_only(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Makes a database an older version created readable by other accounts
+/// (0644 by default), and its `-wal` and `-shm` files, owner-only (0600 on
+/// Unix). Files already owner-only are not touched.
+fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for file in files {
+            let Ok(metadata) = std::fs::metadata(&file) else {
+                continue;
+            };
+            if metadata.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Creates `dir` and its missing parents owner-only (0700 on Unix); a
@@ -158,6 +186,9 @@ fn apply_pragmas(conn: &Connection, tuning: &Tuning) -> Result<(), OpenError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows (a discarded draft, a removed certificate) are overwritten,
+    // not left readable in free pages of the file.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     if let Some(kib) = tuning.cache_kib {
         conn.pragma_update(None, "cache_size", -i64::from(kib))?;
     }
@@ -193,6 +224,14 @@ mod tests {
         for file in [db.clone(), dir.join("x.db-wal"), dir.join("x.db-shm")] {
             assert_eq!(mode(&file), 0o600, "{}", file.display());
         }
+        // A database an older version left readable by others is made owner-only.
+        let wal = dir.join("x.db-wal");
+        for file in [&db, &wal] {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let second = open(&db, &Schema::new(V2), &Tuning::default()).unwrap();
+        assert_eq!((mode(&db), mode(&wal)), (0o600, 0o600));
+        drop((conn, second));
         // An existing folder is left alone unless made private on purpose.
         let shared = tmp.path().join("shared");
         std::fs::create_dir(&shared).unwrap();
@@ -220,7 +259,11 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
+        let secure_delete: i64 = conn
+            .pragma_query_value(None, "secure_delete", |r| r.get(0))
+            .unwrap();
         assert_eq!((mode.as_str(), sync, version), ("wal", 2, 2));
+        assert_eq!(secure_delete, 1);
         conn.execute("INSERT INTO b (y) VALUES ('kept')", [])
             .unwrap();
     }

@@ -69,7 +69,7 @@ code_enum! {
         MigrationFailed => "migration_failed",
         /// `detail`: SQLite's message.
         Database => "database",
-        /// `path`, `reason`.
+        /// `path`, `reason` (a [`FileRefusal`]) and the reason's params.
         InvalidFile => "invalid_file",
         /// `detail`.
         TrustListRejected => "trust_list_rejected",
@@ -258,6 +258,10 @@ code_enum! {
         /// A printer's calibration offsets, in mm.
         OffsetX => "offset_x",
         OffsetY => "offset_y",
+        /// A health facility's code (MACSKCB).
+        FacilityCode => "facility_code",
+        /// A registration or amendment form kept as typed.
+        UnsavedForm => "unsaved_form",
     }
 }
 
@@ -324,6 +328,33 @@ code_enum! {
         SerialSpoiled => "serial_spoiled",
         /// `document`: only the Giấy khai sinh is printed on a blank.
         BlankOnlyBirthCertificate => "blank_only_birth_certificate",
+        NotJsonObject => "not_json_object",
+    }
+}
+
+code_enum! {
+    /// Why a file was refused whole ([`ErrorCode::InvalidFile`]): a
+    /// notifications file, a certificate or CRL file, or a CRL downloaded
+    /// from a distribution point. Params, where a reason has them, beside it.
+    pub enum FileRefusal {
+        /// Neither Hotich's JSON, nor the health sector's signed XML, nor FHIR.
+        NotNotifications => "not_notifications",
+        /// `position`: the first element (from 1) that is no notification.
+        NotEnvelopeArray => "not_envelope_array",
+        /// `detail`: the JSON reader's message.
+        UnreadableJson => "unreadable_json",
+        NotCertificate => "not_certificate",
+        /// `count`: how many certificates the file holds.
+        NotOneCertificate => "not_one_certificate",
+        NotCrl => "not_crl",
+        /// No CA certificate a supervisor imported signed it.
+        CrlIssuerUnknown => "crl_issuer_unknown",
+        /// `status`: the server's HTTP status.
+        HttpStatus => "http_status",
+        /// `max`: bytes.
+        TooLarge => "too_large",
+        /// `detail`: the network library's message.
+        Network => "network",
     }
 }
 
@@ -338,9 +369,11 @@ pub enum CoreError {
     },
     Migration(String),
     Sqlite(rusqlite::Error),
+    /// A file refused whole: which file, why, and the reason's params.
     InvalidFile {
         path: String,
-        reason: String,
+        reason: FileRefusal,
+        params: BTreeMap<String, String>,
     },
     TrustList(hotich_protocol::trust::TrustListError),
     NoTrustList,
@@ -454,8 +487,15 @@ impl CoreError {
             ]),
             CoreError::Migration(detail) => params([("detail", detail.clone())]),
             CoreError::Sqlite(e) => params([("detail", e.to_string())]),
-            CoreError::InvalidFile { path, reason } => {
-                params([("path", path.clone()), ("reason", reason.clone())])
+            CoreError::InvalidFile {
+                path,
+                reason,
+                params: reason_params,
+            } => {
+                let mut all = reason_params.clone();
+                all.insert("path".to_owned(), path.clone());
+                all.insert("reason".to_owned(), reason.as_str().to_owned());
+                all
             }
             CoreError::TrustList(e) => params([("detail", e.to_string())]),
             CoreError::Io(e) => params([("detail", e.to_string())]),
@@ -523,6 +563,11 @@ impl CoreError {
                 reason,
                 params,
             } => labels::invalid_input(lang, *field, *reason, params),
+            CoreError::InvalidFile {
+                path,
+                reason,
+                params,
+            } => labels::invalid_file(lang, path, *reason, params),
             CoreError::AttemptRefused(crate::outreach::AttemptRefusal::Closed { status }) => {
                 labels::fill(
                     labels::error_template(lang, ErrorCode::CaseClosed),
@@ -594,6 +639,19 @@ pub(crate) fn invalid_with<const N: usize>(
 ) -> CoreError {
     CoreError::InvalidInput {
         field,
+        reason,
+        params: params(reason_params),
+    }
+}
+
+/// A file refused whole: `path` names it (a file name, an address).
+pub(crate) fn refused_file<const N: usize>(
+    path: &str,
+    reason: FileRefusal,
+    reason_params: [(&str, String); N],
+) -> CoreError {
+    CoreError::InvalidFile {
+        path: path.to_owned(),
         reason,
         params: params(reason_params),
     }

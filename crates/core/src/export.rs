@@ -152,10 +152,27 @@ where
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     for record in records {
+        let record = record
+            .into_iter()
+            .map(|field| neutralised(field.as_ref()).into_owned());
         csv.write_record(record).map_err(std::io::Error::from)?;
     }
     csv.flush()?;
     Ok(())
+}
+
+/// A cell a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-` or `@`, or with a tab or carriage return ahead of one) is written
+/// with a leading `'`, which Excel and LibreOffice show as text (OWASP's
+/// advice on CSV injection): a name or note typed that way stays inert.
+/// Hotich's own figures and dates never start so.
+fn neutralised(field: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match field.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            std::borrow::Cow::Owned([&b"'"[..], field].concat())
+        }
+        _ => std::borrow::Cow::Borrowed(field),
+    }
 }
 
 /// The blank line between the file's tables (the csv crate would write an
@@ -407,6 +424,25 @@ mod tests {
         assert_eq!(csv_text(&[&["nói \"không\""]]), "\"nói \"\"không\"\"\"\r\n");
         assert_eq!(csv_text(&[&["dòng 1\ndòng 2"]]), "\"dòng 1\ndòng 2\"\r\n");
         assert_eq!(csv_text(&[&["a", "", "b"], &["", "d"]]), "a,,b\r\n,d\r\n");
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(
+            csv_text(&[&[
+                "=HYPERLINK(\"http://x.invalid\")",
+                "+84912",
+                "-1",
+                "@SUM(A1)"
+            ]]),
+            "\"'=HYPERLINK(\"\"http://x.invalid\"\")\",'+84912,'-1,'@SUM(A1)\r\n"
+        );
+        assert_eq!(csv_text(&[&["\t=1+2"]]), "'\t=1+2\r\n");
+        // Only the first character counts: an inner sign or a date stays as it is.
+        assert_eq!(
+            csv_text(&[&["Lê Thị Hoa-Mai", "2026-11-30", "12"]]),
+            "Lê Thị Hoa-Mai,2026-11-30,12\r\n"
+        );
     }
 
     #[test]

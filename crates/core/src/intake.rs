@@ -35,7 +35,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::value::RawValue;
 
 use crate::case_file::{self, FromNotification, Subject};
-use crate::error::{CoreError, Result};
+use crate::error::{refused_file, CoreError, FileRefusal, Result};
 use crate::legal::registration_deadline;
 use crate::model::{CaseStatus, ImportProgress, ImportSummary};
 use crate::sql::from_row;
@@ -78,14 +78,12 @@ impl ImportSummary {
 /// is no notifications file: refused whole, before anything is stored (a
 /// JSON array of 3 million numbers once made 3 million quarantine rows).
 pub(crate) fn split_envelopes<'a>(bytes: &'a [u8], source: &str) -> Result<Vec<&'a RawValue>> {
-    let refused = |reason: String| CoreError::InvalidFile {
-        path: source.to_owned(),
-        reason,
-    };
     let not_envelopes = |position: usize| {
-        refused(format!(
-            "mảng JSON không phải danh sách thông báo: phần tử thứ {position} không phải thông báo"
-        ))
+        refused_file(
+            source,
+            FileRefusal::NotEnvelopeArray,
+            [("position", position.to_string())],
+        )
     };
     // The first element tells most such files at once, without parsing the rest.
     if let Some(first) = first_array_element(bytes) {
@@ -93,7 +91,9 @@ pub(crate) fn split_envelopes<'a>(bytes: &'a [u8], source: &str) -> Result<Vec<&
             return Err(not_envelopes(1));
         }
     }
-    let envelopes = hotich_protocol::jws::split_envelopes(bytes).map_err(refused)?;
+    let envelopes = hotich_protocol::jws::split_envelopes(bytes).map_err(|detail| {
+        refused_file(source, FileRefusal::UnreadableJson, [("detail", detail)])
+    })?;
     match envelopes
         .iter()
         .position(|raw| !raw.get().trim_start().starts_with('{'))
@@ -136,10 +136,7 @@ fn file_format(bytes: &[u8], source: &str) -> Result<FileFormat> {
             Ok(FileFormat::Fhir)
         }
         Some(b'[' | b'{') => Ok(FileFormat::Json),
-        _ => Err(CoreError::InvalidFile {
-            path: source.to_owned(),
-            reason: "không phải tệp thông báo: cần JSON của Hotich hoặc XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130)".to_owned(),
-        }),
+        _ => Err(refused_file(source, FileRefusal::NotNotifications, [])),
     }
 }
 

@@ -36,7 +36,9 @@ mod intake;
 pub use intake::{ReceivedFhir, ReceivedXml};
 pub mod queue;
 
-pub use error::{CoreError, ErrorCode, ForbiddenAction, InputField, InputReason, Result};
+pub use error::{
+    CoreError, ErrorCode, FileRefusal, ForbiddenAction, InputField, InputReason, Result,
+};
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
 pub use installation::{
     CommuneMatch, FirstSupervisor, Installation, OfficeDetails, OfficeDetailsInput, OfficeSetUp,

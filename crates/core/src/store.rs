@@ -12,7 +12,7 @@ use hotich_protocol::trust::{RootKey, TrustedKeys, SETTING_ROOT_KEY_ID, SETTING_
 use hotich_protocol::FacilityKey;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::{CoreError, Result};
+use crate::error::{invalid, CoreError, InputField, InputReason, Result};
 use crate::model::{Office, TrustImportSummary};
 use crate::sql::from_row;
 
@@ -32,6 +32,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/011_x509_trust.sql"),
     include_str!("schema/012_crl_source.sql"),
     include_str!("schema/013_fhir_intake.sql"),
+    include_str!("schema/014_unsaved_forms.sql"),
 ]);
 
 /// Notification rows are ~2.3 KB: 16 KB pages hold several and split less
@@ -137,10 +138,7 @@ impl Store {
 
     pub fn set_commune(&self, code: &str) -> Result<Office> {
         if hotich_protocol::reference::commune(code).is_none() {
-            return Err(CoreError::InvalidFile {
-                path: "commune_code".into(),
-                reason: format!("mã xã {code} không có trong danh mục đơn vị hành chính"),
-            });
+            return Err(invalid(InputField::Commune, InputReason::UnknownCommune));
         }
         self.set_setting(SETTING_COMMUNE, code)?;
         self.office()?
@@ -151,10 +149,8 @@ impl Store {
     /// vouched for by another root stop verifying until a list signed by the
     /// new root is imported.
     pub fn pin_root_key(&mut self, key_id: &str, public_key_b64: &str) -> Result<()> {
-        let root = RootKey::parse(key_id, public_key_b64).map_err(|e| CoreError::InvalidFile {
-            path: e.field().name().into(),
-            reason: e.to_string(),
-        })?;
+        let root = RootKey::parse(key_id, public_key_b64)
+            .map_err(|_| invalid(InputField::RootKey, InputReason::BadRootKey))?;
         self.pin_root(&root)
     }
 

@@ -11,16 +11,17 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
-use hotich_common::hex::sha256_hex;
-use hotich_health::trust::{
-    certificates_from, crl_distribution_points, crl_from, crl_in_force, name_text, CrlOrigin,
-};
+use hotich_health::trust::{crl_distribution_points, crl_from, crl_in_force, name_text, CrlOrigin};
+use hotich_health::trust_files::{read_certificates, read_crl, CertificateFile, CrlFile};
 use hotich_health::{FacilityCertificates, TrustStore};
 use openssl::x509::{X509Crl, X509NameRef, X509};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, ForbiddenAction, Result};
+use crate::error::{
+    invalid, invalid_with, refused_file, CoreError, FileRefusal, ForbiddenAction, InputField,
+    InputReason, Result,
+};
 use crate::officer::Officer;
 use crate::registration::audit::{self, AuditAction};
 use crate::sql::from_row;
@@ -127,42 +128,14 @@ pub struct CrlAdded {
     pub recheck: RevocationRecheck,
 }
 
-/// What `source` (a file name) holds, or why it is no certificate.
-fn certificates_in(bytes: &[u8], source: &str) -> Result<Vec<X509>> {
-    certificates_from(bytes).map_err(|_| CoreError::InvalidFile {
-        path: source.to_owned(),
-        reason: "không phải chứng thư số X.509 (PEM hoặc DER)".to_owned(),
-    })
+/// The certificates `source` (a file name) holds, or why it holds none.
+fn certificates_in(bytes: &[u8], source: &str) -> Result<Vec<CertificateFile>> {
+    read_certificates(bytes).map_err(|_| refused_file(source, FileRefusal::NotCertificate, []))
 }
 
-fn is_self_signed(certificate: &X509) -> bool {
-    certificate.issued(certificate) == openssl::x509::X509VerifyResult::OK
-        && certificate
-            .public_key()
-            .and_then(|key| certificate.verify(&key))
-            .unwrap_or(false)
-}
-
-/// DER, SHA-256, subject and end of validity of one certificate.
-struct Parsed {
-    der: Vec<u8>,
-    sha256: String,
-    subject: String,
-    not_after: String,
-}
-
-fn parsed(certificate: &X509, source: &str) -> Result<Parsed> {
-    let der = certificate.to_der().map_err(|e| CoreError::InvalidFile {
-        path: source.to_owned(),
-        reason: e.to_string(),
-    })?;
-    Ok(Parsed {
-        sha256: sha256_hex(&der),
-        subject: name_text(certificate.subject_name()),
-        not_after: certificate.not_after().to_string(),
-        der,
-    })
-}
+/// The longest facility code (MACSKCB) taken: the official field is 5
+/// characters; 16 leaves room for a facility outside the national list.
+const MAX_FACILITY_CODE_CHARS: usize = 16;
 
 /// Who added a row of table `t`: the supervisor's username.
 const ADDED_BY: &str =
@@ -183,13 +156,8 @@ impl Store {
         let certificates = certificates_in(bytes, source)?;
         let tx = self.conn.transaction()?;
         let mut added = Vec::new();
-        for certificate in &certificates {
-            let p = parsed(certificate, source)?;
-            let role = if is_self_signed(certificate) {
-                "anchor"
-            } else {
-                "intermediate"
-            };
+        for p in &certificates {
+            let role = p.role.as_str();
             let inserted = tx.execute(
                 "INSERT INTO x509_certificate (role, subject, sha256, not_after, der, added_by, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256) DO NOTHING",
@@ -198,7 +166,7 @@ impl Store {
             if inserted == 1 {
                 audit::append(&tx, AuditAction::CertificateAdd, &p.sha256, &actor.id, now)?;
             }
-            added.push(p.sha256);
+            added.push(p.sha256.clone());
         }
         tx.commit()?;
         let all = self.trust_certificates()?;
@@ -244,22 +212,23 @@ impl Store {
         actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
         let facility_code = facility_code.trim();
         let certificates = certificates_in(bytes, source)?;
-        let [certificate] = certificates.as_slice() else {
-            return Err(CoreError::InvalidFile {
-                path: source.to_owned(),
-                reason: format!(
-                    "cần đúng một chứng thư của cơ sở, tệp có {}",
-                    certificates.len()
-                ),
-            });
+        let [p] = certificates.as_slice() else {
+            return Err(refused_file(
+                source,
+                FileRefusal::NotOneCertificate,
+                [("count", certificates.len().to_string())],
+            ));
         };
-        if facility_code.is_empty() || facility_code.chars().count() > 16 {
-            return Err(CoreError::InvalidFile {
-                path: source.to_owned(),
-                reason: "mã cơ sở khám chữa bệnh (MACSKCB) trống hoặc quá dài".to_owned(),
-            });
+        if facility_code.is_empty() {
+            return Err(invalid(InputField::FacilityCode, InputReason::Required));
         }
-        let p = parsed(certificate, source)?;
+        if facility_code.chars().count() > MAX_FACILITY_CODE_CHARS {
+            return Err(invalid_with(
+                InputField::FacilityCode,
+                InputReason::TooLong,
+                [("max", MAX_FACILITY_CODE_CHARS.to_string())],
+            ));
+        }
         let tx = self.conn.transaction()?;
         let inserted = tx.execute(
             "INSERT INTO facility_certificate (facility_code, subject, sha256, not_after, der, added_by, added_at)
@@ -301,7 +270,7 @@ impl Store {
     ) -> Result<CrlAdded> {
         actor.require_supervisor(ForbiddenAction::ManageCertificates)?;
         let crl = crl_in(bytes, source)?;
-        self.store_crl(&crl, source, &actor.id, None, now)
+        self.store_crl(&crl, &actor.id, None, now)
     }
 
     /// The CRL distribution points (HTTP or HTTPS) of the held intermediates
@@ -369,7 +338,8 @@ impl Store {
         url: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<CrlAdded>> {
-        let crl = crl_in(bytes, url)?;
+        let file = crl_in(bytes, url)?;
+        let crl = crl_from(&file.der).map_err(|_| not_a_crl(url))?;
         let authorities: Vec<X509> =
             ders(&self.conn, "SELECT der FROM x509_certificate ORDER BY id")?
                 .iter()
@@ -380,10 +350,7 @@ impl Store {
         })
         .is_none()
         {
-            return Err(CoreError::InvalidFile {
-                path: url.to_owned(),
-                reason: "danh sách thu hồi không được ký bởi CA nào đã nhập".to_owned(),
-            });
+            return Err(refused_file(url, FileRefusal::CrlIssuerUnknown, []));
         }
         let newer = ders(&self.conn, "SELECT der FROM x509_crl ORDER BY id")?
             .iter()
@@ -396,7 +363,7 @@ impl Store {
         if !newer {
             return Ok(None);
         }
-        self.store_crl(&crl, url, CRL_FETCHED_BY, Some(url), now)
+        self.store_crl(&file, CRL_FETCHED_BY, Some(url), now)
             .map(Some)
     }
 
@@ -404,31 +371,29 @@ impl Store {
     /// re-checks what waited for a revocation check, in one transaction.
     fn store_crl(
         &mut self,
-        crl: &X509Crl,
-        source: &str,
+        crl: &CrlFile,
         added_by: &str,
         source_url: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<CrlAdded> {
-        let der = crl.to_der().map_err(|_| not_a_crl(source))?;
-        let sha256 = sha256_hex(&der);
+        let sha256 = &crl.sha256;
         let tx = self.conn.transaction()?;
         let inserted = tx.execute(
             "INSERT INTO x509_crl (issuer, this_update, next_update, sha256, der, added_by, added_at, source_url)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (sha256) DO NOTHING",
             params![
-                name_text(crl.issuer_name()),
-                crl.last_update().to_string(),
-                crl.next_update().map(|t| t.to_string()),
+                crl.issuer,
+                crl.this_update,
+                crl.next_update,
                 sha256,
-                der,
+                crl.der,
                 added_by,
                 now.to_rfc3339(),
                 source_url
             ],
         )?;
         if inserted == 1 {
-            audit::append(&tx, AuditAction::CrlAdd, &sha256, added_by, now)?;
+            audit::append(&tx, AuditAction::CrlAdd, sha256, added_by, now)?;
         }
         let (trust, facilities) = receipt_material(&tx)?;
         let recheck = crate::intake::recheck_revocation(&tx, &trust, &facilities, now)?;
@@ -436,7 +401,7 @@ impl Store {
         let crl = self
             .crls()?
             .into_iter()
-            .find(|c| c.sha256 == sha256)
+            .find(|c| &c.sha256 == sha256)
             .ok_or_else(|| CoreError::Corrupt {
                 what: "x509_crl".into(),
                 reason: "the row just written is missing".into(),
@@ -582,15 +547,12 @@ fn ders(conn: &rusqlite::Connection, sql: &str) -> Result<Vec<Vec<u8>>> {
 }
 
 fn not_a_crl(source: &str) -> CoreError {
-    CoreError::InvalidFile {
-        path: source.to_owned(),
-        reason: "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)".to_owned(),
-    }
+    refused_file(source, FileRefusal::NotCrl, [])
 }
 
 /// The CRL in `bytes` (PEM or DER), or why it is none.
-fn crl_in(bytes: &[u8], source: &str) -> Result<X509Crl> {
-    crl_from(bytes).map_err(|_| not_a_crl(source))
+fn crl_in(bytes: &[u8], source: &str) -> Result<CrlFile> {
+    read_crl(bytes).map_err(|_| not_a_crl(source))
 }
 
 fn same_name(a: &X509NameRef, b: &X509NameRef) -> bool {

@@ -46,6 +46,16 @@ pub enum CertificateRole {
     Intermediate,
 }
 
+impl CertificateRole {
+    /// The wire value (the same string serde writes), as stores keep it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateRole::Anchor => "anchor",
+            CertificateRole::Intermediate => "intermediate",
+        }
+    }
+}
+
 /// The trust anchors, intermediates and CRLs a receipt is checked against.
 #[derive(Default)]
 pub struct TrustStore {
@@ -117,7 +127,8 @@ pub fn certificates_from(bytes: &[u8]) -> Result<Vec<X509>, TrustError> {
     Ok(certificates)
 }
 
-fn is_self_signed(certificate: &X509Ref) -> bool {
+/// Self-signed (issued by itself, verified by its own key): a trust anchor.
+pub(crate) fn is_self_signed(certificate: &X509Ref) -> bool {
     certificate.issued(certificate) == X509VerifyResult::OK
         && certificate
             .public_key()

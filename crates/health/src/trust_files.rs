@@ -4,10 +4,9 @@
 //! validity and role; a CRL's issuer and dates. No store here.
 
 use hotich_common::hex::sha256_hex;
-use openssl::x509::X509Crl;
 
-use crate::trust::{certificates_from, name_text, CertificateRole};
-use crate::{TrustError, TrustStore};
+use crate::trust::{certificates_from, crl_from, is_self_signed, name_text, CertificateRole};
+use crate::TrustError;
 
 /// One certificate of a file, as a store lists and keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +26,12 @@ pub fn read_certificates(bytes: &[u8]) -> Result<Vec<CertificateFile>, TrustErro
         .iter()
         .map(|certificate| {
             let der = certificate.to_der().map_err(|_| TrustError::Unreadable)?;
-            // The trust store tells an anchor from an intermediate by the same rule it trusts by.
-            let role = TrustStore::new()
-                .add_certificates(&der)?
-                .first()
-                .copied()
-                .ok_or(TrustError::Unreadable)?;
+            // The rule the trust store tells an anchor from an intermediate by.
+            let role = if is_self_signed(certificate) {
+                CertificateRole::Anchor
+            } else {
+                CertificateRole::Intermediate
+            };
             Ok(CertificateFile {
                 sha256: sha256_hex(&der),
                 subject: name_text(certificate.subject_name()),
@@ -56,12 +55,7 @@ pub struct CrlFile {
 
 /// A CRL in PEM or DER.
 pub fn read_crl(bytes: &[u8]) -> Result<CrlFile, TrustError> {
-    let crl = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
-        X509Crl::from_pem(bytes)
-    } else {
-        X509Crl::from_der(bytes)
-    }
-    .map_err(|_| TrustError::Unreadable)?;
+    let crl = crl_from(bytes)?;
     let der = crl.to_der().map_err(|_| TrustError::Unreadable)?;
     Ok(CrlFile {
         sha256: sha256_hex(&der),

@@ -12,8 +12,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use hotich_core::labels::{self, Lang};
 use hotich_core::x509_trust::{CrlEntry, CrlFetchTarget, RevocationRecheck};
-use hotich_core::Store;
+use hotich_core::{FileRefusal, Store};
 use serde::Serialize;
 
 use crate::SyncError;
@@ -43,11 +46,28 @@ impl CrlFetchReport {
     }
 }
 
-/// One distribution point that gave no usable CRL, and why.
+/// One distribution point that gave no usable CRL, and why (worded by
+/// [`CrlFetchFailure::message`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CrlFetchFailure {
     pub url: String,
-    pub reason: String,
+    pub reason: FileRefusal,
+    /// The reason's params, as listed on [`FileRefusal`].
+    pub params: BTreeMap<String, String>,
+}
+
+impl CrlFetchFailure {
+    /// Why, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        labels::fill(labels::file_refusal(lang, self.reason), &self.params)
+    }
+}
+
+/// Why a download gave no CRL, and the reason's params.
+type Refusal = (FileRefusal, BTreeMap<String, String>);
+
+fn refusal(reason: FileRefusal, name: &str, value: String) -> Refusal {
+    (reason, BTreeMap::from([(name.to_owned(), value)]))
 }
 
 /// The client CRLs are fetched with: plain HTTP allowed (a CRL is signed
@@ -64,15 +84,18 @@ fn crl_client() -> Result<reqwest::Client, SyncError> {
 }
 
 /// The body of `url`, at most [`MAX_CRL_BYTES`].
-async fn download(http: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
-    let mut response = http.get(url).send().await.map_err(|e| e.to_string())?;
+async fn download(http: &reqwest::Client, url: &str) -> Result<Vec<u8>, Refusal> {
+    let network = |e: reqwest::Error| refusal(FileRefusal::Network, "detail", e.to_string());
+    let mut response = http.get(url).send().await.map_err(network)?;
     if !response.status().is_success() {
-        return Err(format!("máy chủ trả lời {}", response.status().as_u16()));
+        let status = response.status().as_u16().to_string();
+        return Err(refusal(FileRefusal::HttpStatus, "status", status));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
         if body.len() + chunk.len() > MAX_CRL_BYTES {
-            return Err(format!("dài hơn {MAX_CRL_BYTES} byte"));
+            let max = MAX_CRL_BYTES.to_string();
+            return Err(refusal(FileRefusal::TooLarge, "max", max));
         }
         body.extend_from_slice(&chunk);
     }
@@ -93,9 +116,10 @@ pub async fn fetch_crls(
     }
     let http = crl_client()?;
     for target in targets {
-        let fail = |reason: String| CrlFetchFailure {
+        let fail = |(reason, params): Refusal| CrlFetchFailure {
             url: target.url.clone(),
             reason,
+            params,
         };
         let bytes = match download(&http, &target.url).await {
             Ok(bytes) => bytes,
@@ -113,8 +137,8 @@ pub async fn fetch_crls(
                 report.added.push(added.crl);
             }
             Ok(None) => report.not_newer.push(target.url.clone()),
-            Err(hotich_core::CoreError::InvalidFile { reason, .. }) => {
-                report.failed.push(fail(reason))
+            Err(hotich_core::CoreError::InvalidFile { reason, params, .. }) => {
+                report.failed.push(fail((reason, params)))
             }
             Err(other) => return Err(other.into()),
         }

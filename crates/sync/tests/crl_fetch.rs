@@ -237,7 +237,14 @@ fn a_crl_fetched_from_the_distribution_point_checks_or_flags_what_waited() {
     // Offline (nothing served yet): reported, nothing stored, still waiting.
     let report = fetch_crls_blocking(&mut store, Utc::now()).unwrap();
     assert_eq!((report.added.len(), report.failed.len()), (0, 1));
-    assert!(report.failed[0].reason.contains("404"), "{report:?}");
+    let failure = &report.failed[0];
+    assert_eq!(
+        failure.reason,
+        hotich_core::FileRefusal::HttpStatus,
+        "{report:?}"
+    );
+    assert_eq!(failure.params["status"], "404");
+    assert!(failure.message(hotich_core::Lang::Vi).contains("404"));
     assert_eq!(revocation(&store), "not_checked");
 
     let nothing_revoked = f.pki.crl(&[], Utc::now()).unwrap();

@@ -132,6 +132,8 @@ macro_rules! with_commands {
             registration::register_case,
             registration::case_registration,
             registration::amend_registration,
+            registration::unsaved_form,
+            registration::keep_unsaved_form,
             registration::open_case_by_hand,
             registration::ethnicities,
             registration::signers,

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use hotich_core::registration::ethnicity;
+use hotich_core::registration::unsaved::FormMode;
 use hotich_core::{Registration, RegistrationCheck, RegistrationForm, Signer};
 use hotich_protocol::EventKind;
 use tauri::State;
@@ -34,6 +35,14 @@ guarded_commands! {
         let (now, today) = (Utc::now(), today());
         store.amend_registration(&actor, &registration_id, &form, &reason, now, today)
     };
+
+    /// What the officer left typed in a form of the case, if anything.
+    acting fn unsaved_form(case_id: String, mode: FormMode) -> Option<String> =
+        |(actor, store)| store.unsaved_form(&actor, &case_id, mode);
+
+    /// Keeps what the officer has typed (the window's JSON of the form).
+    acting fn keep_unsaved_form(case_id: String, mode: FormMode, body: String) -> () =
+        |(actor, mut store)| store.keep_unsaved_form(&actor, &case_id, mode, &body, Utc::now());
 
     /// The office's signers, the default first (empty until a supervisor sets them).
     signed_in fn signers() -> Vec<Signer> = |store| store.signers();

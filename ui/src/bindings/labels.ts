@@ -6,6 +6,7 @@ import type { Channel } from "./Channel";
 import type { DocumentKind } from "./DocumentKind";
 import type { ErrorCode } from "./ErrorCode";
 import type { EventKind } from "./EventKind";
+import type { FileRefusal } from "./FileRefusal";
 import type { ForbiddenAction } from "./ForbiddenAction";
 import type { IdDocumentType } from "./IdDocumentType";
 import type { InputField } from "./InputField";
@@ -177,6 +178,8 @@ export const LABELS_VI = {
     "printer_name": "tên máy in",
     "offset_x": "độ lệch ngang (mm)",
     "offset_y": "độ lệch dọc (mm)",
+    "facility_code": "mã cơ sở khám chữa bệnh (MACSKCB)",
+    "unsaved_form": "biểu mẫu đang nhập",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "bắt buộc, chưa nhập",
@@ -219,7 +222,20 @@ export const LABELS_VI = {
     "serial_printed": "phôi số {serial} đã được in ngày {day}; mỗi phôi chỉ dùng một lần",
     "serial_spoiled": "phôi số {serial} đã được ghi hỏng ngày {day}; mỗi phôi chỉ dùng một lần",
     "blank_only_birth_certificate": "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
+    "not_json_object": "không phải một đối tượng JSON",
   } satisfies Record<InputReason, string>,
+  fileRefusal: {
+    "not_notifications": "không phải tệp thông báo: cần JSON của Hotich, XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130) hoặc FHIR",
+    "not_envelope_array": "mảng JSON không phải danh sách thông báo: phần tử thứ {position} không phải thông báo",
+    "unreadable_json": "không đọc được JSON: {detail}",
+    "not_certificate": "không phải chứng thư số X.509 (PEM hoặc DER)",
+    "not_one_certificate": "cần đúng một chứng thư của cơ sở, tệp có {count}",
+    "not_crl": "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)",
+    "crl_issuer_unknown": "danh sách thu hồi không được ký bởi CA nào đã nhập",
+    "http_status": "máy chủ trả lời mã {status}",
+    "too_large": "dài hơn {max} byte",
+    "network": "lỗi mạng: {detail}",
+  } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "bắt buộc, chưa nhập",
     "name_has_digits": "không được có chữ số",
@@ -488,6 +504,8 @@ export const LABELS_EN = {
     "printer_name": "Printer name",
     "offset_x": "Horizontal offset (mm)",
     "offset_y": "Vertical offset (mm)",
+    "facility_code": "Health facility code (MACSKCB)",
+    "unsaved_form": "Form being typed",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "required, not filled in",
@@ -530,7 +548,20 @@ export const LABELS_EN = {
     "serial_printed": "blank {serial} was printed on {day}; each blank is used once",
     "serial_spoiled": "blank {serial} was recorded as spoiled on {day}; each blank is used once",
     "blank_only_birth_certificate": "only the birth certificate is printed on a blank, not {document}",
+    "not_json_object": "is not a JSON object",
   } satisfies Record<InputReason, string>,
+  fileRefusal: {
+    "not_notifications": "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
+    "not_envelope_array": "the JSON array is no list of notifications: element {position} is not a notification",
+    "unreadable_json": "the JSON cannot be read: {detail}",
+    "not_certificate": "not an X.509 certificate (PEM or DER)",
+    "not_one_certificate": "exactly one certificate of the facility is needed; the file holds {count}",
+    "not_crl": "not a certificate revocation list (CRL, PEM or DER)",
+    "crl_issuer_unknown": "the revocation list is not signed by any imported CA",
+    "http_status": "the server answered {status}",
+    "too_large": "longer than {max} bytes",
+    "network": "network error: {detail}",
+  } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "required, not filled in",
     "name_has_digits": "must not contain digits",

@@ -762,6 +762,7 @@ export const en: Messages = {
   errors: words(LABELS_EN.errorCode),
   inputField: words(LABELS_EN.inputField),
   inputReason: words(LABELS_EN.inputReason),
+  fileRefusal: words(LABELS_EN.fileRefusal),
   forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };

@@ -770,6 +770,7 @@ export const vi = {
   errors: words(LABELS_VI.errorCode),
   inputField: words(LABELS_VI.inputField),
   inputReason: words(LABELS_VI.inputReason),
+  fileRefusal: words(LABELS_VI.fileRefusal),
   forbiddenAction: words(LABELS_VI.forbiddenAction),
   problemRule: words(LABELS_VI.problemRule),
 };

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use hotich_protocol::EventKind;
 
-use crate::error::{ErrorCode, ForbiddenAction, InputField, InputReason};
+use crate::error::{ErrorCode, FileRefusal, ForbiddenAction, InputField, InputReason};
 use crate::lifecycle::{Channel, Outcome};
 use crate::model::CaseStatus;
 use crate::print_log::DocumentKind;
@@ -405,6 +405,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, PrinterName) => "tên máy in",
         (Lang::Vi, OffsetX) => "độ lệch ngang (mm)",
         (Lang::Vi, OffsetY) => "độ lệch dọc (mm)",
+        (Lang::Vi, FacilityCode) => "mã cơ sở khám chữa bệnh (MACSKCB)",
+        (Lang::Vi, UnsavedForm) => "biểu mẫu đang nhập",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -440,6 +442,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, PrinterName) => "Printer name",
         (Lang::En, OffsetX) => "Horizontal offset (mm)",
         (Lang::En, OffsetY) => "Vertical offset (mm)",
+        (Lang::En, FacilityCode) => "Health facility code (MACSKCB)",
+        (Lang::En, UnsavedForm) => "Form being typed",
     }
 }
 
@@ -495,6 +499,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, SerialSpoiled) => "phôi số {serial} đã được ghi hỏng ngày {day}; mỗi phôi chỉ dùng một lần",
         (Lang::Vi, BlankOnlyBirthCertificate) => "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
+        (Lang::Vi, NotJsonObject) => "không phải một đối tượng JSON",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
         (Lang::En, TooLong) => "longer than {max} characters",
@@ -545,6 +550,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, SerialSpoiled) => "blank {serial} was recorded as spoiled on {day}; each blank is used once",
         (Lang::En, BlankOnlyBirthCertificate) => "only the birth certificate is printed on a blank, not {document}",
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
+        (Lang::En, NotJsonObject) => "is not a JSON object",
     }
 }
 
@@ -557,6 +563,49 @@ pub fn invalid_input(
 ) -> String {
     let reason = fill(input_reason(lang, reason), &word_codes(lang, params));
     format!("{}: {reason}", input_field(lang, field))
+}
+
+/// Why a file was refused whole, with `{param}` placeholders (see [`FileRefusal`]).
+pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
+    use FileRefusal::*;
+    match (lang, reason) {
+        (Lang::Vi, NotNotifications) => "không phải tệp thông báo: cần JSON của Hotich, XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130) hoặc FHIR",
+        (Lang::Vi, NotEnvelopeArray) => "mảng JSON không phải danh sách thông báo: phần tử thứ {position} không phải thông báo",
+        (Lang::Vi, UnreadableJson) => "không đọc được JSON: {detail}",
+        (Lang::Vi, NotCertificate) => "không phải chứng thư số X.509 (PEM hoặc DER)",
+        (Lang::Vi, NotOneCertificate) => "cần đúng một chứng thư của cơ sở, tệp có {count}",
+        (Lang::Vi, NotCrl) => "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)",
+        (Lang::Vi, CrlIssuerUnknown) => "danh sách thu hồi không được ký bởi CA nào đã nhập",
+        (Lang::Vi, HttpStatus) => "máy chủ trả lời mã {status}",
+        (Lang::Vi, TooLarge) => "dài hơn {max} byte",
+        (Lang::Vi, Network) => "lỗi mạng: {detail}",
+        (Lang::En, NotNotifications) => "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
+        (Lang::En, NotEnvelopeArray) => "the JSON array is no list of notifications: element {position} is not a notification",
+        (Lang::En, UnreadableJson) => "the JSON cannot be read: {detail}",
+        (Lang::En, NotCertificate) => "not an X.509 certificate (PEM or DER)",
+        (Lang::En, NotOneCertificate) => "exactly one certificate of the facility is needed; the file holds {count}",
+        (Lang::En, NotCrl) => "not a certificate revocation list (CRL, PEM or DER)",
+        (Lang::En, CrlIssuerUnknown) => "the revocation list is not signed by any imported CA",
+        (Lang::En, HttpStatus) => "the server answered {status}",
+        (Lang::En, TooLarge) => "longer than {max} bytes",
+        (Lang::En, Network) => "network error: {detail}",
+    }
+}
+
+/// "tệp x.crl: không phải danh sách chứng thư bị thu hồi (…)".
+pub fn invalid_file(
+    lang: Lang,
+    path: &str,
+    reason: FileRefusal,
+    params: &BTreeMap<String, String>,
+) -> String {
+    let mut worded = params.clone();
+    worded.insert("path".to_owned(), path.to_owned());
+    worded.insert(
+        "reason".to_owned(),
+        fill(file_refusal(lang, reason), params),
+    );
+    fill(error_template(lang, ErrorCode::InvalidFile), &worded)
 }
 
 /// A fixed line of the period report (the outcome and days-bucket lines are

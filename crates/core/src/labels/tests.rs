@@ -16,7 +16,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 13] {
+fn tables(lang: Lang) -> [Table; 14] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -30,6 +30,7 @@ fn tables(lang: Lang) -> [Table; 13] {
         ErrorCode in ErrorCode::ALL => error_template,
         ForbiddenAction in ForbiddenAction::ALL => forbidden_action,
         InputField in InputField::ALL => input_field, InputReason in InputReason::ALL => input_reason,
+        FileRefusal in FileRefusal::ALL => file_refusal,
         ProblemRule in ProblemRule::ALL => problem_rule,
         IdDocumentType in IdDocumentType::ALL => id_document_type,
         Relationship in Relationship::ALL => relationship,
@@ -194,4 +195,27 @@ fn labels_ts() -> String {
         crate::officer::MIN_PASSWORD_CHARS
     ));
     ts
+}
+
+#[test]
+fn a_refused_file_is_worded_from_its_code_in_the_language_asked() {
+    let error = crate::error::refused_file(
+        "http://ca.invalid/issuing.crl",
+        FileRefusal::HttpStatus,
+        [("status", "404".to_owned())],
+    );
+    assert_eq!(
+        error.message(Lang::En),
+        "File http://ca.invalid/issuing.crl: the server answered 404"
+    );
+    assert_eq!(
+        error.message(Lang::Vi),
+        "tệp http://ca.invalid/issuing.crl: máy chủ trả lời mã 404"
+    );
+    // The window words it from the code and params, as the CLI does.
+    let params = error.params();
+    assert_eq!(
+        (params["reason"].as_str(), params["status"].as_str()),
+        ("http_status", "404")
+    );
 }

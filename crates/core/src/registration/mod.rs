@@ -3,7 +3,8 @@
 //! corrected only by amendments, every write chained in the audit log.
 //!
 //! The only writer of `registration`, `registration_key`, `amendment` and
-//! `register_counter` (`audit_log` is [`audit`]'s); opens cases without a
+//! `register_counter` (`audit_log` is [`audit`]'s, `unsaved_form`
+//! [`unsaved`]'s); opens cases without a
 //! notification and closes a case as registered through `case_file`. Queues
 //! its writes through [`crate::outbox`] and logs them on the timeline
 //! through [`crate::outreach`]. Reads `case_file`, `notification` (the
@@ -14,6 +15,7 @@ pub mod ethnicity;
 pub mod form;
 pub mod rules;
 pub mod signer;
+pub mod unsaved;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use hotich_protocol::{EventKind, Sex};
@@ -544,6 +546,8 @@ impl Store {
             }),
             &now.to_rfc3339(),
         )?;
+        // Registered: what anyone typed towards registering it is done with.
+        unsaved::clear(&tx, None, case_id, unsaved::FormMode::Register)?;
         audit::append(&tx, AuditAction::Register, &id, &actor.id, now)?;
         tx.commit()?;
         self.registration(&id)
@@ -632,6 +636,12 @@ impl Store {
                 "reason": reason, "changes": changes,
             }),
             &now.to_rfc3339(),
+        )?;
+        unsaved::clear(
+            &tx,
+            Some(&actor.id),
+            &existing.case_id,
+            unsaved::FormMode::Amend,
         )?;
         audit::append(&tx, AuditAction::Amend, &id, &actor.id, now)?;
         tx.commit()?;

@@ -5,6 +5,7 @@
 use anyhow::Result;
 use chrono::Utc;
 use clap::Subcommand;
+use hotich_core::Lang;
 
 use super::{AddFile, Listing};
 use crate::context::Ctx;
@@ -60,7 +61,7 @@ impl Crl {
                         writeln!(out, "{url}: không mới hơn danh sách đang có.")?;
                     }
                     for failure in &r.failed {
-                        writeln!(out, "{}: không dùng được ({}).", failure.url, failure.reason)?;
+                        writeln!(out, "{}: không dùng được ({}).", failure.url, failure.message(Lang::Vi))?;
                     }
                     writeln!(
                         out,
