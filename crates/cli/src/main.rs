@@ -97,6 +97,8 @@ subcommands! {
     print::Print,
     print_log::PrintLog,
     office::Office,
+    backup::Backup,
+    backup::Restore,
 }
 
 fn main() -> ExitCode {

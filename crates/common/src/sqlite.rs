@@ -104,7 +104,7 @@ pub fn open(path: &Path, schema: &Schema, tuning: &Tuning) -> Result<Connection,
 /// (0600 on Unix) before SQLite opens it: SQLite gives the `-wal` and `-shm`
 /// files it creates later the database file's permissions, so personal data
 /// never sits in a file other accounts of the machine can read.
-fn create_owner_only(path: &Path) -> std::io::Result<()> {
+pub fn create_owner_only(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

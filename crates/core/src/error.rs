@@ -214,6 +214,8 @@ code_enum! {
         SetSigners => "set_signers",
         /// Trust anchors, facility certificates and CRLs (X.509).
         ManageCertificates => "manage_certificates",
+        /// Backing up or restoring the database.
+        ManageBackups => "manage_backups",
     }
 }
 
@@ -355,6 +357,16 @@ code_enum! {
         TooLarge => "too_large",
         /// `detail`: the network library's message.
         Network => "network",
+        /// Not a Hotich database (or not one this version can read).
+        NotBackup => "not_backup",
+        /// `detail`: what SQLite's integrity check found.
+        BackupDamaged => "backup_damaged",
+        /// `seq`, `detail`: the first broken link of the backup's audit log.
+        BackupAuditBroken => "backup_audit_broken",
+        /// `found`, `supported`: schema versions.
+        BackupTooNew => "backup_too_new",
+        /// A file is already there; a backup never overwrites one.
+        AlreadyExists => "already_exists",
     }
 }
 

@@ -2,6 +2,7 @@
 //! cases opened from them, their legal deadlines, the queue and search.
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
+pub mod backup;
 mod case_file;
 pub use case_file::{
     CertificateLink, FhirAuthentication, FhirEvidence, OfficialEvidence, RevocationShown,

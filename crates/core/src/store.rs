@@ -57,6 +57,13 @@ pub struct Store {
     pub(crate) key_scan_limit: Option<u64>,
 }
 
+/// What the store holds while its database file is swapped (a restore):
+/// a connection to nothing, never queried.
+#[allow(clippy::disallowed_methods)] // no stand-in for a database: nothing is stored in it
+fn placeholder_connection() -> rusqlite::Result<Connection> {
+    Connection::open_in_memory()
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
@@ -77,6 +84,41 @@ impl Store {
             path: path.to_owned(),
             key_scan_limit: None,
         })
+    }
+
+    /// A read-only view of the database at `path`, for checking a file
+    /// that must not change (a backup before it is restored): nothing is
+    /// migrated or written.
+    pub(crate) fn open_read_only(path: &Path) -> Result<Store> {
+        Ok(Store {
+            conn: sqlite::connect_read_only(path)?,
+            path: path.to_owned(),
+            key_scan_limit: None,
+        })
+    }
+
+    /// The highest schema version this program reads.
+    pub(crate) fn schema_version() -> usize {
+        SCHEMA.version()
+    }
+
+    /// Closes the database and opens `path` in its place, migrated: after
+    /// a restore has replaced the file.
+    pub(crate) fn reopen(&mut self) -> Result<()> {
+        let closed = std::mem::replace(&mut self.conn, placeholder_connection()?);
+        drop(closed);
+        self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING)?;
+        Ok(())
+    }
+
+    /// Closes the live database (its WAL folded into the file first), so the
+    /// file can be moved; [`Store::reopen`] opens it again.
+    pub(crate) fn close_for_replacement(&mut self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let closed = std::mem::replace(&mut self.conn, placeholder_connection()?);
+        drop(closed);
+        Ok(())
     }
 
     /// Sets how many name-key matches a search sorts itself before walking

@@ -141,6 +141,7 @@ export const LABELS_VI = {
     "work_others_case": "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác",
     "set_signers": "chỉ lãnh đạo mới được đặt người ký giấy tờ",
     "manage_certificates": "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi",
+    "manage_backups": "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -235,6 +236,11 @@ export const LABELS_VI = {
     "http_status": "máy chủ trả lời mã {status}",
     "too_large": "dài hơn {max} byte",
     "network": "lỗi mạng: {detail}",
+    "not_backup": "không phải bản sao lưu cơ sở dữ liệu Hotich",
+    "backup_damaged": "bản sao lưu bị hỏng ({detail}); không khôi phục",
+    "backup_audit_broken": "nhật ký kiểm tra trong bản sao lưu bị phá vỡ tại mục {seq} ({detail}); không khôi phục",
+    "backup_too_new": "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
+    "already_exists": "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
   } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "bắt buộc, chưa nhập",
@@ -467,6 +473,7 @@ export const LABELS_EN = {
     "work_others_case": "Only the assigned officer or a supervisor may record on a case assigned to another officer",
     "set_signers": "Only a supervisor may set who signs the papers",
     "manage_certificates": "Only a supervisor may manage trusted certificates and revocation lists",
+    "manage_backups": "Only a supervisor may back up and restore the database",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
@@ -561,6 +568,11 @@ export const LABELS_EN = {
     "http_status": "the server answered {status}",
     "too_large": "longer than {max} bytes",
     "network": "network error: {detail}",
+    "not_backup": "not a backup of a Hotich database",
+    "backup_damaged": "the backup is damaged ({detail}); nothing was restored",
+    "backup_audit_broken": "the backup's audit log is broken at entry {seq} ({detail}); nothing was restored",
+    "backup_too_new": "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
+    "already_exists": "a file is already there; a backup never overwrites one",
   } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "required, not filled in",

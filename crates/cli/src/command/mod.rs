@@ -2,6 +2,7 @@
 //! arguments and a `run(self, ctx)` around one library call.
 
 pub mod audit;
+pub mod backup;
 pub mod case;
 pub mod cases;
 pub mod export;

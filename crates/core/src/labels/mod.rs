@@ -335,6 +335,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, ManageCertificates) => {
             "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi"
         }
+        (Lang::Vi, ManageBackups) => "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -358,6 +359,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, ManageCertificates) => {
             "Only a supervisor may manage trusted certificates and revocation lists"
         }
+        (Lang::En, ManageBackups) => "Only a supervisor may back up and restore the database",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -579,6 +581,11 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::Vi, HttpStatus) => "máy chủ trả lời mã {status}",
         (Lang::Vi, TooLarge) => "dài hơn {max} byte",
         (Lang::Vi, Network) => "lỗi mạng: {detail}",
+        (Lang::Vi, NotBackup) => "không phải bản sao lưu cơ sở dữ liệu Hotich",
+        (Lang::Vi, BackupDamaged) => "bản sao lưu bị hỏng ({detail}); không khôi phục",
+        (Lang::Vi, BackupAuditBroken) => "nhật ký kiểm tra trong bản sao lưu bị phá vỡ tại mục {seq} ({detail}); không khôi phục",
+        (Lang::Vi, BackupTooNew) => "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
+        (Lang::Vi, AlreadyExists) => "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
         (Lang::En, NotNotifications) => "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
         (Lang::En, NotEnvelopeArray) => "the JSON array is no list of notifications: element {position} is not a notification",
         (Lang::En, UnreadableJson) => "the JSON cannot be read: {detail}",
@@ -589,6 +596,11 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::En, HttpStatus) => "the server answered {status}",
         (Lang::En, TooLarge) => "longer than {max} bytes",
         (Lang::En, Network) => "network error: {detail}",
+        (Lang::En, NotBackup) => "not a backup of a Hotich database",
+        (Lang::En, BackupDamaged) => "the backup is damaged ({detail}); nothing was restored",
+        (Lang::En, BackupAuditBroken) => "the backup's audit log is broken at entry {seq} ({detail}); nothing was restored",
+        (Lang::En, BackupTooNew) => "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
+        (Lang::En, AlreadyExists) => "a file is already there; a backup never overwrites one",
     }
 }
 

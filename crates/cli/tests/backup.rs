@@ -1,0 +1,115 @@
+//! `hotich backup` and `hotich restore` through the real binary (issue 16,
+//! item 3): a supervisor backs up, registers more, restores, and the
+//! register is as at the backup; a registrar is refused; a damaged backup
+//! is refused with its reason and the database left as it was.
+
+mod common;
+use common::{json, ok, refused, INIT_SUPERVISOR};
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use hotich_protocol::samples::{birth, death, facility_signer, sign, trust_list};
+
+const TODAY: &str = "2026-11-21";
+const PASSWORD: &str = "hộ tịch 2026";
+
+fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--today", TODAY, "--user", user])
+        .args(args)
+        .env("HOTICH_PASSWORD", PASSWORD)
+        .env("HOTICH_NEW_PASSWORD", PASSWORD)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_supervisor_backs_up_and_restores_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotich.db");
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let trust = file("trust.json", &trust_list());
+    let signed = |n| String::from_utf8(sign(&n, &facility_signer())).unwrap();
+    let notifications = file(
+        "notifications.json",
+        format!("[{},{}]", signed(death()), signed(birth())).as_bytes(),
+    );
+    let run = |user: &str, args: &[&str]| run_as(&db, user, args);
+    ok(run("lanhdao", &["trust", "pin-root", "--demo"]));
+    ok(run("lanhdao", &["trust", "import", &trust]));
+    ok(run("lanhdao", &["import", &notifications]));
+    ok(run("lanhdao", &["office", "--set", "01864"]));
+    ok(run("lanhdao", &INIT_SUPERVISOR));
+    common::add_registrar(&db, "lan", "Nguyễn Thị Lan", PASSWORD, PASSWORD);
+    let cases = json(&ok(run("lan", &["cases", "--json"])));
+    let case_of = |kind: &str| {
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} case in {cases}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let patch = file(
+        "fill.json",
+        r#"{"requester": {"id_type": "cccd", "id_number": "019196004321", "relationship": "child"}, "signer_name": "Phạm Văn Lãnh", "signer_title": "Chủ tịch"}"#
+            .as_bytes(),
+    );
+    ok(run(
+        "lan",
+        &["register", &case_of("death"), "--from-json", &patch],
+    ));
+    let registrations = |user: &str| json(&ok(run(user, &["registrations", "--json"])));
+    let at_backup = registrations("lan");
+
+    let backup = dir.path().join("backup.db");
+    let backup_arg = backup.to_str().unwrap();
+    let refused_to_lan = refused(run("lan", &["backup", "--out", backup_arg]));
+    assert!(refused_to_lan.contains("chỉ lãnh đạo"), "{refused_to_lan}");
+    let made = json(&ok(run(
+        "lanhdao",
+        &["backup", "--out", backup_arg, "--json"],
+    )));
+    assert_eq!(made["registrations"], 1);
+
+    let birth_patch = file(
+        "fill-birth.json",
+        r#"{"requester": {"id_type": "cccd", "id_number": "019196004321", "relationship": "mother"},
+            "signer_name": "Phạm Văn Lãnh", "signer_title": "Chủ tịch",
+            "birth": {"native_place": "Xã Bằng Thành, tỉnh Thái Nguyên",
+                      "father": {"full_name": "Ma Văn Dũng", "birth_year": 1994, "ethnicity": "Tày",
+                                 "nationality": "Việt Nam", "residence": "Xã Bằng Thành, tỉnh Thái Nguyên"}}}"#
+            .as_bytes(),
+    );
+    let birth_case = case_of("birth");
+    ok(run(
+        "lan",
+        &["register", &birth_case, "--from-json", &birth_patch],
+    ));
+    assert_eq!(registrations("lan").as_array().unwrap().len(), 2);
+
+    // A damaged copy is refused with its reason; nothing changes.
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 4096].fill(0);
+    let damaged = file("damaged.db", &bytes);
+    let why = refused(run("lanhdao", &["restore", &damaged]));
+    assert!(why.contains("damaged.db"), "{why}");
+    assert_eq!(registrations("lan").as_array().unwrap().len(), 2);
+
+    let restored = json(&ok(run("lanhdao", &["restore", backup_arg, "--json"])));
+    assert_eq!(registrations("lan"), at_backup);
+    let kept = restored["replaced_kept_at"].as_str().unwrap();
+    assert!(Path::new(kept).exists(), "{restored}");
+    assert!(ok(run("lan", &["audit", "verify"])).contains("toàn vẹn"));
+}

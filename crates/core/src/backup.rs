@@ -1,0 +1,189 @@
+//! Backups of the register that restore (issue 16, item 3): a consistent
+//! copy of the live database made while officers work (SQLite's `VACUUM
+//! INTO`, never a file copy of a live database), owner-only; and a restore
+//! that checks the backup first (SQLite's integrity check, the audit chain,
+//! a schema this version reads) and only then puts it in place of the live
+//! database, which is kept beside it, never deleted.
+//!
+//! Writes no table: a restore replaces the whole file.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::error::{refused_file, CoreError, FileRefusal, ForbiddenAction, Result};
+use crate::officer::Officer;
+use crate::store::Store;
+
+/// A backup made, or restored: where, and what its register holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct BackupFacts {
+    pub path: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub registrations: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub audit_entries: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Restored {
+    /// The backup now in use.
+    pub restored: BackupFacts,
+    /// Where the database it replaced was kept.
+    pub replaced_kept_at: String,
+}
+
+impl Store {
+    /// A supervisor backs the database up to `out`, a new file: a
+    /// consistent copy while others keep working, checked before it is
+    /// reported made.
+    pub fn back_up(&self, actor: &Officer, out: &Path) -> Result<BackupFacts> {
+        actor.require_supervisor(ForbiddenAction::ManageBackups)?;
+        let shown = out.display().to_string();
+        if out.exists() {
+            return Err(refused_file(&shown, FileRefusal::AlreadyExists, []));
+        }
+        // VACUUM INTO writes into an empty file as it finds it: made
+        // owner-only first, the copy never sits readable by other accounts.
+        hotich_common::sqlite::create_owner_only(out)?;
+        let target = out.to_str().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8")
+        })?;
+        if let Err(error) = self.conn.execute("VACUUM INTO ?1", [target]) {
+            let _ = std::fs::remove_file(out);
+            return Err(error.into());
+        }
+        std::fs::File::open(out)?.sync_all()?;
+        checked_backup(out)
+    }
+
+    /// A supervisor restores the backup at `backup` in place of this
+    /// database. The backup is checked first; if it is refused nothing
+    /// changes. The database it replaces is kept beside it
+    /// (`….before-restore-YYYYMMDDTHHMMSS`), and the store goes on with the
+    /// restored one.
+    pub fn restore(
+        &mut self,
+        actor: &Officer,
+        backup: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<Restored> {
+        actor.require_supervisor(ForbiddenAction::ManageBackups)?;
+        let restored = checked_backup(backup)?;
+        let live = self.path().to_owned();
+        // Copied next to the live file first: the swap is then two renames
+        // on one file system, and a crash leaves one of the two in place.
+        let incoming = beside(&live, "restoring");
+        let _ = std::fs::remove_file(&incoming);
+        hotich_common::sqlite::create_owner_only(&incoming)?;
+        std::fs::copy(backup, &incoming)?;
+        std::fs::File::open(&incoming)?.sync_all()?;
+        let kept = beside(
+            &live,
+            &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
+        );
+        self.close_for_replacement()?;
+        let swapped = std::fs::rename(&live, &kept).and_then(|()| {
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(with_suffix(&live, suffix));
+            }
+            std::fs::rename(&incoming, &live)
+        });
+        if let Err(error) = swapped {
+            // Put the live database back where it was if it had moved.
+            if !live.exists() && kept.exists() {
+                let _ = std::fs::rename(&kept, &live);
+            }
+            self.reopen()?;
+            return Err(error.into());
+        }
+        if let Some(dir) = live.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        self.reopen()?;
+        Ok(Restored {
+            restored: BackupFacts {
+                path: live.display().to_string(),
+                ..restored
+            },
+            replaced_kept_at: kept.display().to_string(),
+        })
+    }
+}
+
+/// `path` + `suffix`, as SQLite names its `-wal` and `-shm` files.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// `hotich.db` → `hotich.db.NAME`, in the same folder.
+fn beside(path: &Path, name: &str) -> PathBuf {
+    with_suffix(path, &format!(".{name}"))
+}
+
+/// The backup at `path` read without changing it: a Hotich database that
+/// SQLite finds whole, of a schema this version reads, its audit chain
+/// unbroken; or why not.
+fn checked_backup(path: &Path) -> Result<BackupFacts> {
+    let shown = path.display().to_string();
+    let not_backup = || refused_file(&shown, FileRefusal::NotBackup, []);
+    let store = Store::open_read_only(path).map_err(|_| not_backup())?;
+    let integrity: String = store
+        .conn
+        .query_row("PRAGMA integrity_check(1)", [], |row| row.get(0))
+        .map_err(|e| damaged(&shown, &e.to_string()))?;
+    if integrity != "ok" {
+        return Err(damaged(&shown, &integrity));
+    }
+    let found: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let found = usize::try_from(found).unwrap_or(0);
+    if found == 0 {
+        return Err(not_backup());
+    }
+    if found > Store::schema_version() {
+        return Err(refused_file(
+            &shown,
+            FileRefusal::BackupTooNew,
+            [
+                ("found", found.to_string()),
+                ("supported", Store::schema_version().to_string()),
+            ],
+        ));
+    }
+    let audit = store.verify_audit_log().map_err(|e| match e {
+        CoreError::Sqlite(e) => damaged(&shown, &e.to_string()),
+        other => other,
+    })?;
+    if let Some(broken) = audit.broken {
+        return Err(refused_file(
+            &shown,
+            FileRefusal::BackupAuditBroken,
+            [("seq", broken.seq.to_string()), ("detail", broken.reason)],
+        ));
+    }
+    let registrations: i64 =
+        store
+            .conn
+            .query_row("SELECT count(*) FROM registration", [], |row| row.get(0))?;
+    Ok(BackupFacts {
+        path: shown,
+        registrations: hotich_common::sqlite::to_u64(registrations),
+        audit_entries: audit.entries,
+    })
+}
+
+fn damaged(path: &str, detail: &str) -> CoreError {
+    refused_file(
+        path,
+        FileRefusal::BackupDamaged,
+        [("detail", detail.to_owned())],
+    )
+}
