@@ -1,5 +1,7 @@
 // Dates as Vietnamese offices write them: dd/mm/yyyy, times HH:MM dd/mm/yyyy.
 
+import { OFFICE_UTC_OFFSET_SECONDS } from "./bindings/labels";
+
 const pad = (n: number): string => String(n).padStart(2, "0");
 
 /** `yyyy-mm-dd`, `yyyy-mm` or `yyyy` (a partial date) -> `dd/mm/yyyy`, `mm/yyyy`, `yyyy`. */
@@ -24,10 +26,20 @@ export function formatInstant(iso: string | null | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
-/** The computer's local date as typed in forms: `dd/mm/yyyy`. */
+/** Today in the office (Vietnam, UTC+7), whatever the PC's time zone, as the core counts days. */
+function officeNow(): Date {
+  return new Date(Date.now() + OFFICE_UTC_OFFSET_SECONDS * 1000);
+}
+
+/** The office's date as typed in forms: `dd/mm/yyyy`. */
 export function todayText(): string {
-  const d = new Date();
-  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+  const d = officeNow();
+  return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
+/** The office's current year. */
+export function officeYear(): number {
+  return officeNow().getUTCFullYear();
 }
 
 /** Accent-insensitive key, as the core folds names: NFD, no marks, đ -> d, lower case. */

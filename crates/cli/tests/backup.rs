@@ -4,50 +4,22 @@
 //! is refused with its reason and the database left as it was.
 
 mod common;
-use common::{json, ok, refused, INIT_SUPERVISOR};
+use common::{json, ok, refused, run_as};
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use hotich_protocol::samples::{birth, death, facility_signer, sign, trust_list};
-
-const TODAY: &str = "2026-11-21";
-const PASSWORD: &str = "hộ tịch 2026";
-
-fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(db)
-        .args(["--today", TODAY, "--user", user])
-        .args(args)
-        .env("HOTICH_PASSWORD", PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", PASSWORD)
-        .output()
-        .unwrap()
-}
+use hotich_protocol::samples::{birth, death};
 
 #[test]
 fn a_supervisor_backs_up_and_restores_the_register() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hotich.db");
+    let db = common::office_with(dir.path(), &[death(), birth()]);
     let file = |name: &str, bytes: &[u8]| {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         path.to_str().unwrap().to_owned()
     };
-    let trust = file("trust.json", &trust_list());
-    let signed = |n| String::from_utf8(sign(&n, &facility_signer())).unwrap();
-    let notifications = file(
-        "notifications.json",
-        format!("[{},{}]", signed(death()), signed(birth())).as_bytes(),
-    );
     let run = |user: &str, args: &[&str]| run_as(&db, user, args);
-    ok(run("lanhdao", &["trust", "pin-root", "--demo"]));
-    ok(run("lanhdao", &["trust", "import", &trust]));
-    ok(run("lanhdao", &["import", &notifications]));
-    ok(run("lanhdao", &["office", "--set", "01864"]));
-    ok(run("lanhdao", &INIT_SUPERVISOR));
-    common::add_registrar(&db, "lan", "Nguyễn Thị Lan", PASSWORD, PASSWORD);
     let cases = json(&ok(run("lan", &["cases", "--json"])));
     let case_of = |kind: &str| {
         cases

@@ -4,27 +4,11 @@
 //! row is edited behind the app's back.
 
 mod common;
-use common::{json, ok, INIT_SUPERVISOR};
+use common::{json, ok, run_as};
 
-use std::path::Path;
 use std::process::{Command, Output};
 
-use hotich_protocol::samples::{death, facility_signer, sign, trust_list};
-
-const TODAY: &str = "2026-11-21";
-const PASSWORD: &str = "hộ tịch 2026";
-
-fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotich"))
-        .arg("--db")
-        .arg(db)
-        .args(["--today", TODAY, "--user", user])
-        .args(args)
-        .env("HOTICH_PASSWORD", PASSWORD)
-        .env("HOTICH_NEW_PASSWORD", PASSWORD)
-        .output()
-        .unwrap()
-}
+use hotich_protocol::samples::death;
 
 fn failed(output: Output) -> String {
     assert!(
@@ -48,16 +32,8 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
         std::fs::write(&path, bytes).unwrap();
         path.to_str().unwrap().to_owned()
     };
-    let trust = file("trust.json", &trust_list());
-    let signed = String::from_utf8(sign(&death(), &facility_signer())).unwrap();
-    let notifications = file("notifications.json", format!("[{signed}]").as_bytes());
+    assert_eq!(common::office_with(dir.path(), &[death()]), db);
     let run = |user: &str, args: &[&str]| run_as(&db, user, args);
-    ok(run("lanhdao", &["trust", "pin-root", "--demo"]));
-    ok(run("lanhdao", &["trust", "import", &trust]));
-    ok(run("lanhdao", &["import", &notifications]));
-    ok(run("lanhdao", &["office", "--set", "01864"]));
-    ok(run("lanhdao", &INIT_SUPERVISOR));
-    common::add_registrar(&db, "lan", "Nguyễn Thị Lan", PASSWORD, PASSWORD);
     let cases = json(&ok(run("lan", &["cases", "--json"])));
     let case = cases[0]["id"].as_str().unwrap().to_owned();
     let patch = file(

@@ -75,8 +75,9 @@ impl Store {
         actor.require_supervisor(ForbiddenAction::ManageBackups)?;
         let restored = checked_backup(backup)?;
         let live = self.path().to_owned();
-        // Copied next to the live file first: the swap is then two renames
-        // on one file system, and a crash leaves one of the two in place.
+        // Copied next to the live file first, so the swap is one rename on
+        // one file system: whenever it is interrupted, the database's name
+        // holds either the old file or the restored one, never neither.
         let incoming = beside(&live, "restoring");
         let _ = std::fs::remove_file(&incoming);
         hotich_common::sqlite::create_owner_only(&incoming)?;
@@ -86,18 +87,23 @@ impl Store {
             &live,
             &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
         );
+        // Checkpointed and closed: the whole old database is in its file,
+        // which stays reachable under the kept name (a second link to it).
         self.close_for_replacement()?;
-        let swapped = std::fs::rename(&live, &kept).and_then(|()| {
-            for suffix in ["-wal", "-shm"] {
-                let _ = std::fs::remove_file(with_suffix(&live, suffix));
-            }
-            std::fs::rename(&incoming, &live)
-        });
+        let swapped = std::fs::hard_link(&live, &kept)
+            .or_else(|_| std::fs::copy(&live, &kept).map(|_| ()))
+            .and_then(|()| {
+                // A `-wal` left beside the restored file would be applied to it.
+                for suffix in ["-wal", "-shm"] {
+                    match std::fs::remove_file(with_suffix(&live, suffix)) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                        _ => {}
+                    }
+                }
+                std::fs::rename(&incoming, &live)
+            });
         if let Err(error) = swapped {
-            // Put the live database back where it was if it had moved.
-            if !live.exists() && kept.exists() {
-                let _ = std::fs::rename(&kept, &live);
-            }
+            let _ = std::fs::remove_file(&incoming);
             self.reopen()?;
             return Err(error.into());
         }

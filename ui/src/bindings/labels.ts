@@ -682,3 +682,6 @@ export const LABELS_EN = {
 
 /** The shortest password accepted (officer::check_new_password). */
 export const MIN_PASSWORD_CHARS = 12;
+
+/** Vietnam's offset from UTC in seconds: the office's day, whatever the PC's time zone (hotich_common::time). */
+export const OFFICE_UTC_OFFSET_SECONDS = 25200;

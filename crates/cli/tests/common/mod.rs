@@ -204,3 +204,53 @@ pub fn add_registrar(
         .output()
         .unwrap());
 }
+
+/// The day and password of the suites that sign in with `--user`.
+#[allow(dead_code)] // not every suite signs in this way
+pub const USER_TODAY: &str = "2026-11-21";
+#[allow(dead_code)] // not every suite signs in this way
+pub const USER_PASSWORD: &str = "hộ tịch 2026";
+
+/// `hotich --db <db> --today USER_TODAY --user <user> <args>`, every
+/// password (current and new) [`USER_PASSWORD`].
+#[allow(dead_code)] // not every suite signs in this way
+pub fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotich"))
+        .arg("--db")
+        .arg(db)
+        .args(["--today", USER_TODAY, "--user", user])
+        .args(args)
+        .env("HOTICH_PASSWORD", USER_PASSWORD)
+        .env("HOTICH_NEW_PASSWORD", USER_PASSWORD)
+        .output()
+        .unwrap()
+}
+
+/// An office in `dir/hotich.db` set up as on a first start, through the
+/// binary: the demo root, the sample trust list, `notifications` (each
+/// signed by the sample facility) taken in, the commune, the supervisor
+/// `lanhdao` and the registrar `lan`. Returns the database's path.
+#[allow(dead_code)] // not every suite starts from an office
+pub fn office_with(
+    dir: &Path,
+    notifications: &[hotich_protocol::Notification],
+) -> std::path::PathBuf {
+    use hotich_protocol::samples::{facility_signer, sign, trust_list};
+    let db = dir.join("hotich.db");
+    let trust = dir.join("trust.json");
+    std::fs::write(&trust, trust_list()).unwrap();
+    let signed: Vec<String> = notifications
+        .iter()
+        .map(|n| String::from_utf8(sign(n, &facility_signer())).unwrap())
+        .collect();
+    let file = dir.join("notifications.json");
+    std::fs::write(&file, format!("[{}]", signed.join(","))).unwrap();
+    let run = |args: &[&str]| ok(run_as(&db, "lanhdao", args));
+    run(&["trust", "pin-root", "--demo"]);
+    run(&["trust", "import", trust.to_str().unwrap()]);
+    run(&["import", file.to_str().unwrap()]);
+    run(&["office", "--set", "01864"]);
+    run(&INIT_SUPERVISOR);
+    add_registrar(&db, "lan", "Nguyễn Thị Lan", USER_PASSWORD, USER_PASSWORD);
+    db
+}

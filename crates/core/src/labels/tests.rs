@@ -194,6 +194,10 @@ fn labels_ts() -> String {
         "\n/** The shortest password accepted (officer::check_new_password). */\nexport const MIN_PASSWORD_CHARS = {};\n",
         crate::officer::MIN_PASSWORD_CHARS
     ));
+    ts.push_str(&format!(
+        "\n/** Vietnam's offset from UTC in seconds: the office's day, whatever the PC's time zone (hotich_common::time). */\nexport const OFFICE_UTC_OFFSET_SECONDS = {};\n",
+        hotich_common::time::OFFICE_UTC_OFFSET_SECONDS
+    ));
     ts
 }
 
