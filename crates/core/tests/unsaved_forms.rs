@@ -9,11 +9,16 @@ use chrono::NaiveDate;
 use common::completed_form;
 use common::fixture::{self, case_of, import_signed};
 use hotich_core::registration::unsaved::{FormMode, MAX_UNSAVED_FORM_BYTES};
-use hotich_core::{CoreError, ErrorCode, Store};
+use hotich_core::{CoreError, ErrorCode, Officer, Store};
 use hotich_protocol::samples::{death, now};
 
 fn today() -> NaiveDate {
     now().date_naive()
+}
+
+/// What `officer` left typed in the `mode` form of `case_id`.
+fn kept(store: &Store, officer: &Officer, case_id: &str, mode: FormMode) -> Option<String> {
+    store.unsaved_form(officer, case_id, mode).unwrap()
 }
 
 const TYPED: &str = r#"{"form":{"type":"death"},"texts":{"requester.id_number":"01918"}}"#;
@@ -26,12 +31,7 @@ fn a_typed_form_is_kept_per_officer_until_the_registration_is_saved() {
     import_signed(&mut store, &n, now());
     let case_id = case_of(&store, &n.notification_id, today());
 
-    assert_eq!(
-        store
-            .unsaved_form(&lan, &case_id, FormMode::Register)
-            .unwrap(),
-        None
-    );
+    assert_eq!(kept(&store, &lan, &case_id, FormMode::Register), None);
     store
         .keep_unsaved_form(&lan, &case_id, FormMode::Register, TYPED, now())
         .unwrap();
@@ -41,25 +41,17 @@ fn a_typed_form_is_kept_per_officer_until_the_registration_is_saved() {
         .unwrap();
     // Another officer, or the other form of the case, has nothing kept.
     assert_eq!(
-        store
-            .unsaved_form(&supervisor, &case_id, FormMode::Register)
-            .unwrap(),
+        kept(&store, &supervisor, &case_id, FormMode::Register),
         None
     );
-    assert_eq!(
-        store.unsaved_form(&lan, &case_id, FormMode::Amend).unwrap(),
-        None
-    );
+    assert_eq!(kept(&store, &lan, &case_id, FormMode::Amend), None);
 
     // A restart: the store opened again still has it, the newest one.
     let path = dir.path().join("hotich.db");
     drop(store);
     let mut store = Store::open(&path).unwrap();
     assert_eq!(
-        store
-            .unsaved_form(&lan, &case_id, FormMode::Register)
-            .unwrap()
-            .as_deref(),
+        kept(&store, &lan, &case_id, FormMode::Register).as_deref(),
         Some(newer.as_str())
     );
 
@@ -67,12 +59,7 @@ fn a_typed_form_is_kept_per_officer_until_the_registration_is_saved() {
     let saved = store
         .register(&lan, &case_id, &form, now(), today())
         .unwrap();
-    assert_eq!(
-        store
-            .unsaved_form(&lan, &case_id, FormMode::Register)
-            .unwrap(),
-        None
-    );
+    assert_eq!(kept(&store, &lan, &case_id, FormMode::Register), None);
 
     // An amendment typed, then saved: cleared too; a discarded one is gone.
     store
@@ -90,20 +77,14 @@ fn a_typed_form_is_kept_per_officer_until_the_registration_is_saved() {
             today(),
         )
         .unwrap();
-    assert_eq!(
-        store.unsaved_form(&lan, &case_id, FormMode::Amend).unwrap(),
-        None
-    );
+    assert_eq!(kept(&store, &lan, &case_id, FormMode::Amend), None);
     store
         .keep_unsaved_form(&lan, &case_id, FormMode::Amend, TYPED, now())
         .unwrap();
     store
         .discard_unsaved_form(&lan, &case_id, FormMode::Amend)
         .unwrap();
-    assert_eq!(
-        store.unsaved_form(&lan, &case_id, FormMode::Amend).unwrap(),
-        None
-    );
+    assert_eq!(kept(&store, &lan, &case_id, FormMode::Amend), None);
 }
 
 #[test]
@@ -139,10 +120,7 @@ fn a_body_that_is_no_form_is_refused_and_what_was_kept_stays() {
         .unwrap_err();
     assert!(matches!(unknown, CoreError::CaseNotFound(_)), "{unknown}");
     assert_eq!(
-        store
-            .unsaved_form(&supervisor, &case_id, FormMode::Register)
-            .unwrap()
-            .as_deref(),
+        kept(&store, &supervisor, &case_id, FormMode::Register).as_deref(),
         Some(TYPED)
     );
 }

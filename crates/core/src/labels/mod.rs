@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use hotich_protocol::EventKind;
 
-use crate::error::{ErrorCode, FileRefusal, ForbiddenAction, InputField, InputReason};
+use crate::error::{ErrorCode, ForbiddenAction, InputField, InputReason};
 use crate::lifecycle::{Channel, Outcome};
 use crate::model::CaseStatus;
 use crate::print_log::DocumentKind;
@@ -567,59 +567,6 @@ pub fn invalid_input(
     format!("{}: {reason}", input_field(lang, field))
 }
 
-/// Why a file was refused whole, with `{param}` placeholders (see [`FileRefusal`]).
-pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
-    use FileRefusal::*;
-    match (lang, reason) {
-        (Lang::Vi, NotNotifications) => "không phải tệp thông báo: cần JSON của Hotich, XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130) hoặc FHIR",
-        (Lang::Vi, NotEnvelopeArray) => "mảng JSON không phải danh sách thông báo: phần tử thứ {position} không phải thông báo",
-        (Lang::Vi, UnreadableJson) => "không đọc được JSON: {detail}",
-        (Lang::Vi, NotCertificate) => "không phải chứng thư số X.509 (PEM hoặc DER)",
-        (Lang::Vi, NotOneCertificate) => "cần đúng một chứng thư của cơ sở, tệp có {count}",
-        (Lang::Vi, NotCrl) => "không phải danh sách chứng thư bị thu hồi (CRL, PEM hoặc DER)",
-        (Lang::Vi, CrlIssuerUnknown) => "danh sách thu hồi không được ký bởi CA nào đã nhập",
-        (Lang::Vi, HttpStatus) => "máy chủ trả lời mã {status}",
-        (Lang::Vi, TooLarge) => "dài hơn {max} byte",
-        (Lang::Vi, Network) => "lỗi mạng: {detail}",
-        (Lang::Vi, NotBackup) => "không phải bản sao lưu cơ sở dữ liệu Hotich",
-        (Lang::Vi, BackupDamaged) => "bản sao lưu bị hỏng ({detail}); không khôi phục",
-        (Lang::Vi, BackupAuditBroken) => "nhật ký kiểm tra trong bản sao lưu bị phá vỡ tại mục {seq} ({detail}); không khôi phục",
-        (Lang::Vi, BackupTooNew) => "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
-        (Lang::Vi, AlreadyExists) => "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
-        (Lang::En, NotNotifications) => "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
-        (Lang::En, NotEnvelopeArray) => "the JSON array is no list of notifications: element {position} is not a notification",
-        (Lang::En, UnreadableJson) => "the JSON cannot be read: {detail}",
-        (Lang::En, NotCertificate) => "not an X.509 certificate (PEM or DER)",
-        (Lang::En, NotOneCertificate) => "exactly one certificate of the facility is needed; the file holds {count}",
-        (Lang::En, NotCrl) => "not a certificate revocation list (CRL, PEM or DER)",
-        (Lang::En, CrlIssuerUnknown) => "the revocation list is not signed by any imported CA",
-        (Lang::En, HttpStatus) => "the server answered {status}",
-        (Lang::En, TooLarge) => "longer than {max} bytes",
-        (Lang::En, Network) => "network error: {detail}",
-        (Lang::En, NotBackup) => "not a backup of a Hotich database",
-        (Lang::En, BackupDamaged) => "the backup is damaged ({detail}); nothing was restored",
-        (Lang::En, BackupAuditBroken) => "the backup's audit log is broken at entry {seq} ({detail}); nothing was restored",
-        (Lang::En, BackupTooNew) => "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
-        (Lang::En, AlreadyExists) => "a file is already there; a backup never overwrites one",
-    }
-}
-
-/// "tệp x.crl: không phải danh sách chứng thư bị thu hồi (…)".
-pub fn invalid_file(
-    lang: Lang,
-    path: &str,
-    reason: FileRefusal,
-    params: &BTreeMap<String, String>,
-) -> String {
-    let mut worded = params.clone();
-    worded.insert("path".to_owned(), path.to_owned());
-    worded.insert(
-        "reason".to_owned(),
-        fill(file_refusal(lang, reason), params),
-    );
-    fill(error_template(lang, ErrorCode::InvalidFile), &worded)
-}
-
 /// A fixed line of the period report (the outcome and days-bucket lines are
 /// worded by [`report_outcome_line`] and [`report_days_line`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -836,7 +783,9 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("fhir_wrong_facility", "Hồ sơ FHIR ghi cơ sở y tế khác với cơ sở đã gửi", "The FHIR record names another facility than its sender"),
 ];
 
+mod file;
 mod form;
+pub use file::{file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `ui/src/bindings/labels.ts` (written by `export_bindings_labels`).
 
 use super::*;
+use crate::error::FileRefusal;
 use crate::problem::ProblemRule;
 
 const LANGS: [Lang; 2] = [Lang::Vi, Lang::En];
