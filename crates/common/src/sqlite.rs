@@ -116,6 +116,18 @@ pub fn create_owner_only(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// The files SQLite keeps beside a WAL database, named by the database's
+/// path and these suffixes.
+pub const COMPANION_SUFFIXES: [&str; 2] = ["-wal", "-shm"];
+
+/// `path` with `suffix` added to its file name (`hotich.db` + `-wal`), as
+/// SQLite names the files beside a database.
+pub fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
 /// Makes a database an older version created readable by other accounts
 /// (0644 by default), and its `-wal` and `-shm` files, owner-only (0600 on
 /// Unix). Files already owner-only are not touched.
@@ -123,13 +135,8 @@ fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mut files = vec![path.to_path_buf()];
-        for suffix in ["-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            files.push(name.into());
-        }
-        for file in files {
+        let companions = COMPANION_SUFFIXES.map(|suffix| with_suffix(path, suffix));
+        for file in std::iter::once(path.to_path_buf()).chain(companions) {
             let Ok(metadata) = std::fs::metadata(&file) else {
                 continue;
             };

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use hotich_common::sqlite::{with_suffix, COMPANION_SUFFIXES};
 use serde::Serialize;
 
 use crate::error::{refused_file, CoreError, FileRefusal, ForbiddenAction, Result};
@@ -94,7 +95,7 @@ impl Store {
             .or_else(|_| std::fs::copy(&live, &kept).map(|_| ()))
             .and_then(|()| {
                 // A `-wal` left beside the restored file would be applied to it.
-                for suffix in ["-wal", "-shm"] {
+                for suffix in COMPANION_SUFFIXES {
                     match std::fs::remove_file(with_suffix(&live, suffix)) {
                         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
                         _ => {}
@@ -119,13 +120,6 @@ impl Store {
             replaced_kept_at: kept.display().to_string(),
         })
     }
-}
-
-/// `path` + `suffix`, as SQLite names its `-wal` and `-shm` files.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    name.into()
 }
 
 /// `hotich.db` → `hotich.db.NAME`, in the same folder.

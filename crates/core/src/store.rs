@@ -102,11 +102,9 @@ impl Store {
         SCHEMA.version()
     }
 
-    /// Closes the database and opens `path` in its place, migrated: after
-    /// a restore has replaced the file.
+    /// Opens the database file again, migrated, after
+    /// [`Store::close_for_replacement`] (a restore may have replaced it).
     pub(crate) fn reopen(&mut self) -> Result<()> {
-        let closed = std::mem::replace(&mut self.conn, placeholder_connection()?);
-        drop(closed);
         self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING)?;
         Ok(())
     }
