@@ -248,6 +248,8 @@ impl AppWindow {
                 .env("XDG_CACHE_HOME", data.path().join("xdg-cache"))
                 .env("XDG_CONFIG_HOME", data.path().join("xdg-config"))
                 .env(COMPOSITING_ENV, "0")
+                // No OS keyring runs under Xvfb: the store key as scripts give it.
+                .env(hotich_core::store_key::KEY_ENV, suite_store_key())
                 .envs(env.iter().copied())
                 .stdout(log.try_clone()?)
                 .stderr(log),
@@ -879,6 +881,12 @@ pub async fn launch_on_print_panel() -> Result<OnPrintPanel, BoxError> {
     })
 }
 
+/// The store key the suites open every database with (the demo's, which
+/// the app uses for a demo anyway), as `HOTICH_DB_KEY` gives it.
+pub fn suite_store_key() -> String {
+    hotich_core::StoreKey::demo().recovery_text()
+}
+
 /// `hotich --db DB --user SUPERVISOR ARGS…` with the test password, the CLI
 /// built beside the app; its stdout, or its stderr as the error.
 pub fn hotich_cli(db: &Path, args: &[&str]) -> Result<String, BoxError> {
@@ -888,6 +896,7 @@ pub fn hotich_cli(db: &Path, args: &[&str]) -> Result<String, BoxError> {
         .args(["--user", SUPERVISOR.0])
         .args(args)
         .env("HOTICH_PASSWORD", PASSWORD)
+        .env(hotich_core::store_key::KEY_ENV, suite_store_key())
         .output()?;
     if !output.status.success() {
         return Err(format!(

@@ -125,14 +125,16 @@ mod tests {
         let until = hotich_core::time::office_today()
             .pred_opt()
             .expect("yesterday");
-        let mut fresh = Store::open(&dir.path().join("fresh.db")).expect("store");
+        let mut fresh = Store::open(&dir.path().join("fresh.db"), &hotich_core::StoreKey::demo())
+            .expect("store");
         assert!(
             seed_other_format(&mut fresh, until, Formats::Xml, Utc::now()).is_err(),
             "a store that is not the demo trusts no demo certificate"
         );
         assert!(fresh.trust_certificates().expect("list").is_empty());
 
-        let mut store = Store::open(&dir.path().join("demo.db")).expect("store");
+        let mut store = Store::open(&dir.path().join("demo.db"), &hotich_core::StoreKey::demo())
+            .expect("store");
         store.set_up_demo(DEMO_COMMUNE).expect("demo");
         store
             .import_trust_list(

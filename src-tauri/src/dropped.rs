@@ -95,7 +95,11 @@ mod tests {
     #[test]
     fn a_drop_imports_its_files_and_names_a_folder_an_unreadable_file_and_a_refused_one() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut store = Store::open(&dir.path().join("hotich.db")).expect("store");
+        let mut store = Store::open(
+            &dir.path().join("hotich.db"),
+            &hotich_core::StoreKey::demo(),
+        )
+        .expect("store");
         let today = hotich_core::time::office_today();
         crate::demo::open(&mut store, today).expect("demo seeded");
         // The demo's own notifications again: the same as a re-import by the file dialog.

@@ -61,17 +61,29 @@ enum Found {
     Choice(DatabasePaths),
 }
 
+/// Which key opens a database ([`hotich_core::store_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keyed {
+    /// The office's: the OS keyring's (or `$HOTICH_DB_KEY`).
+    Office,
+    /// The demo's public key: the demo needs no keyring.
+    Demo,
+}
+
 /// Opens and checks a store, creating its folder owner-only.
-pub(crate) fn open_store(path: &Path) -> CommandResult<Store> {
+pub(crate) fn open_store(path: &Path, keyed: Keyed) -> CommandResult<Store> {
     hotich_core::paths::create_database_dir(path).map_err(hotich_core::CoreError::from)?;
-    let store = Store::open(path)?;
+    let store = match keyed {
+        Keyed::Office => hotich_core::store_key::open_workstation(path)?,
+        Keyed::Demo => Store::open(path, &hotich_core::StoreKey::demo())?,
+    };
     store.integrity_check()?;
     Ok(store)
 }
 
 /// Opens (and finishes seeding) the demo store at `path`.
 pub fn open_demo(path: &Path) -> CommandResult<Store> {
-    open_store(path).and_then(finish_demo)
+    open_store(path, Keyed::Demo).and_then(finish_demo)
 }
 
 /// Makes an opened store the demo and finishes its seeding.
@@ -96,8 +108,15 @@ fn find_database() -> CommandResult<Found> {
         },
         office: real.clone(),
     };
+    let demo_wanted = std::env::var(INSTALLATION_ENV).is_ok_and(|v| v.trim() == "demo");
     if explicit || real.exists() {
-        let store = open_store(&real)?;
+        // `$HOTICH_DB` with the demo asked for is the demo's file.
+        let keyed = if explicit && demo_wanted {
+            Keyed::Demo
+        } else {
+            Keyed::Office
+        };
+        let store = open_store(&real, keyed)?;
         let usable = match store.installation()? {
             Some(hotich_core::Installation::Office) => true,
             Some(hotich_core::Installation::Demo) => explicit,
@@ -113,9 +132,8 @@ fn find_database() -> CommandResult<Found> {
             return Ok(Found::Ready(store, real));
         }
     }
-    let demo_wanted = std::env::var(INSTALLATION_ENV).is_ok_and(|v| v.trim() == "demo");
     if (!explicit && paths.demo.exists()) || demo_wanted {
-        let store = open_store(&paths.demo)?;
+        let store = open_store(&paths.demo, Keyed::Demo)?;
         // A supervisor asked, from the demo, to set up the office: the choice
         // again (choosing the demo reopens it as it was).
         if !demo_wanted && store.office_setup_requested()? {
@@ -131,8 +149,9 @@ pub fn start_shell(app: &tauri::AppHandle, store: Store, path: PathBuf) -> Comma
     let idle_lock_seconds = store
         .idle_lock_seconds()
         .unwrap_or(hotich_core::session::DEFAULT_IDLE_LOCK_SECONDS);
-    let background =
-        commands::sync::start_background(app, path).map_err(hotich_core::CoreError::from)?;
+    debug_assert_eq!(store.path(), path);
+    let background = commands::sync::start_background(app, store.file())
+        .map_err(hotich_core::CoreError::from)?;
     let session = ShellSession::new(idle_lock_seconds);
     app.manage(Shell::new(session, store, background));
     Ok(())

@@ -50,8 +50,10 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
     // Nothing was seeded before the choice.
     assert!(
         !window.database.exists()
-            || Store::open(&window.database)?.is_empty()?
-                && Store::open(&window.database)?.installation()?.is_none()
+            || Store::open(&window.database, &hotich_core::StoreKey::demo())?.is_empty()?
+                && Store::open(&window.database, &hotich_core::StoreKey::demo())?
+                    .installation()?
+                    .is_none()
     );
 
     click(driver, "[data-testid=choose-office]").await?;
@@ -134,7 +136,7 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
     window.screenshot("first-run-office").await?;
 
     // The database: an office pinned to that root, with no sample and no demo key.
-    let store = Store::open(&window.database)?;
+    let store = Store::open(&window.database, &hotich_core::StoreKey::demo())?;
     assert_eq!(store.installation()?, Some(Installation::Office));
     assert!(store.is_empty()?, "no simulated notification");
     let details = store.office_details()?;
@@ -167,7 +169,7 @@ async fn the_demo_is_marked_on_every_screen() -> TestResult {
     hotich_tests::window::create_first_supervisor(driver).await?;
     text_of(driver, "[data-testid=queue-row]").await?;
     text_of(driver, "[data-testid=demo-banner]").await?;
-    let store = Store::open(&window.database)?;
+    let store = Store::open(&window.database, &hotich_core::StoreKey::demo())?;
     assert_eq!(store.installation()?, Some(Installation::Demo));
     assert!(
         !store.is_empty()?,

@@ -89,11 +89,17 @@ export function errorText(error: CommandError, m: Messages = t()): string {
         ...wordedParam(params, "field", m.inputField),
         ...wordedParam(params, "reason", m.inputReason, (reason) => fill(reason, params)),
       });
-    case "invalid_file":
+    case "invalid_file": {
+      // A backup's audit problem is worded in this language too.
+      const problem = wordedParam(error.params, "problem_kind", m.auditProblemKind, (word) =>
+        fill(word, { ...error.params, ...wordedParam(error.params, "action", m.auditAction) }),
+      );
+      const reasonParams = { ...params, problem: problem.problem_kind ?? "" };
       return fill(m.errors.invalid_file, {
         ...params,
-        ...wordedParam(params, "reason", m.fileRefusal, (reason) => fill(reason, params)),
+        ...wordedParam(params, "reason", m.fileRefusal, (reason) => fill(reason, reasonParams)),
       });
+    }
     case "illegal_transition":
       return fill(m.errors.illegal_transition, {
         ...params,

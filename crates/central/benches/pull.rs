@@ -193,7 +193,7 @@ fn main() {
     // A fresh workstation pulls the big commune's stream.
     let (big_events, _) = storage.events_after("01864", 0, 1_000_000).unwrap();
     let ws_db = dir.path().join("ws.db");
-    let mut store = hotich_core::Store::open(&ws_db).unwrap();
+    let mut store = hotich_core::Store::open(&ws_db, &hotich_core::StoreKey::demo()).unwrap();
     store.pin_demo_root_key().unwrap();
     store.set_commune("01864").unwrap();
     let server_url = hotich_sync::ServerUrl::parse(&url).unwrap();

@@ -98,7 +98,11 @@ async fn workstation(
     trusting: bool,
 ) -> Store {
     let token = central(db, &["workstation", "add", "--commune", commune]);
-    let mut store = Store::open(&dir.join(format!("ws-{commune}-{trusting}.db"))).unwrap();
+    let mut store = Store::open(
+        &dir.join(format!("ws-{commune}-{trusting}.db")),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     store.set_commune(commune).unwrap();
     store.pin_root(&hotich_central::RootKey::demo()).unwrap();
     if trusting {

@@ -31,14 +31,11 @@ impl Ctx {
         today: Option<NaiveDate>,
         user: Option<String>,
     ) -> Result<Ctx> {
-        let db = match db {
-            Some(db) => db,
-            None => hotich_core::paths::default_database()
-                .context("không tìm thấy thư mục dữ liệu của máy; dùng --db TỆP")?,
-        };
+        let db = database(db)?;
         hotich_core::paths::create_database_dir(&db)
             .with_context(|| format!("không tạo được thư mục của {}", db.display()))?;
-        let store = Store::open(&db).with_context(|| format!("không mở được {}", db.display()))?;
+        let store = hotich_core::store_key::open_workstation(&db)
+            .with_context(|| format!("không mở được {}", db.display()))?;
         Ok(Ctx {
             store,
             today: today.unwrap_or_else(hotich_core::time::office_today),
@@ -75,6 +72,15 @@ impl Ctx {
             .officer_by_username(username)?
             .ok_or_else(|| hotich_core::CoreError::OfficerNotFound(username.to_owned()))?
             .id)
+    }
+}
+
+/// The database file: `--db`, else `hotich_core::paths::default_database`.
+pub fn database(db: Option<PathBuf>) -> Result<PathBuf> {
+    match db {
+        Some(db) => Ok(db),
+        None => hotich_core::paths::default_database()
+            .context("không tìm thấy thư mục dữ liệu của máy; dùng --db TỆP"),
     }
 }
 

@@ -44,22 +44,39 @@ struct Cli {
 
 /// Declares [`Command`], a variant a subcommand named as the arguments' type
 /// it holds, and its dispatch to that type's `run`: the one list of subcommands.
+/// The subcommands after `;` open the database their own way (`recover`):
+/// their `run` takes the `--db` given instead of the opened store.
 macro_rules! subcommands {
-    ($($(#[$attr:meta])* $module:ident::$name:ident,)*) => {
+    (
+        $($(#[$attr:meta])* $module:ident::$name:ident,)*
+        ;
+        $($(#[$own_attr:meta])* $own_module:ident::$own_name:ident,)*
+    ) => {
         // A variant's help is the doc comment of its arguments.
         #[derive(Subcommand, Debug)]
         enum Command {
             $($(#[$attr])* $name($module::$name),)*
+            $($(#[$own_attr])* $own_name($own_module::$own_name),)*
         }
 
         impl Command {
-            fn run(self, ctx: &mut Ctx) -> Result<()> {
+            fn run(self, cli: Globals) -> Result<()> {
                 match self {
-                    $(Command::$name(command) => command.run(ctx),)*
+                    $(Command::$name(command) => {
+                        command.run(&mut Ctx::open(cli.db, cli.today, cli.user)?)
+                    })*
+                    $(Command::$own_name(command) => command.run(cli.db),)*
                 }
             }
         }
     };
+}
+
+/// The options every subcommand takes.
+struct Globals {
+    db: Option<PathBuf>,
+    today: Option<NaiveDate>,
+    user: Option<String>,
 }
 
 subcommands! {
@@ -85,7 +102,7 @@ subcommands! {
     registration::Amend,
     registration::Registrations,
     registration::Registration,
-    /// The audit log of registrations and amendments
+    /// The audit trail: check it, read it (supervisors)
     #[command(subcommand)]
     audit::Audit,
     sync::Sync,
@@ -99,11 +116,18 @@ subcommands! {
     office::Office,
     backup::Backup,
     backup::Restore,
+    ;
+    recover::Recover,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let run = Ctx::open(cli.db, cli.today, cli.user).and_then(|mut ctx| cli.command.run(&mut ctx));
+    let globals = Globals {
+        db: cli.db,
+        today: cli.today,
+        user: cli.user,
+    };
+    let run = cli.command.run(globals);
     match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

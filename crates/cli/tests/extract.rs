@@ -6,7 +6,7 @@
 mod common;
 use common::{json, ok, run_as};
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use hotich_protocol::samples::death;
 
@@ -92,7 +92,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
 
     // Anyone can verify: no password needed.
     let verify = |code: &str| {
-        Command::new(env!("CARGO_BIN_EXE_hotich"))
+        common::hotich_binary()
             .arg("--db")
             .arg(&db)
             .args(["verify-extract", code])

@@ -6,7 +6,6 @@ use common::{json, ok};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,12 +15,8 @@ use serde_json::Value;
 const COMMUNE: &str = "01864";
 const TODAY: &str = "2026-11-21";
 
-fn hotich_bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_hotich"))
-}
-
 fn hotich(db: &Path, args: &[&str]) -> String {
-    ok(Command::new(hotich_bin())
+    ok(common::hotich_binary()
         .arg("--db")
         .arg(db)
         .args(["--today", TODAY])
@@ -268,7 +263,7 @@ fn kill_9_during_a_large_import_leaves_a_consistent_database_that_a_rerun_comple
     trust(&db, &trust_file);
     let mut interrupted = 0;
     for tenth in 1..=8u32 {
-        let mut child = Command::new(hotich_bin())
+        let mut child = common::hotich_binary()
             .arg("--db")
             .arg(&db)
             .args(["--today", TODAY, "import"])
@@ -287,7 +282,7 @@ fn kill_9_during_a_large_import_leaves_a_consistent_database_that_a_rerun_comple
         }
         child.wait().unwrap();
 
-        let store = hotich_core::Store::open(&db).unwrap();
+        let store = hotich_core::Store::open(&db, &hotich_core::StoreKey::demo()).unwrap();
         store.integrity_check().unwrap();
         let partial = case_state(&db);
         for (id, seen) in &partial {
@@ -325,7 +320,15 @@ fn a_case_shows_the_names_behind_its_codes() {
         &["import", sim.join("notifications.json").to_str().unwrap()],
     );
     let id = cases(&db, &[])[0]["id"].as_str().unwrap().to_owned();
-    let text = hotich(&db, &["case", &id]);
+    // Opening a case's personal data is an officer's act (audited).
+    common::init_supervisor(&db);
+    let text = common::ok(
+        common::hotich_on(&db)
+            .args(["--user", "lanhdao", "--today", TODAY, "case", &id])
+            .env("HOTICH_PASSWORD", common::SUPERVISOR_PASSWORD)
+            .output()
+            .unwrap(),
+    );
     // The same names as the window's case view (hotich_core::code_names).
     for line in [
         "Xã/phường phải xử lý: Xã Bằng Thành, tỉnh Thái Nguyên (01864)",

@@ -7,7 +7,7 @@ use common::{import_simulation, json, ok, INIT_SUPERVISOR};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Mutex;
 
 use serde_json::{json as value, Value};
@@ -16,7 +16,7 @@ const TODAY: &str = "2026-11-21";
 const PASSWORD: &str = "hộ tịch 2026";
 
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotich"))
+    common::hotich_binary()
         .arg("--db")
         .arg(db)
         .args(["--today", TODAY])
@@ -214,11 +214,17 @@ fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
     let shown = ok(run(&db, &["registration", id]));
     assert!(shown.contains("Giấy xác nhận của trạm y tế"), "{shown}");
 
-    // The supervisor's account, 500 registrations and an amendment.
-    assert_eq!(
-        ok(run(&db, &["audit", "verify"])).trim(),
-        "Nhật ký toàn vẹn: 502 mục."
-    );
+    // The supervisor's account, 500 registrations and an amendment, each
+    // command's sign-in beside them.
+    let verified = ok(run(&db, &["audit", "verify"]));
+    assert!(verified.starts_with("Nhật ký toàn vẹn: "), "{verified}");
+    let acts = |act: &str| {
+        json(&ok(run(&db, &["audit", "list", "--act", act, "--json"])))
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!((acts("register"), acts("amend")), (500, 1));
 
     // Someone edits a registration in SQLite, past the guard trigger.
     let victim = saved[250]["id"].as_str().unwrap();
@@ -234,7 +240,9 @@ fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
     assert!(!broken.status.success(), "the edit breaks the chain");
     let stderr = String::from_utf8(broken.stderr).unwrap();
     assert!(
-        stderr.contains(victim) && stderr.contains("bản ghi đã bị sửa ngoài ứng dụng"),
+        stderr.contains(victim)
+            && stderr.contains("(record_altered)")
+            && stderr.contains("đã bị sửa ngoài ứng dụng"),
         "{stderr}"
     );
 }

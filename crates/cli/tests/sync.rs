@@ -148,7 +148,7 @@ fn a_refused_row_is_parked_with_its_reason_and_blocks_only_its_own_case() {
         )
         .unwrap();
     }
-    let mut store = hotich_core::Store::open(&ws.db).unwrap();
+    let mut store = hotich_core::Store::open(&ws.db, &hotich_core::StoreKey::demo()).unwrap();
     let boss = store
         .sign_in("lanhdao", PASSWORD, chrono::Utc::now())
         .unwrap();
@@ -196,7 +196,7 @@ fn a_refused_row_is_parked_with_its_reason_and_blocks_only_its_own_case() {
         dead["reason"].as_str().unwrap().contains("invalid_event"),
         "{status}"
     );
-    let store = hotich_core::Store::open(&ws.db).unwrap();
+    let store = hotich_core::Store::open(&ws.db, &hotich_core::StoreKey::demo()).unwrap();
     let state = store.case_sync_state(&case).unwrap();
     assert_eq!(state.state, hotich_core::SyncState::Failed);
     assert_eq!((state.failed, state.waiting), (1, of_case as u32 - 1));

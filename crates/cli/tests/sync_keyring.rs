@@ -49,7 +49,13 @@ fn in_keyring_session(
         .env("HOTICH", env!("CARGO_BIN_EXE_hotich"))
         .env("DB", db)
         .env("OUT", dir)
-        .env("HOTICH_PASSWORD", PASSWORD);
+        .env("HOTICH_PASSWORD", PASSWORD)
+        // The suites' store key; a script about the store key's own entry
+        // in the keyring unsets it.
+        .env(
+            hotich_core::store_key::KEY_ENV,
+            hotich_core::StoreKey::demo().recovery_text(),
+        );
     for (k, v) in vars {
         command.env(k, v);
     }
@@ -112,7 +118,7 @@ fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
 
     // What the desktop's settings answer this registrar, on the same database.
     let desktop = {
-        let mut store = hotich_core::Store::open(&db).unwrap();
+        let mut store = hotich_core::Store::open(&db, &hotich_core::StoreKey::demo()).unwrap();
         let registrar = store.sign_in("lan", PASSWORD, chrono::Utc::now()).unwrap();
         hotich_sync::configure(&store, &registrar, url, Some("mã-thử")).unwrap_err()
     };
@@ -137,6 +143,105 @@ fn sync_login_as_a_registrar_is_refused_as_in_the_desktop_and_stores_nothing() {
     assert_eq!(stderr, format!("lỗi: {desktop}\n"), "the desktop's message");
     let looked_up = std::fs::read_to_string(out.join("looked-up")).unwrap();
     assert!(looked_up.is_empty(), "{looked_up}");
-    let store = hotich_core::Store::open(&db).unwrap();
+    let store = hotich_core::Store::open(&db, &hotich_core::StoreKey::demo()).unwrap();
     assert_eq!(store.sync_server().unwrap(), None, "no address stored");
+}
+
+/// The store key (issue 16): made at the first start and kept in the OS
+/// keyring, never in a file; on a fresh keyring (another PC, a lost login
+/// keyring) the database does not open until a supervisor gives the recovery
+/// key, which a wrong key cannot replace and which then goes into the new
+/// keyring.
+#[test]
+fn the_store_key_lives_in_the_keyring_and_the_recovery_key_opens_it_on_a_fresh_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let first_pc = dir.path().join("pc1");
+    let second_pc = dir.path().join("pc2");
+    for pc in [&first_pc, &second_pc] {
+        std::fs::create_dir_all(pc).unwrap();
+    }
+    let script = r#"
+        set -e
+        unset HOTICH_DB_KEY
+        "$HOTICH" --db "$DB" officer init --username lanhdao --name "Phạm Văn Lãnh" > /dev/null
+        secret-tool lookup service vn.hotich.store username "$DB" > "$OUT/recovery"
+        "$HOTICH" --db "$DB" audit verify > "$OUT/verified"
+    "#;
+    common::ok(in_keyring_session(&first_pc, &db, script, &[]));
+    let recovery = std::fs::read_to_string(first_pc.join("recovery")).unwrap();
+    let key = hotich_core::StoreKey::parse(&recovery).expect("the keyring holds the recovery key");
+    assert!(std::fs::read_to_string(first_pc.join("verified"))
+        .unwrap()
+        .contains("toàn vẹn"));
+    // The key opens the database, and no other does.
+    drop(hotich_core::Store::open(&db, &key).unwrap());
+    let other = hotich_core::Store::open(&db, &hotich_core::StoreKey::demo()).unwrap_err();
+    assert_eq!(other.code(), hotich_core::ErrorCode::WrongStoreKey);
+    // It is in no file beside the database.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = recovery.trim().as_bytes();
+            assert!(!bytes.windows(text.len()).any(|w| w == text), "{path:?}");
+        }
+    }
+
+    let before = std::fs::read(&db).unwrap();
+    let wrong = hotich_core::StoreKey::generate().unwrap().recovery_text();
+    let refusals = r#"
+        unset HOTICH_DB_KEY
+        if "$HOTICH" --db "$DB" audit verify 2> "$OUT/missing"; then exit 3; fi
+        if "$HOTICH" --db "$DB" recover --recovery-key "$WRONG" 2> "$OUT/wrong"; then exit 4; fi
+        if "$HOTICH" --db "$DB" recover --recovery-key "ABCD-EFGH" 2> "$OUT/mistyped"; then exit 5; fi
+        if secret-tool lookup service vn.hotich.store username "$DB"; then exit 6; fi
+    "#;
+    common::ok(in_keyring_session(
+        &second_pc,
+        &db,
+        refusals,
+        &[("WRONG", &wrong)],
+    ));
+    let read = |name: &str| std::fs::read_to_string(second_pc.join(name)).unwrap();
+    assert!(
+        read("missing").contains("khóa khôi phục"),
+        "{}",
+        read("missing")
+    );
+    assert!(
+        read("wrong").contains("không mở được cơ sở dữ liệu này"),
+        "{}",
+        read("wrong")
+    );
+    assert!(
+        read("mistyped").contains("khóa khôi phục: gõ chưa đúng"),
+        "{}",
+        read("mistyped")
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the refused keys changed nothing"
+    );
+
+    let recovering = r#"
+        unset HOTICH_DB_KEY
+        "$HOTICH" --db "$DB" recover --recovery-key "$RECOVERY" > "$OUT/recovered" || exit 7
+        secret-tool lookup service vn.hotich.store username "$DB" > "$OUT/kept" || exit 8
+        "$HOTICH" --db "$DB" audit verify > "$OUT/verified" || exit 9
+    "#;
+    common::ok(in_keyring_session(
+        &second_pc,
+        &db,
+        recovering,
+        &[("RECOVERY", recovery.trim())],
+    ));
+    assert!(read("recovered").contains("lưu khóa vào kho khóa"));
+    assert_eq!(
+        read("kept").trim(),
+        recovery.trim(),
+        "the new keyring holds the key"
+    );
+    assert!(read("verified").contains("toàn vẹn"));
 }

@@ -47,7 +47,8 @@ fn signed(births: usize, deaths: usize) -> Signed {
 }
 
 fn fresh_store(dir: &tempfile::TempDir, name: &str, trust: &[u8]) -> Store {
-    let mut store = Store::open(&dir.path().join(name)).expect("open");
+    let mut store =
+        Store::open(&dir.path().join(name), &hotich_core::StoreKey::demo()).expect("open");
     store.pin_demo_root_key().expect("root key");
     store
         .import_trust_list(trust, Utc::now())
@@ -216,7 +217,11 @@ fn main() {
 
     // --- search over 1,000,000 people ---------------------------------------
     let people = size("HOTICH_BENCH_PEOPLE", 1_000_000);
-    let store = Store::open(&dir.path().join("people.db")).expect("open");
+    let store = Store::open(
+        &dir.path().join("people.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .expect("open");
     drop(store);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut names = Vec::with_capacity(people);
@@ -261,7 +266,11 @@ fn main() {
         }
         tx.commit().expect("commit");
     }
-    let store = Store::open(&dir.path().join("people.db")).expect("open");
+    let store = Store::open(
+        &dir.path().join("people.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .expect("open");
     println!(
         "\n## Accent-insensitive name search over {people} people (loaded in {:.1} s)",
         started.elapsed().as_secs_f64()

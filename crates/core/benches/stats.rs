@@ -58,7 +58,7 @@ fn main() {
     // HOTICH_BENCH_STATS_DB keeps the database for a look at the query plans.
     let path = std::env::var_os("HOTICH_BENCH_STATS_DB")
         .map_or_else(|| dir.path().join("stats.db"), std::path::PathBuf::from);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, &hotich_core::StoreKey::demo()).expect("open");
     let now = Utc::now();
     let supervisor = store
         .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now)
@@ -215,7 +215,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let store = Store::open(&path).expect("open");
+    let store = Store::open(&path, &hotich_core::StoreKey::demo()).expect("open");
     let year_ago = today() - Days::new(364);
     let month_start = today().with_day(1).unwrap_or(today());
     let dashboard = store.dashboard(&supervisor, today()).expect("dashboard");

@@ -74,7 +74,7 @@ fn main() -> BenchResult<()> {
 /// A fresh office database trusting the bench PKI, its CRL and the hospital
 /// (and the simulator's JWS trust list).
 fn trusting_store(path: &Path, notices: &Notices) -> BenchResult<Store> {
-    let mut store = Store::open(path)?;
+    let mut store = Store::open(path, &hotich_core::StoreKey::demo())?;
     store.set_commune(COMMUNE)?;
     let now = Utc::now();
     let supervisor =

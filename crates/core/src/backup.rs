@@ -13,9 +13,11 @@ use chrono::{DateTime, Utc};
 use hotich_common::sqlite::{with_suffix, COMPANION_SUFFIXES};
 use serde::Serialize;
 
+use crate::audit::AuditAction;
 use crate::error::{refused_file, CoreError, FileRefusal, ForbiddenAction, Result};
 use crate::officer::Officer;
 use crate::store::Store;
+use crate::store_key::StoreKey;
 
 /// A backup made, or restored: where, and what its register holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,7 +44,7 @@ impl Store {
     /// A supervisor backs the database up to `out`, a new file: a
     /// consistent copy while others keep working, checked before it is
     /// reported made.
-    pub fn back_up(&self, actor: &Officer, out: &Path) -> Result<BackupFacts> {
+    pub fn back_up(&self, actor: &Officer, out: &Path, now: DateTime<Utc>) -> Result<BackupFacts> {
         actor.require_supervisor(ForbiddenAction::ManageBackups)?;
         let shown = out.display().to_string();
         if out.exists() {
@@ -59,7 +61,15 @@ impl Store {
             return Err(error.into());
         }
         std::fs::File::open(out)?.sync_all()?;
-        checked_backup(out)
+        let facts = checked_backup(out, &self.key)?;
+        self.record_act(
+            AuditAction::Backup,
+            &file_name(out),
+            &actor.id,
+            &facts.summary(),
+            now,
+        )?;
+        Ok(facts)
     }
 
     /// A supervisor restores the backup at `backup` in place of this
@@ -74,7 +84,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Restored> {
         actor.require_supervisor(ForbiddenAction::ManageBackups)?;
-        let restored = checked_backup(backup)?;
+        let restored = checked_backup(backup, &self.key)?;
         let live = self.path().to_owned();
         // Copied next to the live file first, so the swap is one rename on
         // one file system: whenever it is interrupted, the database's name
@@ -112,6 +122,14 @@ impl Store {
             std::fs::File::open(dir)?.sync_all()?;
         }
         self.reopen()?;
+        // The restored chain records its own restore.
+        self.record_act(
+            AuditAction::Restore,
+            &file_name(backup),
+            &actor.id,
+            &restored.summary(),
+            now,
+        )?;
         Ok(Restored {
             restored: BackupFacts {
                 path: live.display().to_string(),
@@ -119,6 +137,23 @@ impl Store {
             },
             replaced_kept_at: kept.display().to_string(),
         })
+    }
+}
+
+/// A file's name without its folders (a folder may name a person).
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl BackupFacts {
+    /// What the audit entry of a backup or restore records.
+    fn summary(&self) -> String {
+        format!(
+            "registrations={} audit_entries={}",
+            self.registrations, self.audit_entries
+        )
     }
 }
 
@@ -130,10 +165,12 @@ fn beside(path: &Path, name: &str) -> PathBuf {
 /// The backup at `path` read without changing it: a Hotich database that
 /// SQLite finds whole, of a schema this version reads, its audit chain
 /// unbroken; or why not.
-fn checked_backup(path: &Path) -> Result<BackupFacts> {
+fn checked_backup(path: &Path, key: &StoreKey) -> Result<BackupFacts> {
     let shown = path.display().to_string();
     let not_backup = || refused_file(&shown, FileRefusal::NotBackup, []);
-    let store = Store::open_read_only(path).map_err(|_| not_backup())?;
+    let store = Store::open_read_only(path, key)
+        .map_err(|_| not_backup())?
+        .ok_or_else(|| refused_file(&shown, FileRefusal::BackupOtherKey, []))?;
     let integrity: String = store
         .conn
         .query_row("PRAGMA integrity_check(1)", [], |row| row.get(0))
@@ -162,11 +199,20 @@ fn checked_backup(path: &Path) -> Result<BackupFacts> {
         CoreError::Sqlite(e) => damaged(&shown, &e.to_string()),
         other => other,
     })?;
-    if let Some(broken) = audit.broken {
+    if let Some(problem) = audit.problem {
         return Err(refused_file(
             &shown,
             FileRefusal::BackupAuditBroken,
-            [("seq", broken.seq.to_string()), ("detail", broken.reason)],
+            [
+                ("problem_kind", problem.kind.as_str().to_owned()),
+                (
+                    "seq",
+                    problem.seq.map(|s| s.to_string()).unwrap_or_default(),
+                ),
+                ("action", problem.action),
+                ("entity", problem.entity_id),
+                ("detail", problem.detail),
+            ],
         ));
     }
     let registrations: i64 =

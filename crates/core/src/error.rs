@@ -142,6 +142,12 @@ code_enum! {
         Runtime => "runtime",
         /// `detail`.
         Keyring => "keyring",
+        /// The key given (keyring, `HOTICH_DB_KEY` or a recovery key) is
+        /// not this database's.
+        WrongStoreKey => "wrong_store_key",
+        /// The database has a key but neither the keyring nor
+        /// `HOTICH_DB_KEY` holds it: the recovery key opens it.
+        StoreKeyMissing => "store_key_missing",
         /// `server`.
         NoToken => "no_token",
         EmptyToken => "empty_token",
@@ -216,6 +222,8 @@ code_enum! {
         ManageCertificates => "manage_certificates",
         /// Backing up or restoring the database.
         ManageBackups => "manage_backups",
+        /// Reading or exporting the audit trail.
+        ReadAudit => "read_audit",
     }
 }
 
@@ -264,6 +272,10 @@ code_enum! {
         FacilityCode => "facility_code",
         /// A registration or amendment form kept as typed.
         UnsavedForm => "unsaved_form",
+        /// The recovery key a supervisor typed.
+        RecoveryKey => "recovery_key",
+        /// `HOTICH_DB_KEY` in the environment.
+        DatabaseKeyVariable => "database_key_variable",
     }
 }
 
@@ -331,6 +343,8 @@ code_enum! {
         /// `document`: only the Giấy khai sinh is printed on a blank.
         BlankOnlyBirthCertificate => "blank_only_birth_certificate",
         NotJsonObject => "not_json_object",
+        /// Not 56 letters and digits whose checksum holds.
+        RecoveryKeyMistyped => "recovery_key_mistyped",
     }
 }
 
@@ -361,8 +375,11 @@ code_enum! {
         NotBackup => "not_backup",
         /// `detail`: what SQLite's integrity check found.
         BackupDamaged => "backup_damaged",
-        /// `seq`, `detail`: the first broken link of the backup's audit log.
+        /// `problem_kind` (an `AuditProblemKind`), `seq`, `action`,
+        /// `entity`, `detail`: the first problem of the backup's audit log.
         BackupAuditBroken => "backup_audit_broken",
+        /// The backup's store key is not this database's.
+        BackupOtherKey => "backup_other_key",
         /// `found`, `supported`: schema versions.
         BackupTooNew => "backup_too_new",
         /// A file is already there; a backup never overwrites one.
@@ -436,6 +453,10 @@ pub enum CoreError {
     AttemptRefused(crate::outreach::AttemptRefusal),
     /// No trust anchor, facility certificate or CRL with this id.
     TrustEntryNotFound(i64),
+    /// The OS keyring refused or is not running: its message.
+    Keyring(String),
+    WrongStoreKey,
+    StoreKeyMissing,
 }
 
 fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
@@ -487,6 +508,9 @@ impl CoreError {
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
             CoreError::TrustEntryNotFound(_) => ErrorCode::TrustEntryNotFound,
             CoreError::AttemptRefused(refusal) => refusal.code(),
+            CoreError::Keyring(_) => ErrorCode::Keyring,
+            CoreError::WrongStoreKey => ErrorCode::WrongStoreKey,
+            CoreError::StoreKeyMissing => ErrorCode::StoreKeyMissing,
         }
     }
 
@@ -497,7 +521,9 @@ impl CoreError {
                 ("found", found.to_string()),
                 ("supported", supported.to_string()),
             ]),
-            CoreError::Migration(detail) => params([("detail", detail.clone())]),
+            CoreError::Migration(detail) | CoreError::Keyring(detail) => {
+                params([("detail", detail.clone())])
+            }
             CoreError::Sqlite(e) => params([("detail", e.to_string())]),
             CoreError::InvalidFile {
                 path,
@@ -554,7 +580,9 @@ impl CoreError {
             | CoreError::DemoTrustListRefused
             | CoreError::InstallationFixed(_)
             | CoreError::FingerprintMismatch
-            | CoreError::CommuneLocked => BTreeMap::new(),
+            | CoreError::CommuneLocked
+            | CoreError::WrongStoreKey
+            | CoreError::StoreKeyMissing => BTreeMap::new(),
         }
     }
 

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use hotich_protocol::EventKind;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,13 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
     pub fn of_path(path: &Path) -> Result<ExportFormat> {
         match path
             .extension()
@@ -380,12 +387,33 @@ impl Store {
 
     /// Writes a period's figures, monthly trend and case list to `path`
     /// (.csv or .xlsx). Supervisors only: the list names people.
+    /// Audits an export of the period `from`..=`to` in `format` (the file's
+    /// extension) holding `rows` case lines; the PDF report records its own.
+    pub fn record_export(
+        &self,
+        actor: &Officer,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: &str,
+        rows: usize,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.record_act(
+            crate::audit::AuditAction::Export,
+            &format!("{from}..{to}"),
+            &actor.id,
+            &format!("{format} rows={rows}"),
+            now,
+        )
+    }
+
     pub fn export_period(
         &self,
         actor: &Officer,
         from: NaiveDate,
         to: NaiveDate,
         path: &Path,
+        now: DateTime<Utc>,
     ) -> Result<ExportSummary> {
         actor.require_supervisor(crate::error::ForbiddenAction::ExportStats)?;
         let format = ExportFormat::of_path(path)?;
@@ -395,6 +423,7 @@ impl Store {
             ExportFormat::Csv => write_csv(path, &stats, &cases)?,
             ExportFormat::Xlsx => write_xlsx(path, &stats, &cases)?,
         }
+        self.record_export(actor, from, to, format.extension(), cases.len(), now)?;
         Ok(ExportSummary {
             path: path.display().to_string(),
             format,

@@ -8,7 +8,7 @@
 //! owners and in the same transaction, the commune, the pinned root key
 //! (`store`), the office address and hours (`outreach`), the registry address
 //! (`sync`), the first supervisor (`officer`) and an audit entry
-//! (`registration::audit`).
+//! (`crate::audit`).
 
 use std::collections::BTreeMap;
 
@@ -18,12 +18,12 @@ use hotich_protocol::trust::RootKey;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, AuditAction};
 use crate::error::{invalid, CoreError, ForbiddenAction, InputField, InputReason, Result};
 use crate::model::Office;
 use crate::officer::Officer;
 use crate::outreach::OfficeContact;
 use crate::problem::{FieldProblem, ProblemRule};
-use crate::registration::audit::{self, AuditAction};
 use crate::store::{Store, SETTING_COMMUNE};
 use crate::text::{clean, fold};
 
@@ -537,7 +537,7 @@ impl Store {
         actor: &Officer,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        audit::append(&self.conn, action, entity, &actor.id, now)
+        audit::append(&self.conn, &self.key, action, entity, &actor.id, now)
     }
 
     fn has_cases(&self) -> Result<bool> {

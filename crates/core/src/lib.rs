@@ -2,6 +2,7 @@
 //! cases opened from them, their legal deadlines, the queue and search.
 //! No Tauri and no network here; the CLI and the desktop shell call this API.
 
+pub mod audit;
 pub mod backup;
 mod case_file;
 pub use case_file::{
@@ -27,6 +28,7 @@ pub mod session;
 mod sql;
 pub mod stats;
 pub mod store;
+pub mod store_key;
 pub mod sync;
 pub mod templates;
 pub mod text;
@@ -37,6 +39,9 @@ mod intake;
 pub use intake::{ReceivedFhir, ReceivedXml};
 pub mod queue;
 
+pub use audit::{
+    AuditAction, AuditFilter, AuditHead, AuditLine, AuditProblem, AuditProblemKind, AuditReport,
+};
 pub use error::{
     CoreError, ErrorCode, FileRefusal, ForbiddenAction, InputField, InputReason, Result,
 };
@@ -68,6 +73,7 @@ pub use stats::{
     OutcomeCount, PeriodReport, PeriodStats, ReportLine,
 };
 pub use store::Store;
+pub use store_key::StoreKey;
 pub use sync::{
     CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
     SyncStatus,

@@ -16,6 +16,7 @@ use hotich_protocol::EventKind;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, AuditAction};
 use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::outbox::{queue_for_sync, queue_office_event};
@@ -433,6 +434,12 @@ impl Store {
                 }),
                 &at,
             )?;
+            let act = if reprint {
+                AuditAction::Reprint
+            } else {
+                AuditAction::Print
+            };
+            audit::append(&tx, &self.key, act, &id, &actor.id, now)?;
             ids.push(id);
         }
         tx.commit()?;
@@ -502,6 +509,14 @@ impl Store {
                 "officer_id": actor.id, "blank_serial": serial, "reason": reason,
             }),
             &at,
+        )?;
+        audit::append(
+            &tx,
+            &self.key,
+            AuditAction::SpoiledBlank,
+            &id,
+            &actor.id,
+            now,
         )?;
         tx.commit()?;
         match self.print_line(&id)? {

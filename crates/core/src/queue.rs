@@ -551,6 +551,21 @@ impl Store {
             .ok_or_else(|| CoreError::CaseNotFound(id.to_owned()))
     }
 
+    /// An officer opens a case's personal data (the case screen, `hotich
+    /// case`): [`Store::case_detail`], and one `case_view` entry in the
+    /// audit trail.
+    pub fn open_case(
+        &self,
+        actor: &crate::officer::Officer,
+        id: &str,
+        today: NaiveDate,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<CaseDetail> {
+        let detail = self.case_detail(id, today)?;
+        self.record_act(crate::audit::AuditAction::CaseView, id, &actor.id, "", now)?;
+        Ok(detail)
+    }
+
     /// A case with every version of its notification and how it was verified.
     pub fn case_detail(&self, id: &str, today: NaiveDate) -> Result<CaseDetail> {
         let case = self.case(id, today)?;

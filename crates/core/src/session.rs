@@ -6,12 +6,14 @@
 //!
 //! Writes no table of its own: the idle time is a setting (through
 //! `Store::set_setting`); reads `officer` (unlocking reads it again).
+//! Sign-out and locks (by hand or idle) are audited (`crate::audit`).
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditAction;
 use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::store::Store;
@@ -48,6 +50,8 @@ pub struct Session {
     idle_limit: Duration,
     /// When the officer signed in; the session ends `MAX_SESSION` later.
     started: Instant,
+    /// An idle lock not yet in the audit trail (the idle check has no store).
+    idle_lock_unrecorded: bool,
 }
 
 impl Session {
@@ -58,6 +62,7 @@ impl Session {
             last_activity: now,
             idle_limit: Duration::from_secs(idle_lock_seconds.into()),
             started: now,
+            idle_lock_unrecorded: false,
         }
     }
 
@@ -80,10 +85,35 @@ impl Session {
     pub fn end(&mut self) {
         self.officer = None;
         self.locked = false;
+        self.idle_lock_unrecorded = false;
     }
 
     pub fn lock(&mut self) {
         self.locked = self.officer.is_some();
+    }
+
+    /// The officer signs out: audited, then the session ends.
+    pub fn sign_out(&mut self, store: &Store, at: DateTime<Utc>) -> Result<()> {
+        if let Some(officer) = &self.officer {
+            store.record_act(AuditAction::SignOut, &officer.id, &officer.id, "", at)?;
+        }
+        self.end();
+        Ok(())
+    }
+
+    /// The officer locks the session by hand (or leaves the window): audited.
+    pub fn lock_by_hand(&mut self, store: &Store, at: DateTime<Utc>) -> Result<()> {
+        if let Some(officer) = self.officer.as_ref().filter(|_| !self.locked) {
+            store.record_act(
+                AuditAction::SessionLock,
+                &officer.id,
+                &officer.id,
+                "by_hand",
+                at,
+            )?;
+        }
+        self.lock();
+        Ok(())
     }
 
     /// The officer whose password must unlock the session.
@@ -101,11 +131,13 @@ impl Session {
         at: DateTime<Utc>,
     ) -> Result<()> {
         self.check_expiry(now)?;
+        self.record_idle_lock(store, at)?;
         let officer_id = self.locked_officer()?.id.clone();
         match store.unlock(&officer_id, password, at) {
             Ok(officer) => {
                 self.officer = Some(officer);
                 self.locked = false;
+                self.idle_lock_unrecorded = false;
                 self.last_activity = now;
                 Ok(())
             }
@@ -138,9 +170,28 @@ impl Session {
 
     /// Locks the session when it has been idle too long.
     fn check_idle(&mut self, now: Instant) {
-        if self.officer.is_some() && now.duration_since(self.last_activity) >= self.idle_limit {
+        if self.officer.is_some()
+            && !self.locked
+            && now.duration_since(self.last_activity) >= self.idle_limit
+        {
             self.locked = true;
+            self.idle_lock_unrecorded = true;
         }
+    }
+
+    /// Puts an idle lock the session noticed into the audit trail, once.
+    fn record_idle_lock(&mut self, store: &Store, at: DateTime<Utc>) -> Result<()> {
+        if let Some(officer) = self.officer.as_ref().filter(|_| self.idle_lock_unrecorded) {
+            store.record_act(
+                AuditAction::SessionLock,
+                &officer.id,
+                &officer.id,
+                "idle",
+                at,
+            )?;
+            self.idle_lock_unrecorded = false;
+        }
+        Ok(())
     }
 
     /// Ends a session older than `MAX_SESSION`, saying so once.
@@ -178,10 +229,16 @@ impl Session {
         Ok(officer)
     }
 
-    pub fn state(&mut self, store: &Store, now: Instant) -> Result<SessionState> {
+    pub fn state(
+        &mut self,
+        store: &Store,
+        now: Instant,
+        at: DateTime<Utc>,
+    ) -> Result<SessionState> {
         // An expired session shows as signed out; the error is for commands.
         let _expired = self.check_expiry(now);
         self.check_idle(now);
+        self.record_idle_lock(store, at)?;
         Ok(SessionState {
             needs_first_supervisor: !store.has_officers()?,
             officer: self.officer.clone(),

@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::error::{invalid, CoreError, InputField, InputReason, Result};
 use crate::model::{Office, TrustImportSummary};
 use crate::sql::from_row;
+use crate::store_key::StoreKey;
 
 /// The schema as its migrations, oldest first. Never edit a released
 /// migration; add one.
@@ -33,6 +34,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/012_crl_source.sql"),
     include_str!("schema/013_fhir_intake.sql"),
     include_str!("schema/014_unsaved_forms.sql"),
+    include_str!("schema/015_keyed_audit.sql"),
 ]);
 
 /// Notification rows are ~2.3 KB: 16 KB pages hold several and split less
@@ -49,10 +51,17 @@ pub fn schema_version() -> usize {
 }
 
 pub(crate) const SETTING_COMMUNE: &str = "commune_code";
+/// The store key's check value ([`StoreKey::check_value`]), written at the
+/// first keyed open.
+const SETTING_KEY_CHECK: &str = "store_key_check";
+/// When the recovery key was shown ([`Store::reveal_recovery_key`]).
+const SETTING_RECOVERY_KEY_SHOWN: &str = "recovery_key_shown_at";
 
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// The store key, which keys the audit chain.
+    pub(crate) key: StoreKey,
     /// None: the queue's own limit (`queue::KEY_SCAN_LIMIT`).
     pub(crate) key_scan_limit: Option<u64>,
 }
@@ -73,28 +82,89 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema
-    /// up to date. Refuses a database written by a newer Hotich.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Opens (creating if needed) the database at `path` with its store
+    /// `key` and brings its schema up to date. Refuses a database written
+    /// by a newer Hotich, and a key that is not the database's
+    /// ([`CoreError::WrongStoreKey`]); a database that never had a key
+    /// takes this one.
+    pub fn open(path: &Path, key: &StoreKey) -> Result<Store> {
+        // Checked before anything is migrated: a wrong key changes nothing.
+        let check = stored_key_check(path)?;
+        if check
+            .as_ref()
+            .is_some_and(|check| *check != key.check_value())
+        {
+            return Err(CoreError::WrongStoreKey);
+        }
         // WAL, synchronous=FULL, foreign keys and the busy timeout come with
         // `open`, which also leaves a newer database untouched.
         let conn = sqlite::open(path, &SCHEMA, &TUNING)?;
-        Ok(Store {
+        let store = Store {
             conn,
             path: path.to_owned(),
+            key: key.clone(),
             key_scan_limit: None,
-        })
+        };
+        if check.is_none() {
+            let tx = store.conn.unchecked_transaction()?;
+            crate::audit::seal_unkeyed_entries(&tx, key)?;
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)",
+                params![SETTING_KEY_CHECK, key.check_value()],
+            )?;
+            tx.commit()?;
+        }
+        Ok(store)
     }
 
     /// A read-only view of the database at `path`, for checking a file
     /// that must not change (a backup before it is restored): nothing is
-    /// migrated or written.
-    pub(crate) fn open_read_only(path: &Path) -> Result<Store> {
-        Ok(Store {
+    /// migrated or written. `Ok(None)` when the file is keyed with another key.
+    pub(crate) fn open_read_only(path: &Path, key: &StoreKey) -> Result<Option<Store>> {
+        let store = Store {
             conn: sqlite::connect_read_only(path)?,
             path: path.to_owned(),
+            key: key.clone(),
             key_scan_limit: None,
-        })
+        };
+        let check = store.setting(SETTING_KEY_CHECK)?;
+        Ok((check.is_none_or(|check| check == key.check_value())).then_some(store))
+    }
+
+    /// Whether the database at `path` already has a store key (a new key
+    /// would not open it). A missing file has none.
+    pub fn has_store_key(path: &Path) -> Result<bool> {
+        Ok(stored_key_check(path)?.is_some())
+    }
+
+    /// The recovery key, shown once (issue 16): to the first supervisor
+    /// who asks, at set-up, to write down or print with the office's name;
+    /// audited. `None` once shown, and for the demo, whose key is public.
+    pub fn reveal_recovery_key(
+        &self,
+        actor: &crate::officer::Officer,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>> {
+        actor.require_supervisor(crate::error::ForbiddenAction::ManageBackups)?;
+        if self.key.is_demo() || self.setting(SETTING_RECOVERY_KEY_SHOWN)?.is_some() {
+            return Ok(None);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)",
+            params![SETTING_RECOVERY_KEY_SHOWN, now.to_rfc3339()],
+        )?;
+        crate::audit::append_with_content(
+            &tx,
+            &self.key,
+            crate::audit::AuditAction::RecoveryKeyShown,
+            &actor.id,
+            &actor.id,
+            "",
+            now,
+        )?;
+        tx.commit()?;
+        Ok(Some(self.key.recovery_text()))
     }
 
     /// The highest schema version this program reads.
@@ -117,6 +187,14 @@ impl Store {
         let closed = std::mem::replace(&mut self.conn, placeholder_connection()?);
         drop(closed);
         Ok(())
+    }
+
+    /// This database and its key, for a worker that opens its own store.
+    pub fn file(&self) -> crate::store_key::StoreFile {
+        crate::store_key::StoreFile {
+            path: self.path.clone(),
+            key: self.key.clone(),
+        }
     }
 
     /// Sets how many name-key matches a search sorts itself before walking
@@ -352,6 +430,30 @@ impl Store {
                 })?;
         Ok(!any)
     }
+}
+
+/// The store key's check value the database at `path` records, read
+/// without writing anything; None for a missing file or one never keyed.
+fn stored_key_check(path: &Path) -> Result<Option<String>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = sqlite::connect_read_only(path)?;
+    let has_settings: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'setting')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_settings {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [SETTING_KEY_CHECK],
+            |row| row.get(0),
+        )
+        .optional()?)
 }
 
 /// Pins `root` inside the caller's transaction; facility keys vouched for

@@ -18,12 +18,12 @@ use openssl::x509::{X509Crl, X509NameRef, X509};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, AuditAction};
 use crate::error::{
     invalid, invalid_with, refused_file, CoreError, FileRefusal, ForbiddenAction, InputField,
     InputReason, Result,
 };
 use crate::officer::Officer;
-use crate::registration::audit::{self, AuditAction};
 use crate::sql::from_row;
 use crate::store::Store;
 
@@ -164,7 +164,14 @@ impl Store {
                 params![role, p.subject, p.sha256, p.not_after, p.der, actor.id, now.to_rfc3339()],
             )?;
             if inserted == 1 {
-                audit::append(&tx, AuditAction::CertificateAdd, &p.sha256, &actor.id, now)?;
+                audit::append(
+                    &tx,
+                    &self.key,
+                    AuditAction::CertificateAdd,
+                    &p.sha256,
+                    &actor.id,
+                    now,
+                )?;
             }
             added.push(p.sha256.clone());
         }
@@ -236,7 +243,14 @@ impl Store {
             params![facility_code, p.subject, p.sha256, p.not_after, p.der, actor.id, now.to_rfc3339()],
         )?;
         if inserted == 1 {
-            audit::append(&tx, AuditAction::CertificateAdd, &p.sha256, &actor.id, now)?;
+            audit::append(
+                &tx,
+                &self.key,
+                AuditAction::CertificateAdd,
+                &p.sha256,
+                &actor.id,
+                now,
+            )?;
         }
         tx.commit()?;
         self.facility_certificates()?
@@ -393,7 +407,7 @@ impl Store {
             ],
         )?;
         if inserted == 1 {
-            audit::append(&tx, AuditAction::CrlAdd, sha256, added_by, now)?;
+            audit::append(&tx, &self.key, AuditAction::CrlAdd, sha256, added_by, now)?;
         }
         let (trust, facilities) = receipt_material(&tx)?;
         let recheck = crate::intake::recheck_revocation(&tx, &trust, &facilities, now)?;
@@ -443,7 +457,14 @@ impl Store {
                 e => Err(e),
             })?;
         let sha256 = sha256.ok_or(CoreError::TrustEntryNotFound(id))?;
-        audit::append(&tx, AuditAction::CertificateRemove, &sha256, &actor.id, now)?;
+        audit::append(
+            &tx,
+            &self.key,
+            AuditAction::CertificateRemove,
+            &sha256,
+            &actor.id,
+            now,
+        )?;
         tx.commit()?;
         Ok(())
     }

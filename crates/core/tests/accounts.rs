@@ -344,7 +344,7 @@ fn every_account_action_is_in_the_audit_log_with_who_and_when() {
     // The entries chain like the registrations' and verify.
     let report = store.verify_audit_log().unwrap();
     assert_eq!(report.entries, 7);
-    assert_eq!(report.broken, None);
+    assert_eq!(report.problem, None);
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn the_drill_back_up_register_more_restore_gives_the_register_as_backed_up() {
 
     let backup = dir.path().join("usb/hotich-2026-11-30.db");
     std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
-    let made = store.back_up(&supervisor, &backup).unwrap();
+    let made = store.back_up(&supervisor, &backup, now()).unwrap();
     assert_eq!((made.registrations, made.audit_entries > 0), (1, true));
     #[cfg(unix)]
     {
@@ -48,16 +48,20 @@ fn the_drill_back_up_register_more_restore_gives_the_register_as_backed_up() {
 
     let restored = store.restore(&supervisor, &backup, now()).unwrap();
     assert_eq!(store.registrations().unwrap(), at_backup);
-    assert!(store.verify_audit_log().unwrap().broken.is_none());
+    assert!(store.verify_audit_log().unwrap().problem.is_none());
     // The replaced database is kept, with the registration made after the backup.
-    let kept = Store::open(std::path::Path::new(&restored.replaced_kept_at)).unwrap();
+    let kept = Store::open(
+        std::path::Path::new(&restored.replaced_kept_at),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     assert_eq!(register_count(&kept), 2);
     // The store goes on with the restored file: the birth, taken in again, is registered again.
     import_signed(&mut store, &second, now());
     let again = case_of(&store, &second.notification_id, today());
     register_on(&mut store, &supervisor, &again, today());
     assert_eq!(register_count(&store), 2);
-    assert!(store.verify_audit_log().unwrap().broken.is_none());
+    assert!(store.verify_audit_log().unwrap().problem.is_none());
 }
 
 #[test]
@@ -68,10 +72,10 @@ fn a_damaged_backup_is_refused_and_the_live_database_is_untouched() {
     let case = case_of(&store, &n.notification_id, today());
     register_on(&mut store, &supervisor, &case, today());
     let backup = dir.path().join("backup.db");
-    store.back_up(&supervisor, &backup).unwrap();
+    store.back_up(&supervisor, &backup, now()).unwrap();
 
     // A backup never overwrites a file.
-    let again = store.back_up(&supervisor, &backup).unwrap_err();
+    let again = store.back_up(&supervisor, &backup, now()).unwrap_err();
     assert!(
         matches!(
             again,
@@ -83,10 +87,12 @@ fn a_damaged_backup_is_refused_and_the_live_database_is_untouched() {
         "{again}"
     );
 
-    // Bytes changed in the middle of the file (a failing USB disk).
+    // A whole page in the middle of the file changed (a failing USB disk;
+    // bytes inside a page's free space would change nothing SQLite reads).
     let mut bytes = std::fs::read(&backup).unwrap();
-    let middle = bytes.len() / 2;
-    for byte in &mut bytes[middle..middle + 4096] {
+    let page = 16384;
+    let middle = bytes.len() / 2 / page * page;
+    for byte in &mut bytes[middle..middle + page] {
         *byte ^= 0x5a;
     }
     let damaged = dir.path().join("damaged.db");
@@ -123,10 +129,10 @@ fn only_a_supervisor_backs_up_or_restores() {
     let (dir, mut store, supervisor) = fixture::office(now());
     let lan = fixture::registrar(&mut store, &supervisor, "lan", "Nguyễn Thị Lan", now());
     let backup = dir.path().join("backup.db");
-    let refused = store.back_up(&lan, &backup).unwrap_err();
+    let refused = store.back_up(&lan, &backup, now()).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert!(!backup.exists());
-    store.back_up(&supervisor, &backup).unwrap();
+    store.back_up(&supervisor, &backup, now()).unwrap();
     let refused = store.restore(&lan, &backup, now()).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
 }

@@ -58,7 +58,11 @@ fn summary() -> OfficeSetUp {
 
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let store = Store::open(
+        &dir.path().join("hotich.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     (dir, store)
 }
 
@@ -109,7 +113,7 @@ fn assert_audited_once(store: &Store, action: &str, officer: &Officer, entity_id
         1,
         "{action}"
     );
-    assert_eq!(store.verify_audit_log().unwrap().broken, None);
+    assert_eq!(store.verify_audit_log().unwrap().problem, None);
 }
 
 fn code<T: std::fmt::Debug>(result: hotich_core::Result<T>) -> ErrorCode {

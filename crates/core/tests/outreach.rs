@@ -169,7 +169,7 @@ fn wrong_passwords_lock_sign_in_for_a_while_even_after_a_restart() {
     // The count survives reopening the database.
     let path = db.store.path().to_owned();
     drop(db.store);
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &hotich_core::StoreKey::demo()).unwrap();
     assert!(matches!(
         store.unlock(&lan.id, PASSWORD, t0 + Duration::seconds(29)),
         Err(CoreError::SignInLocked { .. })

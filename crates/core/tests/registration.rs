@@ -137,7 +137,7 @@ fn a_prefilled_death_is_registered_numbered_and_audited() {
     assert_eq!((b.kind, b.number), (EventKind::Birth, 1));
     let report = db.store.verify_audit_log().unwrap();
     // The two accounts' creation, then the two registrations.
-    assert_eq!((report.entries, report.broken), (4, None));
+    assert_eq!((report.entries, report.problem), (4, None));
     assert_eq!(db.store.registrations().unwrap().len(), 2);
 }
 
@@ -430,10 +430,17 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
     )
     .unwrap();
     let report = db.store.verify_audit_log().unwrap();
-    let broken = report.broken.expect("the edit is found");
-    assert_eq!((broken.seq, broken.action.as_str()), (3, "register"));
-    assert_eq!(broken.entity_id, saved.id);
-    assert_eq!(broken.reason, "bản ghi đã bị sửa ngoài ứng dụng");
+    let problem = report.problem.expect("the edit is found");
+    assert_eq!(
+        (problem.seq, problem.action.as_str()),
+        (Some(3), "register")
+    );
+    assert_eq!(problem.entity_id, saved.id);
+    assert_eq!(problem.kind, hotich_core::AuditProblemKind::RecordAltered);
+    assert!(
+        hotich_core::labels::audit_problem_text(hotich_core::Lang::Vi, &problem)
+            .contains("đã bị sửa ngoài ứng dụng")
+    );
 }
 
 /// A hand-opened death completed with the suites' form, but with no
@@ -458,7 +465,7 @@ fn two_windows_registering_the_same_death_at_once_register_it_once() {
                 .map(|_| {
                     let (path, officer, name, start) = (&path, &db.officer, &name, &start);
                     scope.spawn(move || {
-                        let mut store = Store::open(path).unwrap();
+                        let mut store = Store::open(path, &hotich_core::StoreKey::demo()).unwrap();
                         let case = store
                             .open_case_by_hand(
                                 officer,
@@ -504,7 +511,7 @@ fn register_concurrently(per_thread: &[usize]) -> Vec<u32> {
             .map(|(thread, &count)| {
                 let (path, officer) = (path.clone(), officer.clone());
                 scope.spawn(move || {
-                    let mut store = Store::open(&path).unwrap();
+                    let mut store = Store::open(&path, &hotich_core::StoreKey::demo()).unwrap();
                     (0..count)
                         .map(|i| {
                             let name = format!(

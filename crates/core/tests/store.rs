@@ -271,7 +271,11 @@ fn a_file_that_is_not_notifications_is_refused_whole() {
 #[test]
 fn import_without_a_trust_list_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let mut store = Store::open(
+        &dir.path().join("hotich.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     let error = store.import_bytes(
         &array(&[sign(&death(), &facility_signer())]),
         "x",
@@ -391,12 +395,12 @@ fn filters_by_type_status_and_overdue_and_sorts_overdue_first() {
 fn a_database_from_a_newer_hotich_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hotich.db");
-    drop(Store::open(&path).unwrap());
+    drop(Store::open(&path, &hotich_core::StoreKey::demo()).unwrap());
     {
         let conn = hotich_common::sqlite::connect(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
-    let error = Store::open(&path).unwrap_err();
+    let error = Store::open(&path, &hotich_core::StoreKey::demo()).unwrap_err();
     assert!(
         matches!(error, CoreError::DatabaseTooNew { found: 99, .. }),
         "{error}"
@@ -420,7 +424,11 @@ fn the_store_runs_in_wal_with_full_sync() {
 #[test]
 fn a_trust_list_needs_a_pinned_root_key() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let mut store = Store::open(
+        &dir.path().join("hotich.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     let error = store.import_trust_list(&trust_list(), now()).unwrap_err();
     assert!(matches!(error, CoreError::NoRootKey), "{error}");
     // Pinned to another root, the demo-signed list is refused, named as the demo's.

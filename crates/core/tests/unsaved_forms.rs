@@ -49,7 +49,7 @@ fn a_typed_form_is_kept_per_officer_until_the_registration_is_saved() {
     // A restart: the store opened again still has it, the newest one.
     let path = dir.path().join("hotich.db");
     drop(store);
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &hotich_core::StoreKey::demo()).unwrap();
     assert_eq!(
         kept(&store, &lan, &case_id, FormMode::Register).as_deref(),
         Some(newer.as_str())

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use hotich_core::{ExportSummary, Officer, Store};
 use serde::{Deserialize, Serialize};
 
@@ -39,16 +39,18 @@ pub fn export_period(
     to: NaiveDate,
     today: NaiveDate,
     path: &Path,
+    now: DateTime<Utc>,
 ) -> Result<PeriodExport> {
     if is_pdf(path) {
         let pages = crate::report::save(store, actor, from, to, today, path)?;
+        store.record_export(actor, from, to, "pdf", pages, now)?;
         return Ok(PeriodExport::Report {
             path: path.display().to_string(),
             pages: u32::try_from(pages).unwrap_or(u32::MAX),
         });
     }
     Ok(PeriodExport::Table(
-        store.export_period(actor, from, to, path)?,
+        store.export_period(actor, from, to, path, now)?,
     ))
 }
 

@@ -430,8 +430,15 @@ fn a_period_export_takes_its_format_from_the_file_extension() {
     let (from, to) = (today() - Duration::days(30), today());
     let export = |name: &str| {
         let path = db._dir.path().join(name);
-        let written =
-            hotich_extract::export_period(&db.store, &db.supervisor, from, to, today(), &path);
+        let written = hotich_extract::export_period(
+            &db.store,
+            &db.supervisor,
+            from,
+            to,
+            today(),
+            &path,
+            now(),
+        );
         (path, written)
     };
     let (csv, written) = export("thong-ke.csv");
@@ -469,6 +476,7 @@ fn a_period_export_takes_its_format_from_the_file_extension() {
         to,
         today(),
         &db._dir.path().join("x.pdf"),
+        now(),
     );
     assert_eq!(refused.unwrap_err().code().to_string(), "forbidden");
 }

@@ -126,6 +126,34 @@ pub struct PushedEvent {
     pub body: Box<RawValue>,
     /// When the workstation wrote it (RFC 3339).
     pub created_at: String,
+    /// The head of the workstation's audit chain as the row is sent: the
+    /// registry keeps the highest per workstation and flags one that goes
+    /// backwards (a cut chain, or a restored backup). Not part of the row:
+    /// a replay with a newer head is the same row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<AuditChainHead>,
+}
+
+/// The last entry of a workstation's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditChainHead {
+    /// Its position in the chain, from 1.
+    pub seq: u64,
+    /// Its hash (64 lowercase hex digits).
+    pub hash: String,
+}
+
+impl AuditChainHead {
+    /// A head the registry may keep: a position and a SHA-256-sized hex hash.
+    pub fn is_well_formed(&self) -> bool {
+        self.seq >= 1
+            && self.hash.len() == 64
+            && self
+                .hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
 }
 
 /// `PUT /v1/events/{id}` answer.

@@ -3,11 +3,11 @@
 //! a network call) every `interval`, or at once when asked, and tells the
 //! shell what happens through a callback.
 
-use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use hotich_core::store_key::StoreFile;
 use hotich_core::{Store, SyncReport};
 
 use crate::credentials::{self, CredentialError};
@@ -139,7 +139,7 @@ fn activity_of(progress: &SyncProgress, activity: &mut SyncActivity) {
 impl BackgroundSync {
     /// Starts the thread; the first run happens at once.
     pub fn start(
-        db: PathBuf,
+        db: StoreFile,
         schedule: Schedule,
         on_event: impl Fn(BackgroundEvent) + Send + Sync + 'static,
     ) -> std::io::Result<BackgroundSync> {
@@ -179,7 +179,7 @@ fn lock(known: &Mutex<Known>) -> MutexGuard<'_, Known> {
 }
 
 fn run_forever(
-    db: &std::path::Path,
+    db: &StoreFile,
     schedule: &Schedule,
     woken: &Receiver<()>,
     known: &Mutex<Known>,
@@ -213,11 +213,12 @@ fn run_forever(
 
 /// One run, if there is something to sync with.
 fn run_once(
-    db: &std::path::Path,
+    db: &StoreFile,
     known: &Mutex<Known>,
     on_event: &(dyn Fn(BackgroundEvent) + Sync),
 ) -> RunEnd {
-    let stored = Store::open(db)
+    let stored = db
+        .open()
         .map_err(SyncError::from)
         .and_then(|store| crate::stored_server(&store));
     let server = match stored {
@@ -350,16 +351,15 @@ mod tests {
     fn without_a_server_address_the_thread_says_not_configured_and_waits() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ws.db");
-        drop(Store::open(&db).unwrap());
+        let store = Store::open(&db, &hotich_core::StoreKey::demo()).unwrap();
+        let file = store.file();
+        drop(store);
         let (events, received) = mpsc::channel();
-        let background = BackgroundSync::start(
-            db.clone(),
-            Schedule::every(Duration::from_secs(60)),
-            move |e| {
+        let background =
+            BackgroundSync::start(file, Schedule::every(Duration::from_secs(60)), move |e| {
                 let _ = events.send(e);
-            },
-        )
-        .unwrap();
+            })
+            .unwrap();
         assert_eq!(
             received.recv_timeout(Duration::from_secs(10)).unwrap(),
             BackgroundEvent::Finished {
@@ -367,7 +367,7 @@ mod tests {
                 changed: false
             }
         );
-        let store = Store::open(&db).unwrap();
+        let store = Store::open(&db, &hotich_core::StoreKey::demo()).unwrap();
         let overview = background.overview(&store).unwrap();
         assert_eq!(overview.connection, Connection::NotConfigured);
         assert!(overview

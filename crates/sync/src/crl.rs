@@ -8,13 +8,13 @@
 //! the downloads and written after each, never with a transaction open
 //! during a request.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use hotich_core::labels::{self, Lang};
+use hotich_core::store_key::StoreFile;
 use hotich_core::x509_trust::{CrlEntry, CrlFetchTarget, RevocationRecheck};
 use hotich_core::{FileRefusal, Store};
 use serde::Serialize;
@@ -159,7 +159,7 @@ pub fn fetch_crls_blocking(
 }
 
 /// [`fetch_crls_blocking`] on the store at `path`, opened for this round.
-pub fn fetch_crls_path(path: &Path, now: DateTime<Utc>) -> Result<CrlFetchReport, SyncError> {
-    let mut store = Store::open(path)?;
+pub fn fetch_crls_path(file: &StoreFile, now: DateTime<Utc>) -> Result<CrlFetchReport, SyncError> {
+    let mut store = file.open()?;
     fetch_crls_blocking(&mut store, now)
 }

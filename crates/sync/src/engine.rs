@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use chrono::Utc;
 use hotich_core::sync::{Pulled, PulledDocument};
 use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
-use hotich_protocol::sync::{ApiError, EventContent, EventPage, PushedEvent, StreamEvent};
+use hotich_protocol::sync::{
+    ApiError, AuditChainHead, EventContent, EventPage, PushedEvent, StreamEvent,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
 
@@ -332,6 +334,10 @@ impl Run<'_> {
                     kind: row.kind.clone(),
                     body,
                     created_at: row.created_at.clone(),
+                    audit_head: self.store.audit_head()?.map(|head| AuditChainHead {
+                        seq: u64::try_from(head.seq).unwrap_or(0),
+                        hash: head.hash,
+                    }),
                 };
                 let bytes =
                     serde_json::to_vec(&event).map_err(|e| Halt::Protocol(e.to_string()))?;

@@ -28,9 +28,9 @@ mod engine;
 mod http;
 pub mod status;
 
-use std::path::Path;
 use std::time::Duration;
 
+use hotich_core::store_key::StoreFile;
 use hotich_core::{Officer, Store};
 
 pub use engine::sync_once;
@@ -274,10 +274,10 @@ pub fn sync_blocking(
 
 /// [`sync_blocking`] on the store at `path`, opened for this run and closed after.
 pub fn sync_path(
-    path: &Path,
+    file: &StoreFile,
     options: &SyncOptions,
     progress: &mut (dyn FnMut(&SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let mut store = Store::open(path)?;
+    let mut store = file.open()?;
     sync_blocking(&mut store, options, progress)
 }

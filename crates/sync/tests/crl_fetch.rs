@@ -149,7 +149,7 @@ const DEATH_ID: &str = "79024-00004.GBT.79024.26";
 /// An office trusting the test root and intermediate, with `hospital`
 /// registered for FACILITY, holding no CRL; its death notice taken in.
 fn office_with_notice(dir: &Path, pki: &TestPki, hospital: &Identity) -> Store {
-    let mut store = Store::open(&dir.join("hotich.db")).unwrap();
+    let mut store = Store::open(&dir.join("hotich.db"), &hotich_core::StoreKey::demo()).unwrap();
     store.set_commune("01864").unwrap();
     let now = Utc::now();
     let supervisor: Officer = store

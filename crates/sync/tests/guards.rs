@@ -68,7 +68,7 @@ fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
 /// One run of a workstation of commune 01864 against `port`, few retries.
 async fn run(port: u16, tune: impl FnOnce(&mut SyncOptions)) -> (SyncReport, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("ws.db")).unwrap();
+    let mut store = Store::open(&dir.path().join("ws.db"), &hotich_core::StoreKey::demo()).unwrap();
     store.set_commune("01864").unwrap();
     let server = ServerUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap();
     let mut options = SyncOptions::new(server, "hotich_ws_test");

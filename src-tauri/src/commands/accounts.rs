@@ -59,7 +59,7 @@ guarded_commands! {
             let changed = store.change_own_password(&officer.id, &current, &new, Utc::now())?;
             let mut session = session.lock()?;
             session.officer_changed(&changed);
-            session.state(&store, Instant::now())
+            session.state(&store, Instant::now(), Utc::now())
         };
 
     /// A one-time password for the officer, shown once; they must change it.

@@ -25,8 +25,8 @@ guarded_commands! {
     store fn office() -> Option<Office> = |store| store.office();
     signed_in fn list_cases(filter: CaseFilter) -> CasePage =
         |store| store.cases(&filter, today());
-    signed_in fn case_detail(id: String) -> CaseDetail =
-        |store| store.case_detail(&id, today());
+    acting fn case_detail(id: String) -> CaseDetail =
+        |(actor, store)| store.open_case(&actor, &id, today(), Utc::now());
     signed_in fn quarantine() -> Vec<QuarantineEntry> = |store| store.quarantine();
 }
 

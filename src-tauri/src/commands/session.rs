@@ -11,7 +11,10 @@ use crate::session::Shell;
 
 fn state(shell: &Shell) -> CommandResult<SessionState> {
     let store = shell.store()?;
-    Ok(shell.session.lock()?.state(&store, Instant::now())?)
+    Ok(shell
+        .session
+        .lock()?
+        .state(&store, Instant::now(), Utc::now())?)
 }
 
 #[tauri::command]
@@ -48,13 +51,15 @@ pub async fn sign_in(
 
 #[tauri::command]
 pub async fn sign_out(shell: State<'_, Shell>) -> CommandResult<()> {
-    shell.session.lock()?.end();
+    let store = shell.store()?;
+    shell.session.lock()?.sign_out(&store, Utc::now())?;
     Ok(())
 }
 
 #[tauri::command]
 pub async fn lock_session(shell: State<'_, Shell>) -> CommandResult<()> {
-    shell.session.lock()?.lock();
+    let store = shell.store()?;
+    shell.session.lock()?.lock_by_hand(&store, Utc::now())?;
     Ok(())
 }
 

@@ -57,6 +57,9 @@ pub struct InstallationState {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OfficeReady {
     pub token_error: Option<CommandError>,
+    /// The recovery key, shown this once to the first supervisor to write
+    /// down or print (`Store::reveal_recovery_key`).
+    pub recovery_key: Option<String>,
 }
 
 #[tauri::command]
@@ -111,19 +114,23 @@ pub async fn set_up_office(
         return Err(CommandError::new(hotich_core::ErrorCode::EmptyToken, []));
     }
     let (store, path, supervisor) = first_run.choose(|paths| {
-        let mut store = crate::open_store(&paths.office)?;
+        let mut store = crate::open_store(&paths.office, crate::Keyed::Office)?;
         let supervisor = store.set_up_office(&setup, Utc::now())?;
         Ok((store, paths.office.clone(), supervisor))
     })?;
     let token_error = hotich_sync::configure(&store, &supervisor, &setup.server, Some(&token))
         .err()
         .map(CommandError::from);
+    let recovery_key = store.reveal_recovery_key(&supervisor, Utc::now())?;
     crate::start_shell(&app, store, path)?;
     app.state::<Shell>()
         .session
         .lock()?
         .begin(supervisor, Instant::now());
-    Ok(OfficeReady { token_error })
+    Ok(OfficeReady {
+        token_error,
+        recovery_key,
+    })
 }
 
 /// Opens the demo's own database with its sample data.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use hotich_core::{DashboardFigures, PeriodReport};
 use hotich_extract::PeriodExport;
 
@@ -19,6 +19,6 @@ guarded_commands! {
     acting fn export_period(from: NaiveDate, to: NaiveDate, path: String) -> PeriodExport =
         |(actor, store)| {
             let path = Path::new(&path);
-            hotich_extract::export_period(&store, &actor, from, to, today(), path)
+            hotich_extract::export_period(&store, &actor, from, to, today(), path, Utc::now())
         };
 }

@@ -1,9 +1,9 @@
 //! Sync with the central registry: the status bar's overview, "Sync now",
 //! the settings (address and token), and the background thread's events.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use hotich_core::store_key::StoreFile;
 use hotich_sync::background::{BackgroundEvent, BackgroundSync, Schedule};
 use hotich_sync::SyncOverview;
 use tauri::{AppHandle, Emitter, State};
@@ -16,7 +16,7 @@ use crate::session::Shell;
 pub const SYNC_INTERVAL_ENV: &str = "HOTICH_SYNC_INTERVAL_SECONDS";
 
 /// Starts the background sync on its own connection to `db`.
-pub fn start_background(app: &AppHandle, db: PathBuf) -> std::io::Result<BackgroundSync> {
+pub fn start_background(app: &AppHandle, db: StoreFile) -> std::io::Result<BackgroundSync> {
     let schedule = std::env::var(SYNC_INTERVAL_ENV)
         .ok()
         .and_then(|value| value.trim().parse().ok())

@@ -5,4 +5,9 @@ import type { CommandError } from "./CommandError";
  * The office is set up; the token could not be kept in the OS keyring when
  * `token_error` says why (a supervisor enters it again in the sync settings).
  */
-export type OfficeReady = { token_error: CommandError | null, };
+export type OfficeReady = { token_error: CommandError | null, 
+/**
+ * The recovery key, shown this once to the first supervisor to write
+ * down or print (`Store::reveal_recovery_key`).
+ */
+recovery_key: string | null, };

@@ -651,6 +651,12 @@ export const en: Messages = {
     next: "Next",
     back: "Back",
     tokenNotSaved: "The office is set up, but the access token could not be kept; enter it again in the sync settings.",
+    recoveryTitle: "The database's recovery key",
+    recoveryIntro:
+      "This key opens the office's database on another computer, or when this computer's keyring is lost (hotich recover). It is shown only this once.",
+    recoveryKeep: "Write it down or print it, sign for it and keep it in the office's locked cabinet; do not photograph it or keep it on the computer.",
+    recoveryPrint: "Print the recovery key sheet",
+    recoveryWritten: "I have written the recovery key down",
   },
   signers: {
     title: "Signers of the papers",
@@ -763,6 +769,8 @@ export const en: Messages = {
   inputField: words(LABELS_EN.inputField),
   inputReason: words(LABELS_EN.inputReason),
   fileRefusal: words(LABELS_EN.fileRefusal),
+  auditAction: words(LABELS_EN.auditAction),
+  auditProblemKind: words(LABELS_EN.auditProblemKind),
   forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };

@@ -659,6 +659,12 @@ export const vi = {
     next: "Tiếp",
     back: "Quay lại",
     tokenNotSaved: "Văn phòng đã được thiết lập, nhưng chưa lưu được mã truy cập; hãy nhập lại trong phần đồng bộ.",
+    recoveryTitle: "Khóa khôi phục của cơ sở dữ liệu",
+    recoveryIntro:
+      "Khóa này mở cơ sở dữ liệu của văn phòng trên máy khác hoặc khi kho khóa của máy bị mất (hotich recover). Chỉ hiện một lần này.",
+    recoveryKeep: "Ghi lại hoặc in ra, ký nhận và cất trong tủ có khóa của văn phòng; không chụp ảnh, không lưu trên máy.",
+    recoveryPrint: "In tờ khóa khôi phục",
+    recoveryWritten: "Tôi đã ghi lại khóa khôi phục",
   },
   signers: {
     title: "Người ký giấy tờ",
@@ -771,6 +777,8 @@ export const vi = {
   inputField: words(LABELS_VI.inputField),
   inputReason: words(LABELS_VI.inputReason),
   fileRefusal: words(LABELS_VI.fileRefusal),
+  auditAction: words(LABELS_VI.auditAction),
+  auditProblemKind: words(LABELS_VI.auditProblemKind),
   forbiddenAction: words(LABELS_VI.forbiddenAction),
   problemRule: words(LABELS_VI.problemRule),
 };

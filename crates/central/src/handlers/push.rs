@@ -14,7 +14,7 @@ use super::blocking;
 use crate::auth::WorkstationAuth;
 use crate::error::Failure;
 use crate::state::App;
-use crate::storage::{PushedRecord, PutOutcome};
+use crate::storage::{HeadVerdict, PushedRecord, PutOutcome};
 
 fn invalid_event(message: impl Into<String>) -> Failure {
     Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", message)
@@ -54,6 +54,15 @@ fn validate_push(id: &str, event: &PushedEvent) -> Result<(), Failure> {
     {
         return Err(invalid_event("case_id must be 1-64 characters"));
     }
+    if event
+        .audit_head
+        .as_ref()
+        .is_some_and(|head| !head.is_well_formed())
+    {
+        return Err(invalid_event(
+            "audit_head must have a seq from 1 and a hash of 64 lowercase hex digits",
+        ));
+    }
     Ok(())
 }
 
@@ -75,9 +84,24 @@ pub async fn push(
     };
     let storage = app.storage.clone();
     let key = id.clone();
+    let audit_head = event.audit_head;
     let outcome = blocking(move || {
+        let now = Utc::now();
+        if let Some(head) = &audit_head {
+            let verdict = storage
+                .note_audit_head(&workstation, head, now)
+                .map_err(Failure::internal)?;
+            if verdict == HeadVerdict::WentBack {
+                // The operator's signal (no personal data: ids and positions).
+                tracing::warn!(
+                    workstation = %workstation.id,
+                    reported_seq = head.seq,
+                    "audit chain went backwards"
+                );
+            }
+        }
         storage
-            .put_event(&workstation, &key, &record, Utc::now())
+            .put_event(&workstation, &key, &record, now)
             .map_err(Failure::internal)
     })
     .await?;

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use hotich_common::sqlite::OpenError;
-use hotich_protocol::sync::DocumentFormat;
+use hotich_protocol::sync::{AuditChainHead, DocumentFormat};
 use hotich_protocol::FacilityKey;
 
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +215,21 @@ pub struct WorkstationRecord {
     pub revoked_at: Option<String>,
     pub rotated_at: Option<String>,
     pub last_used_at: Option<String>,
+    /// The highest audit-chain position the workstation reported.
+    pub audit_head_seq: Option<i64>,
+    /// When it last reported a head behind that one (flagged).
+    pub audit_went_back_at: Option<String>,
+}
+
+/// What a reported audit head did to the one kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadVerdict {
+    /// Further along (or the first): kept.
+    Advanced,
+    Same,
+    /// Behind the one kept, or at its position with another hash: flagged,
+    /// the kept one stays.
+    WentBack,
 }
 
 /// What the token a request carries is worth, looked up on every request
@@ -293,6 +308,14 @@ pub trait Storage: Send + Sync + 'static {
         record: &PushedRecord,
         now: DateTime<Utc>,
     ) -> Result<PutOutcome>;
+    /// Keeps the workstation's audit head if it is further along than the
+    /// one kept; flags one that went backwards.
+    fn note_audit_head(
+        &self,
+        workstation: &Workstation,
+        head: &AuditChainHead,
+        now: DateTime<Utc>,
+    ) -> Result<HeadVerdict>;
     /// The signed trust list in force (JSON) and its sequence.
     fn trust_list(&self) -> Result<Option<(u64, String)>>;
     /// Replaces the trust list when its sequence is newer; false otherwise.

@@ -20,6 +20,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema.sql"),
     include_str!("../schema/002_workstation_tokens.sql"),
     include_str!("../schema/003_official_documents.sql"),
+    include_str!("../schema/004_audit_heads.sql"),
 ]);
 const READERS: usize = 4;
 
@@ -383,11 +384,14 @@ impl Storage for SqliteStorage {
 
     fn workstations(&self) -> Result<Vec<WorkstationRecord>> {
         self.list(
-            "SELECT id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at
-             FROM workstation ORDER BY created_at, id",
+            "SELECT w.id, w.commune, w.label, w.created_at, w.expires_at, w.revoked_at, w.rotated_at,
+                    w.last_used_at, h.seq AS audit_head_seq, h.went_back_at AS audit_went_back_at
+             FROM workstation w LEFT JOIN workstation_audit_head h ON h.workstation_id = w.id
+             ORDER BY w.created_at, w.id",
             |r| {
                 Ok(from_row!(r => WorkstationRecord {
-                    id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at
+                    id, commune, label, created_at, expires_at, revoked_at, rotated_at, last_used_at,
+                    audit_head_seq, audit_went_back_at
                 }))
             },
         )
@@ -466,6 +470,55 @@ impl Storage for SqliteStorage {
         } else {
             PutOutcome::Conflict
         })
+    }
+
+    fn note_audit_head(
+        &self,
+        workstation: &Workstation,
+        head: &AuditChainHead,
+        now: DateTime<Utc>,
+    ) -> Result<HeadVerdict> {
+        let conn = lock(&self.writer);
+        let tx = conn.unchecked_transaction()?;
+        let kept: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT seq, hash FROM workstation_audit_head WHERE workstation_id = ?1",
+                [&workstation.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let seq = i64::try_from(head.seq).unwrap_or(i64::MAX);
+        let verdict = match &kept {
+            None => HeadVerdict::Advanced,
+            Some((kept_seq, _)) if seq > *kept_seq => HeadVerdict::Advanced,
+            Some((kept_seq, kept_hash)) if seq == *kept_seq && *kept_hash == head.hash => {
+                HeadVerdict::Same
+            }
+            Some(_) => HeadVerdict::WentBack,
+        };
+        let at = now.to_rfc3339();
+        match verdict {
+            HeadVerdict::Advanced => {
+                tx.execute(
+                    "INSERT INTO workstation_audit_head (workstation_id, seq, hash, reported_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (workstation_id) DO UPDATE
+                     SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at",
+                    params![workstation.id, seq, head.hash, at],
+                )?;
+            }
+            HeadVerdict::Same => {}
+            HeadVerdict::WentBack => {
+                tx.execute(
+                    "UPDATE workstation_audit_head
+                     SET went_back_at = ?2, went_back_seq = ?3, went_back_hash = ?4
+                     WHERE workstation_id = ?1",
+                    params![workstation.id, at, seq, head.hash],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(verdict)
     }
 
     fn trust_list(&self) -> Result<Option<(u64, String)>> {

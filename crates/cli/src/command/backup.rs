@@ -23,7 +23,7 @@ pub struct Backup {
 impl Backup {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let actor = ctx.acting()?;
-        let made = ctx.store.back_up(&actor, &self.out)?;
+        let made = ctx.store.back_up(&actor, &self.out, Utc::now())?;
         ctx.out.emit(self.json, &made, |out, made| {
             Ok(writeln!(
                 out,

@@ -23,7 +23,10 @@ pub struct Case {
 
 impl Case {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
-        let detail = ctx.store.case_detail(&self.id, ctx.today)?;
+        let actor = ctx.acting()?;
+        let detail = ctx
+            .store
+            .open_case(&actor, &self.id, ctx.today, Utc::now())?;
         // A record people read too: indented JSON.
         let layout = Layout::Indented;
         ctx.out.emit_as(layout, self.json, &detail, |out, detail| {

@@ -28,7 +28,13 @@ impl Export {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
         let actor = ctx.acting()?;
         let written = hotich_extract::export_period(
-            &ctx.store, &actor, self.from, self.to, ctx.today, &self.out,
+            &ctx.store,
+            &actor,
+            self.from,
+            self.to,
+            ctx.today,
+            &self.out,
+            chrono::Utc::now(),
         )?;
         match written {
             PeriodExport::Report { pages, .. } => writeln!(

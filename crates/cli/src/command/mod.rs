@@ -13,6 +13,7 @@ pub mod officer;
 pub mod outreach;
 pub mod print;
 pub mod print_log;
+pub mod recover;
 pub mod registration;
 pub mod stats;
 pub mod sync;

@@ -35,11 +35,24 @@ pub const INIT_SUPERVISOR: [&str; 6] = [
     "Phạm Văn Lãnh",
 ];
 
+/// The `hotich` binary with the suites' store key in `HOTICH_DB_KEY` (no
+/// OS keyring runs here): the demo's key, which the suites' own
+/// `Store::open` calls use too.
+#[allow(dead_code)] // not every suite runs the binary
+pub fn hotich_binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    command.env(
+        hotich_core::store_key::KEY_ENV,
+        hotich_core::StoreKey::demo().recovery_text(),
+    );
+    command
+}
+
 /// `hotich --db <db>` without the caller's own sign-in variables, so that a
 /// suite never depends on the shell it runs from.
 #[allow(dead_code)] // not every suite runs the binary this way
 pub fn hotich_on(db: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    let mut command = hotich_binary();
     command
         .arg("--db")
         .arg(db)
@@ -215,7 +228,7 @@ pub const USER_PASSWORD: &str = "hộ tịch 2026";
 /// password (current and new) [`USER_PASSWORD`].
 #[allow(dead_code)] // not every suite signs in this way
 pub fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotich"))
+    hotich_binary()
         .arg("--db")
         .arg(db)
         .args(["--today", USER_TODAY, "--user", user])

@@ -77,6 +77,11 @@ pub fn central() -> Command {
 
 pub fn hotich(db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hotich"));
+    // The suites' store key (no OS keyring runs here), as `common::hotich_binary`.
+    command.env(
+        hotich_core::store_key::KEY_ENV,
+        hotich_core::StoreKey::demo().recovery_text(),
+    );
     command
         .arg("--db")
         .arg(db)
@@ -345,7 +350,7 @@ impl Workstation {
     /// `registrations` deaths, through the core as the desktop app does.
     /// Returns (attempts logged, registrations made).
     pub fn work_cases(&self, attempts: usize, registrations: usize) -> (usize, usize) {
-        let mut store = Store::open(&self.db).unwrap();
+        let mut store = Store::open(&self.db, &hotich_core::StoreKey::demo()).unwrap();
         let now = Utc::now();
         let boss: Officer =
             match store.create_first_supervisor("lanhdao", "Phạm Văn Lãnh", PASSWORD, now) {

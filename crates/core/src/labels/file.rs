@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{error_template, fill, Lang};
+use super::{audit_problem, error_template, fill, Lang};
+use crate::audit::AuditProblemKind;
 use crate::error::{ErrorCode, FileRefusal};
 
 /// Why a file was refused whole, with `{param}` placeholders (see [`FileRefusal`]).
@@ -22,7 +23,8 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::Vi, Network) => "lỗi mạng: {detail}",
         (Lang::Vi, NotBackup) => "không phải bản sao lưu cơ sở dữ liệu Hotich",
         (Lang::Vi, BackupDamaged) => "bản sao lưu bị hỏng ({detail}); không khôi phục",
-        (Lang::Vi, BackupAuditBroken) => "nhật ký kiểm tra trong bản sao lưu bị phá vỡ tại mục {seq} ({detail}); không khôi phục",
+        (Lang::Vi, BackupAuditBroken) => "nhật ký kiểm tra trong bản sao lưu không nguyên vẹn ({problem}); không khôi phục",
+        (Lang::Vi, BackupOtherKey) => "bản sao lưu của một cơ sở dữ liệu khác (khóa khác); không khôi phục",
         (Lang::Vi, BackupTooNew) => "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
         (Lang::Vi, AlreadyExists) => "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
         (Lang::En, NotNotifications) => "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
@@ -37,7 +39,8 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::En, Network) => "network error: {detail}",
         (Lang::En, NotBackup) => "not a backup of a Hotich database",
         (Lang::En, BackupDamaged) => "the backup is damaged ({detail}); nothing was restored",
-        (Lang::En, BackupAuditBroken) => "the backup's audit log is broken at entry {seq} ({detail}); nothing was restored",
+        (Lang::En, BackupAuditBroken) => "the backup's audit log is not whole ({problem}); nothing was restored",
+        (Lang::En, BackupOtherKey) => "the backup is of another database (another key); nothing was restored",
         (Lang::En, BackupTooNew) => "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
         (Lang::En, AlreadyExists) => "a file is already there; a backup never overwrites one",
     }
@@ -51,10 +54,20 @@ pub fn invalid_file(
     params: &BTreeMap<String, String>,
 ) -> String {
     let mut worded = params.clone();
+    if let Some(kind) = params
+        .get("problem_kind")
+        .and_then(|kind| AuditProblemKind::parse(kind))
+    {
+        // A backup's audit problem, worded in this language too.
+        worded.insert(
+            "problem".to_owned(),
+            fill(audit_problem(lang, kind), params),
+        );
+    }
     worded.insert("path".to_owned(), path.to_owned());
     worded.insert(
         "reason".to_owned(),
-        fill(file_refusal(lang, reason), params),
+        fill(file_refusal(lang, reason), &worded),
     );
     fill(error_template(lang, ErrorCode::InvalidFile), &worded)
 }

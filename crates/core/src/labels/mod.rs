@@ -163,157 +163,6 @@ pub fn sync_state(lang: Lang, state: SyncState) -> &'static str {
     }
 }
 
-/// The message of an error code, with `{param}` placeholders (see [`ErrorCode`]).
-pub fn error_template(lang: Lang, code: ErrorCode) -> &'static str {
-    match lang {
-        Lang::Vi => error_vi(code),
-        Lang::En => error_en(code),
-    }
-}
-
-fn error_vi(code: ErrorCode) -> &'static str {
-    use ErrorCode::*;
-    match code {
-        DatabaseTooNew => "cơ sở dữ liệu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
-        MigrationFailed => "không nâng cấp được cơ sở dữ liệu: {detail}",
-        Database => "lỗi cơ sở dữ liệu: {detail}",
-        InvalidFile => "tệp {path}: {reason}",
-        TrustListRejected => "danh sách tin cậy bị từ chối: {detail}",
-        NoTrustList => "chưa có danh sách cơ sở y tế tin cậy; hãy nhập trust.json trước",
-        NoRootKey => "chưa ghi khóa gốc của cơ quan đăng ký để kiểm tra danh sách tin cậy (hotich trust pin-root)",
-        CaseNotFound => "không tìm thấy hồ sơ {id}",
-        Corrupt => "dữ liệu lưu trữ bị hỏng ({what}): {reason}",
-        Io => "lỗi đọc/ghi tệp: {detail}",
-        InvalidInput => "{field}: {reason}",
-        IllegalTransition => "không thể chuyển hồ sơ từ trạng thái \"{from}\" sang \"{to}\"",
-        // Also the answer during a lock-out, which it must not reveal: it says one may exist.
-        WrongPassword => "tên đăng nhập hoặc mật khẩu không đúng (sau nhiều lần sai liên tiếp, phải chờ ít phút mới đăng nhập lại được)",
-        SignInLocked => "đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {seconds} giây",
-        Forbidden => "{action}",
-        OfficerNotFound => "không tìm thấy cán bộ {officer}",
-        AlreadySetUp => "đã có tài khoản lãnh đạo đầu tiên; hãy đăng nhập",
-        NotSignedIn => "chưa đăng nhập",
-        Locked => "phiên làm việc đã khóa vì để lâu không dùng; hãy nhập lại mật khẩu",
-        PasswordChangeRequired => "cần đặt mật khẩu mới của riêng mình trước khi làm việc",
-        AccountDeactivated => "tài khoản này đã ngừng hoạt động; hãy liên hệ lãnh đạo",
-        LastSupervisor => "không thể ngừng hoạt động hoặc hạ vai trò của lãnh đạo cuối cùng còn hoạt động",
-        SessionExpired => "phiên làm việc đã quá {hours} giờ; hãy đăng nhập lại",
-        DemoKeyRefused => "đây là khóa gốc dùng thử, ai cũng ký được bằng nó; văn phòng thật không bao giờ nhận khóa này",
-        DemoTrustListRefused => "danh sách tin cậy này được ký bằng khóa gốc dùng thử; văn phòng thật không nhận",
-        DemoCannotBecomeOffice => "bản dùng thử với dữ liệu mẫu không thể chuyển thành văn phòng thật; hãy thiết lập văn phòng trên một cơ sở dữ liệu mới",
-        OfficeCannotBecomeDemo => "văn phòng thật không thể chuyển sang dùng thử",
-        FingerprintMismatch => "dấu vân tay của khóa gốc không khớp với dấu vân tay đã đối chiếu; khóa chưa được ghi",
-        CommuneLocked => "đã có hồ sơ nên không đổi được xã/phường của văn phòng",
-        TrustEntryNotFound => "không có chứng thư hoặc danh sách thu hồi số {id}",
-        InvalidRegistration => "tờ khai còn {count} chỗ chưa đúng",
-        InvalidForm => "còn {count} chỗ chưa đúng",
-        DuplicateSuspected => "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
-        RegistrationNotFound => "không tìm thấy đăng ký {id}",
-        CaseClosed => "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
-        CaseNeedsReview => "thông báo của cơ sở y tế đã thay đổi: cần xem xét lại hồ sơ trước khi ghi nhận liên hệ",
-        CaseAssignedToOther => "hồ sơ đã giao cho {assignee}: chỉ cán bộ được giao hoặc lãnh đạo mới ghi nhận liên hệ",
-        NoCommune => "chưa chọn xã cho máy này (hotich office --set MÃ_XÃ)",
-        BadServer => "địa chỉ máy chủ không hợp lệ: {detail}",
-        Runtime => "không khởi động được tiến trình đồng bộ: {detail}",
-        Keyring => "không truy cập được kho khóa của hệ điều hành: {detail}",
-        NoToken => "chưa có mã truy cập cho {server}; hãy chạy hotich sync login --server {server}",
-        EmptyToken => "mã truy cập trống",
-        Network => "máy chủ không trả lời: {detail}",
-        Deadline => "hết thời gian cho phép của lần đồng bộ",
-        Unauthorized => "máy chủ từ chối mã truy cập của máy này ({detail}); hãy đăng nhập lại (hotich sync login)",
-        Server => "máy chủ trả lời {status}: {detail}",
-        Protocol => "máy chủ trả lời sai giao thức: {detail}",
-        TokenRevoked => "Mã truy cập đã bị thu hồi; lãnh đạo hãy nhập mã truy cập mới của máy trạm (Quản trị → Đồng bộ, hoặc hotich sync login)",
-        TokenExpired => "Mã truy cập đã hết hạn; lãnh đạo hãy nhập mã truy cập mới của máy trạm (Quản trị → Đồng bộ, hoặc hotich sync login)",
-        ClockSkew => "đồng hồ của máy này lệch {minutes} phút so với máy chủ (giờ máy chủ: {server_time}); không đồng bộ khi lệch quá 10 phút: hãy chỉnh ngày giờ của máy rồi đồng bộ lại",
-        ResponseTooLarge => "máy chủ trả lời quá {limit} MiB; đã dừng đọc và không lưu gì",
-        Redirected => "máy chủ chuyển hướng ({status}) sang {location}; Hotich không đi theo chuyển hướng: hãy nhập đúng địa chỉ máy chủ",
-        BadCaCertificate => "chứng chỉ CA không dùng được: {detail}",
-        WrongDocument => "{document} không in cho đăng ký {kind}",
-        IncompleteRecord => "đăng ký {id} thiếu nội dung khai sinh/khai tử",
-        NoOffice => "chưa chọn xã của cơ quan đăng ký (hotich office --set MÃ_XÃ)",
-        MissingGlyph => "phông chữ không có ký tự {char} ({codepoint}) trong \"{text}\"",
-        DoesNotFit => "nội dung quá dài, không vừa một trang A4: {detail}",
-        Qr => "không tạo được mã QR: {detail}",
-        Font => "phông chữ nhúng bị hỏng: {detail}",
-        Internal => "lỗi nội bộ của chương trình: {detail}",
-        NoDatabase => "không tìm thấy thư mục dữ liệu của máy",
-        WriteFailed => "không ghi được tệp PDF {path}: {detail}",
-        Demo => "không tạo được dữ liệu mẫu: {detail}",
-    }
-}
-
-fn error_en(code: ErrorCode) -> &'static str {
-    use ErrorCode::*;
-    match code {
-        DatabaseTooNew => "The database is version {found}, newer than version {supported} that this program understands; update Hotich",
-        MigrationFailed => "Could not upgrade the database: {detail}",
-        Database => "Database error: {detail}",
-        InvalidFile => "File {path}: {reason}",
-        TrustListRejected => "The trust list was refused: {detail}",
-        NoTrustList => "No trusted list of health facilities yet; import trust.json first",
-        NoRootKey => "The registry's root key, which checks the trust list, is not recorded yet (hotich trust pin-root)",
-        CaseNotFound => "Case {id} not found",
-        Corrupt => "Stored data is damaged ({what}): {reason}",
-        Io => "File read/write error: {detail}",
-        InvalidInput => "{field}: {reason}",
-        IllegalTransition => "A case cannot move from \"{from}\" to \"{to}\"",
-        WrongPassword => "Wrong username or password (after several wrong tries in a row, sign-in waits a few minutes)",
-        SignInLocked => "Too many wrong passwords; try again in {seconds} seconds",
-        Forbidden => "{action}",
-        OfficerNotFound => "Officer {officer} not found",
-        AlreadySetUp => "The first supervisor account already exists; sign in",
-        NotSignedIn => "Not signed in",
-        Locked => "The session locked after a time without use; enter your password again",
-        PasswordChangeRequired => "Set a password of your own before anything else",
-        AccountDeactivated => "This account is deactivated; contact a supervisor",
-        LastSupervisor => "The last active supervisor cannot be deactivated or demoted",
-        SessionExpired => "The session is older than {hours} hours; sign in again",
-        DemoKeyRefused => "This is the demo root key, which anyone can sign with; a real office never accepts it",
-        DemoTrustListRefused => "This trust list is signed by the demo root key; a real office does not accept it",
-        DemoCannotBecomeOffice => "A demo with sample data cannot become a real office; set the office up on a new database",
-        OfficeCannotBecomeDemo => "A real office cannot switch to the demo",
-        FingerprintMismatch => "The root key's fingerprint is not the one compared; the key was not recorded",
-        CommuneLocked => "Cases exist, so the office's commune cannot change",
-        TrustEntryNotFound => "No certificate or revocation list has number {id}",
-        InvalidRegistration => "The form has {count} problems",
-        InvalidForm => "{count} point(s) to fix",
-        DuplicateSuspected => "This may duplicate an existing registration ({ids}); compare and confirm",
-        RegistrationNotFound => "Registration {id} not found",
-        CaseClosed => "The case is closed ({status}): no more contact to record",
-        CaseNeedsReview => "The health facility changed its notification: review the case before recording contact",
-        CaseAssignedToOther => "The case is assigned to {assignee}: only they or a supervisor may record contact",
-        NoCommune => "No commune chosen for this workstation (hotich office --set CODE)",
-        BadServer => "Invalid server address: {detail}",
-        Runtime => "Could not start the sync: {detail}",
-        Keyring => "Could not reach the system keyring: {detail}",
-        NoToken => "No access token for {server}; run hotich sync login --server {server}",
-        EmptyToken => "The access token is empty",
-        Network => "The server does not answer: {detail}",
-        Deadline => "The sync ran out of its allowed time",
-        Unauthorized => "The server refused this workstation's access token ({detail}); sign in again (hotich sync login)",
-        Server => "The server answered {status}: {detail}",
-        Protocol => "The server's answer breaks the protocol: {detail}",
-        TokenRevoked => "The access token was revoked; a supervisor must enter the workstation's new token (Admin → Sync, or hotich sync login)",
-        TokenExpired => "The access token has expired; a supervisor must enter the workstation's new token (Admin → Sync, or hotich sync login)",
-        ClockSkew => "This computer's clock is {minutes} minutes off the server's (server time: {server_time}); sync stops beyond 10 minutes: set the computer's date and time, then sync again",
-        ResponseTooLarge => "The server's answer is over {limit} MiB; reading stopped and nothing was stored",
-        Redirected => "The server redirects ({status}) to {location}; Hotich does not follow redirects: enter the server's right address",
-        BadCaCertificate => "The CA certificate cannot be used: {detail}",
-        WrongDocument => "{document} is not printed for a {kind} registration",
-        IncompleteRecord => "Registration {id} lacks its birth or death content",
-        NoOffice => "The registration office's commune is not chosen (hotich office --set CODE)",
-        MissingGlyph => "The font has no character {char} ({codepoint}) in \"{text}\"",
-        DoesNotFit => "Too long to fit one A4 page: {detail}",
-        Qr => "Could not make the QR code: {detail}",
-        Font => "The embedded font is damaged: {detail}",
-        Internal => "Internal error of the program: {detail}",
-        NoDatabase => "The computer's data folder was not found",
-        WriteFailed => "Could not write the PDF file {path}: {detail}",
-        Demo => "Could not create the demo data: {detail}",
-    }
-}
-
 /// What an officer may not do, as a whole sentence.
 pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
     use ForbiddenAction::*;
@@ -336,6 +185,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
             "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi"
         }
         (Lang::Vi, ManageBackups) => "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
+        (Lang::Vi, ReadAudit) => "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -360,6 +210,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
             "Only a supervisor may manage trusted certificates and revocation lists"
         }
         (Lang::En, ManageBackups) => "Only a supervisor may back up and restore the database",
+        (Lang::En, ReadAudit) => "Only a supervisor may read and export the audit trail",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -409,6 +260,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, OffsetY) => "độ lệch dọc (mm)",
         (Lang::Vi, FacilityCode) => "mã cơ sở khám chữa bệnh (MACSKCB)",
         (Lang::Vi, UnsavedForm) => "biểu mẫu đang nhập",
+        (Lang::Vi, RecoveryKey) => "khóa khôi phục",
+        (Lang::Vi, DatabaseKeyVariable) => "biến môi trường HOTICH_DB_KEY",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -446,6 +299,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, OffsetY) => "Vertical offset (mm)",
         (Lang::En, FacilityCode) => "Health facility code (MACSKCB)",
         (Lang::En, UnsavedForm) => "Form being typed",
+        (Lang::En, RecoveryKey) => "Recovery key",
+        (Lang::En, DatabaseKeyVariable) => "The HOTICH_DB_KEY variable",
     }
 }
 
@@ -502,6 +357,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, BlankOnlyBirthCertificate) => "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::Vi, NotJsonObject) => "không phải một đối tượng JSON",
+        (Lang::Vi, RecoveryKeyMistyped) => "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
         (Lang::En, TooLong) => "longer than {max} characters",
@@ -553,6 +409,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, BlankOnlyBirthCertificate) => "only the birth certificate is printed on a blank, not {document}",
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
         (Lang::En, NotJsonObject) => "is not a JSON object",
+        (Lang::En, RecoveryKeyMistyped) => "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
     }
 }
 
@@ -783,8 +640,12 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("fhir_wrong_facility", "Hồ sơ FHIR ghi cơ sở y tế khác với cơ sở đã gửi", "The FHIR record names another facility than its sender"),
 ];
 
+mod audit;
+mod errors;
 mod file;
 mod form;
+pub use audit::{audit_action, audit_problem, audit_problem_text};
+pub use errors::error_template;
 pub use file::{file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};
 

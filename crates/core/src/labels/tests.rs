@@ -2,6 +2,7 @@
 //! `ui/src/bindings/labels.ts` (written by `export_bindings_labels`).
 
 use super::*;
+use crate::audit::{AuditAction, AuditProblemKind};
 use crate::error::FileRefusal;
 use crate::problem::ProblemRule;
 
@@ -17,7 +18,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 14] {
+fn tables(lang: Lang) -> [Table; 16] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -35,6 +36,8 @@ fn tables(lang: Lang) -> [Table; 14] {
         ProblemRule in ProblemRule::ALL => problem_rule,
         IdDocumentType in IdDocumentType::ALL => id_document_type,
         Relationship in Relationship::ALL => relationship,
+        AuditAction in AuditAction::ALL => audit_action,
+        AuditProblemKind in AuditProblemKind::ALL => audit_problem,
     }
 }
 

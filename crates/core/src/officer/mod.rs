@@ -4,7 +4,7 @@
 //! supervisors reset passwords, deactivate, reactivate and change roles.
 //!
 //! The only writer of `officer`; each account action appends its entry to
-//! the audit log (`registration::audit`) in the same transaction (or
+//! the audit log (`crate::audit`) in the same transaction (or
 //! savepoint, inside a caller's transaction: `store::write_scope`).
 
 use std::collections::{BTreeMap, HashSet};
@@ -17,11 +17,11 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, AuditAction};
 use crate::error::{
     invalid, invalid_with, CoreError, ForbiddenAction, InputField, InputReason, Result,
 };
 use crate::problem::{FieldProblem, ProblemRule};
-use crate::registration::audit::{self, AuditAction};
 use crate::sql::from_row;
 use crate::store::{parse_time, Store};
 use crate::text::{clean, fold};
@@ -435,7 +435,14 @@ impl Store {
             ],
         )?;
         let actor_id = actor.map_or(officer.id.as_str(), |a| a.id.as_str());
-        audit::append(&tx, AuditAction::OfficerCreate, &officer.id, actor_id, now)?;
+        audit::append(
+            &tx,
+            &self.key,
+            AuditAction::OfficerCreate,
+            &officer.id,
+            actor_id,
+            now,
+        )?;
         tx.commit()?;
         Ok(officer)
     }
@@ -486,9 +493,11 @@ impl Store {
     ) -> Result<Officer> {
         let Some(officer) = self.officer_by_username(username)? else {
             password_matches(password, decoy_hash());
+            // The name typed is not kept: it may be a password typed in the wrong box.
+            self.record_act(AuditAction::SignInFailed, "", "", "unknown_username", now)?;
             return Err(CoreError::WrongPassword);
         };
-        match self.check_password(&officer, password, now) {
+        match self.check_password(&officer, password, Authenticating::SignIn, now) {
             Ok(()) => Ok(officer),
             Err(CoreError::SignInLocked { .. }) => Err(CoreError::WrongPassword),
             Err(other) => Err(other),
@@ -515,7 +524,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Officer> {
         let officer = self.officer(officer_id)?;
-        self.check_password(&officer, password, now)?;
+        self.check_password(&officer, password, Authenticating::SignIn, now)?;
         Ok(officer)
     }
 
@@ -528,7 +537,8 @@ impl Store {
         new: &str,
         now: DateTime<Utc>,
     ) -> Result<Officer> {
-        let officer = self.officer_with_password(officer_id, current, now)?;
+        let officer = self.officer(officer_id)?;
+        self.check_password(&officer, current, Authenticating::PasswordChange, now)?;
         check_new_password(new, &officer.username, &officer.full_name)?;
         if new == current {
             return Err(invalid(
@@ -544,6 +554,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.key,
             AuditAction::PasswordChange,
             &officer.id,
             &officer.id,
@@ -637,7 +648,7 @@ impl Store {
             refuse_losing_last_supervisor(&tx)?;
         }
         tx.execute(change.update, params![officer.id, change.value])?;
-        audit::append(&tx, change.action, &officer.id, &actor.id, now)?;
+        audit::append(&tx, &self.key, change.action, &officer.id, &actor.id, now)?;
         tx.commit()?;
         self.officer(officer_id)
     }
@@ -645,12 +656,25 @@ impl Store {
     /// Checks the password (and the lock-out) of `officer`, counting a
     /// failure. `SignInLocked` while locked (the password is not tried);
     /// `AccountDeactivated` for the right password of a deactivated account.
+    /// Checks `password` against the officer's, lock-out and all. Every
+    /// refusal is audited (`sign_in_failed`, with why), and a sign-in that
+    /// succeeds too, each in the transaction that counts the failures.
     fn check_password(
         &mut self,
         officer: &Officer,
         password: &str,
+        purpose: Authenticating,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let refused = |store: &Store, why: &str| {
+            store.record_act(
+                AuditAction::SignInFailed,
+                &officer.id,
+                &officer.id,
+                why,
+                now,
+            )
+        };
         let (hash, failures, locked_until): (String, i64, Option<String>) = self.conn.query_row(
             "SELECT password_hash, failed_sign_ins, locked_until FROM officer WHERE id = ?1",
             [&officer.id],
@@ -659,34 +683,72 @@ impl Store {
         if let Some(until) = locked_until.as_deref().map(parse_time).transpose()? {
             if until > now {
                 password_matches(password, decoy_hash());
+                refused(self, "locked")?;
                 return Err(CoreError::SignInLocked {
                     seconds: (until - now).num_seconds().max(1),
                 });
             }
         }
-        if password_matches(password, &hash) {
-            self.conn.execute(
+        let tx = crate::store::write_scope(&mut self.conn)?;
+        let verdict = if password_matches(password, &hash) {
+            tx.execute(
                 "UPDATE officer SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?1",
                 [&officer.id],
             )?;
             if !officer.active {
-                return Err(CoreError::AccountDeactivated);
+                audit::append_with_content(
+                    &tx,
+                    &self.key,
+                    AuditAction::SignInFailed,
+                    &officer.id,
+                    &officer.id,
+                    "deactivated",
+                    now,
+                )?;
+                Err(CoreError::AccountDeactivated)
+            } else {
+                if purpose == Authenticating::SignIn {
+                    audit::append(
+                        &tx,
+                        &self.key,
+                        AuditAction::SignIn,
+                        &officer.id,
+                        &officer.id,
+                        now,
+                    )?;
+                }
+                Ok(())
             }
-            return Ok(());
-        }
-        let failures = failures + 1;
-        let locked_until = lock_out_after(failures).map(|lock| (now + lock).to_rfc3339());
-        self.conn.execute(
-            "UPDATE officer SET failed_sign_ins = ?2, locked_until = ?3 WHERE id = ?1",
-            params![officer.id, failures, locked_until],
-        )?;
-        Err(CoreError::WrongPassword)
+        } else {
+            let failures = failures + 1;
+            let locked_until = lock_out_after(failures).map(|lock| (now + lock).to_rfc3339());
+            tx.execute(
+                "UPDATE officer SET failed_sign_ins = ?2, locked_until = ?3 WHERE id = ?1",
+                params![officer.id, failures, locked_until],
+            )?;
+            audit::append_with_content(
+                &tx,
+                &self.key,
+                AuditAction::SignInFailed,
+                &officer.id,
+                &officer.id,
+                "wrong_password",
+                now,
+            )?;
+            Err(CoreError::WrongPassword)
+        };
+        tx.commit()?;
+        verdict
     }
 }
 
-/// Refuses when the officer about to lose the supervisor role (or be
-/// deactivated) is the only active supervisor: nobody could manage
-/// accounts any more. Read inside the writing transaction.
+/// Why a password is checked: a sign-in (or unlock) is audited as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Authenticating {
+    SignIn,
+    PasswordChange,
+}
+
 /// One update of an officer row (`?1` its id, `?2` the value) by a supervisor.
 struct AccountChange<V> {
     update: &'static str,
@@ -696,6 +758,9 @@ struct AccountChange<V> {
     action: AuditAction,
 }
 
+/// Refuses when the officer about to lose the supervisor role (or be
+/// deactivated) is the only active supervisor: nobody could manage
+/// accounts any more. Read inside the writing transaction.
 fn refuse_losing_last_supervisor(tx: &rusqlite::Connection) -> Result<()> {
     let active_supervisors: i64 = tx.query_row(
         "SELECT count(*) FROM officer WHERE role = 'supervisor' AND active = 1",

@@ -470,6 +470,15 @@ impl Store {
                 ..NewEvent::new(&case.id, TimelineKind::Assignment, &actor.id)
             }
             .record(&tx, now)?;
+            crate::audit::append_with_content(
+                &tx,
+                &self.key,
+                crate::audit::AuditAction::Assign,
+                &case.id,
+                &actor.id,
+                assignee.unwrap_or(""),
+                now,
+            )?;
             changed += 1;
         }
         tx.commit()?;
@@ -571,6 +580,15 @@ impl Store {
             ..NewEvent::new(&case.id, TimelineKind::Status, &actor.id)
         }
         .record(&tx, now)?;
+        crate::audit::append_with_content(
+            &tx,
+            &self.key,
+            crate::audit::AuditAction::StatusChange,
+            &case.id,
+            &actor.id,
+            to.as_str(),
+            now,
+        )?;
         tx.commit()?;
         Ok(id)
     }

@@ -3,14 +3,13 @@
 //! corrected only by amendments, every write chained in the audit log.
 //!
 //! The only writer of `registration`, `registration_key`, `amendment` and
-//! `register_counter` (`audit_log` is [`audit`]'s, `unsaved_form`
+//! `register_counter` (`audit_log` is [`crate::audit`]'s, `unsaved_form`
 //! [`unsaved`]'s); opens cases without a
 //! notification and closes a case as registered through `case_file`. Queues
 //! its writes through [`crate::outbox`] and logs them on the timeline
 //! through [`crate::outreach`]. Reads `case_file`, `notification` (the
 //! pre-filled form) and `officer`.
 
-pub mod audit;
 pub mod ethnicity;
 pub mod form;
 pub mod rules;
@@ -22,13 +21,13 @@ use hotich_protocol::{EventKind, Sex};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-pub use audit::{AuditReport, BrokenLink};
 pub use form::{
     BirthFacts, DeathFacts, IdDocumentType, ParentFacts, RegistrationForm, Relationship, Requester,
 };
 pub use rules::{FieldDifference, FieldProblem};
 pub use signer::Signer;
 
+use crate::audit::{self, AuditAction};
 use crate::case_file::{self, Subject};
 use crate::error::{invalid, CoreError, InputField, InputReason, Result};
 use crate::legal::registration_deadline;
@@ -39,7 +38,6 @@ use crate::outreach::{contacts, NewEvent, TimelineKind};
 use crate::sql::{from_row, optional_value};
 use crate::store::Store;
 use crate::text::{clean, fold};
-use audit::AuditAction;
 
 /// Why an earlier registration may be the same event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -548,7 +546,7 @@ impl Store {
         )?;
         // Registered: what anyone typed towards registering it is done with.
         unsaved::clear(&tx, None, case_id, unsaved::FormMode::Register)?;
-        audit::append(&tx, AuditAction::Register, &id, &actor.id, now)?;
+        audit::append(&tx, &self.key, AuditAction::Register, &id, &actor.id, now)?;
         tx.commit()?;
         self.registration(&id)
     }
@@ -643,7 +641,7 @@ impl Store {
             &existing.case_id,
             unsaved::FormMode::Amend,
         )?;
-        audit::append(&tx, AuditAction::Amend, &id, &actor.id, now)?;
+        audit::append(&tx, &self.key, AuditAction::Amend, &id, &actor.id, now)?;
         tx.commit()?;
         self.registration(registration_id)
     }

@@ -20,7 +20,11 @@ pub fn pinned_store() -> (tempfile::TempDir, Store) {
 
 /// A new store in `dir` with the demo root key pinned.
 pub fn pinned_store_in(dir: tempfile::TempDir) -> (tempfile::TempDir, Store) {
-    let mut store = Store::open(&dir.path().join("hotich.db")).unwrap();
+    let mut store = Store::open(
+        &dir.path().join("hotich.db"),
+        &hotich_core::StoreKey::demo(),
+    )
+    .unwrap();
     store.pin_demo_root_key().unwrap();
     (dir, store)
 }

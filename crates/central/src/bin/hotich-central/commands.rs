@@ -255,7 +255,7 @@ pub fn list_workstations(db: &Path) -> Result<String, CliError> {
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     writeln!(
         stdout,
-        "id\tcommune\tlabel\tstate\tcreated_at\texpires_at\tlast_used_at\trevoked_at\trotated_at"
+        "id\tcommune\tlabel\tstate\tcreated_at\texpires_at\tlast_used_at\trevoked_at\trotated_at\taudit_head\taudit_went_back_at"
     )
     .map_err(CliError::failed)?;
     for w in &listed {
@@ -271,7 +271,7 @@ pub fn list_workstations(db: &Path) -> Result<String, CliError> {
         };
         writeln!(
             stdout,
-            "{}\t{}\t{}\t{state}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{state}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             w.id,
             w.commune,
             w.label,
@@ -280,6 +280,8 @@ pub fn list_workstations(db: &Path) -> Result<String, CliError> {
             dash(&w.last_used_at),
             dash(&w.revoked_at),
             dash(&w.rotated_at),
+            dash(&w.audit_head_seq.map(|seq| seq.to_string())),
+            dash(&w.audit_went_back_at),
         )
         .map_err(CliError::failed)?;
     }

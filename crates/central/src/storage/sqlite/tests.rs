@@ -40,8 +40,8 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 3,
-        "the token columns and the official documents were added"
+        version, 4,
+        "the token columns, the official documents and the audit heads were added"
     );
     let listed = storage.workstations().unwrap();
     assert_eq!(listed.len(), 1);
@@ -56,15 +56,15 @@ fn a_database_from_a_newer_server_is_refused() {
     old_database(&path);
     hotich_common::sqlite::connect(&path)
         .unwrap()
-        .pragma_update(None, "user_version", 4)
+        .pragma_update(None, "user_version", 5)
         .unwrap();
     let refused = SqliteStorage::open(&path).unwrap_err();
     assert!(
         matches!(
             refused,
             StorageError::Open(OpenError::TooNew {
-                found: 4,
-                supported: 3
+                found: 5,
+                supported: 4
             })
         ),
         "{refused}"
