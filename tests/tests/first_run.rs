@@ -4,7 +4,7 @@
 //! on an empty queue of that commune, with no simulated notification and no
 //! demo key in its database; the demo with its banner.
 
-use hotich_core::{Installation, Store};
+use hotich_core::{Installation, Store, StoreKey};
 use hotich_protocol::trust::{demo_root_signer, RootKey};
 use hotich_protocol::Signer;
 use hotich_tests::window::{
@@ -18,7 +18,11 @@ const ASK: (&str, &str) = ("HOTICH_INSTALLATION", "");
 
 /// The app on a first start, showing its two choices.
 async fn first_start() -> Result<AppWindow, BoxError> {
-    let window = AppWindow::launch_with_env(&app_binary(), &[ASK]).await?;
+    first_start_with(&[ASK]).await
+}
+
+async fn first_start_with(env: &[(&str, &str)]) -> Result<AppWindow, BoxError> {
+    let window = AppWindow::launch_with_env(&app_binary(), env).await?;
     let driver = &window.driver;
     wait_text(driver, "#first-run-title", "Máy này dùng để làm gì?").await?;
     let demo = text_of(driver, "[data-testid=choose-demo]").await?;
@@ -45,13 +49,16 @@ async fn next_step(driver: &WebDriver, fields: &[(&str, &str)]) -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app and a display server: run through the README test command"]
 async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
-    let window = first_start().await?;
+    // The office's own store key (the keyring's, were one running here).
+    let office_key = StoreKey::generate()?;
+    let key_text = office_key.recovery_text();
+    let window = first_start_with(&[ASK, (hotich_core::store_key::KEY_ENV, &key_text)]).await?;
     let driver = &window.driver;
     // Nothing was seeded before the choice.
     assert!(
         !window.database.exists()
-            || Store::open(&window.database, &hotich_core::StoreKey::demo())?.is_empty()?
-                && Store::open(&window.database, &hotich_core::StoreKey::demo())?
+            || Store::open(&window.database, &office_key)?.is_empty()?
+                && Store::open(&window.database, &office_key)?
                     .installation()?
                     .is_none()
     );
@@ -124,6 +131,18 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
     assert!(summary.contains("https://127.0.0.1:9"), "{summary}");
     click(driver, "[data-testid=setup-confirm]").await?;
 
+    // The recovery key, shown this once with the office's name, to print.
+    let sheet = text_of(driver, "[data-testid=recovery-sheet]").await?;
+    assert!(sheet.contains("Bằng Thành"), "{sheet}");
+    let shown = text_of(driver, "[data-testid=recovery-key]").await?;
+    assert_eq!(
+        shown.trim(),
+        key_text,
+        "the key shown is the one that opens the database"
+    );
+    window.screenshot("first-run-recovery-key").await?;
+    click(driver, "[data-testid=recovery-written]").await?;
+
     // Signed in on an empty queue whose office is that commune.
     wait_signed_in_as(driver, &format!("{} · Lãnh đạo", SUPERVISOR.1)).await?;
     let office = text_of(driver, "[data-testid=office]").await?;
@@ -135,8 +154,17 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
         .is_empty());
     window.screenshot("first-run-office").await?;
 
-    // The database: an office pinned to that root, with no sample and no demo key.
-    let store = Store::open(&window.database, &hotich_core::StoreKey::demo())?;
+    // The database: an office pinned to that root, with no sample and no demo
+    // key, keyed with the office's key and no other; the key shown once only.
+    assert!(Store::open(&window.database, &StoreKey::demo()).is_err());
+    let store = Store::open(&window.database, &office_key)?;
+    let supervisor = store
+        .officer_by_username(SUPERVISOR.0)?
+        .ok_or("no supervisor")?;
+    assert_eq!(
+        store.reveal_recovery_key(&supervisor, chrono::Utc::now())?,
+        None
+    );
     assert_eq!(store.installation()?, Some(Installation::Office));
     assert!(store.is_empty()?, "no simulated notification");
     let details = store.office_details()?;

@@ -58,6 +58,9 @@ import type { FhirEvidence } from "./bindings/FhirEvidence";
 import type { OfficialEvidence } from "./bindings/OfficialEvidence";
 import type { TrustCertificate } from "./bindings/TrustCertificate";
 import type { X509Entry } from "./bindings/X509Entry";
+import type { AuditFilter } from "./bindings/AuditFilter";
+import type { AuditLine } from "./bindings/AuditLine";
+import type { AuditReport } from "./bindings/AuditReport";
 
 export type { CommandError };
 
@@ -193,6 +196,9 @@ export const api = {
   batchPreview: (day: string) => call<Preview[]>("batch_preview", { day }),
   recordBatch: (day: string, path: string | null) => call<PrintLogEntry[]>("record_batch", { day, path }),
   printLog: () => call<PrintLogLine[]>("print_log"),
+  auditEntries: (filter: AuditFilter) => call<AuditLine[]>("audit_entries", { filter }),
+  verifyAudit: () => call<AuditReport>("verify_audit"),
+  exportAudit: (filter: AuditFilter, path: string) => call<number>("export_audit", { filter, path }),
   /** The Giấy khai sinh's data only, placed for its pre-printed blank and shifted by the printer's offsets. */
   blankPreview: (registrationId: string, printer: string | null) =>
     call<Preview>("blank_preview", { registrationId, printer }),

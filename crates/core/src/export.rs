@@ -149,7 +149,10 @@ fn case_cells(row: &PeriodCaseRow) -> [String; 14] {
 /// Writes `records` as RFC 4180 as Excel reads it: comma-separated, a field
 /// quoted only when it holds a comma, a quote or a line break, CRLF line
 /// ends, records of different widths allowed.
-fn write_records<R, F>(out: &mut impl Write, records: impl IntoIterator<Item = R>) -> Result<()>
+pub(crate) fn write_records<R, F>(
+    out: &mut impl Write,
+    records: impl IntoIterator<Item = R>,
+) -> Result<()>
 where
     R: IntoIterator<Item = F>,
     F: AsRef<[u8]>,

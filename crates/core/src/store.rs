@@ -105,16 +105,28 @@ impl Store {
             key: key.clone(),
             key_scan_limit: None,
         };
-        if check.is_none() {
-            let tx = store.conn.unchecked_transaction()?;
-            crate::audit::seal_unkeyed_entries(&tx, key)?;
-            tx.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)",
-                params![SETTING_KEY_CHECK, key.check_value()],
-            )?;
-            tx.commit()?;
-        }
+        store.adopt_key()?;
         Ok(store)
+    }
+
+    /// A database that never had a key takes this store's: its check value,
+    /// and the seal on the audit entries written before (`crate::audit`).
+    /// A database with another key is refused.
+    fn adopt_key(&self) -> Result<()> {
+        match self.setting(SETTING_KEY_CHECK)? {
+            Some(check) if check == self.key.check_value() => Ok(()),
+            Some(_) => Err(CoreError::WrongStoreKey),
+            None => {
+                let tx = self.conn.unchecked_transaction()?;
+                crate::audit::seal_unkeyed_entries(&tx, &self.key)?;
+                tx.execute(
+                    "INSERT INTO setting (key, value) VALUES (?1, ?2)",
+                    params![SETTING_KEY_CHECK, self.key.check_value()],
+                )?;
+                tx.commit()?;
+                Ok(())
+            }
+        }
     }
 
     /// A read-only view of the database at `path`, for checking a file
@@ -176,7 +188,8 @@ impl Store {
     /// [`Store::close_for_replacement`] (a restore may have replaced it).
     pub(crate) fn reopen(&mut self) -> Result<()> {
         self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING)?;
-        Ok(())
+        // A backup from before the key takes it, as at an open.
+        self.adopt_key()
     }
 
     /// Closes the live database (its WAL folded into the file first), so the

@@ -190,6 +190,17 @@ pub fn layout(
         issued_on.format("%Y")
     );
     pages.right_aligned(PAGE_WIDTH - MARGIN_RIGHT, Face::Italic, &place)?;
+    if let Some(head) = &report.audit_head {
+        // The chain's head on paper: a cut or rebuilt chain no longer ends here.
+        pages.y -= LINE * 2.0;
+        pages.room(LINE);
+        let anchored = format!(
+            "Nhật ký kiểm tra: mục {}, mã {}",
+            head.seq,
+            head.hash.get(..16).unwrap_or(&head.hash)
+        );
+        pages.text(MARGIN_LEFT, Face::Italic, &anchored)?;
+    }
     Ok(pages.pages)
 }
 
@@ -248,6 +259,10 @@ mod tests {
                 birth: "12".into(),
                 death: "7".into(),
             }],
+            audit_head: Some(hotich_core::AuditHead {
+                seq: 42,
+                hash: "ab".repeat(32),
+            }),
         };
         let issued = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         let texts = |pages: &[Vec<Mark>]| -> Vec<String> {
@@ -270,6 +285,7 @@ mod tests {
             "12",
             "7",
             "Xã Bằng Thành, ngày 01 tháng 07 năm 2026",
+            "Nhật ký kiểm tra: mục 42, mã abababababababab",
         ] {
             assert!(words.iter().any(|w| w == expected), "{expected}: {words:?}");
         }

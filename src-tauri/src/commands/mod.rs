@@ -39,6 +39,7 @@ macro_rules! guarded_commands {
 }
 
 pub mod accounts;
+pub mod audit;
 pub mod cases;
 pub mod extract;
 pub mod outreach;
@@ -168,6 +169,9 @@ macro_rules! with_commands {
             trust::remove_x509,
             trust::official_evidence,
             trust::fhir_evidence,
+            audit::audit_entries,
+            audit::verify_audit,
+            audit::export_audit,
         }
     };
 }

@@ -248,6 +248,9 @@ pub struct ReportLine {
 pub struct PeriodReport {
     pub stats: PeriodStats,
     pub lines: Vec<ReportLine>,
+    /// The audit chain's head when the report was made: printed at its
+    /// foot, so a paper copy anchors the chain outside the PC too.
+    pub audit_head: Option<crate::audit::AuditHead>,
 }
 
 impl KindStats {

@@ -72,6 +72,7 @@ impl Store {
         Ok(PeriodReport {
             lines: stats.report_lines(),
             stats,
+            audit_head: self.audit_head()?,
         })
     }
 
