@@ -52,6 +52,9 @@ pub struct Session {
     started: Instant,
     /// An idle lock not yet in the audit trail (the idle check has no store).
     idle_lock_unrecorded: bool,
+    /// The case on screen: showing it again (after the officer's own change)
+    /// is no new opening to audit.
+    case_on_screen: Option<String>,
 }
 
 impl Session {
@@ -63,7 +66,19 @@ impl Session {
             idle_limit: Duration::from_secs(idle_lock_seconds.into()),
             started: now,
             idle_lock_unrecorded: false,
+            case_on_screen: None,
         }
+    }
+
+    /// The window shows the case `case_id`: true when that opens it (another
+    /// case was on screen, or none), which [`Store::open_case`] audits; false
+    /// when it is shown again.
+    pub fn shows_case(&mut self, case_id: &str) -> bool {
+        if self.case_on_screen.as_deref() == Some(case_id) {
+            return false;
+        }
+        self.case_on_screen = Some(case_id.to_owned());
+        true
     }
 
     pub fn idle_lock_seconds(&self) -> u32 {
@@ -76,6 +91,7 @@ impl Session {
 
     /// Starts the session of an officer whose password was checked.
     pub fn begin(&mut self, officer: Officer, now: Instant) {
+        self.case_on_screen = None;
         self.officer = Some(officer);
         self.locked = false;
         self.last_activity = now;
@@ -86,6 +102,7 @@ impl Session {
         self.officer = None;
         self.locked = false;
         self.idle_lock_unrecorded = false;
+        self.case_on_screen = None;
     }
 
     pub fn lock(&mut self) {
@@ -385,5 +402,25 @@ mod tests {
         must_change.active = false;
         session.officer_changed(&must_change);
         assert_eq!(refusal(&mut session, start), Some(ErrorCode::NotSignedIn));
+    }
+
+    #[test]
+    fn a_case_shown_again_is_no_new_opening_but_another_case_or_a_new_session_is() {
+        let start = Instant::now();
+        let mut session = Session::new(60, start);
+        session.begin(officer(), start);
+        assert!(session.shows_case("c1"));
+        assert!(
+            !session.shows_case("c1"),
+            "reloaded after the officer's own change"
+        );
+        assert!(session.shows_case("c2"));
+        assert!(
+            session.shows_case("c1"),
+            "back to the first case: opened again"
+        );
+        session.end();
+        session.begin(officer(), start);
+        assert!(session.shows_case("c1"), "a new session opens it again");
     }
 }

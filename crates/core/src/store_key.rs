@@ -46,10 +46,8 @@ impl StoreKey {
     /// A new random key (OpenSSL's CSPRNG, which `hotich-health` already uses).
     pub fn generate() -> Result<StoreKey> {
         let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
-        openssl::rand::rand_bytes(bytes.as_mut()).map_err(|e| CoreError::Corrupt {
-            what: "random".to_owned(),
-            reason: e.to_string(),
-        })?;
+        openssl::rand::rand_bytes(bytes.as_mut())
+            .map_err(|e| CoreError::Io(std::io::Error::other(e)))?;
         Ok(StoreKey(bytes))
     }
 

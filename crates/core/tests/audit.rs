@@ -42,6 +42,16 @@ fn office_with_registrations() -> (tempfile::TempDir, Store, Officer) {
     (dir, store, supervisor)
 }
 
+/// The position of the last registration's entry.
+fn last_register_seq(conn: &Connection) -> i64 {
+    conn.query_row(
+        "SELECT max(seq) FROM audit_log WHERE action = 'register'",
+        [],
+        |row| row.get(0),
+    )
+    .unwrap()
+}
+
 fn problem(store: &Store) -> Option<AuditProblemKind> {
     store
         .verify_audit_log()
@@ -85,13 +95,7 @@ fn deleting_an_entry_in_the_middle_is_found_as_a_missing_entry() {
 fn cutting_the_tail_is_found_by_the_registration_left_without_its_entry() {
     let (_dir, store, _) = office_with_registrations();
     let conn = intruder(&store);
-    let last_register: i64 = conn
-        .query_row(
-            "SELECT max(seq) FROM audit_log WHERE action = 'register'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let last_register = last_register_seq(&conn);
     conn.execute("DELETE FROM audit_log WHERE seq >= ?1", [last_register])
         .unwrap();
     let found = store.verify_audit_log().unwrap().problem.unwrap();
@@ -153,13 +157,7 @@ fn a_chain_rebuilt_without_the_key_is_found_from_the_first_rewritten_entry() {
     let conn = intruder(&store);
     // The second registration's entry removed, and the chain after it
     // written again so every link holds.
-    let last_register: i64 = conn
-        .query_row(
-            "SELECT max(seq) FROM audit_log WHERE action = 'register'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let last_register = last_register_seq(&conn);
     conn.execute("DELETE FROM audit_log WHERE seq = ?1", [last_register])
         .unwrap();
     conn.execute(

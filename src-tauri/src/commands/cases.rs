@@ -13,6 +13,7 @@ use tauri::{AppHandle, Emitter, State};
 use super::{acting_off_thread, today, Startup};
 use crate::error::CommandResult;
 use crate::events::IMPORT_PROGRESS;
+use crate::session::Shell;
 
 /// `Err` when the database could not be opened: the UI shows it and stops.
 #[tauri::command]
@@ -25,9 +26,20 @@ guarded_commands! {
     store fn office() -> Option<Office> = |store| store.office();
     signed_in fn list_cases(filter: CaseFilter) -> CasePage =
         |store| store.cases(&filter, today());
-    acting fn case_detail(id: String) -> CaseDetail =
-        |(actor, store)| store.open_case(&actor, &id, today(), Utc::now());
     signed_in fn quarantine() -> Vec<QuarantineEntry> = |store| store.quarantine();
+}
+
+/// One case for the case screen: opening it is audited once, showing it
+/// again after the officer's own change is not (`Session::shows_case`).
+#[tauri::command]
+pub async fn case_detail(shell: State<'_, Shell>, id: String) -> CommandResult<CaseDetail> {
+    let (actor, store) = shell.acting()?;
+    let opens = shell.session.lock()?.shows_case(&id);
+    Ok(if opens {
+        store.open_case(&actor, &id, today(), Utc::now())?
+    } else {
+        store.case_detail(&id, today())?
+    })
 }
 
 /// Imports a notifications file off the UI thread, emitting `import-progress`.

@@ -4,7 +4,8 @@
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
-import { lowerFirst, words } from "./words";
+import { firstRunEn } from "./first-run";
+import { committeeInEnglish, lowerFirst, words } from "./words";
 
 export const en: Messages = {
   appName: "Hotich — Civil registration",
@@ -627,58 +628,7 @@ export const en: Messages = {
     whom: "Record",
     detail: "Detail",
   },
-  firstRun: {
-    title: "What is this computer for?",
-    intro: "Chosen once. The demo and a real office use separate databases and cannot be switched.",
-    demo: "Try it with sample data",
-    demoHint: "Made-up data of Bằng Thành commune to learn with; every printed paper is marked as sample data.",
-    office: "Set up the office",
-    officeHint: "The real civil-registration office of a commune, connected to the electronic registry.",
-    opening: "Preparing the sample data…",
-    demoBanner: "SAMPLE DATA – NO LEGAL VALUE",
-    steps: {
-      commune: "Commune",
-      details: "Office",
-      registry: "Registry",
-      rootKey: "Root key",
-      supervisor: "Supervisor",
-      summary: "Confirm",
-    },
-    communeSearch: "Commune name (with or without accents) or its 5-digit code",
-    communeNone: "No commune found.",
-    communeChosen: "Chosen",
-    officeName: "Office name",
-    officeNameDefault: (commune: string) => committeeInEnglish(commune),
-    address: "Office address",
-    hours: "Opening hours",
-    hoursDefault: "7:30-11:30 and 13:30-17:00, Monday to Friday",
-    server: "Address of the electronic civil registry",
-    serverHint: "Must start with https:// (http:// only for a server on this computer).",
-    serverBad: "Registry address: must start with https:// (http:// only for this computer)",
-    token: "Workstation access token",
-    tokenHint: "Issued by the province. Kept in the OS keyring, not in the database.",
-    rootKeyIntro:
-      "The root key the provincial Justice Department hands over (a file or on paper). The registry does not serve it: choose the file or type it in.",
-    rootKeyFile: "Choose the root key file…",
-    rootKeyId: "Key id (key_id)",
-    rootPublicKey: "Public key (public_key)",
-    rootKeyCheck: "Show the fingerprint",
-    fingerprint: "Key fingerprint",
-    fingerprintHint: "Read each group aloud and compare with the fingerprint written on the hand-over paper.",
-    fingerprintConfirm: "I compared it: the fingerprint matches the paper",
-    supervisorIntro: "The first supervisor account; the supervisor creates the registrars' accounts.",
-    summaryIntro: "Check once more. Nothing is stored until you confirm.",
-    confirm: "Confirm and set up",
-    next: "Next",
-    back: "Back",
-    tokenNotSaved: "The office is set up, but the access token could not be kept; enter it again in the sync settings.",
-    recoveryTitle: "The database's recovery key",
-    recoveryIntro:
-      "This key opens the office's database on another computer, or when this computer's keyring is lost (hotich recover). It is shown only this once.",
-    recoveryKeep: "Write it down or print it, sign for it and keep it in the office's locked cabinet; do not photograph it or keep it on the computer.",
-    recoveryPrint: "Print the recovery key sheet",
-    recoveryWritten: "I have written the recovery key down",
-  },
+  firstRun: firstRunEn,
   signers: {
     title: "Signers of the papers",
     hint: "The first is the default signer; the registration form offers the others.",
@@ -795,21 +745,3 @@ export const en: Messages = {
   forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };
-
-/** The unit's kind in English, put after its name as English official titles have it. */
-const UNIT_KINDS: ReadonlyArray<[string, string]> = [
-  ["Xã ", "Commune"],
-  ["Phường ", "Ward"],
-  ["Thị trấn ", "Township"],
-  ["Đặc khu ", "Special Zone"],
-];
-
-/** "Xã Bằng Thành" -> "Bằng Thành Commune People's Committee". */
-export function committeeInEnglish(commune: string): string {
-  for (const [prefix, kind] of UNIT_KINDS) {
-    if (commune.toLowerCase().startsWith(prefix.toLowerCase())) {
-      return `${commune.slice(prefix.length)} ${kind} People's Committee`;
-    }
-  }
-  return `People's Committee of ${commune}`;
-}

@@ -11,6 +11,7 @@ import type { RejectionReason } from "../bindings/RejectionReason";
 import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
 import { LABELS_VI } from "../bindings/labels";
+import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
 export const vi = {
@@ -635,58 +636,7 @@ export const vi = {
     whom: "Đối tượng",
     detail: "Nội dung",
   },
-  firstRun: {
-    title: "Máy này dùng để làm gì?",
-    intro: "Chọn một lần. Bản dùng thử và văn phòng thật dùng hai cơ sở dữ liệu riêng và không chuyển được cho nhau.",
-    demo: "Dùng thử với dữ liệu mẫu",
-    demoHint: "Dữ liệu giả của xã Bằng Thành để làm quen; mọi giấy tờ in ra đều có dấu “dữ liệu mẫu”.",
-    office: "Thiết lập văn phòng",
-    officeHint: "Văn phòng hộ tịch thật của một xã/phường, kết nối với cơ sở dữ liệu hộ tịch điện tử.",
-    opening: "Đang chuẩn bị dữ liệu mẫu…",
-    demoBanner: "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
-    steps: {
-      commune: "Xã/phường",
-      details: "Văn phòng",
-      registry: "Máy chủ",
-      rootKey: "Khóa gốc",
-      supervisor: "Lãnh đạo",
-      summary: "Xác nhận",
-    },
-    communeSearch: "Tên xã/phường (có dấu hoặc không) hoặc mã 5 chữ số",
-    communeNone: "Không tìm thấy xã/phường nào.",
-    communeChosen: "Đã chọn",
-    officeName: "Tên văn phòng",
-    officeNameDefault: (commune: string) => `Ủy ban nhân dân ${commune}`,
-    address: "Địa chỉ trụ sở",
-    hours: "Giờ làm việc",
-    hoursDefault: "sáng 7 giờ 30 - 11 giờ 30, chiều 13 giờ 30 - 17 giờ, thứ Hai đến thứ Sáu",
-    server: "Địa chỉ cơ sở dữ liệu hộ tịch điện tử",
-    serverHint: "Phải bắt đầu bằng https:// (http:// chỉ dùng cho máy chủ trên chính máy này).",
-    serverBad: "địa chỉ máy chủ: phải bắt đầu bằng https:// (http:// chỉ cho máy này)",
-    token: "Mã truy cập của máy trạm",
-    tokenHint: "Do tỉnh cấp. Lưu trong kho khóa của hệ điều hành, không lưu trong cơ sở dữ liệu.",
-    rootKeyIntro:
-      "Khóa gốc do Sở Tư pháp bàn giao (tệp hoặc giấy). Registry không phát khóa gốc qua mạng: hãy chọn tệp hoặc nhập tay.",
-    rootKeyFile: "Chọn tệp khóa gốc…",
-    rootKeyId: "Mã khóa (key_id)",
-    rootPublicKey: "Khóa công khai (public_key)",
-    rootKeyCheck: "Xem dấu vân tay",
-    fingerprint: "Dấu vân tay của khóa",
-    fingerprintHint: "Đọc to từng nhóm và so với dấu vân tay ghi trên giấy bàn giao.",
-    fingerprintConfirm: "Tôi đã đối chiếu: dấu vân tay khớp với bản giấy",
-    supervisorIntro: "Tài khoản lãnh đạo đầu tiên; lãnh đạo sẽ tạo tài khoản cho các công chức hộ tịch.",
-    summaryIntro: "Kiểm tra lại. Chưa có gì được lưu cho tới khi bấm xác nhận.",
-    confirm: "Xác nhận và thiết lập",
-    next: "Tiếp",
-    back: "Quay lại",
-    tokenNotSaved: "Văn phòng đã được thiết lập, nhưng chưa lưu được mã truy cập; hãy nhập lại trong phần đồng bộ.",
-    recoveryTitle: "Khóa khôi phục của cơ sở dữ liệu",
-    recoveryIntro:
-      "Khóa này mở cơ sở dữ liệu của văn phòng trên máy khác hoặc khi kho khóa của máy bị mất (hotich recover). Chỉ hiện một lần này.",
-    recoveryKeep: "Ghi lại hoặc in ra, ký nhận và cất trong tủ có khóa của văn phòng; không chụp ảnh, không lưu trên máy.",
-    recoveryPrint: "In tờ khóa khôi phục",
-    recoveryWritten: "Tôi đã ghi lại khóa khôi phục",
-  },
+  firstRun: firstRunVi,
   signers: {
     title: "Người ký giấy tờ",
     hint: "Người đầu danh sách là người ký mặc định; biểu mẫu đăng ký cho chọn người khác.",

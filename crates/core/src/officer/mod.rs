@@ -689,6 +689,11 @@ impl Store {
                 });
             }
         }
+        let key = self.key.clone();
+        let refused_in = |tx: &rusqlite::Connection, why: &str| {
+            let failed = AuditAction::SignInFailed;
+            audit::append_with_content(tx, &key, failed, &officer.id, &officer.id, why, now)
+        };
         let tx = crate::store::write_scope(&mut self.conn)?;
         let verdict = if password_matches(password, &hash) {
             tx.execute(
@@ -696,21 +701,13 @@ impl Store {
                 [&officer.id],
             )?;
             if !officer.active {
-                audit::append_with_content(
-                    &tx,
-                    &self.key,
-                    AuditAction::SignInFailed,
-                    &officer.id,
-                    &officer.id,
-                    "deactivated",
-                    now,
-                )?;
+                refused_in(&tx, "deactivated")?;
                 Err(CoreError::AccountDeactivated)
             } else {
                 if purpose == Authenticating::SignIn {
                     audit::append(
                         &tx,
-                        &self.key,
+                        &key,
                         AuditAction::SignIn,
                         &officer.id,
                         &officer.id,
@@ -726,15 +723,7 @@ impl Store {
                 "UPDATE officer SET failed_sign_ins = ?2, locked_until = ?3 WHERE id = ?1",
                 params![officer.id, failures, locked_until],
             )?;
-            audit::append_with_content(
-                &tx,
-                &self.key,
-                AuditAction::SignInFailed,
-                &officer.id,
-                &officer.id,
-                "wrong_password",
-                now,
-            )?;
+            refused_in(&tx, "wrong_password")?;
             Err(CoreError::WrongPassword)
         };
         tx.commit()?;
