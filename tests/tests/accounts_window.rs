@@ -1,11 +1,13 @@
 //! Accounts in a real window: a supervisor creates an account, resets its
 //! password to a one-time one shown once, deactivates and reactivates it;
-//! the officer's first sign-in asks for their own password, shows the rule
+//! each act is in the audit trail (Quản trị), which checks whole; the
+//! officer's first sign-in asks for their own password, shows the rule
 //! before any failure, refuses a short one, then opens the queue.
 
 use hotich_tests::window::{
-    app_binary, change_first_password, click, create_officer, eventually, exactly, fill,
-    officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text, AppWindow, TestResult,
+    app_binary, change_first_password, choose, click, create_officer, eventually, exactly, fill,
+    officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text, wait_text_containing,
+    AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -98,6 +100,19 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
         "Đã mở lại tài khoản của Trần Thị Hoa.",
     )
     .await?;
+
+    // Each of those acts is in the audit trail, which checks whole.
+    choose(driver, "[data-testid=audit-act]", "password_reset").await?;
+    click(driver, "[data-testid=audit-filter]").await?;
+    exactly(
+        driver,
+        "[data-testid=audit-lines] tr[data-action=password_reset]",
+        1,
+    )
+    .await?;
+    exactly(driver, "[data-testid=audit-lines] tbody tr", 1).await?;
+    click(driver, "[data-testid=audit-verify]").await?;
+    wait_text_containing(driver, "[data-testid=audit-verdict]", "Nhật ký toàn vẹn").await?;
 
     // Her first sign-in with the one-time password asks for her own.
     officer_action(driver, "sign-out").await?;

@@ -224,6 +224,8 @@ code_enum! {
         ManageBackups => "manage_backups",
         /// Reading or exporting the audit trail.
         ReadAudit => "read_audit",
+        /// Dating a registration before today.
+        RegisterOnEarlierDay => "register_on_earlier_day",
     }
 }
 

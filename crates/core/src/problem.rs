@@ -35,6 +35,10 @@ code_enum! {
         EventContentMissing => "event_content_missing",
         BeforeEvent => "before_event",
         LateReasonMissing => "late_reason_missing",
+        /// A registration dated before today, without its reason.
+        EarlierDayReasonMissing => "earlier_day_reason_missing",
+        /// `year`: a registration dated in an earlier year, whose book is closed.
+        ClosedYearBook => "closed_year_book",
         /// `notified`: the value on the notification.
         ChangeReasonMissing => "change_reason_missing",
         /// A passport number is 8 or 9 letters and digits.

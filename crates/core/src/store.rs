@@ -118,11 +118,17 @@ impl Store {
             Some(_) => Err(CoreError::WrongStoreKey),
             None => {
                 let tx = self.conn.unchecked_transaction()?;
-                crate::audit::seal_unkeyed_entries(&tx, &self.key)?;
-                tx.execute(
-                    "INSERT INTO setting (key, value) VALUES (?1, ?2)",
-                    params![SETTING_KEY_CHECK, self.key.check_value()],
-                )?;
+                let seal = crate::audit::unkeyed_seal(&tx, &self.key)?;
+                for (key, value) in [
+                    (crate::audit::SETTING_UNKEYED_UNTIL, seal),
+                    (SETTING_KEY_CHECK, self.key.check_value()),
+                ] {
+                    tx.execute(
+                        "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO NOTHING",
+                        params![key, value],
+                    )?;
+                }
                 tx.commit()?;
                 Ok(())
             }

@@ -147,6 +147,7 @@ export const LABELS_VI = {
     "manage_certificates": "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi",
     "manage_backups": "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
     "read_audit": "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
+    "register_on_earlier_day": "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -269,6 +270,8 @@ export const LABELS_VI = {
     "event_content_missing": "thiếu nội dung khai sinh hoặc khai tử",
     "before_event": "không được trước ngày xảy ra sự kiện",
     "late_reason_missing": "đã quá hạn đăng ký: cần ghi lý do",
+    "earlier_day_reason_missing": "ngày đăng ký là hôm nay; ngày trước đó cần lãnh đạo và lý do",
+    "closed_year_book": "sổ năm {year} đã khóa: không đăng ký vào sổ năm trước",
     "change_reason_missing": "khác giấy của cơ sở y tế (\"{notified}\"): cần ghi lý do",
     "passport_format": "số hộ chiếu gồm 8 hoặc 9 chữ cái và chữ số (hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số)",
     "relationship_vague": "\"người thân\" chưa rõ: ghi rõ quan hệ (ví dụ cô ruột, cậu)",
@@ -527,6 +530,7 @@ export const LABELS_EN = {
     "manage_certificates": "Only a supervisor may manage trusted certificates and revocation lists",
     "manage_backups": "Only a supervisor may back up and restore the database",
     "read_audit": "Only a supervisor may read and export the audit trail",
+    "register_on_earlier_day": "Only a supervisor may date a registration before today",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
@@ -649,6 +653,8 @@ export const LABELS_EN = {
     "event_content_missing": "the birth or death content is missing",
     "before_event": "must not be before the date of the event",
     "late_reason_missing": "past the registration deadline: give the reason",
+    "earlier_day_reason_missing": "a registration is dated today; an earlier day needs a supervisor and the reason",
+    "closed_year_book": "the {year} book is closed: nothing is registered in an earlier year's book",
     "change_reason_missing": "differs from the health facility's paper (\"{notified}\"): give the reason",
     "passport_format": "a passport number is 8 or 9 letters and digits (Vietnamese passports: a letter and 7 digits)",
     "relationship_vague": "\"relative\" says too little: give the relationship (e.g. aunt, uncle)",

@@ -381,6 +381,7 @@ export const en: Messages = {
     badYear: "write the year with 4 digits",
     notified: (value: string) => `The health facility's paper says: ${value || "(empty)"}`,
     changeReason: "Why it differs from the health facility's paper",
+    earlierDayReason: "Why the day is before today (a supervisor's)",
     late: (deadline: string) => `Late registration (deadline ${deadline}): the reason is required by law.`,
     onTime: (deadline: string) => `Within the legal deadline (${deadline}).`,
     checking: "Checking…",

@@ -388,6 +388,7 @@ export const vi = {
     badYear: "ghi năm bằng 4 chữ số",
     notified: (value: string) => `Giấy của cơ sở y tế ghi: ${value || "(trống)"}`,
     changeReason: "Lý do khác giấy của cơ sở y tế",
+    earlierDayReason: "Lý do ghi ngày trước hôm nay (lãnh đạo)",
     late: (deadline: string) => `Đăng ký quá hạn (hạn ${deadline}): cần ghi lý do theo quy định.`,
     onTime: (deadline: string) => `Trong hạn đăng ký (hạn ${deadline}).`,
     checking: "Đang kiểm tra…",

@@ -34,7 +34,7 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 const AUDIT_KEY_PURPOSE: &str = "audit hmac v1";
 /// The setting holding the last entry written before the log was keyed,
 /// with its MAC (`SEQ:MAC`): only entries up to it may be unkeyed.
-const SETTING_LEGACY_UNTIL: &str = "audit_unkeyed_until_seq";
+pub(crate) const SETTING_UNKEYED_UNTIL: &str = "audit_unkeyed_until_seq";
 
 code_enum! {
     /// Every act the trail records. The entity and content of each are
@@ -199,22 +199,14 @@ fn audit_mac(key: &StoreKey, parts: &[&str]) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-/// At the first keyed open: the entries so far (written before the log was
-/// keyed) are the only ones that may stay unkeyed, and that bound carries
-/// the key's MAC, so neither it nor the chain after it can be rewritten
-/// without the key.
-pub(crate) fn seal_unkeyed_entries(conn: &rusqlite::Connection, key: &StoreKey) -> Result<()> {
-    let last = head(conn)?.map_or(0, |head| head.seq);
-    let bound = last.to_string();
-    conn.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO NOTHING",
-        params![
-            SETTING_LEGACY_UNTIL,
-            format!("{bound}:{}", audit_mac(key, &["unkeyed until", &bound]))
-        ],
-    )?;
-    Ok(())
+/// At the first keyed open, the value of [`SETTING_UNKEYED_UNTIL`]: the
+/// entries so far (written before the log was keyed) are the only ones that
+/// may stay unkeyed, and that bound carries the key's MAC, so neither it
+/// nor the chain after it can be rewritten without the key.
+pub(crate) fn unkeyed_seal(conn: &rusqlite::Connection, key: &StoreKey) -> Result<String> {
+    let bound = head(conn)?.map_or(0, |head| head.seq).to_string();
+    let mac = audit_mac(key, &["unkeyed until", &bound]);
+    Ok(format!("{bound}:{mac}"))
 }
 
 /// The last entry that may be unkeyed: 0 when the bound is missing or its
@@ -223,7 +215,7 @@ fn unkeyed_until(conn: &rusqlite::Connection, key: &StoreKey) -> Result<i64> {
     let stored: Option<String> = conn
         .query_row(
             "SELECT value FROM setting WHERE key = ?1",
-            [SETTING_LEGACY_UNTIL],
+            [SETTING_UNKEYED_UNTIL],
             |row| row.get(0),
         )
         .optional()?;

@@ -186,6 +186,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         }
         (Lang::Vi, ManageBackups) => "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
         (Lang::Vi, ReadAudit) => "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
+        (Lang::Vi, RegisterOnEarlierDay) => "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -211,6 +212,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         }
         (Lang::En, ManageBackups) => "Only a supervisor may back up and restore the database",
         (Lang::En, ReadAudit) => "Only a supervisor may read and export the audit trail",
+        (Lang::En, RegisterOnEarlierDay) => "Only a supervisor may date a registration before today",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }

@@ -29,7 +29,7 @@ pub use signer::Signer;
 
 use crate::audit::{self, AuditAction};
 use crate::case_file::{self, Subject};
-use crate::error::{invalid, CoreError, InputField, InputReason, Result};
+use crate::error::{invalid, CoreError, ForbiddenAction, InputField, InputReason, Result};
 use crate::legal::registration_deadline;
 use crate::model::CaseStatus;
 use crate::officer::Officer;
@@ -470,6 +470,11 @@ impl Store {
         let check = self.check_registration(case_id, form, today)?;
         if !check.problems.is_empty() {
             return Err(CoreError::InvalidRegistration(check.problems));
+        }
+        // Another day than today is a supervisor's decision (its reason is
+        // one of the form's rules, `rules::check`).
+        if form.registration_date.is_some_and(|day| day < today) {
+            actor.require_supervisor(ForbiddenAction::RegisterOnEarlierDay)?;
         }
         // Each event is registered once (Law on Civil Status 2014, Art. 5(4)):
         // a possible earlier registration is judged before a number is given.

@@ -314,6 +314,28 @@ pub fn check_form(
     if event_date.is_some_and(|e| registered_on < e) {
         problems.add("registration_date", ProblemRule::BeforeEvent);
     }
+    // A registration is dated the day it is entered in the book. An earlier
+    // day (a supervisor's, `Store::register`) needs its reason, and never
+    // falls in an earlier year: each year's book and numbering end with the
+    // year (Circular 04/2020/TT-BTP Art. 29: one sequence per year and book).
+    if registered_on < today {
+        if registered_on.year() < today.year() {
+            problems.add_with(
+                "registration_date",
+                ProblemRule::ClosedYearBook,
+                [("year", registered_on.year().to_string())],
+            );
+        } else if form
+            .change_reasons
+            .get("registration_date")
+            .is_none_or(|reason| reason.trim().is_empty())
+        {
+            problems.add(
+                "change_reasons.registration_date",
+                ProblemRule::EarlierDayReasonMissing,
+            );
+        }
+    }
     // Past the deadline (Law Art. 15(1): 60 days; Art. 33(1): 15 days) the
     // registration is still made, marked late, with its reason recorded.
     if is_late(deadline, registered_on) && form.late_reason.is_empty() {
