@@ -79,6 +79,17 @@ function worded(params: Params, m: Messages): Params {
   };
 }
 
+/**
+ * An audit problem worded from `problem_kind` and its `seq`, `action` (an act's
+ * code, worded), `entity`, `detail`: a refused backup's and the audit panel's.
+ * Empty without a known kind.
+ */
+export function auditProblemText(params: Params, m: Messages = t()): string {
+  const kind = keyOf(m.auditProblemKind, params.problem_kind);
+  if (kind === null) return "";
+  return fill(m.auditProblemKind[kind], { ...params, ...wordedParam(params, "action", m.auditAction) });
+}
+
 /** The shell's error in the current language, from its code and params. */
 export function errorText(error: CommandError, m: Messages = t()): string {
   const params = worded(error.params, m);
@@ -91,10 +102,7 @@ export function errorText(error: CommandError, m: Messages = t()): string {
       });
     case "invalid_file": {
       // A backup's audit problem is worded in this language too.
-      const problem = wordedParam(error.params, "problem_kind", m.auditProblemKind, (word) =>
-        fill(word, { ...error.params, ...wordedParam(error.params, "action", m.auditAction) }),
-      );
-      const reasonParams = { ...params, problem: problem.problem_kind ?? "" };
+      const reasonParams = { ...params, problem: auditProblemText(error.params, m) };
       return fill(m.errors.invalid_file, {
         ...params,
         ...wordedParam(params, "reason", m.fileRefusal, (reason) => fill(reason, reasonParams)),
