@@ -20,6 +20,8 @@ APT_PACKAGES=(
     # build against (their Rust bindings run bindgen, hence libclang-dev), and
     # the xmlsec1 tool the interoperability tests check against
     libxmlsec1-dev libxml2-dev libclang-dev xmlsec1
+    # the sqlite3 tool, which the encryption suites show cannot read the store
+    sqlite3
 )
 
 as_root() {

@@ -10,10 +10,25 @@ pub const SYNC_ACTIVITY: &str = "sync-activity";
 /// A sync run's end (whether it changed what the window shows).
 pub const SYNC_FINISHED: &str = "sync-finished";
 
+/// How far the encryption of an earlier version's database has got, at
+/// the first start of this one (`StoreEncryption`).
+pub const STORE_ENCRYPTION: &str = "store-encryption";
+
 /// Every event name above.
-pub const EVENT_NAMES: [&str; 4] = [
+pub const EVENT_NAMES: [&str; 5] = [
     IMPORT_PROGRESS,
     BATCH_PROGRESS,
     SYNC_ACTIVITY,
     SYNC_FINISHED,
+    STORE_ENCRYPTION,
 ];
+
+/// The payload of [`STORE_ENCRYPTION`]: bytes written of about `total`.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StoreEncryption {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub done: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}

@@ -11,7 +11,7 @@ pub mod session;
 use std::path::{Path, PathBuf};
 
 use hotich_core::Store;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 use crate::commands::{with_commands, Startup};
 use crate::error::{CommandError, CommandResult};
@@ -70,12 +70,20 @@ pub(crate) enum Keyed {
     Demo,
 }
 
-/// Opens and checks a store, creating its folder owner-only.
-pub(crate) fn open_store(path: &Path, keyed: Keyed) -> CommandResult<Store> {
+/// What a start reports while it encrypts an earlier version's database.
+type Progress<'a> = &'a mut (dyn FnMut(hotich_core::EncryptionProgress) + Send);
+
+/// Opens and checks a store, creating its folder owner-only; `progress`
+/// while a plain database is encrypted first.
+pub(crate) fn open_store(
+    path: &Path,
+    keyed: Keyed,
+    progress: Progress<'_>,
+) -> CommandResult<Store> {
     hotich_core::paths::create_database_dir(path).map_err(hotich_core::CoreError::from)?;
     let store = match keyed {
-        Keyed::Office => hotich_core::store_key::open_workstation(path)?,
-        Keyed::Demo => Store::open(path, &hotich_core::StoreKey::demo())?,
+        Keyed::Office => hotich_core::store_key::open_workstation(path, progress)?,
+        Keyed::Demo => Store::open_with_progress(path, &hotich_core::StoreKey::demo(), progress)?,
     };
     store.integrity_check()?;
     Ok(store)
@@ -83,7 +91,7 @@ pub(crate) fn open_store(path: &Path, keyed: Keyed) -> CommandResult<Store> {
 
 /// Opens (and finishes seeding) the demo store at `path`.
 pub fn open_demo(path: &Path) -> CommandResult<Store> {
-    open_store(path, Keyed::Demo).and_then(finish_demo)
+    open_store(path, Keyed::Demo, &mut |_| {}).and_then(finish_demo)
 }
 
 /// Makes an opened store the demo and finishes its seeding.
@@ -97,7 +105,7 @@ fn finish_demo(mut store: Store) -> CommandResult<Store> {
 /// nothing created. With `$HOTICH_DB`, that one file: used as it is once set
 /// up, else the choice. `$HOTICH_INSTALLATION=demo` answers the choice with
 /// the demo.
-fn find_database() -> CommandResult<Found> {
+fn find_database(progress: Progress<'_>) -> CommandResult<Found> {
     let real = database_path()?;
     let explicit = hotich_core::paths::database_from_env().is_some();
     let paths = DatabasePaths {
@@ -116,7 +124,7 @@ fn find_database() -> CommandResult<Found> {
         } else {
             Keyed::Office
         };
-        let store = open_store(&real, keyed)?;
+        let store = open_store(&real, keyed, progress)?;
         let usable = match store.installation()? {
             Some(hotich_core::Installation::Office) => true,
             Some(hotich_core::Installation::Demo) => explicit,
@@ -133,7 +141,7 @@ fn find_database() -> CommandResult<Found> {
         }
     }
     if (!explicit && paths.demo.exists()) || demo_wanted {
-        let store = open_store(&paths.demo, Keyed::Demo)?;
+        let store = open_store(&paths.demo, Keyed::Demo, progress)?;
         // A supervisor asked, from the demo, to set up the office: the choice
         // again (choosing the demo reopens it as it was).
         if !demo_wanted && store.office_setup_requested()? {
@@ -142,6 +150,41 @@ fn find_database() -> CommandResult<Found> {
         return Ok(Found::Ready(finish_demo(store)?, paths.demo));
     }
     Ok(Found::Choice(paths))
+}
+
+/// Whether this start first encrypts a plain database an earlier version
+/// left (the office's or the demo's).
+fn encrypts_at_start() -> bool {
+    let Ok(real) = database_path() else {
+        return false;
+    };
+    let demo = hotich_core::paths::demo_database(&real);
+    [real, demo]
+        .iter()
+        .any(|path| hotich_core::store_key::needs_encryption(path).unwrap_or(false))
+}
+
+/// Finds and opens the database and starts the shell on it, or readies the
+/// first-start choice.
+fn start(app: &tauri::AppHandle, progress: Progress<'_>) -> CommandResult<()> {
+    let found = find_database(progress).and_then(|found| match found {
+        Found::Ready(store, path) => {
+            start_shell(app, store, path)?;
+            Ok(None)
+        }
+        Found::Choice(paths) => Ok(Some(paths)),
+    });
+    match found {
+        Ok(choice) => {
+            app.manage(commands::setup::FirstRun::new(choice));
+            Ok(())
+        }
+        Err(error) => {
+            eprintln!("hotich: {error}");
+            app.manage(commands::setup::FirstRun::new(None));
+            Err(error)
+        }
+    }
 }
 
 /// Makes `store` the shell's: its session and background sync start.
@@ -178,23 +221,25 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let found = find_database().and_then(|found| match found {
-                Found::Ready(store, path) => {
-                    start_shell(app.handle(), store, path)?;
-                    Ok(None)
-                }
-                Found::Choice(paths) => Ok(Some(paths)),
-            });
-            match found {
-                Ok(choice) => {
-                    app.manage(commands::setup::FirstRun::new(choice));
-                    app.manage(Startup(None));
-                }
-                Err(error) => {
-                    eprintln!("hotich: {error}");
-                    app.manage(commands::setup::FirstRun::new(None));
-                    app.manage(Startup(Some(error)));
-                }
+            app.manage(Startup::pending());
+            if encrypts_at_start() {
+                // The window opens at once and shows the progress.
+                let app = app.handle().clone();
+                std::thread::spawn(move || {
+                    let outcome = start(&app, &mut |progress| {
+                        let _ = app.emit(
+                            events::STORE_ENCRYPTION,
+                            events::StoreEncryption {
+                                done: progress.done,
+                                total: progress.total,
+                            },
+                        );
+                    });
+                    app.state::<Startup>().finish(outcome);
+                });
+            } else {
+                let outcome = start(app.handle(), &mut |_| {});
+                app.state::<Startup>().finish(outcome);
             }
             Ok(())
         })

@@ -7,7 +7,7 @@
 use hotich_tests::window::{
     app_binary, change_first_password, choose, click, create_officer, eventually, exactly, fill,
     officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text, wait_text_containing,
-    AppWindow, TestResult,
+    AppWindow, TestResult, PASSWORD,
 };
 use thirtyfour::prelude::*;
 
@@ -134,6 +134,108 @@ async fn a_reset_account_is_deactivated_reactivated_and_its_first_sign_in_sets_a
     .await?;
     change_first_password(driver, &one_time, "gió mùa thu về trên phố").await?;
     wait_signed_in_as(driver, "Trần Thị Hoa · Công chức hộ tịch").await?;
+    window.quit().await?;
+    Ok(())
+}
+
+/// A death of the demo registered by the registrar `lan`, who then records
+/// an amendment of its cause of death: what waits for the supervisor.
+fn registrar_amends_a_death(
+    database: &std::path::Path,
+) -> Result<(String, String), hotich_tests::window::BoxError> {
+    use hotich_core::{CaseFilter, CaseStatus, Role, Store, StoreKey};
+    let mut store = Store::open(database, &StoreKey::demo())?;
+    let now = chrono::Utc::now();
+    let today = hotich_core::time::office_today();
+    let supervisor = store
+        .officer_by_username(hotich_tests::window::SUPERVISOR.0)?
+        .ok_or("no supervisor")?;
+    let lan = store.create_officer(
+        &supervisor,
+        "lan",
+        "Lê Thị Lan",
+        Role::Registrar,
+        PASSWORD,
+        now,
+    )?;
+    let lan = store.change_own_password(&lan.id, PASSWORD, "gió mùa thu về trên phố", now)?;
+    let filter = CaseFilter {
+        kind: Some(hotich_protocol::EventKind::Death),
+        status: Some(CaseStatus::New),
+        ..Default::default()
+    };
+    let case = store.cases(&filter, today)?.rows.remove(0).id;
+    let mut form = store.registration_draft(&case, today)?;
+    form.requester.id_type = Some(hotich_core::IdDocumentType::Cccd);
+    form.requester.id_number = "019085001234".into();
+    form.requester.relationship = Some(hotich_core::Relationship::Child);
+    form.requester.full_name = "Nguyễn Văn Hải".into();
+    form.signer_name = "Phạm Văn Lãnh".into();
+    form.signer_title = "Chủ tịch".into();
+    form.late_reason = "Gia đình ở xa".into();
+    let registered = store.register(&lan, &case, &form, now, today)?;
+    let mut corrected = registered.current.clone();
+    corrected.death.as_mut().ok_or("no death")?.cause =
+        "Viêm phổi do vi khuẩn, không đặc hiệu".into();
+    let waiting = store.amend_registration(
+        &lan,
+        &registered.id,
+        &corrected,
+        "Theo giấy báo tử cấp lại",
+        now,
+        today,
+    )?;
+    Ok((registered.id, waiting.amendments[0].id.clone()))
+}
+
+/// A registrar's amendment waits in Quản trị; the supervisor approves it
+/// there and it takes effect, in the register and in the audit trail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn an_amendment_waits_for_the_supervisor_in_quan_tri() -> TestResult {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+    let (registration_id, amendment_id) = registrar_amends_a_death(&window.database)?;
+
+    click(driver, "[data-testid=nav-admin]").await?;
+    exactly(driver, "[data-testid=pending-amendment]", 1).await?;
+    let shown = text_of(driver, "[data-testid=pending-amendment]").await?;
+    assert!(
+        shown.contains("Lê Thị Lan") && shown.contains("Viêm phổi do vi khuẩn, không đặc hiệu"),
+        "{shown}"
+    );
+    click(driver, "[data-testid=approve-amendment]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=pending-amendments] .notice",
+        "Đã duyệt cải chính",
+    )
+    .await?;
+    exactly(driver, "[data-testid=pending-amendment]", 0).await?;
+
+    let store = hotich_core::Store::open(&window.database, &hotich_core::StoreKey::demo())?;
+    let registration = store.registration(&registration_id)?;
+    assert_eq!(
+        registration
+            .current
+            .death
+            .as_ref()
+            .map(|d| d.cause.as_str()),
+        Some("Viêm phổi do vi khuẩn, không đặc hiệu")
+    );
+    assert_eq!(registration.amendments[0].id, amendment_id);
+    assert_eq!(
+        registration.amendments[0].status,
+        hotich_core::AmendmentStatus::Approved
+    );
+    choose(driver, "[data-testid=audit-act]", "amendment_approve").await?;
+    click(driver, "[data-testid=audit-filter]").await?;
+    exactly(
+        driver,
+        "[data-testid=audit-lines] tr[data-action=amendment_approve]",
+        1,
+    )
+    .await?;
     window.quit().await?;
     Ok(())
 }

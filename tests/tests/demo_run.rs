@@ -11,10 +11,28 @@ use std::time::{Duration, Instant};
 
 use hotich_tests::window::{app_binary, TestResult, Xvfb};
 
-/// Ids of every notification in the database at `path` (`table` holds them);
-/// empty while the file or the table does not exist yet.
-fn notification_ids(path: &Path, table: &str) -> BTreeSet<String> {
-    let Ok(conn) = hotich_common::sqlite::connect_read_only(path) else {
+/// Ids of every notification in the (encrypted) database at `path`, read
+/// with `key` (`table` holds them); empty while the file or the table does
+/// not exist yet.
+fn notification_ids(path: &Path, key: Key, table: &str) -> BTreeSet<String> {
+    if !path.exists() {
+        return BTreeSet::new();
+    }
+    let conn = match key {
+        Key::Registry => hotich_central::storage::key::database_key(path)
+            .map_err(|e| e.to_string())
+            .and_then(|key| {
+                hotich_common::sqlite::connect_read_only(path, Some(&key))
+                    .map_err(|e| e.to_string())
+            }),
+        Key::Demo => hotich_core::store_key::StoreFile {
+            path: path.to_owned(),
+            key: hotich_core::StoreKey::demo(),
+        }
+        .read_only_connection()
+        .map_err(|e| e.to_string()),
+    };
+    let Ok(conn) = conn else {
         return BTreeSet::new();
     };
     let sql = format!("SELECT DISTINCT notification_id FROM {table}");
@@ -24,6 +42,15 @@ fn notification_ids(path: &Path, table: &str) -> BTreeSet<String> {
     stmt.query_map([], |row| row.get::<_, String>(0))
         .map(|rows| rows.filter_map(Result::ok).collect())
         .unwrap_or_default()
+}
+
+/// Whose key opens a database the demo made.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// The registry's, beside its database.
+    Registry,
+    /// The demo workstation's public key.
+    Demo,
 }
 
 /// Pids of the processes whose command line mentions `marker`.
@@ -89,8 +116,12 @@ fn the_demo_brings_simulated_notifications_through_sync_and_ends_with_the_app() 
     // The simulator's notifications reach the registry, and sync brings one
     // of them to the app: the demo's own seeded ones never went there.
     let through_sync = loop {
-        let posted = notification_ids(&registry_dir.join("registry.db"), "notification_event");
-        let held = notification_ids(&database, "notification");
+        let posted = notification_ids(
+            &registry_dir.join("registry.db"),
+            Key::Registry,
+            "notification_event",
+        );
+        let held = notification_ids(&database, Key::Demo, "notification");
         if let Some(id) = posted.intersection(&held).next() {
             break id.clone();
         }

@@ -759,7 +759,10 @@ async fn work_done_offline_is_sent_when_the_registry_comes_up() -> TestResult {
     // The registry holds what was done offline once, for that case: the
     // assignment that working the case made, and the attempt with its note.
     drop(server);
-    let central = hotich_common::sqlite::connect_read_only(&registry.db)?;
+    let central = hotich_common::sqlite::connect_read_only(
+        &registry.db,
+        Some(&hotich_central::storage::key::database_key(&registry.db)?),
+    )?;
     let pushed: Vec<(String, String)> = central
         .prepare("SELECT kind, body FROM pushed_event WHERE case_id = ?1 ORDER BY kind")?
         .query_map([&case_id], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -172,7 +172,7 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
         details.root_key.map(|k| k.key_id),
         Some(root.key_id().to_owned())
     );
-    let conn = hotich_common::sqlite::connect(&window.database)?;
+    let conn = store.file().raw_connection()?;
     let demo_key = demo_root_signer().public_key_b64();
     let demo_mentions: i64 = conn.query_row(
         "SELECT (SELECT count(*) FROM setting WHERE value = ?1)
@@ -203,5 +203,75 @@ async fn the_demo_is_marked_on_every_screen() -> TestResult {
         !store.is_empty()?,
         "the demo holds its sample notifications"
     );
+    window.quit().await
+}
+
+/// An office database the last release before encryption wrote (a plain
+/// file, `crates/cli/tests/fixtures/release-db`): the first start of this
+/// version shows the encryption's progress bar, then the office's sign-in,
+/// and leaves the file encrypted with every case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_release_database_is_encrypted_at_the_first_start_behind_a_progress_bar() -> TestResult {
+    use hotich_common::sqlite::{self, FileState};
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("office.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../crates/cli/tests/fixtures/release-db/office.db"
+        ),
+        &db,
+    )?;
+    const CASES: &str = "SELECT count(*) FROM case_file";
+    let cases: i64 = {
+        let plain = sqlite::connect(&db, None)?;
+        // A hundred-odd megabytes more, so that the bar shows long enough to be seen.
+        plain.execute_batch(
+            "CREATE TABLE ballast (bytes BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)
+             INSERT INTO ballast SELECT randomblob(16000) FROM n;",
+        )?;
+        plain.query_row(CASES, [], |r| r.get(0))?
+    };
+    let db_text = db.to_string_lossy().into_owned();
+    let window = AppWindow::launch_with_env(&app_binary(), &[("HOTICH_DB", &db_text)]).await?;
+    let driver = &window.driver;
+    // The heading and its bar read at one instant: the bar goes with the encryption.
+    let started = std::time::Instant::now();
+    let shown = loop {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the encryption's progress never showed"
+        );
+        let seen = driver
+            .execute(
+                "const block = document.querySelector('[data-testid=store-encryption]');
+                 return block && [block.querySelector('h2').textContent,
+                                  block.querySelector('progress') !== null];",
+                vec![],
+            )
+            .await?;
+        if let Some(seen) = seen.json().as_array() {
+            break seen.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        shown,
+        [
+            serde_json::json!("Đang mã hóa cơ sở dữ liệu (một lần, sau khi nâng cấp)…"),
+            serde_json::json!(true)
+        ]
+    );
+    window.screenshot("store-encryption").await?;
+    first_of(driver, "[data-testid=sign-in-form]").await?;
+    assert_eq!(sqlite::file_state(&db)?, FileState::Encrypted);
+    let file = hotich_core::store_key::StoreFile {
+        path: db.clone(),
+        key: StoreKey::demo(),
+    };
+    let encrypted: i64 = file.raw_connection()?.query_row(CASES, [], |r| r.get(0))?;
+    assert_eq!(encrypted, cases);
     window.quit().await
 }

@@ -18,6 +18,7 @@ import type { OfficeContact } from "./bindings/OfficeContact";
 import type { Officer } from "./bindings/Officer";
 import type { PasswordReset } from "./bindings/PasswordReset";
 import type { OutreachView } from "./bindings/OutreachView";
+import type { PendingAmendment } from "./bindings/PendingAmendment";
 import type { EventKind } from "./bindings/EventKind";
 import type { QuarantineEntry } from "./bindings/QuarantineEntry";
 import type { Registration } from "./bindings/Registration";
@@ -28,6 +29,7 @@ import type { Role } from "./bindings/Role";
 import type { SessionState } from "./bindings/SessionState";
 import type { Signer } from "./bindings/Signer";
 import type { StatusDecision } from "./bindings/StatusDecision";
+import type { StoreEncryption } from "./bindings/StoreEncryption";
 import type { CaseSyncState } from "./bindings/CaseSyncState";
 import type { BatchProgress } from "./bindings/BatchProgress";
 import type { DocumentKind } from "./bindings/DocumentKind";
@@ -99,6 +101,7 @@ const LOCAL_WRITES = new Set([
   "change_status",
   "register_case",
   "amend_registration",
+  "decide_amendment",
   "assign_cases",
   "open_case_by_hand",
   "record_print",
@@ -178,6 +181,9 @@ export const api = {
   caseRegistration: (caseId: string) => call<Registration | null>("case_registration", { caseId }),
   amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
     call<Registration>("amend_registration", { registrationId, form, reason }),
+  pendingAmendments: () => call<PendingAmendment[]>("pending_amendments"),
+  decideAmendment: (amendmentId: string, approve: boolean, note: string) =>
+    call<Registration>("decide_amendment", { amendmentId, approve, note }),
   unsavedForm: (caseId: string, mode: FormMode) => call<string | null>("unsaved_form", { caseId, mode }),
   keepUnsavedForm: (caseId: string, mode: FormMode, body: string) =>
     call<null>("keep_unsaved_form", { caseId, mode, body }),
@@ -242,4 +248,7 @@ export const api = {
   fhirEvidence: (notificationId: string) => call<FhirEvidence[]>("fhir_evidence", { notificationId }),
   onImportProgress: (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (event) => handler(event.payload)),
+  /** The first start of this version encrypting an earlier version's database. */
+  onStoreEncryption: (handler: (progress: StoreEncryption) => void): Promise<UnlistenFn> =>
+    listen<StoreEncryption>("store-encryption", (event) => handler(event.payload)),
 };

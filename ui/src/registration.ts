@@ -221,6 +221,11 @@ export function labelKey(path: string): string {
   return dot < 0 ? path : path.slice(dot + 1);
 }
 
+/** A field's label from the language's `fields` table, by its path (the path itself when it has none). */
+export function fieldLabel(fields: Record<string, string | undefined>, path: string): string {
+  return fields[labelKey(path)] ?? path;
+}
+
 /** The format a field's hint shows before the first try (and keeps while typing, where a placeholder goes). */
 export type FormatHint = "datePlaceholder" | "partialPlaceholder" | "timePlaceholder" | "idDigitsHint" | "passportHint";
 

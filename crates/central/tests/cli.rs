@@ -260,3 +260,94 @@ fn simulate_posts_each_format_to_a_registry_trusting_the_demo_pki() {
     );
     assert!(!stderr.contains(" 0 lưu / stored"), "{stderr}");
 }
+
+/// The registry's database is encrypted (issue 16): with the key from
+/// `HOTICH_REGISTRY_DB_KEY_FILE` when the operator gives one (nothing is
+/// written beside the database), else with a key made beside it, owner-only;
+/// a malformed key is refused naming where it came from.
+#[test]
+fn the_registry_database_is_encrypted_with_the_key_the_operator_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.db");
+    let key_file = dir.path().join("secret.key");
+    std::fs::write(&key_file, format!("{}\n", "ab".repeat(32))).unwrap();
+    let add = |db: &std::path::Path, key_file: Option<&std::path::Path>| {
+        let mut command = central();
+        command
+            .args(["workstation", "add", "--commune", "01864", "--db"])
+            .arg(db)
+            .env_remove("HOTICH_REGISTRY_DB_KEY")
+            .env_remove("HOTICH_REGISTRY_DB_KEY_FILE");
+        if let Some(file) = key_file {
+            command.env("HOTICH_REGISTRY_DB_KEY_FILE", file);
+        }
+        command.output().unwrap()
+    };
+    let made = add(&db, Some(&key_file));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"));
+    assert!(!dir.path().join("registry.db.key").exists());
+    let key = hotich_common::sqlite::DatabaseKey::from_hex(&"ab".repeat(32)).unwrap();
+    let conn = hotich_common::sqlite::connect_read_only(&db, Some(&key)).unwrap();
+    let workstations: i64 = conn
+        .query_row("SELECT count(*) FROM workstation", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(workstations, 1);
+    // An online backup, encrypted with the same key.
+    let copy = dir.path().join("copy.db");
+    let backed_up = central()
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&copy)
+        .env("HOTICH_REGISTRY_DB_KEY", "ab".repeat(32))
+        .output()
+        .unwrap();
+    assert!(
+        backed_up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backed_up.stderr)
+    );
+    assert!(!std::fs::read(&copy)
+        .unwrap()
+        .starts_with(b"SQLite format 3"));
+    let copied: i64 = hotich_common::sqlite::connect_read_only(&copy, Some(&key))
+        .unwrap()
+        .query_row("SELECT count(*) FROM workstation", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(copied, 1);
+    // Without the key the database does not open, and nothing is made for it.
+    let refused = add(&db, None);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("HOTICH_REGISTRY_DB_KEY_FILE"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!dir.path().join("registry.db.key").exists());
+
+    // A new database with no key given: one made beside it, owner-only.
+    let demo = dir.path().join("demo.db");
+    assert!(add(&demo, None).status.success());
+    let beside = dir.path().join("demo.db.key");
+    assert_eq!(std::fs::read_to_string(&beside).unwrap().trim().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&beside).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    std::fs::write(&key_file, "not a key").unwrap();
+    let malformed = add(&db, Some(&key_file));
+    assert!(!malformed.status.success());
+    assert!(
+        String::from_utf8_lossy(&malformed.stderr).contains("HOTICH_REGISTRY_DB_KEY_FILE"),
+        "{}",
+        String::from_utf8_lossy(&malformed.stderr)
+    );
+}

@@ -34,7 +34,7 @@ impl Ctx {
         let db = database(db)?;
         hotich_core::paths::create_database_dir(&db)
             .with_context(|| format!("không tạo được thư mục của {}", db.display()))?;
-        let store = hotich_core::store_key::open_workstation(&db)
+        let store = hotich_core::store_key::open_workstation(&db, &mut encryption_progress())
             .with_context(|| format!("không mở được {}", db.display()))?;
         Ok(Ctx {
             store,
@@ -72,6 +72,24 @@ impl Ctx {
             .officer_by_username(username)?
             .ok_or_else(|| hotich_core::CoreError::OfficerNotFound(username.to_owned()))?
             .id)
+    }
+}
+
+/// Prints on stderr how far the encryption of a plain database (an earlier
+/// version's, at its first open by this one) has got, every tenth.
+fn encryption_progress() -> impl FnMut(hotich_core::EncryptionProgress) + Send {
+    let mut shown = None;
+    move |progress| {
+        let tenths = (progress.done * 10)
+            .checked_div(progress.total)
+            .unwrap_or(10);
+        if shown != Some(tenths) {
+            shown = Some(tenths);
+            eprintln!(
+                "Đang mã hóa cơ sở dữ liệu (một lần, sau khi nâng cấp): {}%",
+                tenths * 10
+            );
+        }
     }
 }
 

@@ -100,6 +100,9 @@ subcommands! {
     registration::Draft,
     registration::Register,
     registration::Amend,
+    /// Amendments waiting for a supervisor: list, approve, reject
+    #[command(subcommand)]
+    amendment::Amendment,
     registration::Registrations,
     registration::Registration,
     /// The audit trail: check it, read it (supervisors)

@@ -146,7 +146,7 @@ fn a_supervisor_resets_deactivates_and_reactivates_and_each_step_is_audited() {
     // and a reactivation, chained with every sign-in of the commands.
     let audit = ok(supervisor(&db, &["audit", "verify"]));
     assert!(audit.contains("Nhật ký toàn vẹn"), "{audit}");
-    let conn = hotich_common::sqlite::connect(&db).unwrap();
+    let conn = common::raw_connection(&db);
     let actions: Vec<(String, String)> = conn
         .prepare(
             "SELECT a.action, o.username FROM audit_log a JOIN officer o ON o.id = a.officer_id

@@ -103,7 +103,7 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     assert!(matches.contains("Khớp"), "{matches}");
     assert!(failed(verify("AAAA-BBBB-CCCC-DDDD")).contains("Không có giấy tờ nào"));
 
-    let conn = hotich_common::sqlite::connect(&db).unwrap();
+    let conn = common::raw_connection(&db);
     conn.execute_batch(
         "DROP TRIGGER registration_never_updated;
          UPDATE registration SET form = json_set(form, '$.death.full_name', 'Đặng Văn Ngũ');",

@@ -228,7 +228,7 @@ fn five_hundred_simulated_cases_are_registered_amended_and_audited() {
 
     // Someone edits a registration in SQLite, past the guard trigger.
     let victim = saved[250]["id"].as_str().unwrap();
-    let conn = hotich_common::sqlite::connect(&db).unwrap();
+    let conn = common::raw_connection(&db);
     conn.execute_batch("DROP TRIGGER registration_never_updated;")
         .unwrap();
     conn.execute(

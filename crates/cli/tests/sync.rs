@@ -141,7 +141,12 @@ fn a_refused_row_is_parked_with_its_reason_and_blocks_only_its_own_case() {
     let (first_id, (_, first)) = outbox.iter().next().unwrap();
     let case = first.case_id.clone().unwrap();
     {
-        let conn = hotich_common::sqlite::connect(&ws.db).unwrap();
+        let conn = hotich_core::store_key::StoreFile {
+            path: ws.db.clone(),
+            key: hotich_core::StoreKey::demo(),
+        }
+        .raw_connection()
+        .unwrap();
         conn.execute(
             "UPDATE outbox SET kind = 'Not Valid!' WHERE id = ?1",
             [first_id],

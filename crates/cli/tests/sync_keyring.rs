@@ -174,6 +174,25 @@ fn the_store_key_lives_in_the_keyring_and_the_recovery_key_opens_it_on_a_fresh_o
     assert!(std::fs::read_to_string(first_pc.join("verified"))
         .unwrap()
         .contains("toàn vẹn"));
+    // Encrypted: no SQLite header, and the sqlite3 tool reads nothing of it.
+    assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"));
+    let sqlite3 = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT count(*) FROM officer;")
+        .output()
+        .expect("the sqlite3 tool (Debian's sqlite3)");
+    assert!(!sqlite3.status.success());
+    assert!(
+        String::from_utf8_lossy(&sqlite3.stderr).contains("file is not a database"),
+        "{}",
+        String::from_utf8_lossy(&sqlite3.stderr)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     // The key opens the database, and no other does.
     drop(hotich_core::Store::open(&db, &key).unwrap());
     let other = hotich_core::Store::open(&db, &hotich_core::StoreKey::demo()).unwrap_err();

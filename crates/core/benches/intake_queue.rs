@@ -1,4 +1,6 @@
-//! Intake, queue and search figures (the bars are in the README). Prints, asserts nothing:
+//! Intake, queue and search figures (the bars are in the README), on the
+//! encrypted store (SQLCipher, as every office runs) beside a plain one in
+//! the same run. Prints, asserts nothing:
 //!
 //!   cargo bench -p hotich-core --bench intake_queue
 //!
@@ -6,6 +8,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -24,6 +27,11 @@ const COMMUNE: &str = "01864";
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default()
+}
+
+fn median(rates: &mut [f64]) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -46,14 +54,87 @@ fn signed(births: usize, deaths: usize) -> Signed {
     }
 }
 
-fn fresh_store(dir: &tempfile::TempDir, name: &str, trust: &[u8]) -> Store {
-    let mut store =
-        Store::open(&dir.path().join(name), &hotich_core::StoreKey::demo()).expect("open");
+/// The store encrypted, as offices run it, or plain, to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Plain,
+    Encrypted,
+}
+
+const FORMS: [Form; 2] = [Form::Plain, Form::Encrypted];
+
+impl Form {
+    fn label(self) -> &'static str {
+        match self {
+            Form::Plain => "plain",
+            Form::Encrypted => "encrypted",
+        }
+    }
+
+    fn open(self, path: &Path) -> Store {
+        let key = hotich_core::StoreKey::demo();
+        match self {
+            Form::Plain => Store::open_plain_for_comparison(path, &key),
+            Form::Encrypted => Store::open(path, &key),
+        }
+        .expect("open")
+    }
+
+    /// A bare connection to `path` in this form.
+    fn raw(self, path: &Path) -> rusqlite::Connection {
+        match self {
+            Form::Plain => hotich_common::sqlite::connect(path, None).expect("plain"),
+            Form::Encrypted => hotich_core::store_key::StoreFile {
+                path: path.to_owned(),
+                key: hotich_core::StoreKey::demo(),
+            }
+            .raw_connection()
+            .expect("encrypted"),
+        }
+    }
+}
+
+fn fresh_store(dir: &tempfile::TempDir, name: &str, trust: &[u8], form: Form) -> Store {
+    let mut store = form.open(&dir.path().join(format!("{}-{name}", form.label())));
     store.pin_demo_root_key().expect("root key");
     store
         .import_trust_list(trust, Utc::now())
         .expect("trust list");
     store
+}
+
+/// Rows per second of bare inserts of the envelopes into one table, in a
+/// database of `form`: the floor under what intake can reach.
+fn raw_insert_rate(
+    dir: &tempfile::TempDir,
+    envelopes: &[SignedEnvelope],
+    form: Form,
+    round: usize,
+) -> f64 {
+    let conn = form.raw(&dir.path().join(format!("{}-raw-{round}.db", form.label())));
+    conn.execute_batch(
+        "CREATE TABLE t (id TEXT NOT NULL, version INTEGER NOT NULL, protected TEXT, payload TEXT,
+                         signature TEXT, PRIMARY KEY (id, version)) WITHOUT ROWID",
+    )
+    .expect("table");
+    let started = Instant::now();
+    for (chunk_index, chunk) in envelopes.chunks(2_000).enumerate() {
+        let tx = conn.unchecked_transaction().expect("tx");
+        for (i, e) in chunk.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO t VALUES (?1, 1, ?2, ?3, ?4)",
+                params![
+                    format!("{chunk_index}-{i}"),
+                    e.protected,
+                    e.payload,
+                    e.signature
+                ],
+            )
+            .expect("insert");
+        }
+        tx.commit().expect("commit");
+    }
+    envelopes.len() as f64 / started.elapsed().as_secs_f64()
 }
 
 fn main() {
@@ -91,67 +172,78 @@ fn main() {
     }
     let full_verify = n as f64 / started.elapsed().as_secs_f64();
 
-    let insert_rate = {
-        let conn = hotich_common::sqlite::connect(&dir.path().join("raw.db")).expect("raw db");
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .expect("wal");
-        conn.pragma_update(None, "synchronous", "FULL")
-            .expect("sync");
-        conn.execute_batch(
-            "CREATE TABLE t (id TEXT NOT NULL, version INTEGER NOT NULL, protected TEXT, payload TEXT,
-                             signature TEXT, PRIMARY KEY (id, version)) WITHOUT ROWID",
-        )
-        .expect("table");
-        let started = Instant::now();
-        for (chunk_index, chunk) in ingest.envelopes.chunks(2_000).enumerate() {
-            let tx = conn.unchecked_transaction().expect("tx");
-            for (i, e) in chunk.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO t VALUES (?1, 1, ?2, ?3, ?4)",
-                    params![
-                        format!("{chunk_index}-{i}"),
-                        e.protected,
-                        e.payload,
-                        e.signature
-                    ],
-                )
-                .expect("insert");
-            }
-            tx.commit().expect("commit");
-        }
-        n as f64 / started.elapsed().as_secs_f64()
-    };
-
-    let mut store = fresh_store(&dir, "ingest.db", &ingest.trust);
-    let started = Instant::now();
-    let summary = store
-        .import_bytes(&ingest.file, "bench", now, &mut |_| {})
-        .expect("import");
-    let ingest_rate = n as f64 / started.elapsed().as_secs_f64();
-    assert_eq!(summary.quarantined, 0);
-    drop(store);
-
-    println!(
-        "\n## Ingest ({n} signed notifications: {} births and deaths, corrections, voids)",
-        summary.imported
-    );
+    println!("\n## Ingest ({n} signed notifications: births and deaths, corrections, voids)");
     println!("raw Ed25519 signature verification, 1 core : {raw_verify:>9.0} /s");
     println!("full verification (parse+verify+fields), 1 core: {full_verify:>9.0} /s");
-    println!("raw SQLite insert, WAL + synchronous=FULL  : {insert_rate:>9.0} rows/s");
+    // Rounds alternate the two forms, so that what the disk does meanwhile
+    // (each commit waits for an fsync) falls on both; the medians are compared.
+    let rounds = size("HOTICH_BENCH_ROUNDS", 5);
+    let mut inserts: [Vec<f64>; 2] = Default::default();
+    let mut ingests: [Vec<f64>; 2] = Default::default();
+    for round in 0..rounds {
+        for (index, form) in FORMS.into_iter().enumerate() {
+            inserts[index].push(raw_insert_rate(&dir, &ingest.envelopes, form, round));
+            let name = format!("ingest-{round}.db");
+            let mut store = fresh_store(&dir, &name, &ingest.trust, form);
+            let started = Instant::now();
+            let summary = store
+                .import_bytes(&ingest.file, "bench", now, &mut |_| {})
+                .expect("import");
+            ingests[index].push(n as f64 / started.elapsed().as_secs_f64());
+            assert_eq!(summary.quarantined, 0);
+        }
+    }
+    let ingest_rates = ingests.clone().map(|mut rates| median(&mut rates));
+    for (index, form) in FORMS.into_iter().enumerate() {
+        let label = form.label();
+        println!(
+            "{label:>9}: raw SQLite insert, WAL + synchronous=FULL: {:>9.0} rows/s (median of {rounds})",
+            median(&mut inserts[index])
+        );
+        println!(
+            "{label:>9}: ingest, verify + store (Store::import_bytes): {:>9.0} /s   (median of {rounds}: {}; bar >= 10,000/s)",
+            ingest_rates[index],
+            ingests[index].iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ")
+        );
+    }
     println!(
-        "ingest: verify + store (Store::import_bytes): {ingest_rate:>9.0} /s   (bar >= 10,000/s)"
+        "encrypted ingest / plain ingest: {:.2}   (bar >= 0.80)",
+        ingest_rates[1] / ingest_rates[0]
     );
 
     // --- queue on 200,000 cases -------------------------------------------
     let queue_cases = size("HOTICH_BENCH_QUEUE_CASES", 200_000);
     let big = signed(queue_cases * 3 / 5, queue_cases * 2 / 5);
-    let mut store = fresh_store(&dir, "queue.db", &big.trust);
+    let p95: Vec<Duration> = FORMS
+        .iter()
+        .map(|form| queue(&dir, &big, queue_cases, now, *form))
+        .collect();
+    drop(big);
+    println!(
+        "\nqueue p95, encrypted / plain: {:.2}",
+        p95[1].as_secs_f64() / p95[0].as_secs_f64()
+    );
+
+    // --- search over 1,000,000 people ---------------------------------------
+    for form in FORMS {
+        search(&dir, form);
+    }
+}
+
+/// Queue pages on `queue_cases` cases loaded through intake; the p95 of all.
+fn queue(
+    dir: &tempfile::TempDir,
+    big: &Signed,
+    queue_cases: usize,
+    now: chrono::DateTime<Utc>,
+    form: Form,
+) -> Duration {
+    let mut store = fresh_store(dir, "queue.db", &big.trust, form);
     let started = Instant::now();
     store
         .import_bytes(&big.file, "bench", now, &mut |_| {})
         .expect("import");
     let loaded = started.elapsed();
-    drop(big);
     let filters: Vec<(&str, CaseFilter)> = vec![
         ("all, by deadline", CaseFilter::default()),
         (
@@ -186,7 +278,8 @@ fn main() {
         ),
     ];
     println!(
-        "\n## Queue page of 50 on {queue_cases} cases (loaded through intake in {:.1} s)",
+        "\n## Queue page of 50 on {queue_cases} cases, {} store (loaded through intake in {:.1} s)",
+        form.label(),
         loaded.as_secs_f64()
     );
     let mut all_runs = Vec::new();
@@ -214,20 +307,19 @@ fn main() {
         ms(percentile(&all_runs, 0.95))
     );
     drop(store);
+    percentile(&all_runs, 0.95)
+}
 
-    // --- search over 1,000,000 people ---------------------------------------
+/// Name searches over a million people in a database of `form`.
+fn search(dir: &tempfile::TempDir, form: Form) {
     let people = size("HOTICH_BENCH_PEOPLE", 1_000_000);
-    let store = Store::open(
-        &dir.path().join("people.db"),
-        &hotich_core::StoreKey::demo(),
-    )
-    .expect("open");
-    drop(store);
+    let path = dir.path().join(format!("{}-people.db", form.label()));
+    drop(form.open(&path));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut names = Vec::with_capacity(people);
     let started = Instant::now();
     {
-        let mut conn = hotich_common::sqlite::connect(&dir.path().join("people.db")).expect("open");
+        let mut conn = form.raw(&path);
         let tx = conn.transaction().expect("tx");
         {
             let mut insert = tx
@@ -266,13 +358,10 @@ fn main() {
         }
         tx.commit().expect("commit");
     }
-    let store = Store::open(
-        &dir.path().join("people.db"),
-        &hotich_core::StoreKey::demo(),
-    )
-    .expect("open");
+    let store = form.open(&path);
     println!(
-        "\n## Accent-insensitive name search over {people} people (loaded in {:.1} s)",
+        "\n## Accent-insensitive name search over {people} people, {} store (loaded in {:.1} s)",
+        form.label(),
         started.elapsed().as_secs_f64()
     );
     let mut runs = Vec::new();

@@ -82,7 +82,12 @@ fn main() {
     let started = Instant::now();
     let (mut attempts, mut registrations) = (0usize, 0usize);
     {
-        let mut conn = hotich_common::sqlite::connect(&path).expect("open raw");
+        let mut conn = hotich_core::store_key::StoreFile {
+            path: path.clone(),
+            key: hotich_core::StoreKey::demo(),
+        }
+        .raw_connection()
+        .expect("open raw");
         let tx = conn.transaction().expect("tx");
         {
             let mut case = tx

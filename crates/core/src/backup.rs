@@ -1,6 +1,7 @@
 //! Backups of the register that restore (issue 16, item 3): a consistent
-//! copy of the live database made while officers work (SQLite's `VACUUM
-//! INTO`, never a file copy of a live database), owner-only; and a restore
+//! copy of the live database made while officers work (SQLite's online
+//! backup API, never a file copy of a live database), owner-only and
+//! encrypted with the database's own key; and a restore
 //! that checks the backup first (SQLite's integrity check, the audit chain,
 //! a schema this version reads) and only then puts it in place of the live
 //! database, which is kept beside it, never deleted.
@@ -10,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use hotich_common::sqlite::{with_suffix, COMPANION_SUFFIXES};
+use hotich_common::sqlite::{self, with_suffix, COMPANION_SUFFIXES};
 use serde::Serialize;
 
 use crate::audit::AuditAction;
@@ -50,17 +51,9 @@ impl Store {
         if out.exists() {
             return Err(refused_file(&shown, FileRefusal::AlreadyExists, []));
         }
-        // VACUUM INTO writes into an empty file as it finds it: made
-        // owner-only first, the copy never sits readable by other accounts.
-        hotich_common::sqlite::create_owner_only(out)?;
-        let target = out.to_str().ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8")
-        })?;
-        if let Err(error) = self.conn.execute("VACUUM INTO ?1", [target]) {
-            let _ = std::fs::remove_file(out);
-            return Err(error.into());
-        }
-        std::fs::File::open(out)?.sync_all()?;
+        // Owner-only and keyed like the database (SQLite's backup API
+        // copies pages between two databases of one key).
+        hotich_common::sqlite::back_up(&self.conn, out, Some(&self.key.database_key()))?;
         let facts = checked_backup(out, &self.key)?;
         self.record_act(
             AuditAction::Backup,
@@ -168,6 +161,14 @@ fn beside(path: &Path, name: &str) -> PathBuf {
 fn checked_backup(path: &Path, key: &StoreKey) -> Result<BackupFacts> {
     let shown = path.display().to_string();
     let not_backup = || refused_file(&shown, FileRefusal::NotBackup, []);
+    // An encrypted database is whole pages; anything else that SQLite cannot
+    // read is no database at all rather than one with another key.
+    let size = std::fs::metadata(path)?.len();
+    if sqlite::file_state(path)? == sqlite::FileState::Encrypted
+        && (size == 0 || size % u64::from(sqlite::PAGE_SIZE) != 0)
+    {
+        return Err(not_backup());
+    }
     let store = Store::open_read_only(path, key)
         .map_err(|_| not_backup())?
         .ok_or_else(|| refused_file(&shown, FileRefusal::BackupOtherKey, []))?;

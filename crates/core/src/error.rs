@@ -125,6 +125,8 @@ code_enum! {
         DuplicateSuspected => "duplicate_suspected",
         /// `id`.
         RegistrationNotFound => "registration_not_found",
+        /// `id`.
+        AmendmentNotFound => "amendment_not_found",
         /// `id`: a trust anchor, facility certificate or CRL row (`x509_trust.rs`).
         TrustEntryNotFound => "trust_entry_not_found",
         // logging an attempt refused (`outreach/mod.rs`), each reason its own code
@@ -148,6 +150,9 @@ code_enum! {
         /// The database has a key but neither the keyring nor
         /// `HOTICH_DB_KEY` holds it: the recovery key opens it.
         StoreKeyMissing => "store_key_missing",
+        /// `detail`: encrypting a plain database (an earlier version's)
+        /// stopped; the plain database is as it was.
+        EncryptionFailed => "encryption_failed",
         /// `server`.
         NoToken => "no_token",
         EmptyToken => "empty_token",
@@ -226,6 +231,8 @@ code_enum! {
         ReadAudit => "read_audit",
         /// Dating a registration before today.
         RegisterOnEarlierDay => "register_on_earlier_day",
+        /// Approving or rejecting an amendment (Civil Status Law 2014 Art. 28(2)).
+        DecideAmendment => "decide_amendment",
     }
 }
 
@@ -278,6 +285,8 @@ code_enum! {
         RecoveryKey => "recovery_key",
         /// `HOTICH_DB_KEY` in the environment.
         DatabaseKeyVariable => "database_key_variable",
+        /// An amendment waiting for a decision.
+        Amendment => "amendment",
     }
 }
 
@@ -347,6 +356,10 @@ code_enum! {
         NotJsonObject => "not_json_object",
         /// Not 56 letters and digits whose checksum holds.
         RecoveryKeyMistyped => "recovery_key_mistyped",
+        /// An amendment of this registration already waits for a supervisor.
+        AmendmentPending => "amendment_pending",
+        /// The amendment was approved or rejected already.
+        AlreadyDecided => "already_decided",
     }
 }
 
@@ -451,6 +464,7 @@ pub enum CoreError {
     InvalidForm(Vec<FieldProblem>),
     DuplicateSuspected(Vec<String>),
     RegistrationNotFound(String),
+    AmendmentNotFound(String),
     /// Logging an attempt refused, and why.
     AttemptRefused(crate::outreach::AttemptRefusal),
     /// No trust anchor, facility certificate or CRL with this id.
@@ -459,6 +473,8 @@ pub enum CoreError {
     Keyring(String),
     WrongStoreKey,
     StoreKeyMissing,
+    /// Encrypting a plain database stopped: why.
+    EncryptionFailed(String),
 }
 
 fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
@@ -508,11 +524,13 @@ impl CoreError {
             CoreError::InvalidForm(_) => ErrorCode::InvalidForm,
             CoreError::DuplicateSuspected(_) => ErrorCode::DuplicateSuspected,
             CoreError::RegistrationNotFound(_) => ErrorCode::RegistrationNotFound,
+            CoreError::AmendmentNotFound(_) => ErrorCode::AmendmentNotFound,
             CoreError::TrustEntryNotFound(_) => ErrorCode::TrustEntryNotFound,
             CoreError::AttemptRefused(refusal) => refusal.code(),
             CoreError::Keyring(_) => ErrorCode::Keyring,
             CoreError::WrongStoreKey => ErrorCode::WrongStoreKey,
             CoreError::StoreKeyMissing => ErrorCode::StoreKeyMissing,
+            CoreError::EncryptionFailed(_) => ErrorCode::EncryptionFailed,
         }
     }
 
@@ -523,9 +541,9 @@ impl CoreError {
                 ("found", found.to_string()),
                 ("supported", supported.to_string()),
             ]),
-            CoreError::Migration(detail) | CoreError::Keyring(detail) => {
-                params([("detail", detail.clone())])
-            }
+            CoreError::Migration(detail)
+            | CoreError::Keyring(detail)
+            | CoreError::EncryptionFailed(detail) => params([("detail", detail.clone())]),
             CoreError::Sqlite(e) => params([("detail", e.to_string())]),
             CoreError::InvalidFile {
                 path,
@@ -539,9 +557,9 @@ impl CoreError {
             }
             CoreError::TrustList(e) => params([("detail", e.to_string())]),
             CoreError::Io(e) => params([("detail", e.to_string())]),
-            CoreError::CaseNotFound(id) | CoreError::RegistrationNotFound(id) => {
-                params([("id", id.clone())])
-            }
+            CoreError::CaseNotFound(id)
+            | CoreError::RegistrationNotFound(id)
+            | CoreError::AmendmentNotFound(id) => params([("id", id.clone())]),
             CoreError::Corrupt { what, reason } => {
                 params([("what", what.clone()), ("reason", reason.clone())])
             }
@@ -710,8 +728,10 @@ impl From<hotich_common::sqlite::OpenError> for CoreError {
                 CoreError::DatabaseTooNew { found, supported }
             }
             OpenError::Migration(reason) => CoreError::Migration(reason),
-            OpenError::Create(error) => CoreError::Io(error),
+            OpenError::File(error) => CoreError::Io(error),
             OpenError::Sqlite(error) => CoreError::Sqlite(error),
+            OpenError::WrongKey => CoreError::WrongStoreKey,
+            OpenError::Encryption(reason) => CoreError::EncryptionFailed(reason),
         }
     }
 }

@@ -46,6 +46,7 @@ pub use error::{
     CoreError, ErrorCode, FileRefusal, ForbiddenAction, InputField, InputReason, Result,
 };
 pub use export::{ExportFormat, ExportSummary, PeriodCaseRow};
+pub use hotich_common::sqlite::EncryptionProgress;
 pub use installation::{
     CommuneMatch, FirstSupervisor, Installation, OfficeDetails, OfficeDetailsInput, OfficeSetUp,
     RootKeyFile, RootKeyView,
@@ -64,8 +65,8 @@ pub use print_log::{
 };
 pub use problem::{FieldProblem, ProblemRule};
 pub use registration::{
-    IdDocumentType, Registration, RegistrationCheck, RegistrationForm, RegistrationRow,
-    Relationship, Signer,
+    Amendment, AmendmentStatus, IdDocumentType, PendingAmendment, Registration, RegistrationCheck,
+    RegistrationForm, RegistrationRow, Relationship, Signer,
 };
 pub use session::{Session, SessionState};
 pub use stats::{

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use hotich_common::sqlite::{self, Schema, Tuning};
+use hotich_common::sqlite::{self, EncryptionProgress, FileState, Schema, Tuning};
 use hotich_protocol::trust::{RootKey, TrustedKeys, SETTING_ROOT_KEY_ID, SETTING_ROOT_PUBLIC_KEY};
 use hotich_protocol::FacilityKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -35,13 +35,12 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/013_fhir_intake.sql"),
     include_str!("schema/014_unsaved_forms.sql"),
     include_str!("schema/015_keyed_audit.sql"),
+    include_str!("schema/016_amendment_approval.sql"),
 ]);
 
-/// Notification rows are ~2.3 KB: 16 KB pages hold several and split less
-/// (ingest ~25% faster; takes effect only on a new database). 32 MB of page
-/// cache keeps the queue and search indexes in memory during large imports.
+/// 32 MB of page cache keeps the queue and search indexes in memory during
+/// large imports (the 16 KB pages are `sqlite::PAGE_SIZE`).
 const TUNING: Tuning = Tuning {
-    page_size: Some(16384),
     cache_kib: Some(32_000),
 };
 
@@ -82,23 +81,48 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` with its store
-    /// `key` and brings its schema up to date. Refuses a database written
-    /// by a newer Hotich, and a key that is not the database's
-    /// ([`CoreError::WrongStoreKey`]); a database that never had a key
-    /// takes this one.
+    /// Opens (creating if needed) the database at `path`, encrypted with
+    /// its store `key` (SQLCipher), and brings its schema up to date. A plain
+    /// database an earlier version left is encrypted first
+    /// ([`Store::open_with_progress`] shows how far). Refuses a database
+    /// written by a newer Hotich, and a key that is not the database's
+    /// ([`CoreError::WrongStoreKey`]), changing nothing; a database that
+    /// never had a key takes this one.
     pub fn open(path: &Path, key: &StoreKey) -> Result<Store> {
-        // Checked before anything is migrated: a wrong key changes nothing.
-        let check = stored_key_check(path)?;
-        if check
-            .as_ref()
-            .is_some_and(|check| *check != key.check_value())
-        {
-            return Err(CoreError::WrongStoreKey);
+        Store::open_with_progress(path, key, &mut |_| {})
+    }
+
+    /// [`Store::open`], reporting `progress` while a plain database is
+    /// encrypted (the desktop's progress bar, the CLI's percentage).
+    pub fn open_with_progress(
+        path: &Path,
+        key: &StoreKey,
+        progress: &mut (dyn FnMut(EncryptionProgress) + Send),
+    ) -> Result<Store> {
+        let database_key = key.database_key();
+        if sqlite::file_state(path)? == FileState::Plain {
+            // Checked before anything changes: a wrong key converts nothing.
+            if plain_key_check(path)?.is_some_and(|check| check != key.check_value()) {
+                return Err(CoreError::WrongStoreKey);
+            }
+            sqlite::encrypt_in_place(path, &database_key, progress)?;
         }
         // WAL, synchronous=FULL, foreign keys and the busy timeout come with
         // `open`, which also leaves a newer database untouched.
-        let conn = sqlite::open(path, &SCHEMA, &TUNING)?;
+        let conn = sqlite::open(path, &SCHEMA, &TUNING, Some(&database_key))?;
+        Store::keyed(conn, path, key)
+    }
+
+    /// A plain (unencrypted) store, for the benchmark that sets the
+    /// encrypted store beside it and for tests of what an earlier version
+    /// left; the program never opens one.
+    #[doc(hidden)]
+    pub fn open_plain_for_comparison(path: &Path, key: &StoreKey) -> Result<Store> {
+        let conn = sqlite::open(path, &SCHEMA, &TUNING, None)?;
+        Store::keyed(conn, path, key)
+    }
+
+    fn keyed(conn: Connection, path: &Path, key: &StoreKey) -> Result<Store> {
         let store = Store {
             conn,
             path: path.to_owned(),
@@ -137,10 +161,18 @@ impl Store {
 
     /// A read-only view of the database at `path`, for checking a file
     /// that must not change (a backup before it is restored): nothing is
-    /// migrated or written. `Ok(None)` when the file is keyed with another key.
+    /// migrated or written. `Ok(None)` when the file is keyed with another
+    /// key. A plain database (an earlier version's backup) is read as it is;
+    /// it is encrypted once it is opened as the live database.
     pub(crate) fn open_read_only(path: &Path, key: &StoreKey) -> Result<Option<Store>> {
+        let database_key = key.database_key();
+        let page_key = (sqlite::file_state(path)? != FileState::Plain).then_some(&database_key);
+        let conn = match sqlite::connect_read_only(path, page_key) {
+            Err(sqlite::OpenError::WrongKey) => return Ok(None),
+            other => other?,
+        };
         let store = Store {
-            conn: sqlite::connect_read_only(path)?,
+            conn,
             path: path.to_owned(),
             key: key.clone(),
             key_scan_limit: None,
@@ -150,9 +182,14 @@ impl Store {
     }
 
     /// Whether the database at `path` already has a store key (a new key
-    /// would not open it). A missing file has none.
+    /// would not open it): an encrypted one, or a plain one an earlier
+    /// version keyed. A missing file has none.
     pub fn has_store_key(path: &Path) -> Result<bool> {
-        Ok(stored_key_check(path)?.is_some())
+        Ok(match sqlite::file_state(path)? {
+            FileState::Missing | FileState::Empty => false,
+            FileState::Encrypted => true,
+            FileState::Plain => plain_key_check(path)?.is_some(),
+        })
     }
 
     /// The recovery key, shown once (issue 16): to the first supervisor
@@ -193,7 +230,7 @@ impl Store {
     /// Opens the database file again, migrated, after
     /// [`Store::close_for_replacement`] (a restore may have replaced it).
     pub(crate) fn reopen(&mut self) -> Result<()> {
-        self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING)?;
+        self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING, Some(&self.key.database_key()))?;
         // A backup from before the key takes it, as at an open.
         self.adopt_key()
     }
@@ -206,6 +243,14 @@ impl Store {
         let closed = std::mem::replace(&mut self.conn, placeholder_connection()?);
         drop(closed);
         Ok(())
+    }
+
+    /// A second, read-only connection to this database (long reports).
+    pub(crate) fn read_only_connection(&self) -> Result<Connection> {
+        Ok(sqlite::connect_read_only(
+            &self.path,
+            Some(&self.key.database_key()),
+        )?)
     }
 
     /// This database and its key, for a worker that opens its own store.
@@ -451,13 +496,10 @@ impl Store {
     }
 }
 
-/// The store key's check value the database at `path` records, read
-/// without writing anything; None for a missing file or one never keyed.
-fn stored_key_check(path: &Path) -> Result<Option<String>> {
-    if !path.exists() {
-        return Ok(None);
-    }
-    let conn = sqlite::connect_read_only(path)?;
+/// The store key's check value a plain database (an earlier version's)
+/// records, read without writing anything; None for one never keyed.
+fn plain_key_check(path: &Path) -> Result<Option<String>> {
+    let conn = sqlite::connect_read_only(path, None)?;
     let has_settings: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'setting')",
         [],

@@ -1,6 +1,6 @@
 //! The store key: one random 256-bit secret per workstation database
-//! (issue 16). It keys the audit log's chain (an HMAC key derived from it),
-//! and is what the encrypted store will open with. It lives in the OS
+//! (issue 16). The database is encrypted with a key derived from it
+//! (SQLCipher), and it keys the audit log's chain (another derived key). It lives in the OS
 //! keyring (the keyring crate, as the sync token does), never in the
 //! database or a file; `HOTICH_DB_KEY` supplies it where no keyring runs
 //! (scripts, CI). Written out for a person it is the **recovery key**: 56
@@ -13,6 +13,7 @@
 use std::path::Path;
 
 use hkdf::Hkdf;
+use hotich_common::sqlite::{EncryptionProgress, FileState};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -116,6 +117,11 @@ impl StoreKey {
         out
     }
 
+    /// The key SQLCipher encrypts the database's pages with.
+    pub(crate) fn database_key(&self) -> hotich_common::sqlite::DatabaseKey {
+        hotich_common::sqlite::DatabaseKey::from_bytes(self.derive("sqlcipher page key v1"))
+    }
+
     /// What the database records to recognise its key (never the key).
     pub(crate) fn check_value(&self) -> String {
         hotich_common::hex::hex(self.derive("key check v1").as_ref())
@@ -133,6 +139,24 @@ pub struct StoreFile {
 impl StoreFile {
     pub fn open(&self) -> Result<Store> {
         Store::open(&self.path, &self.key)
+    }
+
+    /// A bare connection to the (encrypted) database, outside every rule
+    /// of the store: for tests that tamper with it and for inspection,
+    /// never for the program's own reads or writes.
+    pub fn raw_connection(&self) -> Result<rusqlite::Connection> {
+        Ok(hotich_common::sqlite::connect(
+            &self.path,
+            Some(&self.key.database_key()),
+        )?)
+    }
+
+    /// [`StoreFile::raw_connection`] that can only read.
+    pub fn read_only_connection(&self) -> Result<rusqlite::Connection> {
+        Ok(hotich_common::sqlite::connect_read_only(
+            &self.path,
+            Some(&self.key.database_key()),
+        )?)
     }
 }
 
@@ -182,7 +206,12 @@ pub fn workstation_key(database: &Path) -> Result<(StoreKey, KeySource)> {
 /// desktop open the office's database. A new key is kept in the keyring
 /// before the database records it; a database that already has a key the
 /// keyring has lost is refused ([`CoreError::StoreKeyMissing`]), untouched.
-pub fn open_workstation(database: &Path) -> Result<Store> {
+/// A plain database an earlier version left is encrypted first, reporting
+/// `progress` ([`Store::open_with_progress`]).
+pub fn open_workstation(
+    database: &Path,
+    progress: &mut (dyn FnMut(EncryptionProgress) + Send),
+) -> Result<Store> {
     let (key, source) = workstation_key(database)?;
     if source == KeySource::New {
         if Store::has_store_key(database)? {
@@ -190,7 +219,14 @@ pub fn open_workstation(database: &Path) -> Result<Store> {
         }
         keep_in_keyring(database, &key)?;
     }
-    Store::open(database, &key)
+    Store::open_with_progress(database, &key, progress)
+}
+
+/// Whether opening the workstation database at `database` will first
+/// encrypt it (a plain database an earlier version left): the desktop then
+/// shows a progress bar instead of a window that does not answer.
+pub fn needs_encryption(database: &Path) -> Result<bool> {
+    Ok(hotich_common::sqlite::file_state(database)? == FileState::Plain)
 }
 
 /// A supervisor opens the database with its recovery key (another PC, a

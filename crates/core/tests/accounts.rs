@@ -37,7 +37,7 @@ fn input_reason(error: CoreError) -> InputReason {
 
 /// The audit log's account entries, oldest first: (at, actor, action, officer acted on).
 fn account_audit(store: &Store) -> Vec<(String, String, String, String)> {
-    let conn = hotich_common::sqlite::connect(store.path()).unwrap();
+    let conn = store.file().raw_connection().unwrap();
     let mut stmt = conn
         .prepare(
             "SELECT at, officer_id, action, entity_id FROM audit_log

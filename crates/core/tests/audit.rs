@@ -22,7 +22,7 @@ fn today() -> NaiveDate {
 
 /// A plain connection to the store's file, as someone with the file has.
 fn intruder(store: &Store) -> Connection {
-    let conn = hotich_common::sqlite::connect(store.path()).unwrap();
+    let conn = store.file().raw_connection().unwrap();
     conn.execute_batch(
         "DROP TRIGGER audit_log_append_only_update;
          DROP TRIGGER audit_log_append_only_delete;",
@@ -198,7 +198,7 @@ fn one_entry_edited_is_told_apart_from_a_rebuilt_chain() {
 fn a_register_counter_moved_by_hand_is_found() {
     let (_dir, store, _) = office_with_registrations();
     assert_eq!(problem(&store), None);
-    let conn = hotich_common::sqlite::connect(store.path()).unwrap();
+    let conn = store.file().raw_connection().unwrap();
     conn.execute(
         "UPDATE register_counter SET last_number = last_number + 1 WHERE kind = 'death'",
         [],
@@ -220,7 +220,7 @@ fn a_print_row_written_outside_the_app_has_no_entry_and_is_found() {
         actions(&store, &supervisor).last().unwrap(),
         "spoiled_blank"
     );
-    let conn = hotich_common::sqlite::connect(store.path()).unwrap();
+    let conn = store.file().raw_connection().unwrap();
     conn.execute(
         "INSERT INTO print_log (id, registration_id, document, printed_at, officer_id, copies, reprint,
                                 blank_serial, outcome, spoiled_reason)
@@ -356,9 +356,10 @@ fn another_key_opens_nothing_and_changes_nothing() {
 fn a_database_from_before_the_key_keeps_its_unkeyed_entries_and_keys_the_rest() {
     // Written as the previous release did: unkeyed entries and no key check.
     let (_dir, store, supervisor) = office_with_registrations();
-    let path = store.path().to_owned();
+    let file = store.file();
+    let path = file.path.clone();
     drop(store);
-    let conn = hotich_common::sqlite::connect(&path).unwrap();
+    let conn = file.raw_connection().unwrap();
     conn.execute_batch(
         "DELETE FROM setting WHERE key IN ('store_key_check', 'audit_unkeyed_until_seq');
          DROP TRIGGER audit_log_append_only_update;",
@@ -372,6 +373,7 @@ fn a_database_from_before_the_key_keeps_its_unkeyed_entries_and_keys_the_rest() 
     )
     .unwrap();
     drop(conn);
+    fixture::make_plain(&file);
     let key = StoreKey::generate().unwrap();
     let store = Store::open(&path, &key).unwrap();
     let before = store.verify_audit_log().unwrap();

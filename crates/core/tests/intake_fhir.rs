@@ -69,7 +69,9 @@ fn quarantined(store: &Store) -> Vec<String> {
 }
 
 fn status_of(store: &Store, notification_id: &str) -> String {
-    hotich_common::sqlite::connect(store.path())
+    store
+        .file()
+        .raw_connection()
         .unwrap()
         .query_row(
             "SELECT status FROM case_file WHERE notification_id = ?1",
@@ -246,7 +248,7 @@ fn the_registry_channel_takes_in_what_its_attested_sender_sends_only() {
     assert_eq!(verification.facility_name, "Bệnh viện Đa khoa Thái Nguyên");
 
     // The stored file altered afterwards shows as invalid in the case view.
-    hotich_common::sqlite::connect(store.path())
+    store.file().raw_connection()
         .unwrap()
         .execute(
             "UPDATE notification_fhir SET original = CAST(replace(CAST(original AS TEXT), 'Trần', 'Lê') AS BLOB)",

@@ -175,7 +175,7 @@ fn each_official_shape_becomes_a_case_with_its_evidence() {
     // No CRL imported: "chữ ký hợp lệ, chưa kiểm tra thu hồi".
     assert_eq!(kept[0].revocation, "not_checked");
     // The stored file altered in the database afterwards shows as invalid.
-    let db = hotich_common::sqlite::connect(store.path()).unwrap();
+    let db = store.file().raw_connection().unwrap();
     db.execute(
         "UPDATE notification_xml SET original = CAST(replace(CAST(original AS TEXT), 'Suy tim', 'Ung thư') AS BLOB)
          WHERE notification_id = ?1",

@@ -563,7 +563,7 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
         )
         .is_err());
     // The timeline rows cannot be rewritten.
-    let auditor = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    let auditor = db.store.file().raw_connection().unwrap();
     assert!(auditor.execute("DELETE FROM case_event", []).is_err());
     assert!(auditor
         .execute("UPDATE case_event SET note = 'x'", [])

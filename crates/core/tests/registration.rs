@@ -20,7 +20,9 @@ use common::fixture::{self, case_of, import_signed};
 struct Db {
     dir: tempfile::TempDir,
     store: Store,
+    /// The registrar `lan`.
     officer: Officer,
+    supervisor: Officer,
 }
 
 fn open() -> Db {
@@ -30,6 +32,7 @@ fn open() -> Db {
         dir,
         store,
         officer,
+        supervisor,
     }
 }
 
@@ -400,6 +403,12 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
             today(),
         )
         .unwrap();
+    // A registrar's amendment waits for the supervisor (amendment_approval.rs).
+    assert_eq!(amended.current, saved.current);
+    let amended = db
+        .store
+        .decide_amendment(&db.supervisor, &amended.amendments[0].id, true, "", now())
+        .unwrap();
     assert_eq!(amended.number, saved.number);
     assert_eq!(amended.original, saved.current);
     assert_eq!(
@@ -415,11 +424,11 @@ fn an_amendment_keeps_history_and_an_edit_behind_the_apps_back_breaks_the_audit(
             saved.current.death.as_ref().unwrap().cause.as_str()
         )
     );
-    // Two accounts created, a registration and its amendment.
-    assert_eq!(db.store.verify_audit_log().unwrap().entries, 4);
+    // Two accounts created, a registration, its amendment and its approval.
+    assert_eq!(db.store.verify_audit_log().unwrap().entries, 5);
 
     // A registration row cannot be updated through SQL as is...
-    let conn = hotich_common::sqlite::connect(&db.dir.path().join("hotich.db")).unwrap();
+    let conn = db.store.file().raw_connection().unwrap();
     assert!(conn
         .execute("UPDATE registration SET number = 7", [])
         .is_err());

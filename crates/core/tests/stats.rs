@@ -472,7 +472,7 @@ fn assert_every_figure_opens_its_list(store: &Store, dashboard: &DashboardFigure
 
 /// Parks outbox rows of a case as the sync relay does when the registry refuses them.
 fn refuse_sync(c: &Commune, label: &str, rows: u32) {
-    let conn = hotich_common::sqlite::connect(c.store.path()).unwrap();
+    let conn = c.store.file().raw_connection().unwrap();
     conn.execute(
         "UPDATE outbox SET state = 'dead', last_error = 'HTTP 422'
          WHERE id IN (SELECT id FROM outbox WHERE case_id = ?1 ORDER BY id LIMIT ?2)",
@@ -646,7 +646,7 @@ fn attempts_written_before_migration_8_count_once_it_has_run() {
                 && statement.contains("FROM case_event e")
         })
         .expect("the migration's backfill");
-    let raw = hotich_common::sqlite::connect(c.store.path()).unwrap();
+    let raw = c.store.file().raw_connection().unwrap();
     raw.execute("DELETE FROM attempt_fact", []).unwrap();
     assert_ne!(c.store.period_stats(from, to).unwrap(), before);
     raw.execute(backfill, []).unwrap();

@@ -386,7 +386,7 @@ fn six_simulated_months_give_the_figures_counted_from_what_was_done() {
     let mut rng = ChaCha8Rng::seed_from_u64(20_261_130);
     let mut cases: HashMap<String, Worked> = HashMap::new();
     let mut last_seq = 0_i64;
-    let reader = hotich_common::sqlite::connect(store.path()).unwrap();
+    let reader = store.file().raw_connection().unwrap();
 
     let mut today = start;
     while today <= last_day {

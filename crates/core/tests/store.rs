@@ -395,9 +395,11 @@ fn filters_by_type_status_and_overdue_and_sorts_overdue_first() {
 fn a_database_from_a_newer_hotich_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hotich.db");
-    drop(Store::open(&path, &hotich_core::StoreKey::demo()).unwrap());
+    let file = Store::open(&path, &hotich_core::StoreKey::demo())
+        .unwrap()
+        .file();
     {
-        let conn = hotich_common::sqlite::connect(&path).unwrap();
+        let conn = file.raw_connection().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let error = Store::open(&path, &hotich_core::StoreKey::demo()).unwrap_err();
@@ -406,7 +408,7 @@ fn a_database_from_a_newer_hotich_is_refused_untouched() {
         "{error}"
     );
     assert_eq!(error.code(), "database_too_new");
-    let conn = hotich_common::sqlite::connect(&path).unwrap();
+    let conn = file.raw_connection().unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
@@ -472,7 +474,7 @@ fn a_row_altered_in_the_database_shows_an_invalid_signature() {
             .unwrap()
             .signature_valid
     );
-    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    let conn = db.store.file().raw_connection().unwrap();
     let payload: String = conn
         .query_row("SELECT payload FROM notification", [], |r| r.get(0))
         .unwrap();

@@ -162,7 +162,7 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
         "forbidden"
     );
     // The log is append-only.
-    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    let conn = db.store.file().raw_connection().unwrap();
     assert!(conn.execute("DELETE FROM print_log", []).is_err());
     assert!(conn.execute("UPDATE print_log SET copies = 9", []).is_err());
 }
@@ -255,7 +255,7 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
     );
 
     // The register edited behind the app's back: the cause of death changed in SQLite.
-    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    let conn = db.store.file().raw_connection().unwrap();
     conn.execute_batch(
         "DROP TRIGGER registration_never_updated;
          UPDATE registration SET form = json_set(form, '$.death.cause', 'Tai nạn giao thông');",
@@ -275,12 +275,13 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
 }
 
 #[test]
-fn an_amendment_after_printing_makes_the_old_paper_differ() {
+fn an_approved_amendment_after_printing_makes_the_old_paper_differ() {
     let mut db = open();
     let printed = db.print(DocumentKind::BirthExtract, 1, now()).unwrap();
     let mut form = db.store.registration(&db.birth_id).unwrap().current;
     form.birth.as_mut().unwrap().native_place = "Xã Chợ Đồn, tỉnh Thái Nguyên".into();
-    db.store
+    let waiting = db
+        .store
         .amend_registration(
             &db.registrar,
             &db.birth_id,
@@ -289,6 +290,12 @@ fn an_amendment_after_printing_makes_the_old_paper_differ() {
             now(),
             today(),
         )
+        .unwrap();
+    // Waiting for the supervisor, it changes nothing the paper shows.
+    let verdict = verify(&db.store, &printed.code).unwrap();
+    assert_eq!(verdict.outcome, VerificationOutcome::Matches);
+    db.store
+        .decide_amendment(&db.supervisor, &waiting.amendments[0].id, true, "", now())
         .unwrap();
     let verdict = verify(&db.store, &printed.code).unwrap();
     assert_eq!(verdict.outcome, VerificationOutcome::Differs);
@@ -610,7 +617,7 @@ fn a_blank_serial_is_used_once_whether_printed_on_or_spoiled() {
     assert_eq!(plain.entry.blank_serial, None);
     assert!(plain.entry.reprint);
     // The spoiled line is never edited.
-    let conn = hotich_common::sqlite::connect(db.store.path()).unwrap();
+    let conn = db.store.file().raw_connection().unwrap();
     assert!(conn
         .execute(
             "UPDATE print_log SET spoiled_reason = 'x' WHERE outcome = 'spoiled'",

@@ -8,17 +8,21 @@ use hotich_core::{
     CaseDetail, CaseFilter, CasePage, ImportProgress, ImportSummary, Office, QuarantineEntry,
     TrustImportSummary,
 };
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::{acting_off_thread, today, Startup};
 use crate::error::CommandResult;
 use crate::events::IMPORT_PROGRESS;
 use crate::session::Shell;
 
-/// `Err` when the database could not be opened: the UI shows it and stops.
+/// Once the start has finished (at once, but for the one start that
+/// encrypts an earlier version's database): `Err` when the database could
+/// not be opened, which the UI shows and stops.
 #[tauri::command]
-pub fn startup(startup: State<'_, Startup>) -> CommandResult<()> {
-    startup.0.clone().map_or(Ok(()), Err)
+pub async fn startup(app: AppHandle) -> CommandResult<()> {
+    tauri::async_runtime::spawn_blocking(move || app.state::<Startup>().wait())
+        .await
+        .map_err(crate::error::CommandError::internal)?
 }
 
 guarded_commands! {

@@ -57,9 +57,39 @@ use tauri::{AppHandle, Manager};
 use crate::error::{CommandError, CommandResult};
 use crate::session::Shell;
 
-/// Why the store could not be opened at start, if it could not.
+/// How the start went: the store opened, or why it could not. A start that
+/// first encrypts the database (a plain one an earlier version left, once)
+/// finishes on a worker thread while the window shows its progress;
+/// [`cases::startup`] waits for it.
 #[derive(Debug, Default)]
-pub struct Startup(pub Option<crate::error::CommandError>);
+pub struct Startup {
+    outcome: std::sync::Mutex<Option<CommandResult<()>>>,
+    finished: std::sync::Condvar,
+}
+
+impl Startup {
+    /// A start still under way.
+    pub fn pending() -> Startup {
+        Startup::default()
+    }
+
+    pub fn finish(&self, outcome: CommandResult<()>) {
+        if let Ok(mut slot) = self.outcome.lock() {
+            *slot = Some(outcome);
+            self.finished.notify_all();
+        }
+    }
+
+    /// Blocks until the start has finished; its outcome.
+    pub(crate) fn wait(&self) -> CommandResult<()> {
+        let slot = self.outcome.lock().map_err(CommandError::internal)?;
+        let slot = self
+            .finished
+            .wait_while(slot, |outcome| outcome.is_none())
+            .map_err(CommandError::internal)?;
+        slot.clone().unwrap_or(Ok(()))
+    }
+}
 
 /// Today in the office (Vietnam), whatever the PC's time zone.
 pub(crate) fn today() -> NaiveDate {
@@ -133,6 +163,8 @@ macro_rules! with_commands {
             registration::register_case,
             registration::case_registration,
             registration::amend_registration,
+            registration::pending_amendments,
+            registration::decide_amendment,
             registration::unsaved_form,
             registration::keep_unsaved_form,
             registration::open_case_by_hand,

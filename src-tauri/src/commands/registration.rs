@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use hotich_core::registration::ethnicity;
 use hotich_core::registration::unsaved::FormMode;
-use hotich_core::{Registration, RegistrationCheck, RegistrationForm, Signer};
+use hotich_core::{PendingAmendment, Registration, RegistrationCheck, RegistrationForm, Signer};
 use hotich_protocol::EventKind;
 use tauri::State;
 
@@ -35,6 +35,15 @@ guarded_commands! {
         let (now, today) = (Utc::now(), today());
         store.amend_registration(&actor, &registration_id, &form, &reason, now, today)
     };
+
+    /// The amendments waiting for a supervisor, oldest first (supervisors).
+    acting fn pending_amendments() -> Vec<PendingAmendment> =
+        |(actor, store)| store.pending_amendments(&actor);
+
+    /// A supervisor approves an amendment (it takes effect) or rejects it
+    /// with `note` saying why.
+    acting fn decide_amendment(amendment_id: String, approve: bool, note: String) -> Registration =
+        |(actor, mut store)| store.decide_amendment(&actor, &amendment_id, approve, &note, Utc::now());
 
     /// What the officer left typed in a form of the case, if anything.
     acting fn unsaved_form(case_id: String, mode: FormMode) -> Option<String> =

@@ -114,7 +114,7 @@ pub async fn set_up_office(
         return Err(CommandError::new(hotich_core::ErrorCode::EmptyToken, []));
     }
     let (store, path, supervisor) = first_run.choose(|paths| {
-        let mut store = crate::open_store(&paths.office, crate::Keyed::Office)?;
+        let mut store = crate::open_store(&paths.office, crate::Keyed::Office, &mut |_| {})?;
         let supervisor = store.set_up_office(&setup, Utc::now())?;
         Ok((store, paths.office.clone(), supervisor))
     })?;

@@ -4,4 +4,4 @@
  * Every act the trail records. The entity and content of each are
  * noted beside it; content is never personal data.
  */
-export type AuditAction = "register" | "amend" | "officer_create" | "password_change" | "password_reset" | "officer_deactivate" | "officer_reactivate" | "role_change" | "office_set_up" | "office_change" | "root_key_replace" | "certificate_add" | "certificate_remove" | "crl_add" | "sign_in" | "sign_in_failed" | "sign_out" | "session_lock" | "case_view" | "print" | "reprint" | "spoiled_blank" | "export" | "assign" | "status_change" | "backup" | "restore" | "recovery_key_shown";
+export type AuditAction = "register" | "amend" | "officer_create" | "password_change" | "password_reset" | "officer_deactivate" | "officer_reactivate" | "role_change" | "office_set_up" | "office_change" | "root_key_replace" | "certificate_add" | "certificate_remove" | "crl_add" | "sign_in" | "sign_in_failed" | "sign_out" | "session_lock" | "case_view" | "print" | "reprint" | "spoiled_blank" | "export" | "assign" | "status_change" | "backup" | "restore" | "recovery_key_shown" | "amendment_approve" | "amendment_reject";

@@ -16,7 +16,7 @@ number: number,
  */
 book: string, registered_at: string, officer_name: string, late: boolean, 
 /**
- * The form with every amendment applied.
+ * The form with every approved amendment applied: what the papers show.
  */
 current: RegistrationForm, 
 /**
@@ -24,6 +24,6 @@ current: RegistrationForm,
  */
 original: RegistrationForm, 
 /**
- * Oldest first.
+ * Oldest first, whatever their decision.
  */
 amendments: Array<Amendment>, };

@@ -94,6 +94,7 @@ export const LABELS_VI = {
     "invalid_form": "còn {count} chỗ chưa đúng",
     "duplicate_suspected": "có thể trùng với đăng ký đã có ({ids}); hãy so sánh và xác nhận",
     "registration_not_found": "không tìm thấy đăng ký {id}",
+    "amendment_not_found": "không tìm thấy cải chính {id}",
     "trust_entry_not_found": "không có chứng thư hoặc danh sách thu hồi số {id}",
     "case_closed": "hồ sơ đã đóng ({status}): không cần ghi nhận liên hệ nữa",
     "case_needs_review": "thông báo của cơ sở y tế đã thay đổi: cần xem xét lại hồ sơ trước khi ghi nhận liên hệ",
@@ -104,6 +105,7 @@ export const LABELS_VI = {
     "keyring": "không truy cập được kho khóa của hệ điều hành: {detail}",
     "wrong_store_key": "khóa này không mở được cơ sở dữ liệu này; không có gì bị thay đổi",
     "store_key_missing": "kho khóa của máy không có khóa của cơ sở dữ liệu này; lãnh đạo mở lại bằng khóa khôi phục (hotich recover --recovery-key …) hoặc đặt HOTICH_DB_KEY",
+    "encryption_failed": "chưa mã hóa được cơ sở dữ liệu; cơ sở dữ liệu vẫn nguyên như trước: {detail}",
     "no_token": "chưa có mã truy cập cho {server}; hãy chạy hotich sync login --server {server}",
     "empty_token": "mã truy cập trống",
     "network": "máy chủ không trả lời: {detail}",
@@ -148,6 +150,7 @@ export const LABELS_VI = {
     "manage_backups": "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
     "read_audit": "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
     "register_on_earlier_day": "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
+    "decide_amendment": "chỉ lãnh đạo mới được duyệt hoặc từ chối cải chính",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -189,6 +192,7 @@ export const LABELS_VI = {
     "unsaved_form": "biểu mẫu đang nhập",
     "recovery_key": "khóa khôi phục",
     "database_key_variable": "biến môi trường HOTICH_DB_KEY",
+    "amendment": "cải chính",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "bắt buộc, chưa nhập",
@@ -233,6 +237,8 @@ export const LABELS_VI = {
     "blank_only_birth_certificate": "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
     "not_json_object": "không phải một đối tượng JSON",
     "recovery_key_mistyped": "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
+    "amendment_pending": "đã có một cải chính đang chờ lãnh đạo duyệt; chờ quyết định trước khi cải chính tiếp",
+    "already_decided": "đã được duyệt hoặc từ chối; không quyết định lại",
   } satisfies Record<InputReason, string>,
   fileRefusal: {
     "not_notifications": "không phải tệp thông báo: cần JSON của Hotich, XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130) hoặc FHIR",
@@ -333,6 +339,8 @@ export const LABELS_VI = {
     "backup": "Sao lưu",
     "restore": "Khôi phục bản sao lưu",
     "recovery_key_shown": "Xem khóa khôi phục",
+    "amendment_approve": "Duyệt cải chính",
+    "amendment_reject": "Từ chối cải chính",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "thiếu mục nhật ký trước mục {seq}: có mục đã bị xóa",
@@ -477,6 +485,7 @@ export const LABELS_EN = {
     "invalid_form": "{count} point(s) to fix",
     "duplicate_suspected": "This may duplicate an existing registration ({ids}); compare and confirm",
     "registration_not_found": "Registration {id} not found",
+    "amendment_not_found": "Amendment {id} not found",
     "trust_entry_not_found": "No certificate or revocation list has number {id}",
     "case_closed": "The case is closed ({status}): no more contact to record",
     "case_needs_review": "The health facility changed its notification: review the case before recording contact",
@@ -487,6 +496,7 @@ export const LABELS_EN = {
     "keyring": "Could not reach the system keyring: {detail}",
     "wrong_store_key": "This key does not open this database; nothing was changed",
     "store_key_missing": "The system keyring does not hold this database's key; a supervisor opens it again with the recovery key (hotich recover --recovery-key …) or sets HOTICH_DB_KEY",
+    "encryption_failed": "Could not encrypt the database; it is as it was: {detail}",
     "no_token": "No access token for {server}; run hotich sync login --server {server}",
     "empty_token": "The access token is empty",
     "network": "The server does not answer: {detail}",
@@ -531,6 +541,7 @@ export const LABELS_EN = {
     "manage_backups": "Only a supervisor may back up and restore the database",
     "read_audit": "Only a supervisor may read and export the audit trail",
     "register_on_earlier_day": "Only a supervisor may date a registration before today",
+    "decide_amendment": "Only a supervisor may approve or reject an amendment",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",
@@ -572,6 +583,7 @@ export const LABELS_EN = {
     "unsaved_form": "Form being typed",
     "recovery_key": "Recovery key",
     "database_key_variable": "The HOTICH_DB_KEY variable",
+    "amendment": "Amendment",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "required, not filled in",
@@ -616,6 +628,8 @@ export const LABELS_EN = {
     "blank_only_birth_certificate": "only the birth certificate is printed on a blank, not {document}",
     "not_json_object": "is not a JSON object",
     "recovery_key_mistyped": "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
+    "amendment_pending": "an amendment already waits for a supervisor; wait for the decision before amending again",
+    "already_decided": "was approved or rejected already; it is not decided again",
   } satisfies Record<InputReason, string>,
   fileRefusal: {
     "not_notifications": "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
@@ -716,6 +730,8 @@ export const LABELS_EN = {
     "backup": "Backup",
     "restore": "Backup restored",
     "recovery_key_shown": "Recovery key shown",
+    "amendment_approve": "Amendment approved",
+    "amendment_reject": "Amendment rejected",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "an entry before entry {seq} is missing: entries were deleted",

@@ -1,6 +1,7 @@
 // The English dictionary: typed as `Messages`, so a key missing here or not
 // in the Vietnamese dictionary is a type error.
 
+import type { AmendmentStatus } from "../bindings/AmendmentStatus";
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
@@ -411,6 +412,9 @@ export const en: Messages = {
     amendReason: "Legal ground and reason for the amendment",
     amendSave: "Save the amendment",
     amended: "Amendment saved; the old values stay in the history.",
+    amendmentWaits: "Amendment recorded, waiting for a supervisor's approval; papers print the current content until it is approved.",
+    amendmentStatus: (status: AmendmentStatus, by: string | null, note: string | null) =>
+      status === "pending" ? "(waiting for approval)" : status === "approved" ? `(approved: ${by ?? ""})` : `(rejected: ${by ?? ""} – ${note ?? ""})`,
     amendments: "Amendments",
     noAmendments: "No amendments.",
     change: (label: string, from: string, to: string) => `${label}: “${from}” → “${to}”`,
@@ -607,6 +611,19 @@ export const en: Messages = {
     tokenHint: "Kept in the operating system's keyring, never in the database. Leave empty to keep it.",
     save: "Save and sync",
     saved: "Saved. Syncing…",
+  },
+  amendmentApproval: {
+    title: "Amendments waiting for approval",
+    none: "No amendment waits for approval.",
+    heading: (number: number, book: string, name: string) => `No. ${number}, book ${book}: ${name}`,
+    recorded: (officer: string, at: string) => `Recorded by ${officer} at ${at}`,
+    approve: "Approve",
+    reject: "Reject…",
+    reason: "Why it is rejected",
+    rejectConfirm: "Reject the amendment",
+    cancel: "Cancel",
+    approved: (number: number, book: string) => `Amendment of no. ${number}, book ${book} approved: the new content is in effect.`,
+    rejected: (number: number, book: string) => `Amendment of no. ${number}, book ${book} rejected: the register is unchanged.`,
   },
   audit: {
     title: "Audit trail",

@@ -11,6 +11,9 @@ export const firstRunVi = {
   office: "Thiết lập văn phòng",
   officeHint: "Văn phòng hộ tịch thật của một xã/phường, kết nối với cơ sở dữ liệu hộ tịch điện tử.",
   opening: "Đang chuẩn bị dữ liệu mẫu…",
+  encrypting: "Đang mã hóa cơ sở dữ liệu (một lần, sau khi nâng cấp)…",
+  encryptingHint:
+    "Dữ liệu cá nhân trên máy này được mã hóa. Xin chờ, đừng tắt máy; nếu bị gián đoạn, dữ liệu vẫn nguyên và việc mã hóa làm lại ở lần mở sau.",
   demoBanner: "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
   steps: {
     commune: "Xã/phường",
@@ -64,6 +67,9 @@ export const firstRunEn: typeof firstRunVi = {
   office: "Set up the office",
   officeHint: "The real civil-registration office of a commune, connected to the electronic registry.",
   opening: "Preparing the sample data…",
+  encrypting: "Encrypting the database (once, after the upgrade)…",
+  encryptingHint:
+    "The personal data on this computer is being encrypted. Please wait and do not switch off; if interrupted, nothing is lost and it starts again at the next opening.",
   demoBanner: "SAMPLE DATA – NO LEGAL VALUE",
   steps: {
     commune: "Commune",

@@ -2,6 +2,7 @@
 // other languages must match (`Messages`). Vietnamese is the default language.
 
 import type { Action } from "../bindings/Action";
+import type { AmendmentStatus } from "../bindings/AmendmentStatus";
 import type { BirthCertificate } from "../bindings/BirthCertificate";
 import type { Connection } from "../bindings/Connection";
 import type { DeathNotice } from "../bindings/DeathNotice";
@@ -418,6 +419,9 @@ export const vi = {
     amendReason: "Căn cứ, lý do cải chính",
     amendSave: "Lưu cải chính",
     amended: "Đã lưu cải chính; nội dung cũ vẫn được giữ trong lịch sử.",
+    amendmentWaits: "Cải chính đã ghi, đang chờ lãnh đạo duyệt; giấy tờ vẫn in nội dung hiện hành cho đến khi được duyệt.",
+    amendmentStatus: (status: AmendmentStatus, by: string | null, note: string | null) =>
+      status === "pending" ? "(chờ lãnh đạo duyệt)" : status === "approved" ? `(đã duyệt: ${by ?? ""})` : `(bị từ chối: ${by ?? ""} – ${note ?? ""})`,
     amendments: "Lịch sử cải chính",
     noAmendments: "Chưa có cải chính nào.",
     change: (label: string, from: string, to: string) => `${label}: “${from}” → “${to}”`,
@@ -615,6 +619,19 @@ export const vi = {
     tokenHint: "Lưu trong kho khóa của hệ điều hành, không lưu trong cơ sở dữ liệu. Để trống nếu không đổi.",
     save: "Lưu và đồng bộ",
     saved: "Đã lưu. Đang đồng bộ…",
+  },
+  amendmentApproval: {
+    title: "Cải chính chờ duyệt",
+    none: "Không có cải chính nào chờ duyệt.",
+    heading: (number: number, book: string, name: string) => `Số ${number}, quyển ${book}: ${name}`,
+    recorded: (officer: string, at: string) => `${officer} ghi lúc ${at}`,
+    approve: "Duyệt",
+    reject: "Từ chối…",
+    reason: "Lý do từ chối",
+    rejectConfirm: "Từ chối cải chính",
+    cancel: "Thôi",
+    approved: (number: number, book: string) => `Đã duyệt cải chính số ${number}, quyển ${book}: nội dung mới có hiệu lực.`,
+    rejected: (number: number, book: string) => `Đã từ chối cải chính số ${number}, quyển ${book}: sổ giữ nguyên.`,
   },
   audit: {
     title: "Nhật ký kiểm tra",

@@ -5,6 +5,8 @@
 //! [`Storage::append_notifications`]: each commune's sequence is assigned in
 //! the insert's own transaction, so it has no gaps.
 
+pub mod key;
+
 use chrono::{DateTime, Utc};
 use hotich_common::sqlite::OpenError;
 use hotich_protocol::sync::{AuditChainHead, DocumentFormat};
@@ -19,6 +21,16 @@ pub enum StorageError {
     /// Opening failed, or the database was written by a newer hotich-central.
     #[error("database: {0}")]
     Open(#[from] OpenError),
+    /// The database key given is not 64 hex digits.
+    #[error("the database key in {given_in} is not 64 hex digits")]
+    BadKey { given_in: &'static str },
+    /// The database is encrypted and no key was given or found beside it.
+    #[error(
+        "the database is encrypted and its key was not found: set {} or {}",
+        key::KEY_ENV,
+        key::KEY_FILE_ENV
+    )]
+    KeyMissing,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

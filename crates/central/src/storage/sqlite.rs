@@ -28,6 +28,8 @@ const READERS: usize = 4;
 /// (WAL lets them read while it writes).
 #[derive(Debug)]
 pub struct SqliteStorage {
+    /// The database's key, for its backups.
+    key: hotich_common::sqlite::DatabaseKey,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
@@ -47,19 +49,34 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl SqliteStorage {
-    /// Opens (creating if needed) the database at `path` with the project's
-    /// pragmas (an acknowledged push or post survives a power cut) and
-    /// brings its schema up to date.
+    /// Opens (creating if needed) the database at `path`, encrypted with
+    /// its key ([`key::database_key`]; a plain database of an earlier
+    /// version is encrypted first), with the project's pragmas (an
+    /// acknowledged push or post survives a power cut), and brings its
+    /// schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let writer = hotich_common::sqlite::open(path, &SCHEMA, &Tuning::default())?;
+        let key = key::database_key(path)?;
+        let writer = hotich_common::sqlite::open(path, &SCHEMA, &Tuning::default(), Some(&key))?;
         let readers = (0..READERS)
-            .map(|_| hotich_common::sqlite::connect(path).map(Mutex::new))
+            .map(|_| hotich_common::sqlite::connect(path, Some(&key)).map(Mutex::new))
             .collect::<Result<Vec<_>, OpenError>>()?;
         Ok(SqliteStorage {
+            key,
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
         })
+    }
+
+    /// An online backup to the new file `out`, encrypted with the database's
+    /// key, while requests go on ([`hotich_common::sqlite::back_up`]).
+    pub fn back_up(&self, out: &Path) -> Result<()> {
+        let reader = lock(&self.readers[0]);
+        Ok(hotich_common::sqlite::back_up(
+            &reader,
+            out,
+            Some(&self.key),
+        )?)
     }
 
     /// Runs `change` on a workstation that exists and is not revoked, in one

@@ -1,6 +1,7 @@
 //! One module per subcommand (or family of subcommands), each with its clap
 //! arguments and a `run(self, ctx)` around one library call.
 
+pub mod amendment;
 pub mod audit;
 pub mod backup;
 pub mod case;

@@ -127,7 +127,7 @@ fn patched(base: &RegistrationForm, file: &Path) -> Result<RegistrationForm> {
         .with_context(|| format!("{}: không đúng mẫu đăng ký", file.display()))
 }
 
-fn print_registration(
+pub(crate) fn print_registration(
     ctx: &mut Ctx,
     registration: &hotich_core::Registration,
     json: bool,
@@ -149,7 +149,19 @@ fn print_registration(
         )?;
         for amendment in &registration.amendments {
             let (at, by, reason) = (&amendment.at, &amendment.officer_name, &amendment.reason);
-            writeln!(out, "  cải chính {at} bởi {by}: {reason}")?;
+            let status = match amendment.status {
+                hotich_core::AmendmentStatus::Pending => "chờ lãnh đạo duyệt".to_owned(),
+                hotich_core::AmendmentStatus::Approved => format!(
+                    "đã duyệt bởi {}",
+                    amendment.decided_by.as_deref().unwrap_or("")
+                ),
+                hotich_core::AmendmentStatus::Rejected => format!(
+                    "bị từ chối bởi {}: {}",
+                    amendment.decided_by.as_deref().unwrap_or(""),
+                    amendment.decision_note.as_deref().unwrap_or("")
+                ),
+            };
+            writeln!(out, "  cải chính {at} bởi {by}: {reason} ({status})")?;
             for change in &amendment.changes {
                 let (label, old, new) = (&change.label, &change.old, &change.new);
                 writeln!(out, "    {label}: \"{old}\" -> \"{new}\"")?;

@@ -48,6 +48,18 @@ pub fn hotich_binary() -> Command {
     command
 }
 
+/// A bare connection to the suites' (encrypted) database at `db`, for
+/// reading or tampering with what the binary wrote.
+#[allow(dead_code)] // not every suite reads the database itself
+pub fn raw_connection(db: &Path) -> rusqlite::Connection {
+    hotich_core::store_key::StoreFile {
+        path: db.to_owned(),
+        key: hotich_core::StoreKey::demo(),
+    }
+    .raw_connection()
+    .unwrap()
+}
+
 /// `hotich --db <db>` without the caller's own sign-in variables, so that a
 /// suite never depends on the shell it runs from.
 #[allow(dead_code)] // not every suite runs the binary this way
@@ -87,6 +99,7 @@ pub fn period_around_now() -> (String, String) {
     )
 }
 
+#[allow(dead_code)] // not every suite reads JSON
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, Utc};
 use hotich_central::process::{prepare_registry, SimArgs};
 use hotich_core::{AttemptInput, CaseFilter, Channel, Officer, Outcome, Store};
 use hotich_protocol::SignedEnvelope;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -164,7 +164,7 @@ impl Registry {
 
     /// Each commune's stream on the server: seq -> (id, version, payload hash).
     pub fn stream(&self, commune: &str) -> BTreeMap<u64, (String, u32, String)> {
-        let conn = read_only(&self.db);
+        let conn = registry_read_only(&self.db);
         let mut stmt = conn
             .prepare("SELECT seq, notification_id, version, envelope FROM notification_event WHERE commune = ?1")
             .unwrap();
@@ -183,7 +183,7 @@ impl Registry {
 
     /// What workstations pushed, by id: (commune, case, kind, body, created_at).
     pub fn pushed(&self) -> BTreeMap<String, PushedRow> {
-        let conn = read_only(&self.db);
+        let conn = registry_read_only(&self.db);
         let mut stmt = conn
             .prepare("SELECT id, commune, case_id, kind, body, created_at FROM pushed_event")
             .unwrap();
@@ -225,11 +225,20 @@ pub fn sha(text: &str) -> String {
         .collect()
 }
 
+/// The registry's (encrypted) database at `db`, read with its key.
+pub fn registry_read_only(db: &Path) -> Connection {
+    let key = hotich_central::storage::key::database_key(db).unwrap();
+    hotich_common::sqlite::connect_read_only(db, Some(&key)).unwrap()
+}
+
+/// A workstation's (encrypted) database at `db`, read with the suites' key.
 pub fn read_only(db: &Path) -> Connection {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
-    conn
+    hotich_core::store_key::StoreFile {
+        path: db.to_owned(),
+        key: hotich_core::StoreKey::demo(),
+    }
+    .read_only_connection()
+    .unwrap()
 }
 
 /// A workstation database set up as an office would: the demo root pinned

@@ -86,6 +86,10 @@ code_enum! {
         Restore => "restore",
         /// The recovery key shown to a supervisor (once, at set-up).
         RecoveryKeyShown => "recovery_key_shown",
+        // A supervisor's decision on an amendment (`registration/amendment.rs`):
+        // the amendment; the decision row's SHA-256.
+        AmendmentApprove => "amendment_approve",
+        AmendmentReject => "amendment_reject",
     }
 }
 
@@ -142,6 +146,8 @@ const REGISTRATION_ROW: &str =
      FROM registration WHERE id = ?1";
 const AMENDMENT_ROW: &str =
     "SELECT id, registration_id, at, officer_id, reason, changes, form FROM amendment WHERE id = ?1";
+const DECISION_ROW: &str = "SELECT amendment_id, decision, officer_id, at, note
+                            FROM amendment_decision WHERE amendment_id = ?1";
 /// The officer row as an account act left it (never the password hash).
 /// An account changes again later, so `verify` checks such an entry by its
 /// chain only, not against the row as it is now.
@@ -165,6 +171,7 @@ fn recorded_content(
     Ok(match action {
         Register => row_content(tx, REGISTRATION_ROW, entity_id)?,
         Amend => row_content(tx, AMENDMENT_ROW, entity_id)?,
+        AmendmentApprove | AmendmentReject => row_content(tx, DECISION_ROW, entity_id)?,
         Print | Reprint | SpoiledBlank => row_content(tx, PRINT_ROW, entity_id)?,
         OfficerCreate | PasswordChange | PasswordReset | OfficerDeactivate | OfficerReactivate
         | RoleChange | SignIn => row_content(tx, OFFICER_ROW, entity_id)?,

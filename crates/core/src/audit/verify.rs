@@ -117,6 +117,11 @@ const RECORDS: &[(&str, &str, &[AuditAction])] = &[
         &[AuditAction::Amend],
     ),
     (
+        "amendment_decision",
+        "SELECT amendment_id FROM amendment_decision WHERE NOT before_approval",
+        &[AuditAction::AmendmentApprove, AuditAction::AmendmentReject],
+    ),
+    (
         "print_log",
         "SELECT id FROM print_log WHERE seq > coalesce(
              (SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'audit_prints_after_seq'), 0)",

@@ -56,6 +56,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::Vi, Backup) => "Sao lưu",
         (Lang::Vi, Restore) => "Khôi phục bản sao lưu",
         (Lang::Vi, RecoveryKeyShown) => "Xem khóa khôi phục",
+        (Lang::Vi, AmendmentApprove) => "Duyệt cải chính",
+        (Lang::Vi, AmendmentReject) => "Từ chối cải chính",
         (Lang::En, Register) => "Registration",
         (Lang::En, Amend) => "Amendment",
         (Lang::En, OfficerCreate) => "Account created",
@@ -84,6 +86,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::En, Backup) => "Backup",
         (Lang::En, Restore) => "Backup restored",
         (Lang::En, RecoveryKeyShown) => "Recovery key shown",
+        (Lang::En, AmendmentApprove) => "Amendment approved",
+        (Lang::En, AmendmentReject) => "Amendment rejected",
     }
 }
 

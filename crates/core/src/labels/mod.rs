@@ -187,6 +187,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, ManageBackups) => "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
         (Lang::Vi, ReadAudit) => "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
         (Lang::Vi, RegisterOnEarlierDay) => "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
+        (Lang::Vi, DecideAmendment) => "chỉ lãnh đạo mới được duyệt hoặc từ chối cải chính",
         (Lang::Vi, ManageOfficers) => {
             "chỉ lãnh đạo mới được đặt lại mật khẩu, ngừng hoặc mở lại tài khoản và đổi vai trò"
         }
@@ -213,6 +214,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, ManageBackups) => "Only a supervisor may back up and restore the database",
         (Lang::En, ReadAudit) => "Only a supervisor may read and export the audit trail",
         (Lang::En, RegisterOnEarlierDay) => "Only a supervisor may date a registration before today",
+        (Lang::En, DecideAmendment) => "Only a supervisor may approve or reject an amendment",
         (Lang::En, ManageOfficers) => {
             "Only a supervisor may reset passwords, deactivate or reactivate accounts and change roles"
         }
@@ -264,6 +266,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, UnsavedForm) => "biểu mẫu đang nhập",
         (Lang::Vi, RecoveryKey) => "khóa khôi phục",
         (Lang::Vi, DatabaseKeyVariable) => "biến môi trường HOTICH_DB_KEY",
+        (Lang::Vi, Amendment) => "cải chính",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -303,6 +306,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, UnsavedForm) => "Form being typed",
         (Lang::En, RecoveryKey) => "Recovery key",
         (Lang::En, DatabaseKeyVariable) => "The HOTICH_DB_KEY variable",
+        (Lang::En, Amendment) => "Amendment",
     }
 }
 
@@ -360,6 +364,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::Vi, NotJsonObject) => "không phải một đối tượng JSON",
         (Lang::Vi, RecoveryKeyMistyped) => "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
+        (Lang::Vi, AmendmentPending) => "đã có một cải chính đang chờ lãnh đạo duyệt; chờ quyết định trước khi cải chính tiếp",
+        (Lang::Vi, AlreadyDecided) => "đã được duyệt hoặc từ chối; không quyết định lại",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
         (Lang::En, TooLong) => "longer than {max} characters",
@@ -412,6 +418,8 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
         (Lang::En, NotJsonObject) => "is not a JSON object",
         (Lang::En, RecoveryKeyMistyped) => "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
+        (Lang::En, AmendmentPending) => "an amendment already waits for a supervisor; wait for the decision before amending again",
+        (Lang::En, AlreadyDecided) => "was approved or rejected already; it is not decided again",
     }
 }
 

@@ -2,14 +2,15 @@
 //! against the law, duplicates looked for, numbered in the register book,
 //! corrected only by amendments, every write chained in the audit log.
 //!
-//! The only writer of `registration`, `registration_key`, `amendment` and
-//! `register_counter` (`audit_log` is [`crate::audit`]'s, `unsaved_form`
-//! [`unsaved`]'s); opens cases without a
+//! The only writer of `registration`, `registration_key`, `amendment`,
+//! `amendment_decision` ([`amendment`]) and `register_counter` (`audit_log`
+//! is [`crate::audit`]'s, `unsaved_form` [`unsaved`]'s); opens cases without a
 //! notification and closes a case as registered through `case_file`. Queues
 //! its writes through [`crate::outbox`] and logs them on the timeline
 //! through [`crate::outreach`]. Reads `case_file`, `notification` (the
 //! pre-filled form) and `officer`.
 
+pub mod amendment;
 pub mod ethnicity;
 pub mod form;
 pub mod rules;
@@ -21,6 +22,7 @@ use hotich_protocol::{EventKind, Sex};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+pub use amendment::{Amendment, AmendmentStatus, PendingAmendment};
 pub use form::{
     BirthFacts, DeathFacts, IdDocumentType, ParentFacts, RegistrationForm, Relationship, Requester,
 };
@@ -91,16 +93,6 @@ pub struct FieldChange {
     pub new: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct Amendment {
-    pub id: String,
-    pub at: String,
-    pub officer_name: String,
-    pub reason: String,
-    pub changes: Vec<FieldChange>,
-}
-
 /// A registration: its current state and its whole history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -117,11 +109,11 @@ pub struct Registration {
     pub registered_at: String,
     pub officer_name: String,
     pub late: bool,
-    /// The form with every amendment applied.
+    /// The form with every approved amendment applied: what the papers show.
     pub current: RegistrationForm,
     /// The form as first saved.
     pub original: RegistrationForm,
-    /// Oldest first.
+    /// Oldest first, whatever their decision.
     pub amendments: Vec<Amendment>,
 }
 
@@ -556,101 +548,6 @@ impl Store {
         self.registration(&id)
     }
 
-    /// Corrects a registration: the new form is checked like a new one, the
-    /// changes are listed with the reason, and the old values stay.
-    pub fn amend_registration(
-        &mut self,
-        actor: &Officer,
-        registration_id: &str,
-        form: &RegistrationForm,
-        reason: &str,
-        now: DateTime<Utc>,
-        today: NaiveDate,
-    ) -> Result<Registration> {
-        let reason = clean(reason);
-        if reason.is_empty() {
-            return Err(invalid(
-                InputField::AmendmentBasis,
-                InputReason::BasisMissing,
-            ));
-        }
-        let existing = self.registration(registration_id)?;
-        let mut form = form.normalized();
-        form.fill_signer(self.default_signer()?.as_ref());
-        if form.kind != existing.kind {
-            return Err(invalid(
-                InputField::RegistrationKind,
-                InputReason::KindUnchangeable,
-            ));
-        }
-        form.registration_date = existing.current.registration_date;
-        // Registered, it keeps its number and lateness: only the facts change.
-        form.late_reason = existing.current.late_reason.clone();
-        let (old, new) = (existing.current.flatten(), form.flatten());
-        let changes: Vec<FieldChange> = new
-            .iter()
-            .filter(|(field, value)| old.get(*field) != Some(value))
-            .map(|(field, value)| FieldChange {
-                field: field.clone(),
-                label: form::label(field),
-                old: old.get(field).cloned().unwrap_or_default(),
-                new: value.clone(),
-            })
-            .collect();
-        if changes.is_empty() {
-            return Err(invalid(
-                InputField::AmendmentChanges,
-                InputReason::NothingChanged,
-            ));
-        }
-        let problems: Vec<FieldProblem> = rules::check_form(&form, today, None, &[])
-            .into_iter()
-            .filter(|p| p.field != "registration_date")
-            .collect();
-        if !problems.is_empty() {
-            return Err(CoreError::InvalidRegistration(problems));
-        }
-        let id = uuid::Uuid::now_v7().to_string();
-        let changes_json = serde_json::to_string(&changes).map_err(|e| CoreError::Corrupt {
-            what: "amendment".into(),
-            reason: e.to_string(),
-        })?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO amendment (id, registration_id, at, officer_id, reason, changes, form)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                registration_id,
-                now.to_rfc3339(),
-                actor.id,
-                reason,
-                changes_json,
-                encode_form(&form)?
-            ],
-        )?;
-        write_keys(&tx, registration_id, existing.kind, &form)?;
-        queue_for_sync(
-            &tx,
-            &existing.case_id,
-            "amendment",
-            &serde_json::json!({
-                "amendment_id": id, "registration_id": registration_id, "officer_id": actor.id,
-                "reason": reason, "changes": changes,
-            }),
-            &now.to_rfc3339(),
-        )?;
-        unsaved::clear(
-            &tx,
-            Some(&actor.id),
-            &existing.case_id,
-            unsaved::FormMode::Amend,
-        )?;
-        audit::append(&tx, &self.key, AuditAction::Amend, &id, &actor.id, now)?;
-        tx.commit()?;
-        self.registration(registration_id)
-    }
-
     pub fn registration(&self, id: &str) -> Result<Registration> {
         type Columns = (
             String,
@@ -679,31 +576,7 @@ impl Store {
             return Err(CoreError::RegistrationNotFound(id.to_owned()));
         };
         let original = decode_form(&form)?;
-        let mut current = original.clone();
-        let mut amendments = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.at, o.full_name AS officer_name, a.reason, a.changes, a.form
-             FROM amendment a JOIN officer o ON o.id = a.officer_id
-             WHERE a.registration_id = ?1 ORDER BY a.seq",
-        )?;
-        // The JSON columns are decoded after the query, where a bad value
-        // is reported as corrupt data rather than a SQL error.
-        let rows = stmt.query_map([&id], |row| {
-            Ok((
-                from_row!(row => Amendment { id, at, officer_name, reason; changes: Vec::new() }),
-                row.get::<_, String>("changes")?,
-                row.get::<_, String>("form")?,
-            ))
-        })?;
-        for row in rows {
-            let (mut amendment, changes, form) = row?;
-            current = decode_form(&form)?;
-            amendment.changes = serde_json::from_str(&changes).map_err(|e| CoreError::Corrupt {
-                what: "amendment".into(),
-                reason: e.to_string(),
-            })?;
-            amendments.push(amendment);
-        }
+        let (current, amendments) = amendment::amendments_of(&self.conn, &id, &original)?;
         Ok(Registration {
             id,
             case_id,
@@ -734,7 +607,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.case_id, r.kind, r.year, r.number, r.book, c.subject_name AS name,
                     k.event_date, r.registered_at, r.late,
-                    (SELECT count(*) FROM amendment a WHERE a.registration_id = r.id) AS amendments
+                    (SELECT count(*) FROM amendment a JOIN amendment_decision d ON d.amendment_id = a.id
+                     WHERE a.registration_id = r.id AND d.decision = 'approved') AS amendments
              FROM registration r
              JOIN case_file c ON c.id = r.case_id
              JOIN registration_key k ON k.registration_id = r.id

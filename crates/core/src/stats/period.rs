@@ -14,17 +14,16 @@ use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::store::Store;
 use crate::time::{office_day_of, start_of_office_day_rfc3339};
-use hotich_common::sqlite::{connect_read_only, to_u64};
+use hotich_common::sqlite::to_u64;
 
 /// By type of case: the cases with an attempt in [since, until) that are not
 /// voided, and how many of them were registered by `last_day`.
 fn cases_worked(
-    path: &std::path::Path,
+    conn: &rusqlite::Connection,
     since: &str,
     until: &str,
     last_day: &str,
 ) -> Result<Vec<(EventKind, u64, u64)>> {
-    let conn = connect_read_only(path)?;
     let mut stmt = conn.prepare(
         "SELECT c.kind, count(*), count(c.registered_on <= ?3 OR NULL)
          FROM (SELECT DISTINCT case_seq FROM attempt_fact WHERE at >= ?1 AND at < ?2) w
@@ -119,13 +118,13 @@ impl Store {
         // many of them were registered by its end, read on a second
         // (read-only) connection while this one reads the rest.
         let worked = {
-            let (path, since, until, last_day) = (
-                self.path().to_owned(),
+            let (conn, since, until, last_day) = (
+                self.read_only_connection()?,
                 since.clone(),
                 until.clone(),
                 last_day.clone(),
             );
-            std::thread::spawn(move || cases_worked(&path, &since, &until, &last_day))
+            std::thread::spawn(move || cases_worked(&conn, &since, &until, &last_day))
         };
 
         // Received: cases opened in the period, by the office month they

@@ -30,6 +30,17 @@ pub(crate) fn open(db: &Path) -> Result<SqliteStorage, CliError> {
     SqliteStorage::open(db).map_err(|e| CliError::cannot_open(db, &e))
 }
 
+pub fn back_up(db: &Path, out: &Path) -> Result<String, CliError> {
+    open(db)?.back_up(out).map_err(|e| CliError::Failed {
+        vi: format!("không sao lưu được vào {}: {e}", out.display()),
+        en: format!("could not back up to {}: {e}", out.display()),
+    })?;
+    Ok(format!(
+        "đã sao lưu vào {0} / backed up to {0}",
+        out.display()
+    ))
+}
+
 pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
     let today = match &args.today {
         Some(text) => parse_date(text)?,

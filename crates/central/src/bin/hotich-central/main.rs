@@ -51,6 +51,15 @@ enum Command {
         #[command(subcommand)]
         command: facility_sender::FacilitySenderCommand,
     },
+    /// Sao lưu trực tuyến, mã hóa bằng cùng khóa, trong khi máy chủ vẫn chạy /
+    /// an online backup, encrypted with the same key, while the server runs.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Tệp sao lưu mới (không ghi đè) / the new backup file (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +262,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
             command: TrustCommand::Crl { command },
         } => x509::crl(command),
         Command::FacilitySender { command } => facility_sender::run(command),
+        Command::Backup { db, out } => commands::back_up(&db, &out),
     }
 }
 

@@ -4,7 +4,7 @@ use super::*;
 /// hand and `user_version` set to 1, with a workstation and a stream.
 fn old_database(path: &Path) {
     // Its pragmas were the project's (WAL, full sync), as `connect` sets.
-    let conn = hotich_common::sqlite::connect(path).unwrap();
+    let conn = hotich_common::sqlite::connect(path, None).unwrap();
     conn.execute_batch(include_str!("../../schema.sql"))
         .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
@@ -24,6 +24,12 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
     let path = dir.path().join("central.db");
     old_database(&path);
     let storage = SqliteStorage::open(&path).unwrap();
+    // Encrypted on the way, with a key made beside it.
+    assert_eq!(
+        hotich_common::sqlite::file_state(&path).unwrap(),
+        hotich_common::sqlite::FileState::Encrypted
+    );
+    assert!(key::default_key_file(&path).exists());
     assert_eq!(
         storage.check_token("abc", Utc::now()).unwrap(),
         TokenCheck::Valid(Workstation {
@@ -54,7 +60,7 @@ fn a_database_from_a_newer_server_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("central.db");
     old_database(&path);
-    hotich_common::sqlite::connect(&path)
+    hotich_common::sqlite::connect(&path, None)
         .unwrap()
         .pragma_update(None, "user_version", 5)
         .unwrap();

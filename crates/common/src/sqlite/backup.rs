@@ -1,0 +1,48 @@
+//! Online backups, for the workstation's and the registry's stores alike.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{connect, with_suffix, DatabaseKey, OpenError};
+
+/// Copies every page of the database `conn` is open on into a new file at
+/// `out` (owner-only, encrypted with `key` as the database is), in one step
+/// of SQLite's online backup: a snapshot of one moment, read while other
+/// connections go on writing (WAL), which never restarts. The copy is one
+/// self-contained file (its WAL folded in). A file already at `out` is
+/// never overwritten; a failed copy is removed.
+pub fn back_up(conn: &Connection, out: &Path, key: Option<&DatabaseKey>) -> Result<(), OpenError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(out).map_err(OpenError::File)?;
+    let copied = copy_pages(conn, out, key);
+    let leftovers = ["-wal", "-shm", "-journal"].map(|suffix| with_suffix(out, suffix));
+    for file in leftovers {
+        let _ = std::fs::remove_file(file);
+    }
+    if copied.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
+    copied?;
+    std::fs::File::open(out)
+        .and_then(|file| file.sync_all())
+        .map_err(OpenError::File)
+}
+
+fn copy_pages(conn: &Connection, out: &Path, key: Option<&DatabaseKey>) -> Result<(), OpenError> {
+    use rusqlite::backup::{Backup, StepResult};
+    let mut copy = connect(out, key)?;
+    {
+        let backup = Backup::new(conn, &mut copy)?;
+        // Every page in one step (-1): the copy never restarts because
+        // another connection wrote meanwhile; a lock only delays it.
+        while backup.step(-1)? != StepResult::Done {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    copy.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
