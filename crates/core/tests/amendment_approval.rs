@@ -80,7 +80,14 @@ fn a_registrars_amendment_waits_for_a_supervisor_and_a_rejected_one_changes_noth
 
     // Recorded by the registrar: waiting, and nothing changes.
     let pneumonia = "Viêm phổi do vi khuẩn, không đặc hiệu";
-    let waiting = amend(&mut store, &lan, &registered, pneumonia, "Theo giấy báo tử cấp lại").unwrap();
+    let waiting = amend(
+        &mut store,
+        &lan,
+        &registered,
+        pneumonia,
+        "Theo giấy báo tử cấp lại",
+    )
+    .unwrap();
     assert_eq!(cause(&waiting), original_cause);
     assert_eq!(waiting.amendments.len(), 1);
     assert_eq!(waiting.amendments[0].status, AmendmentStatus::Pending);
@@ -135,7 +142,14 @@ fn a_registrars_amendment_waits_for_a_supervisor_and_a_rejected_one_changes_noth
     assert_eq!(again.code(), ErrorCode::InvalidInput, "{again}");
 
     // Rejected (with a reason, which it needs): the register stays as approved.
-    let next = amend(&mut store, &lan, &approved, "Đột quỵ", "Theo lời khai của gia đình").unwrap();
+    let next = amend(
+        &mut store,
+        &lan,
+        &approved,
+        "Đột quỵ",
+        "Theo lời khai của gia đình",
+    )
+    .unwrap();
     let next_id = next.amendments[1].id.clone();
     assert_eq!(
         store
@@ -174,7 +188,14 @@ fn a_supervisors_amendment_takes_effect_at_once() {
     let (_dir, mut store, supervisor) = fixture::office(now());
     let registered = registered_death(&mut store, &supervisor);
     let pneumonia = "Viêm phổi do vi khuẩn, không đặc hiệu";
-    let amended = amend(&mut store, &supervisor, &registered, pneumonia, "Theo giấy báo tử cấp lại").unwrap();
+    let amended = amend(
+        &mut store,
+        &supervisor,
+        &registered,
+        pneumonia,
+        "Theo giấy báo tử cấp lại",
+    )
+    .unwrap();
     assert_eq!(cause(&amended), pneumonia);
     assert_eq!(amended.amendments[0].status, AmendmentStatus::Approved);
     assert_eq!(acts(&store, &supervisor, AuditAction::AmendmentApprove), 1);
