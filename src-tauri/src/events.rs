@@ -14,13 +14,18 @@ pub const SYNC_FINISHED: &str = "sync-finished";
 /// the first start of this one (`StoreEncryption`).
 pub const STORE_ENCRYPTION: &str = "store-encryption";
 
+/// The scheduled backups checked (a backup made, or failed): the header
+/// reads the backup status again.
+pub const BACKUP_CHECKED: &str = "backup-checked";
+
 /// Every event name above.
-pub const EVENT_NAMES: [&str; 5] = [
+pub const EVENT_NAMES: [&str; 6] = [
     IMPORT_PROGRESS,
     BATCH_PROGRESS,
     SYNC_ACTIVITY,
     SYNC_FINISHED,
     STORE_ENCRYPTION,
+    BACKUP_CHECKED,
 ];
 
 /// The payload of [`STORE_ENCRYPTION`]: bytes written of about `total`.

@@ -187,7 +187,8 @@ fn start(app: &tauri::AppHandle, progress: Progress<'_>) -> CommandResult<()> {
     }
 }
 
-/// Makes `store` the shell's: its session and background sync start.
+/// Makes `store` the shell's: its session, background sync and scheduled
+/// backups start.
 pub fn start_shell(app: &tauri::AppHandle, store: Store, path: PathBuf) -> CommandResult<()> {
     let idle_lock_seconds = store
         .idle_lock_seconds()
@@ -195,8 +196,10 @@ pub fn start_shell(app: &tauri::AppHandle, store: Store, path: PathBuf) -> Comma
     debug_assert_eq!(store.path(), path);
     let background = commands::sync::start_background(app, store.file())
         .map_err(hotich_core::CoreError::from)?;
+    let backups = commands::backup::start_scheduled(app, store.file())
+        .map_err(hotich_core::CoreError::from)?;
     let session = ShellSession::new(idle_lock_seconds);
-    app.manage(Shell::new(session, store, background));
+    app.manage(Shell::new(session, store, background, backups));
     Ok(())
 }
 

@@ -61,14 +61,22 @@ pub struct Shell {
     pub session: ShellSession,
     store: Mutex<Store>,
     pub background: BackgroundSync,
+    /// Stops with the shell.
+    _backups: hotich_core::BackupScheduler,
 }
 
 impl Shell {
-    pub fn new(session: ShellSession, store: Store, background: BackgroundSync) -> Shell {
+    pub fn new(
+        session: ShellSession,
+        store: Store,
+        background: BackgroundSync,
+        backups: hotich_core::BackupScheduler,
+    ) -> Shell {
         Shell {
             session,
             store: Mutex::new(store),
             background,
+            _backups: backups,
         }
     }
 

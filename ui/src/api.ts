@@ -6,6 +6,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { AttemptInput } from "./bindings/AttemptInput";
+import type { BackupFacts } from "./bindings/BackupFacts";
+import type { BackupStatus } from "./bindings/BackupStatus";
+import type { Restored } from "./bindings/Restored";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CasePage } from "./bindings/CasePage";
@@ -116,6 +119,8 @@ const LOCAL_WRITES = new Set([
 
 /** The window event sent after a local write (see LOCAL_WRITES). */
 export const LOCAL_WRITE_EVENT = "hotich-local-write";
+/** Dispatched on the window when a backup was made, its folder chosen or one restored from Quản trị. */
+export const BACKUP_CHANGED_EVENT = "hotich-backup-changed";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -182,6 +187,12 @@ export const api = {
   amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
     call<Registration>("amend_registration", { registrationId, form, reason }),
   pendingAmendments: () => call<PendingAmendment[]>("pending_amendments"),
+  backupStatus: () => call<BackupStatus>("backup_status"),
+  setBackupFolder: (folder: string) => call<BackupStatus>("set_backup_folder", { folder }),
+  backUpNow: () => call<BackupFacts>("back_up_now"),
+  restoreBackup: (path: string) => call<Restored>("restore_backup", { path }),
+  /** The scheduled backups checked: a backup made, or failed. */
+  onBackupChecked: (handler: () => void): Promise<UnlistenFn> => listen("backup-checked", () => handler()),
   decideAmendment: (amendmentId: string, approve: boolean, note: string) =>
     call<Registration>("decide_amendment", { amendmentId, approve, note }),
   unsavedForm: (caseId: string, mode: FormMode) => call<string | null>("unsaved_form", { caseId, mode }),

@@ -19,3 +19,14 @@ export async function pickOpenPath(title: string, filterName: string, extensions
   const path = await open({ title, multiple: false, directory: false, filters: [{ name: filterName, extensions }] });
   return typeof path === "string" ? path : null;
 }
+
+/** A folder (a USB disk for backups); null when cancelled. */
+export async function pickFolder(title: string): Promise<string | null> {
+  const answer = window.__hotichOpen;
+  if (answer) {
+    delete window.__hotichOpen;
+    return answer;
+  }
+  const path = await open({ title, multiple: false, directory: true });
+  return typeof path === "string" ? path : null;
+}

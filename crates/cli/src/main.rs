@@ -119,6 +119,9 @@ subcommands! {
     office::Office,
     backup::Backup,
     backup::Restore,
+    /// Scheduled backups: folder, status, one now if due
+    #[command(subcommand)]
+    backup::Backups,
     ;
     recover::Recover,
 }

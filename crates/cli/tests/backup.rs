@@ -88,3 +88,38 @@ fn a_supervisor_backs_up_and_restores_the_register() {
     assert!(Path::new(kept).exists(), "{restored}");
     assert!(ok(run("lan", &["audit", "verify"])).contains("toàn vẹn"));
 }
+
+/// `hotich backups`: the folder a supervisor picks, the schedule's backup
+/// when due (for a PC where the desktop app does not run), the warning.
+#[test]
+fn scheduled_backups_go_to_the_folder_a_supervisor_picks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::office_with(dir.path(), &[death()]);
+    let run = |user: &str, args: &[&str]| run_as(&db, user, args);
+    let status = json(&ok(run("lan", &["backups", "status", "--json"])));
+    assert_eq!(status["warning"], "no_folder");
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let usb_arg = usb.to_str().unwrap();
+    assert!(refused(run("lan", &["backups", "folder", usb_arg])).contains("chỉ lãnh đạo"));
+    let chosen = json(&ok(run(
+        "lanhdao",
+        &["backups", "folder", usb_arg, "--json"],
+    )));
+    assert_eq!(chosen["warning"], "never_backed_up");
+    let made = json(&ok(run("lan", &["backups", "run", "--json"])));
+    let path = made["path"].as_str().unwrap();
+    assert!(
+        path.starts_with(usb_arg) && Path::new(path).exists(),
+        "{made}"
+    );
+    assert_eq!(
+        json(&ok(run("lan", &["backups", "run", "--json"]))),
+        serde_json::Value::Null
+    );
+    let shown = ok(run("lan", &["backups", "status"]));
+    assert!(
+        shown.contains(usb_arg) && !shown.contains("Cảnh báo"),
+        "{shown}"
+    );
+}

@@ -287,6 +287,8 @@ code_enum! {
         DatabaseKeyVariable => "database_key_variable",
         /// An amendment waiting for a decision.
         Amendment => "amendment",
+        /// The folder scheduled backups go to.
+        BackupFolder => "backup_folder",
     }
 }
 
@@ -360,6 +362,8 @@ code_enum! {
         AmendmentPending => "amendment_pending",
         /// The amendment was approved or rejected already.
         AlreadyDecided => "already_decided",
+        /// No such folder (a USB disk unplugged, a share not mounted).
+        FolderMissing => "folder_missing",
     }
 }
 

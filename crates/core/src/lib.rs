@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub use backup::schedule::{BackupScheduler, BackupStatus, BackupWarning};
 mod case_file;
 pub use case_file::{
     CertificateLink, FhirAuthentication, FhirEvidence, OfficialEvidence, RevocationShown,

@@ -113,9 +113,9 @@ impl Store {
         Store::keyed(conn, path, key)
     }
 
-    /// A plain (unencrypted) store, for the benchmark that sets the
-    /// encrypted store beside it and for tests of what an earlier version
-    /// left; the program never opens one.
+    /// A plain (unencrypted) store, only for the benchmark that sets the
+    /// encrypted store beside it; the program never opens one. Its
+    /// [`Store::file`] would encrypt it when opened.
     #[doc(hidden)]
     pub fn open_plain_for_comparison(path: &Path, key: &StoreKey) -> Result<Store> {
         let conn = sqlite::open(path, &SCHEMA, &TUNING, None)?;

@@ -40,6 +40,7 @@ macro_rules! guarded_commands {
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cases;
 pub mod extract;
 pub mod outreach;
@@ -164,6 +165,10 @@ macro_rules! with_commands {
             registration::case_registration,
             registration::amend_registration,
             registration::pending_amendments,
+            backup::backup_status,
+            backup::set_backup_folder,
+            backup::back_up_now,
+            backup::restore_backup,
             registration::decide_amendment,
             registration::unsaved_form,
             registration::keep_unsaved_form,

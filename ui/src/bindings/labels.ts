@@ -3,6 +3,7 @@
 
 import type { AuditAction } from "./AuditAction";
 import type { AuditProblemKind } from "./AuditProblemKind";
+import type { BackupWarning } from "./BackupWarning";
 import type { CaseStatus } from "./CaseStatus";
 import type { Channel } from "./Channel";
 import type { DocumentKind } from "./DocumentKind";
@@ -193,6 +194,7 @@ export const LABELS_VI = {
     "recovery_key": "khóa khôi phục",
     "database_key_variable": "biến môi trường HOTICH_DB_KEY",
     "amendment": "cải chính",
+    "backup_folder": "thư mục sao lưu",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "bắt buộc, chưa nhập",
@@ -239,6 +241,7 @@ export const LABELS_VI = {
     "recovery_key_mistyped": "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
     "amendment_pending": "đã có một cải chính đang chờ lãnh đạo duyệt; chờ quyết định trước khi cải chính tiếp",
     "already_decided": "đã được duyệt hoặc từ chối; không quyết định lại",
+    "folder_missing": "không có thư mục này (đĩa USB chưa cắm, thư mục chia sẻ chưa kết nối?)",
   } satisfies Record<InputReason, string>,
   fileRefusal: {
     "not_notifications": "không phải tệp thông báo: cần JSON của Hotich, XML có chữ ký số (giấy báo tử, giấy chứng sinh, hồ sơ XML 130) hoặc FHIR",
@@ -341,6 +344,7 @@ export const LABELS_VI = {
     "recovery_key_shown": "Xem khóa khôi phục",
     "amendment_approve": "Duyệt cải chính",
     "amendment_reject": "Từ chối cải chính",
+    "backup_folder_set": "Chọn thư mục sao lưu",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "thiếu mục nhật ký trước mục {seq}: có mục đã bị xóa",
@@ -353,6 +357,12 @@ export const LABELS_VI = {
     "record_audited_twice": "{action} {entity} có hơn một mục nhật ký",
     "counter_mismatch": "bộ đếm sổ {entity} là {detail} (bộ đếm/số lớn nhất): số trong sổ không liền mạch",
   } satisfies Record<AuditProblemKind, string>,
+  backupWarning: {
+    "no_folder": "chưa chọn thư mục sao lưu (Quản trị)",
+    "folder_missing": "không thấy thư mục sao lưu: cắm lại đĩa USB",
+    "never_backed_up": "chưa có bản sao lưu nào",
+    "old": "đã hơn 7 ngày chưa sao lưu",
+  } satisfies Record<BackupWarning, string>,
   quarantineReason: {
     malformed: "Dữ liệu không đúng định dạng thông báo",
     too_large: "Thông báo vượt quá kích thước cho phép",
@@ -584,6 +594,7 @@ export const LABELS_EN = {
     "recovery_key": "Recovery key",
     "database_key_variable": "The HOTICH_DB_KEY variable",
     "amendment": "Amendment",
+    "backup_folder": "Backup folder",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "required, not filled in",
@@ -630,6 +641,7 @@ export const LABELS_EN = {
     "recovery_key_mistyped": "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
     "amendment_pending": "an amendment already waits for a supervisor; wait for the decision before amending again",
     "already_decided": "was approved or rejected already; it is not decided again",
+    "folder_missing": "no such folder (the USB disk unplugged, the share not connected?)",
   } satisfies Record<InputReason, string>,
   fileRefusal: {
     "not_notifications": "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
@@ -732,6 +744,7 @@ export const LABELS_EN = {
     "recovery_key_shown": "Recovery key shown",
     "amendment_approve": "Amendment approved",
     "amendment_reject": "Amendment rejected",
+    "backup_folder_set": "Backup folder chosen",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "an entry before entry {seq} is missing: entries were deleted",
@@ -744,6 +757,12 @@ export const LABELS_EN = {
     "record_audited_twice": "{action} {entity} has more than one audit entry",
     "counter_mismatch": "the register counter {entity} is {detail} (counter/highest number): the book's numbers are not continuous",
   } satisfies Record<AuditProblemKind, string>,
+  backupWarning: {
+    "no_folder": "No backup folder chosen (Administration)",
+    "folder_missing": "The backup folder is not there: plug the USB disk back in",
+    "never_backed_up": "No backup made yet",
+    "old": "No backup for more than 7 days",
+  } satisfies Record<BackupWarning, string>,
   quarantineReason: {
     malformed: "Not a well-formed notification",
     too_large: "The notification is larger than allowed",

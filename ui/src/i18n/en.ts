@@ -5,6 +5,7 @@ import type { AmendmentStatus } from "../bindings/AmendmentStatus";
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
+import { amendmentApprovalEn, backupsEn } from "./admin-panels";
 import { firstRunEn } from "./first-run";
 import { committeeInEnglish, lowerFirst, words } from "./words";
 
@@ -612,19 +613,8 @@ export const en: Messages = {
     save: "Save and sync",
     saved: "Saved. Syncing…",
   },
-  amendmentApproval: {
-    title: "Amendments waiting for approval",
-    none: "No amendment waits for approval.",
-    heading: (number: number, book: string, name: string) => `No. ${number}, book ${book}: ${name}`,
-    recorded: (officer: string, at: string) => `Recorded by ${officer} at ${at}`,
-    approve: "Approve",
-    reject: "Reject…",
-    reason: "Why it is rejected",
-    rejectConfirm: "Reject the amendment",
-    cancel: "Cancel",
-    approved: (number: number, book: string) => `Amendment of no. ${number}, book ${book} approved: the new content is in effect.`,
-    rejected: (number: number, book: string) => `Amendment of no. ${number}, book ${book} rejected: the register is unchanged.`,
-  },
+  backups: backupsEn,
+  amendmentApproval: amendmentApprovalEn,
   audit: {
     title: "Audit trail",
     officer: "Officer (username)",
@@ -760,6 +750,7 @@ export const en: Messages = {
   fileRefusal: words(LABELS_EN.fileRefusal),
   auditAction: words(LABELS_EN.auditAction),
   auditProblemKind: words(LABELS_EN.auditProblemKind),
+  backupWarning: words(LABELS_EN.backupWarning),
   forbiddenAction: words(LABELS_EN.forbiddenAction),
   problemRule: words(LABELS_EN.problemRule),
 };

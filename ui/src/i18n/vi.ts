@@ -12,6 +12,7 @@ import type { RejectionReason } from "../bindings/RejectionReason";
 import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
 import { LABELS_VI } from "../bindings/labels";
+import { amendmentApprovalVi, backupsVi } from "./admin-panels";
 import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
@@ -620,19 +621,8 @@ export const vi = {
     save: "Lưu và đồng bộ",
     saved: "Đã lưu. Đang đồng bộ…",
   },
-  amendmentApproval: {
-    title: "Cải chính chờ duyệt",
-    none: "Không có cải chính nào chờ duyệt.",
-    heading: (number: number, book: string, name: string) => `Số ${number}, quyển ${book}: ${name}`,
-    recorded: (officer: string, at: string) => `${officer} ghi lúc ${at}`,
-    approve: "Duyệt",
-    reject: "Từ chối…",
-    reason: "Lý do từ chối",
-    rejectConfirm: "Từ chối cải chính",
-    cancel: "Thôi",
-    approved: (number: number, book: string) => `Đã duyệt cải chính số ${number}, quyển ${book}: nội dung mới có hiệu lực.`,
-    rejected: (number: number, book: string) => `Đã từ chối cải chính số ${number}, quyển ${book}: sổ giữ nguyên.`,
-  },
+  backups: backupsVi,
+  amendmentApproval: amendmentApprovalVi,
   audit: {
     title: "Nhật ký kiểm tra",
     officer: "Cán bộ (tên đăng nhập)",
@@ -768,6 +758,7 @@ export const vi = {
   fileRefusal: words(LABELS_VI.fileRefusal),
   auditAction: words(LABELS_VI.auditAction),
   auditProblemKind: words(LABELS_VI.auditProblemKind),
+  backupWarning: words(LABELS_VI.backupWarning),
   forbiddenAction: words(LABELS_VI.forbiddenAction),
   problemRule: words(LABELS_VI.problemRule),
 };

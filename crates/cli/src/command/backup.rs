@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::Utc;
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use crate::context::Ctx;
 
@@ -57,6 +57,71 @@ impl Restore {
                 r.restored.audit_entries,
                 r.replaced_kept_at
             )?)
+        })
+    }
+}
+
+/// Scheduled backups: the folder they go to, how the last went, and one
+/// now when it is due (`run`, for a PC where the desktop app does not run)
+#[derive(Subcommand, Debug)]
+pub enum Backups {
+    /// Choose the folder scheduled backups go to (supervisors, --user)
+    Folder {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The folder, the last good backup, and what the header warns of
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make the scheduled backup if one is due (a day, or 50 registrations, since the last)
+    Run {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Backups {
+    pub fn run(self, ctx: &mut Ctx) -> Result<()> {
+        let now = Utc::now();
+        let (status, json) = match self {
+            Backups::Folder { dir, json } => {
+                let actor = ctx.acting()?;
+                (ctx.store.set_backup_folder(&actor, &dir, now)?, json)
+            }
+            Backups::Status { json } => (ctx.store.backup_status(now)?, json),
+            Backups::Run { json } => {
+                let made = ctx.store.run_scheduled_backup(now)?;
+                return ctx.out.emit(json, &made, |out, made| {
+                    match made {
+                        Some(made) => writeln!(out, "Đã sao lưu theo lịch vào {}.", made.path)?,
+                        None => {
+                            writeln!(out, "Chưa đến lịch sao lưu (hoặc chưa có thư mục sao lưu).")?
+                        }
+                    }
+                    Ok(())
+                });
+            }
+        };
+        ctx.out.emit(json, &status, |out, status| {
+            writeln!(
+                out,
+                "Thư mục sao lưu: {}",
+                status.folder.as_deref().unwrap_or("(chưa chọn)")
+            )?;
+            writeln!(
+                out,
+                "Lần sao lưu tốt gần nhất: {}",
+                status.last_at.as_deref().unwrap_or("(chưa có)")
+            )?;
+            if let Some(warning) = status.warning {
+                let text = hotich_core::labels::backup_warning(hotich_core::Lang::Vi, warning);
+                writeln!(out, "Cảnh báo: {text}")?;
+            }
+            Ok(())
         })
     }
 }

@@ -44,5 +44,10 @@ fn copy_pages(conn: &Connection, out: &Path, key: Option<&DatabaseKey>) -> Resul
         }
     }
     copy.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    // Out of WAL mode (which the pages copied carry): the file alone is the
+    // whole backup, and reading it (a check, a restore's) leaves no `-wal`
+    // or `-shm` beside it. A restored copy is in WAL again at its first open.
+    let mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))?;
+    debug_assert_eq!(mode, "delete");
     Ok(())
 }

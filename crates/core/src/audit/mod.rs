@@ -90,6 +90,8 @@ code_enum! {
         // the amendment; the decision row's SHA-256.
         AmendmentApprove => "amendment_approve",
         AmendmentReject => "amendment_reject",
+        /// The folder scheduled backups go to, chosen by a supervisor.
+        BackupFolderSet => "backup_folder_set",
     }
 }
 
@@ -180,7 +182,7 @@ fn recorded_content(
         }
         CertificateAdd | CertificateRemove | CrlAdd => Some(entity_id.to_owned()),
         SignInFailed | SignOut | SessionLock | CaseView | Export | Assign | StatusChange
-        | Backup | Restore | RecoveryKeyShown => None,
+        | Backup | Restore | RecoveryKeyShown | BackupFolderSet => None,
     })
 }
 

@@ -6,7 +6,10 @@
 //! a schema this version reads) and only then puts it in place of the live
 //! database, which is kept beside it, never deleted.
 //!
-//! Writes no table: a restore replaces the whole file.
+//! Writes no table: a restore replaces the whole file. The schedule
+//! ([`schedule`]) keeps its settings through `Store::set_setting`.
+
+pub mod schedule;
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +50,19 @@ impl Store {
     /// reported made.
     pub fn back_up(&self, actor: &Officer, out: &Path, now: DateTime<Utc>) -> Result<BackupFacts> {
         actor.require_supervisor(ForbiddenAction::ManageBackups)?;
+        let facts = self.write_backup(out, &actor.id, now)?;
+        self.note_backup(&facts, now)?;
+        Ok(facts)
+    }
+
+    /// Writes the backup at `out` and audits it as `officer_id`'s (empty:
+    /// the schedule's).
+    fn write_backup(
+        &self,
+        out: &Path,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BackupFacts> {
         let shown = out.display().to_string();
         if out.exists() {
             return Err(refused_file(&shown, FileRefusal::AlreadyExists, []));
@@ -58,7 +74,7 @@ impl Store {
         self.record_act(
             AuditAction::Backup,
             &file_name(out),
-            &actor.id,
+            officer_id,
             &facts.summary(),
             now,
         )?;

@@ -58,6 +58,7 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::Vi, RecoveryKeyShown) => "Xem khóa khôi phục",
         (Lang::Vi, AmendmentApprove) => "Duyệt cải chính",
         (Lang::Vi, AmendmentReject) => "Từ chối cải chính",
+        (Lang::Vi, BackupFolderSet) => "Chọn thư mục sao lưu",
         (Lang::En, Register) => "Registration",
         (Lang::En, Amend) => "Amendment",
         (Lang::En, OfficerCreate) => "Account created",
@@ -88,6 +89,7 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::En, RecoveryKeyShown) => "Recovery key shown",
         (Lang::En, AmendmentApprove) => "Amendment approved",
         (Lang::En, AmendmentReject) => "Amendment rejected",
+        (Lang::En, BackupFolderSet) => "Backup folder chosen",
     }
 }
 

@@ -1,10 +1,12 @@
 //! The words of a file refused whole ([`FileRefusal`]): a notifications
-//! file, a certificate or CRL, a downloaded CRL, a backup.
+//! file, a certificate or CRL, a downloaded CRL, a backup; and what the
+//! header warns of the backups ([`BackupWarning`]).
 
 use std::collections::BTreeMap;
 
 use super::{audit_problem, error_template, fill, Lang};
 use crate::audit::AuditProblemKind;
+use crate::backup::schedule::BackupWarning;
 use crate::error::{ErrorCode, FileRefusal};
 
 /// Why a file was refused whole, with `{param}` placeholders (see [`FileRefusal`]).
@@ -70,4 +72,19 @@ pub fn invalid_file(
         fill(file_refusal(lang, reason), &worded),
     );
     fill(error_template(lang, ErrorCode::InvalidFile), &worded)
+}
+
+/// What the header warns of the backups.
+pub fn backup_warning(lang: Lang, warning: BackupWarning) -> &'static str {
+    use BackupWarning::*;
+    match (lang, warning) {
+        (Lang::Vi, NoFolder) => "chưa chọn thư mục sao lưu (Quản trị)",
+        (Lang::Vi, FolderMissing) => "không thấy thư mục sao lưu: cắm lại đĩa USB",
+        (Lang::Vi, NeverBackedUp) => "chưa có bản sao lưu nào",
+        (Lang::Vi, Old) => "đã hơn 7 ngày chưa sao lưu",
+        (Lang::En, NoFolder) => "No backup folder chosen (Administration)",
+        (Lang::En, FolderMissing) => "The backup folder is not there: plug the USB disk back in",
+        (Lang::En, NeverBackedUp) => "No backup made yet",
+        (Lang::En, Old) => "No backup for more than 7 days",
+    }
 }

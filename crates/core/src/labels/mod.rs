@@ -267,6 +267,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, RecoveryKey) => "khóa khôi phục",
         (Lang::Vi, DatabaseKeyVariable) => "biến môi trường HOTICH_DB_KEY",
         (Lang::Vi, Amendment) => "cải chính",
+        (Lang::Vi, BackupFolder) => "thư mục sao lưu",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -307,6 +308,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, RecoveryKey) => "Recovery key",
         (Lang::En, DatabaseKeyVariable) => "The HOTICH_DB_KEY variable",
         (Lang::En, Amendment) => "Amendment",
+        (Lang::En, BackupFolder) => "Backup folder",
     }
 }
 
@@ -366,6 +368,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, RecoveryKeyMistyped) => "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
         (Lang::Vi, AmendmentPending) => "đã có một cải chính đang chờ lãnh đạo duyệt; chờ quyết định trước khi cải chính tiếp",
         (Lang::Vi, AlreadyDecided) => "đã được duyệt hoặc từ chối; không quyết định lại",
+        (Lang::Vi, FolderMissing) => "không có thư mục này (đĩa USB chưa cắm, thư mục chia sẻ chưa kết nối?)",
         (Lang::En, Required) => "required, not filled in",
         (Lang::En, Empty) => "must not be empty",
         (Lang::En, TooLong) => "longer than {max} characters",
@@ -420,6 +423,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, RecoveryKeyMistyped) => "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
         (Lang::En, AmendmentPending) => "an amendment already waits for a supervisor; wait for the decision before amending again",
         (Lang::En, AlreadyDecided) => "was approved or rejected already; it is not decided again",
+        (Lang::En, FolderMissing) => "no such folder (the USB disk unplugged, the share not connected?)",
     }
 }
 
@@ -656,7 +660,7 @@ mod file;
 mod form;
 pub use audit::{audit_action, audit_problem, audit_problem_text};
 pub use errors::error_template;
-pub use file::{file_refusal, invalid_file};
+pub use file::{backup_warning, file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};
 
 #[cfg(test)]

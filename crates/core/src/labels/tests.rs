@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::audit::{AuditAction, AuditProblemKind};
+use crate::backup::schedule::BackupWarning;
 use crate::error::FileRefusal;
 use crate::problem::ProblemRule;
 
@@ -18,7 +19,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 16] {
+fn tables(lang: Lang) -> [Table; 17] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -38,6 +39,7 @@ fn tables(lang: Lang) -> [Table; 16] {
         Relationship in Relationship::ALL => relationship,
         AuditAction in AuditAction::ALL => audit_action,
         AuditProblemKind in AuditProblemKind::ALL => audit_problem,
+        BackupWarning in BackupWarning::ALL => backup_warning,
     }
 }
 
