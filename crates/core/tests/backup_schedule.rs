@@ -73,6 +73,12 @@ fn a_backup_a_day_and_the_headers_warnings() {
         first.path.starts_with(folder.to_str().unwrap()),
         "{first:?}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&first.path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a backup is its owner's only");
+    }
     assert_eq!(warning(&store, now()), None);
     let later = |hours| now() + TimeDelta::hours(hours);
     assert_eq!(
