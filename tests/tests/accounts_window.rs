@@ -173,7 +173,9 @@ fn registrar_amends_a_death(
     form.signer_name = "Phạm Văn Lãnh".into();
     form.signer_title = "Chủ tịch".into();
     form.late_reason = "Gia đình ở xa".into();
-    let registered = store.register(&lan, &case, &form, now, today)?;
+    // The supervisor registers (a registrar registers only the cases
+    // assigned to them or to nobody, and the demo's may be assigned).
+    let registered = store.register(&supervisor, &case, &form, now, today)?;
     let mut corrected = registered.current.clone();
     corrected.death.as_mut().ok_or("no death")?.cause =
         "Viêm phổi do vi khuẩn, không đặc hiệu".into();

@@ -201,3 +201,32 @@ fn a_supervisors_amendment_takes_effect_at_once() {
     assert_eq!(acts(&store, &supervisor, AuditAction::AmendmentApprove), 1);
     assert_eq!(store.verify_audit_log().unwrap().problem, None);
 }
+
+/// `register` follows outreach's assignment rule (issue 16, item 5): a
+/// registrar registers the cases assigned to them or to nobody; a case
+/// assigned to a colleague is the colleague's, or a supervisor's.
+#[test]
+fn a_registrar_registers_only_the_cases_assigned_to_them_or_to_nobody() {
+    let (_dir, mut store, supervisor) = fixture::office(now());
+    let lan = fixture::registrar(&mut store, &supervisor, "lan", "Lê Thị Lan", now());
+    let minh = fixture::registrar(&mut store, &supervisor, "minh", "Đỗ Văn Minh", now());
+    let n = death();
+    import_signed(&mut store, &n, now());
+    let case = case_of(&store, &n.notification_id, today());
+    store
+        .assign(
+            &supervisor,
+            std::slice::from_ref(&case),
+            Some(&minh.id),
+            now(),
+        )
+        .unwrap();
+    let form = common::completed_form(&store, &case, today());
+    let refused = store
+        .register(&lan, &case, &form, now(), today())
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden, "{refused}");
+    assert!(store.registration_of_case(&case).unwrap().is_none());
+    let registered = store.register(&minh, &case, &form, now(), today()).unwrap();
+    assert_eq!(registered.case_id, case);
+}

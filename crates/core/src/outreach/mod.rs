@@ -306,8 +306,14 @@ fn check_attempt(
 /// A registrar works the cases assigned to them (and unassigned ones, which
 /// become theirs); a supervisor works any case.
 fn may_work(actor: &Officer, case: &CaseState) -> Result<()> {
-    match &case.assignee {
-        Some(assignee) if assignee != &actor.id && !actor.is_supervisor() => Err(
+    may_work_assigned(actor, case.assignee.as_deref())
+}
+
+/// [`may_work`] for a case assigned to `assignee`: outreach and
+/// registration alike (issue 16, item 5).
+pub(crate) fn may_work_assigned(actor: &Officer, assignee: Option<&str>) -> Result<()> {
+    match assignee {
+        Some(assignee) if assignee != actor.id && !actor.is_supervisor() => Err(
             CoreError::Forbidden(crate::error::ForbiddenAction::WorkOthersCase),
         ),
         _ => Ok(()),

@@ -459,6 +459,15 @@ impl Store {
         if !registrable(facts.status) {
             return Err(not_registrable(facts.status));
         }
+        // A registrar registers the cases assigned to them or to nobody, as
+        // they work them in outreach; a supervisor any.
+        let assignee = optional_value::<Option<String>>(
+            &tx,
+            "SELECT assignee FROM case_file WHERE id = ?1",
+            [case_id],
+        )?
+        .flatten();
+        crate::outreach::may_work_assigned(actor, assignee.as_deref())?;
         let check = self.check_registration(case_id, form, today)?;
         if !check.problems.is_empty() {
             return Err(CoreError::InvalidRegistration(check.problems));
