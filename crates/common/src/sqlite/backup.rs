@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::{connect, with_suffix, DatabaseKey, OpenError};
+use super::{connect, DatabaseKey, OpenError};
 
 /// Copies every page of the database `conn` is open on into a new file at
 /// `out` (owner-only, encrypted with `key` as the database is), in one step
@@ -19,10 +19,8 @@ pub fn back_up(conn: &Connection, out: &Path, key: Option<&DatabaseKey>) -> Resu
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(out).map_err(OpenError::File)?;
     let copied = copy_pages(conn, out, key);
-    let leftovers = ["-wal", "-shm", "-journal"].map(|suffix| with_suffix(out, suffix));
-    for file in leftovers {
-        let _ = std::fs::remove_file(file);
-    }
+    // Best effort: a leftover journal file is harmless beside a whole copy.
+    let _ = super::encrypt::remove_companions(out);
     if copied.is_err() {
         let _ = std::fs::remove_file(out);
     }

@@ -204,7 +204,7 @@ fn remove_with_companions(path: &Path) -> Result<(), OpenError> {
 }
 
 /// Removes the journal files SQLite keeps beside `path`, if present.
-fn remove_companions(path: &Path) -> Result<(), OpenError> {
+pub(super) fn remove_companions(path: &Path) -> Result<(), OpenError> {
     for suffix in COMPANION_SUFFIXES.iter().chain(&["-journal"]) {
         remove_if_present(&with_suffix(path, suffix))?;
     }
