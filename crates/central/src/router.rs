@@ -9,6 +9,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::handlers::{self, health, notifications, pull, push, trust_list};
+use crate::middleware::body_limit::refuse_declared_over;
 use crate::middleware::rate_limit::{limit_facilities, limit_workstations};
 use crate::middleware::request_log::with_request_log;
 use crate::state::App;
@@ -24,7 +25,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/communes/{commune}/events", get(pull::pull))
         .route(
             "/v1/events/{id}",
-            put(push::push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
+            put(push::push)
+                .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+                .layer(middleware::from_fn(|request, next| {
+                    refuse_declared_over(MAX_PUSH_BYTES, request, next)
+                })),
         )
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -33,7 +38,11 @@ pub fn router(app: Arc<App>) -> Router {
     let facility_routes = Router::new()
         .route(
             "/v1/notifications",
-            post(notifications::post_notifications).layer(DefaultBodyLimit::max(MAX_POST_BYTES)),
+            post(notifications::post_notifications)
+                .layer(DefaultBodyLimit::max(MAX_POST_BYTES))
+                .layer(middleware::from_fn(|request, next| {
+                    refuse_declared_over(MAX_POST_BYTES, request, next)
+                })),
         )
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

@@ -129,16 +129,60 @@ impl Probe<'_> {
         let response = request.send().await.ok()?;
         let status = response.status();
         let bytes = response.bytes().await.ok()?;
-        let documented = check_against_spec(
-            self.spec,
-            template,
-            method.as_str(),
-            status.as_u16(),
-            &bytes,
+        Some(self.record(template, &method, status, &bytes))
+    }
+
+    /// A request that declares a body of `declared` bytes and waits for the
+    /// answer before sending any of it (`Expect: 100-continue`, as curl does
+    /// for a large upload): how a sender learns a body is too large without
+    /// the race of a reset connection. Plain HTTP/1.1 over TCP, since the HTTP
+    /// client sends the body at once.
+    async fn send_declared_length(
+        &mut self,
+        method: Method,
+        url: &str,
+        template: &str,
+        token: Option<&str>,
+        declared: usize,
+    ) -> StatusCode {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let url = reqwest::Url::parse(url).unwrap();
+        let address = (url.host_str().unwrap(), url.port().unwrap());
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let authorization = token
+            .map(|token| format!("authorization: Bearer {token}\r\n"))
+            .unwrap_or_default();
+        let head = format!(
+            "{method} {} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
+             content-length: {declared}\r\nexpect: 100-continue\r\n{authorization}\
+             connection: close\r\n\r\n",
+            url.path(),
+            address.0,
         );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        let text = String::from_utf8(answer).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let code = head.split(' ').nth(1).unwrap().parse::<u16>().unwrap();
+        let status = StatusCode::from_u16(code).unwrap();
+        assert_ne!(status, StatusCode::CONTINUE, "{method} {template}");
+        self.record(template, &method, status, body.as_bytes())
+    }
+
+    /// Checks an answer against the spec and notes it as seen.
+    fn record(
+        &mut self,
+        template: &str,
+        method: &Method,
+        status: StatusCode,
+        body: &[u8],
+    ) -> StatusCode {
+        let documented =
+            check_against_spec(self.spec, template, method.as_str(), status.as_u16(), body);
         self.seen
             .insert((template.to_owned(), documented, status.as_u16()));
-        Some(status)
+        status
     }
 }
 
@@ -222,7 +266,6 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         // Facilities post.
         (&server, post.clone(), POST.into(), POST, None, Some(notifications), 1, Some(200)),
         (&server, post.clone(), POST.into(), POST, None, Some(b"not json".to_vec()), 1, Some(400)),
-        (&server, post.clone(), POST.into(), POST, None, Some(vec![b' '; 17 << 20]), 1, Some(413)),
         (&empty, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 1, Some(503)),
         (&server, get.clone(), POST.into(), POST, None, None, 1, Some(405)),
         (&tight, post.clone(), POST.into(), POST, None, Some(b"[]".to_vec()), 12, None),
@@ -243,7 +286,6 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (&server, put_.clone(), put.into(), PUT_EVENT, None, push("a"), 1, Some(401)),
         (&server, put_.clone(), "/v1/events/not-a-uuid".into(), PUT_EVENT, Some(ours), push("a"), 1, Some(422)),
         (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), Some(push_body("Bad Kind", "a")), 1, Some(422)),
-        (&server, put_.clone(), put.into(), PUT_EVENT, Some(ours), push(&"x".repeat(300 << 10)), 1, Some(413)),
         (&server, get.clone(), put.into(), PUT_EVENT, Some(ours), None, 1, Some(405)),
         (&tight, put_.clone(), put.into(), PUT_EVENT, Some(other), push("t"), 8, None),
         // Injected faults: 500 and 429 among cut connections and delays.
@@ -262,6 +304,25 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
                 }
             }
         }
+    }
+    // Bodies over a route's limit, refused before they are sent.
+    let too_large = [
+        (&server, Method::POST, POST.to_owned(), POST, None, 17 << 20),
+        (
+            &server,
+            Method::PUT,
+            put.to_owned(),
+            PUT_EVENT,
+            Some(ours),
+            300 << 10,
+        ),
+    ];
+    for (target, method, path, template, token, declared) in too_large {
+        let url = format!("{}{path}", target.url);
+        let got = probe
+            .send_declared_length(method.clone(), &url, template, token, declared)
+            .await;
+        assert_eq!(got, StatusCode::PAYLOAD_TOO_LARGE, "{method} {path}");
     }
     // The official-document doors: FHIR needs a facility sender enabled for
     // it; a presented credential must be known; other content types refused.

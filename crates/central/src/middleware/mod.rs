@@ -1,6 +1,7 @@
-//! Layers around the handlers: rate limits, the per-request log line with
+//! Layers around the handlers: bodies over a route's limit, rate limits, the per-request log line with
 //! its request id, and (feature `faults`, tests only) injected failures.
 
+pub mod body_limit;
 #[cfg(feature = "faults")]
 pub mod faults;
 pub mod rate_limit;
