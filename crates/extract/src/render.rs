@@ -115,7 +115,7 @@ fn fonts() -> Result<&'static Fonts> {
 /// silently missing letter.
 pub fn text_width(face: Face, size: f32, text: &str) -> Result<f32> {
     let font = fonts()?.get(face);
-    let per_unit = size * MM_PER_PT / f32::from(font.units_per_em.max(1));
+    let per_unit = size * MM_PER_PT / f32::from(font.font_metrics.units_per_em.max(1));
     let mut units = 0u32;
     for ch in text.chars() {
         let glyph =
@@ -124,7 +124,7 @@ pub fn text_width(face: Face, size: f32, text: &str) -> Result<f32> {
                     ch,
                     text: text.to_owned(),
                 })?;
-        units += u32::from(font.get_glyph_width(glyph).unwrap_or(0));
+        units += font.get_glyph_width_internal(glyph).unwrap_or(0) as u32;
     }
     Ok(units as f32 * per_unit)
 }
@@ -604,8 +604,8 @@ pub fn pdf(title: &str, pages: &[Vec<Mark>], copies: u32) -> Result<Vec<u8>> {
         }
     }
     let options = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
+        optimize: true,
+        subset_fonts: true,
         ..PdfSaveOptions::default()
     };
     Ok(doc.with_pages(pdf_pages).save(&options, &mut Vec::new()))

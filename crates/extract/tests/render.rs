@@ -616,3 +616,73 @@ fn a_demo_paper_says_it_has_no_legal_value_in_the_pdf_and_the_preview() {
         }
     }
 }
+
+/// Every Vietnamese vowel with each of its six tones, and đ, in both cases.
+fn every_tone_mark() -> String {
+    let mut words = Vec::new();
+    for vowels in [
+        "aàáảãạ",
+        "ăằắẳẵặ",
+        "âầấẩẫậ",
+        "eèéẻẽẹ",
+        "êềếểễệ",
+        "iìíỉĩị",
+        "oòóỏõọ",
+        "ôồốổỗộ",
+        "ơờớởỡợ",
+        "uùúủũụ",
+        "ưừứửữự",
+        "yỳýỷỹỵ",
+        "đ",
+    ] {
+        words.push(vowels.to_owned());
+        words.push(vowels.to_uppercase());
+    }
+    words.join(" ")
+}
+
+#[test]
+fn an_extract_embeds_only_the_glyphs_it_prints_and_stays_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut form = common::death_form();
+    let marks = every_tone_mark();
+    form.death.as_mut().unwrap().death_place = marks.clone();
+    let registration = hotich_core::Registration {
+        current: form.clone(),
+        original: form,
+        ..common::death()
+    };
+    // Typed decomposed, printed composed: the subset must hold the composed glyphs.
+    let prepared = common::prepare(
+        &common::decomposed(&registration),
+        DocumentKind::DeathExtract,
+    )
+    .unwrap();
+    let pdf = write_pdf(dir.path(), "tones", &prepared);
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 100 * 1024, "one extract is {size} bytes");
+    assert!(
+        one_spaced(&pdf_text(&pdf)).contains(&marks),
+        "tone marks lost"
+    );
+    // pdffonts: name, type, encoding, emb, sub, uni, object, generation.
+    let fonts = tool("pdffonts").arg(&pdf).output().unwrap();
+    let listing = String::from_utf8(fonts.stdout).unwrap();
+    let faces: Vec<&str> = listing.lines().skip(2).collect();
+    assert_eq!(faces.len(), 3, "{listing}");
+    for face in faces {
+        let columns: Vec<&str> = face.split_whitespace().collect();
+        let [emb, sub, uni] = [columns.len() - 5, columns.len() - 4, columns.len() - 3];
+        assert!(
+            columns[0].contains('+') && [columns[emb], columns[sub], columns[uni]] == ["yes"; 3],
+            "not an embedded subset with a Unicode map: {face}"
+        );
+    }
+    // A batch of a hundred papers stays under 2 MB.
+    let batch = render(&prepared, 100).unwrap();
+    assert!(
+        batch.len() < 2 * 1024 * 1024,
+        "100 papers: {} bytes",
+        batch.len()
+    );
+}
