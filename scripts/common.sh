@@ -22,6 +22,8 @@ APT_PACKAGES=(
     libxmlsec1-dev libxml2-dev libclang-dev xmlsec1
     # the sqlite3 tool, which the encryption suites show cannot read the store
     sqlite3
+    # zbarimg, the independent QR reader the signed-paper suites check against
+    zbar-tools
 )
 
 as_root() {

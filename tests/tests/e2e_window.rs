@@ -16,9 +16,10 @@ use hotich_tests::window::{
     answer_dialogs_with, app_binary, central_binary, change_first_password, choose, click,
     create_first_supervisor, death_case_missing_only_the_requesters_id, error_banners, eventually,
     exactly, free_ports, gone, invoke, launch_on_print_panel, officer_action, open_case_from_queue,
-    pdf_text, print_and_count, queue_case_ids, row_names, save_attempt_with_note, set_sync_server,
-    submit_sign_in, testid_of_focus, text_of, type_into, value_of, wait_signed_in_as, wait_text,
-    AppWindow, BoxError, OnPrintPanel, TestResult, PASSWORD, POLL, SIGNER, SUPERVISOR, WAIT,
+    pdf_text, print_and_wait_for_question, print_jobs, queue_case_ids, row_names,
+    save_attempt_with_note, set_sync_server, submit_sign_in, testid_of_focus, text_of, type_into,
+    value_of, wait_signed_in_as, wait_text, wait_text_containing, AppWindow, BoxError,
+    OnPrintPanel, TestResult, PASSWORD, POLL, SIGNER, SUPERVISOR, WAIT,
 };
 use thirtyfour::prelude::*;
 
@@ -791,24 +792,30 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         kinds[0].attr("data-testid").await?.as_deref(),
         Some("print-kind-death-extract")
     );
-    let code = text_of(driver, "[data-testid=print-code]").await?;
+    let preview_note = text_of(driver, "[data-testid=print-code]").await?;
     let page = text_of(driver, "[data-testid=print-page]").await?;
-    // The demo's papers say they are sample data (the same marks as the PDF).
+    // The demo's papers say they are sample data (the same marks as the PDF);
+    // the preview says it is one, and carries no code (issue 17 item 5).
     for expected in [
         "TRÍCH LỤC KHAI TỬ",
         name.to_uppercase().as_str(),
         "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
+        "BẢN XEM TRƯỚC",
+        "(cấp khi in)",
     ] {
         assert!(
             page.contains(expected),
             "{expected:?} on the previewed page: {page}"
         );
     }
-    let code = code.trim_start_matches("Mã xác minh: ").to_owned();
-    assert!(page.contains(&code), "the page carries its code {code}");
+    assert!(
+        preview_note.contains("cấp khi bấm In"),
+        "the preview says codes come with the print: {preview_note}"
+    );
 
-    // Two copies: two pages, one print job, logged once the officer says
-    // they came out (print_window.rs checks the other answers).
+    // Two copies: issued when the officer prints, two pages each with its
+    // own code, one print job, logged once the officer says they came out
+    // (print_window.rs checks the other answers).
     let copies = driver.find(By::Css("[data-testid=print-copies]")).await?;
     copies.clear().await?;
     copies.send_keys("0").await?;
@@ -820,22 +827,32 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
     .await?;
     copies.clear().await?;
     copies.send_keys("2").await?;
-    eventually("two pages", || async {
-        let pages = driver.find_all(By::Css("[data-testid=print-page]")).await?;
-        Ok((pages.len() == 2).then_some(()))
-    })
-    .await?;
-    print_and_count(
+    print_and_wait_for_question(driver, "[data-testid=print-now]").await?;
+    let pages = exactly(driver, "[data-testid=print-page]", 2).await?;
+    let codes = text_of(driver, "[data-testid=print-code]").await?;
+    let codes: Vec<String> = codes
+        .trim_start_matches("Mã xác minh: ")
+        .split(", ")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    assert_ne!(codes[0], codes[1], "each copy its own code");
+    for (page, code) in pages.iter().zip(&codes) {
+        let printed = page.text().await?;
+        assert!(
+            printed.contains(code.as_str()),
+            "{code} on its page: {printed}"
+        );
+        assert!(!printed.contains("BẢN XEM TRƯỚC"), "{printed}");
+    }
+    driver.active_element().await?.send_keys("c").await?;
+    wait_text(
         driver,
-        "[data-testid=print-now]",
-        "c",
-        (
-            "[data-testid=print-notice]",
-            "Đã in 2 bản; đã ghi sổ theo dõi in.",
-        ),
-        1,
+        "[data-testid=print-notice]",
+        "Đã in 2 bản; đã ghi sổ theo dõi in.",
     )
     .await?;
+    assert_eq!(print_jobs(driver).await?, 1, "print jobs");
     window.screenshot("print-preview").await?;
 
     // Saved as PDF: a reprint, and the file holds the name as real text.
@@ -854,11 +871,47 @@ async fn a_registered_death_is_previewed_printed_saved_and_logged() -> TestResul
         text.contains(&name.to_uppercase()),
         "{name} in the saved PDF:\n{text}"
     );
-    assert!(text.contains(&code), "{code} in the saved PDF");
+    assert!(
+        text.contains("Mã xác minh") && !text.contains("BẢN XEM TRƯỚC"),
+        "a saved paper is a paper, with its code:\n{text}"
+    );
+    assert!(
+        !codes.iter().any(|code| text.contains(code.as_str())),
+        "a reprint has codes of its own"
+    );
     assert!(
         text.contains("DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"),
         "the demo's watermark in the saved PDF:\n{text}"
     );
+
+    // "Kiểm tra giấy tờ": the saved PDF checked from its QR with only the
+    // trust list (no register lookup): signed, the same name and number, a
+    // demo paper; then the status line settles (asked, or not checkable).
+    click(driver, "[data-testid=nav-papers]").await?;
+    driver
+        .execute(
+            "window.__hotichOpen = arguments[0];",
+            vec![serde_json::json!(pdf_path)],
+        )
+        .await?;
+    click(driver, "[data-testid=paper-file]").await?;
+    wait_text_containing(driver, "[data-testid=paper-valid]", "Chữ ký hợp lệ").await?;
+    let shown = text_of(driver, "[data-testid=paper-name]").await?;
+    assert_eq!(fold(&shown), fold(&name), "the name the QR carries");
+    let saved = text_of(driver, "[data-testid=paper-code]").await?;
+    assert!(text.contains(&saved), "the code {saved} is the saved PDF's");
+    wait_text_containing(driver, "[data-testid=paper-demo]", "DỮ LIỆU MẪU").await?;
+    eventually("the status line settled", || async {
+        let status = text_of(driver, "[data-testid=paper-status]").await?;
+        let settled = status.contains("Trạng thái") || status.contains("Không kiểm tra được");
+        Ok(settled.then_some(()))
+    })
+    .await?;
+    // A QR text that is not a signed paper: refused, with the reason.
+    type_into(driver, "[data-testid=paper-text]", "HT1:ABC").await?;
+    click(driver, "[data-testid=paper-check-text]").await?;
+    wait_text_containing(driver, "[data-testid=paper-invalid]", "Không hợp lệ").await?;
+    window.screenshot("paper-check").await?;
 
     // Quản trị lists the office's signers the registration took its signer
     // from, the default first.

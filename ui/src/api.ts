@@ -36,7 +36,13 @@ import type { StoreEncryption } from "./bindings/StoreEncryption";
 import type { CaseSyncState } from "./bindings/CaseSyncState";
 import type { BatchProgress } from "./bindings/BatchProgress";
 import type { DocumentKind } from "./bindings/DocumentKind";
+import type { IssuedPages } from "./bindings/IssuedPages";
+import type { IssuedPaper } from "./bindings/IssuedPaper";
+import type { PaperCheck } from "./bindings/PaperCheck";
+import type { PaperSource } from "./bindings/PaperSource";
+import type { PaperStatusAnswer } from "./bindings/PaperStatusAnswer";
 import type { Preview } from "./bindings/Preview";
+import type { WithdrawnCopy } from "./bindings/WithdrawnCopy";
 import type { DashboardFigures } from "./bindings/DashboardFigures";
 import type { PeriodExport } from "./bindings/PeriodExport";
 import type { PeriodReport } from "./bindings/PeriodReport";
@@ -206,13 +212,18 @@ export const api = {
   ethnicities: () => call<string[]>("ethnicities"),
   extractPreview: (registrationId: string, document: DocumentKind) =>
     call<Preview>("extract_preview", { registrationId, document }),
-  recordPrint: (registrationId: string, document: DocumentKind, copies: number) =>
-    call<PrintLogEntry>("record_print", { registrationId, document, copies }),
+  issuePrint: (registrationId: string, document: DocumentKind, copies: number) =>
+    call<IssuedPages>("issue_print", { registrationId, document, copies }),
+  recordPrint: (papers: IssuedPaper[]) => call<PrintLogEntry[]>("record_print", { papers }),
   saveExtractPdf: (registrationId: string, document: DocumentKind, copies: number, path: string) =>
     call<PrintLogEntry>("save_extract_pdf", { registrationId, document, copies, path }),
   batchPreview: (day: string) => call<Preview[]>("batch_preview", { day }),
-  recordBatch: (day: string, path: string | null) => call<PrintLogEntry[]>("record_batch", { day, path }),
+  issueBatch: (day: string) => call<IssuedPages>("issue_batch", { day }),
+  recordBatch: (day: string, path: string) => call<PrintLogEntry[]>("record_batch", { day, path }),
   printLog: () => call<PrintLogLine[]>("print_log"),
+  withdrawCopy: (code: string, reason: string) => call<WithdrawnCopy>("withdraw_copy", { code, reason }),
+  checkPaper: (source: PaperSource) => call<PaperCheck>("check_paper", { source }),
+  paperStatus: (code: string) => call<PaperStatusAnswer | null>("paper_status", { code }),
   auditEntries: (filter: AuditFilter) => call<AuditLine[]>("audit_entries", { filter }),
   verifyAudit: () => call<AuditReport>("verify_audit"),
   exportAudit: (filter: AuditFilter, path: string) => call<number>("export_audit", { filter, path }),

@@ -8,9 +8,9 @@ use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::Router;
 
-use crate::handlers::{self, health, notifications, pull, push, trust_list};
+use crate::handlers::{self, health, notifications, papers, pull, push, trust_list};
 use crate::middleware::body_limit::refuse_declared_over;
-use crate::middleware::rate_limit::{limit_facilities, limit_workstations};
+use crate::middleware::rate_limit::{limit_facilities, limit_public, limit_workstations};
 use crate::middleware::request_log::with_request_log;
 use crate::state::App;
 
@@ -48,6 +48,10 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             limit_facilities,
         ));
+    // Anyone checking a paper: no token, limited per address.
+    let public_routes = Router::new()
+        .route("/v1/papers/{serial}", get(papers::paper_status))
+        .route_layer(middleware::from_fn_with_state(app.clone(), limit_public));
     // What a workstation reads; the faults feature makes it fail on purpose.
     let workstation_reads = Router::new()
         .merge(workstation_routes)
@@ -60,6 +64,7 @@ pub fn router(app: Arc<App>) -> Router {
     let routes = Router::new()
         .merge(workstation_reads)
         .merge(facility_routes)
+        .merge(public_routes)
         .route("/v1/health", get(health::health))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed);

@@ -18,6 +18,11 @@ pub struct ServerConfig {
     /// Posts per second from one facility address, and its burst.
     pub facility_rate: u32,
     pub facility_burst: u32,
+    /// Status checks of printed papers one address may make at once, and
+    /// then one every `public_period_ms` (a checker at a desk asks a few;
+    /// the 101st within a second of a burst of 100 is refused).
+    pub public_burst: u32,
+    pub public_period_ms: u64,
     /// Fault injection for tests: this share of workstation requests fails.
     #[cfg(feature = "faults")]
     pub faults: Option<crate::middleware::faults::Faults>,
@@ -33,6 +38,8 @@ impl Default for ServerConfig {
             workstation_burst: 200,
             facility_rate: 20,
             facility_burst: 100,
+            public_burst: 100,
+            public_period_ms: 1_000,
             #[cfg(feature = "faults")]
             faults: None,
             #[cfg(feature = "faults")]
@@ -48,6 +55,7 @@ pub struct App {
     pub(crate) keys: RwLock<(u64, Arc<TrustedKeys>)>,
     pub(crate) workstation_limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) facility_limiter: DefaultKeyedRateLimiter<String>,
+    pub(crate) public_limiter: DefaultKeyedRateLimiter<String>,
     #[cfg(feature = "faults")]
     pub(crate) faults: Option<crate::middleware::faults::FaultSource>,
     #[cfg(feature = "faults")]
@@ -79,6 +87,15 @@ impl App {
                 config.facility_rate,
                 config.facility_burst,
             )),
+            public_limiter: RateLimiter::keyed(
+                Quota::with_period(std::time::Duration::from_millis(
+                    config.public_period_ms.max(1),
+                ))
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                .allow_burst(
+                    NonZeroU32::new(config.public_burst.max(1)).unwrap_or(NonZeroU32::MIN),
+                ),
+            ),
             #[cfg(feature = "faults")]
             faults: config
                 .faults

@@ -202,6 +202,7 @@ type Call<'a> = (
 const TRUST: &str = "/v1/trust-list";
 const POST: &str = "/v1/notifications";
 const PUT_EVENT: &str = "/v1/events/{id}";
+const PAPER: &str = "/v1/papers/{serial}";
 
 fn push_body(kind: &str, note: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -290,7 +291,11 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (&tight, put_.clone(), put.into(), PUT_EVENT, Some(other), push("t"), 8, None),
         // Injected faults: 500 and 429 among cut connections and delays.
         (&faulty, get.clone(), events.into(), EVENTS, Some(ours), None, 30, None),
-        (&faulty, get, TRUST.into(), TRUST, None, None, 30, None),
+        (&faulty, get.clone(), TRUST.into(), TRUST, None, None, 30, None),
+        // Anyone asks a paper's status, without a token.
+        (&server, get.clone(), "/v1/papers/AAAA-BBBB-CCCC-DDDD".into(), PAPER, None, None, 1, Some(200)),
+        (&server, get.clone(), "/v1/papers/not-a-code".into(), PAPER, None, None, 1, Some(200)),
+        (&server, post.clone(), "/v1/papers/AAAA-BBBB-CCCC-DDDD".into(), PAPER, None, None, 1, Some(405)),
     ];
     for (target, method, path, template, token, body, times, expected) in calls {
         for i in 0..times {
@@ -340,6 +345,19 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         let got = probe.send_typed(Method::POST, url, POST, token, body).await;
         assert_eq!(got.map(|s| s.as_u16()), Some(expected), "{content_type}");
     }
+    // The status of papers is limited per address: a burst of 100 answers
+    // (two or three above: the 405 may count), then 429 within the second.
+    let mut statuses = Vec::new();
+    for _ in 0..99 {
+        let url = format!("{}/v1/papers/AAAA-BBBB-CCCC-DDDD", server.url);
+        statuses.push(probe.send(Method::GET, url, PAPER, None, None).await);
+    }
+    let answered = statuses
+        .iter()
+        .filter(|s| **s == Some(StatusCode::OK))
+        .count();
+    assert!((97..=98).contains(&answered), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&Some(StatusCode::TOO_MANY_REQUESTS)));
     for _ in 0..30 {
         let url = format!("{}/v1/events/{}", faulty.url, uuid_like());
         probe
@@ -348,11 +366,14 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     }
 
     // Every documented answer was seen, but those no request can provoke here.
-    let not_provokable: BTreeSet<(String, String, u16)> =
-        [("/v1/health", "GET", 503), (POST, "POST", 500)]
-            .into_iter()
-            .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))
-            .collect();
+    let not_provokable: BTreeSet<(String, String, u16)> = [
+        ("/v1/health", "GET", 503),
+        (POST, "POST", 500),
+        (PAPER, "GET", 500),
+    ]
+    .into_iter()
+    .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))
+    .collect();
     let mut documented = BTreeMap::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

@@ -44,8 +44,9 @@ struct Cli {
 
 /// Declares [`Command`], a variant a subcommand named as the arguments' type
 /// it holds, and its dispatch to that type's `run`: the one list of subcommands.
-/// The subcommands after `;` open the database their own way (`recover`):
-/// their `run` takes the `--db` given instead of the opened store.
+/// The subcommands after `;` open the database their own way (`recover`), or
+/// only when they need it (`verify-paper` without `--trust`): their `run`
+/// takes the `--db` given instead of the opened store.
 macro_rules! subcommands {
     (
         $($(#[$attr:meta])* $module:ident::$name:ident,)*
@@ -124,6 +125,7 @@ subcommands! {
     backup::Backups,
     ;
     recover::Recover,
+    verify_paper::VerifyPaper,
 }
 
 fn main() -> ExitCode {

@@ -62,9 +62,21 @@ fn a_printed_death_extract_is_logged_verified_and_caught_when_tampered() {
     assert_eq!(printed["copies"], 2);
     assert_eq!(printed["reprint"], false);
     assert_eq!(printed["officer_username"], "lan");
-    let code = printed["code"].as_str().unwrap().to_owned();
+    // Each copy has its own code; a reprint has new ones.
+    let codes: Vec<String> = printed["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 2, "{printed}");
+    assert_ne!(codes[0], codes[1]);
+    let code = codes[0].clone();
     let again = ok(print_to_pdf(&[]));
-    assert!(again.contains("in lại") && again.contains(&code), "{again}");
+    assert!(
+        again.contains("in lại") && !again.contains(&code),
+        "{again}"
+    );
 
     // A birth paper is not printed for a death, and nothing is logged.
     let wrong = failed(run(

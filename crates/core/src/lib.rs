@@ -20,6 +20,7 @@ pub mod model;
 pub mod officer;
 pub mod outbox;
 pub mod outreach;
+pub mod paper;
 pub mod paths;
 pub mod print_calibration;
 pub mod print_log;
@@ -62,7 +63,8 @@ pub use outreach::{
 };
 pub use print_calibration::PrinterCalibration;
 pub use print_log::{
-    ContentField, DocumentKind, NewPrint, PrintLogEntry, PrintLogLine, SpoiledBlank, StoredPrint,
+    ContentField, DocumentKind, NewPrint, PrintLogEntry, PrintLogLine, PrintedCopy, SpoiledBlank,
+    StoredPrint, WithdrawnCopy,
 };
 pub use problem::{FieldProblem, ProblemRule};
 pub use registration::{

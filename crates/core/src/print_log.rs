@@ -7,7 +7,10 @@
 //! (phôi) carries the blank's serial; a spoiled blank is a line of its own
 //! ([`PrintLogLine::Spoiled`]); a serial is used once in the office.
 //!
-//! The only writer of `print_log` (each print and spoiled blank queued for
+//! Each printed copy has its own serial and signed QR ([`crate::paper`]),
+//! kept in `paper_copy` beside its print.
+//!
+//! The only writer of `print_log` and `paper_copy` (each print and spoiled blank queued for
 //! the registry through [`crate::outbox`]); reads `registration` and
 //! `case_file`.
 
@@ -20,6 +23,7 @@ use crate::audit::{self, AuditAction};
 use crate::error::{invalid, invalid_with, CoreError, InputField, InputReason, Result};
 use crate::officer::Officer;
 use crate::outbox::{queue_for_sync, queue_office_event};
+use crate::paper::IssuedCopy;
 use crate::sql::from_row;
 use crate::store::Store;
 
@@ -104,6 +108,8 @@ pub struct NewPrint {
     pub content: Vec<ContentField>,
     /// The pre-printed blank's serial (see [`blank_serial`]); None on plain A4.
     pub blank_serial: Option<String>,
+    /// Each copy as printed: its code and signed QR text, one per copy.
+    pub issued: Vec<IssuedCopy>,
 }
 
 /// Prints of one document at once are bounded: a typo of 1000 is refused.
@@ -134,7 +140,32 @@ pub struct PrintLogEntry {
     pub code: String,
     /// The serial of the pre-printed blank it was printed on; None on plain A4.
     pub blank_serial: Option<String>,
+    /// Each copy's code, in order, and whether it was withdrawn (none on a blank).
+    pub copy_codes: Vec<PrintedCopy>,
 }
+
+/// One printed copy as the print log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PrintedCopy {
+    pub code: String,
+    /// When a supervisor withdrew it; None while it stands.
+    pub withdrawn_at: Option<String>,
+}
+
+/// A printed copy a supervisor withdrew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct WithdrawnCopy {
+    pub code: String,
+    pub print_id: String,
+    pub withdrawn_at: String,
+    pub officer_name: String,
+    pub reason: String,
+}
+
+/// Longest reason for withdrawing a copy, in characters.
+pub const MAX_WITHDRAW_REASON: usize = 500;
 
 /// A pre-printed blank recorded as spoiled (misprinted, jammed, torn): its
 /// own line, never an edit of the print that spoiled it.
@@ -258,6 +289,18 @@ fn check_print(print: &NewPrint) -> Result<()> {
             ],
         ));
     }
+    // A paper on A4 has one issued copy per copy; the Ministry's blank has none.
+    let issued = if print.blank_serial.is_some() {
+        0
+    } else {
+        print.copies as usize
+    };
+    if print.issued.len() != issued {
+        return Err(corrupt(
+            "print copies",
+            format!("{} copies, {} issued", print.copies, print.issued.len()),
+        ));
+    }
     if let Some(serial) = &print.blank_serial {
         if print.document != DocumentKind::BirthCertificate {
             return Err(invalid_with(
@@ -292,7 +335,11 @@ pub struct StoredPrint {
 /// Every line, prints and spoiled blanks (which have no registration).
 const LINE_SELECT: &str = "SELECT p.id, p.outcome, p.printed_at, o.username AS officer_username,
         o.full_name AS officer_name, p.registration_id, r.case_id, p.document, r.number, r.book,
-        c.subject_name, p.copies, p.reprint, p.issue_date, p.code, p.blank_serial, p.spoiled_reason
+        c.subject_name, p.copies, p.reprint, p.issue_date, p.code, p.blank_serial, p.spoiled_reason,
+        (SELECT json_group_array(json_object('code', serial, 'withdrawn_at', withdrawn_at))
+         FROM (SELECT pc.serial, w.withdrawn_at FROM paper_copy pc
+               LEFT JOIN paper_withdrawal w ON w.serial = pc.serial
+               WHERE pc.print_id = p.id ORDER BY pc.copy_number)) AS copy_codes
  FROM print_log p
  JOIN officer o ON o.id = p.officer_id
  LEFT JOIN registration r ON r.id = p.registration_id
@@ -318,7 +365,8 @@ fn date_of(text: &str) -> Result<NaiveDate> {
 /// query, where a bad value can be reported as corrupt data rather than a
 /// SQL error.
 enum RawLine {
-    Printed(PrintLogEntry, String, String),
+    /// The entry, its document, issue date and copies as read (JSON).
+    Printed(Box<PrintLogEntry>, String, String, String),
     Spoiled(SpoiledBlank),
 }
 
@@ -331,23 +379,27 @@ fn line_row(row: &Row<'_>) -> rusqlite::Result<RawLine> {
         })));
     }
     Ok(RawLine::Printed(
-        from_row!(row => PrintLogEntry {
+        Box::new(from_row!(row => PrintLogEntry {
             id, printed_at, officer_username, officer_name, registration_id, case_id, number,
             book, subject_name, copies, reprint, code, blank_serial;
             document: DocumentKind::BirthCertificate,
             issue_date: NaiveDate::MIN,
-        }),
+            copy_codes: Vec::new(),
+        })),
         row.get("document")?,
         row.get("issue_date")?,
+        row.get("copy_codes")?,
     ))
 }
 
 fn finish_line(raw: RawLine) -> Result<PrintLogLine> {
     match raw {
-        RawLine::Printed(mut entry, document, issue_date) => {
+        RawLine::Printed(mut entry, document, issue_date, copies) => {
             entry.document = document_of(&document)?;
             entry.issue_date = date_of(&issue_date)?;
-            Ok(PrintLogLine::Printed(entry))
+            entry.copy_codes =
+                serde_json::from_str(&copies).map_err(|e| corrupt("paper_copy", e))?;
+            Ok(PrintLogLine::Printed(*entry))
         }
         RawLine::Spoiled(spoiled) => Ok(PrintLogLine::Spoiled(spoiled)),
     }
@@ -422,6 +474,14 @@ impl Store {
                     print.blank_serial
                 ],
             )?;
+            for (number, copy) in (1..).zip(&print.issued) {
+                tx.execute(
+                    "INSERT INTO paper_copy (serial, print_id, copy_number, credential)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![copy.code, id, number, copy.credential],
+                )?;
+            }
+            let serials: Vec<&str> = print.issued.iter().map(|c| c.code.as_str()).collect();
             queue_for_sync(
                 &tx,
                 &case_id,
@@ -431,6 +491,7 @@ impl Store {
                     "document": print.document, "officer_id": actor.id, "copies": print.copies,
                     "reprint": reprint, "issue_date": print.issue_date, "code": print.code,
                     "content_sha256": print.content_sha256, "blank_serial": print.blank_serial,
+                    "serials": serials,
                 }),
                 &at,
             )?;
@@ -525,6 +586,88 @@ impl Store {
         }
     }
 
+    /// Withdraws the printed copy `code` (however typed) for `reason`: a
+    /// supervisor's act, with its audit entry and its outbox row in one
+    /// transaction. The registry's status check then answers `withdrawn` for
+    /// this copy alone; the reason stays in the office (the registry gets
+    /// the serial and the time).
+    pub fn withdraw_copy(
+        &mut self,
+        actor: &Officer,
+        code: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<WithdrawnCopy> {
+        actor.require_supervisor(crate::error::ForbiddenAction::WithdrawPaper)?;
+        let unknown = || {
+            invalid_with(
+                InputField::PaperCode,
+                InputReason::UnknownPaper,
+                [("code", code.trim().to_owned())],
+            )
+        };
+        let serial = hotich_protocol::paper::serial_of_code(code)
+            .map(|serial| hotich_protocol::paper::code_of_serial(&serial))
+            .ok_or_else(unknown)?;
+        let reason = bounded_text(
+            InputField::WithdrawReason,
+            crate::text::clean(reason),
+            MAX_WITHDRAW_REASON,
+        )?;
+        let at = now.to_rfc3339();
+        let tx = self.conn.transaction()?;
+        let found: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT pc.print_id, r.case_id, w.withdrawn_at
+                 FROM paper_copy pc
+                 JOIN print_log p ON p.id = pc.print_id
+                 JOIN registration r ON r.id = p.registration_id
+                 LEFT JOIN paper_withdrawal w ON w.serial = pc.serial
+                 WHERE pc.serial = ?1",
+                [&serial],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((print_id, case_id, withdrawn)) = found else {
+            return Err(unknown());
+        };
+        if let Some(at) = withdrawn {
+            return Err(invalid_with(
+                InputField::PaperCode,
+                InputReason::AlreadyWithdrawn,
+                [("code", serial), ("at", at)],
+            ));
+        }
+        tx.execute(
+            "INSERT INTO paper_withdrawal (serial, withdrawn_at, officer_id, reason)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![serial, at, actor.id, reason],
+        )?;
+        queue_for_sync(
+            &tx,
+            &case_id,
+            "paper_withdrawn",
+            &serde_json::json!({ "serial": serial, "print_id": print_id, "withdrawn_at": at }),
+            &at,
+        )?;
+        audit::append(
+            &tx,
+            &self.key,
+            AuditAction::PaperWithdraw,
+            &serial,
+            &actor.id,
+            now,
+        )?;
+        tx.commit()?;
+        Ok(WithdrawnCopy {
+            code: serial,
+            print_id,
+            withdrawn_at: at,
+            officer_name: actor.full_name.clone(),
+            reason,
+        })
+    }
+
     /// Every print and spoiled blank, newest first. Supervisors only: it
     /// tells who printed which family's papers.
     pub fn print_log(&self, actor: &Officer) -> Result<Vec<PrintLogLine>> {
@@ -536,7 +679,8 @@ impl Store {
         rows.map(|row| finish_line(row?)).collect()
     }
 
-    /// The first print that carried `code`, if any.
+    /// The print that carried `code` (a copy's serial, or the code of a
+    /// print made before copies had their own), if any.
     pub fn print_by_code(&self, code: &str) -> Result<Option<StoredPrint>> {
         let found = self
             .conn
@@ -544,7 +688,8 @@ impl Store {
                 "SELECT p.registration_id, p.document, p.issue_date, p.code, p.content_sha256, p.content,
                         p.printed_at, o.full_name AS officer_name
                  FROM print_log p JOIN officer o ON o.id = p.officer_id
-                 WHERE p.code = ?1 ORDER BY p.seq LIMIT 1",
+                 WHERE p.code = ?1 OR p.id = (SELECT print_id FROM paper_copy WHERE serial = ?1)
+                 ORDER BY p.seq LIMIT 1",
                 [code],
                 |row| {
                     Ok((

@@ -36,6 +36,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/014_unsaved_forms.sql"),
     include_str!("schema/015_keyed_audit.sql"),
     include_str!("schema/016_amendment_approval.sql"),
+    include_str!("schema/017_paper_credential.sql"),
 ]);
 
 /// 32 MB of page cache keeps the queue and search indexes in memory during

@@ -24,10 +24,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// One extract from its registration to PDF bytes: content, hash, code,
-/// layout, QR, PDF.
+/// One extract from its registration to PDF bytes: content, hash, signed
+/// credential, layout, QR, PDF.
 fn one(document: DocumentKind) -> Vec<u8> {
-    render(&common::prepared(document), 1).unwrap()
+    render(&common::prepared(document)).unwrap()
 }
 
 /// The same content as an HTML page, fonts from assets/, for Chromium.
@@ -66,7 +66,7 @@ h1 {{ text-align: center; font-size: 17pt; }}
         place = escape(&prepared.extract.place_and_date()),
         caption = escape(&prepared.extract.signer_caption()),
         signer = escape(&prepared.extract.signer_name),
-        code = prepared.code,
+        code = prepared.code().unwrap_or_default(),
     )
 }
 
@@ -164,7 +164,11 @@ fn main() {
         .iter()
         .map(|r| {
             let document = DocumentKind::for_event(r.kind)[0];
-            common::prepare(r, document).unwrap().layout().unwrap()
+            common::prepare(r, document)
+                .unwrap()
+                .pages()
+                .unwrap()
+                .remove(0)
         })
         .collect();
     let batch = hotich_extract::render::pdf("batch", &pages, 1).unwrap();
@@ -178,7 +182,7 @@ fn main() {
     for r in &registrations {
         let document = DocumentKind::for_event(r.kind)[0];
         let prepared = common::prepare(r, document).unwrap();
-        std::hint::black_box(render(&prepared, 1).unwrap());
+        std::hint::black_box(render(&prepared).unwrap());
     }
     println!(
         "100 extracts as 100 separate PDFs: {:.0} ms",

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use hotich_core::DocumentKind;
+use hotich_protocol::paper::{code_of_serial, serial_of_code, Serial};
 use qrcode::{Color, EcLevel, QrCode};
 use sha2::{Digest, Sha256};
 
@@ -37,27 +38,23 @@ pub fn derive_code(
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    let letters = data_encoding::BASE32_NOPAD.encode(&digest[..CODE_BYTES]);
-    group(&letters)
+    let mut bytes = [0u8; CODE_BYTES];
+    bytes.copy_from_slice(&digest[..CODE_BYTES]);
+    // Written as a copy's code is: base-32 in groups of four.
+    code_of_serial(&Serial(bytes))
 }
 
-fn group(letters: &str) -> String {
-    letters
-        .as_bytes()
-        .chunks(4)
-        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// A code as someone typed it: case, spaces and dashes do not matter.
+/// A code as someone typed it: case, spaces and dashes do not matter. What
+/// is not 16 base-32 letters stays as its letters (no code has that form).
 pub fn normalize_code(typed: &str) -> String {
-    let letters: String = typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    group(&letters)
+    match serial_of_code(typed) {
+        Some(serial) => code_of_serial(&serial),
+        None => typed
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    }
 }
 
 /// What the QR code says.
@@ -118,12 +115,23 @@ pub struct ModuleRun {
     pub length: u32,
 }
 
+/// The largest QR a paper carries: at 27 mm a version-15 symbol (77
+/// modules) has 0.35 mm modules, still two pixels at a 150-dpi scan.
+pub const MAX_QR_VERSION: i16 = 15;
+
 /// The QR matrix of `payload` (error correction M: 15% of a smudged or
 /// folded paper can be lost) as runs of dark modules, and its width in
-/// modules.
+/// modules. A payload that needs a version above [`MAX_QR_VERSION`] is refused.
 pub fn qr_runs(payload: &str) -> Result<(u32, Vec<ModuleRun>)> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
         .map_err(|e| ExtractError::Qr(e.to_string()))?;
+    if let qrcode::Version::Normal(version) = code.version() {
+        if version > MAX_QR_VERSION {
+            return Err(ExtractError::Qr(format!(
+                "QR version {version}, above {MAX_QR_VERSION}"
+            )));
+        }
+    }
     let width = code.width();
     let colors = code.to_colors();
     let mut runs = Vec::new();

@@ -28,6 +28,15 @@ pub enum ExtractError {
         path: String,
         detail: String,
     },
+    /// No QR code could be read in what was given to check (the file's name).
+    NoQrFound(String),
+    /// A file given to check could not be read or rasterized.
+    ReadFailed {
+        path: String,
+        detail: String,
+    },
+    /// The paper trust file is not one.
+    BadPaperTrust(String),
 }
 
 impl ExtractError {
@@ -43,6 +52,9 @@ impl ExtractError {
             ExtractError::Qr(_) => ErrorCode::Qr,
             ExtractError::Font(_) => ErrorCode::Font,
             ExtractError::WriteFailed { .. } => ErrorCode::WriteFailed,
+            ExtractError::NoQrFound(_) => ErrorCode::NoQrFound,
+            ExtractError::ReadFailed { .. } => ErrorCode::ReadFailed,
+            ExtractError::BadPaperTrust(_) => ErrorCode::BadPaperTrust,
         }
     }
 
@@ -64,8 +76,11 @@ impl ExtractError {
             ]),
             ExtractError::DoesNotFit(detail)
             | ExtractError::Qr(detail)
-            | ExtractError::Font(detail) => one("detail", detail),
-            ExtractError::WriteFailed { path, detail } => BTreeMap::from([
+            | ExtractError::Font(detail)
+            | ExtractError::BadPaperTrust(detail) => one("detail", detail),
+            ExtractError::NoQrFound(source) => one("source", source),
+            ExtractError::WriteFailed { path, detail }
+            | ExtractError::ReadFailed { path, detail } => BTreeMap::from([
                 ("path".to_owned(), path.clone()),
                 ("detail".to_owned(), detail.clone()),
             ]),

@@ -19,10 +19,12 @@ pub mod export;
 pub mod printing;
 pub mod render;
 pub mod report;
+pub mod scan;
 mod verify;
 pub mod words;
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use hotich_core::paper::IssuedCopy;
 use hotich_core::{
     ContentField, DocumentKind, NewPrint, Officer, PrintLogEntry, Registration, Store,
 };
@@ -32,29 +34,37 @@ pub use code::{derive_code, normalize_code, QrPayload};
 pub use content::{Extract, Issuer};
 pub use error::{ExtractError, Result};
 pub use export::{export_period, PeriodExport};
+pub use hotich_protocol::paper::{verify_paper, PaperTrust, VerifiedPaper};
 pub use printing::{
-    blank_preview, check_blank_serial, log_window_print, print_day, print_on_blank, print_paper,
+    blank_preview, check_blank_serial, issue_for_window, print_day, print_on_blank, print_paper,
     record_spoiled_blank, save_paper_pdf, save_test_page, test_page_svg, BlankRequest,
     PaperRequest, Printed,
 };
+pub use scan::{
+    check_paper, check_paper_at_office, read_paper_trust, PaperCheck, PaperInput, PaperRefusal,
+    PaperSource,
+};
 pub use verify::{verify, Difference, Verification, VerificationOutcome};
 
-/// An extract ready to print: what it says, the hash of that, the code and
-/// the QR payload derived from it.
+/// An extract ready to print: what it says, the hash of that and, once
+/// issued, its copies (each with its serial and signed QR). Without copies
+/// it is a preview: "BẢN XEM TRƯỚC" and no QR, never a paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
     pub extract: Extract,
     pub content: Vec<ContentField>,
     pub content_sha256: String,
-    pub code: String,
-    pub qr_payload: String,
     /// Drawn across the top and bottom of the page: a demo store's papers
     /// say they have no legal value ([`DEMO_WATERMARK`]).
     pub watermark: Option<&'static str>,
+    /// The issued copies, one page each; empty for a preview.
+    pub copies: Vec<IssuedCopy>,
 }
 
 /// The mark on every paper a demo store prints, on screen and on paper.
 pub const DEMO_WATERMARK: &str = "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ";
+/// The mark of a preview, which is not a paper.
+pub const PREVIEW_MARK: &str = "BẢN XEM TRƯỚC";
 
 /// The watermark of the papers `store` prints: the demo's, else none.
 fn watermark_of(store: &Store) -> Result<Option<&'static str>> {
@@ -66,25 +76,12 @@ impl Prepared {
         let content = extract.content();
         let content_sha256 =
             content::content_sha256(&extract.registration_id, extract.document, &content);
-        let payload = QrPayload {
-            code: derive_code(
-                &extract.registration_id,
-                extract.document,
-                extract.issue_date,
-                &content_sha256,
-            ),
-            registration_id: extract.registration_id.clone(),
-            document: extract.document,
-            issue_date: extract.issue_date,
-            content_sha256: content_sha256.clone(),
-        };
         Prepared {
             content,
             content_sha256,
-            code: payload.code.clone(),
-            qr_payload: payload.encode(),
             extract,
             watermark: None,
+            copies: Vec::new(),
         }
     }
 
@@ -103,38 +100,81 @@ impl Prepared {
         )?))
     }
 
-    /// The page's marks (text, rules, QR modules) in mm.
-    pub fn layout(&self) -> Result<Vec<render::Mark>> {
-        let mut marks = render::layout(&self.extract, &self.code, &self.qr_payload)?;
-        if let Some(text) = self.watermark {
-            render::watermark(&mut marks, text)?;
+    /// Whether this is a preview (no copy issued).
+    pub fn is_preview(&self) -> bool {
+        self.copies.is_empty()
+    }
+
+    /// The first copy's code (what a one-copy print reads out); None for a preview.
+    pub fn code(&self) -> Option<&str> {
+        self.copies.first().map(|copy| copy.code.as_str())
+    }
+
+    /// The marks of each page (text, rules, QR modules) in mm: one per
+    /// copy, or the preview's one.
+    pub fn pages(&self) -> Result<Vec<Vec<render::Mark>>> {
+        if self.copies.is_empty() {
+            return Ok(vec![self.page(None)?]);
+        }
+        self.copies
+            .iter()
+            .map(|copy| self.page(Some(copy)))
+            .collect()
+    }
+
+    fn page(&self, copy: Option<&IssuedCopy>) -> Result<Vec<render::Mark>> {
+        let qr = copy.map(|copy| (copy.code.as_str(), copy.credential.as_str()));
+        let mut marks = render::layout(&self.extract, qr)?;
+        let marks_text = match (copy.is_none(), self.watermark) {
+            (true, Some(demo)) => Some(format!("{PREVIEW_MARK} · {demo}")),
+            (true, None) => Some(PREVIEW_MARK.to_owned()),
+            (false, demo) => demo.map(str::to_owned),
+        };
+        if let Some(text) = marks_text {
+            render::watermark(&mut marks, &text)?;
         }
         Ok(marks)
     }
 
-    /// The print-log row of this extract printed `copies` times.
-    pub fn new_print(&self, copies: u32) -> NewPrint {
+    /// The print-log row of this extract's issued copies.
+    pub fn new_print(&self) -> NewPrint {
         NewPrint {
             registration_id: self.extract.registration_id.clone(),
             document: self.extract.document,
             issue_date: self.extract.issue_date,
-            copies,
-            code: self.code.clone(),
+            copies: u32::try_from(self.copies.len()).unwrap_or(u32::MAX),
+            code: self.code().unwrap_or_default().to_owned(),
             content_sha256: self.content_sha256.clone(),
             content: self.content.clone(),
             blank_serial: None,
+            issued: self.copies.clone(),
         }
     }
 
-    /// The paper as the window previews and prints it (same layout as the PDF).
+    /// The pages as the window previews and prints them (same layout as the
+    /// PDF): the preview's one, or one per issued copy with its code.
+    pub fn previews(&self) -> Result<Vec<Preview>> {
+        let pages = self.pages()?;
+        let codes = self.copies.iter().map(|copy| copy.code.clone());
+        Ok(pages
+            .iter()
+            .zip(codes.map(Some).chain(std::iter::repeat(None)))
+            .map(|(marks, code)| Preview {
+                registration_id: self.extract.registration_id.clone(),
+                document: self.extract.document,
+                title: self.title(),
+                code,
+                svg: render::svg(marks),
+            })
+            .collect())
+    }
+
+    /// The first page as the window shows it.
     pub fn preview(&self) -> Result<Preview> {
-        Ok(Preview {
-            registration_id: self.extract.registration_id.clone(),
-            document: self.extract.document,
-            title: self.title(),
-            code: self.code.clone(),
-            svg: render::svg(&self.layout()?),
-        })
+        self.previews()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ExtractError::IncompleteRecord(self.extract.registration_id.clone()))
     }
 
     fn title(&self) -> String {
@@ -154,7 +194,8 @@ pub struct Preview {
     pub registration_id: String,
     pub document: DocumentKind,
     pub title: String,
-    pub code: String,
+    /// The copy's code; None on a preview, which is not a paper.
+    pub code: Option<String>,
     /// An A4 page as SVG (see `render::svg`).
     pub svg: String,
 }
@@ -180,22 +221,37 @@ pub fn prepare(
     Ok(prepared)
 }
 
-/// The PDF of one extract, `copies` identical pages.
-pub fn render(prepared: &Prepared, copies: u32) -> Result<Vec<u8>> {
-    render::pdf(&prepared.title(), &[prepared.layout()?], copies)
+/// The PDF of one extract: a page per issued copy (the preview's one page
+/// when none is).
+pub fn render(prepared: &Prepared) -> Result<Vec<u8>> {
+    render::pdf(&prepared.title(), &prepared.pages()?, 1)
 }
 
-/// Records prints (extract, copies) in the print log, in one transaction.
+/// Issues `copies` copies of `prepared` (its registration as the register
+/// holds it): each its own serial, signed with the office's key. Nothing is
+/// recorded.
+pub fn issue(
+    store: &mut Store,
+    actor: &Officer,
+    prepared: &mut Prepared,
+    copies: u32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let registration = store.registration(&prepared.extract.registration_id)?;
+    let signer = store.paper_signer(actor, now)?;
+    let extract = &prepared.extract;
+    prepared.copies = signer.issue(&registration, extract.document, extract.issue_date, copies)?;
+    Ok(())
+}
+
+/// Records issued papers in the print log, in one transaction.
 pub fn record(
     store: &mut Store,
     actor: &Officer,
-    prints: &[(&Prepared, u32)],
+    prints: &[&Prepared],
     now: DateTime<Utc>,
 ) -> Result<Vec<PrintLogEntry>> {
-    let rows: Vec<NewPrint> = prints
-        .iter()
-        .map(|(prepared, copies)| prepared.new_print(*copies))
-        .collect();
+    let rows: Vec<NewPrint> = prints.iter().map(|prepared| prepared.new_print()).collect();
     Ok(store.record_prints(actor, &rows, now)?)
 }
 
@@ -232,16 +288,55 @@ pub struct Batch {
     pub documents: Vec<Prepared>,
 }
 
+/// A paper issued for the window to print: its copies (serial and signed
+/// QR each). The window sends it back once the officer says the papers came
+/// out, and only then is it recorded ([`record_issued`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IssuedPaper {
+    pub registration_id: String,
+    pub document: DocumentKind,
+    pub copies: Vec<IssuedCopy>,
+}
+
+/// Papers issued for the window: what to record, and the pages to print
+/// (one per copy, each with its own QR).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IssuedPages {
+    pub papers: Vec<IssuedPaper>,
+    pub pages: Vec<Preview>,
+}
+
+impl IssuedPages {
+    fn of(documents: &[Prepared]) -> Result<IssuedPages> {
+        let mut pages = Vec::new();
+        for prepared in documents {
+            pages.extend(prepared.previews()?);
+        }
+        Ok(IssuedPages {
+            papers: documents
+                .iter()
+                .map(|prepared| IssuedPaper {
+                    registration_id: prepared.extract.registration_id.clone(),
+                    document: prepared.extract.document,
+                    copies: prepared.copies.clone(),
+                })
+                .collect(),
+            pages,
+        })
+    }
+}
+
 /// Every paper of the registrations registered on `day` (births:
-/// certificate and extract; deaths: extract), in register order, each
-/// passed to `step` (its layout, its preview) with progress reported after.
-fn each_registered_on<T>(
+/// certificate and extract; deaths: extract), in register order, as
+/// previews, with progress reported after each.
+fn each_registered_on(
     store: &Store,
     day: NaiveDate,
     issue_date: NaiveDate,
     progress: &mut dyn FnMut(&BatchProgress),
-    step: impl Fn(&Prepared) -> Result<T>,
-) -> Result<(Vec<Prepared>, Vec<T>)> {
+) -> Result<Vec<Prepared>> {
     let issuer = issuer(store)?;
     let watermark = watermark_of(store)?;
     let mut wanted = Vec::new();
@@ -253,11 +348,10 @@ fn each_registered_on<T>(
     }
     let total = u32::try_from(wanted.len()).unwrap_or(u32::MAX);
     let mut documents = Vec::with_capacity(wanted.len());
-    let mut stepped = Vec::with_capacity(wanted.len());
     for (done, (registration, document)) in wanted.iter().enumerate() {
         let mut prepared = Prepared::of(registration, *document, &issuer, issue_date)?;
         prepared.watermark = watermark;
-        stepped.push(step(&prepared)?);
+        prepared.pages()?;
         progress(&BatchProgress {
             done: u32::try_from(done + 1).unwrap_or(u32::MAX),
             total,
@@ -266,50 +360,103 @@ fn each_registered_on<T>(
         });
         documents.push(prepared);
     }
-    Ok((documents, stepped))
+    Ok(documents)
 }
 
-/// Renders every paper of the registrations registered on `day` into one
-/// PDF, reporting progress after each. Records nothing: `record_batch`
-/// does once the papers are printed.
-pub fn render_registered_on(
-    store: &Store,
+/// The papers of `day`, one copy of each issued (signed; nothing recorded).
+fn issue_registered_on(
+    store: &mut Store,
+    actor: &Officer,
     day: NaiveDate,
     issue_date: NaiveDate,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(&BatchProgress),
+) -> Result<Vec<Prepared>> {
+    let mut documents = each_registered_on(store, day, issue_date, progress)?;
+    for prepared in &mut documents {
+        issue(store, actor, prepared, 1, now)?;
+    }
+    Ok(documents)
+}
+
+/// Issues and renders every paper of the registrations registered on `day`
+/// into one PDF, reporting progress after each. Records nothing:
+/// `record_batch` does once the papers are printed.
+pub fn render_registered_on(
+    store: &mut Store,
+    actor: &Officer,
+    day: NaiveDate,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
     progress: &mut dyn FnMut(&BatchProgress),
 ) -> Result<Batch> {
-    let (documents, pages) =
-        each_registered_on(store, day, issue_date, progress, Prepared::layout)?;
+    let documents = issue_registered_on(store, actor, day, issue_date, now, progress)?;
+    let mut pages = Vec::with_capacity(documents.len());
+    for prepared in &documents {
+        pages.extend(prepared.pages()?);
+    }
     let pdf = render::pdf(&format!("Giấy tờ hộ tịch đăng ký ngày {day}"), &pages, 1)?;
     Ok(Batch { pdf, documents })
 }
 
-/// The same papers as the window previews and prints them (no PDF made).
+/// The same papers as previews (no QR, nothing issued), for the window to show.
 pub fn preview_registered_on(
     store: &Store,
     day: NaiveDate,
     issue_date: NaiveDate,
     progress: &mut dyn FnMut(&BatchProgress),
 ) -> Result<Vec<Preview>> {
-    Ok(each_registered_on(store, day, issue_date, progress, Prepared::preview)?.1)
+    let mut previews = Vec::new();
+    for prepared in each_registered_on(store, day, issue_date, progress)? {
+        previews.extend(prepared.previews()?);
+    }
+    Ok(previews)
 }
 
-/// The same papers, ready to record (nothing laid out or rendered).
-pub fn prepare_registered_on(
-    store: &Store,
+/// The same papers issued for the window to print, one copy each; recorded
+/// by [`record_issued`] once they came out.
+pub fn issue_registered_for_window(
+    store: &mut Store,
+    actor: &Officer,
     day: NaiveDate,
     issue_date: NaiveDate,
-) -> Result<Vec<Prepared>> {
-    Ok(each_registered_on(store, day, issue_date, &mut |_| {}, |_| Ok(()))?.0)
+    now: DateTime<Utc>,
+) -> Result<IssuedPages> {
+    let documents = issue_registered_on(store, actor, day, issue_date, now, &mut |_| {})?;
+    IssuedPages::of(&documents)
 }
 
-/// Records a printed batch, one copy of each paper, in one transaction.
+/// Records a printed batch (each paper with its issued copy), in one transaction.
 pub fn record_batch(
     store: &mut Store,
     actor: &Officer,
     documents: &[Prepared],
     now: DateTime<Utc>,
 ) -> Result<Vec<PrintLogEntry>> {
-    let prints: Vec<(&Prepared, u32)> = documents.iter().map(|p| (p, 1)).collect();
+    let prints: Vec<&Prepared> = documents.iter().collect();
     record(store, actor, &prints, now)
+}
+
+/// Records papers the window printed, in one transaction, once each copy is
+/// checked: signed by this office's key for the paper as the register holds
+/// it, issued on `issue_date`. What is recorded is exactly what was printed.
+pub fn record_issued(
+    store: &mut Store,
+    actor: &Officer,
+    papers: &[IssuedPaper],
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<PrintLogEntry>> {
+    let signer = store.paper_signer(actor, now)?;
+    let mut documents = Vec::with_capacity(papers.len());
+    for paper in papers {
+        let registration = store.registration(&paper.registration_id)?;
+        for copy in &paper.copies {
+            signer.check(&registration, paper.document, issue_date, copy)?;
+        }
+        let mut prepared = prepare(store, &paper.registration_id, paper.document, issue_date)?;
+        prepared.copies = paper.copies.clone();
+        documents.push(prepared);
+    }
+    record_batch(store, actor, &documents, now)
 }

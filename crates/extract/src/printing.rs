@@ -8,10 +8,11 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_core::{DocumentKind, Officer, PrintLogEntry, PrinterCalibration, SpoiledBlank, Store};
+use serde::Serialize;
 
 use crate::blank::{self, Offset};
 use crate::error::{ExtractError, Result};
-use crate::{prepare, record, record_batch, render, Prepared, Preview};
+use crate::{issue, prepare, record, record_batch, render, IssuedPages, Preview};
 
 /// One paper to print: a registration's document, in `copies` copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,14 @@ impl<'a> PaperRequest<'a> {
     }
 }
 
-/// A printed extract: the PDF and its print-log line.
-#[derive(Debug, Clone)]
+/// A printed extract: the PDF, each copy's code and its print-log line (as
+/// JSON: the line with the codes).
+#[derive(Debug, Clone, Serialize)]
 pub struct Printed {
+    #[serde(skip)]
     pub pdf: Vec<u8>,
-    pub code: String,
+    pub codes: Vec<String>,
+    #[serde(flatten)]
     pub entry: PrintLogEntry,
 }
 
@@ -47,8 +51,9 @@ fn write_pdf(path: &Path, pdf: &[u8]) -> Result<()> {
     })
 }
 
-/// Renders the paper, hands the PDF to `save`, then logs the print: nothing
-/// is logged when rendering or saving fails.
+/// Issues the paper's copies (each its serial and signed QR), renders them,
+/// hands the PDF to `save`, then logs the print with exactly those copies:
+/// nothing is logged when rendering or saving fails.
 fn print_with(
     store: &mut Store,
     actor: &Officer,
@@ -57,28 +62,18 @@ fn print_with(
     now: DateTime<Utc>,
     save: impl FnOnce(&[u8]) -> Result<()>,
 ) -> Result<Printed> {
-    let prepared = prepare(store, request.registration_id, request.document, issue_date)?;
-    let pdf = render(&prepared, request.copies)?;
+    let mut prepared = prepare(store, request.registration_id, request.document, issue_date)?;
+    issue(store, actor, &mut prepared, request.copies, now)?;
+    let pdf = render(&prepared)?;
     save(&pdf)?;
-    let entry = log_one(store, actor, &prepared, request, now)?;
+    let entry = record(store, actor, &[&prepared], now)?
+        .pop()
+        .ok_or_else(|| ExtractError::IncompleteRecord(request.registration_id.to_owned()))?;
     Ok(Printed {
         pdf,
-        code: prepared.code,
+        codes: prepared.copies.into_iter().map(|copy| copy.code).collect(),
         entry,
     })
-}
-
-/// The print-log line of one paper printed `request.copies` times.
-fn log_one(
-    store: &mut Store,
-    actor: &Officer,
-    prepared: &Prepared,
-    request: PaperRequest<'_>,
-    now: DateTime<Utc>,
-) -> Result<PrintLogEntry> {
-    record(store, actor, &[(prepared, request.copies)], now)?
-        .pop()
-        .ok_or_else(|| ExtractError::IncompleteRecord(request.registration_id.to_owned()))
 }
 
 /// Renders and logs one print (the PDF is returned, not saved). Nothing is
@@ -109,40 +104,36 @@ pub fn save_paper_pdf(
     })
 }
 
-/// The window printed the paper through its own print dialog: logs it (a
-/// reprint is marked). Nothing is rendered.
-pub fn log_window_print(
+/// The window is about to print the paper through its own dialog: its
+/// copies issued (signed, nothing recorded) with their pages. Once the
+/// officer says they came out, [`crate::record_issued`] logs them.
+pub fn issue_for_window(
     store: &mut Store,
     actor: &Officer,
     request: PaperRequest<'_>,
     issue_date: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<PrintLogEntry> {
-    let prepared = prepare(store, request.registration_id, request.document, issue_date)?;
-    log_one(store, actor, &prepared, request, now)
+) -> Result<IssuedPages> {
+    let mut prepared = prepare(store, request.registration_id, request.document, issue_date)?;
+    issue(store, actor, &mut prepared, request.copies, now)?;
+    IssuedPages::of(std::slice::from_ref(&prepared))
 }
 
-/// The day's batch (every paper of the registrations registered on `day`)
-/// was printed through the window (`path` None: the window printed its own
-/// pages, no PDF is made) or is saved as one PDF at `path`: one copy of each
-/// paper is logged, in one transaction, once the file is written.
+/// The day's batch (every paper of the registrations registered on `day`,
+/// one copy each, issued) saved as one PDF at `path`, then logged in one
+/// transaction once the file is written. (The window prints a batch with
+/// [`crate::issue_registered_for_window`] and [`crate::record_issued`].)
 pub fn print_day(
     store: &mut Store,
     actor: &Officer,
     day: NaiveDate,
     issue_date: NaiveDate,
     now: DateTime<Utc>,
-    path: Option<&Path>,
+    path: &Path,
 ) -> Result<Vec<PrintLogEntry>> {
-    let documents = match path {
-        Some(path) => {
-            let batch = crate::render_registered_on(store, day, issue_date, &mut |_| {})?;
-            write_pdf(path, &batch.pdf)?;
-            batch.documents
-        }
-        None => crate::prepare_registered_on(store, day, issue_date)?,
-    };
-    record_batch(store, actor, &documents, now)
+    let batch = crate::render_registered_on(store, actor, day, issue_date, now, &mut |_| {})?;
+    write_pdf(path, &batch.pdf)?;
+    record_batch(store, actor, &batch.documents, now)
 }
 
 /// A Giấy khai sinh to print on the pre-printed blank `serial`, on
@@ -209,7 +200,9 @@ pub fn print_on_blank(
         let offset = printer_offset(store, request.printer)?;
         write_pdf(path, &blank::pdf(&prepared, offset)?)?;
     }
-    let mut print = prepared.new_print(1);
+    // The blank is the Ministry's form: no QR, no copy serial.
+    let mut print = prepared.new_print();
+    print.copies = 1;
     print.blank_serial = Some(serial);
     store
         .record_prints(actor, &[print], now)?

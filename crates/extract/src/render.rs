@@ -34,7 +34,8 @@ const CONTENT_WIDTH: f32 = RIGHT_EDGE - MARGIN_LEFT;
 /// The issuing body on the left, the national heading on the right.
 const LEFT_BLOCK: (f32, f32) = (MARGIN_LEFT, 95.0);
 const RIGHT_BLOCK: (f32, f32) = (95.0, RIGHT_EDGE);
-const QR_SIZE: f32 = 27.0;
+/// The QR's printed side, in mm (25 mm or more, so a 150-dpi scan reads it).
+pub const QR_SIZE: f32 = 27.0;
 const MM_PER_PT: f32 = 25.4 / 72.0;
 /// The gap between a label's colon and its value, the same on every line
 /// and at every body size. Left empty rather than drawn as a space: text
@@ -225,8 +226,7 @@ impl Sheet {
 /// does not fit above the bottom margin.
 fn lay_out(
     extract: &Extract,
-    code: &str,
-    qr: &(u32, Vec<ModuleRun>),
+    qr: Option<(&str, &(u32, Vec<ModuleRun>))>,
     body: f32,
 ) -> Result<Option<Vec<Mark>>> {
     let mut sheet = Sheet { marks: Vec::new() };
@@ -427,21 +427,34 @@ fn lay_out(
         )?;
     }
 
-    let (modules, runs) = qr;
-    let module = QR_SIZE / *modules as f32;
     let qr_top = footer_top + sign * MM_PER_PT * 0.8;
-    for run in runs {
-        sheet.marks.push(Mark::Fill {
-            x: MARGIN_LEFT + run.column as f32 * module,
-            y: qr_top - (run.row + 1) as f32 * module,
-            width: run.length as f32 * module,
-            height: module,
-        });
-    }
+    let code = match qr {
+        Some((code, (modules, runs))) => {
+            let module = QR_SIZE / *modules as f32;
+            for run in runs {
+                sheet.marks.push(Mark::Fill {
+                    x: MARGIN_LEFT + run.column as f32 * module,
+                    y: qr_top - (run.row + 1) as f32 * module,
+                    width: run.length as f32 * module,
+                    height: module,
+                });
+            }
+            code
+        }
+        // A preview has no QR: where it goes, the word that it is a preview.
+        None => {
+            for (line, y) in ["BẢN XEM", "TRƯỚC"].iter().zip([0.4, 0.6]) {
+                let width = text_width(Face::Bold, 12.0, line)?;
+                let x = MARGIN_LEFT + (QR_SIZE - width) / 2.0;
+                sheet.text(x, qr_top - QR_SIZE * y, Face::Bold, 12.0, line)?;
+            }
+            PREVIEW_CODE
+        }
+    };
     let mut qy = qr_top - QR_SIZE - 4.5;
     let label_width = sheet.label(MARGIN_LEFT, qy, 10.0, CODE_LABEL)?;
     sheet.text(MARGIN_LEFT + label_width, qy, Face::Bold, 10.0, code)?;
-    let note = "Quét mã QR hoặc đưa mã xác minh cho cơ quan đăng ký hộ tịch để đối chiếu bản giấy với Sổ hộ tịch.";
+    let note = "Quét mã QR để kiểm tra chữ ký của cơ quan cấp, hoặc đọc mã xác minh cho cơ quan đăng ký hộ tịch để đối chiếu với Sổ hộ tịch.";
     let note_width = LEFT_BLOCK.1 - LEFT_BLOCK.0 - 3.0;
     for line in wrap(Face::Italic, 8.5, note, note_width, note_width)? {
         qy -= 8.5 * MM_PER_PT * 1.3;
@@ -462,6 +475,8 @@ fn value_face(style: ValueStyle) -> Face {
 /// The verification code's name, the same on paper and on screen
 /// (`print.code` in `ui/src/i18n`).
 pub const CODE_LABEL: &str = "Mã xác minh";
+/// Where a preview's code would be: a code exists only once a copy is issued.
+pub const PREVIEW_CODE: &str = "(cấp khi in)";
 
 /// Adds `text` in bold across the page's top and bottom margins, clear of
 /// the content the layout keeps within them.
@@ -483,11 +498,16 @@ pub fn watermark(marks: &mut Vec<Mark>, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// The marks of one extract's page at the largest body size that fits.
-pub fn layout(extract: &Extract, code: &str, qr_payload: &str) -> Result<Vec<Mark>> {
-    let qr = qr_runs(qr_payload)?;
+/// The marks of one extract's page at the largest body size that fits:
+/// with `qr` (the copy's code and QR text), a paper; without, a preview.
+pub fn layout(extract: &Extract, qr: Option<(&str, &str)>) -> Result<Vec<Mark>> {
+    let qr = match qr {
+        Some((code, text)) => Some((code, qr_runs(text)?)),
+        None => None,
+    };
+    let qr = qr.as_ref().map(|(code, runs)| (*code, runs));
     for body in BODY_SIZES {
-        if let Some(marks) = lay_out(extract, code, &qr, body)? {
+        if let Some(marks) = lay_out(extract, qr, body)? {
             return Ok(marks);
         }
     }

@@ -1,11 +1,13 @@
-//! Checking a paper copy against the register: the code (typed, or the QR
-//! payload scanned) finds the print in the log; the extract is rebuilt
+//! Checking a paper copy against the register: the code (typed, or from
+//! the QR scanned, whose signature must hold) finds the print in the log; the extract is rebuilt
 //! from the registration as it stands now; any difference is named. No
 //! sign-in is needed: anyone holding the paper may ask.
 
 use chrono::NaiveDate;
 use hotich_core::{ContentField, CoreError, DocumentKind, Store, StoredPrint};
 use serde::{Deserialize, Serialize};
+
+use hotich_protocol::paper::{code_of_serial, QR_PREFIX as SIGNED_QR_PREFIX};
 
 use crate::code::{normalize_code, QrPayload, QR_PREFIX};
 use crate::content::{self, content_sha256};
@@ -90,16 +92,28 @@ fn content_differences(printed: &[ContentField], now: &[ContentField]) -> Vec<Di
         .collect()
 }
 
-/// What `input` (a code, or a scanned QR payload) is worth against the register.
+/// What `input` (a code, a scanned signed QR, or the QR of a paper printed
+/// before papers were signed) is worth against the register.
 pub fn verify(store: &Store, input: &str) -> Result<Verification> {
-    let payload = input
-        .trim()
-        .starts_with(QR_PREFIX)
-        .then(|| QrPayload::parse(input));
-    let code = match &payload {
-        Some(Some(p)) => p.code.clone(),
-        Some(None) => String::new(),
-        None => normalize_code(input),
+    let trimmed = input.trim();
+    let mut qr_problems = Vec::new();
+    let mut payload = None;
+    let code = if trimmed.starts_with(SIGNED_QR_PREFIX) {
+        match store.open_own_paper(trimmed)? {
+            Ok(claims) => code_of_serial(&claims.serial),
+            Err(rejection) => {
+                qr_problems.push(difference("Chữ ký mã QR", "", rejection.to_string()));
+                String::new()
+            }
+        }
+    } else if trimmed.starts_with(QR_PREFIX) {
+        payload = Some(QrPayload::parse(trimmed));
+        match &payload {
+            Some(Some(p)) => p.code.clone(),
+            _ => String::new(),
+        }
+    } else {
+        normalize_code(trimmed)
     };
     let mut result = Verification {
         outcome: VerificationOutcome::UnknownCode,
@@ -110,6 +124,12 @@ pub fn verify(store: &Store, input: &str) -> Result<Verification> {
         differences: Vec::new(),
         message: String::new(),
     };
+    if let Some(problem) = qr_problems.first() {
+        result.outcome = VerificationOutcome::Differs;
+        result.message = format!("Mã QR không chứng minh được giấy tờ: {}.", problem.record);
+        result.differences = qr_problems;
+        return Ok(result);
+    }
     let Some(stored) = store.print_by_code(&code)? else {
         result.message = match payload {
             Some(None) => "Mã QR không đúng định dạng của giấy tờ hộ tịch Hotich.".to_owned(),

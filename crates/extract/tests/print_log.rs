@@ -69,6 +69,16 @@ fn import(store: &mut Store, n: &Notification) -> String {
     case_of(store, &n.notification_id, today())
 }
 
+/// The signed QR text of the one copy the store holds, as stored.
+fn stored_credential(db: &Db) -> String {
+    db.store
+        .file()
+        .raw_connection()
+        .unwrap()
+        .query_row("SELECT credential FROM paper_copy", [], |row| row.get(0))
+        .unwrap()
+}
+
 /// A store with one registered birth (its names typed in NFD) and one death.
 fn open() -> Db {
     let (dir, mut store, supervisor) = fixture::office(now());
@@ -131,8 +141,20 @@ fn each_print_is_logged_with_its_officer_copies_and_reprints() {
     let later = now() + Duration::minutes(5);
     let again = db.print(DocumentKind::BirthCertificate, 1, later).unwrap();
     assert!(again.entry.reprint);
-    // Same content on the same day: the same code, so either paper verifies.
-    assert_eq!(again.code, first.code);
+    // Each copy its own serial: a reprint never shares a code with the first print.
+    assert_eq!(extract.codes.len(), 3);
+    let mut codes = [
+        first.codes.clone(),
+        extract.codes.clone(),
+        again.codes.clone(),
+    ]
+    .concat();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 5, "{codes:?}");
+    for code in &codes {
+        assert!(verify(&db.store, code).unwrap().matches(), "{code}");
+    }
 
     let log = db.store.print_log(&db.supervisor).unwrap();
     let log: Vec<&PrintLogEntry> = log.iter().filter_map(PrintLogLine::printed).collect();
@@ -199,7 +221,7 @@ fn refused_prints_leave_no_trace() {
 fn names_typed_in_nfd_print_and_store_in_nfc() {
     let mut db = open();
     let printed = db.print(DocumentKind::BirthCertificate, 1, now()).unwrap();
-    let stored = db.store.print_by_code(&printed.code).unwrap().unwrap();
+    let stored = db.store.print_by_code(&printed.codes[0]).unwrap().unwrap();
     for field in &stored.content {
         assert!(
             field.value.nfc().eq(field.value.chars()),
@@ -215,11 +237,13 @@ fn names_typed_in_nfd_print_and_store_in_nfc() {
 fn a_paper_verifies_until_its_record_or_code_is_changed() {
     let mut db = open();
     let printed = db.print(DocumentKind::DeathExtract, 1, now()).unwrap();
-    let prepared =
-        hotich_extract::prepare(&db.store, &db.death_id, DocumentKind::DeathExtract, today())
-            .unwrap();
+    let credential = stored_credential(&db);
 
-    let typed = verify(&db.store, &printed.code.to_lowercase().replace('-', " ")).unwrap();
+    let typed = verify(
+        &db.store,
+        &printed.codes[0].to_lowercase().replace('-', " "),
+    )
+    .unwrap();
     assert_eq!(
         typed.outcome,
         VerificationOutcome::Matches,
@@ -227,7 +251,7 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
         typed.message
     );
     assert!(typed.message.starts_with("Khớp"), "{}", typed.message);
-    let scanned = verify(&db.store, &prepared.qr_payload).unwrap();
+    let scanned = verify(&db.store, &credential).unwrap();
     assert_eq!(
         scanned.outcome,
         VerificationOutcome::Matches,
@@ -238,21 +262,21 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
     let unknown = verify(&db.store, "AAAA-BBBB-CCCC-DDDD").unwrap();
     assert_eq!(unknown.outcome, VerificationOutcome::UnknownCode);
 
-    // A QR whose hash was altered: its code no longer follows from it.
-    let tampered_qr = prepared
-        .qr_payload
-        .replace(&prepared.content_sha256, &"0".repeat(64));
+    // A QR with one character changed: its signature no longer holds.
+    let position = credential.len() - 10;
+    let swapped = if &credential[position..=position] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    let tampered_qr = format!(
+        "{}{swapped}{}",
+        &credential[..position],
+        &credential[position + 1..]
+    );
     let verdict = verify(&db.store, &tampered_qr).unwrap();
     assert_eq!(verdict.outcome, VerificationOutcome::Differs);
-    let names: Vec<&str> = verdict
-        .differences
-        .iter()
-        .map(|d| d.name.as_str())
-        .collect();
-    assert!(
-        names.contains(&"Mã QR") && names.contains(&"Mã QR: mã băm nội dung"),
-        "{names:?}"
-    );
+    assert_eq!(verdict.differences[0].name, "Chữ ký mã QR", "{verdict:?}");
 
     // The register edited behind the app's back: the cause of death changed in SQLite.
     let conn = db.store.file().raw_connection().unwrap();
@@ -261,7 +285,7 @@ fn a_paper_verifies_until_its_record_or_code_is_changed() {
          UPDATE registration SET form = json_set(form, '$.death.cause', 'Tai nạn giao thông');",
     )
     .unwrap();
-    let verdict = verify(&db.store, &printed.code).unwrap();
+    let verdict = verify(&db.store, &printed.codes[0]).unwrap();
     assert_eq!(verdict.outcome, VerificationOutcome::Differs);
     assert_eq!(verdict.differences.len(), 1, "{:?}", verdict.differences);
     let difference = &verdict.differences[0];
@@ -292,12 +316,12 @@ fn an_approved_amendment_after_printing_makes_the_old_paper_differ() {
         )
         .unwrap();
     // Waiting for the supervisor, it changes nothing the paper shows.
-    let verdict = verify(&db.store, &printed.code).unwrap();
+    let verdict = verify(&db.store, &printed.codes[0]).unwrap();
     assert_eq!(verdict.outcome, VerificationOutcome::Matches);
     db.store
         .decide_amendment(&db.supervisor, &waiting.amendments[0].id, true, "", now())
         .unwrap();
-    let verdict = verify(&db.store, &printed.code).unwrap();
+    let verdict = verify(&db.store, &printed.codes[0]).unwrap();
     assert_eq!(verdict.outcome, VerificationOutcome::Differs);
     assert_eq!(verdict.differences[0].name, "Quê quán");
     assert_eq!(
@@ -306,18 +330,23 @@ fn an_approved_amendment_after_printing_makes_the_old_paper_differ() {
     );
     // A new print carries the amended content and verifies.
     let reprinted = db.print(DocumentKind::BirthExtract, 1, now()).unwrap();
-    assert_ne!(reprinted.code, printed.code);
+    assert_ne!(reprinted.codes, printed.codes);
     assert!(reprinted.entry.reprint);
-    assert!(verify(&db.store, &reprinted.code).unwrap().matches());
+    assert!(verify(&db.store, &reprinted.codes[0]).unwrap().matches());
 }
 
 #[test]
 fn the_days_batch_renders_every_paper_with_progress_then_records_them() {
     let mut db = open();
     let mut seen = Vec::new();
-    let batch = hotich_extract::render_registered_on(&db.store, today(), today(), &mut |p| {
-        seen.push((p.done, p.total, p.document));
-    })
+    let batch = hotich_extract::render_registered_on(
+        &mut db.store,
+        &db.registrar,
+        today(),
+        today(),
+        now(),
+        &mut |p| seen.push((p.done, p.total, p.document)),
+    )
     .unwrap();
     assert_eq!(
         seen,
@@ -335,12 +364,16 @@ fn the_days_batch_renders_every_paper_with_progress_then_records_them() {
             .unwrap();
     assert_eq!(entries.len(), 3);
     for prepared in &batch.documents {
-        assert!(verify(&db.store, &prepared.code).unwrap().matches());
+        assert!(verify(&db.store, prepared.code().unwrap())
+            .unwrap()
+            .matches());
     }
     let other_day = hotich_extract::render_registered_on(
-        &db.store,
+        &mut db.store,
+        &db.registrar,
         today() - Duration::days(1),
         today(),
+        now(),
         &mut |_| {},
     )
     .unwrap();
@@ -381,16 +414,24 @@ fn a_saved_paper_is_logged_once_written_and_not_at_all_when_the_file_cannot_be()
     .unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), saved.pdf);
     assert_eq!(saved.entry.copies, 2);
-    assert_eq!(saved.entry.code, saved.code);
+    assert_eq!(saved.entry.code, saved.codes[0]);
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 1);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM paper_copy"), 2);
 
-    // The window prints the same paper through its own dialog: logged, as a reprint.
-    let again =
-        hotich_extract::log_window_print(&mut db.store, &db.registrar, request, today(), now())
+    // The window prints the same paper through its own dialog: issued, then
+    // logged as a reprint once the officer says it came out.
+    let issued =
+        hotich_extract::issue_for_window(&mut db.store, &db.registrar, request, today(), now())
             .unwrap();
-    assert!(again.reprint);
-    assert_eq!(again.code, saved.code);
+    assert_eq!(issued.pages.len(), 2);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 1);
+    let again =
+        hotich_extract::record_issued(&mut db.store, &db.registrar, &issued.papers, today(), now())
+            .unwrap();
+    assert!(again[0].reprint);
+    assert_ne!(again[0].code, saved.codes[0]);
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 2);
+    assert_eq!(count(&db.store, "SELECT count(*) FROM paper_copy"), 4);
 }
 
 #[test]
@@ -403,26 +444,29 @@ fn the_days_batch_is_logged_whether_printed_by_the_window_or_saved_as_one_pdf() 
         today(),
         today(),
         now(),
-        Some(&nowhere),
+        &nowhere,
     )
     .unwrap_err();
     assert_eq!(refused.code().to_string(), "write_failed");
     assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
 
     let file = db._dir.path().join("lo.pdf");
-    let saved = hotich_extract::print_day(
+    let saved =
+        hotich_extract::print_day(&mut db.store, &db.registrar, today(), today(), now(), &file)
+            .unwrap();
+    assert_eq!(saved.len(), 3);
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+    let issued = hotich_extract::issue_registered_for_window(
         &mut db.store,
         &db.registrar,
         today(),
         today(),
         now(),
-        Some(&file),
     )
     .unwrap();
-    assert_eq!(saved.len(), 3);
-    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+    assert_eq!(issued.pages.len(), 3);
     let printed =
-        hotich_extract::print_day(&mut db.store, &db.registrar, today(), today(), now(), None)
+        hotich_extract::record_issued(&mut db.store, &db.registrar, &issued.papers, today(), now())
             .unwrap();
     assert_eq!(printed.len(), 3);
     assert!(printed
@@ -686,4 +730,70 @@ fn calibration_is_saved_per_printer_and_shifts_the_blank_print() {
     assert!((y - plain_y + 1.5).abs() < 0.01, "{plain_y} -> {y}");
     let test_page = hotich_extract::test_page_svg(&db.store, "Canon LBP").unwrap();
     assert!(test_page.contains("Máy in: Canon LBP") && test_page.contains("+2.0 mm"));
+}
+
+#[test]
+fn the_window_records_only_copies_this_office_issued_for_the_paper_as_it_stands() {
+    let mut db = open();
+    let request = hotich_extract::PaperRequest::new(&db.death_id, DocumentKind::DeathExtract, 1);
+    let issued =
+        hotich_extract::issue_for_window(&mut db.store, &db.registrar, request, today(), now())
+            .unwrap();
+    let refused = |db: &mut Db, papers: &[hotich_extract::IssuedPaper]| {
+        let error =
+            hotich_extract::record_issued(&mut db.store, &db.registrar, papers, today(), now())
+                .unwrap_err();
+        assert_eq!(error.code().to_string(), "invalid_input", "{error}");
+        assert_eq!(count(&db.store, "SELECT count(*) FROM print_log"), 0);
+    };
+    // The death's copy sent back as the birth's paper.
+    let mut moved = issued.papers.clone();
+    moved[0].registration_id = db.birth_id.clone();
+    moved[0].document = DocumentKind::BirthExtract;
+    refused(&mut db, &moved);
+    // A code that is not the credential's.
+    let mut recoded = issued.papers.clone();
+    recoded[0].copies[0].code = "AAAA-BBBB-CCCC-DDDD".into();
+    refused(&mut db, &recoded);
+    // Another day's issue.
+    let error = hotich_extract::record_issued(
+        &mut db.store,
+        &db.registrar,
+        &issued.papers,
+        today() + Duration::days(1),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(error.code().to_string(), "invalid_input");
+    // As issued: recorded, with exactly that credential.
+    let entries =
+        hotich_extract::record_issued(&mut db.store, &db.registrar, &issued.papers, today(), now())
+            .unwrap();
+    assert_eq!(entries[0].code, issued.papers[0].copies[0].code);
+    let kept = stored_credential(&db);
+    assert_eq!(kept, issued.papers[0].copies[0].credential);
+}
+
+#[test]
+fn a_preview_is_not_a_paper() {
+    let db = open();
+    let preview =
+        hotich_extract::prepare(&db.store, &db.death_id, DocumentKind::DeathExtract, today())
+            .unwrap();
+    assert!(preview.is_preview());
+    let page = preview.preview().unwrap();
+    assert_eq!(page.code, None);
+    assert!(
+        page.svg.contains(hotich_extract::PREVIEW_MARK),
+        "the preview mark"
+    );
+    assert!(page.svg.contains(hotich_extract::render::PREVIEW_CODE));
+    let dark_squares = preview
+        .pages()
+        .unwrap()
+        .remove(0)
+        .into_iter()
+        .filter(|mark| matches!(mark, hotich_extract::render::Mark::Fill { .. }))
+        .count();
+    assert_eq!(dark_squares, 0, "no QR on a preview");
 }

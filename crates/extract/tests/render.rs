@@ -33,7 +33,7 @@ fn tool(name: &str) -> Command {
 
 fn write_pdf(dir: &Path, name: &str, prepared: &Prepared) -> PathBuf {
     let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, render(prepared, 1).unwrap()).unwrap();
+    std::fs::write(&path, render(prepared).unwrap()).unwrap();
     path
 }
 
@@ -68,7 +68,7 @@ fn assert_reads_back(prepared: &Prepared, text: &str) {
         "ỦY BAN NHÂN DÂN",
         "XÃ BẰNG THÀNH",
         prepared.extract.title(),
-        &prepared.code,
+        prepared.code().unwrap(),
     ] {
         assert!(flat.contains(line), "{line:?} missing from:\n{text}");
     }
@@ -183,7 +183,7 @@ fn each_paper_says_where_it_was_issued_its_code_name_and_which_copy_it_is() {
         );
         // One name for the code, as on screen.
         assert!(
-            text.contains(&format!("Mã xác minh: {}", prepared.code)),
+            text.contains(&format!("Mã xác minh: {}", prepared.code().unwrap())),
             "{text}"
         );
         assert!(!text.contains("Mã kiểm tra"), "{text}");
@@ -218,7 +218,7 @@ fn each_paper_says_where_it_was_issued_its_code_name_and_which_copy_it_is() {
 #[test]
 fn every_value_starts_the_same_gap_after_its_label() {
     for document in DocumentKind::ALL {
-        let marks = prepared(document).layout().unwrap();
+        let marks = prepared(document).pages().unwrap().remove(0);
         let texts: Vec<(f32, f32, f32, &str)> = marks
             .iter()
             .filter_map(|mark| match mark {
@@ -270,7 +270,7 @@ fn decomposed_input_prints_the_same_composed_text() {
         let from_nfc = common::prepare(&registration, document).unwrap();
         // Same content, same hash, same code: a paper does not depend on the keyboard.
         assert_eq!(from_nfd.content, from_nfc.content);
-        assert_eq!(from_nfd.code, from_nfc.code);
+        assert_eq!(from_nfd.copies, from_nfc.copies);
         let text = pdf_text(&write_pdf(dir.path(), "nfd", &from_nfd));
         assert_reads_back(&from_nfc, &text);
     }
@@ -333,7 +333,7 @@ fn lines_never_overlap_and_stay_inside_the_margins() {
         .collect();
     cases.push(common::prepare(&long, DocumentKind::BirthCertificate).unwrap());
     for prepared in cases {
-        let marks = prepared.layout().unwrap();
+        let marks = prepared.pages().unwrap().remove(0);
         let boxes: Vec<_> = marks.iter().filter_map(text_box).collect();
         for (x1, y1, x2, y2) in &boxes {
             assert!(
@@ -433,17 +433,14 @@ fn decode_qr(w: usize, h: usize, grey: &[u8]) -> Vec<String> {
 fn the_qr_squares_decode_to_the_payload() {
     for document in DocumentKind::ALL {
         let prepared = prepared(document);
-        let (w, h, pixels) = rasterize(&prepared.layout().unwrap(), 12.0);
-        assert_eq!(
-            decode_qr(w, h, &pixels),
-            std::slice::from_ref(&prepared.qr_payload)
-        );
-        assert!(prepared
-            .qr_payload
-            .contains(&prepared.extract.registration_id));
-        assert!(prepared.qr_payload.contains(document.as_str()));
-        assert!(prepared.qr_payload.contains("2026-11-21"));
-        assert!(prepared.qr_payload.contains(&prepared.content_sha256));
+        let (w, h, pixels) = rasterize(&prepared.pages().unwrap().remove(0), 12.0);
+        let credential = &prepared.copies[0].credential;
+        assert_eq!(decode_qr(w, h, &pixels), std::slice::from_ref(credential));
+        let verified = hotich_extract::verify_paper(credential, &common::demo_trust()).unwrap();
+        assert_eq!(verified.claims.number, prepared.extract.number);
+        assert_eq!(verified.claims.book, prepared.extract.book);
+        assert_eq!(verified.claims.issue_date, common::issue_date());
+        assert_eq!(verified.code, prepared.code().unwrap());
     }
 }
 
@@ -490,20 +487,15 @@ fn the_printed_qr_code_decodes_from_the_pdf() {
         let pdf = write_pdf(dir.path(), document.as_str(), &prepared);
         let png = dir.path().join(format!("{}.png", document.as_str()));
         let (w, h, grey) = rasterize_pdf(&pdf, 200, &png);
-        assert_eq!(
-            decode_qr(w, h, &grey),
-            std::slice::from_ref(&prepared.qr_payload)
-        );
+        let credential = &prepared.copies[0].credential;
+        assert_eq!(decode_qr(w, h, &grey), std::slice::from_ref(credential));
         // zbarimg, where installed, reads it the same way.
         let zbar = Command::new("zbarimg")
             .args(["--raw", "-q"])
             .arg(&png)
             .output();
         if let Some(output) = zbar.ok().filter(|o| o.status.success()) {
-            assert_eq!(
-                String::from_utf8_lossy(&output.stdout).trim(),
-                prepared.qr_payload
-            );
+            assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), credential);
         }
     }
 }
@@ -610,7 +602,7 @@ fn a_demo_paper_says_it_has_no_legal_value_in_the_pdf_and_the_preview() {
     assert_reads_back(&prepared, &marked);
     let preview = prepared.preview().unwrap().svg;
     assert!(preview.contains(hotich_extract::DEMO_WATERMARK));
-    for mark in prepared.layout().unwrap() {
+    for mark in prepared.pages().unwrap().remove(0) {
         if let Mark::Text { x, y, width, .. } = mark {
             assert!(x >= 0.0 && x + width <= PAGE_WIDTH && y > 0.0 && y < PAGE_HEIGHT);
         }
@@ -679,7 +671,9 @@ fn an_extract_embeds_only_the_glyphs_it_prints_and_stays_small() {
         );
     }
     // A batch of a hundred papers stays under 2 MB.
-    let batch = render(&prepared, 100).unwrap();
+    let mut batch_of_100 = prepared.clone();
+    batch_of_100.copies = (0..100).map(|_| prepared.copies[0].clone()).collect();
+    let batch = render(&batch_of_100).unwrap();
     assert!(
         batch.len() < 2 * 1024 * 1024,
         "100 papers: {} bytes",

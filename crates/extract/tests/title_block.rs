@@ -12,8 +12,9 @@ use hotich_extract::render::Mark;
 fn texts(registration: &hotich_core::Registration) -> Vec<(String, f32)> {
     let prepared = prepare(registration, DocumentKind::DeathExtract).unwrap();
     let mut lines: Vec<(String, f32)> = prepared
-        .layout()
+        .pages()
         .unwrap()
+        .remove(0)
         .into_iter()
         .filter_map(|mark| match mark {
             Mark::Text { text, y, .. } => Some((text, y)),

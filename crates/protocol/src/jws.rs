@@ -165,6 +165,11 @@ impl Signer {
         b64(self.key.verifying_key().as_bytes())
     }
 
+    /// The Ed25519 signature of `message` itself, for the COSE of a paper.
+    pub fn sign_raw(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
+
     pub fn sign(&self, typ: &str, payload: &[u8]) -> SignedEnvelope {
         self.sign_content(typ, None, payload)
     }

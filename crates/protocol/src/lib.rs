@@ -2,11 +2,13 @@
 //!
 //! - [`payload`]: the health sector's birth certificates and death notices;
 //! - [`jws`]: the signed envelope (JWS, EdDSA);
+//! - [`paper`]: the signed credential in a printed paper's QR;
 //! - [`trust`]: the facility trust list, signed by the registry root key;
 //! - [`verify`]: verification of a notification with a typed reason on failure;
 //! - [`personal_id`]: the structure of the 12-digit personal ID number.
 
 pub mod jws;
+pub mod paper;
 pub mod partial_date;
 pub mod payload;
 pub mod personal_id;

@@ -109,7 +109,7 @@ fn check_clock(
 
 /// Reads the body in chunks, stopping past `limit` bytes. `Ok(Err(_))`: the
 /// connection broke (worth another try); `Err`: the answer is too large.
-async fn read_capped(
+pub(crate) async fn read_capped(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Result<Vec<u8>, reqwest::Error>, Stop> {

@@ -26,6 +26,7 @@ pub mod credentials;
 pub mod crl;
 mod engine;
 mod http;
+pub mod paper_status;
 pub mod status;
 
 use std::time::Duration;
@@ -36,6 +37,7 @@ use hotich_core::{Officer, Store};
 pub use engine::sync_once;
 pub use hotich_common::url::{ServerUrl, ServerUrlError};
 pub use hotich_core::{SyncReport, SyncStatus};
+pub use paper_status::StatusSource;
 pub use status::{Connection, SyncActivity, SyncOverview};
 
 /// Where and how to sync.

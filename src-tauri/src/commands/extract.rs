@@ -9,7 +9,10 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use hotich_core::{DocumentKind, PrintLogEntry, PrintLogLine, PrinterCalibration, SpoiledBlank};
-use hotich_extract::{BatchProgress, BlankRequest, PaperRequest, Preview};
+use hotich_extract::{
+    BatchProgress, BlankRequest, IssuedPages, IssuedPaper, PaperCheck, PaperRequest, PaperSource,
+    Preview,
+};
 use tauri::{AppHandle, Emitter};
 
 use super::{acting_off_thread, today};
@@ -17,16 +20,35 @@ use crate::error::CommandResult;
 use crate::events::BATCH_PROGRESS;
 
 guarded_commands! {
-    /// The paper as it would be issued today; records nothing.
+    /// "Kiểm tra giấy tờ": a printed paper checked from its QR (the text, or
+    /// a scan, photo or PDF) with the trust the office holds; no register lookup.
+    signed_in fn check_paper(source: PaperSource) -> PaperCheck =
+        |store| hotich_extract::check_paper_at_office(&store, source.input());
+
+    /// A supervisor withdraws one printed copy (reported lost, issued in
+    /// error): the registry answers "withdrawn" for it once pushed.
+    acting fn withdraw_copy(code: String, reason: String) -> hotich_core::WithdrawnCopy =
+        |(actor, mut store)| store.withdraw_copy(&actor, &code, &reason, Utc::now());
+
+    /// The paper as it would be issued today, marked as a preview (no QR,
+    /// no code); records nothing.
     signed_in fn extract_preview(registration_id: String, document: DocumentKind) -> Preview =
         |store| hotich_extract::prepare(&store, &registration_id, document, today())?.preview();
 
-    /// The window is about to print `copies` of the paper: log it (a reprint is marked).
-    acting fn record_print(registration_id: String, document: DocumentKind, copies: u32)
-        -> PrintLogEntry = |(actor, mut store)| {
+    /// The window is about to print `copies` of the paper: the copies issued
+    /// (each its serial and signed QR) with their pages; nothing recorded.
+    acting fn issue_print(registration_id: String, document: DocumentKind, copies: u32)
+        -> IssuedPages = |(actor, mut store)| {
         let request = PaperRequest::new(&registration_id, document, copies);
-        hotich_extract::log_window_print(&mut store, &actor, request, today(), Utc::now())
+        hotich_extract::issue_for_window(&mut store, &actor, request, today(), Utc::now())
     };
+
+    /// The officer says the issued papers came out: each copy checked, then
+    /// logged (a reprint is marked).
+    acting fn record_print(papers: Vec<IssuedPaper>) -> Vec<PrintLogEntry> =
+        |(actor, mut store)| {
+            hotich_extract::record_issued(&mut store, &actor, &papers, today(), Utc::now())
+        };
 
     /// Saves the paper's PDF at `path` and logs the print; nothing is logged
     /// if the file cannot be written.
@@ -113,16 +135,31 @@ pub async fn batch_preview(app: AppHandle, day: NaiveDate) -> CommandResult<Vec<
     .await
 }
 
-/// The day's batch is printed (or saved to `path` as one PDF): one copy of
-/// each paper logged, in one transaction.
+/// The window is about to print the day's batch: one copy of each paper
+/// issued, with the pages; nothing recorded (`record_print` does).
+#[tauri::command]
+pub async fn issue_batch(app: AppHandle, day: NaiveDate) -> CommandResult<IssuedPages> {
+    acting_off_thread(app, move |_app, actor, store| {
+        Ok(hotich_extract::issue_registered_for_window(
+            store,
+            &actor,
+            day,
+            today(),
+            Utc::now(),
+        )?)
+    })
+    .await
+}
+
+/// The day's batch saved to `path` as one PDF: one copy of each paper
+/// issued and logged, in one transaction, once the file is written.
 #[tauri::command]
 pub async fn record_batch(
     app: AppHandle,
     day: NaiveDate,
-    path: Option<String>,
+    path: String,
 ) -> CommandResult<Vec<PrintLogEntry>> {
     acting_off_thread(app, move |_app, actor, store| {
-        let path = path.as_deref().map(Path::new);
         let now = Utc::now();
         Ok(hotich_extract::print_day(
             store,
@@ -130,7 +167,7 @@ pub async fn record_batch(
             day,
             today(),
             now,
-            path,
+            Path::new(&path),
         )?)
     })
     .await

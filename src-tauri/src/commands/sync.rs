@@ -69,6 +69,22 @@ guarded_commands! {
         |store| store.case_sync_state(&case_id);
 }
 
+/// Whether a printed copy still stands, asked of the registry this office
+/// syncs with (public, no token); None when it cannot be asked (no registry
+/// set, offline): the window says the status was not checked. The store is
+/// released before the request.
+#[tauri::command]
+pub async fn paper_status(
+    shell: State<'_, Shell>,
+    code: String,
+) -> CommandResult<Option<hotich_protocol::paper::PaperStatusAnswer>> {
+    let source = hotich_sync::StatusSource::of_store(&*shell.signed_in()?)?;
+    Ok(match source {
+        Some(source) => source.fetch(&code).await,
+        None => None,
+    })
+}
+
 /// A refused row, once its cause is put right, is sent again on the next run.
 #[tauri::command]
 pub async fn retry_refused_item(shell: State<'_, Shell>, id: String) -> CommandResult<bool> {

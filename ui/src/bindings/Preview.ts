@@ -4,7 +4,11 @@ import type { DocumentKind } from "./DocumentKind";
 /**
  * One paper for the print dialog: its title, verification code and page.
  */
-export type Preview = { registration_id: string, document: DocumentKind, title: string, code: string, 
+export type Preview = { registration_id: string, document: DocumentKind, title: string, 
+/**
+ * The copy's code; None on a preview, which is not a paper.
+ */
+code: string | null, 
 /**
  * An A4 page as SVG (see `render::svg`).
  */

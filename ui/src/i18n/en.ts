@@ -2,6 +2,7 @@
 // in the Vietnamese dictionary is a type error.
 
 import type { AmendmentStatus } from "../bindings/AmendmentStatus";
+import type { PaperStatus } from "../bindings/PaperStatus";
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
@@ -509,6 +510,16 @@ export const en: Messages = {
     badCopies: "Copies: from 1 to 20",
     preview: "Preview",
     code: (code: string) => `Verification code: ${code}`,
+    logCodes: "Copy codes",
+    withdraw: "Withdraw",
+    copyWithdrawn: "Withdrawn",
+    withdrawQuestion: (code: string) =>
+      `Withdraw copy ${code}? The registry will answer "withdrawn" for it to anyone who checks it. This cannot be undone.`,
+    withdrawReason: "Why (e.g. the family reported it lost)",
+    withdrawYes: "Withdraw this copy",
+    withdrawNo: "Keep it",
+    withdrawn: (code: string) => `Copy ${code} withdrawn.`,
+    codeAtPrint: "Preview: each printed copy gets its own verification code and signed QR when you press Print.",
     print: "Print…",
     save: "Save PDF…",
     close: "Close",
@@ -736,6 +747,49 @@ export const en: Messages = {
     facilityAdded: (code: string) => `Registered the certificate for facility ${code}.`,
     crlAdded: (issuer: string, cleared: number, revoked: number, waiting: number) =>
       `Imported the CRL of ${issuer}. Re-checked ${cleared + revoked} notification(s): ${cleared} valid, ${revoked} with a revoked certificate; ${waiting} still waiting for a CRL.`,
+  },
+  paperCheck: {
+    nav: "Check a paper",
+    title: "Check a printed civil-status paper",
+    intro:
+      "Reads the signed QR of a birth certificate, a birth extract or a death extract: from a photo, a scan, a PDF or the QR's text. Uses only the trust list, never the register.",
+    text: "The QR's text (HT1:…)",
+    check: "Check",
+    file: "Choose an image or PDF…",
+    fileTitle: "Choose a photo, scan or PDF of the paper",
+    fileFilter: "Images or PDF",
+    valid: "Signature valid",
+    invalid: "Not valid",
+    issuedBy: (commune: string, province: string) => `Issued by ${commune}, ${province}`,
+    demo: "SAMPLE DATA – NO LEGAL VALUE",
+    fullName: "Full name",
+    birthDate: "Date of birth",
+    deathDate: "Date of death",
+    number: "Number",
+    book: "Book",
+    registrationDate: "Registered on",
+    issueDate: "Issued on",
+    code: "Copy code",
+    key: "Signing key",
+    statusAsking: "Asking the registry for the status…",
+    statusUnavailable: "The status could not be checked (the registry cannot be reached).",
+    status: {
+      valid: "Status: valid.",
+      superseded: "Status: the register was corrected after this copy was printed; the paper no longer matches it.",
+      withdrawn: "Status: this copy was withdrawn.",
+      unknown: "Status: the registry does not know this copy (perhaps not synced yet).",
+    } satisfies Record<PaperStatus, string>,
+    since: (day: string) => `Since ${day}.`,
+    refusal: {
+      not_a_paper: "the QR is not a civil-status paper signed by Hotich",
+      malformed: "the QR is damaged or not in the expected form",
+      unsupported_version: "the paper is of a version not supported yet",
+      unknown_key: "the signing key is not in the trust list",
+      bad_signature: "the signature does not match: the content was changed or another office signed it",
+      wrong_commune: "the paper names one commune but was signed with another commune's key",
+      certificate_expired: "the signing key was not valid on the issue date",
+      bad_trust: "the trust list cannot be used",
+    } as Record<string, string>,
   },
   drop: {
     hint: "Drop notification files here to import them (JSON, XML)",

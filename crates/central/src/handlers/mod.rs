@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod health;
 pub mod notifications;
+pub mod papers;
 pub mod pull;
 pub mod push;
 pub mod trust_list;

@@ -1,5 +1,6 @@
 //! GCRA rate limits: per workstation token (by its hash; per address when
-//! there is none) and per facility address. Over the limit the answer is
+//! there is none), per facility address, and per address on the public
+//! endpoints (a paper's status). Over the limit the answer is
 //! 429 with Retry-After.
 
 use std::net::SocketAddr;
@@ -36,6 +37,14 @@ pub async fn limit_facilities(
     next: Next,
 ) -> Response {
     if let Err(not_until) = app.facility_limiter.check_key(&peer(&request)) {
+        return Failure::rate_limited(not_until.wait_time_from(DefaultClock::default().now()))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+pub async fn limit_public(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if let Err(not_until) = app.public_limiter.check_key(&peer(&request)) {
         return Failure::rate_limited(not_until.wait_time_from(DefaultClock::default().now()))
             .into_response();
     }

@@ -279,6 +279,16 @@ pub struct PushedRecord {
     pub created_at: String,
 }
 
+/// A printed copy as the registry knows it (RFC 3339 times, the
+/// workstation's): see [`Storage::paper_status`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperRecord {
+    pub printed_at: String,
+    pub withdrawn_at: Option<String>,
+    /// The registration's latest amendment, when it came after the print.
+    pub amended_at: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
     Created,
@@ -320,6 +330,10 @@ pub trait Storage: Send + Sync + 'static {
         record: &PushedRecord,
         now: DateTime<Utc>,
     ) -> Result<PutOutcome>;
+    /// What the registry knows of the printed copy `serial` (its code as
+    /// printed): when printed, withdrawn, and the registration's amendment
+    /// after the print, if any; None when no workstation pushed it.
+    fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>>;
     /// Keeps the workstation's audit head if it is further along than the
     /// one kept; flags one that went backwards.
     fn note_audit_head(

@@ -21,8 +21,65 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/002_workstation_tokens.sql"),
     include_str!("../schema/003_official_documents.sql"),
     include_str!("../schema/004_audit_heads.sql"),
+    include_str!("../schema/005_paper_status.sql"),
 ]);
 const READERS: usize = 4;
+
+/// Keeps what a pushed row says about printed papers (see
+/// `schema/005_paper_status.sql`), in the row's own transaction: a print's
+/// copies, a withdrawn copy of the same commune, an amendment's time.
+fn index_paper_status(
+    tx: &rusqlite::Transaction<'_>,
+    commune: &str,
+    record: &PushedRecord,
+) -> Result<()> {
+    let text = |body: &serde_json::Value, key: &str| -> Option<String> {
+        body.get(key)?.as_str().map(str::to_owned)
+    };
+    let body: serde_json::Value = match record.kind.as_str() {
+        "extract_print" | "amendment" | "paper_withdrawn" => {
+            serde_json::from_str(&record.body).map_err(|e| StorageError::Corrupt(e.to_string()))?
+        }
+        _ => return Ok(()),
+    };
+    match record.kind.as_str() {
+        "extract_print" => {
+            let Some(registration) = text(&body, "registration_id") else {
+                return Ok(());
+            };
+            let serials = body.get("serials").and_then(|s| s.as_array());
+            for serial in serials.into_iter().flatten().filter_map(|s| s.as_str()) {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO paper_copy (serial, commune, registration_id, printed_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![serial, commune, registration, record.created_at])?;
+            }
+        }
+        "amendment" => {
+            if let Some(registration) = text(&body, "registration_id") {
+                tx.prepare_cached(
+                    "INSERT INTO registration_amended (commune, registration_id, amended_at)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (commune, registration_id)
+                     DO UPDATE SET amended_at = max(amended_at, excluded.amended_at)",
+                )?
+                .execute(params![commune, registration, record.created_at])?;
+            }
+        }
+        _ => {
+            if let Some(serial) = text(&body, "serial") {
+                // Only the commune that printed the copy withdraws it.
+                tx.prepare_cached(
+                    "UPDATE paper_copy SET withdrawn_at = coalesce(withdrawn_at, ?3)
+                     WHERE serial = ?1 AND commune = ?2",
+                )?
+                .execute(params![serial, commune, record.created_at])?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The embedded SQLite storage: one writer connection and a few readers
 /// (WAL lets them read while it writes).
@@ -445,7 +502,8 @@ impl Storage for SqliteStorage {
         now: DateTime<Utc>,
     ) -> Result<PutOutcome> {
         let conn = lock(&self.writer);
-        let inserted = conn
+        let tx = conn.unchecked_transaction()?;
+        let inserted = tx
             .prepare_cached(
                 "INSERT INTO pushed_event (id, workstation_id, commune, case_id, kind, body, created_at, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -462,8 +520,11 @@ impl Storage for SqliteStorage {
                 now.to_rfc3339()
             ])?;
         if inserted == 1 {
+            index_paper_status(&tx, &workstation.commune, record)?;
+            tx.commit()?;
             return Ok(PutOutcome::Created);
         }
+        drop(tx);
         let (commune, case_id, kind, body, created_at): (
             String,
             Option<String>,
@@ -487,6 +548,27 @@ impl Storage for SqliteStorage {
         } else {
             PutOutcome::Conflict
         })
+    }
+
+    fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>> {
+        let conn = self.reader();
+        let found = conn
+            .prepare_cached(
+                "SELECT p.printed_at, p.withdrawn_at,
+                        (SELECT a.amended_at FROM registration_amended a
+                         WHERE a.commune = p.commune AND a.registration_id = p.registration_id
+                           AND a.amended_at > p.printed_at) AS amended_at
+                 FROM paper_copy p WHERE p.serial = ?1",
+            )?
+            .query_row([serial], |row| {
+                Ok(PaperRecord {
+                    printed_at: row.get(0)?,
+                    withdrawn_at: row.get(1)?,
+                    amended_at: row.get(2)?,
+                })
+            })
+            .optional()?;
+        Ok(found)
     }
 
     fn note_audit_head(

@@ -47,7 +47,8 @@ impl Extract {
             Utc::now(),
             &self.out,
         )?;
-        ctx.out.emit(self.json, &printed.entry, |out, entry| {
+        ctx.out.emit(self.json, &printed, |out, printed| {
+            let entry = &printed.entry;
             writeln!(
                 out,
                 "Đã in {} số {}, quyển {} ({} bản{}) vào {}. Mã xác minh: {}",
@@ -57,7 +58,7 @@ impl Extract {
                 entry.copies,
                 if entry.reprint { ", in lại" } else { "" },
                 self.out.display(),
-                entry.code
+                printed.codes.join(", ")
             )?;
             Ok(())
         })

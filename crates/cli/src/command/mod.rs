@@ -20,3 +20,4 @@ pub mod stats;
 pub mod sync;
 pub mod template;
 pub mod trust;
+pub mod verify_paper;

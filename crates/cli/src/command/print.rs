@@ -9,8 +9,8 @@ use anyhow::Result;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use hotich_core::labels::{invalid_input, Lang};
-use hotich_core::{DocumentKind, InputField, InputReason, PrintLogEntry, PrinterCalibration};
-use hotich_extract::{BlankRequest, PaperRequest};
+use hotich_core::{DocumentKind, InputField, InputReason, PrinterCalibration};
+use hotich_extract::{BlankRequest, PaperRequest, Printed};
 use serde::Serialize;
 
 use crate::args::parse_document;
@@ -114,7 +114,7 @@ impl PaperArgs {
             None => ctx.store.registration(id)?,
         };
         let (today, now) = (ctx.today, Utc::now());
-        let entry: PrintLogEntry = match &self.blank {
+        let printed: Printed = match &self.blank {
             Some(serial) => {
                 if self.document != DocumentKind::BirthCertificate {
                     let params = [("document".to_owned(), self.document.as_str().to_owned())];
@@ -131,15 +131,29 @@ impl PaperArgs {
                     printer: self.printer.as_deref(),
                 };
                 let store = &mut ctx.store;
-                hotich_extract::print_on_blank(store, &officer, request, today, now, Some(out))?
+                let entry = hotich_extract::print_on_blank(
+                    store,
+                    &officer,
+                    request,
+                    today,
+                    now,
+                    Some(out),
+                )?;
+                // The Ministry's blank carries no QR and no copy code.
+                Printed {
+                    pdf: Vec::new(),
+                    codes: Vec::new(),
+                    entry,
+                }
             }
             None => {
                 let request = PaperRequest::new(&registration.id, self.document, self.copies);
                 let store = &mut ctx.store;
-                hotich_extract::save_paper_pdf(store, &officer, request, today, now, out)?.entry
+                hotich_extract::save_paper_pdf(store, &officer, request, today, now, out)?
             }
         };
-        say(ctx, self.json, &entry, |e| {
+        say(ctx, self.json, &printed, |printed| {
+            let e = &printed.entry;
             let mut said = format!(
                 "Đã in {} số {}, quyển {}",
                 e.document.label_vi(),
@@ -150,12 +164,15 @@ impl PaperArgs {
                 said.push_str(&format!(" trên phôi số {serial}"));
             }
             let reprint = if e.reprint { ", in lại" } else { "" };
-            said + &format!(
-                " ({} bản{reprint}) vào {}. Mã xác minh: {}",
+            said.push_str(&format!(
+                " ({} bản{reprint}) vào {}.",
                 e.copies,
-                out.display(),
-                e.code
-            )
+                out.display()
+            ));
+            if !printed.codes.is_empty() {
+                said.push_str(&format!(" Mã xác minh: {}", printed.codes.join(", ")));
+            }
+            said
         })
     }
 }

@@ -103,6 +103,11 @@ pub enum Trust {
         #[arg(long, conflicts_with_all = ["key_id", "public_key"])]
         demo: bool,
     },
+    /// Write what a checker of this office's printed papers needs (the registry root and the commune certificates it signed) for `hotich verify-paper --trust`
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Trust anchors and intermediate CAs (X.509) for the signed XML of health facilities
     #[command(subcommand)]
     Ca(ca::Ca),
@@ -136,6 +141,18 @@ impl Trust {
                         summary.sequence
                     )?;
                 }
+            }
+            Trust::Export { out } => {
+                let trust = ctx.store.paper_trust()?;
+                let json = serde_json::to_vec_pretty(&trust)?;
+                std::fs::write(&out, json)
+                    .with_context(|| format!("không ghi được {}", out.display()))?;
+                writeln!(
+                    ctx.out,
+                    "Đã ghi tệp tin cậy giấy tờ ({} chứng thư của xã) vào {}.",
+                    trust.certificates.len(),
+                    out.display()
+                )?;
             }
             Trust::PinRoot {
                 key_id,

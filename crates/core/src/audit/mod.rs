@@ -92,6 +92,12 @@ code_enum! {
         AmendmentReject => "amendment_reject",
         /// The folder scheduled backups go to, chosen by a supervisor.
         BackupFolderSet => "backup_folder_set",
+        /// The office's paper-signing key made (`paper.rs`): its key id;
+        /// content: its public key.
+        PaperKeyCreate => "paper_key_create",
+        /// A printed copy withdrawn (`print_log.rs`): its serial; the
+        /// withdrawal row's SHA-256.
+        PaperWithdraw => "paper_withdraw",
     }
 }
 
@@ -162,6 +168,9 @@ const PRINT_ROW: &str =
                                 coalesce(spoiled_reason, '')
                          FROM print_log WHERE id = ?1";
 
+const WITHDRAWAL_ROW: &str = "SELECT serial, withdrawn_at, officer_id, reason
+                              FROM paper_withdrawal WHERE serial = ?1";
+
 /// The content an act on `entity_id` records, read from its row where the
 /// act wrote one; `None` for an act whose content the caller gives.
 fn recorded_content(
@@ -175,6 +184,7 @@ fn recorded_content(
         Amend => row_content(tx, AMENDMENT_ROW, entity_id)?,
         AmendmentApprove | AmendmentReject => row_content(tx, DECISION_ROW, entity_id)?,
         Print | Reprint | SpoiledBlank => row_content(tx, PRINT_ROW, entity_id)?,
+        PaperWithdraw => row_content(tx, WITHDRAWAL_ROW, entity_id)?,
         OfficerCreate | PasswordChange | PasswordReset | OfficerDeactivate | OfficerReactivate
         | RoleChange | SignIn => row_content(tx, OFFICER_ROW, entity_id)?,
         OfficeSetUp | OfficeChange | RootKeyReplace => {
@@ -182,7 +192,7 @@ fn recorded_content(
         }
         CertificateAdd | CertificateRemove | CrlAdd => Some(entity_id.to_owned()),
         SignInFailed | SignOut | SessionLock | CaseView | Export | Assign | StatusChange
-        | Backup | Restore | RecoveryKeyShown | BackupFolderSet => None,
+        | Backup | Restore | RecoveryKeyShown | BackupFolderSet | PaperKeyCreate => None,
     })
 }
 

@@ -131,6 +131,11 @@ const RECORDS: &[(&str, &str, &[AuditAction])] = &[
             AuditAction::SpoiledBlank,
         ],
     ),
+    (
+        "paper_withdrawal",
+        "SELECT serial FROM paper_withdrawal",
+        &[AuditAction::PaperWithdraw],
+    ),
 ];
 
 impl Store {

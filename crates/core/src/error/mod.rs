@@ -146,6 +146,12 @@ code_enum! {
         Qr => "qr",
         /// `detail`.
         Font => "font",
+        /// `source`: the file (or "văn bản") no QR code was found in.
+        NoQrFound => "no_qr_found",
+        /// `path`, `detail`: a file to check that could not be read.
+        ReadFailed => "read_failed",
+        /// `detail`: a paper trust file that is not one.
+        BadPaperTrust => "bad_paper_trust",
         // the desktop shell
         /// `detail`.
         Internal => "internal",
@@ -187,6 +193,8 @@ code_enum! {
         RegisterOnEarlierDay => "register_on_earlier_day",
         /// Approving or rejecting an amendment (Civil Status Law 2014 Art. 28(2)).
         DecideAmendment => "decide_amendment",
+        /// Withdrawing a printed copy (reported lost, issued in error).
+        WithdrawPaper => "withdraw_paper",
     }
 }
 
@@ -227,6 +235,10 @@ code_enum! {
         BlankSerial => "blank_serial",
         /// Why a blank was spoiled.
         SpoiledReason => "spoiled_reason",
+        /// A printed copy's code (its serial), as read out or typed.
+        PaperCode => "paper_code",
+        /// Why a printed copy is withdrawn.
+        WithdrawReason => "withdraw_reason",
         PrinterName => "printer_name",
         /// A printer's calibration offsets, in mm.
         OffsetX => "offset_x",
@@ -275,6 +287,12 @@ code_enum! {
         SecondsOutOfRange => "seconds_out_of_range",
         /// `document` (a `DocumentKind`), `kind` (an `EventKind`).
         DocumentNotForEvent => "document_not_for_event",
+        /// A copy to record is not one this office signed for the paper as it stands.
+        CopyNotIssued => "copy_not_issued",
+        /// `code`: no copy this office printed carries it.
+        UnknownPaper => "unknown_paper",
+        /// `code`, `at`: the copy was withdrawn before.
+        AlreadyWithdrawn => "already_withdrawn",
         /// `min`: characters.
         PasswordTooShort => "password_too_short",
         /// On the bundled list of common passwords.
@@ -431,6 +449,8 @@ pub enum CoreError {
     Keyring(String),
     WrongStoreKey,
     StoreKeyMissing,
+    /// The office's commune is not chosen yet.
+    NoOffice,
     /// Encrypting a plain database stopped: why.
     EncryptionFailed(String),
 }
@@ -488,6 +508,7 @@ impl CoreError {
             CoreError::Keyring(_) => ErrorCode::Keyring,
             CoreError::WrongStoreKey => ErrorCode::WrongStoreKey,
             CoreError::StoreKeyMissing => ErrorCode::StoreKeyMissing,
+            CoreError::NoOffice => ErrorCode::NoOffice,
             CoreError::EncryptionFailed(_) => ErrorCode::EncryptionFailed,
         }
     }
@@ -560,7 +581,8 @@ impl CoreError {
             | CoreError::FingerprintMismatch
             | CoreError::CommuneLocked
             | CoreError::WrongStoreKey
-            | CoreError::StoreKeyMissing => BTreeMap::new(),
+            | CoreError::StoreKeyMissing
+            | CoreError::NoOffice => BTreeMap::new(),
         }
     }
 

@@ -59,6 +59,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::Vi, AmendmentApprove) => "Duyệt cải chính",
         (Lang::Vi, AmendmentReject) => "Từ chối cải chính",
         (Lang::Vi, BackupFolderSet) => "Chọn thư mục sao lưu",
+        (Lang::Vi, PaperKeyCreate) => "Tạo khóa ký giấy tờ",
+        (Lang::Vi, PaperWithdraw) => "Thu hồi bản giấy tờ",
         (Lang::En, Register) => "Registration",
         (Lang::En, Amend) => "Amendment",
         (Lang::En, OfficerCreate) => "Account created",
@@ -90,6 +92,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::En, AmendmentApprove) => "Amendment approved",
         (Lang::En, AmendmentReject) => "Amendment rejected",
         (Lang::En, BackupFolderSet) => "Backup folder chosen",
+        (Lang::En, PaperKeyCreate) => "Paper-signing key made",
+        (Lang::En, PaperWithdraw) => "Printed copy withdrawn",
     }
 }
 

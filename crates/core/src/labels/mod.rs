@@ -174,6 +174,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         }
         (Lang::Vi, EditTemplates) => "chỉ lãnh đạo mới được sửa mẫu văn bản",
         (Lang::Vi, ViewPrintLog) => "chỉ lãnh đạo mới được xem nhật ký in",
+        (Lang::Vi, WithdrawPaper) => "chỉ lãnh đạo mới được thu hồi bản giấy tờ đã in",
         (Lang::Vi, ViewCommuneStats) => "chỉ lãnh đạo mới được xem thống kê của xã",
         (Lang::Vi, AddOfficer) => "chỉ lãnh đạo mới được tạo tài khoản cán bộ",
         (Lang::Vi, ExportStats) => "chỉ lãnh đạo mới được xuất báo cáo thống kê",
@@ -201,6 +202,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         }
         (Lang::En, EditTemplates) => "Only a supervisor may edit document templates",
         (Lang::En, ViewPrintLog) => "Only a supervisor may see the print log",
+        (Lang::En, WithdrawPaper) => "Only a supervisor may withdraw a printed copy",
         (Lang::En, ViewCommuneStats) => "Only a supervisor may see the commune's statistics",
         (Lang::En, AddOfficer) => "Only a supervisor may create officer accounts",
         (Lang::En, ExportStats) => "Only a supervisor may export the statistics",
@@ -259,6 +261,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, OfficePhone) => "số điện thoại cơ quan",
         (Lang::Vi, BlankSerial) => "số seri phôi",
         (Lang::Vi, SpoiledReason) => "lý do hỏng phôi",
+        (Lang::Vi, PaperCode) => "mã bản in",
+        (Lang::Vi, WithdrawReason) => "lý do thu hồi",
         (Lang::Vi, PrinterName) => "tên máy in",
         (Lang::Vi, OffsetX) => "độ lệch ngang (mm)",
         (Lang::Vi, OffsetY) => "độ lệch dọc (mm)",
@@ -300,6 +304,8 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, OfficePhone) => "Office phone number",
         (Lang::En, BlankSerial) => "Blank serial number",
         (Lang::En, SpoiledReason) => "Why the blank was spoiled",
+        (Lang::En, PaperCode) => "Copy's code",
+        (Lang::En, WithdrawReason) => "Why the copy is withdrawn",
         (Lang::En, PrinterName) => "Printer name",
         (Lang::En, OffsetX) => "Horizontal offset (mm)",
         (Lang::En, OffsetY) => "Vertical offset (mm)",
@@ -337,6 +343,9 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, OutOfRange) => "từ {min} đến {max}, không phải {value}",
         (Lang::Vi, SecondsOutOfRange) => "phải từ {min} đến {max} giây",
         (Lang::Vi, DocumentNotForEvent) => "{document} không in cho đăng ký {kind}",
+        (Lang::Vi, UnknownPaper) => "không có bản in nào của cơ quan này mang mã {code}",
+        (Lang::Vi, AlreadyWithdrawn) => "bản {code} đã được thu hồi lúc {at}",
+        (Lang::Vi, CopyNotIssued) => "bản {copy} không phải bản cơ quan này vừa cấp cho giấy tờ như hiện ghi trong Sổ ({reason}); in lại",
         (Lang::Vi, PasswordTooShort) => {
             "cần ít nhất {min} ký tự; một câu dễ nhớ gồm nhiều từ cũng được"
         }
@@ -392,6 +401,9 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, OutOfRange) => "from {min} to {max}, not {value}",
         (Lang::En, SecondsOutOfRange) => "must be from {min} to {max} seconds",
         (Lang::En, DocumentNotForEvent) => "{document} is not printed for a {kind} registration",
+        (Lang::En, UnknownPaper) => "no copy this office printed carries the code {code}",
+        (Lang::En, AlreadyWithdrawn) => "copy {code} was withdrawn at {at}",
+        (Lang::En, CopyNotIssued) => "copy {copy} is not one this office just issued for the paper as the register holds it ({reason}); print again",
         (Lang::En, PasswordTooShort) => {
             "needs at least {min} characters; a sentence of several words is fine"
         }

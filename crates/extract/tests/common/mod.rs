@@ -30,13 +30,52 @@ pub fn issuer() -> Issuer {
     }
 }
 
-/// Registration `number` of the form's kind, with the fixed `id`.
-/// `document` of `registration`, issued by the commune on the issue day.
-pub fn prepare(
+/// The commune the fixtures' papers are signed for (the demo commune key).
+pub const COMMUNE: &str = "01864";
+
+/// `document` of `registration` as a preview (nothing issued), by the
+/// commune on the issue day.
+pub fn preview(
     registration: &Registration,
     document: DocumentKind,
 ) -> hotich_extract::Result<Prepared> {
     Prepared::of(registration, document, &issuer(), issue_date())
+}
+
+/// `document` of `registration`, one copy issued on the issue day with a
+/// fixed serial (so the page is the same on every run) and signed with the
+/// demo commune key.
+pub fn prepare(
+    registration: &Registration,
+    document: DocumentKind,
+) -> hotich_extract::Result<Prepared> {
+    let mut prepared = preview(registration, document)?;
+    prepared.copies = hotich_core::paper::PaperSigner::demo(COMMUNE).issue_serials(
+        registration,
+        document,
+        issue_date(),
+        &[hotich_protocol::paper::Serial(*b"hotich-001")],
+    );
+    Ok(prepared)
+}
+
+/// What a checker of the fixtures' papers holds: the demo root and the
+/// demo commune's certificate.
+pub fn demo_trust() -> hotich_protocol::paper::PaperTrust {
+    let root = hotich_protocol::trust::demo_root_signer();
+    let from = "2024-01-01T00:00:00Z".parse().unwrap();
+    hotich_protocol::paper::PaperTrust::new(
+        root.key_id(),
+        &root.public_key_b64(),
+        vec![
+            hotich_protocol::paper::certificate::demo_commune_certificate(
+                COMMUNE,
+                "Xã Bằng Thành",
+                "Tỉnh Thái Nguyên",
+                from,
+            ),
+        ],
+    )
 }
 
 /// The value printed on the line `name` of a paper's content.

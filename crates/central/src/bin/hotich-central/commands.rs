@@ -140,13 +140,16 @@ pub fn serve(args: ServeArgs) -> Result<String, CliError> {
         workstation_burst: args.burst,
         facility_rate: args.facility_rate_limit,
         facility_burst: args.facility_rate_limit.saturating_mul(5),
-        #[cfg(feature = "faults")]
+        ..ServerConfig::default()
+    };
+    #[cfg(feature = "faults")]
+    let config = ServerConfig {
         faults: args.faults.map(|rate| server::Faults {
             rate: rate.clamp(0.0, 1.0),
             seed: args.fault_seed,
         }),
-        #[cfg(feature = "faults")]
         clock_offset_seconds: args.clock_offset,
+        ..config
     };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {

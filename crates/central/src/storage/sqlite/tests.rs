@@ -13,7 +13,15 @@ fn old_database(path: &Path) {
            VALUES ('ws-1', '01864', 'old', 'abc', '2026-01-01T00:00:00+00:00');
          INSERT INTO commune_stream (commune, last_seq) VALUES ('01864', 1);
          INSERT INTO notification_event (commune, seq, notification_id, version, envelope, received_at)
-           VALUES ('01864', 1, 'n-1', 1, '{}', '2026-01-01T00:00:00+00:00');",
+           VALUES ('01864', 1, 'n-1', 1, '{}', '2026-01-01T00:00:00+00:00');
+         INSERT INTO pushed_event (id, workstation_id, commune, case_id, kind, body, created_at, received_at)
+           VALUES ('p-1', 'ws-1', '01864', 'c-1', 'extract_print',
+                   json_object('registration_id', 'r-1',
+                               'serials', json_array('AAAA-AAAA-AAAA-AAAA', 'BBBB-BBBB-BBBB-BBBB')),
+                   '2026-01-02T00:00:00+00:00', '2026-01-02T00:00:01+00:00'),
+                  ('p-2', 'ws-1', '01864', 'c-1', 'paper_withdrawn',
+                   json_object('serial', 'BBBB-BBBB-BBBB-BBBB'),
+                   '2026-01-03T00:00:00+00:00', '2026-01-03T00:00:01+00:00');",
     )
     .unwrap();
 }
@@ -46,9 +54,29 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 4,
-        "the token columns, the official documents and the audit heads were added"
+        version, 5,
+        "the token columns, the official documents, the audit heads and the papers' status were added"
     );
+    // The prints pushed before the papers' status existed answer it.
+    let printed = storage
+        .paper_status("AAAA-AAAA-AAAA-AAAA")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (printed.withdrawn_at, printed.amended_at),
+        (None, None),
+        "{}",
+        printed.printed_at
+    );
+    let lost = storage
+        .paper_status("BBBB-BBBB-BBBB-BBBB")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        lost.withdrawn_at.as_deref(),
+        Some("2026-01-03T00:00:00+00:00")
+    );
+    assert_eq!(storage.paper_status("CCCC-CCCC-CCCC-CCCC").unwrap(), None);
     let listed = storage.workstations().unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].last_used_at.is_some(), "{listed:?}");
@@ -62,15 +90,15 @@ fn a_database_from_a_newer_server_is_refused() {
     old_database(&path);
     hotich_common::sqlite::connect(&path, None)
         .unwrap()
-        .pragma_update(None, "user_version", 5)
+        .pragma_update(None, "user_version", 6)
         .unwrap();
     let refused = SqliteStorage::open(&path).unwrap_err();
     assert!(
         matches!(
             refused,
             StorageError::Open(OpenError::TooNew {
-                found: 5,
-                supported: 4
+                found: 6,
+                supported: 5
             })
         ),
         "{refused}"
