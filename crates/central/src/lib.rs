@@ -24,6 +24,7 @@ pub mod handlers;
 pub mod jurisdiction;
 pub mod logging;
 pub mod middleware;
+pub mod paper_keys;
 #[cfg(feature = "testkit")]
 pub mod process;
 pub mod router;

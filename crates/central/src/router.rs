@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
-use crate::handlers::{self, health, notifications, papers, pull, push, trust_list};
+use crate::handlers::{self, health, notifications, paper_keys, papers, pull, push, trust_list};
 use crate::middleware::body_limit::refuse_declared_over;
 use crate::middleware::rate_limit::{limit_facilities, limit_public, limit_workstations};
 use crate::middleware::request_log::with_request_log;
@@ -16,20 +16,29 @@ use crate::state::App;
 
 /// Largest `PUT /v1/events/{id}` body.
 pub const MAX_PUSH_BYTES: usize = 256 * 1024;
+/// Largest `PUT /v1/paper-keys/{key_id}` body: a public key and its name.
+pub const MAX_KEY_BYTES: usize = 4 * 1024;
 /// Largest `POST /v1/notifications` body.
 pub const MAX_POST_BYTES: usize = 16 * 1024 * 1024;
+
+/// `route` with its body limit: a body declared longer is refused before it
+/// is read, and one sent without a length is cut at `max` while read.
+fn limited(route: MethodRouter<Arc<App>>, max: usize) -> MethodRouter<Arc<App>> {
+    route
+        .layer(DefaultBodyLimit::max(max))
+        .layer(middleware::from_fn(move |request, next| {
+            refuse_declared_over(max, request, next)
+        }))
+}
 
 /// The router with every route, limit and middleware.
 pub fn router(app: Arc<App>) -> Router {
     let workstation_routes = Router::new()
         .route("/v1/communes/{commune}/events", get(pull::pull))
+        .route("/v1/events/{id}", limited(put(push::push), MAX_PUSH_BYTES))
         .route(
-            "/v1/events/{id}",
-            put(push::push)
-                .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
-                .layer(middleware::from_fn(|request, next| {
-                    refuse_declared_over(MAX_PUSH_BYTES, request, next)
-                })),
+            "/v1/paper-keys/{key_id}",
+            limited(put(paper_keys::submit_paper_key), MAX_KEY_BYTES),
         )
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -38,11 +47,7 @@ pub fn router(app: Arc<App>) -> Router {
     let facility_routes = Router::new()
         .route(
             "/v1/notifications",
-            post(notifications::post_notifications)
-                .layer(DefaultBodyLimit::max(MAX_POST_BYTES))
-                .layer(middleware::from_fn(|request, next| {
-                    refuse_declared_over(MAX_POST_BYTES, request, next)
-                })),
+            limited(post(notifications::post_notifications), MAX_POST_BYTES),
         )
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -51,6 +56,7 @@ pub fn router(app: Arc<App>) -> Router {
     // Anyone checking a paper: no token, limited per address.
     let public_routes = Router::new()
         .route("/v1/papers/{serial}", get(papers::paper_status))
+        .route("/v1/paper-trust", get(paper_keys::paper_trust))
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_public));
     // What a workstation reads; the faults feature makes it fail on purpose.
     let workstation_reads = Router::new()

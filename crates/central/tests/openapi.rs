@@ -203,6 +203,12 @@ const TRUST: &str = "/v1/trust-list";
 const POST: &str = "/v1/notifications";
 const PUT_EVENT: &str = "/v1/events/{id}";
 const PAPER: &str = "/v1/papers/{serial}";
+const PAPER_KEY: &str = "/v1/paper-keys/{key_id}";
+const PAPER_TRUST: &str = "/v1/paper-trust";
+
+fn key_body(public_key: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "public_key": public_key })).unwrap()
+}
 
 fn push_body(kind: &str, note: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -255,6 +261,9 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     let events = "/v1/communes/01864/events";
     let put = "/v1/events/0193a4c2-7a1b-7c3d-8e4f-123456789abc";
     let push = |note: &str| Some(push_body("case_attempt", note));
+    let key = "/v1/paper-keys/01864-20261201-a1b2".to_owned();
+    let public =
+        hotich_protocol::jws::Signer::from_label("openapi paper key", "k").public_key_b64();
     let (get, post, put_, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
     #[rustfmt::skip]
     let calls: Vec<Call<'_>> = vec![
@@ -292,6 +301,19 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         // Injected faults: 500 and 429 among cut connections and delays.
         (&faulty, get.clone(), events.into(), EVENTS, Some(ours), None, 30, None),
         (&faulty, get.clone(), TRUST.into(), TRUST, None, None, 30, None),
+        // A workstation submits its paper key; anyone reads the published trust.
+        (&server, put_.clone(), key.clone(), PAPER_KEY, Some(ours), Some(key_body(&public)), 1, Some(201)),
+        (&server, put_.clone(), key.clone(), PAPER_KEY, Some(ours), Some(key_body(&public)), 1, Some(200)),
+        (&server, put_.clone(), key.clone(), PAPER_KEY, Some(other), Some(key_body(&public)), 1, Some(409)),
+        (&server, put_.clone(), key.clone(), PAPER_KEY, Some(ours), Some(b"{".to_vec()), 1, Some(400)),
+        (&server, put_.clone(), key.clone(), PAPER_KEY, None, Some(key_body(&public)), 1, Some(401)),
+        (&server, put_.clone(), key.clone(), PAPER_KEY, Some(ours), Some(key_body("not-a-key")), 1, Some(422)),
+        (&server, get.clone(), key.clone(), PAPER_KEY, Some(ours), None, 1, Some(405)),
+        (&tight, put_.clone(), key.clone(), PAPER_KEY, Some(other), Some(key_body(&public)), 8, None),
+        (&faulty, put_.clone(), key.clone(), PAPER_KEY, Some(ours), Some(key_body(&public)), 30, None),
+        (&server, get.clone(), PAPER_TRUST.into(), PAPER_TRUST, None, None, 1, Some(200)),
+        (&empty, get.clone(), PAPER_TRUST.into(), PAPER_TRUST, None, None, 1, Some(404)),
+        (&server, post.clone(), PAPER_TRUST.into(), PAPER_TRUST, None, None, 1, Some(405)),
         // Anyone asks a paper's status, without a token.
         (&server, get.clone(), "/v1/papers/AAAA-BBBB-CCCC-DDDD".into(), PAPER, None, None, 1, Some(200)),
         (&server, get.clone(), "/v1/papers/not-a-code".into(), PAPER, None, None, 1, Some(200)),
@@ -313,6 +335,14 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
     // Bodies over a route's limit, refused before they are sent.
     let too_large = [
         (&server, Method::POST, POST.to_owned(), POST, None, 17 << 20),
+        (
+            &server,
+            Method::PUT,
+            key.clone(),
+            PAPER_KEY,
+            Some(ours),
+            8 << 10,
+        ),
         (
             &server,
             Method::PUT,
@@ -356,8 +386,12 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         .iter()
         .filter(|s| **s == Some(StatusCode::OK))
         .count();
-    assert!((97..=98).contains(&answered), "{statuses:?}");
+    assert!((95..=98).contains(&answered), "{statuses:?}");
     assert_eq!(statuses.last(), Some(&Some(StatusCode::TOO_MANY_REQUESTS)));
+    // The published trust shares the address's limit.
+    let url = format!("{}{PAPER_TRUST}", server.url);
+    let limited = probe.send(Method::GET, url, PAPER_TRUST, None, None).await;
+    assert_eq!(limited, Some(StatusCode::TOO_MANY_REQUESTS));
     for _ in 0..30 {
         let url = format!("{}/v1/events/{}", faulty.url, uuid_like());
         probe
@@ -370,6 +404,7 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         ("/v1/health", "GET", 503),
         (POST, "POST", 500),
         (PAPER, "GET", 500),
+        (PAPER_TRUST, "GET", 500),
     ]
     .into_iter()
     .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))

@@ -335,7 +335,8 @@ impl Store {
     /// Sets this store up as a real commune office, all in one transaction:
     /// the commune, office name, address and hours, the registry address,
     /// the root key (refused unless its fingerprint is the one confirmed,
-    /// and never the demo root), the first supervisor and the audit entry.
+    /// and never the demo root), the first supervisor, the audit entry and
+    /// the office's paper-signing key (`paper.rs`).
     /// Refused for a demo store and for a store that already holds data.
     pub fn set_up_office(&mut self, setup: &OfficeSetUp, now: DateTime<Utc>) -> Result<Officer> {
         match self.installation()? {
@@ -372,6 +373,15 @@ impl Store {
                 AuditAction::OfficeSetUp,
                 &details.commune_code,
                 &supervisor,
+                now,
+            )?;
+            // The office's paper key, made here; sync submits it to the
+            // registry for certification.
+            crate::paper::insert_paper_key(
+                &store.conn,
+                &store.key,
+                &details.commune_code,
+                &supervisor.id,
                 now,
             )?;
             Ok(supervisor)

@@ -14,7 +14,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use hotich_protocol::jws::Signer;
 use hotich_protocol::paper::certificate::{demo_commune_certificate, demo_commune_signer};
 use hotich_protocol::paper::{
-    code_of_serial, open_signed, PaperClaims, PaperDocument, PaperRejection, PaperTrust, Serial,
+    code_of_serial, open_signed, CommuneCertificate, PaperClaims, PaperDocument, PaperRejection,
+    PaperTrust, Serial,
 };
 use hotich_protocol::trust::RootKey;
 use hotich_protocol::{PartialDate, SignedEnvelope};
@@ -34,6 +35,50 @@ fn demo_valid_from() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
         .single()
         .unwrap_or_default()
+}
+
+/// The registry's published paper trust, as last pulled (JSON).
+const SETTING_PAPER_TRUST: &str = "paper_trust";
+
+/// Makes a signing key for the office's papers in `conn`'s open
+/// transaction, with its audit entry (`officer_id` empty when no officer
+/// acts: a sync). Its id names the commune and the day.
+pub(crate) fn insert_paper_key(
+    conn: &rusqlite::Connection,
+    key: &crate::store_key::StoreKey,
+    commune_code: &str,
+    officer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let mut seed = [0u8; 32];
+    random(&mut seed)?;
+    let mut suffix = [0u8; 2];
+    random(&mut suffix)?;
+    let key_id = format!(
+        "{commune_code}-{}-{}",
+        now.format("%Y%m%d"),
+        hotich_common::hex::hex(&suffix)
+    );
+    let signer = Signer::from_seed(seed, key_id.clone());
+    conn.execute(
+        "INSERT INTO paper_key (key_id, seed, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            key_id,
+            seed.to_vec(),
+            signer.public_key_b64(),
+            now.to_rfc3339()
+        ],
+    )?;
+    audit::append_with_content(
+        conn,
+        key,
+        AuditAction::PaperKeyCreate,
+        &key_id,
+        officer_id,
+        &signer.public_key_b64(),
+        now,
+    )?;
+    Ok(key_id)
 }
 
 fn corrupt(what: &str, reason: impl ToString) -> CoreError {
@@ -268,44 +313,101 @@ impl Store {
         })
     }
 
-    /// A new signing key for the office's papers, with its audit entry.
+    /// A new signing key for the office's papers, with its audit entry, in
+    /// a transaction of its own.
     fn create_paper_key(
         &mut self,
         actor: &Officer,
         commune_code: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut seed = [0u8; 32];
-        random(&mut seed)?;
-        let mut suffix = [0u8; 2];
-        random(&mut suffix)?;
-        let key_id = format!(
-            "{commune_code}-{}-{}",
-            now.format("%Y%m%d"),
-            hotich_common::hex::hex(&suffix)
-        );
-        let signer = Signer::from_seed(seed, key_id.clone());
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO paper_key (key_id, seed, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                key_id,
-                seed.to_vec(),
-                signer.public_key_b64(),
-                now.to_rfc3339()
-            ],
-        )?;
-        audit::append_with_content(
-            &tx,
-            &self.key,
-            AuditAction::PaperKeyCreate,
-            &key_id,
-            &actor.id,
-            &signer.public_key_b64(),
-            now,
-        )?;
+        insert_paper_key(&tx, &self.key, commune_code, &actor.id, now)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A supervisor replaces the office's paper key (a workstation
+    /// replaced, a key feared known): the current one is retired (its papers
+    /// still verify at the desk and, while its certificate holds, anywhere),
+    /// a new one made and submitted at the next sync. Returns the new key id.
+    pub fn rotate_paper_key(&mut self, actor: &Officer, now: DateTime<Utc>) -> Result<String> {
+        actor.require_supervisor(crate::error::ForbiddenAction::RotatePaperKey)?;
+        let office = self.office()?.ok_or(CoreError::NoOffice)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE paper_key SET retired_at = ?1 WHERE retired_at IS NULL",
+            [now.to_rfc3339()],
+        )?;
+        let key_id = insert_paper_key(&tx, &self.key, &office.commune_code, &actor.id, now)?;
+        tx.commit()?;
+        Ok(key_id)
+    }
+
+    /// The office's keys the registry has not certified yet (key id, public
+    /// key), which sync submits; none on a demo-root store (the demo root
+    /// certifies the demo key). Makes the office's first key when it has
+    /// none (an office set up before keys were made at set-up), audited
+    /// with no officer.
+    pub fn paper_keys_to_submit(&mut self, now: DateTime<Utc>) -> Result<Vec<(String, String)>> {
+        if self.pinned_demo_root()? {
+            return Ok(Vec::new());
+        }
+        let Some(office) = self.office()? else {
+            return Ok(Vec::new());
+        };
+        let has_key: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM paper_key WHERE retired_at IS NULL)",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_key {
+            let tx = self.conn.transaction()?;
+            insert_paper_key(&tx, &self.key, &office.commune_code, "", now)?;
+            tx.commit()?;
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT key_id, public_key FROM paper_key
+             WHERE certificate IS NULL AND retired_at IS NULL ORDER BY created_at",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes in the trust the registry publishes (`GET /v1/paper-trust`):
+    /// refused unless its root is the pinned one; each certificate of this
+    /// office's own keys is kept beside its key, and the whole file is kept
+    /// (a setting) for checking other communes' papers offline. Returns how
+    /// many of the office's keys it certified.
+    pub fn apply_paper_trust(&mut self, trust: &PaperTrust) -> Result<usize> {
+        let root = self.pinned_root()?.ok_or(CoreError::NoRootKey)?;
+        if trust.root_key_id != root.key_id() || trust.root_public_key != root.public_key_b64() {
+            return Err(corrupt(
+                "paper trust",
+                format!("signed by root {}, not the pinned one", trust.root_key_id),
+            ));
+        }
+        let root_key = hotich_protocol::jws::verifying_key_from_b64(&trust.root_public_key)
+            .map_err(|e| corrupt("paper trust", e))?;
+        let json = serde_json::to_string(trust).map_err(|e| corrupt("paper trust", e))?;
+        let tx = self.conn.transaction()?;
+        let mut own = 0;
+        for envelope in &trust.certificates {
+            // Only what the root really signed is kept.
+            let Ok(held) = CommuneCertificate::verify(envelope, &trust.root_key_id, &root_key)
+            else {
+                continue;
+            };
+            let text = serde_json::to_string(envelope).map_err(|e| corrupt("certificate", e))?;
+            own += tx.execute(
+                "UPDATE paper_key SET certificate = ?2
+                 WHERE key_id = ?1 AND public_key = ?3 AND certificate IS NOT ?2",
+                params![held.key_id, text, held.public_key],
+            )?;
+        }
+        tx.commit()?;
+        self.set_setting(SETTING_PAPER_TRUST, &json)?;
+        Ok(own)
     }
 
     /// Opens a paper this office signed (with any key it has had, or the
@@ -340,9 +442,10 @@ impl Store {
         .map(|(_, claims)| claims))
     }
 
-    /// What a checker needs to verify this office's papers: the pinned root
-    /// and the certificates of the keys it signed (the demo commune's on a
-    /// demo-root store).
+    /// What a checker needs to verify this office's papers, and the other
+    /// communes' it learnt of: the pinned root, the certificates of the keys
+    /// it signed with (the demo commune's on a demo-root store), those the
+    /// registry last published, and the keys it revoked.
     pub fn paper_trust(&self) -> Result<PaperTrust> {
         let root = self.pinned_root()?.ok_or(CoreError::NoRootKey)?;
         let mut certificates: Vec<SignedEnvelope> = Vec::new();
@@ -365,10 +468,23 @@ impl Store {
                 serde_json::from_str(&raw?).map_err(|e| corrupt("paper_key.certificate", e))?;
             certificates.push(envelope);
         }
-        Ok(PaperTrust::new(
-            root.key_id(),
-            root.public_key_b64(),
-            certificates,
-        ))
+        // The other communes' certificates and the revoked keys, as the
+        // registry last published them (for the same root).
+        let mut revoked = Vec::new();
+        if let Some(json) = self.setting(SETTING_PAPER_TRUST)? {
+            let published: PaperTrust =
+                serde_json::from_str(&json).map_err(|e| corrupt("paper trust", e))?;
+            if published.root_key_id == root.key_id() {
+                for envelope in published.certificates {
+                    if !certificates.contains(&envelope) {
+                        certificates.push(envelope);
+                    }
+                }
+                revoked = published.revoked;
+            }
+        }
+        let mut trust = PaperTrust::new(root.key_id(), root.public_key_b64(), certificates);
+        trust.revoked = revoked;
+        Ok(trust)
     }
 }

@@ -164,6 +164,23 @@ pub struct PushAck {
     pub status: String,
 }
 
+/// `PUT /v1/paper-keys/{key_id}` body: the commune office's paper-signing
+/// public key, submitted for the registry to certify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperKeySubmission {
+    /// base64url of the 32-byte Ed25519 public key.
+    pub public_key: String,
+}
+
+/// `PUT /v1/paper-keys/{key_id}` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperKeyAck {
+    pub key_id: String,
+    /// `stored` the first time, `same` when this key was submitted before.
+    pub status: String,
+}
+
 /// Every error the server answers: a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

@@ -256,3 +256,19 @@ fn a_code_reads_back_to_its_serial_however_it_is_typed() {
     );
     assert_eq!(serial_of_code("ABCD-EFGH"), None);
 }
+
+#[test]
+fn a_key_the_registry_revoked_is_refused_though_its_certificate_holds() {
+    let key = commune_key("01864");
+    let mut trust = trust(&[certificate(&key, "01864", far())]);
+    let text = claims("01864").sign(&key);
+    assert!(verify_paper(&text, &trust).is_ok());
+    trust.revoked.push(key.key_id().to_owned());
+    let refused = verify_paper(&text, &trust).unwrap_err();
+    assert_eq!(refused, PaperRejection::KeyRevoked("c-01864-k1".into()));
+    assert_eq!(refused.code(), "key_revoked");
+    // The trust file says so in JSON, and reads back the same.
+    let json = serde_json::to_string(&trust).unwrap();
+    assert!(json.contains("\"revoked\":[\"c-01864-k1\"]"), "{json}");
+    assert_eq!(serde_json::from_str::<PaperTrust>(&json).unwrap(), trust);
+}

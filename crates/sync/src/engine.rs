@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use chrono::Utc;
 use hotich_core::sync::{Pulled, PulledDocument};
 use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
+use hotich_protocol::paper::PaperTrust;
 use hotich_protocol::sync::{
-    ApiError, AuditChainHead, EventContent, EventPage, PushedEvent, StreamEvent,
+    ApiError, AuditChainHead, EventContent, EventPage, PaperKeySubmission, PushedEvent, StreamEvent,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
@@ -113,7 +114,7 @@ fn refusal(answer: &Answer) -> Halt {
     }
 }
 
-/// Runs one sync: trust list, pull, push. The report is recorded in the
+/// Runs one sync: trust list, pull, push, paper keys. The report is recorded in the
 /// store (the status view reads it) and returned, with `error` set when the
 /// run stopped early; a later run resumes where this one stopped.
 pub async fn sync_once(
@@ -166,7 +167,41 @@ impl Run<'_> {
     async fn all(&mut self) -> Result<(), Halt> {
         self.trust_list().await?;
         self.pull().await?;
-        self.push().await
+        self.push().await?;
+        self.paper_keys().await
+    }
+
+    /// The office's paper keys: each one the registry has not certified is
+    /// submitted (an idempotent PUT), then the trust the registry publishes
+    /// is taken in: its certificates of this office's keys, the other
+    /// communes', the keys it revoked (`Store::apply_paper_trust`). A
+    /// registry without these endpoints (an older one) is left alone.
+    async fn paper_keys(&mut self) -> Result<(), Halt> {
+        for (key_id, public_key) in self.store.paper_keys_to_submit(Utc::now())? {
+            let body = serde_json::to_vec(&PaperKeySubmission { public_key })
+                .map_err(|e| Halt::Protocol(e.to_string()))?;
+            let path = format!("/v1/paper-keys/{key_id}");
+            let answer = self
+                .client
+                .send(Method::PUT, &path, Some(body), &mut *self.progress)
+                .await?;
+            match answer.status {
+                StatusCode::OK | StatusCode::CREATED => {}
+                StatusCode::NOT_FOUND => return Ok(()),
+                _ => return Err(refusal(&answer)),
+            }
+        }
+        let answer = self.get("/v1/paper-trust").await?;
+        match answer.status {
+            StatusCode::OK => {
+                let trust: PaperTrust = serde_json::from_slice(&answer.body)
+                    .map_err(|e| Halt::Protocol(format!("danh sách tin cậy giấy tờ: {e}")))?;
+                self.store.apply_paper_trust(&trust)?;
+                Ok(())
+            }
+            StatusCode::NOT_FOUND => Ok(()),
+            _ => Err(refusal(&answer)),
+        }
     }
 
     async fn get(&mut self, path: &str) -> Result<Answer, Halt> {

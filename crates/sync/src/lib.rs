@@ -9,7 +9,10 @@
 //!    ONE SQLite transaction;
 //! 3. push the outbox in id order with idempotent `PUT /v1/events/{id}`; a
 //!    row is marked sent in its own transaction after the server's ack, and
-//!    no transaction is ever open during a request.
+//!    no transaction is ever open during a request;
+//! 4. submit the office's paper-signing keys the registry has not certified
+//!    and take in the paper trust it publishes (its certificates, the other
+//!    communes', the revoked keys).
 //!
 //! Network errors, 5xx, 408 and 429 are retried with exponential backoff and
 //! full jitter, honouring `Retry-After`; a 4xx refusal of a row parks it as

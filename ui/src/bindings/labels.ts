@@ -156,6 +156,7 @@ export const LABELS_VI = {
     "register_on_earlier_day": "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
     "decide_amendment": "chỉ lãnh đạo mới được duyệt hoặc từ chối cải chính",
     "withdraw_paper": "chỉ lãnh đạo mới được thu hồi bản giấy tờ đã in",
+    "rotate_paper_key": "chỉ lãnh đạo mới được thay khóa ký giấy tờ của cơ quan",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "ghi chú",
@@ -567,6 +568,7 @@ export const LABELS_EN = {
     "register_on_earlier_day": "Only a supervisor may date a registration before today",
     "decide_amendment": "Only a supervisor may approve or reject an amendment",
     "withdraw_paper": "Only a supervisor may withdraw a printed copy",
+    "rotate_paper_key": "Only a supervisor may replace the office's paper-signing key",
   } satisfies Record<ForbiddenAction, string>,
   inputField: {
     "note": "Note",

@@ -788,6 +788,7 @@ export const en: Messages = {
       bad_signature: "the signature does not match: the content was changed or another office signed it",
       wrong_commune: "the paper names one commune but was signed with another commune's key",
       certificate_expired: "the signing key was not valid on the issue date",
+      key_revoked: "the signing key was revoked: papers it signed are no longer trusted",
       bad_trust: "the trust list cannot be used",
     } as Record<string, string>,
   },

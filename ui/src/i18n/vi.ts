@@ -796,6 +796,7 @@ export const vi = {
       bad_signature: "chữ ký không khớp: nội dung đã bị sửa hoặc không do cơ quan này ký",
       wrong_commune: "giấy ghi một xã nhưng được ký bằng khóa của xã khác",
       certificate_expired: "khóa ký không còn hiệu lực vào ngày cấp giấy",
+      key_revoked: "khóa ký đã bị thu hồi: giấy do khóa này ký không còn được tin",
       bad_trust: "danh sách tin cậy không dùng được",
     } as Record<string, string>,
   },

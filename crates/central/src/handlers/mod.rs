@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod health;
 pub mod notifications;
+pub mod paper_keys;
 pub mod papers;
 pub mod pull;
 pub mod push;

@@ -279,6 +279,30 @@ pub struct PushedRecord {
     pub created_at: String,
 }
 
+/// What submitting a paper-signing key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySubmission {
+    Stored,
+    /// The same key from the same commune again.
+    Same,
+    /// Another key, or another commune, under this id: the first one stands.
+    Conflict,
+}
+
+/// A commune office's paper-signing key as the registry holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperKeyRecord {
+    pub key_id: String,
+    pub commune: String,
+    pub workstation_id: String,
+    pub public_key: String,
+    pub submitted_at: String,
+    /// The root-signed certificate (JSON envelope), once certified.
+    pub certificate: Option<String>,
+    pub certified_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
 /// A printed copy as the registry knows it (RFC 3339 times, the
 /// workstation's): see [`Storage::paper_status`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,6 +358,26 @@ pub trait Storage: Send + Sync + 'static {
     /// printed): when printed, withdrawn, and the registration's amendment
     /// after the print, if any; None when no workstation pushed it.
     fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>>;
+    /// Keeps a workstation's paper-signing public key under its id, for its
+    /// commune, until the operator certifies it.
+    fn submit_paper_key(
+        &self,
+        workstation: &Workstation,
+        key_id: &str,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KeySubmission>;
+    /// Every paper key submitted, oldest first.
+    fn paper_keys(&self) -> Result<Vec<PaperKeyRecord>>;
+    /// Keeps the key's certificate; false when the key is unknown or revoked.
+    fn certify_paper_key(
+        &self,
+        key_id: &str,
+        certificate: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Revokes a key; false when unknown or revoked before.
+    fn revoke_paper_key(&self, key_id: &str, now: DateTime<Utc>) -> Result<bool>;
     /// Keeps the workstation's audit head if it is further along than the
     /// one kept; flags one that went backwards.
     fn note_audit_head(

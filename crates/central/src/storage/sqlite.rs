@@ -22,6 +22,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/003_official_documents.sql"),
     include_str!("../schema/004_audit_heads.sql"),
     include_str!("../schema/005_paper_status.sql"),
+    include_str!("../schema/006_paper_keys.sql"),
 ]);
 const READERS: usize = 4;
 
@@ -548,6 +549,79 @@ impl Storage for SqliteStorage {
         } else {
             PutOutcome::Conflict
         })
+    }
+
+    fn submit_paper_key(
+        &self,
+        workstation: &Workstation,
+        key_id: &str,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KeySubmission> {
+        let conn = lock(&self.writer);
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO paper_key (key_id, commune, workstation_id, public_key, submitted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key_id) DO NOTHING",
+            )?
+            .execute(params![
+                key_id,
+                workstation.commune,
+                workstation.id,
+                public_key,
+                now.to_rfc3339()
+            ])?;
+        if inserted == 1 {
+            return Ok(KeySubmission::Stored);
+        }
+        let (commune, held): (String, String) = conn
+            .prepare_cached("SELECT commune, public_key FROM paper_key WHERE key_id = ?1")?
+            .query_row([key_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(if commune == workstation.commune && held == public_key {
+            KeySubmission::Same
+        } else {
+            KeySubmission::Conflict
+        })
+    }
+
+    fn paper_keys(&self) -> Result<Vec<PaperKeyRecord>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT key_id, commune, workstation_id, public_key, submitted_at, certificate,
+                    certified_at, revoked_at
+             FROM paper_key ORDER BY submitted_at, key_id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(from_row!(row => PaperKeyRecord {
+                key_id, commune, workstation_id, public_key, submitted_at, certificate,
+                certified_at, revoked_at,
+            }))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn certify_paper_key(
+        &self,
+        key_id: &str,
+        certificate: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let changed = lock(&self.writer)
+            .prepare_cached(
+                "UPDATE paper_key SET certificate = ?2, certified_at = ?3
+                 WHERE key_id = ?1 AND revoked_at IS NULL",
+            )?
+            .execute(params![key_id, certificate, now.to_rfc3339()])?;
+        Ok(changed == 1)
+    }
+
+    fn revoke_paper_key(&self, key_id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let changed = lock(&self.writer)
+            .prepare_cached(
+                "UPDATE paper_key SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
+            )?
+            .execute(params![key_id, now.to_rfc3339()])?;
+        Ok(changed == 1)
     }
 
     fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>> {

@@ -108,6 +108,8 @@ pub enum Trust {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replace the office's paper-signing key (supervisors): the next sync submits the new one for the registry to certify
+    RotatePaperKey,
     /// Trust anchors and intermediate CAs (X.509) for the signed XML of health facilities
     #[command(subcommand)]
     Ca(ca::Ca),
@@ -152,6 +154,14 @@ impl Trust {
                     "Đã ghi tệp tin cậy giấy tờ ({} chứng thư của xã) vào {}.",
                     trust.certificates.len(),
                     out.display()
+                )?;
+            }
+            Trust::RotatePaperKey => {
+                let actor = ctx.acting()?;
+                let key_id = ctx.store.rotate_paper_key(&actor, Utc::now())?;
+                writeln!(
+                    ctx.out,
+                    "Khóa ký giấy tờ mới: {key_id}; lần đồng bộ tới sẽ gửi để máy chủ chứng nhận."
                 )?;
             }
             Trust::PinRoot {

@@ -195,6 +195,8 @@ code_enum! {
         DecideAmendment => "decide_amendment",
         /// Withdrawing a printed copy (reported lost, issued in error).
         WithdrawPaper => "withdraw_paper",
+        /// Replacing the office's paper-signing key.
+        RotatePaperKey => "rotate_paper_key",
     }
 }
 

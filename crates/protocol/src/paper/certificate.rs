@@ -83,6 +83,32 @@ impl CommuneCertificate {
     }
 }
 
+/// A commune's key certified by `root` for `days` from `valid_from`: what
+/// the registry's operator issues (`hotich-central paper-key certify`).
+pub fn certify_commune_key(
+    root: &Signer,
+    commune: (&str, &str, &str),
+    key_id: &str,
+    public_key: &str,
+    valid_from: DateTime<Utc>,
+    days: i64,
+) -> SignedEnvelope {
+    let (commune_code, commune_name, province_name) = commune;
+    CommuneCertificate {
+        schema: CERTIFICATE_SCHEMA,
+        commune_code: commune_code.to_owned(),
+        commune_name: commune_name.to_owned(),
+        province_name: province_name.to_owned(),
+        key_id: key_id.to_owned(),
+        algorithm: ALG_EDDSA.to_owned(),
+        public_key: public_key.to_owned(),
+        valid_from,
+        valid_until: valid_from + chrono::Duration::days(days),
+        demo: false,
+    }
+    .issue(root)
+}
+
 /// The demo commune key of `commune_code`, derivable by anyone (like the demo
 /// facilities' keys), so a demo store prints signed papers offline.
 pub fn demo_commune_signer(commune_code: &str) -> Signer {
@@ -128,6 +154,10 @@ pub struct PaperTrust {
     /// base64url of the root's 32-byte Ed25519 public key.
     pub root_public_key: String,
     pub certificates: Vec<SignedEnvelope>,
+    /// Key ids the registry revoked (a lost or compromised workstation): a
+    /// paper they signed is refused whatever its certificate says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked: Vec<String>,
 }
 
 impl PaperTrust {
@@ -142,6 +172,7 @@ impl PaperTrust {
             root_key_id: root_key_id.to_owned(),
             root_public_key: root_public_key.to_owned(),
             certificates,
+            revoked: Vec::new(),
         }
     }
 

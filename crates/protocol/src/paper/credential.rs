@@ -148,6 +148,8 @@ pub enum PaperRejection {
     },
     #[error("tệp tin cậy không dùng được: {0}")]
     BadTrust(String),
+    #[error("khóa {0} đã bị thu hồi: giấy do khóa này ký không còn được tin")]
+    KeyRevoked(String),
 }
 
 impl PaperRejection {
@@ -162,6 +164,7 @@ impl PaperRejection {
             PaperRejection::WrongCommune { .. } => "wrong_commune",
             PaperRejection::CertificateExpired { .. } => "certificate_expired",
             PaperRejection::BadTrust(_) => "bad_trust",
+            PaperRejection::KeyRevoked(_) => "key_revoked",
         }
     }
 }
@@ -372,6 +375,9 @@ pub fn verify_paper(qr_text: &str, trust: &PaperTrust) -> Result<VerifiedPaper, 
     })?;
     let certificate =
         certificate_of(&key_id).ok_or_else(|| PaperRejection::UnknownKey(key_id.clone()))?;
+    if trust.revoked.contains(&key_id) {
+        return Err(PaperRejection::KeyRevoked(key_id));
+    }
     if claims.commune_code != certificate.commune_code {
         return Err(PaperRejection::WrongCommune {
             claimed: claims.commune_code,

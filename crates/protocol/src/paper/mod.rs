@@ -18,7 +18,9 @@ pub mod certificate;
 pub mod credential;
 pub mod status;
 
-pub use certificate::{CommuneCertificate, PaperTrust, TYP_COMMUNE_CERTIFICATE};
+pub use certificate::{
+    certify_commune_key, CommuneCertificate, PaperTrust, TYP_COMMUNE_CERTIFICATE,
+};
 pub use credential::{
     code_of_serial, open_signed, serial_of_code, verify_paper, PaperClaims, PaperDocument,
     PaperRejection, Serial, VerifiedPaper, QR_PREFIX,

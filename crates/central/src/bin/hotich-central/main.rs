@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod facility_sender;
+mod paper_key;
 mod x509;
 
 use std::net::SocketAddr;
@@ -50,6 +51,11 @@ enum Command {
     FacilitySender {
         #[command(subcommand)]
         command: facility_sender::FacilitySenderCommand,
+    },
+    /// Khóa ký giấy tờ của các xã: chứng nhận, thu hồi / the communes' paper-signing keys: certify, revoke.
+    PaperKey {
+        #[command(subcommand)]
+        command: paper_key::PaperKeyCommand,
     },
     /// Sao lưu trực tuyến, mã hóa bằng cùng khóa, trong khi máy chủ vẫn chạy /
     /// an online backup, encrypted with the same key, while the server runs.
@@ -262,6 +268,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
             command: TrustCommand::Crl { command },
         } => x509::crl(command),
         Command::FacilitySender { command } => facility_sender::run(command),
+        Command::PaperKey { command } => paper_key::run(command),
         Command::Backup { db, out } => commands::back_up(&db, &out),
     }
 }

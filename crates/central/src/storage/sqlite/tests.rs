@@ -54,8 +54,8 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 5,
-        "the token columns, the official documents, the audit heads and the papers' status were added"
+        version, 6,
+        "the token columns, the official documents, the audit heads, the papers' status and the paper keys were added"
     );
     // The prints pushed before the papers' status existed answer it.
     let printed = storage
@@ -90,15 +90,15 @@ fn a_database_from_a_newer_server_is_refused() {
     old_database(&path);
     hotich_common::sqlite::connect(&path, None)
         .unwrap()
-        .pragma_update(None, "user_version", 6)
+        .pragma_update(None, "user_version", 7)
         .unwrap();
     let refused = SqliteStorage::open(&path).unwrap_err();
     assert!(
         matches!(
             refused,
             StorageError::Open(OpenError::TooNew {
-                found: 6,
-                supported: 5
+                found: 7,
+                supported: 6
             })
         ),
         "{refused}"
