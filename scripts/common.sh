@@ -22,8 +22,9 @@ APT_PACKAGES=(
     libxmlsec1-dev libxml2-dev libclang-dev xmlsec1
     # the sqlite3 tool, which the encryption suites show cannot read the store
     sqlite3
-    # zbarimg, the independent QR reader the signed-paper suites check against
-    zbar-tools
+    # zbarimg, the independent QR reader the signed-paper suites check against;
+    # headless Chromium and its WebDriver for the static verification page
+    zbar-tools chromium chromium-driver
 )
 
 as_root() {
@@ -53,7 +54,7 @@ install_ui_packages() {
 }
 
 build_ui() {
-    echo "==> building the UI"
+    echo "==> building the UI (and the static verification page, ui/dist-verify)"
     npm --prefix "$ROOT/ui" run build --silent
 }
 

@@ -8,7 +8,7 @@ import svelteConfig from "./svelte.config.js";
 
 export default defineConfig(
   // Bindings are generated from Rust by ts-rs (cargo test -p hotich-core --features ts).
-  { ignores: ["dist/", "node_modules/", "src/bindings/"] },
+  { ignores: ["dist/", "dist-verify/", "node_modules/", "src/bindings/"] },
   js.configs.recommended,
   ts.configs.strict,
   svelte.configs.recommended,

@@ -7,10 +7,14 @@
 
 use chrono::{DateTime, Utc};
 use hotich_protocol::jws::Signer;
+use hotich_protocol::paper::certificate::demo_commune_certificate;
 use hotich_protocol::paper::{certify_commune_key, PaperTrust};
 use hotich_protocol::trust::{RootKey, SETTING_ROOT_KEY_ID, SETTING_ROOT_PUBLIC_KEY};
 
 use crate::storage::{PaperKeyRecord, Storage, StorageError};
+
+/// When the demo commune certificates hold from (as the workstation's).
+const DEMO_VALID_FROM: &str = "2024-01-01T00:00:00Z";
 
 /// How long a certificate holds unless the operator says otherwise.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 5 * 365;
@@ -59,6 +63,30 @@ pub fn published_trust(storage: &dyn Storage) -> Result<Option<PaperTrust>, Stor
         }
         if key.revoked_at.is_some() {
             revoked.push(key.key_id);
+        }
+    }
+    // A demo registry vouches for the demo key of each commune it serves,
+    // as the demo root does on the workstations, so demo papers verify on
+    // its /verify page too.
+    if root == RootKey::demo() {
+        let mut communes: Vec<String> = storage
+            .workstations()?
+            .into_iter()
+            .map(|ws| ws.commune)
+            .collect();
+        communes.sort();
+        communes.dedup();
+        for code in communes {
+            if let Some(commune) = hotich_protocol::reference::commune(&code) {
+                let province = hotich_protocol::reference::province(commune.province_code)
+                    .map_or("", |province| province.full_name);
+                certificates.push(demo_commune_certificate(
+                    &code,
+                    commune.full_name,
+                    province,
+                    DEMO_VALID_FROM.parse().unwrap_or_default(),
+                ));
+            }
         }
     }
     let mut trust = PaperTrust::new(root.key_id(), root.public_key_b64(), certificates);

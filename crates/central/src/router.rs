@@ -8,7 +8,9 @@ use axum::middleware;
 use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
-use crate::handlers::{self, health, notifications, paper_keys, papers, pull, push, trust_list};
+use crate::handlers::{
+    self, health, notifications, paper_keys, papers, pull, push, trust_list, verify_page,
+};
 use crate::middleware::body_limit::refuse_declared_over;
 use crate::middleware::rate_limit::{limit_facilities, limit_public, limit_workstations};
 use crate::middleware::request_log::with_request_log;
@@ -57,6 +59,7 @@ pub fn router(app: Arc<App>) -> Router {
     let public_routes = Router::new()
         .route("/v1/papers/{serial}", get(papers::paper_status))
         .route("/v1/paper-trust", get(paper_keys::paper_trust))
+        .route("/verify", get(verify_page::verify_page))
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_public));
     // What a workstation reads; the faults feature makes it fail on purpose.
     let workstation_reads = Router::new()

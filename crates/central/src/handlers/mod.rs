@@ -11,6 +11,7 @@ pub mod papers;
 pub mod pull;
 pub mod push;
 pub mod trust_list;
+pub mod verify_page;
 
 use axum::http::StatusCode;
 
