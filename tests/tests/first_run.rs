@@ -8,8 +8,8 @@ use hotich_core::{Installation, Store, StoreKey};
 use hotich_protocol::trust::{demo_root_signer, RootKey};
 use hotich_protocol::Signer;
 use hotich_tests::window::{
-    app_binary, click, exactly, fill, first_of, text_of, type_into, wait_signed_in_as, wait_text,
-    AppWindow, BoxError, TestResult, DEMO_BANNER, PASSWORD, SUPERVISOR,
+    app_binary, click, eventually, exactly, fill, first_of, text_of, type_into, wait_signed_in_as,
+    wait_text, AppWindow, BoxError, TestResult, DEMO_BANNER, PASSWORD, SUPERVISOR,
 };
 use thirtyfour::prelude::*;
 
@@ -65,7 +65,17 @@ async fn a_real_office_is_set_up_from_the_first_start() -> TestResult {
 
     click(driver, "[data-testid=choose-office]").await?;
     type_into(driver, "[data-testid=commune-search]", "bang thanh").await?;
-    click(driver, "[data-testid=commune-option][data-code='01864']").await?;
+    // Each keystroke searches again and the list re-renders as answers
+    // arrive: a click can land on an option an answer just replaced, so it
+    // is given again until the choice shows (picking is idempotent).
+    eventually("the commune chosen", || async {
+        click(driver, "[data-testid=commune-option][data-code='01864']").await?;
+        let shown = driver
+            .find_all(By::Css("[data-testid=commune-chosen]"))
+            .await?;
+        Ok((!shown.is_empty()).then_some(()))
+    })
+    .await?;
     let chosen = text_of(driver, "[data-testid=commune-chosen]").await?;
     assert!(
         chosen.contains("Bằng Thành") && chosen.contains("Thái Nguyên"),
