@@ -5,11 +5,19 @@
 //! before any failure, refuses a short one, then opens the queue.
 
 use hotich_tests::window::{
-    app_binary, change_first_password, choose, click, create_officer, eventually, exactly, fill,
-    officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text, wait_text_containing,
-    AppWindow, TestResult, PASSWORD,
+    app_binary, change_first_password, choose, click, create_officer, error_banners, eventually,
+    exactly, fill, first_of, officer_action, submit_sign_in, text_of, wait_signed_in_as, wait_text,
+    wait_text_containing, AppWindow, TestResult, PASSWORD,
 };
 use thirtyfour::prelude::*;
+
+/// The script that answers the next file dialog with `path`.
+fn answer(path: &std::path::Path) -> String {
+    format!(
+        "window.__hotichOpen = {};",
+        serde_json::to_string(&path.to_string_lossy()).unwrap_or_default()
+    )
+}
 
 /// A button of the officer row of `username` in the accounts table.
 fn row_button(username: &str, testid: &str) -> String {
@@ -257,12 +265,6 @@ async fn a_supervisor_backs_up_to_a_folder_and_restores_from_quan_tri() -> TestR
     )
     .await?;
     let usb = tempfile::tempdir()?;
-    let answer = |path: &std::path::Path| {
-        format!(
-            "window.__hotichOpen = {};",
-            serde_json::to_string(&path.to_string_lossy()).unwrap_or_default()
-        )
-    };
     click(driver, "[data-testid=nav-admin]").await?;
     driver.execute(&answer(usb.path()), vec![]).await?;
     click(driver, "[data-testid=backup-choose-folder]").await?;
@@ -286,6 +288,100 @@ async fn a_supervisor_backs_up_to_a_folder_and_restores_from_quan_tri() -> TestR
     wait_text_containing(driver, "[data-testid=backup-notice]", "Đã khôi phục").await?;
     click(driver, "[data-testid=audit-verify]").await?;
     wait_text_containing(driver, "[data-testid=audit-verdict]", "Nhật ký toàn vẹn").await?;
+    window.quit().await?;
+    Ok(())
+}
+
+/// The holiday calendar in Quản trị: 2027 by the Labour Code (Tết and the
+/// days made up for its weekend), then the year's official schedule
+/// imported from a file after a confirmation, its make-up Saturday shown
+/// as worked; a file with a bad line refused naming it; office hours saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app and a display server: run through the README test command"]
+async fn a_supervisor_imports_the_years_holiday_schedule_in_quan_tri() -> TestResult {
+    let window = AppWindow::launch_as_first_supervisor(&app_binary(), &[]).await?;
+    let driver = &window.driver;
+    click(driver, "[data-testid=nav-admin]").await?;
+    let year = driver.find(By::Css("[data-testid=holiday-year]")).await?;
+    year.clear().await?;
+    year.send_keys("2027" + Key::Tab).await?; // the change event loads the year
+    wait_text_containing(driver, "[data-testid=holiday-source]", "Bộ luật Lao động").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=holiday-days] tr[data-date='2027-02-11']",
+        "Nghỉ bù Tết Nguyên đán",
+    )
+    .await?;
+
+    let folder = tempfile::tempdir()?;
+    let schedule = [
+        "2027-01-01\toff\tTết Dương lịch",
+        "2027-02-08\toff\tTết Nguyên đán",
+        "2027-02-09\toff\tTết Nguyên đán",
+        "2027-02-10\toff\tTết Nguyên đán",
+        "2027-02-11\toff\tTết Nguyên đán",
+        "2027-02-12\toff\tTết Nguyên đán",
+        "2027-02-13\twork\tLàm bù ngày 05/02",
+        "2027-04-16\toff\tGiỗ Tổ Hùng Vương",
+        "2027-04-30\toff\tNgày Chiến thắng",
+        "2027-05-03\toff\tNghỉ bù 1/5",
+        "2027-09-02\toff\tQuốc khánh",
+        "2027-09-03\toff\tQuốc khánh",
+    ];
+    let broken = folder.path().join("lich-sai.tsv");
+    std::fs::write(
+        &broken,
+        schedule
+            .join("\n")
+            .replace("2027-02-13\twork", "2027-02-15\twork"),
+    )?;
+    driver.execute(&answer(&broken), vec![]).await?;
+    click(driver, "[data-testid=holiday-import]").await?;
+    click(driver, "[data-testid=holiday-import-yes]").await?;
+    eventually("the bad line named in an error banner", || async {
+        let banners = error_banners(driver).await;
+        Ok(banners
+            .iter()
+            .any(|b| b.contains("lich-sai.tsv") && b.contains("dòng 7"))
+            .then_some(()))
+    })
+    .await?;
+
+    let good = folder.path().join("lich-2027.tsv");
+    std::fs::write(&good, schedule.join("\n"))?;
+    driver.execute(&answer(&good), vec![]).await?;
+    click(driver, "[data-testid=holiday-import]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=holiday-import-confirm]",
+        "lich-2027.tsv",
+    )
+    .await?;
+    click(driver, "[data-testid=holiday-import-yes]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=holiday-notice]",
+        "Đã nhập lịch năm 2027",
+    )
+    .await?;
+    wait_text_containing(driver, "[data-testid=holiday-source]", "Lịch chính thức do").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=holiday-days] tr[data-date='2027-02-13']",
+        "Làm việc",
+    )
+    .await?;
+
+    let hours = first_of(driver, "[data-testid=working-hours]").await?;
+    hours.clear().await?;
+    hours.send_keys("08:00-12:00,13:00-16:30").await?;
+    click(driver, "[data-testid=working-hours-save]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=holiday-notice]",
+        "08:00-12:00,13:00-16:30",
+    )
+    .await?;
     window.quit().await?;
     Ok(())
 }

@@ -337,7 +337,9 @@ async fn a_registrar_logs_outreach_from_the_keyboard_and_the_idle_lock_keeps_typ
         Some("attempt-note")
     );
     let today = office_today();
-    let next = hotich_core::legal::add_working_days(today, 1)
+    // The demo office has no imported schedule: the shipped one and the Labour Code.
+    let next = hotich_calendar::OfficeCalendar::default()
+        .add_working_days(today, 1)
         .format("%d/%m/%Y")
         .to_string();
     assert_eq!(

@@ -9,6 +9,8 @@ import type { AttemptInput } from "./bindings/AttemptInput";
 import type { BackupFacts } from "./bindings/BackupFacts";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { Restored } from "./bindings/Restored";
+import type { CalendarYear } from "./bindings/CalendarYear";
+import type { ScheduleImported } from "./bindings/ScheduleImported";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CasePage } from "./bindings/CasePage";
@@ -197,6 +199,10 @@ export const api = {
   setBackupFolder: (folder: string) => call<BackupStatus>("set_backup_folder", { folder }),
   backUpNow: () => call<BackupFacts>("back_up_now"),
   restoreBackup: (path: string) => call<Restored>("restore_backup", { path }),
+  calendarYear: (year: number) => call<CalendarYear>("calendar_year", { year }),
+  importHolidaySchedule: (path: string) => call<ScheduleImported>("import_holiday_schedule", { path }),
+  officeHours: () => call<string>("office_hours"),
+  setOfficeHours: (hours: string) => call<string>("set_office_hours", { hours }),
   /** The scheduled backups checked: a backup made, or failed. */
   onBackupChecked: (handler: () => void): Promise<UnlistenFn> => listen("backup-checked", () => handler()),
   decideAmendment: (amendmentId: string, approve: boolean, note: string) =>

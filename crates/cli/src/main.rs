@@ -123,6 +123,9 @@ subcommands! {
     /// Scheduled backups: folder, status, one now if due
     #[command(subcommand)]
     backup::Backups,
+    /// The office calendar: days off, make-up working days, the official schedule (supervisors import it)
+    #[command(subcommand)]
+    calendar::Calendar,
     ;
     recover::Recover,
     verify_paper::VerifyPaper,

@@ -12,6 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use hotich_calendar::OfficeCalendar;
 use hotich_core::legal::registration_deadline;
 use hotich_core::{Officer, Outcome, Role, Store};
 use hotich_protocol::EventKind;
@@ -118,6 +119,7 @@ fn main() {
                 )
                 .expect("prepare outbox");
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+            let calendar = OfficeCalendar::default();
             // Every outcome an attempt can have without a note naming another office.
             let outcomes: Vec<&str> = Outcome::ALL
                 .iter()
@@ -134,7 +136,7 @@ fn main() {
                 // Five years of a large commune's events, received a day or two later.
                 let event_day = today() - Days::new(rng.gen_range(0..YEARS * 365));
                 let received = (event_day + Days::new(rng.gen_range(0..3))).min(today());
-                let deadline = registration_deadline(kind, event_day);
+                let deadline = registration_deadline(&calendar, kind, event_day);
                 let officer = &registrars[i % registrars.len()];
                 let id = format!("case-{i:07}");
                 let attempt_days: Vec<NaiveDate> = (0..rng.gen_range(0..5u64))

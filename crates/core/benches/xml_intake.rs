@@ -133,6 +133,7 @@ fn pages_rate(path: &Path, notices: &Notices, receipt: &Receipt<'_>) -> BenchRes
                 format: DocumentFormat::Hsdlgbt,
                 bytes,
                 sender_facility: Some(FACILITY),
+                received_at: None,
             })
         })
         .collect();

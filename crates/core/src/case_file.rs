@@ -152,6 +152,31 @@ pub(crate) fn open_by_hand(
     Ok(id)
 }
 
+/// Every case's deadline worked out again with `calendar` (the office
+/// calendar changed: a holiday schedule imported); returns how many moved.
+/// `updated_at` stays: no officer changed the case.
+pub(crate) fn move_deadlines(
+    tx: &Transaction<'_>,
+    calendar: &hotich_calendar::OfficeCalendar,
+) -> Result<u64> {
+    let cases: Vec<(i64, EventKind, NaiveDate, NaiveDate)> = tx
+        .prepare("SELECT seq, kind, event_date, deadline FROM case_file")?
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE case_file SET deadline = ?2 WHERE seq = ?1")?;
+    let mut moved = 0;
+    for (seq, kind, event_date, deadline) in cases {
+        let now_due = crate::legal::registration_deadline(calendar, kind, event_date);
+        if now_due != deadline {
+            update.execute(params![seq, now_due])?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
 /// The case is registered: outreach ends.
 pub(crate) fn close_as_registered(
     tx: &Transaction<'_>,

@@ -486,6 +486,7 @@ mod tests {
             birth: crate::stats::KindStats::empty(EventKind::Birth),
             death: crate::stats::KindStats::empty(EventKind::Death),
             monthly: Vec::new(),
+            facilities: Vec::new(),
         };
         let mut out = Vec::new();
         write_csv_to(&mut out, &stats, &[]).unwrap();

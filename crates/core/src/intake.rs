@@ -41,6 +41,7 @@ use crate::model::{CaseStatus, ImportProgress, ImportSummary};
 use crate::sql::from_row;
 use crate::store::Store;
 use crate::text::{clean, fold};
+use hotich_calendar::OfficeCalendar;
 
 /// Envelopes verified and applied per transaction: a crash loses at most one
 /// uncommitted chunk, which a re-run applies.
@@ -168,7 +169,7 @@ impl Store {
                 progress(ImportProgress { done: 0, total: 1 });
                 let (trust, facilities) = self.x509_receipt_material()?;
                 let receipt = xml::receipt(&trust, &facilities, now);
-                let summary = xml::import(&mut self.conn, bytes, source, &receipt)?;
+                let summary = xml::import(&mut self.conn, &self.calendar, bytes, source, &receipt)?;
                 progress(ImportProgress { done: 1, total: 1 });
                 Ok(summary)
             }
@@ -180,7 +181,8 @@ impl Store {
                 } else {
                     self.trusted_keys()?
                 };
-                let summary = fhir::import_file(&mut self.conn, bytes, source, &keys, now)?;
+                let summary =
+                    fhir::import_file(&mut self.conn, &self.calendar, bytes, source, &keys, now)?;
                 progress(ImportProgress { done: 1, total: 1 });
                 Ok(summary)
             }
@@ -209,7 +211,7 @@ impl Store {
             // Verify the next chunk on the other cores while this one is written.
             let (next, applied) = rayon::join(
                 || chunks.get(index + 1).map(|next| verify(next)),
-                || apply_chunk(&mut self.conn, chunk, current, source, now),
+                || apply_chunk(&mut self.conn, &self.calendar, chunk, current, source, now),
             );
             summary.add(&applied?);
             verified = next;
@@ -225,13 +227,14 @@ impl Store {
 /// Applies one verified chunk in one transaction.
 fn apply_chunk(
     conn: &mut rusqlite::Connection,
+    calendar: &OfficeCalendar,
     chunk: &[&RawValue],
     verified: Vec<Result<VerifiedNotification, Rejection>>,
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
     let tx = conn.transaction()?;
-    let summary = apply_verified(&tx, chunk, verified, source, now)?;
+    let summary = apply_verified(&tx, calendar, chunk, verified, source, now)?;
     tx.commit()?;
     Ok(summary)
 }
@@ -283,6 +286,7 @@ fn name_demo_signature(rejection: Rejection, raw: &[u8]) -> Rejection {
 /// quarantine alike.
 pub(crate) fn apply_verified(
     tx: &Transaction<'_>,
+    calendar: &OfficeCalendar,
     chunk: &[&RawValue],
     verified: Vec<Result<VerifiedNotification, Rejection>>,
     source: &str,
@@ -295,6 +299,7 @@ pub(crate) fn apply_verified(
             source,
             now,
             keep_bytes: MAX_ENVELOPE_BYTES,
+            calendar,
         };
         let outcome = match result {
             Ok(verified) => apply(tx, &Incoming::of_jws(&verified), &arrival)?,
@@ -312,6 +317,8 @@ struct Arrival<'a> {
     source: &'a str,
     now: DateTime<Utc>,
     keep_bytes: usize,
+    /// The office calendar a new case's deadline is counted with.
+    calendar: &'a OfficeCalendar,
 }
 
 fn quarantine(tx: &Transaction<'_>, rejection: &Rejection, arrival: &Arrival) -> Result<Outcome> {
@@ -335,6 +342,7 @@ pub(crate) fn import_relayed(
     document: &PulledDocument<'_>,
     trust: &hotich_health::TrustStore,
     facilities: &hotich_health::FacilityCertificates,
+    calendar: &OfficeCalendar,
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
@@ -347,6 +355,7 @@ pub(crate) fn import_relayed(
         };
         return xml::import_in(
             tx,
+            calendar,
             document.bytes,
             source,
             &receipt,
@@ -354,13 +363,14 @@ pub(crate) fn import_relayed(
         );
     }
     if let Some(sender) = document.sender_facility {
-        return fhir::import_from_registry(tx, document.bytes, source, sender, now);
+        return fhir::import_from_registry(tx, calendar, document.bytes, source, sender, now);
     }
     let arrival = Arrival {
         raw: document.bytes,
         source,
         now,
         keep_bytes: hotich_health::limits::MAX_DOCUMENT_BYTES,
+        calendar,
     };
     let refused = Refused {
         code: "fhir_unauthenticated",
@@ -405,6 +415,7 @@ fn quarantine_refused(
         source,
         now,
         keep_bytes,
+        ..
     } = *arrival;
     // An oversized envelope is kept in part: enough to show what it was.
     let kept = &raw[..raw.len().min(keep_bytes)];
@@ -570,7 +581,7 @@ fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Re
         } else {
             CaseStatus::New
         };
-        let subject = subject_of(n)?;
+        let subject = subject_of(n, arrival.calendar)?;
         let content = from_notification(incoming, newest_version);
         case_file::open_from_notification(tx, n.kind, status, &subject, &content, now)?;
         return Ok(Outcome::Imported);
@@ -588,7 +599,7 @@ fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Re
             tx,
             &case.id,
             status,
-            &subject_of(n)?,
+            &subject_of(n, arrival.calendar)?,
             &from_notification(incoming, newest_version),
             now,
         )?;
@@ -605,7 +616,7 @@ fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Re
 }
 
 /// The subject of a verified notification.
-fn subject_of(n: &Notification) -> Result<Subject> {
+fn subject_of(n: &Notification, calendar: &OfficeCalendar) -> Result<Subject> {
     let corrupt = || CoreError::Corrupt {
         what: format!("notification {} v{}", n.notification_id, n.version),
         reason: "verified content has no event".into(),
@@ -616,7 +627,7 @@ fn subject_of(n: &Notification) -> Result<Subject> {
         folded: fold(&name),
         name,
         event_date,
-        deadline: registration_deadline(n.kind, event_date),
+        deadline: registration_deadline(calendar, n.kind, event_date),
     })
 }
 

@@ -3,7 +3,8 @@
 //!
 //! Pure rules, no table.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate};
+use hotich_calendar::OfficeCalendar;
 use hotich_protocol::EventKind;
 
 /// Birth: "within 60 days from the date of birth" (Law on Civil Status 2014, Art. 15(1)).
@@ -14,33 +15,21 @@ pub const DEATH_REGISTRATION_DAYS: u64 = 15;
 /// The last day on which registration is on time.
 ///
 /// A period in days starts on the day after the event (Civil Code 2015,
-/// Art. 147(2)); when its last day is a weekend day it ends with the next
-/// working day (Art. 148(5)). Public holidays also extend it under Art. 148(5)
-/// but are not applied yet: their dates follow the lunar calendar and a yearly
-/// decision, and a list kept in the settings will bring them in.
-pub fn registration_deadline(kind: EventKind, event_date: NaiveDate) -> NaiveDate {
+/// Art. 147(2)); when its last day is a weekend day or a public holiday it
+/// ends with the next working day (Art. 148(5)). Which days are worked is the
+/// office calendar's: the official yearly schedule where one was imported,
+/// else the Labour Code's holidays (Art. 112) computed with the lunar
+/// calendar (`hotich_calendar`).
+pub fn registration_deadline(
+    calendar: &OfficeCalendar,
+    kind: EventKind,
+    event_date: NaiveDate,
+) -> NaiveDate {
     let days = match kind {
         EventKind::Birth => BIRTH_REGISTRATION_DAYS,
         EventKind::Death => DEATH_REGISTRATION_DAYS,
     };
-    working_day_on_or_after(event_date + Days::new(days))
-}
-
-/// The first working day on or after `day`: Saturday and Sunday are not
-/// (Labour Code 2019, Art. 105; public holidays not applied yet, as above).
-pub fn working_day_on_or_after(day: NaiveDate) -> NaiveDate {
-    match day.weekday() {
-        Weekday::Sat => day + Days::new(2),
-        Weekday::Sun => day + Days::new(1),
-        _ => day,
-    }
-}
-
-/// `n` working days after `day`.
-pub fn add_working_days(day: NaiveDate, n: u32) -> NaiveDate {
-    (0..n).fold(day, |current, _| {
-        working_day_on_or_after(current + Days::new(1))
-    })
+    calendar.working_day_on_or_after(event_date + Days::new(days))
 }
 
 /// Days from `today` to the deadline: 0 on the last day, negative when overdue.
@@ -58,7 +47,7 @@ mod tests {
 
     fn assert_deadline(kind: EventKind, event: NaiveDate, expected: NaiveDate) {
         assert_eq!(
-            registration_deadline(kind, event),
+            registration_deadline(&OfficeCalendar::labour_code_only(), kind, event),
             expected,
             "{kind:?} on {event}"
         );
@@ -86,6 +75,20 @@ mod tests {
         assert_deadline(EventKind::Death, date(2026, 11, 6), date(2026, 11, 23));
         // Death on Saturday 7 November + 15 = Sunday 22 -> Monday 23.
         assert_deadline(EventKind::Death, date(2026, 11, 7), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn a_deadline_in_a_holiday_moves_past_it() {
+        // Death on Sunday 24 January 2027 + 15 = Monday 8 February, inside
+        // Tết Đinh Mùi (5-9 February, and the 10th and 11th made up for the
+        // weekend): the next working day is Friday 12 February.
+        assert_deadline(EventKind::Death, date(2027, 1, 24), date(2027, 2, 12));
+        // Death on Thursday 16 April 2026 + 15 = Friday 1 May, Labour Day;
+        // Saturday and Sunday follow: Monday 4 May.
+        assert_deadline(EventKind::Death, date(2026, 4, 16), date(2026, 5, 4));
+        // Birth on 4 July 2026 + 60 = Wednesday 2 September, National Day
+        // (with Tuesday 1st): Thursday 3 September.
+        assert_deadline(EventKind::Birth, date(2026, 7, 4), date(2026, 9, 3));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub use backup::schedule::{BackupScheduler, BackupStatus, BackupWarning};
 mod case_file;
 pub use case_file::{
@@ -79,8 +80,8 @@ pub use stats::{
 pub use store::Store;
 pub use store_key::StoreKey;
 pub use sync::{
-    CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, SyncReport, SyncState,
-    SyncStatus,
+    CaseSyncState, DeadItem, OutboxItem, PageApplied, PulledEvent, RegistryReceipt, SyncReport,
+    SyncState, SyncStatus,
 };
 pub use x509_trust::{
     CrlAdded, CrlEntry, FacilityCertificate, RevocationRecheck, TrustCertificate, X509Entry,

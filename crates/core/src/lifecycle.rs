@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::legal::add_working_days;
 use crate::model::CaseStatus;
+use hotich_calendar::OfficeCalendar;
 
 /// How the family was contacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,6 +113,7 @@ pub fn status_after(outcome: Outcome) -> CaseStatus {
 /// The follow-up day proposed after an attempt on `today`; the officer may
 /// change it. None when the attempt closes outreach.
 pub fn proposed_follow_up(
+    calendar: &OfficeCalendar,
     outcome: Outcome,
     today: NaiveDate,
     appointment: Option<NaiveDate>,
@@ -120,16 +121,18 @@ pub fn proposed_follow_up(
     match outcome {
         // Try again tomorrow, by another channel if the number is wrong.
         Outcome::NoAnswer | Outcome::WrongNumber | Outcome::Other => {
-            Some(add_working_days(today, 1))
+            Some(calendar.add_working_days(today, 1))
         }
         // The family knows what to do: check in two working days whether they came.
-        Outcome::Reached => Some(add_working_days(today, 2)),
+        Outcome::Reached => Some(calendar.add_working_days(today, 2)),
         // The day they promised to come.
-        Outcome::AppointmentSet => appointment.or_else(|| Some(add_working_days(today, 1))),
+        Outcome::AppointmentSet => {
+            appointment.or_else(|| Some(calendar.add_working_days(today, 1)))
+        }
         // Give them a few days, then talk again (through the village head).
-        Outcome::Refused => Some(add_working_days(today, 3)),
+        Outcome::Refused => Some(calendar.add_working_days(today, 3)),
         // Find out where they live now.
-        Outcome::MovedAway => Some(add_working_days(today, 5)),
+        Outcome::MovedAway => Some(calendar.add_working_days(today, 5)),
         Outcome::RegisteredElsewhere => None,
     }
 }
@@ -237,7 +240,12 @@ mod tests {
         ];
         for (outcome, on, appointment, expected) in cases {
             assert_eq!(
-                proposed_follow_up(outcome, on, appointment),
+                proposed_follow_up(
+                    &OfficeCalendar::labour_code_only(),
+                    outcome,
+                    on,
+                    appointment
+                ),
                 expected,
                 "{outcome:?} on {on}"
             );

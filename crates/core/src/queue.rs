@@ -16,7 +16,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use crate::code_names::code_names;
 use crate::error::{CoreError, Result};
 use crate::intake::decode_payload;
-use crate::legal::{add_working_days, days_left};
+use crate::legal::days_left;
 use crate::lifecycle::FIRST_CONTACT_WORKING_DAYS;
 use crate::model::{
     CaseDetail, CaseFilter, CasePage, CaseRow, CaseStatus, NotificationVersion, QuarantineEntry,
@@ -27,6 +27,7 @@ use crate::store::Store;
 use crate::sync::SyncState;
 use crate::text::fold;
 use crate::time::{office_day_of, start_of_office_day_rfc3339};
+use hotich_calendar::OfficeCalendar;
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 1_000;
@@ -126,7 +127,11 @@ pub(crate) fn where_of(conditions: &[&str]) -> String {
 /// Reads by column name like every row mapper: a page is at most
 /// `MAX_PAGE` rows, and the per-row subqueries cost far more than the
 /// name lookups.
-fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
+fn case_row(
+    row: &Row<'_>,
+    today: NaiveDate,
+    calendar: &OfficeCalendar,
+) -> rusqlite::Result<CaseRow> {
     let status: CaseStatus = row.get("status")?;
     let deadline: NaiveDate = row.get("deadline")?;
     let left = days_left(deadline, today);
@@ -156,7 +161,9 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
         no_contact_yet: open
             && never_contacted
             && first_day
-                .is_some_and(|day| add_working_days(day, FIRST_CONTACT_WORKING_DAYS) < today),
+                .is_some_and(|day| {
+                    calendar.add_working_days(day, FIRST_CONTACT_WORKING_DAYS) < today
+                }),
         appointment_missed: status == CaseStatus::Appointment
             && appointment_date.is_some_and(|day| day < today),
         follow_up_due: open && next_follow_up.is_some_and(|day| day <= today),
@@ -168,9 +175,9 @@ fn case_row(row: &Row<'_>, today: NaiveDate) -> rusqlite::Result<CaseRow> {
 /// Open cases issued (or opened) before this instant with no attempt yet
 /// are flagged `no_contact_yet` today: the day after the last day `d` with
 /// `d` + 2 working days < today (`add_working_days` never decreases).
-pub(crate) fn no_contact_cutoff(today: NaiveDate) -> String {
+pub(crate) fn no_contact_cutoff(calendar: &OfficeCalendar, today: NaiveDate) -> String {
     let mut last_flagged = today - chrono::Days::new(1);
-    while add_working_days(last_flagged, FIRST_CONTACT_WORKING_DAYS) >= today {
+    while calendar.add_working_days(last_flagged, FIRST_CONTACT_WORKING_DAYS) >= today {
         last_flagged = last_flagged - chrono::Days::new(1);
     }
     start_of_office_day_rfc3339(last_flagged + chrono::Days::new(1))
@@ -181,6 +188,7 @@ pub(crate) fn no_contact_cutoff(today: NaiveDate) -> String {
 pub(crate) fn filter_conditions(
     filter: &CaseFilter,
     today: NaiveDate,
+    calendar: &OfficeCalendar,
 ) -> (Vec<&'static str>, Vec<Value>) {
     let mut conditions: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
@@ -214,7 +222,7 @@ pub(crate) fn filter_conditions(
                (SELECT 1 FROM notification n WHERE n.notification_id = c.notification_id
                                                AND n.issued_at < ?))",
         );
-        let cutoff = no_contact_cutoff(today);
+        let cutoff = no_contact_cutoff(calendar, today);
         values.push(Value::Text(cutoff.clone()));
         values.push(Value::Text(cutoff));
     }
@@ -247,7 +255,7 @@ impl Store {
     /// One page of the queue: open cases first, then by deadline (the most
     /// overdue first).
     pub fn cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<CasePage> {
-        let (mut conditions, mut values) = filter_conditions(filter, today);
+        let (mut conditions, mut values) = filter_conditions(filter, today, &self.calendar);
         let order = if filter.assignee.is_some() {
             MY_CASES_ORDER
         } else {
@@ -504,7 +512,7 @@ impl Store {
             .conn
             .prepare_cached(sql)?
             .query_map(rusqlite::params_from_iter(page_values.iter()), |row| {
-                case_row(row, today)
+                case_row(row, today, &self.calendar)
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(CasePage {
@@ -517,7 +525,7 @@ impl Store {
     /// Every case matching a filter (its name search aside), counted without
     /// a cap: the dashboard's figures, each the total of the list it opens.
     pub(crate) fn count_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<u64> {
-        let (conditions, values) = filter_conditions(filter, today);
+        let (conditions, values) = filter_conditions(filter, today, &self.calendar);
         let counted: i64 = self
             .conn
             .prepare_cached(&format!(
@@ -545,7 +553,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {CASE_COLUMNS} FROM case_file c WHERE c.id = ?1"),
                 [id],
-                |row| case_row(row, today),
+                |row| case_row(row, today, &self.calendar),
             )
             .optional()?
             .ok_or_else(|| CoreError::CaseNotFound(id.to_owned()))

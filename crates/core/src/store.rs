@@ -37,6 +37,8 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/015_keyed_audit.sql"),
     include_str!("schema/016_amendment_approval.sql"),
     include_str!("schema/017_paper_credential.sql"),
+    include_str!("schema/018_holiday_schedule.sql"),
+    include_str!("schema/019_health_timeliness.sql"),
 ]);
 
 /// 32 MB of page cache keeps the queue and search indexes in memory during
@@ -64,6 +66,9 @@ pub struct Store {
     pub(crate) key: StoreKey,
     /// None: the queue's own limit (`queue::KEY_SCAN_LIMIT`).
     pub(crate) key_scan_limit: Option<u64>,
+    /// The working days: the shipped schedule with the years a supervisor
+    /// imported (`calendar.rs`), read at open and after an import or restore.
+    pub(crate) calendar: hotich_calendar::OfficeCalendar,
 }
 
 /// What the store holds while its database file is swapped (a restore):
@@ -124,13 +129,15 @@ impl Store {
     }
 
     fn keyed(conn: Connection, path: &Path, key: &StoreKey) -> Result<Store> {
-        let store = Store {
+        let mut store = Store {
             conn,
             path: path.to_owned(),
             key: key.clone(),
             key_scan_limit: None,
+            calendar: hotich_calendar::OfficeCalendar::default(),
         };
         store.adopt_key()?;
+        store.calendar = crate::calendar::office_calendar(&store.conn)?;
         Ok(store)
     }
 
@@ -172,11 +179,13 @@ impl Store {
             Err(sqlite::OpenError::WrongKey) => return Ok(None),
             other => other?,
         };
+        // A backup being checked: its own calendar is not needed.
         let store = Store {
             conn,
             path: path.to_owned(),
             key: key.clone(),
             key_scan_limit: None,
+            calendar: hotich_calendar::OfficeCalendar::default(),
         };
         let check = store.setting(SETTING_KEY_CHECK)?;
         Ok((check.is_none_or(|check| check == key.check_value())).then_some(store))
@@ -233,7 +242,10 @@ impl Store {
     pub(crate) fn reopen(&mut self) -> Result<()> {
         self.conn = sqlite::open(&self.path, &SCHEMA, &TUNING, Some(&self.key.database_key()))?;
         // A backup from before the key takes it, as at an open.
-        self.adopt_key()
+        self.adopt_key()?;
+        // A restored database brings the schedules it was kept with.
+        self.calendar = crate::calendar::office_calendar(&self.conn)?;
+        Ok(())
     }
 
     /// Closes the live database (its WAL folded into the file first), so the

@@ -5,7 +5,8 @@
 //! No network here: `hotich-sync` calls these between its requests, and no
 //! transaction is ever held across one.
 //!
-//! Writes `sync_cursor` and `sync_run` (and, through intake, the pulled
+//! Writes `sync_cursor`, `sync_run` and `notification_arrival` (when the
+//! registry received each notification, as its stream says), and, through intake, the pulled
 //! notifications; the registry's address through the settings). Reads
 //! `outbox` through [`crate::outbox`].
 
@@ -34,6 +35,16 @@ pub use crate::outbox::{CaseSyncState, DeadItem, OutboxItem, SyncState};
 pub struct PulledEvent<'a> {
     pub seq: u64,
     pub envelope: &'a RawValue,
+    /// When the registry received it, if its stream says.
+    pub receipt: Option<RegistryReceipt<'a>>,
+}
+
+/// When the registry received a notification: the health side's arrival,
+/// which the timeliness statistics count working hours to.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryReceipt<'a> {
+    pub notification_id: &'a str,
+    pub at: DateTime<Utc>,
 }
 
 /// An official document the registry relayed (see
@@ -48,6 +59,8 @@ pub struct PulledDocument<'a> {
     pub bytes: &'a [u8],
     /// The facility the registry authenticated as the sender, if any.
     pub sender_facility: Option<&'a str>,
+    /// When the registry received it, if its stream says.
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// One pulled event, in stream order.
@@ -62,6 +75,16 @@ impl<'a> Pulled<'a> {
         match self {
             Pulled::Envelope(e) => Some(e.envelope),
             Pulled::Document(_) => None,
+        }
+    }
+
+    fn receipt(&self) -> Option<RegistryReceipt<'a>> {
+        match self {
+            Pulled::Envelope(e) => e.receipt,
+            Pulled::Document(d) => d.received_at.map(|at| RegistryReceipt {
+                notification_id: d.notification_id,
+                at,
+            }),
         }
     }
 }
@@ -266,16 +289,39 @@ impl Store {
                         None => x509.insert(crate::x509_trust::receipt_material(&tx)?),
                     };
                     summary.add(&import_relayed(
-                        &tx, document, trust, facilities, &source, now,
+                        &tx,
+                        document,
+                        trust,
+                        facilities,
+                        &self.calendar,
+                        &source,
+                        now,
                     )?);
                 }
                 envelope_run => {
                     let chunk: Vec<&RawValue> =
                         envelope_run.iter().filter_map(Pulled::envelope).collect();
                     let results = verified.by_ref().take(chunk.len()).collect();
-                    summary.add(&apply_verified(&tx, &chunk, results, &source, now)?);
+                    summary.add(&apply_verified(
+                        &tx,
+                        &self.calendar,
+                        &chunk,
+                        results,
+                        &source,
+                        now,
+                    )?);
                 }
             }
+        }
+        for receipt in events.iter().filter_map(Pulled::receipt) {
+            // The earliest receipt of a notification is its arrival.
+            tx.prepare_cached(
+                "INSERT INTO notification_arrival (notification_id, registry_received_at)
+                 VALUES (?1, ?2)
+                 ON CONFLICT (notification_id) DO UPDATE
+                 SET registry_received_at = min(registry_received_at, excluded.registry_received_at)",
+            )?
+            .execute(params![receipt.notification_id, receipt.at.to_rfc3339()])?;
         }
         tx.execute(
             "INSERT INTO sync_cursor (commune, after_seq, updated_at) VALUES (?1, ?2, ?3)

@@ -520,6 +520,7 @@ fn a_relayed_page_of_official_xml_needs_no_jws_trust_list() {
         format: DocumentFormat::Hsdlgbt,
         bytes: &bytes,
         sender_facility: Some(FACILITY),
+        received_at: None,
     })];
     let applied = store
         .apply_pulled_events(COMMUNE, 0, &page, 1, Utc::now())

@@ -504,7 +504,7 @@ fn attempts_propose_follow_ups_flag_missed_appointments_and_are_corrected_not_de
     assert_eq!(row.assignee_id.as_deref(), Some(lan.id.as_str()));
     assert_eq!(
         row.next_follow_up,
-        Some(hotich_core::legal::add_working_days(day, 1))
+        Some(db.store.calendar().add_working_days(day, 1))
     );
     assert!(!db.store.case(&case_id, later).unwrap().no_contact_yet);
     // Another registrar may not log on Lan's case.
@@ -822,7 +822,12 @@ fn the_outreach_view_offers_what_the_officer_may_do() {
     };
     assert_eq!(
         proposal(&view, Outcome::NoAnswer),
-        hotich_core::lifecycle::proposed_follow_up(Outcome::NoAnswer, today(), None)
+        hotich_core::lifecycle::proposed_follow_up(
+            db.store.calendar(),
+            Outcome::NoAnswer,
+            today(),
+            None
+        )
     );
     assert_eq!(proposal(&view, Outcome::RegisteredElsewhere), None);
     assert!(view.timeline.is_empty());

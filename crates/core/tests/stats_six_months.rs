@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Timelike, Weekday};
 use hotich_core::{
     AttemptInput, CaseFilter, CaseStatus, Channel, KindStats, Officer, Outcome, PeriodStats,
     StatusDecision, Store,
@@ -26,19 +26,23 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// Monday to Friday, less the public holidays of the six months, listed here
+/// by hand: Quốc khánh, Wednesday 2 September 2026, and the day beside it
+/// (Tuesday 1st; Labour Code 2019, Art. 112(1)).
 fn is_working_day(d: NaiveDate) -> bool {
     !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+        && d != day(2026, 9, 1)
+        && d != day(2026, 9, 2)
 }
 
 /// The legal deadline, counted here on its own: 60 or 15 days after the
-/// event, moved from a Saturday or Sunday to the Monday.
+/// event, moved past a weekend or holiday to the next working day.
 fn deadline_of(kind: EventKind, event: NaiveDate) -> NaiveDate {
-    let last = event + Days::new(if kind == EventKind::Birth { 60 } else { 15 });
-    match last.weekday() {
-        Weekday::Sat => last + Days::new(2),
-        Weekday::Sun => last + Days::new(1),
-        _ => last,
+    let mut last = event + Days::new(if kind == EventKind::Birth { 60 } else { 15 });
+    while !is_working_day(last) {
+        last = last + Days::new(1);
     }
+    last
 }
 
 fn add_working_days(mut d: NaiveDate, n: u32) -> NaiveDate {
@@ -179,6 +183,51 @@ fn expected(
     stats.outreach_conversion = (stats.cases_worked > 0)
         .then(|| stats.registered_after_outreach as f64 / stats.cases_worked as f64);
     stats
+}
+
+/// A notification as the facility issued it: its type, when it was signed,
+/// and when it arrived (the end of its day, as the import below takes it in).
+struct Issued {
+    kind: EventKind,
+    issued_at: chrono::DateTime<chrono::Utc>,
+    arrived_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Minutes of the office's default hours (7:30-11:30, 13:30-17:00) between
+/// two instants of the same office day, counted here on their own.
+fn office_minutes_same_day(
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> u32 {
+    let local = |t: chrono::DateTime<chrono::Utc>| t + chrono::Duration::hours(7);
+    let (from, to) = (local(from), local(to));
+    assert_eq!(
+        from.date_naive(),
+        to.date_naive(),
+        "issued and taken in on one office day"
+    );
+    if !is_working_day(from.date_naive()) {
+        return 0;
+    }
+    let minute = |t: chrono::DateTime<chrono::Utc>| t.hour() * 60 + t.minute();
+    let (start, end) = (minute(from), minute(to));
+    [(7 * 60 + 30, 11 * 60 + 30), (13 * 60 + 30, 17 * 60)]
+        .iter()
+        .map(|&(open, close)| end.min(close).saturating_sub(start.max(open)))
+        .sum()
+}
+
+/// The health side's timeliness the store must give for [from, to]: each
+/// first issue of the period, within 4 working hours or not, and the median.
+fn expect_timeliness(stats: &mut KindStats, issued: &[Issued], from: NaiveDate, to: NaiveDate) {
+    let mut minutes: Vec<u32> = issued
+        .iter()
+        .filter(|n| n.kind == stats.kind && within(vn_date(n.issued_at), from, to))
+        .map(|n| office_minutes_same_day(n.issued_at, n.arrived_at))
+        .collect();
+    stats.issued_by_health = minutes.len() as u64;
+    stats.sent_in_time = minutes.iter().filter(|&&m| m <= 4 * 60).count() as u64;
+    stats.working_minutes_to_arrival_median = percentile(&mut minutes, 50);
 }
 
 fn expected_months(
@@ -324,8 +373,12 @@ fn work(
                 .unwrap();
             case.attempts.push((today, outcome));
             case.appointment = appointment;
-            case.next_follow_up =
-                hotich_core::lifecycle::proposed_follow_up(outcome, today, appointment);
+            case.next_follow_up = hotich_core::lifecycle::proposed_follow_up(
+                store.calendar(),
+                outcome,
+                today,
+                appointment,
+            );
         }
         _ => {}
     }
@@ -375,8 +428,16 @@ fn six_simulated_months_give_the_figures_counted_from_what_was_done() {
         .collect();
 
     let mut by_day: BTreeMap<NaiveDate, Vec<&SignedEnvelope>> = BTreeMap::new();
+    let mut issued = Vec::new();
     for envelope in &envelopes {
         let n = hotich_sim::decode(envelope).unwrap();
+        if n.version == 1 && n.action == Action::Issue {
+            issued.push(Issued {
+                kind: n.kind,
+                issued_at: n.issued_at,
+                arrived_at: at(vn_date(n.issued_at), 16) + chrono::Duration::minutes(59),
+            });
+        }
         by_day
             .entry(vn_date(n.issued_at))
             .or_default()
@@ -496,7 +557,8 @@ fn six_simulated_months_give_the_figures_counted_from_what_was_done() {
     ] {
         let stats = store.period_stats(from, to).unwrap();
         for kind in [EventKind::Birth, EventKind::Death] {
-            let want = expected(kind, &cases, &voided, &event_dates, from, to);
+            let mut want = expected(kind, &cases, &voided, &event_dates, from, to);
+            expect_timeliness(&mut want, &issued, from, to);
             assert_kind_stats(stats.of(kind), &want, &format!("{kind:?} {from}..{to}"));
         }
         assert_eq!(

@@ -29,6 +29,7 @@ fn pull(store: &mut Store, after: u64, envelopes: &[Box<RawValue>]) -> hotich_co
         .map(|(i, e)| PulledEvent {
             seq: after + 1 + i as u64,
             envelope: e,
+            receipt: None,
         })
         .collect();
     store

@@ -253,6 +253,7 @@ mod tests {
                 birth: KindStats::empty(EventKind::Birth),
                 death: KindStats::empty(EventKind::Death),
                 monthly: Vec::new(),
+                facilities: Vec::new(),
             },
             lines: vec![ReportLine {
                 label: "Đăng ký đúng hạn".into(),

@@ -31,6 +31,10 @@ pub struct StreamEvent {
     /// The facility the registry authenticated as the sender (a facility
     /// credential; FHIR always, XML when one was presented).
     pub sender_facility: Option<String>,
+    /// When the registry received it: the health side's arrival, which its
+    /// timeliness (4 working hours, Decree 63/2024/NĐ-CP, Art. 25) is
+    /// counted to. Absent from registries before this field.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a relayed document is, as the registry verified it.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use hotich_core::sync::{Pulled, PulledDocument};
+use hotich_core::sync::{Pulled, PulledDocument, RegistryReceipt};
 use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
 use hotich_protocol::paper::PaperTrust;
 use hotich_protocol::sync::{
@@ -277,6 +277,10 @@ impl Run<'_> {
                     EventContent::Envelope(envelope) => Pulled::Envelope(PulledEvent {
                         seq: e.seq,
                         envelope,
+                        receipt: e.received_at.map(|at| RegistryReceipt {
+                            notification_id: &e.notification_id,
+                            at,
+                        }),
                     }),
                     EventContent::Document {
                         format,
@@ -288,6 +292,7 @@ impl Run<'_> {
                         format: *format,
                         bytes,
                         sender_facility: *sender_facility,
+                        received_at: e.received_at,
                     }),
                 })
                 .collect();

@@ -41,6 +41,7 @@ macro_rules! guarded_commands {
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod cases;
 pub mod extract;
 pub mod outreach;
@@ -169,6 +170,10 @@ macro_rules! with_commands {
             backup::set_backup_folder,
             backup::back_up_now,
             backup::restore_backup,
+            calendar::calendar_year,
+            calendar::import_holiday_schedule,
+            calendar::office_hours,
+            calendar::set_office_hours,
             registration::decide_amendment,
             registration::unsaved_form,
             registration::keep_unsaved_form,

@@ -5,4 +5,4 @@
  * notifications file, a certificate or CRL file, or a CRL downloaded
  * from a distribution point. Params, where a reason has them, beside it.
  */
-export type FileRefusal = "not_notifications" | "not_envelope_array" | "unreadable_json" | "not_certificate" | "not_one_certificate" | "not_crl" | "crl_issuer_unknown" | "http_status" | "too_large" | "network" | "not_backup" | "backup_damaged" | "backup_audit_broken" | "backup_other_key" | "backup_too_new" | "already_exists";
+export type FileRefusal = "not_notifications" | "not_envelope_array" | "unreadable_json" | "not_certificate" | "not_one_certificate" | "not_crl" | "crl_issuer_unknown" | "http_status" | "too_large" | "network" | "not_backup" | "backup_damaged" | "backup_audit_broken" | "backup_other_key" | "backup_too_new" | "already_exists" | "schedule_missing_columns" | "schedule_bad_date" | "schedule_bad_kind" | "schedule_work_on_weekday" | "schedule_repeated_day" | "schedule_too_few_days_off" | "schedule_empty";

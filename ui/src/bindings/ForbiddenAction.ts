@@ -3,4 +3,4 @@
 /**
  * What an officer tried without the role for it ([`ErrorCode::Forbidden`]).
  */
-export type ForbiddenAction = "assign_cases" | "set_sync_server" | "set_office_contact" | "edit_templates" | "view_print_log" | "view_commune_stats" | "add_officer" | "export_stats" | "set_idle_lock" | "manage_officers" | "change_office" | "replace_root_key" | "work_others_case" | "set_signers" | "manage_certificates" | "manage_backups" | "read_audit" | "register_on_earlier_day" | "decide_amendment" | "withdraw_paper" | "rotate_paper_key";
+export type ForbiddenAction = "assign_cases" | "set_sync_server" | "set_office_contact" | "edit_templates" | "view_print_log" | "view_commune_stats" | "add_officer" | "export_stats" | "set_idle_lock" | "manage_officers" | "change_office" | "replace_root_key" | "work_others_case" | "set_signers" | "manage_certificates" | "manage_calendar" | "manage_backups" | "read_audit" | "register_on_earlier_day" | "decide_amendment" | "withdraw_paper" | "rotate_paper_key";

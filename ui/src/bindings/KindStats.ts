@@ -73,4 +73,18 @@ attempt_outcomes: Array<OutcomeCount>,
 /**
  * Days from the event to registration, for a chart.
  */
-days_to_registration: Array<DaysBucket>, };
+days_to_registration: Array<DaysBucket>, 
+/**
+ * Notifications the health facilities issued in the period (first
+ * versions, by their signed issue time).
+ */
+issued_by_health: number, 
+/**
+ * Of `issued_by_health`: arrived within 4 working hours of their issue
+ * (Decree 63/2024/NĐ-CP, Art. 25; [`timeliness`]).
+ */
+sent_in_time: number, 
+/**
+ * Working minutes from issue to arrival, median (nearest rank).
+ */
+working_minutes_to_arrival_median: number | null, };

@@ -11,6 +11,7 @@ import type { ErrorCode } from "./ErrorCode";
 import type { EventKind } from "./EventKind";
 import type { FileRefusal } from "./FileRefusal";
 import type { ForbiddenAction } from "./ForbiddenAction";
+import type { Holiday } from "./Holiday";
 import type { IdDocumentType } from "./IdDocumentType";
 import type { InputField } from "./InputField";
 import type { InputReason } from "./InputReason";
@@ -151,6 +152,7 @@ export const LABELS_VI = {
     "work_others_case": "chỉ cán bộ được giao hoặc lãnh đạo mới được ghi nhận trên hồ sơ giao cho cán bộ khác",
     "set_signers": "chỉ lãnh đạo mới được đặt người ký giấy tờ",
     "manage_certificates": "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi",
+    "manage_calendar": "chỉ lãnh đạo mới được nhập lịch nghỉ lễ chính thức và đặt giờ làm việc tính thời hạn",
     "manage_backups": "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
     "read_audit": "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
     "register_on_earlier_day": "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
@@ -202,6 +204,7 @@ export const LABELS_VI = {
     "database_key_variable": "biến môi trường HOTICH_DB_KEY",
     "amendment": "cải chính",
     "backup_folder": "thư mục sao lưu",
+    "working_hours": "giờ làm việc tính thời hạn",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "bắt buộc, chưa nhập",
@@ -246,6 +249,7 @@ export const LABELS_VI = {
     "serial_characters": "chỉ gồm chữ cái không dấu, chữ số, dấu - và /",
     "serial_printed": "phôi số {serial} đã được in ngày {day}; mỗi phôi chỉ dùng một lần",
     "serial_spoiled": "phôi số {serial} đã được ghi hỏng ngày {day}; mỗi phôi chỉ dùng một lần",
+    "office_hours_malformed": "cần dạng 07:30-11:30,13:30-17:00: các buổi theo thứ tự, không chồng nhau",
     "blank_only_birth_certificate": "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
     "not_json_object": "không phải một đối tượng JSON",
     "recovery_key_mistyped": "gõ chưa đúng: cần 56 chữ và số (14 nhóm 4 ký tự), có một nhóm sai",
@@ -270,6 +274,13 @@ export const LABELS_VI = {
     "backup_other_key": "bản sao lưu của một cơ sở dữ liệu khác (khóa khác); không khôi phục",
     "backup_too_new": "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
     "already_exists": "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
+    "schedule_missing_columns": "dòng {line}: cần ngày và loại ngày (off: nghỉ, work: làm bù)",
+    "schedule_bad_date": "dòng {line}: ngày không đúng dạng năm-tháng-ngày (yyyy-mm-dd) hoặc không có thật",
+    "schedule_bad_kind": "dòng {line}: loại ngày phải là off (nghỉ) hoặc work (làm bù)",
+    "schedule_work_on_weekday": "dòng {line}: ngày làm bù phải là thứ Bảy hoặc Chủ nhật",
+    "schedule_repeated_day": "dòng {line}: ngày này đã có ở một dòng trước",
+    "schedule_too_few_days_off": "năm {year} chỉ có {weekdays_off} ngày nghỉ trong tuần; lịch một năm phải có đủ 11 ngày nghỉ lễ, Tết của Bộ luật Lao động (Điều 112)",
+    "schedule_empty": "tệp không có ngày nào",
   } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "bắt buộc, chưa nhập",
@@ -357,6 +368,8 @@ export const LABELS_VI = {
     "backup_folder_set": "Chọn thư mục sao lưu",
     "paper_key_create": "Tạo khóa ký giấy tờ",
     "paper_withdraw": "Thu hồi bản giấy tờ",
+    "holiday_schedule_import": "Nhập lịch nghỉ lễ",
+    "office_hours_set": "Đặt giờ làm việc",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "thiếu mục nhật ký trước mục {seq}: có mục đã bị xóa",
@@ -375,6 +388,14 @@ export const LABELS_VI = {
     "never_backed_up": "chưa có bản sao lưu nào",
     "old": "đã hơn 7 ngày chưa sao lưu",
   } satisfies Record<BackupWarning, string>,
+  holiday: {
+    "new_year": "Tết Dương lịch",
+    "lunar_new_year": "Tết Nguyên đán",
+    "hung_kings": "Giỗ Tổ Hùng Vương (10/3 âm lịch)",
+    "reunification": "Ngày Chiến thắng (30/4)",
+    "labour_day": "Ngày Quốc tế lao động (1/5)",
+    "national_day": "Quốc khánh (2/9)",
+  } satisfies Record<Holiday, string>,
   quarantineReason: {
     malformed: "Dữ liệu không đúng định dạng thông báo",
     too_large: "Thông báo vượt quá kích thước cho phép",
@@ -563,6 +584,7 @@ export const LABELS_EN = {
     "work_others_case": "Only the assigned officer or a supervisor may record on a case assigned to another officer",
     "set_signers": "Only a supervisor may set who signs the papers",
     "manage_certificates": "Only a supervisor may manage trusted certificates and revocation lists",
+    "manage_calendar": "Only a supervisor may import the official holiday schedule and set the office hours deadlines count with",
     "manage_backups": "Only a supervisor may back up and restore the database",
     "read_audit": "Only a supervisor may read and export the audit trail",
     "register_on_earlier_day": "Only a supervisor may date a registration before today",
@@ -614,6 +636,7 @@ export const LABELS_EN = {
     "database_key_variable": "The HOTICH_DB_KEY variable",
     "amendment": "Amendment",
     "backup_folder": "Backup folder",
+    "working_hours": "office hours counted for deadlines",
   } satisfies Record<InputField, string>,
   inputReason: {
     "required": "required, not filled in",
@@ -658,6 +681,7 @@ export const LABELS_EN = {
     "serial_characters": "only unaccented letters, digits, - and /",
     "serial_printed": "blank {serial} was printed on {day}; each blank is used once",
     "serial_spoiled": "blank {serial} was recorded as spoiled on {day}; each blank is used once",
+    "office_hours_malformed": "must read like 07:30-11:30,13:30-17:00: periods in order, not overlapping",
     "blank_only_birth_certificate": "only the birth certificate is printed on a blank, not {document}",
     "not_json_object": "is not a JSON object",
     "recovery_key_mistyped": "is mistyped: it is 56 letters and digits (14 groups of 4), and one group is wrong",
@@ -682,6 +706,13 @@ export const LABELS_EN = {
     "backup_other_key": "the backup is of another database (another key); nothing was restored",
     "backup_too_new": "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
     "already_exists": "a file is already there; a backup never overwrites one",
+    "schedule_missing_columns": "line {line}: a date and a kind (off or work) are needed",
+    "schedule_bad_date": "line {line}: the date is not yyyy-mm-dd or does not exist",
+    "schedule_bad_kind": "line {line}: the kind must be off or work",
+    "schedule_work_on_weekday": "line {line}: a make-up working day must be a Saturday or Sunday",
+    "schedule_repeated_day": "line {line}: this day is already on an earlier line",
+    "schedule_too_few_days_off": "year {year} has only {weekdays_off} weekdays off; a year's schedule must hold the Labour Code's 11 public holidays (Art. 112)",
+    "schedule_empty": "the file lists no day",
   } satisfies Record<FileRefusal, string>,
   problemRule: {
     "required": "required, not filled in",
@@ -769,6 +800,8 @@ export const LABELS_EN = {
     "backup_folder_set": "Backup folder chosen",
     "paper_key_create": "Paper-signing key made",
     "paper_withdraw": "Printed copy withdrawn",
+    "holiday_schedule_import": "Holiday schedule imported",
+    "office_hours_set": "Office hours set",
   } satisfies Record<AuditAction, string>,
   auditProblemKind: {
     "entry_missing": "an entry before entry {seq} is missing: entries were deleted",
@@ -787,6 +820,14 @@ export const LABELS_EN = {
     "never_backed_up": "No backup made yet",
     "old": "No backup for more than 7 days",
   } satisfies Record<BackupWarning, string>,
+  holiday: {
+    "new_year": "New Year's Day",
+    "lunar_new_year": "Lunar New Year (Tết)",
+    "hung_kings": "Hùng Kings' Commemoration (10th of the 3rd lunar month)",
+    "reunification": "Reunification Day (30 April)",
+    "labour_day": "International Labour Day (1 May)",
+    "national_day": "National Day (2 September)",
+  } satisfies Record<Holiday, string>,
   quarantineReason: {
     malformed: "Not a well-formed notification",
     too_large: "The notification is larger than allowed",

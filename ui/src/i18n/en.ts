@@ -6,7 +6,7 @@ import type { PaperStatus } from "../bindings/PaperStatus";
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
-import { amendmentApprovalEn, backupsEn } from "./admin-panels";
+import { amendmentApprovalEn, backupsEn, holidayCalendarEn } from "./admin-panels";
 import { firstRunEn } from "./first-run";
 import { committeeInEnglish, lowerFirst, words } from "./words";
 
@@ -625,6 +625,7 @@ export const en: Messages = {
     saved: "Saved. Syncing…",
   },
   backups: backupsEn,
+  holidayCalendar: holidayCalendarEn,
   amendmentApproval: amendmentApprovalEn,
   audit: {
     title: "Audit trail",

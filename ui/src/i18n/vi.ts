@@ -13,7 +13,7 @@ import type { RejectionReason } from "../bindings/RejectionReason";
 import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
 import { LABELS_VI } from "../bindings/labels";
-import { amendmentApprovalVi, backupsVi } from "./admin-panels";
+import { amendmentApprovalVi, backupsVi, holidayCalendarVi } from "./admin-panels";
 import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
@@ -633,6 +633,7 @@ export const vi = {
     saved: "Đã lưu. Đang đồng bộ…",
   },
   backups: backupsVi,
+  holidayCalendar: holidayCalendarVi,
   amendmentApproval: amendmentApprovalVi,
   audit: {
     title: "Nhật ký kiểm tra",

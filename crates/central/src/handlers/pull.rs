@@ -69,10 +69,11 @@ pub async fn pull(
             out.push(',');
         }
         let head = format!(
-            "{{\"seq\":{},\"notification_id\":{},\"version\":{},",
+            "{{\"seq\":{},\"notification_id\":{},\"version\":{},\"received_at\":{},",
             e.seq,
             serde_json::Value::String(e.notification_id.clone()),
             e.version,
+            serde_json::Value::String(e.received_at.clone()),
         );
         out.push_str(&head);
         match &e.document {

@@ -77,6 +77,8 @@ pub struct StoredEvent {
     /// A relayed document's bytes, as posted.
     pub document: Option<Vec<u8>>,
     pub sender_facility: Option<String>,
+    /// When the registry received it (RFC 3339).
+    pub received_at: String,
 }
 
 /// One record of a verified official document (XML, FHIR), ready to append.

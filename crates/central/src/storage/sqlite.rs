@@ -378,7 +378,8 @@ impl Storage for SqliteStorage {
     fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT seq, notification_id, version, envelope, format, document, sender_facility
+            "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
+                    received_at
              FROM notification_event
              WHERE commune = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
@@ -392,6 +393,7 @@ impl Storage for SqliteStorage {
                     format: r.get("format")?,
                     document: r.get("document")?,
                     sender_facility: r.get("sender_facility")?,
+                    received_at: r.get("received_at")?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

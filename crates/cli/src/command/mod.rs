@@ -4,6 +4,7 @@
 pub mod amendment;
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod case;
 pub mod cases;
 pub mod export;

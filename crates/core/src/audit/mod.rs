@@ -98,6 +98,12 @@ code_enum! {
         /// A printed copy withdrawn (`print_log.rs`): its serial; the
         /// withdrawal row's SHA-256.
         PaperWithdraw => "paper_withdraw",
+        /// An official holiday schedule imported (`calendar.rs`): the years;
+        /// content: the file's SHA-256.
+        HolidayScheduleImport => "holiday_schedule_import",
+        /// The office hours working time is counted in (`calendar.rs`):
+        /// content: the hours.
+        OfficeHoursSet => "office_hours_set",
     }
 }
 
@@ -191,8 +197,20 @@ fn recorded_content(
             Some(crate::installation::settings_content(tx)?)
         }
         CertificateAdd | CertificateRemove | CrlAdd => Some(entity_id.to_owned()),
-        SignInFailed | SignOut | SessionLock | CaseView | Export | Assign | StatusChange
-        | Backup | Restore | RecoveryKeyShown | BackupFolderSet | PaperKeyCreate => None,
+        SignInFailed
+        | SignOut
+        | SessionLock
+        | CaseView
+        | Export
+        | Assign
+        | StatusChange
+        | Backup
+        | Restore
+        | RecoveryKeyShown
+        | BackupFolderSet
+        | PaperKeyCreate
+        | HolidayScheduleImport
+        | OfficeHoursSet => None,
     })
 }
 

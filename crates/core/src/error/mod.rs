@@ -185,6 +185,7 @@ code_enum! {
         SetSigners => "set_signers",
         /// Trust anchors, facility certificates and CRLs (X.509).
         ManageCertificates => "manage_certificates",
+        ManageCalendar => "manage_calendar",
         /// Backing up or restoring the database.
         ManageBackups => "manage_backups",
         /// Reading or exporting the audit trail.
@@ -257,6 +258,8 @@ code_enum! {
         Amendment => "amendment",
         /// The folder scheduled backups go to.
         BackupFolder => "backup_folder",
+        /// The office hours working time is counted in (`calendar.rs`).
+        WorkingHours => "working_hours",
     }
 }
 
@@ -327,6 +330,8 @@ code_enum! {
         SerialPrinted => "serial_printed",
         /// `serial`, `day` (dd/mm/yyyy): that blank was recorded as spoiled.
         SerialSpoiled => "serial_spoiled",
+        /// `problem`: `bad_period`, `out_of_order` or `empty`.
+        OfficeHoursMalformed => "office_hours_malformed",
         /// `document`: only the Giấy khai sinh is printed on a blank.
         BlankOnlyBirthCertificate => "blank_only_birth_certificate",
         NotJsonObject => "not_json_object",
@@ -377,6 +382,16 @@ code_enum! {
         BackupTooNew => "backup_too_new",
         /// A file is already there; a backup never overwrites one.
         AlreadyExists => "already_exists",
+        // A holiday schedule file (`calendar.rs`): `line` names the line,
+        // `year` a year's problem.
+        ScheduleMissingColumns => "schedule_missing_columns",
+        ScheduleBadDate => "schedule_bad_date",
+        ScheduleBadKind => "schedule_bad_kind",
+        ScheduleWorkOnWeekday => "schedule_work_on_weekday",
+        ScheduleRepeatedDay => "schedule_repeated_day",
+        /// `year`, `weekdays_off`.
+        ScheduleTooFewDaysOff => "schedule_too_few_days_off",
+        ScheduleEmpty => "schedule_empty",
     }
 }
 

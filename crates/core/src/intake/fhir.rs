@@ -21,6 +21,7 @@
 //! bytes, how they were authenticated and the extras.
 
 use chrono::{DateTime, Utc};
+use hotich_calendar::OfficeCalendar;
 use hotich_common::hex::sha256_hex;
 use hotich_health::fhir::{fhir_notifications, read_fhir, FhirNotification};
 use hotich_health::FhirError;
@@ -68,12 +69,18 @@ impl Sender<'_> {
     }
 }
 
-fn arrival<'a>(raw: &'a [u8], source: &'a str, now: DateTime<Utc>) -> Arrival<'a> {
+fn arrival<'a>(
+    raw: &'a [u8],
+    source: &'a str,
+    now: DateTime<Utc>,
+    calendar: &'a OfficeCalendar,
+) -> Arrival<'a> {
     Arrival {
         raw,
         source,
         now,
         keep_bytes: MAX_FHIR_ENVELOPE_BYTES,
+        calendar,
     }
 }
 
@@ -98,13 +105,14 @@ fn refuse(
 /// quarantined `fhir_unauthenticated`, nothing else stored.
 pub(crate) fn import_file(
     conn: &mut Connection,
+    calendar: &OfficeCalendar,
     bytes: &[u8],
     source: &str,
     keys: &TrustedKeys,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
     let tx = conn.transaction()?;
-    let arrival = arrival(bytes, source, now);
+    let arrival = arrival(bytes, source, now, calendar);
     let mut summary = ImportSummary::default();
     if hotich_health::fhir::looks_like_fhir(bytes) {
         let detail = "a FHIR file from disk must come inside a JWS envelope signed by the facility";
@@ -136,6 +144,7 @@ pub(crate) fn import_file(
 /// (`fhir_wrong_facility`).
 pub(crate) fn import_from_registry(
     tx: &Transaction<'_>,
+    calendar: &OfficeCalendar,
     bytes: &[u8],
     source: &str,
     sender_facility: &str,
@@ -154,7 +163,7 @@ pub(crate) fn import_from_registry(
         name: &name,
         address: &address,
     };
-    take_record(tx, bytes, &sender, &arrival(bytes, source, now))
+    take_record(tx, bytes, &sender, &arrival(bytes, source, now, calendar))
 }
 
 /// Reads the FHIR bytes, maps them for the authenticated sender and takes
@@ -374,7 +383,8 @@ impl crate::store::Store {
         now: DateTime<Utc>,
     ) -> Result<ImportSummary> {
         let tx = self.conn.transaction()?;
-        let summary = import_from_registry(&tx, bytes, source, sender_facility, now)?;
+        let summary =
+            import_from_registry(&tx, &self.calendar, bytes, source, sender_facility, now)?;
         tx.commit()?;
         Ok(summary)
     }

@@ -28,6 +28,8 @@ use hotich_protocol::{Action, Notification, RejectionReason};
 use rusqlite::{params, Connection, Transaction};
 use serde_json::json;
 
+use hotich_calendar::OfficeCalendar;
+
 use super::{apply, quarantine_refused, Arrival, Incoming, Outcome, Refused};
 use crate::error::Result;
 use crate::model::ImportSummary;
@@ -52,12 +54,13 @@ pub(crate) fn receipt<'a>(
 /// a refused file is one quarantine row with its reason's code.
 pub(crate) fn import(
     conn: &mut Connection,
+    calendar: &OfficeCalendar,
     bytes: &[u8],
     source: &str,
     receipt: &Receipt<'_>,
 ) -> Result<ImportSummary> {
     let tx = conn.transaction()?;
-    let summary = import_in(&tx, bytes, source, receipt, None)?;
+    let summary = import_in(&tx, calendar, bytes, source, receipt, None)?;
     tx.commit()?;
     Ok(summary)
 }
@@ -69,6 +72,7 @@ pub(crate) fn import(
 /// commune's).
 pub(crate) fn import_in(
     tx: &Transaction<'_>,
+    calendar: &OfficeCalendar,
     bytes: &[u8],
     source: &str,
     receipt: &Receipt<'_>,
@@ -79,6 +83,7 @@ pub(crate) fn import_in(
         source,
         now: receipt.at,
         keep_bytes: hotich_health::limits::MAX_DOCUMENT_BYTES,
+        calendar,
     };
     let verified = hotich_health::verify_and_read(bytes, receipt);
     let read = verified

@@ -61,6 +61,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::Vi, BackupFolderSet) => "Chọn thư mục sao lưu",
         (Lang::Vi, PaperKeyCreate) => "Tạo khóa ký giấy tờ",
         (Lang::Vi, PaperWithdraw) => "Thu hồi bản giấy tờ",
+        (Lang::Vi, HolidayScheduleImport) => "Nhập lịch nghỉ lễ",
+        (Lang::Vi, OfficeHoursSet) => "Đặt giờ làm việc",
         (Lang::En, Register) => "Registration",
         (Lang::En, Amend) => "Amendment",
         (Lang::En, OfficerCreate) => "Account created",
@@ -94,6 +96,8 @@ pub fn audit_action(lang: Lang, action: AuditAction) -> &'static str {
         (Lang::En, BackupFolderSet) => "Backup folder chosen",
         (Lang::En, PaperKeyCreate) => "Paper-signing key made",
         (Lang::En, PaperWithdraw) => "Printed copy withdrawn",
+        (Lang::En, HolidayScheduleImport) => "Holiday schedule imported",
+        (Lang::En, OfficeHoursSet) => "Office hours set",
     }
 }
 

@@ -29,6 +29,13 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::Vi, BackupOtherKey) => "bản sao lưu của một cơ sở dữ liệu khác (khóa khác); không khôi phục",
         (Lang::Vi, BackupTooNew) => "bản sao lưu có phiên bản {found}, mới hơn phiên bản {supported} mà chương trình này hiểu; hãy cập nhật Hotich",
         (Lang::Vi, AlreadyExists) => "đã có tệp này; bản sao lưu không ghi đè tệp có sẵn",
+        (Lang::Vi, ScheduleMissingColumns) => "dòng {line}: cần ngày và loại ngày (off: nghỉ, work: làm bù)",
+        (Lang::Vi, ScheduleBadDate) => "dòng {line}: ngày không đúng dạng năm-tháng-ngày (yyyy-mm-dd) hoặc không có thật",
+        (Lang::Vi, ScheduleBadKind) => "dòng {line}: loại ngày phải là off (nghỉ) hoặc work (làm bù)",
+        (Lang::Vi, ScheduleWorkOnWeekday) => "dòng {line}: ngày làm bù phải là thứ Bảy hoặc Chủ nhật",
+        (Lang::Vi, ScheduleRepeatedDay) => "dòng {line}: ngày này đã có ở một dòng trước",
+        (Lang::Vi, ScheduleTooFewDaysOff) => "năm {year} chỉ có {weekdays_off} ngày nghỉ trong tuần; lịch một năm phải có đủ 11 ngày nghỉ lễ, Tết của Bộ luật Lao động (Điều 112)",
+        (Lang::Vi, ScheduleEmpty) => "tệp không có ngày nào",
         (Lang::En, NotNotifications) => "not a notifications file: Hotich's JSON, signed XML (death notice, birth certificate, XML 130 file) or FHIR is needed",
         (Lang::En, NotEnvelopeArray) => "the JSON array is no list of notifications: element {position} is not a notification",
         (Lang::En, UnreadableJson) => "the JSON cannot be read: {detail}",
@@ -45,6 +52,13 @@ pub fn file_refusal(lang: Lang, reason: FileRefusal) -> &'static str {
         (Lang::En, BackupOtherKey) => "the backup is of another database (another key); nothing was restored",
         (Lang::En, BackupTooNew) => "the backup has version {found}, newer than version {supported} this program reads; update Hotich",
         (Lang::En, AlreadyExists) => "a file is already there; a backup never overwrites one",
+        (Lang::En, ScheduleMissingColumns) => "line {line}: a date and a kind (off or work) are needed",
+        (Lang::En, ScheduleBadDate) => "line {line}: the date is not yyyy-mm-dd or does not exist",
+        (Lang::En, ScheduleBadKind) => "line {line}: the kind must be off or work",
+        (Lang::En, ScheduleWorkOnWeekday) => "line {line}: a make-up working day must be a Saturday or Sunday",
+        (Lang::En, ScheduleRepeatedDay) => "line {line}: this day is already on an earlier line",
+        (Lang::En, ScheduleTooFewDaysOff) => "year {year} has only {weekdays_off} weekdays off; a year's schedule must hold the Labour Code's 11 public holidays (Art. 112)",
+        (Lang::En, ScheduleEmpty) => "the file lists no day",
     }
 }
 

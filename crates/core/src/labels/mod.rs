@@ -186,6 +186,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::Vi, ManageCertificates) => {
             "chỉ lãnh đạo mới được quản lý chứng thư số tin cậy và danh sách thu hồi"
         }
+        (Lang::Vi, ManageCalendar) => "chỉ lãnh đạo mới được nhập lịch nghỉ lễ chính thức và đặt giờ làm việc tính thời hạn",
         (Lang::Vi, ManageBackups) => "chỉ lãnh đạo mới được sao lưu và khôi phục cơ sở dữ liệu",
         (Lang::Vi, ReadAudit) => "chỉ lãnh đạo mới được xem và xuất nhật ký kiểm tra",
         (Lang::Vi, RegisterOnEarlierDay) => "chỉ lãnh đạo mới được ghi ngày đăng ký trước hôm nay",
@@ -215,6 +216,7 @@ pub fn forbidden_action(lang: Lang, action: ForbiddenAction) -> &'static str {
         (Lang::En, ManageCertificates) => {
             "Only a supervisor may manage trusted certificates and revocation lists"
         }
+        (Lang::En, ManageCalendar) => "Only a supervisor may import the official holiday schedule and set the office hours deadlines count with",
         (Lang::En, ManageBackups) => "Only a supervisor may back up and restore the database",
         (Lang::En, ReadAudit) => "Only a supervisor may read and export the audit trail",
         (Lang::En, RegisterOnEarlierDay) => "Only a supervisor may date a registration before today",
@@ -238,7 +240,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, DecisionReason) => "lý do",
         (Lang::Vi, Status) => "trạng thái",
         (Lang::Vi, OfficeAddress) => "địa chỉ cơ quan",
-        (Lang::Vi, OfficeHours) => "giờ làm việc",
+        (Lang::Vi, WorkingHours) => "giờ làm việc tính thời hạn",
         (Lang::Vi, CorrectedAttempt) => "lần liên hệ được sửa",
         (Lang::Vi, Period) => "khoảng thời gian",
         (Lang::Vi, Template) => "mẫu văn bản",
@@ -274,6 +276,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::Vi, DatabaseKeyVariable) => "biến môi trường HOTICH_DB_KEY",
         (Lang::Vi, Amendment) => "cải chính",
         (Lang::Vi, BackupFolder) => "thư mục sao lưu",
+        (Lang::Vi, OfficeHours) => "giờ làm việc",
         (Lang::En, Note) => "Note",
         (Lang::En, Assignee) => "Assigned officer",
         (Lang::En, AppointmentDate) => "Appointment date",
@@ -317,6 +320,7 @@ pub fn input_field(lang: Lang, field: InputField) -> &'static str {
         (Lang::En, DatabaseKeyVariable) => "The HOTICH_DB_KEY variable",
         (Lang::En, Amendment) => "Amendment",
         (Lang::En, BackupFolder) => "Backup folder",
+        (Lang::En, WorkingHours) => "office hours counted for deadlines",
     }
 }
 
@@ -373,6 +377,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::Vi, SerialCharacters) => "chỉ gồm chữ cái không dấu, chữ số, dấu - và /",
         (Lang::Vi, SerialPrinted) => "phôi số {serial} đã được in ngày {day}; mỗi phôi chỉ dùng một lần",
         (Lang::Vi, SerialSpoiled) => "phôi số {serial} đã được ghi hỏng ngày {day}; mỗi phôi chỉ dùng một lần",
+        (Lang::Vi, OfficeHoursMalformed) => "cần dạng 07:30-11:30,13:30-17:00: các buổi theo thứ tự, không chồng nhau",
         (Lang::Vi, BlankOnlyBirthCertificate) => "chỉ Giấy khai sinh được in trên phôi, không phải {document}",
         (Lang::Vi, BadRootKey) => "không đúng định dạng: cần key_id và public_key (khóa công khai Ed25519, base64url)",
         (Lang::Vi, NotJsonObject) => "không phải một đối tượng JSON",
@@ -431,6 +436,7 @@ pub fn input_reason(lang: Lang, reason: InputReason) -> &'static str {
         (Lang::En, SerialCharacters) => "only unaccented letters, digits, - and /",
         (Lang::En, SerialPrinted) => "blank {serial} was printed on {day}; each blank is used once",
         (Lang::En, SerialSpoiled) => "blank {serial} was recorded as spoiled on {day}; each blank is used once",
+        (Lang::En, OfficeHoursMalformed) => "must read like 07:30-11:30,13:30-17:00: periods in order, not overlapping",
         (Lang::En, BlankOnlyBirthCertificate) => "only the birth certificate is printed on a blank, not {document}",
         (Lang::En, BadRootKey) => "is not well formed: it needs key_id and public_key (an Ed25519 public key, base64url)",
         (Lang::En, NotJsonObject) => "is not a JSON object",
@@ -471,6 +477,10 @@ pub enum ReportFigure {
     RegisteredAfterOutreach,
     OutreachConversion,
     Attempts,
+    IssuedByHealth,
+    SentInTime,
+    SentInTimeShare,
+    WorkingHoursToArrivalMedian,
 }
 
 pub fn report_figure(lang: Lang, figure: ReportFigure) -> &'static str {
@@ -493,6 +503,14 @@ pub fn report_figure(lang: Lang, figure: ReportFigure) -> &'static str {
         (Lang::Vi, RegisteredAfterOutreach) => "Trong đó đã đăng ký",
         (Lang::Vi, OutreachConversion) => "Tỉ lệ đăng ký sau liên hệ",
         (Lang::Vi, Attempts) => "Lần liên hệ",
+        (Lang::Vi, IssuedByHealth) => "Thông báo cơ sở y tế phát hành trong kỳ",
+        (Lang::Vi, SentInTime) => "Trong đó gửi trong 4 giờ làm việc",
+        (Lang::Vi, SentInTimeShare) => {
+            "Tỉ lệ gửi trong 4 giờ làm việc (Nghị định 63/2024/NĐ-CP, Điều 25)"
+        }
+        (Lang::Vi, WorkingHoursToArrivalMedian) => {
+            "Số giờ làm việc từ phát hành đến khi nhận: trung vị"
+        }
         (Lang::En, Received) => "Notifications received",
         (Lang::En, Voided) => "Notifications voided by the health facility (not counted)",
         (Lang::En, OpenedWithoutNotification) => "Cases opened without a notification",
@@ -510,6 +528,21 @@ pub fn report_figure(lang: Lang, figure: ReportFigure) -> &'static str {
         (Lang::En, RegisteredAfterOutreach) => "Of which registered",
         (Lang::En, OutreachConversion) => "Share registered after contact",
         (Lang::En, Attempts) => "Contacts",
+        (Lang::En, IssuedByHealth) => "Notifications health facilities issued in the period",
+        (Lang::En, SentInTime) => "Of which sent within 4 working hours",
+        (Lang::En, SentInTimeShare) => {
+            "Share sent within 4 working hours (Decree 63/2024/NĐ-CP, Art. 25)"
+        }
+        (Lang::En, WorkingHoursToArrivalMedian) => "Working hours from issue to arrival: median",
+    }
+}
+
+/// "Cơ sở gửi chậm: Trạm Y tế xã X (19001)": a facility with a notification
+/// sent after 4 working hours.
+pub fn report_late_facility_line(lang: Lang, name: &str, code: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Cơ sở gửi chậm: {name} ({code})"),
+        Lang::En => format!("Facility sending late: {name} ({code})"),
     }
 }
 
@@ -669,10 +702,12 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
 ];
 
 mod audit;
+mod calendar;
 mod errors;
 mod file;
 mod form;
 pub use audit::{audit_action, audit_problem, audit_problem_text};
+pub use calendar::{calendar_source, holiday, made_up_for, working_day};
 pub use errors::error_template;
 pub use file::{backup_warning, file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};

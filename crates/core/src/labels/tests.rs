@@ -6,6 +6,7 @@ use crate::audit::{AuditAction, AuditProblemKind};
 use crate::backup::schedule::BackupWarning;
 use crate::error::FileRefusal;
 use crate::problem::ProblemRule;
+use hotich_calendar::Holiday;
 
 const LANGS: [Lang; 2] = [Lang::Vi, Lang::En];
 const SYNC_STATES: [SyncState; 4] = [
@@ -19,7 +20,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 17] {
+fn tables(lang: Lang) -> [Table; 18] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -40,6 +41,7 @@ fn tables(lang: Lang) -> [Table; 17] {
         AuditAction in AuditAction::ALL => audit_action,
         AuditProblemKind in AuditProblemKind::ALL => audit_problem,
         BackupWarning in BackupWarning::ALL => backup_warning,
+        Holiday in Holiday::ALL => holiday,
     }
 }
 

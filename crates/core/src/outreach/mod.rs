@@ -244,6 +244,7 @@ fn clean_note(note: Option<&str>) -> Result<Option<String>> {
 fn check_attempt(
     input: &AttemptInput,
     today: NaiveDate,
+    calendar: &hotich_calendar::OfficeCalendar,
 ) -> Result<(Option<String>, Option<NaiveDate>, Option<NaiveDate>)> {
     let mut problems = Vec::new();
     let mut problem = |field: &str, rule: ProblemRule| {
@@ -281,7 +282,7 @@ fn check_attempt(
                 None
             }
             Some(day) => Some(day),
-            None => proposed_follow_up(input.outcome, today, appointment),
+            None => proposed_follow_up(calendar, input.outcome, today, appointment),
         }
     } else {
         None
@@ -501,7 +502,7 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<String> {
-        let (note, appointment, next_follow_up) = check_attempt(input, today)?;
+        let (note, appointment, next_follow_up) = check_attempt(input, today, &self.calendar)?;
         let to = status_after(input.outcome);
 
         let tx = self.conn.transaction()?;
@@ -572,7 +573,7 @@ impl Store {
             ));
         }
         let next_follow_up = if to.is_open() {
-            next_follow_up.or_else(|| Some(crate::legal::add_working_days(today, 1)))
+            next_follow_up.or_else(|| Some(self.calendar.add_working_days(today, 1)))
         } else {
             None
         };
@@ -661,7 +662,7 @@ impl Store {
                 .iter()
                 .map(|&outcome| FollowUpProposal {
                     outcome,
-                    next_follow_up: proposed_follow_up(outcome, today, None)
+                    next_follow_up: proposed_follow_up(&self.calendar, outcome, today, None)
                         .filter(|_| status_after(outcome).is_open()),
                 })
                 .collect(),

@@ -427,7 +427,7 @@ impl Store {
             folded: fold(&name),
             name,
             event_date,
-            deadline: registration_deadline(kind, event_date),
+            deadline: registration_deadline(&self.calendar, kind, event_date),
         };
         let id = case_file::open_by_hand(&tx, kind, &subject, &actor.id, now)?;
         NewEvent {

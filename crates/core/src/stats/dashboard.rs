@@ -36,7 +36,7 @@ impl Store {
         filter: &CaseFilter,
         today: NaiveDate,
     ) -> Result<HashMap<(CaseStatus, EventKind), u64>> {
-        let (conditions, values) = crate::queue::filter_conditions(filter, today);
+        let (conditions, values) = crate::queue::filter_conditions(filter, today, &self.calendar);
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.status, c.kind, count(*) FROM case_file c {} GROUP BY 1, 2",
             crate::queue::where_of(&conditions)

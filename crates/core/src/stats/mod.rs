@@ -13,6 +13,7 @@ mod dashboard;
 mod period;
 pub mod rank;
 pub mod report;
+pub mod timeliness;
 
 use chrono::NaiveDate;
 use hotich_protocol::EventKind;
@@ -24,6 +25,7 @@ use crate::officer::Role;
 
 pub use rank::nearest_rank;
 pub use report::outcome_label_vi;
+pub use timeliness::FacilityTimeliness;
 
 /// One number of the dashboard and the queue filter that lists the cases
 /// behind it (`Store::cases(&figure.filter, today)` totals `count`).
@@ -182,6 +184,16 @@ pub struct KindStats {
     pub attempt_outcomes: Vec<OutcomeCount>,
     /// Days from the event to registration, for a chart.
     pub days_to_registration: Vec<DaysBucket>,
+    /// Notifications the health facilities issued in the period (first
+    /// versions, by their signed issue time).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub issued_by_health: u64,
+    /// Of `issued_by_health`: arrived within 4 working hours of their issue
+    /// (Decree 63/2024/NĐ-CP, Art. 25; [`timeliness`]).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub sent_in_time: u64,
+    /// Working minutes from issue to arrival, median (nearest rank).
+    pub working_minutes_to_arrival_median: Option<u32>,
 }
 
 /// One month of the trend chart (the period's first and last months only
@@ -214,6 +226,9 @@ pub struct PeriodStats {
     pub death: KindStats,
     /// Month by month, births then deaths within a month.
     pub monthly: Vec<MonthTrend>,
+    /// Each facility that issued notifications in the period, the late
+    /// ones first ([`timeliness`]).
+    pub facilities: Vec<FacilityTimeliness>,
 }
 
 impl PeriodStats {
@@ -277,6 +292,9 @@ impl KindStats {
                 .map(|&outcome| OutcomeCount { outcome, count: 0 })
                 .collect(),
             days_to_registration: rank::histogram(&std::collections::BTreeMap::new()),
+            issued_by_health: 0,
+            sent_in_time: 0,
+            working_minutes_to_arrival_median: None,
         }
     }
 }

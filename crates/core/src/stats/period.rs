@@ -1,6 +1,7 @@
 //! Timeliness and completeness of registration over a period, for the
 //! Ministry's periodic report. Writes no table; reads `case_file` and
-//! `attempt_fact` (the cases worked on a second, read-only connection).
+//! `attempt_fact` (the cases worked on a second, read-only connection), and
+//! the health side's timeliness through [`super::timeliness`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -96,6 +97,7 @@ impl Store {
             birth: KindStats::empty(EventKind::Birth),
             death: KindStats::empty(EventKind::Death),
             monthly: Vec::new(),
+            facilities: Vec::new(),
         };
         // Keyed by type code: "birth" sorts before "death".
         let mut monthly: BTreeMap<(String, &'static str), MonthTrend> = BTreeMap::new();
@@ -266,6 +268,14 @@ impl Store {
                 .then(|| figures.registered_after_outreach as f64 / figures.cases_worked as f64);
         }
         stats.monthly = monthly.into_values().collect();
+        super::timeliness::fill(
+            &self.conn,
+            &self.calendar,
+            &self.office_hours()?,
+            &since,
+            &until,
+            &mut stats,
+        )?;
         Ok(stats)
     }
 }

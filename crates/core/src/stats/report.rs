@@ -25,6 +25,23 @@ fn days_text(days: Option<u32>) -> String {
     days.map_or_else(|| "-".to_owned(), |d| d.to_string())
 }
 
+/// Working minutes as hours, one decimal after a comma ("1,5").
+fn hours_text(minutes: Option<u32>) -> String {
+    minutes.map_or_else(
+        || "-".to_owned(),
+        |m| format!("{:.1}", f64::from(m) / 60.0).replace('.', ","),
+    )
+}
+
+/// "3/5 trong 4 giờ" as a facility's line writes it: in time of issued.
+fn in_time_of(in_time: u64, issued: u64) -> String {
+    if issued == 0 {
+        "-".to_owned()
+    } else {
+        format!("{in_time}/{issued}")
+    }
+}
+
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -87,6 +104,25 @@ impl PeriodStats {
         for (index, (min, max)) in DAYS_BUCKETS.iter().enumerate() {
             let label = labels::report_days_line(Lang::Vi, *min, *max);
             line(&label, &|k| k.days_to_registration[index].count.to_string());
+        }
+        line(figure(IssuedByHealth), &|k| k.issued_by_health.to_string());
+        line(figure(SentInTime), &|k| k.sent_in_time.to_string());
+        line(figure(SentInTimeShare), &|k| {
+            percent(share(k.sent_in_time, k.issued_by_health))
+        });
+        line(figure(WorkingHoursToArrivalMedian), &|k| {
+            hours_text(k.working_minutes_to_arrival_median)
+        });
+        for facility in self.facilities.iter().filter(|f| f.is_late()) {
+            lines.push(ReportLine {
+                label: labels::report_late_facility_line(
+                    Lang::Vi,
+                    &facility.facility_name,
+                    &facility.facility_id,
+                ),
+                birth: in_time_of(facility.births_in_time, facility.births_issued),
+                death: in_time_of(facility.deaths_in_time, facility.deaths_issued),
+            });
         }
         lines
     }
