@@ -2,7 +2,8 @@
 # The whole job on one machine: a local demo central registry (hotich-central
 # serve on loopback, trusting the demo facilities and one workstation of the
 # demo commune), a facility simulator posting a few new signed notifications
-# every minute, and the app in demo mode connected to that registry, so
+# every minute (one facility also plays the commune health station, returning
+# the causes of the deaths the demo registers), and the app in demo mode connected to that registry, so
 # notifications arrive through sync and work reaches the registry ("Đã gửi").
 # Stop the registry (its pid is printed) to see the sync status change. The
 # demo processes end when the app closes. scripts/run.sh builds and calls it;
@@ -41,13 +42,18 @@ for ca in root intermediate; do
 done
 "$central" trust crl add --db "$dir/registry.db" "$dir/sim/pki/intermediate.crl" >/dev/null
 facility_tokens=()
+station=""
 for cert in "$dir"/sim/pki/facility-*.pem; do
     facility="$(basename "$cert" .pem)"
     facility="${facility#facility-}"
     "$central" trust facility-cert add --db "$dir/registry.db" --facility "$facility" "$cert" >/dev/null
     facility_token="$("$central" facility-sender add --db "$dir/registry.db" --facility "$facility" --fhir 2>/dev/null)"
     facility_tokens+=(--facility-token "$facility=$facility_token")
+    # The first facility plays the commune's health station: the deaths the demo
+    # registers are shared with it, and it returns their causes (Justice → Health).
+    if [ -z "$station" ]; then station="$facility"; station_token="$facility_token"; fi
 done
+"$central" health-station set --db "$dir/registry.db" "$commune" "$station" >/dev/null
 token="$("$central" workstation add --db "$dir/registry.db" --commune "$commune" --label "demo workstation")"
 
 "$central" serve --db "$dir/registry.db" --listen 127.0.0.1:0 >"$dir/registry.out" 2>"$dir/registry.log" &
@@ -77,6 +83,8 @@ echo "==> demo registry at $url (pid $registry_pid; kill it to see the app go of
             --post "$url" >>"$dir/simulator.log" 2>&1 &
         child=$!
         wait "$child" || true
+        "$central" health-station answer --registry "$url" --token "$station_token" \
+            --facility "$station" >>"$dir/station.log" 2>&1 || true
         sleep "$every" &
         child=$!
         wait "$child" || true

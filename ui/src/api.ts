@@ -10,6 +10,7 @@ import type { BackupFacts } from "./bindings/BackupFacts";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { Restored } from "./bindings/Restored";
 import type { CalendarYear } from "./bindings/CalendarYear";
+import type { HealthShare } from "./bindings/HealthShare";
 import type { ScheduleImported } from "./bindings/ScheduleImported";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
@@ -192,6 +193,7 @@ export const api = {
     call<RegistrationCheck>("check_registration", { caseId, form }),
   registerCase: (caseId: string, form: RegistrationForm) => call<Registration>("register_case", { caseId, form }),
   caseRegistration: (caseId: string) => call<Registration | null>("case_registration", { caseId }),
+  healthShare: (registrationId: string) => call<HealthShare | null>("health_share", { registrationId }),
   amendRegistration: (registrationId: string, form: RegistrationForm, reason: string) =>
     call<Registration>("amend_registration", { registrationId, form, reason }),
   pendingAmendments: () => call<PendingAmendment[]>("pending_amendments"),

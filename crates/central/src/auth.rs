@@ -46,6 +46,20 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 #[derive(Debug, Clone)]
 pub struct WorkstationAuth(pub Workstation);
 
+impl WorkstationAuth {
+    /// A workstation reads its own commune's streams only (403 `forbidden`).
+    pub(crate) fn own_commune(&self, commune: &str) -> Result<(), Failure> {
+        if self.0.commune == commune {
+            return Ok(());
+        }
+        Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this workstation reads commune {} only", self.0.commune),
+        ))
+    }
+}
+
 fn unauthorized() -> Failure {
     Failure::new(
         StatusCode::UNAUTHORIZED,

@@ -9,7 +9,8 @@ use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::handlers::{
-    self, health, notifications, paper_keys, papers, pull, push, trust_list, verify_page,
+    self, health, health_loop, notifications, paper_keys, papers, pull, push, trust_list,
+    verify_page,
 };
 use crate::middleware::body_limit::refuse_declared_over;
 use crate::middleware::rate_limit::{limit_facilities, limit_public, limit_workstations};
@@ -20,6 +21,8 @@ use crate::state::App;
 pub const MAX_PUSH_BYTES: usize = 256 * 1024;
 /// Largest `PUT /v1/paper-keys/{key_id}` body: a public key and its name.
 pub const MAX_KEY_BYTES: usize = 4 * 1024;
+/// A returned cause of death: one signed envelope of a few hundred bytes.
+pub const MAX_CAUSE_BYTES: usize = 16 * 1024;
 /// Largest `POST /v1/notifications` body.
 pub const MAX_POST_BYTES: usize = 16 * 1024 * 1024;
 
@@ -38,6 +41,7 @@ pub fn router(app: Arc<App>) -> Router {
     let workstation_routes = Router::new()
         .route("/v1/communes/{commune}/events", get(pull::pull))
         .route("/v1/events/{id}", limited(put(push::push), MAX_PUSH_BYTES))
+        .route("/v1/communes/{commune}/causes", get(health_loop::causes))
         .route(
             "/v1/paper-keys/{key_id}",
             limited(put(paper_keys::submit_paper_key), MAX_KEY_BYTES),
@@ -50,6 +54,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/v1/notifications",
             limited(post(notifications::post_notifications), MAX_POST_BYTES),
+        )
+        .route("/v1/health/deaths", get(health_loop::shared_deaths))
+        .route(
+            "/v1/health/causes",
+            limited(post(health_loop::post_cause), MAX_CAUSE_BYTES),
         )
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

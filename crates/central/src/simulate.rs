@@ -113,10 +113,7 @@ fn post_all<'a>(
     server: &str,
     requests: impl Iterator<Item = Result<(Post<'a>, Vec<u8>), PostError>>,
 ) -> Result<PostTotals, PostError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PostError::Start(e.to_string()))?;
+    let runtime = runtime()?;
     runtime.block_on(async {
         let client = client()?;
         let url = format!("{}/v1/notifications", server.trim_end_matches('/'));
@@ -127,6 +124,14 @@ fn post_all<'a>(
         }
         Ok(totals)
     })
+}
+
+/// A runtime for one command's requests.
+fn runtime() -> Result<tokio::runtime::Runtime, PostError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PostError::Start(e.to_string()))
 }
 
 fn client() -> Result<reqwest::Client, PostError> {
@@ -289,4 +294,75 @@ fn summary(cfg: &SimConfig, out: &SimOutput) -> String {
         today = cfg.today,
         seed = cfg.seed,
     )
+}
+
+/// What the simulated health station did with the deaths shared with it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StationTotals {
+    pub deaths: u64,
+    pub stored: u64,
+    pub unchanged: u64,
+    pub refused: u64,
+}
+
+/// Plays the commune health station `facility` against `server`: reads the
+/// deaths shared with it (its facility `token`) and returns a cause for each
+/// (`hotich_sim::health_station`). A cause the registry refuses is counted,
+/// not retried.
+pub fn answer_deaths(
+    server: &str,
+    token: &str,
+    facility: &str,
+) -> Result<StationTotals, PostError> {
+    use hotich_protocol::health_loop::SharedDeathPage;
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let client = client()?;
+        let base = server.trim_end_matches('/');
+        let unreachable = |url: &str, e: reqwest::Error| PostError::Unreachable {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        };
+        let mut totals = StationTotals::default();
+        let mut after = 0;
+        loop {
+            let url = format!("{base}/v1/health/deaths?after={after}");
+            let answer = client
+                .get(&url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .map_err(|e| unreachable(&url, e))?;
+            if !answer.status().is_success() {
+                let status = answer.status().as_u16();
+                let body = answer.text().await.unwrap_or_default();
+                return Err(PostError::Refused { status, body });
+            }
+            let page: SharedDeathPage = answer
+                .json()
+                .await
+                .map_err(|e| PostError::BadAnswer(e.to_string()))?;
+            for death in &page.deaths {
+                totals.deaths += 1;
+                let envelope = hotich_sim::health_station::signed_cause(death, facility)
+                    .ok_or_else(|| PostError::Start(format!("{facility} has no demo key")))?;
+                let url = format!("{base}/v1/health/causes");
+                let answer = client
+                    .post(&url)
+                    .json(&envelope)
+                    .send()
+                    .await
+                    .map_err(|e| unreachable(&url, e))?;
+                match answer.status().as_u16() {
+                    201 => totals.stored += 1,
+                    200 => totals.unchanged += 1,
+                    _ => totals.refused += 1,
+                }
+            }
+            after = page.next_cursor;
+            if !page.has_more {
+                return Ok(totals);
+            }
+        }
+    })
 }

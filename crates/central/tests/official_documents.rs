@@ -6,10 +6,9 @@
 //! own trust (a workstation that does not trust the CA quarantines them).
 
 mod common;
-use common::{bin, registry, serve};
+use common::{central, registry, serve};
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::Utc;
 use hotich_core::{CaseFilter, Store};
@@ -27,22 +26,6 @@ const DEATH_ID: &str = "79024-00004.GBT.79024.26";
 /// The death notice's permanent residence, and (set so) the twins' mother's.
 const COMMUNE: &str = "26743";
 const PASSWORD: &str = "Mật khẩu thử nghiệm 2026";
-
-/// `hotich-central ARGS --db DB`; its stdout, after checking it succeeded.
-fn central(db: &Path, args: &[&str]) -> String {
-    let output = Command::new(bin())
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 fn sign(unsigned: &str, format: XmlFormat, signer: &Identity) -> Vec<u8> {
     testkit::sign(unsigned, format, signer, Algorithms::default())

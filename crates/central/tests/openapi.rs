@@ -205,6 +205,39 @@ const PUT_EVENT: &str = "/v1/events/{id}";
 const PAPER: &str = "/v1/papers/{serial}";
 const PAPER_KEY: &str = "/v1/paper-keys/{key_id}";
 const PAPER_TRUST: &str = "/v1/paper-trust";
+const DEATHS: &str = "/v1/health/deaths";
+const CAUSE: &str = "/v1/health/causes";
+const CAUSES: &str = "/v1/communes/{commune}/causes";
+
+/// A death registration row as a workstation pushes it.
+fn death_registration(registration_id: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "case_id": "c-death",
+        "kind": "registration",
+        "body": {
+            "registration_id": registration_id, "type": "death", "number": 1, "book": "01/2026",
+            "form": { "type": "death", "death": { "full_name": "Lò Văn Pó", "death_date": "2026-11-20" } },
+        },
+        "created_at": "2026-11-21T08:00:00+00:00",
+    }))
+    .unwrap()
+}
+
+/// A cause of death for `registration_id`, signed with the demo key of `facility`.
+fn cause_body(facility: &str, registration_id: &str, icd10: &str) -> Vec<u8> {
+    use hotich_protocol::health_loop::{CauseOfDeath, TYP_CAUSE_OF_DEATH};
+    let cause = CauseOfDeath {
+        registration_id: registration_id.into(),
+        facility_id: facility.into(),
+        icd10: icd10.into(),
+        text: "Nhồi máu cơ tim cấp".into(),
+        determined_by: "BS. Nguyễn Văn Y".into(),
+        determined_on: "2026-11-25".parse().unwrap(),
+    };
+    let signer = hotich_protocol::trust::demo_facility_signer(&format!("{facility}-k1")).unwrap();
+    serde_json::to_vec(&signer.sign(TYP_CAUSE_OF_DEATH, &serde_json::to_vec(&cause).unwrap()))
+        .unwrap()
+}
 
 fn key_body(public_key: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({ "public_key": public_key })).unwrap()
@@ -238,6 +271,32 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         .unwrap();
     assert!(added.status.success(), "{added:?}");
     let xml_only = String::from_utf8(added.stdout).unwrap().trim().to_owned();
+    // 01864's deaths go to the first facility of the trust list, its health station.
+    let trust = std::fs::read(prepared.sim.join("trust.json")).unwrap();
+    let list = hotich_protocol::trust::RootKey::demo()
+        .verify(&trust)
+        .unwrap();
+    let (station, not_station) = (
+        list.facilities[0].facility_id.clone(),
+        list.facilities
+            .iter()
+            .map(|f| f.facility_id.clone())
+            .find(|id| *id != list.facilities[0].facility_id)
+            .unwrap(),
+    );
+    let central = |args: &[&str]| {
+        let output = std::process::Command::new(common::bin())
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    central(&["health-station", "set", "01864", &station]);
+    let station_token = central(&["facility-sender", "add", "--facility", &station]);
+    let station_token = station_token.as_str();
     let server = serve(db, &[]);
     let tight = serve(
         db,
@@ -318,6 +377,28 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (&server, get.clone(), "/v1/papers/AAAA-BBBB-CCCC-DDDD".into(), PAPER, None, None, 1, Some(200)),
         (&server, get.clone(), "/v1/papers/not-a-code".into(), PAPER, None, None, 1, Some(200)),
         (&server, post.clone(), "/v1/papers/AAAA-BBBB-CCCC-DDDD".into(), PAPER, None, None, 1, Some(405)),
+        // Justice → Health: a death registered, read by its station, its cause returned and read back.
+        (&server, put_.clone(), "/v1/events/0193a4c2-7a1b-7c3d-8e4f-00000000dead".into(), PUT_EVENT, Some(ours), Some(death_registration("reg-openapi")), 1, Some(201)),
+        (&server, get.clone(), format!("{DEATHS}?after=0"), DEATHS, Some(station_token), None, 1, Some(200)),
+        (&server, get.clone(), format!("{DEATHS}?limit=0"), DEATHS, Some(station_token), None, 1, Some(400)),
+        (&server, get.clone(), DEATHS.into(), DEATHS, None, None, 1, Some(401)),
+        (&server, post.clone(), DEATHS.into(), DEATHS, Some(station_token), None, 1, Some(405)),
+        (&tight, get.clone(), DEATHS.into(), DEATHS, Some(station_token), None, 12, None),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&station, "reg-openapi", "I21.9")), 1, Some(201)),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&station, "reg-openapi", "I21.9")), 1, Some(200)),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&station, "reg-openapi", "C34.9")), 1, Some(409)),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&not_station, "reg-openapi", "I21.9")), 1, Some(403)),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&station, "reg-nobody", "I21.9")), 1, Some(404)),
+        (&server, post.clone(), CAUSE.into(), CAUSE, None, Some(b"not json".to_vec()), 1, Some(422)),
+        (&server, get.clone(), CAUSE.into(), CAUSE, None, None, 1, Some(405)),
+        (&empty, post.clone(), CAUSE.into(), CAUSE, None, Some(cause_body(&station, "reg-openapi", "I21.9")), 1, Some(503)),
+        (&tight, post.clone(), CAUSE.into(), CAUSE, None, Some(b"{}".to_vec()), 12, None),
+        (&server, get.clone(), "/v1/communes/01864/causes?after=0".into(), CAUSES, Some(ours), None, 1, Some(200)),
+        (&server, get.clone(), "/v1/communes/01864/causes?limit=0".into(), CAUSES, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), "/v1/communes/01864/causes".into(), CAUSES, None, None, 1, Some(401)),
+        (&server, get.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(other), None, 1, Some(403)),
+        (&server, post.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(ours), None, 1, Some(405)),
+        (&tight, get.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(ours), None, 8, None),
     ];
     for (target, method, path, template, token, body, times, expected) in calls {
         for i in 0..times {
@@ -350,6 +431,14 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
             PUT_EVENT,
             Some(ours),
             300 << 10,
+        ),
+        (
+            &server,
+            Method::POST,
+            CAUSE.to_owned(),
+            CAUSE,
+            None,
+            17 << 10,
         ),
     ];
     for (target, method, path, template, token, declared) in too_large {
@@ -405,6 +494,9 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (POST, "POST", 500),
         (PAPER, "GET", 500),
         (PAPER_TRUST, "GET", 500),
+        (DEATHS, "GET", 500),
+        (CAUSE, "POST", 500),
+        (CAUSES, "GET", 500),
     ]
     .into_iter()
     .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))

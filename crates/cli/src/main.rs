@@ -106,6 +106,7 @@ subcommands! {
     amendment::Amendment,
     registration::Registrations,
     registration::Registration,
+    registration::HealthShare,
     /// The audit trail: check it, read it (supervisors)
     #[command(subcommand)]
     audit::Audit,

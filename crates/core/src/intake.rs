@@ -405,6 +405,33 @@ struct Refused<'a> {
     detail: &'a str,
 }
 
+/// Quarantines something other than a notification that failed its check
+/// (a cause of death a health station returned, `health_loop.rs`): the
+/// quarantine's one writer is intake.
+pub(crate) fn quarantine_unverified(
+    tx: &Transaction<'_>,
+    source: &str,
+    code: &str,
+    detail: &str,
+    raw: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO quarantine (received_at, source, reason, detail, raw_sha256, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (raw_sha256) DO NOTHING",
+    )?
+    .execute(params![
+        now.to_rfc3339(),
+        source,
+        code,
+        detail,
+        sha256_hex(raw),
+        &raw[..raw.len().min(MAX_ENVELOPE_BYTES)]
+    ])?;
+    Ok(())
+}
+
 fn quarantine_refused(
     tx: &Transaction<'_>,
     refused: &Refused<'_>,

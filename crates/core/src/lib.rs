@@ -13,6 +13,7 @@ pub use case_file::{
 pub mod code_names;
 pub mod error;
 pub mod export;
+pub mod health_loop;
 pub mod installation;
 pub mod labels;
 pub mod legal;

@@ -7,6 +7,7 @@
 //! - [`verify`]: verification of a notification with a typed reason on failure;
 //! - [`personal_id`]: the structure of the 12-digit personal ID number.
 
+pub mod health_loop;
 pub mod jws;
 pub mod paper;
 pub mod partial_date;

@@ -16,6 +16,7 @@ mod data;
 mod facility;
 pub mod formats;
 mod generate;
+pub mod health_station;
 pub mod people;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use hotich_core::sync::{Pulled, PulledDocument, RegistryReceipt};
 use hotich_core::{CoreError, ErrorCode, OutboxItem, PulledEvent, Store, SyncReport};
+use hotich_protocol::health_loop::CausePage;
 use hotich_protocol::paper::PaperTrust;
 use hotich_protocol::sync::{
     ApiError, AuditChainHead, EventContent, EventPage, PaperKeySubmission, PushedEvent, StreamEvent,
@@ -168,7 +169,44 @@ impl Run<'_> {
         self.trust_list().await?;
         self.pull().await?;
         self.push().await?;
-        self.paper_keys().await
+        self.paper_keys().await?;
+        self.causes().await
+    }
+
+    /// The causes of death health stations returned for this office's
+    /// registered deaths (issue 18, item 1): pulled after their cursor,
+    /// verified again and kept beside the registrations
+    /// (`Store::apply_pulled_causes`). A registry without the endpoint (an
+    /// older one) is left alone.
+    async fn causes(&mut self) -> Result<(), Halt> {
+        let mut cursor = self.store.cause_cursor(&self.commune)?;
+        for _ in 0..MAX_PAGES {
+            let path = format!(
+                "/v1/communes/{}/causes?after={cursor}&limit={}",
+                self.commune, self.page_size
+            );
+            let answer = self.get(&path).await?;
+            match answer.status {
+                StatusCode::OK => {}
+                StatusCode::NOT_FOUND => return Ok(()),
+                _ => return Err(refusal(&answer)),
+            }
+            let page: CausePage = serde_json::from_slice(&answer.body)
+                .map_err(|e| Halt::Protocol(format!("trang nguyên nhân tử vong: {e}")))?;
+            let applied = self.store.apply_pulled_causes(
+                &self.commune,
+                cursor,
+                &page.causes,
+                page.next_cursor,
+                Utc::now(),
+            )?;
+            self.report.quarantined += applied.quarantined;
+            cursor = applied.cursor;
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 
     /// The office's paper keys: each one the registry has not certified is

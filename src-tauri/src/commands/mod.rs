@@ -164,6 +164,7 @@ macro_rules! with_commands {
             registration::check_registration,
             registration::register_case,
             registration::case_registration,
+            registration::health_share,
             registration::amend_registration,
             registration::pending_amendments,
             backup::backup_status,

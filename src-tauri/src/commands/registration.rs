@@ -27,6 +27,11 @@ guarded_commands! {
     signed_in fn case_registration(case_id: String) -> Option<Registration> =
         |store| store.registration_of_case(&case_id);
 
+    /// Where a registered death stands with the health side, and the cause
+    /// its station returned; None for a birth.
+    signed_in fn health_share(registration_id: String) -> Option<hotich_core::health_loop::HealthShare> =
+        |store| store.health_share(&registration_id);
+
     acting fn amend_registration(
         registration_id: String,
         form: RegistrationForm,

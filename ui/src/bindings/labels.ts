@@ -11,6 +11,7 @@ import type { ErrorCode } from "./ErrorCode";
 import type { EventKind } from "./EventKind";
 import type { FileRefusal } from "./FileRefusal";
 import type { ForbiddenAction } from "./ForbiddenAction";
+import type { HealthShareState } from "./HealthShareState";
 import type { Holiday } from "./Holiday";
 import type { IdDocumentType } from "./IdDocumentType";
 import type { InputField } from "./InputField";
@@ -396,6 +397,11 @@ export const LABELS_VI = {
     "labour_day": "Ngày Quốc tế lao động (1/5)",
     "national_day": "Quốc khánh (2/9)",
   } satisfies Record<Holiday, string>,
+  healthShareState: {
+    "not_sent": "Chưa gửi lên máy chủ trung tâm",
+    "sent_to_health": "Đã chuyển y tế",
+    "cause_determined": "Y tế đã xác định nguyên nhân",
+  } satisfies Record<HealthShareState, string>,
   quarantineReason: {
     malformed: "Dữ liệu không đúng định dạng thông báo",
     too_large: "Thông báo vượt quá kích thước cho phép",
@@ -447,6 +453,13 @@ export const LABELS_VI = {
     fhir_unknown_profile: "Hồ sơ FHIR dùng mẫu (profile) không biết",
     fhir_missing_element: "Hồ sơ FHIR thiếu thông tin bắt buộc",
     fhir_wrong_form: "Hồ sơ FHIR có giá trị sai dạng quy định",
+    cause_malformed: "Nguyên nhân tử vong trạm y tế gửi về không đọc được",
+    cause_unknown_key: "Nguyên nhân tử vong được ký bằng khóa không có trong danh sách tin cậy",
+    cause_bad_signature: "Chữ ký số của nguyên nhân tử vong không hợp lệ (nội dung đã bị sửa)",
+    cause_wrong_facility: "Nguyên nhân tử vong ghi một cơ sở khác với cơ sở đã ký",
+    cause_invalid_field: "Nguyên nhân tử vong thiếu thông tin hoặc mã ICD-10 sai dạng",
+    cause_unknown_registration: "Nguyên nhân tử vong cho một đăng ký khai tử không có ở xã này",
+    cause_mismatched_registration: "Nguyên nhân tử vong ký cho một đăng ký khác với đăng ký được gửi kèm",
     fhir_ambiguous: "Hồ sơ FHIR có hai mục cùng loại ở chỗ chỉ được có một",
     fhir_wrong_facility: "Hồ sơ FHIR ghi cơ sở y tế khác với cơ sở đã gửi",
   } satisfies Record<string, string>,
@@ -828,6 +841,11 @@ export const LABELS_EN = {
     "labour_day": "International Labour Day (1 May)",
     "national_day": "National Day (2 September)",
   } satisfies Record<Holiday, string>,
+  healthShareState: {
+    "not_sent": "Not sent to the central registry yet",
+    "sent_to_health": "Shared with the health station",
+    "cause_determined": "Cause determined by the health station",
+  } satisfies Record<HealthShareState, string>,
   quarantineReason: {
     malformed: "Not a well-formed notification",
     too_large: "The notification is larger than allowed",
@@ -879,6 +897,13 @@ export const LABELS_EN = {
     fhir_unknown_profile: "The FHIR record uses an unknown profile",
     fhir_missing_element: "A required element of the FHIR record is missing",
     fhir_wrong_form: "A value of the FHIR record is not of the required form",
+    cause_malformed: "The cause of death the health station returned cannot be read",
+    cause_unknown_key: "The cause of death is signed with a key not in the trust list",
+    cause_bad_signature: "The cause of death's signature does not verify (its content was changed)",
+    cause_wrong_facility: "The cause of death names another facility than the one that signed it",
+    cause_invalid_field: "The cause of death lacks a field or its ICD-10 code is malformed",
+    cause_unknown_registration: "A cause of death for a death registration this office does not hold",
+    cause_mismatched_registration: "The signed cause of death is for another registration than the one it came with",
     fhir_ambiguous: "The FHIR record holds two resources where one is expected",
     fhir_wrong_facility: "The FHIR record names another facility than its sender",
   } satisfies Record<string, string>,

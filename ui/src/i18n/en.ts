@@ -7,6 +7,7 @@ import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
 import { amendmentApprovalEn, backupsEn, holidayCalendarEn } from "./admin-panels";
+import { healthShareEn } from "./health";
 import { firstRunEn } from "./first-run";
 import { committeeInEnglish, lowerFirst, words } from "./words";
 
@@ -626,6 +627,7 @@ export const en: Messages = {
   },
   backups: backupsEn,
   holidayCalendar: holidayCalendarEn,
+  healthShare: healthShareEn,
   amendmentApproval: amendmentApprovalEn,
   audit: {
     title: "Audit trail",

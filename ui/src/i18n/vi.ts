@@ -14,6 +14,7 @@ import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
 import { LABELS_VI } from "../bindings/labels";
 import { amendmentApprovalVi, backupsVi, holidayCalendarVi } from "./admin-panels";
+import { healthShareVi } from "./health";
 import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
@@ -634,6 +635,7 @@ export const vi = {
   },
   backups: backupsVi,
   holidayCalendar: holidayCalendarVi,
+  healthShare: healthShareVi,
   amendmentApproval: amendmentApprovalVi,
   audit: {
     title: "Nhật ký kiểm tra",

@@ -5,6 +5,7 @@
 
 pub mod documents;
 pub mod health;
+pub mod health_loop;
 pub mod notifications;
 pub mod paper_keys;
 pub mod papers;

@@ -27,7 +27,7 @@ use crate::storage::{Appended, Incoming};
 pub const MAX_POST_ITEMS: usize = 1_000;
 
 /// The trust list's keys, reloaded when a newer list was imported.
-fn current_keys(app: &App) -> Result<Arc<TrustedKeys>, Failure> {
+pub(super) fn current_keys(app: &App) -> Result<Arc<TrustedKeys>, Failure> {
     let stored = app.storage.trust_list().map_err(Failure::internal)?;
     let Some((sequence, _)) = stored else {
         return Err(Failure::new(

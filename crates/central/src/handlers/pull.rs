@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hotich_protocol::sync::{DEFAULT_PAGE, MAX_PAGE};
 use serde::Deserialize;
@@ -28,7 +28,7 @@ fn is_commune_code(code: &str) -> bool {
 
 pub async fn pull(
     State(app): State<Arc<App>>,
-    WorkstationAuth(workstation): WorkstationAuth,
+    workstation: WorkstationAuth,
     Path(commune): Path<String>,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Response, Failure> {
@@ -36,16 +36,7 @@ pub async fn pull(
     if !is_commune_code(&commune) {
         return Err(Failure::bad_request("a commune code has 5 digits"));
     }
-    if workstation.commune != commune {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
-                "this workstation reads commune {} only",
-                workstation.commune
-            ),
-        ));
-    }
+    workstation.own_commune(&commune)?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Failure::bad_request(format!(

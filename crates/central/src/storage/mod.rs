@@ -322,6 +322,39 @@ pub enum PutOutcome {
     Conflict,
 }
 
+/// A commune and the health station its registered deaths are shared with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HealthStation {
+    pub commune: String,
+    pub facility_id: String,
+    pub set_at: String,
+}
+
+/// A cause the store keeps for a commune's workstations to pull.
+#[derive(Debug, Clone)]
+pub struct StoredCause {
+    pub seq: u64,
+    pub registration_id: String,
+    /// The station's envelope, as posted.
+    pub envelope: String,
+    pub received_at: String,
+}
+
+/// What returning a cause did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CauseOutcome {
+    /// Kept, numbered in the commune's causes.
+    Stored { commune: String, seq: u64 },
+    /// The same envelope again: nothing changed.
+    Replayed,
+    /// Another cause was returned for this registration before.
+    Conflict,
+    /// No death shared under this registration id.
+    UnknownRegistration,
+    /// The registration's commune shares its deaths with another station.
+    NotResponsible,
+}
+
 /// The server's storage. Methods block: the server calls them on tokio's
 /// blocking pool.
 pub trait Storage: Send + Sync + 'static {
@@ -425,6 +458,38 @@ pub trait Storage: Send + Sync + 'static {
     fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
     /// The sender holding this token, looked up on every request.
     fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck>;
+    // Justice → Health (issue 18, item 1; `schema/007_health_loop.sql`).
+    /// Shares `commune`'s registered deaths with the station `facility_id`.
+    fn set_health_station(
+        &self,
+        commune: &str,
+        facility_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    fn health_stations(&self) -> Result<Vec<HealthStation>>;
+    /// The deaths shared with `facility_id` after its cursor, up to `limit`,
+    /// and whether more follow.
+    fn shared_deaths(
+        &self,
+        facility_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<hotich_protocol::health_loop::SharedDeath>, bool)>;
+    /// Keeps a verified cause (its envelope as posted) if its facility is
+    /// the station of the registration's commune.
+    fn record_cause(
+        &self,
+        cause: &hotich_protocol::health_loop::CauseOfDeath,
+        envelope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CauseOutcome>;
+    /// A commune's returned causes after its cursor, and whether more follow.
+    fn causes_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredCause>, bool)>;
 }
 
 mod sqlite;

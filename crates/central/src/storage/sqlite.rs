@@ -23,6 +23,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/004_audit_heads.sql"),
     include_str!("../schema/005_paper_status.sql"),
     include_str!("../schema/006_paper_keys.sql"),
+    include_str!("../schema/007_health_loop.sql"),
 ]);
 const READERS: usize = 4;
 
@@ -367,6 +368,46 @@ fn same_json(a: &str, b: &str) -> bool {
 }
 
 impl Storage for SqliteStorage {
+    fn set_health_station(
+        &self,
+        commune: &str,
+        facility_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        health_loop::set_station(&lock(&self.writer), commune, facility_id, now)
+    }
+
+    fn health_stations(&self) -> Result<Vec<HealthStation>> {
+        health_loop::stations(&self.reader())
+    }
+
+    fn shared_deaths(
+        &self,
+        facility_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<hotich_protocol::health_loop::SharedDeath>, bool)> {
+        health_loop::deaths_for(&self.reader(), facility_id, after, limit)
+    }
+
+    fn record_cause(
+        &self,
+        cause: &hotich_protocol::health_loop::CauseOfDeath,
+        envelope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CauseOutcome> {
+        health_loop::record_cause(&lock(&self.writer), cause, envelope, now)
+    }
+
+    fn causes_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredCause>, bool)> {
+        health_loop::causes_after(&self.reader(), commune, after, limit)
+    }
+
     fn append_notifications(
         &self,
         batch: &[Incoming],
@@ -524,6 +565,7 @@ impl Storage for SqliteStorage {
             ])?;
         if inserted == 1 {
             index_paper_status(&tx, &workstation.commune, record)?;
+            health_loop::share_registered_death(&tx, &workstation.commune, id, record, now)?;
             tx.commit()?;
             return Ok(PutOutcome::Created);
         }
@@ -901,5 +943,6 @@ impl Storage for SqliteStorage {
     }
 }
 
+mod health_loop;
 #[cfg(test)]
 mod tests;

@@ -115,6 +115,47 @@ impl Registration {
     }
 }
 
+/// How a registered death stands with the health side: shared with the
+/// commune health station, and the cause it returned
+#[derive(Args, Debug)]
+pub struct HealthShare {
+    /// The death's registration id
+    id: String,
+    #[arg(long)]
+    json: bool,
+}
+
+impl HealthShare {
+    pub fn run(self, ctx: &mut Ctx) -> Result<()> {
+        let share = ctx.store.health_share(&self.id)?;
+        ctx.out.emit(self.json, &share, |out, share| {
+            let Some(share) = share else {
+                return Ok(writeln!(out, "Không phải đăng ký khai tử.")?);
+            };
+            let words = hotich_core::labels::health_share_state(hotich_core::Lang::Vi, share.state);
+            writeln!(out, "{words}")?;
+            if let Some(cause) = &share.cause {
+                writeln!(
+                    out,
+                    "Nguyên nhân: {} ({}), {} xác định ngày {}, {}",
+                    cause.text,
+                    cause.icd10,
+                    cause.determined_by,
+                    cause.determined_on,
+                    cause.facility_name
+                )?;
+                if let Some(entered) = &share.registered_cause {
+                    writeln!(
+                        out,
+                        "Khác nguyên nhân đã ghi khi đăng ký: {entered} (cần xem lại)"
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
 /// `base` with the file's JSON merge patch applied.
 fn patched(base: &RegistrationForm, file: &Path) -> Result<RegistrationForm> {
     let text = std::fs::read_to_string(file)

@@ -697,6 +697,13 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("fhir_unknown_profile", "Hồ sơ FHIR dùng mẫu (profile) không biết", "The FHIR record uses an unknown profile"),
     ("fhir_missing_element", "Hồ sơ FHIR thiếu thông tin bắt buộc", "A required element of the FHIR record is missing"),
     ("fhir_wrong_form", "Hồ sơ FHIR có giá trị sai dạng quy định", "A value of the FHIR record is not of the required form"),
+    ("cause_malformed", "Nguyên nhân tử vong trạm y tế gửi về không đọc được", "The cause of death the health station returned cannot be read"),
+    ("cause_unknown_key", "Nguyên nhân tử vong được ký bằng khóa không có trong danh sách tin cậy", "The cause of death is signed with a key not in the trust list"),
+    ("cause_bad_signature", "Chữ ký số của nguyên nhân tử vong không hợp lệ (nội dung đã bị sửa)", "The cause of death's signature does not verify (its content was changed)"),
+    ("cause_wrong_facility", "Nguyên nhân tử vong ghi một cơ sở khác với cơ sở đã ký", "The cause of death names another facility than the one that signed it"),
+    ("cause_invalid_field", "Nguyên nhân tử vong thiếu thông tin hoặc mã ICD-10 sai dạng", "The cause of death lacks a field or its ICD-10 code is malformed"),
+    ("cause_unknown_registration", "Nguyên nhân tử vong cho một đăng ký khai tử không có ở xã này", "A cause of death for a death registration this office does not hold"),
+    ("cause_mismatched_registration", "Nguyên nhân tử vong ký cho một đăng ký khác với đăng ký được gửi kèm", "The signed cause of death is for another registration than the one it came with"),
     ("fhir_ambiguous", "Hồ sơ FHIR có hai mục cùng loại ở chỗ chỉ được có một", "The FHIR record holds two resources where one is expected"),
     ("fhir_wrong_facility", "Hồ sơ FHIR ghi cơ sở y tế khác với cơ sở đã gửi", "The FHIR record names another facility than its sender"),
 ];
@@ -706,11 +713,13 @@ mod calendar;
 mod errors;
 mod file;
 mod form;
+mod health_loop;
 pub use audit::{audit_action, audit_problem, audit_problem_text};
 pub use calendar::{calendar_source, holiday, made_up_for, working_day};
 pub use errors::error_template;
 pub use file::{backup_warning, file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};
+pub use health_loop::health_share_state;
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@ use super::*;
 use crate::audit::{AuditAction, AuditProblemKind};
 use crate::backup::schedule::BackupWarning;
 use crate::error::FileRefusal;
+use crate::health_loop::HealthShareState;
 use crate::problem::ProblemRule;
 use hotich_calendar::Holiday;
 
@@ -20,7 +21,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 18] {
+fn tables(lang: Lang) -> [Table; 19] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -42,6 +43,7 @@ fn tables(lang: Lang) -> [Table; 18] {
         AuditProblemKind in AuditProblemKind::ALL => audit_problem,
         BackupWarning in BackupWarning::ALL => backup_warning,
         Holiday in Holiday::ALL => holiday,
+        HealthShareState in HealthShareState::ALL => health_share_state,
     }
 }
 

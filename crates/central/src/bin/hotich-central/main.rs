@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod facility_sender;
+mod health_station;
 mod paper_key;
 mod x509;
 
@@ -51,6 +52,11 @@ enum Command {
     FacilitySender {
         #[command(subcommand)]
         command: facility_sender::FacilitySenderCommand,
+    },
+    /// Trạm y tế nhận các ca tử vong đã đăng ký của mỗi xã / the health station each commune's registered deaths are shared with.
+    HealthStation {
+        #[command(subcommand)]
+        command: health_station::HealthStationCommand,
     },
     /// Khóa ký giấy tờ của các xã: chứng nhận, thu hồi / the communes' paper-signing keys: certify, revoke.
     PaperKey {
@@ -269,6 +275,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
         } => x509::crl(command),
         Command::FacilitySender { command } => facility_sender::run(command),
         Command::PaperKey { command } => paper_key::run(command),
+        Command::HealthStation { command } => health_station::run(command),
         Command::Backup { db, out } => commands::back_up(&db, &out),
     }
 }

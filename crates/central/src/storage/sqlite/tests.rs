@@ -54,9 +54,11 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 6,
-        "the token columns, the official documents, the audit heads, the papers' status and the paper keys were added"
+        version,
+        7,
+        "the token columns, the official documents, the audit heads, the papers' status, the paper keys and the health loop were added"
     );
+    assert_eq!(usize::try_from(version).unwrap(), SCHEMA.version());
     // The prints pushed before the papers' status existed answer it.
     let printed = storage
         .paper_status("AAAA-AAAA-AAAA-AAAA")
@@ -90,16 +92,18 @@ fn a_database_from_a_newer_server_is_refused() {
     old_database(&path);
     hotich_common::sqlite::connect(&path, None)
         .unwrap()
-        .pragma_update(None, "user_version", 7)
+        .pragma_update(
+            None,
+            "user_version",
+            i64::try_from(SCHEMA.version() + 1).unwrap(),
+        )
         .unwrap();
     let refused = SqliteStorage::open(&path).unwrap_err();
     assert!(
         matches!(
             refused,
-            StorageError::Open(OpenError::TooNew {
-                found: 7,
-                supported: 6
-            })
+            StorageError::Open(OpenError::TooNew { found, supported })
+                if found == SCHEMA.version() + 1 && supported == SCHEMA.version()
         ),
         "{refused}"
     );
