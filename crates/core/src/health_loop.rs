@@ -17,6 +17,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::sql::from_row;
 use crate::store::Store;
 
 /// Where quarantined causes say they came from.
@@ -108,20 +109,14 @@ impl Store {
             .iter()
             .map(
                 |event| match verify_cause(event.envelope.get().as_bytes(), &keys) {
-                    Ok(cause) if cause.registration_id != event.registration_id => Checked::Refuse(
+                    Ok(v) if v.cause.registration_id != event.registration_id => Checked::Refuse(
                         "cause_mismatched_registration",
                         format!(
                             "the event is for {}, the signed cause for {}",
-                            event.registration_id, cause.registration_id
+                            event.registration_id, v.cause.registration_id
                         ),
                     ),
-                    Ok(cause) => {
-                        let name = keys
-                            .get(&signing_key(event))
-                            .map(|k| k.facility_name.clone())
-                            .unwrap_or_else(|| cause.facility_id.clone());
-                        Checked::Attach(cause, name)
-                    }
+                    Ok(v) => Checked::Attach(v.cause, v.facility_name),
                     Err(refusal) => {
                         Checked::Refuse(refusal_code(refusal.code()), refusal.to_string())
                     }
@@ -233,16 +228,11 @@ impl Store {
                 "SELECT facility_id, facility_name, icd10, text, determined_by, determined_on, received_at
                  FROM death_cause WHERE registration_id = ?1",
                 [registration_id],
-                |r| {
-                    Ok(ReturnedCause {
-                        facility_id: r.get(0)?,
-                        facility_name: r.get(1)?,
-                        icd10: r.get(2)?,
-                        text: r.get(3)?,
-                        determined_by: r.get(4)?,
-                        determined_on: r.get(5)?,
-                        received_at: r.get(6)?,
-                    })
+                |row| {
+                    Ok(from_row!(row => ReturnedCause {
+                        facility_id, facility_name, icd10, text, determined_by, determined_on,
+                        received_at
+                    }))
                 },
             )
             .optional()?;
@@ -278,20 +268,6 @@ impl Store {
             registered_cause: None,
         }))
     }
-}
-
-/// The key id an event's envelope names (its protected header), for the
-/// facility's name in the trust list.
-fn signing_key(event: &CauseEvent) -> String {
-    serde_json::from_str::<hotich_protocol::SignedEnvelope>(event.envelope.get())
-        .ok()
-        .and_then(|envelope| {
-            envelope
-                .open(hotich_protocol::health_loop::TYP_CAUSE_OF_DEATH)
-                .ok()
-        })
-        .map(|opened| opened.header.kid)
-        .unwrap_or_default()
 }
 
 /// The quarantine reason of a refused cause.

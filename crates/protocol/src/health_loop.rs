@@ -116,11 +116,19 @@ fn is_icd10(code: &str) -> bool {
     head && tail
 }
 
+/// A cause whose envelope verified, with the signing facility's name as the
+/// trust list gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedCause {
+    pub cause: CauseOfDeath,
+    pub facility_name: String,
+}
+
 /// Verifies a cause envelope against the trust list: the key is a
 /// facility's, the signature holds, the payload speaks for that facility,
 /// and its fields are filled. Which deaths a facility may answer for is the
 /// registry's (the commune's configured station).
-pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<CauseOfDeath, CauseRefusal> {
+pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<VerifiedCause, CauseRefusal> {
     let envelope: SignedEnvelope =
         serde_json::from_slice(raw).map_err(|e| CauseRefusal::Malformed(e.to_string()))?;
     let opened: OpenedEnvelope = envelope
@@ -158,7 +166,10 @@ pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<CauseOfDeath, Caus
             });
         }
     }
-    Ok(cause)
+    Ok(VerifiedCause {
+        cause,
+        facility_name: key.facility_name.clone(),
+    })
 }
 
 /// One returned cause in a commune's stream of causes, as the workstation
@@ -210,7 +221,7 @@ mod tests {
     #[test]
     fn a_cause_verifies_with_its_facility_key_and_each_fault_is_named() {
         assert_eq!(
-            verify_cause(&signed(&cause(), &facility_signer()), &keys()),
+            verify_cause(&signed(&cause(), &facility_signer()), &keys()).map(|v| v.cause),
             Ok(cause())
         );
         let other = Signer::from_label("another facility", "19002-k1");

@@ -78,7 +78,7 @@ pub async fn post_cause(
     let body = body.map_err(|e| Failure::body_rejected(&e))?;
     blocking(move || {
         let keys = current_keys(&app)?;
-        let cause = verify_cause(&body, &keys).map_err(|refusal| {
+        let verified = verify_cause(&body, &keys).map_err(|refusal| {
             Failure::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 refusal.code(),
@@ -89,7 +89,7 @@ pub async fn post_cause(
         let envelope = String::from_utf8_lossy(&body).into_owned();
         let outcome = app
             .storage
-            .record_cause(&cause, &envelope, chrono::Utc::now())
+            .record_cause(&verified.cause, &envelope, chrono::Utc::now())
             .map_err(Failure::internal)?;
         let (status, answer) = match outcome {
             CauseOutcome::Stored { commune, seq } => (
