@@ -1075,6 +1075,8 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
     let csv = std::fs::read_to_string(&csv_path)?;
     assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
     assert!(csv.contains("Thông báo nhận được"), "{csv}");
+    // The pilot's lines go with the others (issue 18, item 4).
+    assert!(csv.contains("Thí điểm: Gia đình đã được liên hệ"), "{csv}");
 
     // And the printable report as PDF, its text real text.
     let pdf_path = out.path().join("bao-cao.pdf");
@@ -1093,6 +1095,10 @@ async fn a_supervisor_opens_the_overdue_cases_reassigns_one_and_exports_csv() ->
     let text = pdf_text(&pdf_path)?;
     assert!(
         text.contains("BÁO CÁO THỐNG KÊ ĐĂNG KÝ KHAI SINH, KHAI TỬ"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Thí điểm: Tỉ lệ đủ thông tin định danh"),
         "{text}"
     );
     window.screenshot("dashboard").await?;

@@ -49,6 +49,7 @@ import type { WithdrawnCopy } from "./bindings/WithdrawnCopy";
 import type { DashboardFigures } from "./bindings/DashboardFigures";
 import type { PeriodExport } from "./bindings/PeriodExport";
 import type { PeriodReport } from "./bindings/PeriodReport";
+import type { ProvincePilot } from "./bindings/ProvincePilot";
 import type { PrintLogEntry } from "./bindings/PrintLogEntry";
 import type { PrintLogLine } from "./bindings/PrintLogLine";
 import type { PrinterCalibration } from "./bindings/PrinterCalibration";
@@ -252,6 +253,7 @@ export const api = {
     listen<BatchProgress>("batch-progress", (event) => handler(event.payload)),
   dashboard: () => call<DashboardFigures>("dashboard"),
   periodReport: (from: string, to: string) => call<PeriodReport>("period_report", { from, to }),
+  provincePilotReport: (from: string, to: string) => call<ProvincePilot>("province_pilot_report", { from, to }),
   /** The period to `path`: CSV or XLSX figures, or the PDF report, by the extension (Rust decides). */
   exportPeriod: (from: string, to: string, path: string) => call<PeriodExport>("export_period", { from, to, path }),
   syncOverview: () => call<SyncOverview>("sync_overview"),

@@ -11,6 +11,9 @@
 //!   goes to.
 //! - Admin operations: [`trust`] (importing the signed trust list),
 //!   [`auth::new_token`] (workstation tokens).
+//! - [`pilot_report`]: the Justice-Health pilot's figures of a province;
+//!   [`pilot_scenario`]: six months of a province's deaths played into a
+//!   registry's database (`simulate --scenario pilot`).
 //! - [`simulate`]: the health-facility simulator's runs, as the command line
 //!   makes them, and posting them to a server.
 //! - [`logging`]: the process's log subscriber.
@@ -25,6 +28,8 @@ pub mod jurisdiction;
 pub mod logging;
 pub mod middleware;
 pub mod paper_keys;
+pub mod pilot_report;
+pub mod pilot_scenario;
 #[cfg(feature = "testkit")]
 pub mod process;
 pub mod router;

@@ -9,7 +9,7 @@ use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::handlers::{
-    self, health, health_loop, notifications, paper_keys, papers, pull, push, trust_list,
+    self, health, health_loop, notifications, paper_keys, papers, pull, push, reports, trust_list,
     verify_page,
 };
 use crate::middleware::body_limit::refuse_declared_over;
@@ -42,6 +42,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/communes/{commune}/events", get(pull::pull))
         .route("/v1/events/{id}", limited(put(push::push), MAX_PUSH_BYTES))
         .route("/v1/communes/{commune}/causes", get(health_loop::causes))
+        .route("/v1/reports/pilot", get(reports::pilot))
         .route(
             "/v1/paper-keys/{key_id}",
             limited(put(paper_keys::submit_paper_key), MAX_KEY_BYTES),

@@ -307,12 +307,14 @@ pub struct StationTotals {
 
 /// Plays the commune health station `facility` against `server`: reads the
 /// deaths shared with it (its facility `token`) and returns a cause for each
-/// (`hotich_sim::health_station`). A cause the registry refuses is counted,
-/// not retried.
+/// (`hotich_sim::health_station`), as Hotich's JSON or, with `fhir`, as a
+/// VRDR cause-of-death coding message, signed either way. A cause the
+/// registry refuses is counted, not retried.
 pub fn answer_deaths(
     server: &str,
     token: &str,
     facility: &str,
+    fhir: bool,
 ) -> Result<StationTotals, PostError> {
     use hotich_protocol::health_loop::SharedDeathPage;
     let runtime = runtime()?;
@@ -344,8 +346,12 @@ pub fn answer_deaths(
                 .map_err(|e| PostError::BadAnswer(e.to_string()))?;
             for death in &page.deaths {
                 totals.deaths += 1;
-                let envelope = hotich_sim::health_station::signed_cause(death, facility)
-                    .ok_or_else(|| PostError::Start(format!("{facility} has no demo key")))?;
+                let envelope = if fhir {
+                    hotich_sim::health_station::signed_cause_fhir(death, facility)
+                } else {
+                    hotich_sim::health_station::signed_cause(death, facility)
+                }
+                .ok_or_else(|| PostError::Start(format!("{facility} has no demo key")))?;
                 let url = format!("{base}/v1/health/causes");
                 let answer = client
                     .post(&url)

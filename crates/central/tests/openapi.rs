@@ -208,6 +208,7 @@ const PAPER_TRUST: &str = "/v1/paper-trust";
 const DEATHS: &str = "/v1/health/deaths";
 const CAUSE: &str = "/v1/health/causes";
 const CAUSES: &str = "/v1/communes/{commune}/causes";
+const PILOT: &str = "/v1/reports/pilot";
 
 /// A death registration row as a workstation pushes it.
 fn death_registration(registration_id: &str) -> Vec<u8> {
@@ -399,6 +400,12 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (&server, get.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(other), None, 1, Some(403)),
         (&server, post.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(ours), None, 1, Some(405)),
         (&tight, get.clone(), "/v1/communes/01864/causes".into(), CAUSES, Some(ours), None, 8, None),
+        (&server, get.clone(), "/v1/reports/pilot?from=2026-01-01&to=2026-06-30".into(), PILOT, Some(ours), None, 1, Some(200)),
+        (&server, get.clone(), "/v1/reports/pilot?from=2026-06-30&to=2026-01-01".into(), PILOT, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), "/v1/reports/pilot?from=2026-01-01".into(), PILOT, Some(ours), None, 1, Some(400)),
+        (&server, get.clone(), "/v1/reports/pilot?from=2026-01-01&to=2026-06-30".into(), PILOT, None, None, 1, Some(401)),
+        (&server, post.clone(), "/v1/reports/pilot".into(), PILOT, Some(ours), None, 1, Some(405)),
+        (&tight, get.clone(), "/v1/reports/pilot?from=2026-01-01&to=2026-06-30".into(), PILOT, Some(ours), None, 8, None),
     ];
     for (target, method, path, template, token, body, times, expected) in calls {
         for i in 0..times {
@@ -497,6 +504,7 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         (DEATHS, "GET", 500),
         (CAUSE, "POST", 500),
         (CAUSES, "GET", 500),
+        (PILOT, "GET", 500),
     ]
     .into_iter()
     .map(|(p, m, s)| (p.to_owned(), m.to_owned(), s))

@@ -21,9 +21,33 @@ fn release_database(dir: &Path) -> PathBuf {
     db
 }
 
-/// Every row of `table`, in a stable order, each value as text.
+/// The columns `table` has in the release's database: what the conversion
+/// must keep whole (a later migration may add a column after them).
+fn release_columns(table: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = plain(&release_database(dir.path()));
+    let names: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every row of `table` (the release's columns), in a stable order, each value as text.
 fn rows(conn: &rusqlite::Connection, table: &str) -> Vec<Vec<String>> {
-    let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+    let columns = release_columns(table);
+    let mut statement = conn
+        .prepare(&format!("SELECT {columns} FROM \"{table}\""))
+        .unwrap();
     let columns = statement.column_count();
     let mut rows: Vec<Vec<String>> = statement
         .query_map([], |row| {

@@ -71,8 +71,9 @@ fn health_share(ws: &Workstation, registration: &str) -> Value {
     .unwrap()
 }
 
-/// `hotich-central health-station answer`: what it reports (on stderr).
-fn station_answers(url: &str, token: &str, station: &str) -> String {
+/// `hotich-central health-station answer` (`extra`: `--fhir`): what it
+/// reports (on stderr).
+fn station_answers(url: &str, token: &str, station: &str, extra: &[&str]) -> String {
     let output = central()
         .args([
             "health-station",
@@ -83,6 +84,7 @@ fn station_answers(url: &str, token: &str, station: &str) -> String {
             token,
         ])
         .args(["--facility", station])
+        .args(extra)
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -147,7 +149,7 @@ fn a_death_registered_by_hand_goes_to_the_health_station_and_its_cause_comes_bac
     assert_eq!(health_share(&ws, &registration)["state"], "sent_to_health");
 
     // The station reads the death and returns its cause.
-    let answered = station_answers(url, token, &station);
+    let answered = station_answers(url, token, &station, &[]);
     assert!(
         answered.contains("1 ca tử vong: 1 nguyên nhân mới"),
         "{answered}"
@@ -170,7 +172,7 @@ fn a_death_registered_by_hand_goes_to_the_health_station_and_its_cause_comes_bac
     assert_eq!(registered["current"]["death"]["cause"], "Ốm lâu ngày");
 
     // Answering again is a replay: nothing new at the registry or the desk.
-    let again = station_answers(url, token, &station);
+    let again = station_answers(url, token, &station, &[]);
     assert!(again.contains("0 nguyên nhân mới, 1 không đổi"), "{again}");
     ws.sync_until_done(url, &[], 3);
     assert_eq!(health_share(&ws, &registration), share);
@@ -192,4 +194,42 @@ fn a_death_registered_by_hand_goes_to_the_health_station_and_its_cause_comes_bac
     assert_eq!(post_cause(url, &envelope, dir.path()), "403");
     ws.sync_until_done(url, &[], 3);
     assert_eq!(health_share(&ws, &registration), share);
+}
+
+/// The station may return the cause as a VRDR cause-of-death coding message
+/// (FHIR, signed in its JWS envelope): the registry takes it and the
+/// workstation, verifying it again, shows the same cause.
+#[test]
+fn a_cause_returned_as_a_fhir_coding_message_reaches_the_registration() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::new(dir.path(), &["01864"], 1, 1, 24);
+    let trust = std::fs::read(registry.sim.join("trust.json")).unwrap();
+    let station = RootKey::demo().verify(&trust).unwrap().facilities[0]
+        .facility_id
+        .clone();
+    central_on(&registry, &["health-station", "set", "01864", &station]);
+    let token = central_on(
+        &registry,
+        &["facility-sender", "add", "--facility", &station],
+    );
+    let server = serve(&registry.db, &[]);
+    let url = server.url.as_str();
+    let ws = Workstation::new(dir.path(), "ws", &registry, "01864");
+    let registration = register_death_at_home(&ws);
+    ws.sync_until_done(url, &[], 3);
+
+    let said = station_answers(url, token.trim(), &station, &["--fhir"]);
+    assert!(said.contains("1 nguyên nhân mới"), "{said}");
+    let report = ws.sync_until_done(url, &[], 3);
+    assert_eq!(report.last().unwrap()["quarantined"], 0, "{report:?}");
+    let share = health_share(&ws, &registration);
+    assert_eq!(share["state"], "cause_determined", "{share}");
+    // The simulator's station codes the same cause in either form.
+    let expected = hotich_sim::health_station::cause_of(&registration, today(), &station);
+    assert_eq!(share["cause"]["icd10"], expected.icd10.as_str());
+    assert_eq!(share["cause"]["text"], expected.text.as_str());
+    assert_eq!(
+        share["cause"]["determined_by"],
+        expected.determined_by.as_str()
+    );
 }

@@ -487,6 +487,7 @@ mod tests {
             death: crate::stats::KindStats::empty(EventKind::Death),
             monthly: Vec::new(),
             facilities: Vec::new(),
+            pilot: hotich_protocol::pilot::PilotFigures::empty(day, day),
         };
         let mut out = Vec::new();
         write_csv_to(&mut out, &stats, &[]).unwrap();

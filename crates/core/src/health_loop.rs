@@ -11,7 +11,8 @@
 
 use chrono::{DateTime, Utc};
 use hotich_common::sqlite::{to_i64, to_u64};
-use hotich_protocol::health_loop::{verify_cause, CauseEvent, CauseOfDeath};
+use hotich_health::fhir::verify_cause;
+use hotich_protocol::health_loop::{CauseEvent, CauseOfDeath};
 use hotich_protocol::EventKind;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -277,6 +278,7 @@ fn refusal_code(code: &str) -> &'static str {
         "bad_signature" => "cause_bad_signature",
         "wrong_facility" => "cause_wrong_facility",
         "invalid_field" => "cause_invalid_field",
+        "fhir_invalid" => "cause_fhir_invalid",
         _ => "cause_malformed",
     }
 }

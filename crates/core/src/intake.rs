@@ -543,8 +543,9 @@ fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Re
     // Most envelopes are new: try the insert first, look at what is stored only when it was there already.
     let inserted = tx.prepare_cached("INSERT INTO notification (notification_id, version, action, kind, facility_id, key_id,
                                    facility_name, facility_address, public_key, key_valid_from, key_valid_until,
-                                   issued_at, commune_code, protected, payload, signature, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                                   issued_at, commune_code, protected, payload, signature, received_at,
+                                   identification_complete)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
          ON CONFLICT (notification_id, version) DO NOTHING")?.execute(params![
             n.notification_id,
             n.version,
@@ -562,7 +563,8 @@ fn apply(tx: &Transaction<'_>, incoming: &Incoming<'_>, arrival: &Arrival) -> Re
             incoming.protected,
             incoming.payload,
             incoming.signature,
-            now.to_rfc3339()
+            now.to_rfc3339(),
+            hotich_protocol::pilot::identification_complete(n)
         ])?;
     if inserted == 0 {
         let (protected, payload, signature): (String, String, String) = tx

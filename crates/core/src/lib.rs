@@ -76,7 +76,7 @@ pub use registration::{
 pub use session::{Session, SessionState};
 pub use stats::{
     DashboardFigures, DaysBucket, Figure, KindStats, MonthTrend, OfficerWorkload, OpenCasesFigure,
-    OutcomeCount, PeriodReport, PeriodStats, ReportLine,
+    OutcomeCount, PeriodReport, PeriodStats, ProvincePilot, ReportLine,
 };
 pub use store::Store;
 pub use store_key::StoreKey;

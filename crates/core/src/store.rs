@@ -40,6 +40,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/018_holiday_schedule.sql"),
     include_str!("schema/019_health_timeliness.sql"),
     include_str!("schema/020_death_cause.sql"),
+    include_str!("schema/021_identification.sql"),
 ]);
 
 /// 32 MB of page cache keeps the queue and search indexes in memory during

@@ -254,6 +254,10 @@ mod tests {
                 death: KindStats::empty(EventKind::Death),
                 monthly: Vec::new(),
                 facilities: Vec::new(),
+                pilot: hotich_protocol::pilot::PilotFigures::empty(
+                    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+                ),
             },
             lines: vec![ReportLine {
                 label: "Đăng ký đúng hạn".into(),

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::jws::{OpenedEnvelope, SignedEnvelope};
+use crate::jws::{OpenedEnvelope, SignedEnvelope, CTY_FHIR};
 use crate::partial_date::PartialDate;
 use crate::payload::Sex;
 use crate::trust::TrustedKeys;
@@ -84,6 +84,10 @@ pub enum CauseRefusal {
         field: &'static str,
         reason: &'static str,
     },
+    /// A FHIR payload (`cty` `fhir+json`) that is no cause-of-death coding
+    /// message Hotich reads: the reader's code and what it found.
+    #[error("FHIR: {1}")]
+    Fhir(&'static str, String),
 }
 
 impl CauseRefusal {
@@ -94,6 +98,7 @@ impl CauseRefusal {
             CauseRefusal::BadSignature(_) => "bad_signature",
             CauseRefusal::WrongFacility { .. } => "wrong_facility",
             CauseRefusal::InvalidField { .. } => "invalid_field",
+            CauseRefusal::Fhir(..) => "fhir_invalid",
         }
     }
 }
@@ -129,6 +134,21 @@ pub struct VerifiedCause {
 /// and its fields are filled. Which deaths a facility may answer for is the
 /// registry's (the commune's configured station).
 pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<VerifiedCause, CauseRefusal> {
+    verify_cause_with(raw, keys, None)
+}
+
+/// Reads a cause carried as FHIR (`cty` [`CTY_FHIR`]): `hotich-health`'s
+/// reader of the VRDR cause-of-death coding message; its refusal as a code
+/// and a detail.
+pub type FhirCauseReader<'a> = &'a dyn Fn(&[u8]) -> Result<CauseOfDeath, (&'static str, String)>;
+
+/// [`verify_cause`], with the reader of a FHIR payload; without one a FHIR
+/// payload is refused as malformed.
+pub fn verify_cause_with(
+    raw: &[u8],
+    keys: &TrustedKeys,
+    fhir: Option<FhirCauseReader<'_>>,
+) -> Result<VerifiedCause, CauseRefusal> {
     let envelope: SignedEnvelope =
         serde_json::from_slice(raw).map_err(|e| CauseRefusal::Malformed(e.to_string()))?;
     let opened: OpenedEnvelope = envelope
@@ -140,8 +160,18 @@ pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<VerifiedCause, Cau
     opened
         .verify(&key.key)
         .map_err(|e| CauseRefusal::BadSignature(e.to_string()))?;
-    let cause: CauseOfDeath = serde_json::from_slice(&opened.payload)
-        .map_err(|e| CauseRefusal::Malformed(format!("payload: {e}")))?;
+    let cause: CauseOfDeath = match (opened.header.cty.as_deref(), fhir) {
+        (None, _) => serde_json::from_slice(&opened.payload)
+            .map_err(|e| CauseRefusal::Malformed(format!("payload: {e}")))?,
+        (Some(CTY_FHIR), Some(read)) => {
+            read(&opened.payload).map_err(|(code, detail)| CauseRefusal::Fhir(code, detail))?
+        }
+        (Some(other), _) => {
+            return Err(CauseRefusal::Malformed(format!(
+                "content type {other:?} is not read here"
+            )))
+        }
+    };
     if cause.facility_id != key.facility_id {
         return Err(CauseRefusal::WrongFacility {
             claimed: cause.facility_id,

@@ -5,14 +5,18 @@
 //! - [`paper`]: the signed credential in a printed paper's QR;
 //! - [`trust`]: the facility trust list, signed by the registry root key;
 //! - [`verify`]: verification of a notification with a typed reason on failure;
-//! - [`personal_id`]: the structure of the 12-digit personal ID number.
+//! - [`personal_id`]: the structure of the 12-digit personal ID number;
+//! - [`legal`]: the registration deadlines;
+//! - [`pilot`]: the figures of the Justice-Health pilot, from one row per case.
 
 pub mod health_loop;
 pub mod jws;
+pub mod legal;
 pub mod paper;
 pub mod partial_date;
 pub mod payload;
 pub mod personal_id;
+pub mod pilot;
 pub mod reference;
 pub mod samples;
 pub mod sync;

@@ -37,6 +37,19 @@ impl EventKind {
     }
 }
 
+impl std::str::FromStr for EventKind {
+    type Err = String;
+
+    /// The `as_str` text back.
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "birth" => Ok(EventKind::Birth),
+            "death" => Ok(EventKind::Death),
+            other => Err(format!("unknown event kind {other:?}")),
+        }
+    }
+}
+
 /// Stores keep these enums as their `as_str` text (CHECKed columns), and
 /// read them back directly as enums.
 #[cfg(feature = "sql")]

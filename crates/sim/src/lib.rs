@@ -18,6 +18,7 @@ pub mod formats;
 mod generate;
 pub mod health_station;
 pub mod people;
+pub mod pilot;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -68,6 +69,9 @@ pub struct SimConfig {
     /// Broken files to add, one per kind (official XML or FHIR, made from
     /// the run's first death notice), each labelled with its refusal reason.
     pub broken: Vec<Broken>,
+    /// Events happen within this many days before today; None: births in
+    /// the 100 days before, deaths in the 40 days before.
+    pub days_back: Option<u32>,
 }
 
 impl SimConfig {
@@ -92,6 +96,7 @@ impl SimConfig {
             first_number: None,
             formats: Formats::Jws,
             broken: Vec::new(),
+            days_back: None,
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod crl;
 mod engine;
 mod http;
 pub mod paper_status;
+pub mod reports;
 pub mod status;
 
 use std::time::Duration;
@@ -151,6 +152,18 @@ pub enum SyncError {
     /// The extra CA certificate given for the registry is not usable PEM.
     #[error("{}", self.message(hotich_core::Lang::Vi))]
     BadCaCertificate(String),
+    /// No registry is configured.
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
+    NoServer,
+    /// The registry could not be asked (`Network`), refused the token
+    /// (`Unauthorized`), failed (`Server`) or answered outside the API
+    /// (`Protocol`).
+    #[error("{}", self.message(hotich_core::Lang::Vi))]
+    Registry {
+        code: hotich_core::ErrorCode,
+        status: Option<u16>,
+        detail: String,
+    },
 }
 
 impl SyncError {
@@ -163,6 +176,8 @@ impl SyncError {
             SyncError::Runtime(_) => ErrorCode::Runtime,
             SyncError::Credential(e) => e.code(),
             SyncError::BadCaCertificate(_) => ErrorCode::BadCaCertificate,
+            SyncError::NoServer => ErrorCode::NoSyncServer,
+            SyncError::Registry { code, .. } => *code,
         }
     }
 
@@ -179,7 +194,15 @@ impl SyncError {
     /// The named values of the message, as listed on `ErrorCode`.
     pub fn params(&self) -> std::collections::BTreeMap<String, String> {
         match self {
-            SyncError::NoCommune => Default::default(),
+            SyncError::NoCommune | SyncError::NoServer => Default::default(),
+            SyncError::Registry { status, detail, .. } => {
+                let mut params: std::collections::BTreeMap<String, String> =
+                    [("detail".to_owned(), detail.clone())].into();
+                if let Some(status) = status {
+                    params.insert("status".to_owned(), status.to_string());
+                }
+                params
+            }
             SyncError::BadServer(detail) => [("detail".to_owned(), detail.clone())].into(),
             SyncError::Store(e) => e.params(),
             SyncError::Runtime(e) => [("detail".to_owned(), e.to_string())].into(),

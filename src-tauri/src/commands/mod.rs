@@ -208,6 +208,7 @@ macro_rules! with_commands {
             sync::case_sync_state,
             sync::retry_refused_item,
             sync::paper_status,
+            sync::province_pilot_report,
             trust::trust_certificates,
             trust::facility_certificates,
             trust::crls,

@@ -85,6 +85,21 @@ pub async fn paper_status(
     })
 }
 
+/// Supervisors: the pilot's figures of the office's province, asked of the
+/// registry (`hotich_sync::reports`); the store is released before the request.
+#[tauri::command]
+pub async fn province_pilot_report(
+    shell: State<'_, Shell>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> CommandResult<hotich_core::ProvincePilot> {
+    let source = {
+        let (actor, store) = shell.acting()?;
+        hotich_sync::reports::ReportSource::of_store(&store, &actor, None)?
+    };
+    Ok(source.province_pilot(from, to).await?)
+}
+
 /// A refused row, once its cause is put right, is sent again on the next run.
 #[tauri::command]
 pub async fn retry_refused_item(shell: State<'_, Shell>, id: String) -> CommandResult<bool> {

@@ -2,6 +2,7 @@
 import type { FacilityTimeliness } from "./FacilityTimeliness";
 import type { KindStats } from "./KindStats";
 import type { MonthTrend } from "./MonthTrend";
+import type { PilotFigures } from "./PilotFigures";
 
 /**
  * Timeliness and completeness of registration over [from, to] (office days,
@@ -16,4 +17,9 @@ monthly: Array<MonthTrend>,
  * Each facility that issued notifications in the period, the late
  * ones first ([`timeliness`]).
  */
-facilities: Array<FacilityTimeliness>, };
+facilities: Array<FacilityTimeliness>, 
+/**
+ * The Justice-Health pilot's figures for the events of the period
+ * (`hotich_protocol::pilot`), as the registry counts a province.
+ */
+pilot: PilotFigures, };

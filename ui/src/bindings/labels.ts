@@ -17,6 +17,7 @@ import type { IdDocumentType } from "./IdDocumentType";
 import type { InputField } from "./InputField";
 import type { InputReason } from "./InputReason";
 import type { Outcome } from "./Outcome";
+import type { PilotLine } from "./PilotLine";
 import type { ProblemRule } from "./ProblemRule";
 import type { Relationship } from "./Relationship";
 import type { SyncState } from "./SyncState";
@@ -122,6 +123,7 @@ export const LABELS_VI = {
     "response_too_large": "máy chủ trả lời quá {limit} MiB; đã dừng đọc và không lưu gì",
     "redirected": "máy chủ chuyển hướng ({status}) sang {location}; Hotich không đi theo chuyển hướng: hãy nhập đúng địa chỉ máy chủ",
     "bad_ca_certificate": "chứng chỉ CA không dùng được: {detail}",
+    "no_sync_server": "máy này chưa đặt máy chủ đồng bộ (Cài đặt → Đồng bộ)",
     "wrong_document": "{document} không in cho đăng ký {kind}",
     "incomplete_record": "đăng ký {id} thiếu nội dung khai sinh/khai tử",
     "no_office": "chưa chọn xã của cơ quan đăng ký (hotich office --set MÃ_XÃ)",
@@ -402,6 +404,22 @@ export const LABELS_VI = {
     "sent_to_health": "Đã chuyển y tế",
     "cause_determined": "Y tế đã xác định nguyên nhân",
   } satisfies Record<HealthShareState, string>,
+  pilotLine: {
+    "notified": "Sự kiện trong kỳ được y tế thông báo",
+    "families_contacted": "Gia đình đã được liên hệ",
+    "registered_after_outreach": "Đăng ký sau khi liên hệ",
+    "notified_not_registered": "Được thông báo, chưa đăng ký",
+    "registered": "Sự kiện trong kỳ đã đăng ký",
+    "registered_on_time": "Đăng ký đúng hạn",
+    "days_to_registration_mean": "Số ngày từ sự kiện đến đăng ký: trung bình",
+    "days_to_registration_median": "Số ngày từ sự kiện đến đăng ký: trung vị",
+    "days_to_health_data_mean": "Số ngày từ sự kiện đến khi nhận dữ liệu y tế: trung bình",
+    "identification_complete": "Thông báo đủ thông tin định danh (số định danh, họ tên, ngày sinh, xã thường trú)",
+    "identification_complete_share": "Tỉ lệ đủ thông tin định danh",
+    "shared_with_health": "Ca tử vong đã chuyển y tế",
+    "causes_returned": "Y tế đã xác định nguyên nhân",
+    "days_to_cause_mean": "Số ngày từ đăng ký đến khi y tế trả nguyên nhân: trung bình",
+  } satisfies Record<PilotLine, string>,
   quarantineReason: {
     malformed: "Dữ liệu không đúng định dạng thông báo",
     too_large: "Thông báo vượt quá kích thước cho phép",
@@ -458,6 +476,7 @@ export const LABELS_VI = {
     cause_bad_signature: "Chữ ký số của nguyên nhân tử vong không hợp lệ (nội dung đã bị sửa)",
     cause_wrong_facility: "Nguyên nhân tử vong ghi một cơ sở khác với cơ sở đã ký",
     cause_invalid_field: "Nguyên nhân tử vong thiếu thông tin hoặc mã ICD-10 sai dạng",
+    cause_fhir_invalid: "Thông điệp FHIR mã hóa nguyên nhân tử vong thiếu thông tin hoặc sai dạng",
     cause_unknown_registration: "Nguyên nhân tử vong cho một đăng ký khai tử không có ở xã này",
     cause_mismatched_registration: "Nguyên nhân tử vong ký cho một đăng ký khác với đăng ký được gửi kèm",
     fhir_ambiguous: "Hồ sơ FHIR có hai mục cùng loại ở chỗ chỉ được có một",
@@ -566,6 +585,7 @@ export const LABELS_EN = {
     "response_too_large": "The server's answer is over {limit} MiB; reading stopped and nothing was stored",
     "redirected": "The server redirects ({status}) to {location}; Hotich does not follow redirects: enter the server's right address",
     "bad_ca_certificate": "The CA certificate cannot be used: {detail}",
+    "no_sync_server": "No sync server is set on this computer (Settings → Sync)",
     "wrong_document": "{document} is not printed for a {kind} registration",
     "incomplete_record": "Registration {id} lacks its birth or death content",
     "no_office": "The registration office's commune is not chosen (hotich office --set CODE)",
@@ -846,6 +866,22 @@ export const LABELS_EN = {
     "sent_to_health": "Shared with the health station",
     "cause_determined": "Cause determined by the health station",
   } satisfies Record<HealthShareState, string>,
+  pilotLine: {
+    "notified": "Events of the period notified by health",
+    "families_contacted": "Families contacted",
+    "registered_after_outreach": "Registered after contact",
+    "notified_not_registered": "Notified, not registered",
+    "registered": "Events of the period registered",
+    "registered_on_time": "Registered on time",
+    "days_to_registration_mean": "Days from the event to registration: mean",
+    "days_to_registration_median": "Days from the event to registration: median",
+    "days_to_health_data_mean": "Days from the event to the health data's arrival: mean",
+    "identification_complete": "Notifications with complete identification (ID number, full name, date of birth, commune of residence)",
+    "identification_complete_share": "Share with complete identification",
+    "shared_with_health": "Deaths shared with health",
+    "causes_returned": "Cause determined by health",
+    "days_to_cause_mean": "Days from registration to the cause's return: mean",
+  } satisfies Record<PilotLine, string>,
   quarantineReason: {
     malformed: "Not a well-formed notification",
     too_large: "The notification is larger than allowed",
@@ -902,6 +938,7 @@ export const LABELS_EN = {
     cause_bad_signature: "The cause of death's signature does not verify (its content was changed)",
     cause_wrong_facility: "The cause of death names another facility than the one that signed it",
     cause_invalid_field: "The cause of death lacks a field or its ICD-10 code is malformed",
+    cause_fhir_invalid: "The FHIR cause-of-death coding message lacks an element or has one of the wrong form",
     cause_unknown_registration: "A cause of death for a death registration this office does not hold",
     cause_mismatched_registration: "The signed cause of death is for another registration than the one it came with",
     fhir_ambiguous: "The FHIR record holds two resources where one is expected",

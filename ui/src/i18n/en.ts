@@ -8,6 +8,7 @@ import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
 import { amendmentApprovalEn, backupsEn, holidayCalendarEn } from "./admin-panels";
 import { healthShareEn } from "./health";
+import { pilotEn } from "./pilot";
 import { firstRunEn } from "./first-run";
 import { committeeInEnglish, lowerFirst, words } from "./words";
 
@@ -628,6 +629,7 @@ export const en: Messages = {
   backups: backupsEn,
   holidayCalendar: holidayCalendarEn,
   healthShare: healthShareEn,
+  pilot: pilotEn,
   amendmentApproval: amendmentApprovalEn,
   audit: {
     title: "Audit trail",

@@ -15,6 +15,7 @@ import type { Sex } from "../bindings/Sex";
 import { LABELS_VI } from "../bindings/labels";
 import { amendmentApprovalVi, backupsVi, holidayCalendarVi } from "./admin-panels";
 import { healthShareVi } from "./health";
+import { pilotVi } from "./pilot";
 import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
@@ -636,6 +637,7 @@ export const vi = {
   backups: backupsVi,
   holidayCalendar: holidayCalendarVi,
   healthShare: healthShareVi,
+  pilot: pilotVi,
   amendmentApproval: amendmentApprovalVi,
   audit: {
     title: "Nhật ký kiểm tra",

@@ -24,7 +24,7 @@ use super::notifications::{appended_outcome, merge_outcomes};
 use crate::error::Failure;
 use crate::jurisdiction::responsible_commune;
 use crate::state::App;
-use crate::storage::{FacilitySender, IncomingDocument, X509Material};
+use crate::storage::{FacilitySender, IncomingDocument, PilotNotice, X509Material};
 
 /// The registry's trust and facility map, as a receipt checks them.
 fn trust_of(material: &X509Material) -> (TrustStore, FacilityCertificates) {
@@ -112,6 +112,7 @@ pub(super) fn post_xml(
             may_supersede: record.may_supersede,
             content_commune: responsible_commune(n).map(str::to_owned),
             claimed_commune: n.commune_code.clone(),
+            pilot: PilotNotice::of(n),
         });
         results.push(None);
     }
@@ -214,6 +215,7 @@ pub(super) fn post_fhir(
             may_supersede: n.action != hotich_protocol::Action::Issue,
             content_commune: responsible_commune(n).map(str::to_owned),
             claimed_commune: n.commune_code.clone(),
+            pilot: PilotNotice::of(n),
         });
         results.push(None);
     }

@@ -11,6 +11,7 @@ pub mod paper_keys;
 pub mod papers;
 pub mod pull;
 pub mod push;
+pub mod reports;
 pub mod trust_list;
 pub mod verify_page;
 

@@ -21,7 +21,7 @@ use crate::auth::FacilityCredential;
 use crate::error::Failure;
 use crate::jurisdiction::responsible_commune;
 use crate::state::App;
-use crate::storage::{Appended, Incoming};
+use crate::storage::{Appended, Incoming, PilotNotice};
 
 /// Most envelopes one `POST /v1/notifications` may carry.
 pub const MAX_POST_ITEMS: usize = 1_000;
@@ -161,6 +161,7 @@ fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
                     envelope: raw.get().to_owned(),
                     content_commune: responsible_commune(n).map(str::to_owned),
                     claimed_commune: n.commune_code.clone(),
+                    pilot: PilotNotice::of(n),
                 });
                 results.push(None);
             }

@@ -7,10 +7,12 @@
 
 pub mod key;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hotich_common::sqlite::OpenError;
+use hotich_protocol::pilot::PilotCase;
 use hotich_protocol::sync::{AuditChainHead, DocumentFormat};
 use hotich_protocol::FacilityKey;
+use hotich_protocol::{Action, EventKind, Notification};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -46,6 +48,28 @@ pub struct Incoming {
     pub content_commune: Option<String>,
     /// The commune the facility named in the payload.
     pub claimed_commune: String,
+    pub pilot: PilotNotice,
+}
+
+/// What the pilot's figures keep of a notification version
+/// (`schema/008_pilot.sql`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PilotNotice {
+    pub kind: EventKind,
+    /// None: a void.
+    pub event_date: Option<NaiveDate>,
+    /// `hotich_protocol::pilot::identification_complete`.
+    pub identification_complete: bool,
+}
+
+impl PilotNotice {
+    pub fn of(n: &Notification) -> PilotNotice {
+        PilotNotice {
+            kind: n.kind,
+            event_date: n.event_date().filter(|_| n.action != Action::Void),
+            identification_complete: hotich_protocol::pilot::identification_complete(n),
+        }
+    }
 }
 
 /// What appending one notification did.
@@ -96,6 +120,7 @@ pub struct IncomingDocument {
     pub may_supersede: bool,
     pub content_commune: Option<String>,
     pub claimed_commune: String,
+    pub pilot: PilotNotice,
 }
 
 /// What kind of X.509 trust entry (see [`Storage::add_x509`]).
@@ -490,6 +515,15 @@ pub trait Storage: Send + Sync + 'static {
         after: u64,
         limit: u32,
     ) -> Result<(Vec<StoredCause>, bool)>;
+    // The pilot's figures (issue 18, item 4; `schema/008_pilot.sql`).
+    /// One row per event of [from, to] in `communes`, for
+    /// `hotich_protocol::pilot::PilotFigures::compute`.
+    fn pilot_cases(
+        &self,
+        communes: &[&str],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PilotCase>>;
 }
 
 mod sqlite;

@@ -24,6 +24,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/005_paper_status.sql"),
     include_str!("../schema/006_paper_keys.sql"),
     include_str!("../schema/007_health_loop.sql"),
+    include_str!("../schema/008_pilot.sql"),
 ]);
 const READERS: usize = 4;
 
@@ -234,6 +235,7 @@ fn append_one(tx: &rusqlite::Transaction<'_>, item: &Incoming, now: &str) -> Res
         claimed_commune: &item.claimed_commune,
         envelope: &item.envelope,
         document: None,
+        pilot: &item.pilot,
     };
     insert_event(tx, &event, now)
 }
@@ -247,6 +249,7 @@ struct NewEvent<'a> {
     /// The JWS envelope; empty for a document.
     envelope: &'a str,
     document: Option<&'a IncomingDocument>,
+    pilot: &'a PilotNotice,
 }
 
 /// Routes the event (every version follows its first one, see
@@ -301,6 +304,7 @@ fn insert_event(
         bytes,
         sender
     ])?;
+    pilot::note_notification(tx, &commune, event.notification_id, event.pilot, now)?;
     Ok(Appended::Stored {
         commune,
         seq: to_u64(seq),
@@ -346,6 +350,7 @@ fn append_document(
         claimed_commune: &item.claimed_commune,
         envelope: "",
         document: Some(item),
+        pilot: &item.pilot,
     };
     Ok((version, insert_event(tx, &event, now)?))
 }
@@ -406,6 +411,15 @@ impl Storage for SqliteStorage {
         limit: u32,
     ) -> Result<(Vec<StoredCause>, bool)> {
         health_loop::causes_after(&self.reader(), commune, after, limit)
+    }
+
+    fn pilot_cases(
+        &self,
+        communes: &[&str],
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<hotich_protocol::pilot::PilotCase>> {
+        pilot::cases(&self.reader(), communes, from, to)
     }
 
     fn append_notifications(
@@ -566,6 +580,7 @@ impl Storage for SqliteStorage {
         if inserted == 1 {
             index_paper_status(&tx, &workstation.commune, record)?;
             health_loop::share_registered_death(&tx, &workstation.commune, id, record, now)?;
+            pilot::note_pushed(&tx, &workstation.commune, record)?;
             tx.commit()?;
             return Ok(PutOutcome::Created);
         }
@@ -944,5 +959,6 @@ impl Storage for SqliteStorage {
 }
 
 mod health_loop;
+mod pilot;
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,9 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
 use hotich_core::labels::{self, Lang};
-use hotich_core::{DashboardFigures, PeriodStats};
+use hotich_core::{DashboardFigures, PeriodStats, ProvincePilot, ReportLine};
 use hotich_protocol::EventKind;
+use hotich_sync::reports::ReportSource;
 
 use crate::args::day;
 use crate::context::Ctx;
@@ -25,13 +26,63 @@ pub struct Stats {
     to: NaiveDate,
     #[arg(long)]
     json: bool,
+    /// The province's pilot figures instead, as the registry counts them
+    /// (supervisors, --user; token from $HOTICH_TOKEN or the OS keyring)
+    #[arg(long)]
+    province: bool,
+    /// The registry's URL [default: the one stored by `sync login`]
+    #[arg(long, value_name = "URL", requires = "province")]
+    server: Option<String>,
 }
 
 impl Stats {
     pub fn run(self, ctx: &mut Ctx) -> Result<()> {
+        if self.province {
+            let actor = ctx.acting()?;
+            let server = self
+                .server
+                .as_deref()
+                .map(hotich_sync::parse_server)
+                .transpose()?;
+            let source = ReportSource::of_store(&ctx.store, &actor, server)?;
+            let pilot = source.province_pilot_blocking(self.from, self.to)?;
+            return ctx.out.emit(self.json, &pilot, print_province);
+        }
         let stats = ctx.store.period_stats(self.from, self.to)?;
         ctx.out.emit(self.json, &stats, print_stats)
     }
+}
+
+fn print_province(out: &mut dyn Write, pilot: &ProvincePilot) -> Result<()> {
+    let report = &pilot.report;
+    writeln!(
+        out,
+        "{}: thí điểm liên thông từ {} đến {} ({}/{} xã đã đồng bộ)",
+        report.province_name,
+        day(report.figures.from),
+        day(report.figures.to),
+        report.communes_syncing,
+        report.communes
+    )?;
+    print_lines(out, &pilot.lines)
+}
+
+fn print_lines(out: &mut dyn Write, lines: &[ReportLine]) -> Result<()> {
+    writeln!(
+        out,
+        "{:<58} {:>10} {:>10}",
+        "",
+        labels::event_kind(Lang::Vi, EventKind::Birth),
+        labels::event_kind(Lang::Vi, EventKind::Death)
+    )?;
+    for line in lines {
+        writeln!(
+            out,
+            "{:<58} {:>10} {:>10}",
+            line.label, line.birth, line.death
+        )?;
+    }
+    Ok(())
 }
 
 /// Today's figures: supervisors see the commune, a registrar their own cases (--user)
@@ -51,20 +102,7 @@ impl Dashboard {
 
 fn print_stats(out: &mut dyn Write, stats: &PeriodStats) -> Result<()> {
     writeln!(out, "Thống kê từ {} đến {}", day(stats.from), day(stats.to))?;
-    writeln!(
-        out,
-        "{:<58} {:>10} {:>10}",
-        "",
-        labels::event_kind(Lang::Vi, EventKind::Birth),
-        labels::event_kind(Lang::Vi, EventKind::Death)
-    )?;
-    for line in stats.report_lines() {
-        writeln!(
-            out,
-            "{:<58} {:>10} {:>10}",
-            line.label, line.birth, line.death
-        )?;
-    }
+    print_lines(out, &stats.report_lines())?;
     writeln!(out, "\nTheo tháng: nhận / đăng ký / đúng hạn")?;
     for month in &stats.monthly {
         writeln!(

@@ -132,6 +132,8 @@ code_enum! {
         Redirected => "redirected",
         /// `detail`.
         BadCaCertificate => "bad_ca_certificate",
+        /// No registry is configured (Settings → Sync).
+        NoSyncServer => "no_sync_server",
         // hotich-extract
         /// `document` (a `DocumentKind`), `kind` (an `EventKind`).
         WrongDocument => "wrong_document",

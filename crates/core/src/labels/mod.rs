@@ -702,6 +702,7 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("cause_bad_signature", "Chữ ký số của nguyên nhân tử vong không hợp lệ (nội dung đã bị sửa)", "The cause of death's signature does not verify (its content was changed)"),
     ("cause_wrong_facility", "Nguyên nhân tử vong ghi một cơ sở khác với cơ sở đã ký", "The cause of death names another facility than the one that signed it"),
     ("cause_invalid_field", "Nguyên nhân tử vong thiếu thông tin hoặc mã ICD-10 sai dạng", "The cause of death lacks a field or its ICD-10 code is malformed"),
+    ("cause_fhir_invalid", "Thông điệp FHIR mã hóa nguyên nhân tử vong thiếu thông tin hoặc sai dạng", "The FHIR cause-of-death coding message lacks an element or has one of the wrong form"),
     ("cause_unknown_registration", "Nguyên nhân tử vong cho một đăng ký khai tử không có ở xã này", "A cause of death for a death registration this office does not hold"),
     ("cause_mismatched_registration", "Nguyên nhân tử vong ký cho một đăng ký khác với đăng ký được gửi kèm", "The signed cause of death is for another registration than the one it came with"),
     ("fhir_ambiguous", "Hồ sơ FHIR có hai mục cùng loại ở chỗ chỉ được có một", "The FHIR record holds two resources where one is expected"),
@@ -714,12 +715,14 @@ mod errors;
 mod file;
 mod form;
 mod health_loop;
+mod pilot;
 pub use audit::{audit_action, audit_problem, audit_problem_text};
 pub use calendar::{calendar_source, holiday, made_up_for, working_day};
 pub use errors::error_template;
 pub use file::{backup_warning, file_refusal, invalid_file};
 pub use form::{field_problem, form_field, problem_rule};
 pub use health_loop::health_share_state;
+pub use pilot::{pilot_line, pilot_report_line, PilotLine};
 
 #[cfg(test)]
 mod tests;

@@ -21,7 +21,7 @@ const EVENT_KINDS: [EventKind; 2] = [EventKind::Birth, EventKind::Death];
 /// Every label table in `lang`, in the order `labels.ts` carries them: the
 /// enum its keys are typed by, and each value's wire code (a JSON literal)
 /// with its word.
-fn tables(lang: Lang) -> [Table; 19] {
+fn tables(lang: Lang) -> [Table; 20] {
     /// `Type in values => label_fn`: the table of `Type` over `values`.
     macro_rules! tables {
         ($($ty:ident in $values:expr => $label:ident),* $(,)?) => {
@@ -44,6 +44,7 @@ fn tables(lang: Lang) -> [Table; 19] {
         BackupWarning in BackupWarning::ALL => backup_warning,
         Holiday in Holiday::ALL => holiday,
         HealthShareState in HealthShareState::ALL => health_share_state,
+        PilotLine in PilotLine::ALL => pilot_line,
     }
 }
 

@@ -400,6 +400,15 @@ impl<'a> NewEvent<'a> {
             self.notification_version,
             self.corrects
         ])?;
+        // An attempt names the notification its case came from: the
+        // registry counts the families contacted per notification (the
+        // pilot's figures).
+        let notification_id: Option<String> = if self.kind == TimelineKind::Attempt {
+            tx.prepare_cached("SELECT notification_id FROM case_file WHERE id = ?1")?
+                .query_row([self.case_id], |row| row.get(0))?
+        } else {
+            None
+        };
         let body = CaseEventBody {
             appointment_date: self.appointment_date,
             assignee: self.assignee,
@@ -412,6 +421,7 @@ impl<'a> NewEvent<'a> {
             kind,
             next_follow_up: self.next_follow_up,
             note: self.note,
+            notification_id: notification_id.as_deref(),
             notification_version: self.notification_version,
             officer_id: self.officer_id,
             outcome: self.outcome,
@@ -437,6 +447,9 @@ struct CaseEventBody<'a> {
     kind: &'a str,
     next_follow_up: Option<NaiveDate>,
     note: Option<&'a str>,
+    /// Attempts only; left out when None, so other entries stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_id: Option<&'a str>,
     notification_version: Option<u32>,
     officer_id: &'a str,
     outcome: Option<Outcome>,
@@ -739,6 +752,7 @@ mod tests {
             kind: "attempt",
             next_follow_up: None,
             note: Some("gọi lại \"chiều\""),
+            notification_id: None,
             notification_version: Some(2),
             officer_id: "o-1",
             outcome: Some(Outcome::AppointmentSet),
@@ -760,13 +774,29 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),
             map
         );
-        let keys: Vec<String> = match serde_json::from_str::<serde_json::Value>(&text).unwrap() {
-            serde_json::Value::Object(fields) => fields.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
+        // The keys as written, which must be sorted.
+        let keys_of = |text: &str| -> Vec<String> {
+            let keys: Vec<String> = match serde_json::from_str::<serde_json::Value>(text).unwrap() {
+                serde_json::Value::Object(fields) => fields.keys().cloned().collect(),
+                other => panic!("not an object: {other}"),
+            };
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted);
+            keys
         };
-        let mut sorted = keys.clone();
-        sorted.sort();
-        assert_eq!(keys.len(), 15);
-        assert_eq!(keys, sorted);
+        assert_eq!(keys_of(&text).len(), 15);
+
+        // An attempt names its notification, in its sorted place.
+        let attempt = CaseEventBody {
+            notification_id: Some("19001-GBT-000001"),
+            ..body
+        };
+        let text = serde_json::to_string(&attempt).unwrap();
+        assert_eq!(keys_of(&text).len(), 16);
+        assert!(
+            text.contains(r#""notification_id":"19001-GBT-000001""#),
+            "{text}"
+        );
     }
 }

@@ -147,7 +147,9 @@ fn book_of(year: i32) -> String {
 struct CaseFacts {
     kind: EventKind,
     status: CaseStatus,
+    event_date: NaiveDate,
     deadline: NaiveDate,
+    notification_id: Option<String>,
     notification_version: Option<u32>,
     /// The form as the notification fills it, when there is one.
     notified: Option<RegistrationForm>,
@@ -270,7 +272,9 @@ impl Store {
         Ok(CaseFacts {
             kind: case.kind,
             status: case.status,
+            event_date: case.event_date,
             deadline: case.deadline,
+            notification_id: case.notification_id.clone(),
             notification_version: case.notification_version,
             notified,
         })
@@ -544,9 +548,13 @@ impl Store {
             &tx,
             case_id,
             "registration",
+            // The event's date, its deadline and the notification it came
+            // from: the registry counts the pilot's figures from them.
             &serde_json::json!({
                 "registration_id": id, "case_id": case_id, "type": facts.kind, "year": year,
                 "number": number, "book": book, "officer_id": actor.id, "form": form,
+                "event_date": facts.event_date, "deadline": facts.deadline,
+                "notification_id": facts.notification_id,
             }),
             &now.to_rfc3339(),
         )?;

@@ -7,10 +7,12 @@
 //! days, per-kind tallies and percentiles are worked out in Rust.
 //!
 //! Writes no table. Reads `case_file`, `case_event`, `attempt_fact`,
-//! `officer` and `outbox` (through the queue's filters).
+//! `officer` and `outbox` (through the queue's filters), and for the pilot's
+//! figures ([`pilot`]) the notifications, registrations and returned causes.
 
 mod dashboard;
 mod period;
+mod pilot;
 pub mod rank;
 pub mod report;
 pub mod timeliness;
@@ -229,6 +231,9 @@ pub struct PeriodStats {
     /// Each facility that issued notifications in the period, the late
     /// ones first ([`timeliness`]).
     pub facilities: Vec<FacilityTimeliness>,
+    /// The Justice-Health pilot's figures for the events of the period
+    /// (`hotich_protocol::pilot`), as the registry counts a province.
+    pub pilot: hotich_protocol::pilot::PilotFigures,
 }
 
 impl PeriodStats {
@@ -255,6 +260,24 @@ pub struct ReportLine {
     pub label: String,
     pub birth: String,
     pub death: String,
+}
+
+/// The pilot's figures of the office's province as the registry counts
+/// them, with their report lines (`hotich_sync::reports` asks for them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ProvincePilot {
+    pub report: hotich_protocol::pilot::ProvincePilotReport,
+    pub lines: Vec<ReportLine>,
+}
+
+impl ProvincePilot {
+    pub fn of(report: hotich_protocol::pilot::ProvincePilotReport) -> ProvincePilot {
+        ProvincePilot {
+            lines: report::pilot_lines(&report.figures, crate::labels::Lang::Vi),
+            report,
+        }
+    }
 }
 
 /// A period's figures and the same as the report's lines (births and deaths side by side).

@@ -98,6 +98,7 @@ impl Store {
             death: KindStats::empty(EventKind::Death),
             monthly: Vec::new(),
             facilities: Vec::new(),
+            pilot: super::pilot::figures(&self.conn, from, to)?,
         };
         // Keyed by type code: "birth" sorts before "death".
         let mut monthly: BTreeMap<(String, &'static str), MonthTrend> = BTreeMap::new();

@@ -2,8 +2,11 @@
 //! side), as printed, exported to CSV/XLSX and drawn in the PDF report.
 //! Writes and reads no table.
 
+use hotich_protocol::pilot::{PilotFigures, PilotKindFigures};
+use hotich_protocol::EventKind;
+
 use super::{KindStats, PeriodStats, ReportLine, DAYS_BUCKETS};
-use crate::labels::{self, Lang, ReportFigure};
+use crate::labels::{self, Lang, PilotLine, ReportFigure};
 use crate::lifecycle::Outcome;
 
 /// An outcome as the report names it (the label table's word).
@@ -40,6 +43,11 @@ fn in_time_of(in_time: u64, issued: u64) -> String {
     } else {
         format!("{in_time}/{issued}")
     }
+}
+
+/// A mean of days, one decimal after a comma ("12,4").
+fn mean_text(mean: Option<f64>) -> String {
+    mean.map_or_else(|| "-".to_owned(), |m| format!("{m:.1}").replace('.', ","))
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
@@ -124,6 +132,56 @@ impl PeriodStats {
                 death: in_time_of(facility.deaths_in_time, facility.deaths_issued),
             });
         }
+        lines.extend(pilot_lines(&self.pilot, Lang::Vi));
         lines
     }
+}
+
+/// The pilot's figures as report lines, births and deaths side by side (a
+/// line that does not apply to births, the deaths shared with health, shows
+/// "-" for them). The commune's report and the province's use these.
+pub fn pilot_lines(figures: &PilotFigures, lang: Lang) -> Vec<ReportLine> {
+    use PilotLine::*;
+    let mut lines = Vec::new();
+    let mut line = |which: PilotLine, of: &dyn Fn(&PilotKindFigures) -> String| {
+        let applies = |k: &PilotKindFigures| {
+            k.kind == EventKind::Death
+                || !matches!(which, SharedWithHealth | CausesReturned | DaysToCauseMean)
+        };
+        let text = |k: &PilotKindFigures| if applies(k) { of(k) } else { "-".to_owned() };
+        lines.push(ReportLine {
+            label: labels::pilot_report_line(lang, which),
+            birth: text(&figures.birth),
+            death: text(&figures.death),
+        });
+    };
+    line(Notified, &|k| k.notified.to_string());
+    line(FamiliesContacted, &|k| k.families_contacted.to_string());
+    line(RegisteredAfterOutreach, &|k| {
+        k.registered_after_outreach.to_string()
+    });
+    line(NotifiedNotRegistered, &|k| {
+        k.notified_not_registered.to_string()
+    });
+    line(Registered, &|k| k.registered.to_string());
+    line(RegisteredOnTime, &|k| k.registered_on_time.to_string());
+    line(DaysToRegistrationMean, &|k| {
+        mean_text(k.days_to_registration_mean)
+    });
+    line(DaysToRegistrationMedian, &|k| {
+        days_text(k.days_to_registration_median)
+    });
+    line(DaysToHealthDataMean, &|k| {
+        mean_text(k.days_to_health_data_mean)
+    });
+    line(IdentificationComplete, &|k| {
+        k.identification_complete.to_string()
+    });
+    line(IdentificationCompleteShare, &|k| {
+        percent(share(k.identification_complete, k.notified))
+    });
+    line(SharedWithHealth, &|k| k.shared_with_health.to_string());
+    line(CausesReturned, &|k| k.causes_returned.to_string());
+    line(DaysToCauseMean, &|k| mean_text(k.days_to_cause_mean));
+    lines
 }

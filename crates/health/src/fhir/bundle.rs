@@ -212,6 +212,39 @@ fn check_profiles(resource: &Resource<'_>) -> Result<(), FhirError> {
 }
 
 /// Text safe to put in a refusal: URL characters only, at most 200 of them.
+/// A named parameter's value as text (string, code or number).
+pub(crate) fn parameter(parameters: &Resource<'_>, name: &str) -> Option<String> {
+    parameters
+        .json
+        .get("parameter")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_object)
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        .and_then(value_text)
+        .map(|v| v.trim().to_owned())
+}
+
+/// A MessageHeader's event as a URI: `eventUri`, or `eventCoding` as
+/// `{system}/{code}` (a code that is a URI already stays as it is).
+pub(crate) fn event_uri(header: &Resource<'_>) -> Option<String> {
+    header
+        .json
+        .get("eventUri")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            let coding = header.json.get("eventCoding")?;
+            let code = coding.get("code")?.as_str()?;
+            Some(match coding.get("system").and_then(Value::as_str) {
+                Some(system) if !code.contains(':') => {
+                    format!("{}/{code}", system.trim_end_matches('/'))
+                }
+                _ => code.to_owned(),
+            })
+        })
+}
+
 pub(crate) fn safe(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric() || ":/._#|-?=&%~+".contains(*c))

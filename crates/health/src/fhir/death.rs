@@ -5,9 +5,9 @@ use hotich_protocol::DeathNotice;
 use serde_json::{Map, Value};
 
 use super::bundle::{
-    address, address_code, address_text, any_name, codings, date_time, extension, full_date,
-    has_coding, identifier, instant, missing, partial_date, person_name, safe, sex, text,
-    value_text, wrong, Bundle, Resource,
+    address, address_code, address_text, any_name, codings, date_time, event_uri, extension,
+    full_date, has_coding, identifier, instant, missing, parameter, partial_date, person_name,
+    safe, sex, text, value_text, wrong, Bundle, Resource,
 };
 use super::systems::*;
 use super::{DeathMessage, FhirError, MessageAction};
@@ -112,41 +112,13 @@ struct RecordKey {
 }
 
 fn event(header: &Resource<'_>) -> Result<MessageAction, FhirError> {
-    let uri = header
-        .json
-        .get("eventUri")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| {
-            let coding = header.json.get("eventCoding")?;
-            let code = coding.get("code")?.as_str()?;
-            Some(match coding.get("system").and_then(Value::as_str) {
-                Some(system) if !code.contains(':') => {
-                    format!("{}/{code}", system.trim_end_matches('/'))
-                }
-                _ => code.to_owned(),
-            })
-        })
-        .ok_or_else(|| missing("MessageHeader.event[x]"))?;
+    let uri = event_uri(header).ok_or_else(|| missing("MessageHeader.event[x]"))?;
     match uri.as_str() {
         EVENT_SUBMISSION => Ok(MessageAction::Submission),
         EVENT_UPDATE => Ok(MessageAction::Update),
         EVENT_VOID => Ok(MessageAction::Void),
         other => Err(FhirError::UnknownEvent { event: safe(other) }),
     }
-}
-
-/// A named parameter's value as text (string, code or number).
-fn parameter(parameters: &Resource<'_>, name: &str) -> Option<String> {
-    parameters
-        .json
-        .get("parameter")?
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_object)
-        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
-        .and_then(value_text)
-        .map(|v| v.trim().to_owned())
 }
 
 fn read_document(

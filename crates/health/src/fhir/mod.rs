@@ -1,6 +1,7 @@
 //! HL7 FHIR R4 vital records read into Hotich's model: VRDR death-record
-//! messages (submission, update, void; Vital Records FHIR Messaging IG) and
-//! BFDR birth-report documents. Resources are found by profile, code and
+//! messages (submission, update, void; Vital Records FHIR Messaging IG),
+//! BFDR birth-report documents, and the cause-of-death coding message a
+//! health station returns for a registered death (Justice → Health). Resources are found by profile, code and
 //! reference, never by position in a Bundle; every refusal is a typed
 //! [`FhirError`] naming a FHIR path or profile, never a value.
 //!
@@ -10,13 +11,15 @@
 
 mod birth;
 mod bundle;
+mod cause;
 mod death;
 pub mod json;
 pub mod notification;
 pub mod systems;
 
 use chrono::{DateTime, Utc};
-use hotich_protocol::{Action, BirthCertificate, DeathNotice};
+use hotich_protocol::health_loop::{verify_cause_with, CauseOfDeath, CauseRefusal, VerifiedCause};
+use hotich_protocol::{Action, BirthCertificate, DeathNotice, TrustedKeys};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -120,6 +123,25 @@ pub fn read_death_message(bytes: &[u8]) -> Result<DeathMessage, FhirError> {
 /// Reads a BFDR birth report: one certificate per child.
 pub fn read_birth_report(bytes: &[u8]) -> Result<Vec<BirthRecord>, FhirError> {
     birth::read(&json::parse(bytes)?)
+}
+
+/// Reads a VRDR cause-of-death coding message into the cause a station
+/// returns (see `cause.rs` for the mapping).
+pub fn read_cause_coding(bytes: &[u8]) -> Result<CauseOfDeath, FhirError> {
+    cause::read(&json::parse(bytes)?)
+}
+
+/// Verifies a cause envelope against the trust list as
+/// [`hotich_protocol::health_loop::verify_cause`] does, its payload either
+/// Hotich's JSON or, with `cty` `fhir+json`, a VRDR cause-of-death coding
+/// message signed with the station's facility key. The registry's door and
+/// the workstation's pull both call this one.
+pub fn verify_cause(raw: &[u8], keys: &TrustedKeys) -> Result<VerifiedCause, CauseRefusal> {
+    verify_cause_with(
+        raw,
+        keys,
+        Some(&|payload: &[u8]| read_cause_coding(payload).map_err(|e| (e.code(), e.to_string()))),
+    )
 }
 
 /// Whether bytes look like FHIR JSON (a `resourceType` near the start), for

@@ -56,7 +56,8 @@ pub const V3_ROLE_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCod
 
 // VRDR messaging events (Vital Records FHIR Messaging IG).
 urls!("http://nchs.cdc.gov/"; EVENT_SUBMISSION = "vrdr_submission",
-    EVENT_UPDATE = "vrdr_submission_update", EVENT_VOID = "vrdr_submission_void");
+    EVENT_UPDATE = "vrdr_submission_update", EVENT_VOID = "vrdr_submission_void",
+    EVENT_CAUSE_CODING = "vrdr_causeofdeath_coding");
 /// The messaging IG's profiles (headers, parameters).
 pub const VRM_BASE: &str =
     "http://cdc.gov/nchs/nvss/fhir/vital-records-messaging/StructureDefinition/";
@@ -95,5 +96,9 @@ pub const BFDR_DOCUMENT: &str =
 urls!(""; LOINC_DEATH_DATE = "81956-5", LOINC_CAUSE_OF_DEATH = "69453-9", LOINC_DEATH_PLACE = "58332-8",
     LOINC_BIRTH_WEIGHT = "8339-4", LOINC_PLURALITY = "57722-1", LOINC_GESTATIONAL_AGE = "11884-4",
     LOINC_LIVING_CHILDREN = "11638-4", LOINC_BIRTHS_NOW_DEAD = "68496-9", LOINC_BIRTHS_TOTAL = "11640-0");
+// The underlying cause of death in a coding message's coded content: coded by
+// hand (manual) or by the automated coder (VRDR profiles
+// vrdr-manual-underlying-cause-of-death, vrdr-automated-underlying-cause-of-death).
+urls!(""; LOINC_UNDERLYING_MANUAL = "80359-3", LOINC_UNDERLYING_AUTOMATED = "80358-5");
 // SNOMED CT: dead on arrival at hospital; caesarean section.
 urls!(""; SNOMED_DEAD_ON_ARRIVAL = "63238001", SNOMED_CAESAREAN = "11466000");

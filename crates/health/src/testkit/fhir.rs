@@ -1,6 +1,7 @@
 //! Valid FHIR R4 fixtures (feature `testkit`): a VRDR death record's
-//! submission, update and void messages, a BFDR birth report of twins, and
-//! a Bundle carrying a profile Hotich does not know. Each is a
+//! submission, update and void messages, a BFDR birth report of twins, a
+//! cause-of-death coding message, and a Bundle carrying a profile Hotich
+//! does not know. Each is a
 //! `serde_json::Value` so a test can alter one element; `.to_string()` gives
 //! the bytes to send.
 
@@ -674,5 +675,57 @@ pub fn birth_report_of(
         "identifier": { "value": report_id },
         "timestamp": fhir_time(issued),
         "entry": entries
+    })
+}
+
+/// A cause of death as a commune health station returns it in FHIR: a VRDR
+/// cause-of-death coding message (Vital Records FHIR
+/// Messaging IG): the registration's id as `state_auxiliary_id`, the
+/// station's code as `jurisdiction_id`, the underlying cause coded by hand
+/// (LOINC 80359-3) with its ICD-10 code and text, the doctor as performer.
+pub fn cause_coding_message(cause: &hotich_protocol::health_loop::CauseOfDeath) -> Value {
+    let year = cause.determined_on.format("%Y").to_string();
+    json!({
+        "resourceType": "Bundle",
+        "id": format!("coding-{}", cause.registration_id),
+        "meta": {"profile": [format!("{VRM_BASE}VRM-CauseOfDeathCodingMessage")]},
+        "type": "message",
+        "timestamp": format!("{}T08:00:00+07:00", cause.determined_on),
+        "entry": [
+            {"fullUrl": "urn:uuid:header", "resource": {
+                "resourceType": "MessageHeader", "id": "header",
+                "meta": {"profile": [format!("{VRM_BASE}VRM-CauseOfDeathCodingHeader")]},
+                "eventUri": EVENT_CAUSE_CODING,
+                "source": {"endpoint": format!("urn:hotich:facility:{}", cause.facility_id)},
+                "author": {"display": cause.determined_by},
+            }},
+            {"fullUrl": "urn:uuid:parameters", "resource": {
+                "resourceType": "Parameters", "id": "parameters",
+                "parameter": [
+                    {"name": "jurisdiction_id", "valueString": cause.facility_id},
+                    {"name": "event_year", "valueUnsignedInt": year.parse::<u32>().unwrap_or(0)},
+                    {"name": "state_auxiliary_id", "valueString": cause.registration_id},
+                ],
+            }},
+            {"fullUrl": "urn:uuid:coded", "resource": {
+                "resourceType": "Bundle", "id": "coded",
+                "meta": {"profile": ["http://hl7.org/fhir/us/vrdr/StructureDefinition/vrdr-cause-of-death-coded-content-bundle"]},
+                "type": "collection",
+                "entry": [
+                    {"fullUrl": "urn:uuid:underlying", "resource": {
+                        "resourceType": "Observation", "id": "underlying",
+                        "meta": {"profile": ["http://hl7.org/fhir/us/vrdr/StructureDefinition/vrdr-manual-underlying-cause-of-death"]},
+                        "status": "final",
+                        "code": {"coding": [{"system": LOINC, "code": LOINC_UNDERLYING_MANUAL}]},
+                        "effectiveDateTime": cause.determined_on.to_string(),
+                        "performer": [{"display": cause.determined_by}],
+                        "valueCodeableConcept": {"coding": [{
+                            "system": ICD10,
+                            "code": cause.icd10, "display": cause.text,
+                        }]},
+                    }},
+                ],
+            }},
+        ],
     })
 }

@@ -108,11 +108,13 @@ impl<'a> Generator<'a> {
             } else {
                 1
             };
-            plan.push((self.event_time(100), Some(babies)));
+            let days = self.cfg.days_back.map_or(100, i64::from);
+            plan.push((self.event_time(days), Some(babies)));
             left -= usize::from(babies);
         }
         for _ in 0..self.cfg.deaths {
-            plan.push((self.event_time(40), None));
+            let days = self.cfg.days_back.map_or(40, i64::from);
+            plan.push((self.event_time(days), None));
         }
         plan.sort_by_key(|(time, _)| *time);
 

@@ -46,6 +46,10 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
         Some(text) => parse_date(text)?,
         None => hotich_common::time::office_today(),
     };
+    if let Some(scenario) = &args.scenario {
+        return crate::scenario::run(scenario, &args, today);
+    }
+    let (births, deaths) = (args.births.unwrap_or(0), args.deaths.unwrap_or(0));
     let formats = Formats::parse(&args.format).ok_or_else(|| CliError::Usage {
         vi: format!(
             "định dạng {:?} không có; chọn jws, xml, fhir hoặc all",
@@ -68,7 +72,7 @@ pub fn simulate(args: SimulateArgs) -> Result<String, CliError> {
             first_number: args.first_number,
             formats,
             broken: broken.clone(),
-            ..SimConfig::new(commune.trim(), args.births, args.deaths, today)
+            ..SimConfig::new(commune.trim(), births, deaths, today)
         })
         .collect();
     let (out, mut summary) = simulate_communes(&cfgs)?;

@@ -40,6 +40,10 @@ pub(crate) enum HealthStationCommand {
         /// Mã cơ sở của trạm / the station's facility code (MACSKCB).
         #[arg(long, value_name = "MACSKCB")]
         facility: String,
+        /// Gửi dạng thông điệp FHIR VRDR mã hóa nguyên nhân tử vong (vẫn ký số) /
+        /// return each cause as a VRDR cause-of-death coding message (still signed).
+        #[arg(long)]
+        fhir: bool,
     },
 }
 
@@ -74,9 +78,11 @@ pub(crate) fn run(command: HealthStationCommand) -> Result<String, CliError> {
             registry,
             token,
             facility,
+            fhir,
         } => {
-            let totals = hotich_central::simulate::answer_deaths(&registry, &token, &facility)
-                .map_err(CliError::failed)?;
+            let totals =
+                hotich_central::simulate::answer_deaths(&registry, &token, &facility, fhir)
+                    .map_err(CliError::failed)?;
             Ok(format!(
                 "{} ca tử vong: {} nguyên nhân mới, {} không đổi, {} bị từ chối / {} deaths: {} causes stored, {} unchanged, {} refused",
                 totals.deaths, totals.stored, totals.unchanged, totals.refused,

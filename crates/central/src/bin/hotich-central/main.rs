@@ -5,6 +5,8 @@ mod error;
 mod facility_sender;
 mod health_station;
 mod paper_key;
+mod report;
+mod scenario;
 mod x509;
 
 use std::net::SocketAddr;
@@ -35,7 +37,7 @@ enum Command {
     /// Simulate signed birth certificates and death notices for one or more communes;
     /// writes DIR/notifications.json and DIR/trust.json (with --format xml|fhir|all also
     /// DIR/xml/, DIR/fhir/, DIR/fhir-jws/ and the test PKI in DIR/pki/), and/or posts them to a server.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
     /// Chạy máy chủ / run the central registry server (HTTP API, see openapi.yaml).
     Serve(ServeArgs),
     /// Máy trạm được phép đồng bộ / workstations allowed to sync.
@@ -63,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: paper_key::PaperKeyCommand,
     },
+    /// Báo cáo số liệu / reports (the Justice-Health pilot's figures of a province).
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
     /// Sao lưu trực tuyến, mã hóa bằng cùng khóa, trong khi máy chủ vẫn chạy /
     /// an online backup, encrypted with the same key, while the server runs.
     Backup {
@@ -77,17 +84,43 @@ enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct SimulateArgs {
     /// Mã xã/phường/đặc khu (5 chữ số), lặp lại cho nhiều xã / commune code (5 digits), repeat for several.
-    #[arg(long, value_name = "CODE", required = true, value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "CODE",
+        required_unless_present = "scenario",
+        value_delimiter = ','
+    )]
     commune: Vec<String>,
     /// Số trẻ sinh ra (mỗi xã) / number of births (per commune).
-    #[arg(long, value_name = "N")]
-    births: usize,
-    /// Số người chết (mỗi xã) / number of deaths (per commune).
-    #[arg(long, value_name = "N")]
-    deaths: usize,
+    #[arg(long, value_name = "N", required_unless_present = "scenario")]
+    births: Option<usize>,
+    /// Số người chết (mỗi xã; với --scenario pilot: cả tỉnh, mặc định 1449) /
+    /// number of deaths (per commune; with --scenario pilot: in all, default 1449).
+    #[arg(long, value_name = "N", required_unless_present = "scenario")]
+    deaths: Option<usize>,
     /// Thư mục ghi kết quả (tạo nếu chưa có) / output directory (created if missing).
-    #[arg(long, value_name = "DIR", required_unless_present = "post")]
+    #[arg(long, value_name = "DIR", required_unless_present_any = ["post", "scenario"])]
     out: Option<PathBuf>,
+    /// Kịch bản: `pilot` phát lại sáu tháng thí điểm liên thông của một tỉnh vào cơ sở dữ liệu --db /
+    /// a scenario: `pilot` plays six months of a province's Justice-Health pilot into the --db database
+    /// (notices, the officers' outreach and registrations, the health stations' causes).
+    #[arg(long, value_name = "pilot", requires_all = ["db", "province"], conflicts_with_all = ["out", "post", "commune"])]
+    scenario: Option<String>,
+    /// Cơ sở dữ liệu của máy chủ trung tâm (chỉ để thử hoặc trình diễn) / the registry's database (demo or test only).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Mã tỉnh/thành phố của kịch bản / the scenario's province (2 digits).
+    #[arg(long, value_name = "CODE")]
+    province: Option<String>,
+    /// Số xã của tỉnh trong kịch bản (các xã đầu danh mục) / how many of the province's communes (the first listed).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    communes: usize,
+    /// Số ngày của kịch bản, đến hết ngày --today / the scenario's days, up to --today.
+    #[arg(long, value_name = "N", default_value_t = 182)]
+    days: u32,
+    /// Ghi sổ kịch bản (mỗi dòng một sự kiện, JSON) / write the scenario's ledger (one JSON event per line).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
     /// Gửi các thông báo tới máy chủ này / post the notifications to this server (http://HOST:PORT).
     #[arg(long, value_name = "URL")]
     post: Option<String>,
@@ -241,7 +274,7 @@ enum TrustCommand {
 
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
-        Command::Simulate(args) => commands::simulate(args),
+        Command::Simulate(args) => commands::simulate(*args),
         Command::Serve(args) => commands::serve(args),
         Command::Workstation { command } => match command {
             WorkstationCommand::Add {
@@ -276,6 +309,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::FacilitySender { command } => facility_sender::run(command),
         Command::PaperKey { command } => paper_key::run(command),
         Command::HealthStation { command } => health_station::run(command),
+        Command::Report { command } => report::run(command),
         Command::Backup { db, out } => commands::back_up(&db, &out),
     }
 }

@@ -44,7 +44,7 @@ struct PushedDeath {
     notice_number: String,
 }
 
-fn corrupt(what: &str, error: impl std::fmt::Display) -> StorageError {
+pub(super) fn corrupt(what: &str, error: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(format!("{what}: {error}"))
 }
 

@@ -55,8 +55,8 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .unwrap();
     assert_eq!(
         version,
-        7,
-        "the token columns, the official documents, the audit heads, the papers' status, the paper keys and the health loop were added"
+        8,
+        "the token columns, the official documents, the audit heads, the papers' status, the paper keys, the health loop and the pilot's facts were added"
     );
     assert_eq!(usize::try_from(version).unwrap(), SCHEMA.version());
     // The prints pushed before the papers' status existed answer it.
@@ -203,6 +203,11 @@ fn document(id: &str, bytes: &[u8], may_supersede: bool, commune: &str) -> Incom
         sender_facility: None,
         may_supersede,
         content_commune: Some(commune.into()),
+        pilot: PilotNotice {
+            kind: hotich_protocol::EventKind::Death,
+            event_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            identification_complete: true,
+        },
         claimed_commune: commune.into(),
     }
 }
