@@ -10,8 +10,8 @@ use chrono::{Datelike, Duration};
 use hotich_central::process::ServerProcess;
 use hotich_core::time::office_today;
 use hotich_tests::window::{
-    app_binary, central_binary, click, error_banners, set_sync_server, text_of, wait_text,
-    AppWindow, TestResult,
+    answer_dialogs_with, app_binary, central_binary, click, error_banners, pdf_text,
+    set_sync_server, text_of, wait_text, wait_text_containing, AppWindow, TestResult,
 };
 use thirtyfour::prelude::*;
 
@@ -163,6 +163,24 @@ async fn the_supervisor_sees_the_communes_and_the_provinces_pilot_figures() -> T
         .find(By::Css("[data-testid=chart-pilot-province]"))
         .await?;
     window.screenshot("pilot-province").await?;
+
+    // The province's figures saved as the printable report.
+    let out = tempfile::tempdir()?;
+    let pdf_path = out.path().join("thi-diem-tinh.pdf");
+    answer_dialogs_with(driver, &pdf_path).await?;
+    click(driver, "[data-testid=pilot-province-pdf]").await?;
+    wait_text_containing(
+        driver,
+        "[data-testid=pilot-province-notice]",
+        &format!("Đã lưu báo cáo {}", pdf_path.display()),
+    )
+    .await?;
+    let text = pdf_text(&pdf_path)?;
+    assert!(
+        text.contains("SỐ LIỆU THÍ ĐIỂM LIÊN THÔNG TƯ PHÁP - Y TẾ"),
+        "{text}"
+    );
+    assert!(text.contains("Tỉnh Thái Nguyên"), "{text}");
     window.quit().await?;
     drop(server);
     Ok(())

@@ -50,6 +50,7 @@ import type { DashboardFigures } from "./bindings/DashboardFigures";
 import type { PeriodExport } from "./bindings/PeriodExport";
 import type { PeriodReport } from "./bindings/PeriodReport";
 import type { ProvincePilot } from "./bindings/ProvincePilot";
+import type { ProvincePilotReport } from "./bindings/ProvincePilotReport";
 import type { PrintLogEntry } from "./bindings/PrintLogEntry";
 import type { PrintLogLine } from "./bindings/PrintLogLine";
 import type { PrinterCalibration } from "./bindings/PrinterCalibration";
@@ -256,6 +257,8 @@ export const api = {
   provincePilotReport: (from: string, to: string) => call<ProvincePilot>("province_pilot_report", { from, to }),
   /** The period to `path`: CSV or XLSX figures, or the PDF report, by the extension (Rust decides). */
   exportPeriod: (from: string, to: string, path: string) => call<PeriodExport>("export_period", { from, to, path }),
+  exportProvincePilot: (report: ProvincePilotReport, path: string) =>
+    call<PeriodExport>("export_province_pilot", { report, path }),
   syncOverview: () => call<SyncOverview>("sync_overview"),
   syncNow: () => call<null>("sync_now"),
   saveSyncSettings: (server: string, token: string | null) =>

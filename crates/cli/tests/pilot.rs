@@ -55,24 +55,19 @@ fn a_supervisor_reads_the_provinces_pilot_figures_from_the_registry() {
             .change_own_password(&lan.id, "mật khẩu đầu tiên 1", PASSWORD, Utc::now())
             .unwrap();
     }
-    let ask = |user: &str| {
+    // `hotich stats --province` as `user`, with `extra` arguments.
+    let stats = |user: &str, extra: &[&str]| {
         hotich(&ws)
             .env("HOTICH_USER", user)
             .env("HOTICH_PASSWORD", PASSWORD)
             .env("HOTICH_TOKEN", token.trim())
-            .args([
-                "stats",
-                "--from",
-                "2026-09-01",
-                "--to",
-                TODAY,
-                "--province",
-                "--json",
-            ])
+            .args(["stats", "--from", "2026-09-01", "--to", TODAY, "--province"])
             .args(["--server", &server.url])
+            .args(extra)
             .output()
             .unwrap()
     };
+    let ask = |user: &str| stats(user, &["--json"]);
     let answer = ask("lanhdao");
     assert!(
         answer.status.success(),
@@ -112,6 +107,48 @@ fn a_supervisor_reads_the_provinces_pilot_figures_from_the_registry() {
     assert_eq!(
         notified["death"],
         operator["figures"]["death"]["notified"].to_string()
+    );
+
+    // Written to a file as the window writes it: CSV, XLSX, the PDF report.
+    let deaths = operator["figures"]["death"]["notified"].to_string();
+    let export = |name: &str| {
+        let path = dir.path().join(name);
+        let output = stats("lanhdao", &["--export", path.to_str().unwrap()]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        path
+    };
+    let csv = std::fs::read_to_string(export("tinh.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(
+        csv.contains("Số liệu thí điểm liên thông Tư pháp - Y tế: Tỉnh Thái Nguyên, sự kiện từ 01/09/2026 đến 21/11/2026"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "Thí điểm: Sự kiện trong kỳ được y tế thông báo,0,{deaths}"
+        )),
+        "{csv}"
+    );
+    assert!(std::fs::read(export("tinh.xlsx"))
+        .unwrap()
+        .starts_with(b"PK\x03\x04"));
+    let pdf = std::process::Command::new("pdftotext")
+        .arg(export("tinh.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let pdf = String::from_utf8(pdf.stdout).unwrap();
+    assert!(
+        pdf.contains("SỐ LIỆU THÍ ĐIỂM LIÊN THÔNG TƯ PHÁP - Y TẾ"),
+        "{pdf}"
+    );
+    assert!(
+        pdf.contains("Tỉnh Thái Nguyên") && pdf.contains("xã đã đồng bộ"),
+        "{pdf}"
     );
 
     // A registrar's statistics are their own dashboard: refused, nothing asked.

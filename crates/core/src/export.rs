@@ -1,5 +1,6 @@
 //! A period's figures and case list, exported for the periodic report: CSV
-//! (UTF-8 with a byte-order mark, so Excel shows Vietnamese intact) or XLSX.
+//! (UTF-8 with a byte-order mark, so Excel shows Vietnamese intact) or XLSX;
+//! and the province's pilot figures as the registry counted them.
 //!
 //! Writes no table. Reads `case_file`, `case_event`, `registration` and
 //! `officer`, and the period's statistics.
@@ -16,9 +17,10 @@ use crate::error::{invalid_with, CoreError, InputField, InputReason, Result};
 use crate::model::CaseStatus;
 use crate::officer::Officer;
 use crate::sql::from_row;
-use crate::stats::PeriodStats;
+use crate::stats::{PeriodStats, ProvincePilot, ReportLine};
 use crate::store::Store;
 use crate::time::{office_day_of, start_of_office_day_rfc3339};
+use hotich_protocol::pilot::ProvincePilotReport;
 
 /// One case received or registered in the period, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +200,24 @@ fn title(stats: &PeriodStats) -> String {
 }
 
 const MONTH_HEADERS: [&str; 5] = ["Tháng", "Loại", "Nhận", "Đã đăng ký", "Đúng hạn"];
+const FIGURE_HEADERS: [&str; 3] = ["Chỉ tiêu", "Khai sinh", "Khai tử"];
+
+/// The figures as CSV records: the heading's lines, the column headers, then
+/// each report line.
+fn figure_records(
+    heading: &[String],
+    lines: Vec<ReportLine>,
+) -> impl Iterator<Item = Vec<String>> + '_ {
+    heading
+        .iter()
+        .map(|text| vec![text.clone()])
+        .chain(std::iter::once(FIGURE_HEADERS.map(str::to_owned).to_vec()))
+        .chain(
+            lines
+                .into_iter()
+                .map(|line| vec![line.label, line.birth, line.death]),
+        )
+}
 
 fn write_csv(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -211,20 +231,7 @@ fn write_csv(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Resul
 fn write_csv_to(out: &mut impl Write, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
     // The byte-order mark tells Excel the file is UTF-8.
     out.write_all("\u{feff}".as_bytes())?;
-    let figures = [
-        vec![title(stats)],
-        ["Chỉ tiêu", "Khai sinh", "Khai tử"]
-            .map(str::to_owned)
-            .to_vec(),
-    ]
-    .into_iter()
-    .chain(
-        stats
-            .report_lines()
-            .into_iter()
-            .map(|line| vec![line.label, line.birth, line.death]),
-    );
-    write_records(out, figures)?;
+    write_records(out, figure_records(&[title(stats)], stats.report_lines()))?;
     out.write_all(BLANK_LINE)?;
     let months = stats.monthly.iter().map(|month| {
         vec![
@@ -268,19 +275,26 @@ fn write_headers(
     Ok(())
 }
 
-fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let bold = Format::new().set_bold();
-    let mut book = Workbook::new();
-
+/// A sheet of report lines under the heading's lines (bold), a blank row,
+/// then the column headers.
+fn write_figures_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    name: &str,
+    heading: &[String],
+    lines: &[ReportLine],
+    bold: &rust_xlsxwriter::Format,
+) -> Result<()> {
     let sheet = book.add_worksheet();
-    sheet.set_name("Số liệu").map_err(xlsx_error)?;
-    sheet
-        .write_string_with_format(0, 0, title(stats), &bold)
-        .map_err(xlsx_error)?;
-    write_headers(sheet, 2, &["Chỉ tiêu", "Khai sinh", "Khai tử"], &bold)?;
-    for (index, line) in stats.report_lines().iter().enumerate() {
-        let row = 3 + index as u32;
+    sheet.set_name(name).map_err(xlsx_error)?;
+    for (row, text) in heading.iter().enumerate() {
+        sheet
+            .write_string_with_format(row as u32, 0, text, bold)
+            .map_err(xlsx_error)?;
+    }
+    let top = heading.len() as u32 + 1;
+    write_headers(sheet, top, &FIGURE_HEADERS, bold)?;
+    for (index, line) in lines.iter().enumerate() {
+        let row = top + 1 + index as u32;
         sheet
             .write_string(row, 0, &line.label)
             .map_err(xlsx_error)?;
@@ -294,6 +308,21 @@ fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Resu
         }
     }
     sheet.set_column_width(0, 58).map_err(xlsx_error)?;
+    Ok(())
+}
+
+fn write_xlsx(path: &Path, stats: &PeriodStats, cases: &[PeriodCaseRow]) -> Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+
+    write_figures_sheet(
+        &mut book,
+        "Số liệu",
+        &[title(stats)],
+        &stats.report_lines(),
+        &bold,
+    )?;
 
     let sheet = book.add_worksheet();
     sheet.set_name("Theo tháng").map_err(xlsx_error)?;
@@ -432,6 +461,55 @@ impl Store {
             format,
             figure_lines: u32::try_from(stats.report_lines().len()).unwrap_or(u32::MAX),
             cases: u32::try_from(cases.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Supervisors: the province's pilot figures as the registry counted
+    /// them (`hotich_sync::reports`) written to `path` as CSV or XLSX by its
+    /// extension, their lines worked out here from the figures; audited as
+    /// an export.
+    pub fn export_province_pilot(
+        &self,
+        actor: &Officer,
+        report: &ProvincePilotReport,
+        path: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<ExportSummary> {
+        actor.require_supervisor(crate::error::ForbiddenAction::ExportStats)?;
+        let format = ExportFormat::of_path(path)?;
+        let pilot = ProvincePilot::of(report.clone());
+        let heading = pilot.heading();
+        let count = pilot.lines.len();
+        match format {
+            ExportFormat::Csv => {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                file.write_all("\u{feff}".as_bytes())?;
+                write_records(&mut file, figure_records(&heading, pilot.lines))?;
+                file.into_inner()
+                    .map_err(|e| CoreError::Io(e.into_error()))?
+                    .sync_all()?;
+            }
+            ExportFormat::Xlsx => {
+                let mut book = rust_xlsxwriter::Workbook::new();
+                let bold = rust_xlsxwriter::Format::new().set_bold();
+                write_figures_sheet(&mut book, "Thí điểm", &heading, &pilot.lines, &bold)?;
+                book.save(path).map_err(xlsx_error)?;
+            }
+        }
+        let what = format!("{} tỉnh {}", format.extension(), report.province_code);
+        self.record_export(
+            actor,
+            report.figures.from,
+            report.figures.to,
+            &what,
+            count,
+            now,
+        )?;
+        Ok(ExportSummary {
+            path: path.display().to_string(),
+            format,
+            figure_lines: u32::try_from(count).unwrap_or(u32::MAX),
+            cases: 0,
         })
     }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_core::{ExportSummary, Officer, Store};
+use hotich_protocol::pilot::ProvincePilotReport;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -51,6 +52,32 @@ pub fn export_period(
     }
     Ok(PeriodExport::Table(
         store.export_period(actor, from, to, path, now)?,
+    ))
+}
+
+/// Supervisors: the province's pilot figures (as `hotich_sync::reports`
+/// fetched them) written to `path` as CSV, XLSX or a PDF report by the
+/// file's extension, as [`export_period`] chooses.
+pub fn export_province_pilot(
+    store: &Store,
+    actor: &Officer,
+    report: &ProvincePilotReport,
+    today: NaiveDate,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<PeriodExport> {
+    if is_pdf(path) {
+        let pages = crate::report::save_province_pilot(store, actor, report, today, path)?;
+        let (from, to) = (report.figures.from, report.figures.to);
+        let what = format!("pdf tỉnh {}", report.province_code);
+        store.record_export(actor, from, to, &what, pages, now)?;
+        return Ok(PeriodExport::Report {
+            path: path.display().to_string(),
+            pages: u32::try_from(pages).unwrap_or(u32::MAX),
+        });
+    }
+    Ok(PeriodExport::Table(
+        store.export_province_pilot(actor, report, path, now)?,
     ))
 }
 

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use code::{derive_code, normalize_code, QrPayload};
 pub use content::{Extract, Issuer};
 pub use error::{ExtractError, Result};
-pub use export::{export_period, PeriodExport};
+pub use export::{export_period, export_province_pilot, PeriodExport};
 pub use hotich_protocol::paper::{verify_paper, PaperTrust, VerifiedPaper};
 pub use printing::{
     blank_preview, check_blank_serial, issue_for_window, print_day, print_on_blank, print_paper,

@@ -1,10 +1,12 @@
 //! The period's statistics as a printable PDF report: the issuing committee,
 //! the period, the report's lines (births and deaths side by side) and the
-//! month-by-month table, on A4 pages with the papers' margins and font.
+//! month-by-month table, on A4 pages with the papers' margins and font; and
+//! the province's pilot figures the same way.
 
 use chrono::NaiveDate;
 use hotich_core::labels::{self, Lang};
-use hotich_core::PeriodReport;
+use hotich_core::{PeriodReport, ProvincePilot, ReportLine};
+use hotich_protocol::pilot::ProvincePilotReport;
 use hotich_protocol::EventKind;
 
 use crate::content::{name_upper, nfc, Issuer};
@@ -83,6 +85,43 @@ impl Pages {
         }
     }
 
+    /// The issuing committee, top left, and room below it.
+    fn office(&mut self, issuer: &Issuer) -> Result<()> {
+        self.text(MARGIN_LEFT, Face::Bold, "ỦY BAN NHÂN DÂN")?;
+        self.y -= LINE;
+        self.text(MARGIN_LEFT, Face::Bold, &name_upper(&issuer.commune_name))?;
+        self.y -= LINE * 2.0;
+        Ok(())
+    }
+
+    /// The table of report lines under its header row.
+    fn lines(&mut self, lines: &[ReportLine]) -> Result<()> {
+        self.row(
+            Face::Bold,
+            "Chỉ tiêu",
+            labels::event_kind(Lang::Vi, EventKind::Birth),
+            labels::event_kind(Lang::Vi, EventKind::Death),
+        )?;
+        for line in lines {
+            self.row(Face::Regular, &line.label, &line.birth, &line.death)?;
+        }
+        Ok(())
+    }
+
+    /// "Xã Bằng Thành, ngày 01 tháng 12 năm 2026", right-aligned.
+    fn place_and_day(&mut self, issuer: &Issuer, issued_on: NaiveDate) -> Result<()> {
+        self.y -= LINE;
+        self.room(LINE * 2.0);
+        let place = format!(
+            "{}, ngày {} tháng {} năm {}",
+            issuer.commune_name,
+            issued_on.format("%d"),
+            issued_on.format("%m"),
+            issued_on.format("%Y")
+        );
+        self.right_aligned(PAGE_WIDTH - MARGIN_RIGHT, Face::Italic, &place)
+    }
+
     /// A row of the table: the label wrapped in its column, two numbers.
     fn row(&mut self, face: Face, label: &str, birth: &str, death: &str) -> Result<()> {
         let lines = wrap(face, SIZE, &nfc(label), LABEL_WIDTH, LABEL_WIDTH)?;
@@ -111,10 +150,7 @@ pub fn layout(
     issued_on: NaiveDate,
 ) -> Result<Vec<Vec<Mark>>> {
     let mut pages = Pages::new();
-    pages.text(MARGIN_LEFT, Face::Bold, "ỦY BAN NHÂN DÂN")?;
-    pages.y -= LINE;
-    pages.text(MARGIN_LEFT, Face::Bold, &name_upper(&issuer.commune_name))?;
-    pages.y -= LINE * 2.0;
+    pages.office(issuer)?;
     pages.centred(Face::Bold, "BÁO CÁO THỐNG KÊ ĐĂNG KÝ KHAI SINH, KHAI TỬ")?;
     pages.centred(
         Face::Italic,
@@ -125,14 +161,11 @@ pub fn layout(
         ),
     )?;
     pages.y -= LINE;
+    pages.lines(&report.lines)?;
     let (births, deaths) = (
         labels::event_kind(Lang::Vi, EventKind::Birth),
         labels::event_kind(Lang::Vi, EventKind::Death),
     );
-    pages.row(Face::Bold, "Chỉ tiêu", births, deaths)?;
-    for line in &report.lines {
-        pages.row(Face::Regular, &line.label, &line.birth, &line.death)?;
-    }
 
     pages.y -= LINE;
     pages.room(LINE * 3.0);
@@ -180,16 +213,7 @@ pub fn layout(
         )?;
     }
 
-    pages.y -= LINE;
-    pages.room(LINE * 2.0);
-    let place = format!(
-        "{}, ngày {} tháng {} năm {}",
-        issuer.commune_name,
-        issued_on.format("%d"),
-        issued_on.format("%m"),
-        issued_on.format("%Y")
-    );
-    pages.right_aligned(PAGE_WIDTH - MARGIN_RIGHT, Face::Italic, &place)?;
+    pages.place_and_day(issuer, issued_on)?;
     if let Some(head) = &report.audit_head {
         // The chain's head on paper: a cut or rebuilt chain no longer ends here.
         pages.y -= LINE * 2.0;
@@ -217,6 +241,56 @@ pub fn pdf(
         day(report.stats.to)
     );
     Ok((render::pdf(&title, &pages, 1)?, pages.len()))
+}
+
+/// The province's pilot figures as the registry counted them, printed by
+/// this office: its heading, the figures' source and how current they are,
+/// the lines; `issued_on` at the end.
+pub fn province_pilot_layout(
+    issuer: &Issuer,
+    pilot: &ProvincePilot,
+    issued_on: NaiveDate,
+) -> Result<Vec<Vec<Mark>>> {
+    let mut pages = Pages::new();
+    pages.office(issuer)?;
+    pages.centred(Face::Bold, "SỐ LIỆU THÍ ĐIỂM LIÊN THÔNG TƯ PHÁP - Y TẾ")?;
+    pages.centred(Face::Bold, &pilot.report.province_name)?;
+    pages.centred(
+        Face::Italic,
+        &format!(
+            "Sự kiện từ ngày {} đến ngày {}",
+            day(pilot.report.figures.from),
+            day(pilot.report.figures.to)
+        ),
+    )?;
+    for note in pilot.heading().iter().skip(1) {
+        pages.centred(Face::Italic, note)?;
+    }
+    pages.y -= LINE;
+    pages.lines(&pilot.lines)?;
+    pages.place_and_day(issuer, issued_on)?;
+    Ok(pages.pages)
+}
+
+/// Supervisors: the province's pilot figures (their lines worked out again
+/// from the figures) written to `path` as PDF; the number of pages.
+pub fn save_province_pilot(
+    store: &hotich_core::Store,
+    actor: &hotich_core::Officer,
+    report: &ProvincePilotReport,
+    issued_on: NaiveDate,
+    path: &std::path::Path,
+) -> Result<usize> {
+    actor.require_supervisor(hotich_core::ForbiddenAction::ExportStats)?;
+    let pilot = ProvincePilot::of(report.clone());
+    let pages = province_pilot_layout(&crate::issuer(store)?, &pilot, issued_on)?;
+    let title = format!(
+        "Số liệu thí điểm liên thông - {}",
+        pilot.report.province_name
+    );
+    let bytes = render::pdf(&title, &pages, 1)?;
+    std::fs::write(path, bytes).map_err(hotich_core::CoreError::from)?;
+    Ok(pages.len())
 }
 
 /// Supervisors: the period's report written to `path` as PDF; the number of

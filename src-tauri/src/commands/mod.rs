@@ -202,6 +202,7 @@ macro_rules! with_commands {
             stats::dashboard,
             stats::period_report,
             stats::export_period,
+            stats::export_province_pilot,
             sync::sync_overview,
             sync::sync_now,
             sync::save_sync_settings,

@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 use hotich_core::{DashboardFigures, PeriodReport};
 use hotich_extract::PeriodExport;
+use hotich_protocol::pilot::ProvincePilotReport;
 
 use super::today;
 
@@ -20,5 +21,14 @@ guarded_commands! {
         |(actor, store)| {
             let path = Path::new(&path);
             hotich_extract::export_period(&store, &actor, from, to, today(), path, Utc::now())
+        };
+
+    /// The province's pilot figures the window shows (`province_pilot_report`)
+    /// to `path` as CSV, XLSX or PDF; the lines are worked out again from
+    /// the figures (`hotich_extract::export_province_pilot`).
+    acting fn export_province_pilot(report: ProvincePilotReport, path: String) -> PeriodExport =
+        |(actor, store)| {
+            let path = Path::new(&path);
+            hotich_extract::export_province_pilot(&store, &actor, &report, today(), path, Utc::now())
         };
 }

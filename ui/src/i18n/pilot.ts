@@ -13,6 +13,7 @@ export const pilotVi = {
     `${syncing}/${communes} xã đã đồng bộ` +
     (oldest ? `; số liệu tính đến lần đồng bộ cũ nhất, ${oldest}.` : "; chưa xã nào đồng bộ."),
   made: (at: string) => `Máy chủ tính lúc ${at}.`,
+  exported: (path: string, lines: number) => `Đã xuất ${path}: ${lines} chỉ tiêu.`,
 };
 
 export const pilotEn: typeof pilotVi = {
@@ -25,4 +26,5 @@ export const pilotEn: typeof pilotVi = {
     `${syncing}/${communes} communes have synced` +
     (oldest ? `; the figures hold what reached the registry by the least recent sync, ${oldest}.` : "; no commune has synced."),
   made: (at: string) => `Computed by the registry at ${at}.`,
+  exported: (path: string, lines: number) => `Exported ${path}: ${lines} lines.`,
 };

@@ -33,6 +33,9 @@ pub struct Stats {
     /// The registry's URL [default: the one stored by `sync login`]
     #[arg(long, value_name = "URL", requires = "province")]
     server: Option<String>,
+    /// Write the province's figures to FILE.csv, FILE.xlsx or FILE.pdf
+    #[arg(long, value_name = "FILE", requires = "province")]
+    export: Option<std::path::PathBuf>,
 }
 
 impl Stats {
@@ -46,6 +49,17 @@ impl Stats {
                 .transpose()?;
             let source = ReportSource::of_store(&ctx.store, &actor, server)?;
             let pilot = source.province_pilot_blocking(self.from, self.to)?;
+            if let Some(path) = &self.export {
+                hotich_extract::export_province_pilot(
+                    &ctx.store,
+                    &actor,
+                    &pilot.report,
+                    ctx.today,
+                    path,
+                    chrono::Utc::now(),
+                )?;
+                eprintln!("Đã ghi {}.", path.display());
+            }
             return ctx.out.emit(self.json, &pilot, print_province);
         }
         let stats = ctx.store.period_stats(self.from, self.to)?;

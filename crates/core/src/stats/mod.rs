@@ -278,6 +278,35 @@ impl ProvincePilot {
             report,
         }
     }
+
+    /// What the exported file and the printed report say above the lines:
+    /// whose figures, for which events, and how current they are.
+    pub fn heading(&self) -> Vec<String> {
+        let r = &self.report;
+        let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+        let at = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&crate::time::office_offset())
+                .format("%H:%M ngày %d/%m/%Y")
+                .to_string()
+        };
+        let oldest = r.oldest_sync.map_or_else(
+            || "chưa xã nào đồng bộ".to_owned(),
+            |t| format!("lần đồng bộ cũ nhất lúc {}", at(t)),
+        );
+        vec![
+            format!(
+                "Số liệu thí điểm liên thông Tư pháp - Y tế: {}, sự kiện từ {} đến {}",
+                r.province_name,
+                day(r.figures.from),
+                day(r.figures.to)
+            ),
+            format!("Cơ sở dữ liệu hộ tịch trung tâm tính lúc {}", at(r.made_at)),
+            format!(
+                "{}/{} xã đã đồng bộ; {}",
+                r.communes_syncing, r.communes, oldest
+            ),
+        ]
+    }
 }
 
 /// A period's figures and the same as the report's lines (births and deaths side by side).
