@@ -16,7 +16,8 @@
 //!   registry's database (`simulate --scenario pilot`).
 //! - [`simulate`]: the health-facility simulator's runs, as the command line
 //!   makes them, and posting them to a server.
-//! - [`logging`]: the process's log subscriber.
+//! - [`logging`]: the process's log subscriber; [`metrics`]: what `GET
+//!   /metrics` tells the operator's monitoring.
 //!
 //! The binary (`src/bin/hotich-central`) parses arguments, calls one of
 //! these, and words the outcome in Vietnamese and English.
@@ -26,6 +27,7 @@ pub mod error;
 pub mod handlers;
 pub mod jurisdiction;
 pub mod logging;
+pub mod metrics;
 pub mod middleware;
 pub mod paper_keys;
 pub mod pilot_report;

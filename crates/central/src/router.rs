@@ -85,12 +85,17 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(facility_routes)
         .merge(public_routes)
         .route("/v1/health", get(health::health))
+        .route("/metrics", get(handlers::metrics::metrics))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed);
     #[cfg(feature = "faults")]
     let routes = routes.layer(middleware::from_fn_with_state(
         app.clone(),
         crate::middleware::faults::offset_date,
+    ));
+    let routes = routes.layer(middleware::from_fn_with_state(
+        app.clone(),
+        crate::middleware::metrics::count_requests,
     ));
     with_request_log(routes).with_state(app)
 }

@@ -23,6 +23,9 @@ pub struct ServerConfig {
     /// the 101st within a second of a burst of 100 is refused).
     pub public_burst: u32,
     pub public_period_ms: u64,
+    /// SHA-256 (hex) of the operator's metrics token: `GET /metrics`
+    /// answers its bearer only; None: the endpoint does not exist.
+    pub metrics_token_sha256: Option<String>,
     /// Fault injection for tests: this share of workstation requests fails.
     #[cfg(feature = "faults")]
     pub faults: Option<crate::middleware::faults::Faults>,
@@ -40,6 +43,7 @@ impl Default for ServerConfig {
             facility_burst: 100,
             public_burst: 100,
             public_period_ms: 1_000,
+            metrics_token_sha256: None,
             #[cfg(feature = "faults")]
             faults: None,
             #[cfg(feature = "faults")]
@@ -56,6 +60,8 @@ pub struct App {
     pub(crate) workstation_limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) facility_limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) public_limiter: DefaultKeyedRateLimiter<String>,
+    pub(crate) metrics: crate::metrics::Metrics,
+    pub(crate) metrics_token_sha256: Option<String>,
     #[cfg(feature = "faults")]
     pub(crate) faults: Option<crate::middleware::faults::FaultSource>,
     #[cfg(feature = "faults")]
@@ -96,6 +102,8 @@ impl App {
                     NonZeroU32::new(config.public_burst.max(1)).unwrap_or(NonZeroU32::MIN),
                 ),
             ),
+            metrics: crate::metrics::Metrics::default(),
+            metrics_token_sha256: config.metrics_token_sha256.clone(),
             #[cfg(feature = "faults")]
             faults: config
                 .faults

@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod health;
 pub mod health_loop;
+pub mod metrics;
 pub mod notifications;
 pub mod paper_keys;
 pub mod papers;

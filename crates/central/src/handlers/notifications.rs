@@ -93,11 +93,15 @@ pub async fn post_notifications(
 ) -> Result<Response, Failure> {
     let door = door(&headers)?;
     let body = body.map_err(|e| Failure::body_rejected(&e))?;
+    let counted = app.clone();
     let report = match door {
         Door::Envelopes => blocking(move || verify_and_append(&app, &body)).await?,
         Door::Xml => blocking(move || documents::post_xml(&app, &body, sender.as_ref())).await?,
         Door::Fhir => blocking(move || documents::post_fhir(&app, &body, sender.as_ref())).await?,
     };
+    for outcome in &report.results {
+        counted.metrics.notification(&outcome.status);
+    }
     Ok(axum::Json(report).into_response())
 }
 

@@ -139,7 +139,31 @@ fn facility_tokens(pairs: &[String]) -> Result<BTreeMap<String, String>, CliErro
 pub fn serve(args: ServeArgs) -> Result<String, CliError> {
     hotich_central::logging::init();
     let storage: Arc<dyn Storage> = Arc::new(open(&args.db)?);
+    let metrics_token_sha256 = match &args.metrics_token_file {
+        None => None,
+        Some(file) => {
+            let token = std::fs::read_to_string(file).map_err(|e| CliError::Failed {
+                vi: format!("không đọc được {}: {e}", file.display()),
+                en: format!("cannot read {}: {e}", file.display()),
+            })?;
+            let token = token.trim();
+            if token.len() < 32 {
+                return Err(CliError::Usage {
+                    vi: format!(
+                        "mã giám sát trong {} phải dài ít nhất 32 ký tự",
+                        file.display()
+                    ),
+                    en: format!(
+                        "the metrics token in {} must be 32 characters or more",
+                        file.display()
+                    ),
+                });
+            }
+            Some(hotich_central::auth::token_hash(token))
+        }
+    };
     let config = ServerConfig {
+        metrics_token_sha256,
         workstation_rate: args.rate_limit,
         workstation_burst: args.burst,
         facility_rate: args.facility_rate_limit,

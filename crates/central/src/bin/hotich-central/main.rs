@@ -183,6 +183,10 @@ pub(crate) struct ServeArgs {
     /// Số yêu cầu dồn tối đa / burst per workstation token.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().workstation_burst)]
     burst: u32,
+    /// Tệp chứa mã của hệ thống giám sát: GET /metrics chỉ trả lời người mang mã này /
+    /// a file holding the monitoring's token: GET /metrics answers its bearer only (none: no /metrics).
+    #[arg(long, value_name = "FILE")]
+    metrics_token_file: Option<PathBuf>,
     /// Lần gửi mỗi giây của một cơ sở y tế (theo địa chỉ) / posts per second per facility address.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().facility_rate)]
     facility_rate_limit: u32,
