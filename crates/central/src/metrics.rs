@@ -1,7 +1,8 @@
 //! The registry's own figures for its operator's monitoring (issue 19, item
 //! 3), served at `GET /metrics` in the OpenMetrics text format that
 //! Prometheus scrapes: requests by route, method and status; their latency
-//! by route; notifications taken in by outcome. Labels carry route
+//! by route; notifications taken in by outcome; events served to pulls;
+//! pushed rows by outcome. Labels carry route
 //! templates and codes only, never a path, a token or a person. The
 //! endpoint answers only the bearer of the operator's metrics token
 //! (`serve --metrics-token-file`); without one configured it does not exist.
@@ -37,6 +38,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     notifications: Family<OutcomeLabels, Counter>,
+    pulled_events: Counter,
+    pushed_rows: Family<OutcomeLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -72,11 +75,25 @@ impl Default for Metrics {
             "Notification records posted by facilities, by what the registry did with each",
             notifications.clone(),
         );
+        let pulled_events = Counter::default();
+        registry.register(
+            "pulled_events",
+            "Events of the communes' streams served to workstations' pulls",
+            pulled_events.clone(),
+        );
+        let pushed_rows = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "pushed_rows",
+            "Rows workstations pushed, by what the registry did with each (created, replayed, conflict)",
+            pushed_rows.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             notifications,
+            pulled_events,
+            pushed_rows,
         }
     }
 }
@@ -107,6 +124,21 @@ impl Metrics {
             .inc();
     }
 
+    /// A pull served `events` events.
+    pub fn pulled(&self, events: usize) {
+        self.pulled_events
+            .inc_by(u64::try_from(events).unwrap_or(u64::MAX));
+    }
+
+    /// A pushed row's outcome (`created`, `replayed`, `conflict`).
+    pub fn pushed(&self, outcome: &str) {
+        self.pushed_rows
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
     /// Everything counted, as the text a scrape reads.
     pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut text = String::new();
@@ -126,7 +158,15 @@ mod tests {
         metrics.request("/v1/communes/{commune}/events", "GET", 200, 0.002);
         metrics.request("/v1/events/{id}", "PUT", 409, 0.01);
         metrics.notification("stored");
+        metrics.pulled(3);
+        metrics.pulled(2);
+        metrics.pushed("replayed");
         let text = metrics.encode().unwrap();
+        assert!(text.contains("hotich_pulled_events_total 5"), "{text}");
+        assert!(
+            text.contains(r#"hotich_pushed_rows_total{outcome="replayed"} 1"#),
+            "{text}"
+        );
         assert!(
             text.contains(
                 r#"hotich_http_requests_total{route="/v1/communes/{commune}/events",method="GET",status="200"} 2"#

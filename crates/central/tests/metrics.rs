@@ -91,6 +91,12 @@ async fn the_operator_reads_what_the_registry_answered_and_took_in() {
         )),
         "{text}"
     );
+    // Each pull served every event of the stream.
+    let served = 3 * n;
+    assert!(
+        text.contains(&format!("hotich_pulled_events_total {served}")),
+        "{text}"
+    );
     // Templates and codes only: no commune's path, no token.
     assert!(
         !text.contains("/v1/communes/01864") && !text.contains(ours.as_str()),

@@ -51,6 +51,7 @@ pub async fn pull(
             .map_err(Failure::internal)
     })
     .await?;
+    app.metrics.pulled(events.len());
     // The envelopes go out as stored, without parsing them again.
     let mut out =
         String::with_capacity(64 + events.iter().map(|e| e.envelope.len() + 96).sum::<usize>());

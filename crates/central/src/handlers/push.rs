@@ -115,6 +115,11 @@ pub async fn push(
         )
             .into_response()
     };
+    app.metrics.pushed(match outcome {
+        PutOutcome::Created => "created",
+        PutOutcome::Replayed => "replayed",
+        PutOutcome::Conflict => "conflict",
+    });
     match outcome {
         PutOutcome::Created => Ok(ack(StatusCode::CREATED, "created")),
         PutOutcome::Replayed => Ok(ack(StatusCode::OK, "replayed")),
