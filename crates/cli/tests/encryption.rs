@@ -22,24 +22,32 @@ fn release_database(dir: &Path) -> PathBuf {
 }
 
 /// The columns `table` has in the release's database: what the conversion
-/// must keep whole (a later migration may add a column after them).
+/// must keep whole (a later migration may add a column after them). Read
+/// from one copy of the fixture, once per table.
 fn release_columns(table: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = plain(&release_database(dir.path()));
-    let names: Vec<String> = conn
-        .prepare(&format!(
-            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-        ))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    static COLUMNS: std::sync::OnceLock<std::collections::HashMap<&str, String>> =
+        std::sync::OnceLock::new();
+    let columns = COLUMNS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = plain(&release_database(dir.path()));
+        TABLES
+            .iter()
+            .map(|table| {
+                let names: Vec<String> = conn
+                    .prepare(&format!(
+                        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+                    ))
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
+                (*table, list.join(", "))
+            })
+            .collect()
+    });
+    columns[table].clone()
 }
 
 /// Every row of `table` (the release's columns), in a stable order, each value as text.
