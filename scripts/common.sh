@@ -25,6 +25,10 @@ APT_PACKAGES=(
     # zbarimg, the independent QR reader the signed-paper suites check against;
     # headless Chromium and its WebDriver for the static verification page
     zbar-tools chromium chromium-driver
+    # the registry's PostgreSQL back-end: its suites start a throwaway
+    # cluster of their own (scripts/postgres.sh); nginx, the TLS load
+    # balancer of the deployment rehearsal (scripts/deploy-rehearsal.sh)
+    postgresql nginx
 )
 
 as_root() {

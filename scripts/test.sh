@@ -47,9 +47,22 @@ as_root dpkg -i "$deb" >/dev/null
 HOTICH_INSTALLED_APP="$(dpkg-deb -c "$deb" | awk '$6 ~ /^(\.\/)?usr\/bin\/./ { sub(/^\.?\/?/, "/", $6); print $6; exit }')"
 [ -x "$HOTICH_INSTALLED_APP" ] || { echo "the package installed no program in /usr/bin" >&2; exit 1; }
 export HOTICH_INSTALLED_APP
+echo "==> a PostgreSQL cluster of the suites' own (the registry's PostgreSQL back-end)"
+pg_dir="$(mktemp -d)"
+chmod 755 "$pg_dir"
+HOTICH_TEST_POSTGRES="$(bash "$ROOT/scripts/postgres.sh" start "$pg_dir/cluster" "${HOTICH_TEST_POSTGRES_PORT:-54329}")"
+export HOTICH_TEST_POSTGRES
+trap 'bash "$ROOT/scripts/postgres.sh" stop "$pg_dir/cluster" || true; rm -rf "$pg_dir"' EXIT
 echo "==> cargo test (all suites, the real-window ones and the bindings export included)"
 log="$(mktemp)"
 cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" -- --include-ignored 2>&1 | tee "$log"
+echo "==> the registry's suites and the sync suites again, every registry on PostgreSQL"
+# The same targets (and features) as above: nothing is compiled again.
+HOTICH_TEST_BACKEND=postgres cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" \
+    --test cli --test health_loop --test logging --test metrics --test official_documents --test openapi \
+    --test pilot --test workstations --test sync --test sync_chaos --test sync_tls 2>&1 | tee -a "$log"
+echo "==> the national deployment rehearsed: every command of docs/deploy.md on this machine"
+bash "$ROOT/scripts/deploy-rehearsal.sh" "$CARGO_TARGET_DIR/debug/hotich-central"
 echo "==> TypeScript bindings generated from Rust are up to date"
 git diff --exit-code --stat -- ui/src/bindings && test -z "$(git status --porcelain -- ui/src/bindings)" ||
     { echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1; }

@@ -2,7 +2,8 @@
 //! 3), served at `GET /metrics` in the OpenMetrics text format that
 //! Prometheus scrapes: requests by route, method and status; their latency
 //! by route; notifications taken in by outcome; events served to pulls;
-//! pushed rows by outcome. Labels carry route
+//! pushed rows by outcome; the database pool's connections (PostgreSQL),
+//! read at each scrape. Labels carry route
 //! templates and codes only, never a path, a token or a person. The
 //! endpoint answers only the bearer of the operator's metrics token
 //! (`serve --metrics-token-file`); without one configured it does not exist.
@@ -10,6 +11,7 @@
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -32,6 +34,12 @@ struct OutcomeLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ConnectionLabels {
+    /// `busy` or `idle`.
+    state: &'static str,
+}
+
 /// What the process counts; one per process, shared by every request.
 pub struct Metrics {
     registry: Registry,
@@ -40,6 +48,8 @@ pub struct Metrics {
     notifications: Family<OutcomeLabels, Counter>,
     pulled_events: Counter,
     pushed_rows: Family<OutcomeLabels, Counter>,
+    pool_connections: Family<ConnectionLabels, Gauge>,
+    pool_max: Gauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -53,8 +63,10 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.001, 2.0, 13))
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
+impl Metrics {
+    /// The figures of a process whose storage keeps a pool of connections
+    /// (`with_pool`: PostgreSQL) or not (SQLite: no pool series at all).
+    pub fn new(with_pool: bool) -> Self {
         let mut registry = Registry::with_prefix("hotich");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -87,6 +99,20 @@ impl Default for Metrics {
             "Rows workstations pushed, by what the registry did with each (created, replayed, conflict)",
             pushed_rows.clone(),
         );
+        let pool_connections = Family::<ConnectionLabels, Gauge>::default();
+        let pool_max = Gauge::default();
+        if with_pool {
+            registry.register(
+                "db_pool_connections",
+                "The database pool's open connections, busy or idle",
+                pool_connections.clone(),
+            );
+            registry.register(
+                "db_pool_max_connections",
+                "The most connections the database pool opens",
+                pool_max.clone(),
+            );
+        }
         Metrics {
             registry,
             requests,
@@ -94,11 +120,11 @@ impl Default for Metrics {
             notifications,
             pulled_events,
             pushed_rows,
+            pool_connections,
+            pool_max,
         }
     }
-}
 
-impl Metrics {
     /// One request answered.
     pub fn request(&self, route: &str, method: &str, status: u16, seconds: f64) {
         self.requests
@@ -139,6 +165,18 @@ impl Metrics {
             .inc();
     }
 
+    /// The database pool as it is now (before a scrape encodes it).
+    pub fn pool(&self, pool: crate::storage::PoolUse) {
+        let busy = pool.open.saturating_sub(pool.idle);
+        self.pool_connections
+            .get_or_create(&ConnectionLabels { state: "busy" })
+            .set(i64::from(busy));
+        self.pool_connections
+            .get_or_create(&ConnectionLabels { state: "idle" })
+            .set(i64::from(pool.idle));
+        self.pool_max.set(i64::from(pool.max));
+    }
+
     /// Everything counted, as the text a scrape reads.
     pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut text = String::new();
@@ -153,7 +191,7 @@ mod tests {
 
     #[test]
     fn requests_and_outcomes_are_counted_by_their_labels() {
-        let metrics = Metrics::default();
+        let metrics = Metrics::new(true);
         metrics.request("/v1/communes/{commune}/events", "GET", 200, 0.004);
         metrics.request("/v1/communes/{commune}/events", "GET", 200, 0.002);
         metrics.request("/v1/events/{id}", "PUT", 409, 0.01);
@@ -161,7 +199,17 @@ mod tests {
         metrics.pulled(3);
         metrics.pulled(2);
         metrics.pushed("replayed");
+        metrics.pool(crate::storage::PoolUse {
+            open: 5,
+            idle: 2,
+            max: 16,
+        });
         let text = metrics.encode().unwrap();
+        assert!(
+            text.contains(r#"hotich_db_pool_connections{state="busy"} 3"#),
+            "{text}"
+        );
+        assert!(text.contains("hotich_db_pool_max_connections 16"), "{text}");
         assert!(text.contains("hotich_pulled_events_total 5"), "{text}");
         assert!(
             text.contains(r#"hotich_pushed_rows_total{outcome="replayed"} 1"#),

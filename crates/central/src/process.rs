@@ -29,6 +29,18 @@ impl ServerProcess {
         ServerProcess::start_on(bin, db, 0, extra)
     }
 
+    /// Stops the server as an operator would (SIGTERM) and waits for it;
+    /// how it exited.
+    pub fn terminate(mut self) -> std::io::Result<std::process::ExitStatus> {
+        let term = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
+        if !term.success() {
+            return Err(std::io::Error::other("kill -TERM failed"));
+        }
+        self.child.wait()
+    }
+
     /// As [`ServerProcess::start`] on a chosen loopback port (a workstation
     /// was told the address before the server came up).
     pub fn start_on(
@@ -103,6 +115,114 @@ impl ServerProcess {
     }
 }
 
+/// The variable naming the PostgreSQL cluster of the suites (an admin URL,
+/// as `scripts/postgres.sh start` prints it): the PostgreSQL-only suites
+/// need it.
+pub const TEST_POSTGRES_ENV: &str = "HOTICH_TEST_POSTGRES";
+/// Set to `postgres`, every [`test_database`] is a new database on the
+/// cluster of [`TEST_POSTGRES_ENV`]: the registry's suites run again on
+/// the other back-end.
+pub const TEST_BACKEND_ENV: &str = "HOTICH_TEST_BACKEND";
+
+/// The cluster of [`TEST_POSTGRES_ENV`]; an error saying how to get one.
+pub fn test_cluster() -> std::io::Result<String> {
+    std::env::var(TEST_POSTGRES_ENV)
+        .ok()
+        .filter(|url| !url.is_empty())
+        .ok_or_else(|| {
+            std::io::Error::other(format!(
+                "{TEST_POSTGRES_ENV} is not set: the PostgreSQL suites need a cluster \
+                 (scripts/postgres.sh start DIR prints its address; scripts/test.sh starts one)"
+            ))
+        })
+}
+
+/// A new, empty registry database for a test, as `--db` takes it: the SQLite
+/// file `file`, or, when [`TEST_BACKEND_ENV`] is `postgres`, a new database
+/// on the suites' cluster (its URL). The suites that drive the registry
+/// call this, so the same suite runs on either back-end.
+pub fn test_database(file: &Path) -> std::io::Result<PathBuf> {
+    match std::env::var(TEST_BACKEND_ENV).as_deref() {
+        Ok("postgres") => new_postgres_database(&test_cluster()?).map(PathBuf::from),
+        _ => Ok(file.to_owned()),
+    }
+}
+
+/// Runs `sql` on a test's registry database, whichever back-end holds it
+/// (a suite that breaks stored data on purpose).
+pub fn execute_sql(db: &Path, sql: &str) -> std::io::Result<()> {
+    use crate::storage::Database;
+    match Database::from_arg(db) {
+        Database::Sqlite(path) => {
+            let key = crate::storage::key::database_key(&path).map_err(std::io::Error::other)?;
+            hotich_common::sqlite::connect(&path, Some(&key))
+                .map_err(std::io::Error::other)?
+                .execute_batch(sql)
+                .map_err(std::io::Error::other)
+        }
+        Database::Postgres(url) => postgres_batch(&url, sql),
+    }
+}
+
+/// Every row `sql` (no parameters; each column cast to text, which both
+/// back-ends spell `CAST(x AS TEXT)`) selects from a test's registry
+/// database: how a suite checks what the registry holds.
+pub fn select_text(db: &Path, sql: &str) -> std::io::Result<Vec<Vec<Option<String>>>> {
+    use crate::storage::Database;
+    match Database::from_arg(db) {
+        Database::Sqlite(path) => {
+            let key = crate::storage::key::database_key(&path).map_err(std::io::Error::other)?;
+            let conn = hotich_common::sqlite::connect_read_only(&path, Some(&key))
+                .map_err(std::io::Error::other)?;
+            let mut stmt = conn.prepare(sql).map_err(std::io::Error::other)?;
+            let columns = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| (0..columns).map(|i| r.get(i)).collect())
+                .map_err(std::io::Error::other)?;
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(std::io::Error::other)
+        }
+        Database::Postgres(url) => on_own_thread(|| {
+            use r2d2_postgres::postgres::{Client, NoTls};
+            let rows = Client::connect(&url, NoTls)?.query(sql, &[])?;
+            rows.iter()
+                .map(|r| (0..r.len()).map(|i| r.try_get(i)).collect())
+                .collect()
+        }),
+    }
+}
+
+/// Runs `sql` on the database `url` names.
+fn postgres_batch(url: &str, sql: &str) -> std::io::Result<()> {
+    use r2d2_postgres::postgres::{Client, NoTls};
+    on_own_thread(|| Client::connect(url, NoTls)?.batch_execute(sql))
+}
+
+/// Runs a PostgreSQL client's `work` on a thread of its own: the blocking
+/// client starts a runtime, which an async test's thread may not.
+fn on_own_thread<T: Send>(
+    work: impl FnOnce() -> Result<T, r2d2_postgres::postgres::Error> + Send,
+) -> std::io::Result<T> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| work().map_err(std::io::Error::other))
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the PostgreSQL client panicked")))
+    })
+}
+
+/// Creates a database with a fresh name on the cluster `admin` reaches;
+/// its URL.
+pub fn new_postgres_database(admin: &str) -> std::io::Result<String> {
+    let name = format!("hotich_test_{}", uuid::Uuid::now_v7().simple());
+    postgres_batch(admin, &format!("CREATE DATABASE {name}"))?;
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin, |(base, _)| base)
+        .to_owned();
+    Ok(format!("{base}/{name}"))
+}
+
 /// Runs a command that must succeed; its stdout.
 pub fn run_ok(command: &mut Command) -> std::io::Result<String> {
     let output = command.output()?;
@@ -159,7 +279,16 @@ pub fn prepare_registry(
     dir: &Path,
     sim: &SimArgs<'_>,
 ) -> std::io::Result<PreparedRegistry> {
-    let db = dir.join("central.db");
+    prepare_registry_at(bin, test_database(&dir.join("central.db"))?, dir, sim)
+}
+
+/// As [`prepare_registry`], in the database `db` (a file or a URL).
+pub fn prepare_registry_at(
+    bin: &Path,
+    db: PathBuf,
+    dir: &Path,
+    sim: &SimArgs<'_>,
+) -> std::io::Result<PreparedRegistry> {
     let sim_dir = dir.join("sim");
     run_ok(
         Command::new(bin)

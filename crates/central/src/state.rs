@@ -82,6 +82,7 @@ fn quota(rate: u32, burst: u32) -> Quota {
 
 impl App {
     pub fn new(storage: Arc<dyn Storage>, config: &ServerConfig) -> Arc<App> {
+        let metrics = crate::metrics::Metrics::new(storage.pool_use().is_some());
         Arc::new(App {
             storage,
             keys: RwLock::new((0, Arc::new(TrustedKeys::default()))),
@@ -102,7 +103,7 @@ impl App {
                     NonZeroU32::new(config.public_burst.max(1)).unwrap_or(NonZeroU32::MIN),
                 ),
             ),
-            metrics: crate::metrics::Metrics::default(),
+            metrics,
             metrics_token_sha256: config.metrics_token_sha256.clone(),
             #[cfg(feature = "faults")]
             faults: config

@@ -185,7 +185,7 @@ fn simulate_posts_each_format_to_a_registry_trusting_the_demo_pki() {
     use hotich_central::process::{run_ok, ServerProcess};
 
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("central.db");
+    let db = hotich_central::process::test_database(&dir.path().join("central.db")).unwrap();
     let sim = dir.path().join("sim");
     let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_hotich-central"));
     let run = |args: &[&str], paths: &[&std::path::Path]| {

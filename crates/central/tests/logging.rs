@@ -155,10 +155,7 @@ async fn an_internal_error_is_logged_under_the_id_the_client_is_given() {
     let dir = tempfile::tempdir().unwrap();
     let prepared = registry(dir.path(), &["01864"], 2, 1);
     // A facility key the server can no longer read: verifying a post fails inside.
-    let key = hotich_central::storage::key::database_key(&prepared.db).unwrap();
-    hotich_common::sqlite::connect(&prepared.db, Some(&key))
-        .unwrap()
-        .execute("UPDATE facility_key SET body = 'not json'", [])
+    hotich_central::process::execute_sql(&prepared.db, "UPDATE facility_key SET body = 'not json'")
         .unwrap();
     let log = dir.path().join("server.log");
     let server = ServerProcess::start_logged(&bin(), &prepared.db, &[], &log).unwrap();

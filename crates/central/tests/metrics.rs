@@ -97,6 +97,13 @@ async fn the_operator_reads_what_the_registry_answered_and_took_in() {
         text.contains(&format!("hotich_pulled_events_total {served}")),
         "{text}"
     );
+    // The database pool's connections, on PostgreSQL only (SQLite has none).
+    let on_postgres = prepared.db.to_string_lossy().starts_with("postgres");
+    assert_eq!(
+        text.contains("hotich_db_pool_max_connections 16"),
+        on_postgres,
+        "{text}"
+    );
     // Templates and codes only: no commune's path, no token.
     assert!(
         !text.contains("/v1/communes/01864") && !text.contains(ours.as_str()),

@@ -323,7 +323,10 @@ async fn every_answer_of_the_real_server_is_in_openapi_yaml() {
         ],
     );
     let faulty = serve(db, &["--faults", "1.0", "--fault-seed", "3"]);
-    let empty = serve(&dir.path().join("empty.db"), &[]);
+    let empty = serve(
+        &hotich_central::process::test_database(&dir.path().join("empty.db")).unwrap(),
+        &[],
+    );
     let mut probe = Probe {
         client: Client::new(),
         spec: &spec,

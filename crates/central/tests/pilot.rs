@@ -139,7 +139,7 @@ fn pilot_report(db: &std::path::Path, from: &str, to: &str) -> Value {
 #[tokio::test]
 async fn every_line_of_the_pilot_scenarios_report_equals_a_count_of_its_ledger() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("central.db");
+    let db = hotich_central::process::test_database(&dir.path().join("central.db")).unwrap();
     let ledger = dir.path().join("ledger.jsonl");
     let args = [
         "simulate",

@@ -1,6 +1,8 @@
 //! `kill -9` of the workstation's `hotich sync` 50 times at random moments
 //! during a large pull and push, restarting it each time: at the end nothing
 //! is lost and nothing duplicated on either side (counts and content hashes).
+//! And `kill -9` of one of two registry processes on one PostgreSQL
+//! database while a workstation syncs through it.
 
 #[path = "common/sync_env.rs"]
 mod sync_env;
@@ -141,6 +143,85 @@ fn fifty_kill_9_during_pull_and_push_lose_and_duplicate_nothing() {
 
     // The registry holds every outbox row once, with the same content.
     assert_eq!(ws.outbox().len(), rows);
+    let pushed = registry.pushed();
+    assert_eq!(pushed.len(), rows);
+    assert_pushed_exactly_once(&ws, &pushed);
+}
+
+/// Runs `hotich sync` through `doomed` and kills that registry process
+/// (SIGKILL: its transactions die with its connections) once `progress`
+/// has moved `by` past where it stood; the sync is left to fail.
+fn kill_registry_mid_sync(ws: &Workstation, doomed: Server, progress: impl Fn() -> i64, by: i64) {
+    let start = progress();
+    let mut child = ws
+        .sync_command(&doomed.url, &["--page-size", "5", "--max-tries", "1"])
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while progress() < start + by {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sync ended before the kill"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    drop(doomed);
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the sync went on without its registry");
+}
+
+/// Two registry processes on one PostgreSQL database, as behind a load
+/// balancer. The workstation pulls through one, which is killed mid-pull,
+/// then pushes through a second one, killed mid-push; the other process
+/// serves the runs that follow. The workstation ends with the commune's
+/// whole stream, gap-free, and the registry with every row once.
+#[test]
+fn killing_one_of_two_registry_processes_mid_sync_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let commune = "01864";
+    let registry = Registry::on_postgres(dir.path(), &[commune], 300, 100, 35);
+    let issued = registry.issued();
+    let limits = ["--rate-limit", "10000", "--burst", "10000"];
+    let survivor = serve(&registry.db, &limits);
+    registry.post_all(&survivor.url);
+    let ws = Workstation::new(dir.path(), "ws", &registry, commune);
+    let watcher = read_only(&ws.db);
+    let cursor = || {
+        watcher
+            .query_row(
+                "SELECT coalesce(max(after_seq), 0) FROM sync_cursor",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    kill_registry_mid_sync(&ws, serve(&registry.db, &limits), cursor, 60);
+    let pulled = cursor();
+    ws.sync_until_done(&survivor.url, &[], 3);
+    assert!(cursor() > pulled);
+
+    let (attempts, _) = ws.work_cases(120, 0);
+    assert!(attempts >= 100, "{attempts}");
+    let rows = ws.outbox().len();
+    let sent = || {
+        watcher
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE state = 'sent'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    kill_registry_mid_sync(&ws, serve(&registry.db, &limits), sent, 30);
+    assert!(sent() < rows as i64, "the kill came after the whole push");
+    ws.sync_until_done(&survivor.url, &[], 3);
+
+    let stream = registry.stream(commune);
+    assert_gap_free(&stream);
+    let expected = expected_for(&issued, commune);
+    assert_eq!(ws.notifications(), expected);
+    assert_eq!(stream.len(), expected.len());
     let pushed = registry.pushed();
     assert_eq!(pushed.len(), rows);
     assert_pushed_exactly_once(&ws, &pushed);

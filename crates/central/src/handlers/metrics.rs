@@ -31,6 +31,9 @@ pub async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<
             "the operator's metrics token is required",
         ));
     }
+    if let Some(pool) = app.storage.pool_use() {
+        app.metrics.pool(pool);
+    }
     let text = app.metrics.encode().map_err(Failure::internal)?;
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response())
 }

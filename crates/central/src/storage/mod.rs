@@ -18,6 +18,20 @@ use hotich_protocol::{Action, EventKind, Notification};
 pub enum StorageError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL error, shown by its code and message only: a detail
+    /// line may quote a row's values.
+    #[error("database: {}", postgres_summary(.0))]
+    Postgres(#[from] r2d2_postgres::postgres::Error),
+    /// No connection could be had from the pool in time.
+    #[error("database: no connection: {0}")]
+    Pool(#[from] r2d2_postgres::r2d2::Error),
+    /// `--database` is not a PostgreSQL connection string.
+    #[error("the database address is not a PostgreSQL connection string (postgres://user@host:port/name)")]
+    BadDatabaseUrl,
+    /// The schema could not be brought up to date (or the database was
+    /// migrated by a newer hotich-central).
+    #[error("database schema: {0}")]
+    Migration(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     /// Opening failed, or the database was written by a newer hotich-central.
@@ -36,6 +50,70 @@ pub enum StorageError {
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+fn postgres_summary(error: &r2d2_postgres::postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => error.to_string(),
+    }
+}
+
+/// Where the registry keeps its data, as `--db` names it: an SQLite file
+/// (the default), or a PostgreSQL database (`postgres://…` or
+/// `postgresql://…`, for several registry processes).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    pub fn from_arg(arg: &std::path::Path) -> Database {
+        match arg.to_str() {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(url.to_owned())
+            }
+            _ => Database::Sqlite(arg.to_owned()),
+        }
+    }
+
+    /// Opens the storage, bringing its schema up to date.
+    pub fn open(&self) -> Result<Box<dyn Storage>> {
+        Ok(match self {
+            Database::Sqlite(path) => Box::new(SqliteStorage::open(path)?),
+            Database::Postgres(url) => Box::new(PostgresStorage::open(url)?),
+        })
+    }
+}
+
+/// The file, or the PostgreSQL address with its password hidden (it is
+/// printed in errors and logs).
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let rest = match rest.split_once('@') {
+                    Some((user_info, host)) => match user_info.split_once(':') {
+                        Some((user, _password)) => format!("{user}:***@{host}"),
+                        None => rest.to_owned(),
+                    },
+                    None => rest.to_owned(),
+                };
+                // Query parameters may carry a password too.
+                let rest = rest.split_once('?').map_or(rest.as_str(), |(base, _)| base);
+                write!(f, "{scheme}://{rest}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Database({self})")
+    }
+}
 
 /// A verified notification, ready to append to a commune's stream.
 #[derive(Debug, Clone)]
@@ -179,6 +257,17 @@ pub struct X509Material {
     pub crls: Vec<Vec<u8>>,
     /// (MACSKCB, SHA-256 of a certificate registered for it).
     pub facilities: Vec<(String, String)>,
+}
+
+impl X509Material {
+    /// Adds a stored entry of kind `kind` ([`X509Kind::code`]).
+    pub(crate) fn add(&mut self, kind: &str, facility_code: String, sha256: String, der: Vec<u8>) {
+        match kind {
+            "anchor" | "intermediate" => self.certificates.push(der),
+            "crl" => self.crls.push(der),
+            _ => self.facilities.push((facility_code, sha256)),
+        }
+    }
 }
 
 /// A facility allowed to post over the authenticated channel.
@@ -524,8 +613,17 @@ pub trait Storage: Send + Sync + 'static {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<PilotCase>>;
+    /// How the storage's pool of connections is used now, when it keeps
+    /// one (PostgreSQL; SQLite has one writer and fixed readers).
+    fn pool_use(&self) -> Option<PoolUse> {
+        None
+    }
 }
 
+mod pilot_rows;
+mod postgres;
+mod readings;
 mod sqlite;
 
+pub use postgres::{PoolUse, PostgresStorage};
 pub use sqlite::SqliteStorage;

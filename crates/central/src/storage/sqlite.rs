@@ -10,6 +10,10 @@ use hotich_common::sqlite::{to_i64, to_u64, OpenError, Schema, Tuning};
 use hotich_protocol::FacilityKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::readings::{
+    head_seq, head_verdict, paper_fact, place_document, push_outcome, token_verdict, DocumentPlace,
+    HeldPush, HeldToken, HeldVersion, PaperFact,
+};
 use super::*;
 use crate::jurisdiction;
 
@@ -28,57 +32,42 @@ const SCHEMA: Schema = Schema::new(&[
 ]);
 const READERS: usize = 4;
 
-/// Keeps what a pushed row says about printed papers (see
-/// `schema/005_paper_status.sql`), in the row's own transaction: a print's
-/// copies, a withdrawn copy of the same commune, an amendment's time.
+/// Keeps what a pushed row says about printed papers ([`paper_fact`],
+/// `schema/005_paper_status.sql`), in the row's own transaction.
 fn index_paper_status(
     tx: &rusqlite::Transaction<'_>,
     commune: &str,
     record: &PushedRecord,
 ) -> Result<()> {
-    let text = |body: &serde_json::Value, key: &str| -> Option<String> {
-        body.get(key)?.as_str().map(str::to_owned)
-    };
-    let body: serde_json::Value = match record.kind.as_str() {
-        "extract_print" | "amendment" | "paper_withdrawn" => {
-            serde_json::from_str(&record.body).map_err(|e| StorageError::Corrupt(e.to_string()))?
-        }
-        _ => return Ok(()),
-    };
-    match record.kind.as_str() {
-        "extract_print" => {
-            let Some(registration) = text(&body, "registration_id") else {
-                return Ok(());
-            };
-            let serials = body.get("serials").and_then(|s| s.as_array());
-            for serial in serials.into_iter().flatten().filter_map(|s| s.as_str()) {
+    match paper_fact(record)? {
+        None => {}
+        Some(PaperFact::Printed {
+            registration_id,
+            serials,
+        }) => {
+            for serial in serials {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO paper_copy (serial, commune, registration_id, printed_at)
                      VALUES (?1, ?2, ?3, ?4)",
                 )?
-                .execute(params![serial, commune, registration, record.created_at])?;
+                .execute(params![serial, commune, registration_id, record.created_at])?;
             }
         }
-        "amendment" => {
-            if let Some(registration) = text(&body, "registration_id") {
-                tx.prepare_cached(
-                    "INSERT INTO registration_amended (commune, registration_id, amended_at)
-                     VALUES (?1, ?2, ?3)
-                     ON CONFLICT (commune, registration_id)
-                     DO UPDATE SET amended_at = max(amended_at, excluded.amended_at)",
-                )?
-                .execute(params![commune, registration, record.created_at])?;
-            }
+        Some(PaperFact::Amended { registration_id }) => {
+            tx.prepare_cached(
+                "INSERT INTO registration_amended (commune, registration_id, amended_at)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (commune, registration_id)
+                 DO UPDATE SET amended_at = max(amended_at, excluded.amended_at)",
+            )?
+            .execute(params![commune, registration_id, record.created_at])?;
         }
-        _ => {
-            if let Some(serial) = text(&body, "serial") {
-                // Only the commune that printed the copy withdraws it.
-                tx.prepare_cached(
-                    "UPDATE paper_copy SET withdrawn_at = coalesce(withdrawn_at, ?3)
-                     WHERE serial = ?1 AND commune = ?2",
-                )?
-                .execute(params![serial, commune, record.created_at])?;
-            }
+        Some(PaperFact::Withdrawn { serial }) => {
+            tx.prepare_cached(
+                "UPDATE paper_copy SET withdrawn_at = coalesce(withdrawn_at, ?3)
+                 WHERE serial = ?1 AND commune = ?2",
+            )?
+            .execute(params![serial, commune, record.created_at])?;
         }
     }
     Ok(())
@@ -316,33 +305,20 @@ fn append_document(
     item: &IncomingDocument,
     now: &str,
 ) -> Result<(u32, Appended)> {
-    let held: Vec<(u32, String, i64, Option<Vec<u8>>)> = tx
+    let held: Vec<HeldVersion> = tx
         .prepare_cached(
             "SELECT version, commune, seq, document FROM notification_event
              WHERE notification_id = ?1 ORDER BY version",
         )?
         .query_map([&item.notification_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, to_u64(r.get(2)?), r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if let Some((version, commune, seq, _)) = held
-        .iter()
-        .find(|(.., document)| document.as_deref() == Some(item.document.as_slice()))
-    {
-        let duplicate = Appended::Duplicate {
-            commune: commune.clone(),
-            seq: to_u64(*seq),
-        };
-        return Ok((*version, duplicate));
-    }
-    let version = held.last().map_or(1, |(newest, ..)| newest + 1);
-    // Other content for a held record that is no re-issue, or a void (no
-    // commune of its own) of a record never received: the first one stands.
-    let unroutable =
-        held.is_empty() && item.content_commune.is_none() && item.claimed_commune.is_empty();
-    if (version > 1 && !item.may_supersede) || unroutable {
-        return Ok((version, Appended::Conflict));
-    }
+    let version = match place_document(&held, item) {
+        DocumentPlace::Held(version, duplicate) => return Ok((version, duplicate)),
+        DocumentPlace::Conflict(version) => return Ok((version, Appended::Conflict)),
+        DocumentPlace::New(version) => version,
+    };
     let event = NewEvent {
         notification_id: &item.notification_id,
         version,
@@ -353,23 +329,6 @@ fn append_document(
         pilot: &item.pilot,
     };
     Ok((version, insert_event(tx, &event, now)?))
-}
-
-/// A stored RFC 3339 time.
-fn instant(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|e| StorageError::Corrupt(format!("time {text:?}: {e}")))
-}
-
-fn same_json(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<serde_json::Value>(a),
-        serde_json::from_str::<serde_json::Value>(b),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 impl Storage for SqliteStorage {
@@ -458,43 +417,23 @@ impl Storage for SqliteStorage {
     }
 
     fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck> {
-        type Row = (
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let found: Option<Row> = self
+        let held = self
             .reader()
             .prepare_cached(
                 "SELECT id, commune, revoked_at, expires_at, last_used_at
                  FROM workstation WHERE token_sha256 = ?1",
             )?
             .query_row([token_sha256], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(from_row!(r => HeldToken { id, commune, revoked_at, expires_at, last_used_at }))
             })
             .optional()?;
-        let Some((id, commune, revoked_at, expires_at, last_used_at)) = found else {
-            return Ok(TokenCheck::Unknown);
-        };
-        if revoked_at.is_some() {
-            return Ok(TokenCheck::Revoked);
-        }
-        if expires_at
-            .map(|at| instant(&at))
-            .transpose()?
-            .is_some_and(|at| at <= now)
-        {
-            return Ok(TokenCheck::Expired);
-        }
-        let last_used = last_used_at.map(|at| instant(&at)).transpose()?;
-        if last_used.is_none_or(|at| now - at >= LAST_USED_GRANULARITY) {
+        let (check, touch) = token_verdict(held, now)?;
+        if let (TokenCheck::Valid(workstation), true) = (&check, touch) {
             lock(&self.writer)
                 .prepare_cached("UPDATE workstation SET last_used_at = ?2 WHERE id = ?1")?
-                .execute(params![id, now.to_rfc3339()])?;
+                .execute(params![workstation.id, now.to_rfc3339()])?;
         }
-        Ok(TokenCheck::Valid(Workstation { id, commune }))
+        Ok(check)
     }
 
     fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String> {
@@ -585,29 +524,14 @@ impl Storage for SqliteStorage {
             return Ok(PutOutcome::Created);
         }
         drop(tx);
-        let (commune, case_id, kind, body, created_at): (
-            String,
-            Option<String>,
-            String,
-            String,
-            String,
-        ) = conn
+        let held = conn
             .prepare_cached(
                 "SELECT commune, case_id, kind, body, created_at FROM pushed_event WHERE id = ?1",
             )?
             .query_row([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(from_row!(r => HeldPush { commune, case_id, kind, body, created_at }))
             })?;
-        let same = commune == workstation.commune
-            && case_id == record.case_id
-            && kind == record.kind
-            && created_at == record.created_at
-            && same_json(&body, &record.body);
-        Ok(if same {
-            PutOutcome::Replayed
-        } else {
-            PutOutcome::Conflict
-        })
+        Ok(push_outcome(&held, workstation, record))
     }
 
     fn submit_paper_key(
@@ -719,15 +643,8 @@ impl Storage for SqliteStorage {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let seq = i64::try_from(head.seq).unwrap_or(i64::MAX);
-        let verdict = match &kept {
-            None => HeadVerdict::Advanced,
-            Some((kept_seq, _)) if seq > *kept_seq => HeadVerdict::Advanced,
-            Some((kept_seq, kept_hash)) if seq == *kept_seq && *kept_hash == head.hash => {
-                HeadVerdict::Same
-            }
-            Some(_) => HeadVerdict::WentBack,
-        };
+        let seq = head_seq(head);
+        let verdict = head_verdict(kept.as_ref().map(|(s, h)| (*s, h.as_str())), head);
         let at = now.to_rfc3339();
         match verdict {
             HeadVerdict::Advanced => {
@@ -883,11 +800,7 @@ impl Storage for SqliteStorage {
         let mut material = X509Material::default();
         while let Some(r) = rows.next()? {
             let kind: String = r.get(0)?;
-            match kind.as_str() {
-                "anchor" | "intermediate" => material.certificates.push(r.get(3)?),
-                "crl" => material.crls.push(r.get(3)?),
-                _ => material.facilities.push((r.get(1)?, r.get(2)?)),
-            }
+            material.add(&kind, r.get(1)?, r.get(2)?, r.get(3)?);
         }
         Ok(material)
     }

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use chrono::{NaiveDate, Utc};
-use hotich_central::process::{prepare_registry, SimArgs};
+use hotich_central::process::{prepare_registry, prepare_registry_at, select_text, SimArgs};
 use hotich_core::{AttemptInput, CaseFilter, Channel, Officer, Outcome, Store};
 use hotich_protocol::SignedEnvelope;
 use rusqlite::Connection;
@@ -121,7 +121,31 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// In the suites' database (`hotich_central::process::test_database`).
     pub fn new(dir: &Path, communes: &[&str], births: usize, deaths: usize, seed: u64) -> Registry {
+        Registry::prepare(dir, communes, (births, deaths, seed), None)
+    }
+
+    /// In a new database on the suites' PostgreSQL cluster, whatever the
+    /// back-end of the other suites.
+    pub fn on_postgres(
+        dir: &Path,
+        communes: &[&str],
+        births: usize,
+        deaths: usize,
+        seed: u64,
+    ) -> Registry {
+        let cluster = hotich_central::process::test_cluster().unwrap();
+        let db = hotich_central::process::new_postgres_database(&cluster).unwrap();
+        Registry::prepare(dir, communes, (births, deaths, seed), Some(db.into()))
+    }
+
+    fn prepare(
+        dir: &Path,
+        communes: &[&str],
+        (births, deaths, seed): (usize, usize, u64),
+        db: Option<PathBuf>,
+    ) -> Registry {
         let sim = SimArgs {
             communes,
             births,
@@ -129,7 +153,11 @@ impl Registry {
             seed,
             today: TODAY,
         };
-        let prepared = prepare_registry(&central_bin(), dir, &sim).unwrap();
+        let prepared = match db {
+            Some(db) => prepare_registry_at(&central_bin(), db, dir, &sim),
+            None => prepare_registry(&central_bin(), dir, &sim),
+        }
+        .unwrap();
         Registry {
             db: prepared.db,
             sim: prepared.sim,
@@ -164,35 +192,48 @@ impl Registry {
 
     /// Each commune's stream on the server: seq -> (id, version, payload hash).
     pub fn stream(&self, commune: &str) -> BTreeMap<u64, (String, u32, String)> {
-        let conn = registry_read_only(&self.db);
-        let mut stmt = conn
-            .prepare("SELECT seq, notification_id, version, envelope FROM notification_event WHERE commune = ?1")
-            .unwrap();
-        stmt.query_map([commune], |r| {
-            let envelope: String = r.get(3)?;
-            let envelope: SignedEnvelope = serde_json::from_str(&envelope).unwrap();
-            Ok((
-                r.get::<_, i64>(0)? as u64,
-                (r.get(1)?, r.get(2)?, sha(&envelope.payload)),
-            ))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+        assert!(commune.chars().all(|c| c.is_ascii_digit()), "{commune}");
+        let rows = select_text(
+            &self.db,
+            &format!(
+                "SELECT CAST(seq AS TEXT), notification_id, CAST(version AS TEXT), envelope
+                 FROM notification_event WHERE commune = '{commune}'"
+            ),
+        )
+        .unwrap();
+        rows.into_iter()
+            .map(|row| {
+                let text = |i: usize| row[i].clone().unwrap();
+                let envelope: SignedEnvelope = serde_json::from_str(&text(3)).unwrap();
+                let seq = text(0).parse().unwrap();
+                (
+                    seq,
+                    (text(1), text(2).parse().unwrap(), sha(&envelope.payload)),
+                )
+            })
+            .collect()
     }
 
     /// What workstations pushed, by id: (commune, case, kind, body, created_at).
     pub fn pushed(&self) -> BTreeMap<String, PushedRow> {
-        let conn = registry_read_only(&self.db);
-        let mut stmt = conn
-            .prepare("SELECT id, commune, case_id, kind, body, created_at FROM pushed_event")
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, pushed_row(r.get(1)?, r, 2)?))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+        let rows = select_text(
+            &self.db,
+            "SELECT id, commune, case_id, kind, body, created_at FROM pushed_event",
+        )
+        .unwrap();
+        rows.into_iter()
+            .map(|row| {
+                let text = |i: usize| row[i].clone().unwrap();
+                let pushed = PushedRow {
+                    commune: text(1),
+                    case_id: row[2].clone(),
+                    kind: text(3),
+                    body: serde_json::from_str(&text(4)).unwrap(),
+                    created_at: text(5),
+                };
+                (text(0), pushed)
+            })
+            .collect()
     }
 }
 
@@ -223,12 +264,6 @@ pub fn sha(text: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The registry's (encrypted) database at `db`, read with its key.
-pub fn registry_read_only(db: &Path) -> Connection {
-    let key = hotich_central::storage::key::database_key(db).unwrap();
-    hotich_common::sqlite::connect_read_only(db, Some(&key)).unwrap()
 }
 
 /// A workstation's (encrypted) database at `db`, read with the suites' key.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hotich_central::server::{self, App, ServerConfig};
-use hotich_central::storage::{NewWorkstation, SqliteStorage, Storage, TokenChange};
+use hotich_central::storage::{Database, NewWorkstation, SqliteStorage, Storage, TokenChange};
 use hotich_central::tls::server_config;
 use hotich_central::{
     import_trust_list, new_token, post_documents, post_notifications, simulate_communes, write_sim,
@@ -26,12 +26,26 @@ fn parse_date(text: &str) -> Result<NaiveDate, CliError> {
     })
 }
 
-pub(crate) fn open(db: &Path) -> Result<SqliteStorage, CliError> {
-    SqliteStorage::open(db).map_err(|e| CliError::cannot_open(db, &e))
+/// Opens the registry's storage `--db` names (a file, or a PostgreSQL address).
+pub(crate) fn open(db: &Path) -> Result<Box<dyn Storage>, CliError> {
+    let database = Database::from_arg(db);
+    database
+        .open()
+        .map_err(|e| CliError::cannot_open(&database, &e))
 }
 
 pub fn back_up(db: &Path, out: &Path) -> Result<String, CliError> {
-    open(db)?.back_up(out).map_err(|e| CliError::Failed {
+    let database = Database::from_arg(db);
+    let Database::Sqlite(path) = &database else {
+        return Err(CliError::Usage {
+            vi: "cơ sở dữ liệu PostgreSQL được sao lưu bằng pg_basebackup và lưu trữ WAL (docs/deploy.md)"
+                .into(),
+            en: "a PostgreSQL database is backed up with pg_basebackup and WAL archiving (docs/deploy.md)"
+                .into(),
+        });
+    };
+    let storage = SqliteStorage::open(path).map_err(|e| CliError::cannot_open(&database, &e))?;
+    storage.back_up(out).map_err(|e| CliError::Failed {
         vi: format!("không sao lưu được vào {}: {e}", out.display()),
         en: format!("could not back up to {}: {e}", out.display()),
     })?;
@@ -138,7 +152,7 @@ fn facility_tokens(pairs: &[String]) -> Result<BTreeMap<String, String>, CliErro
 
 pub fn serve(args: ServeArgs) -> Result<String, CliError> {
     hotich_central::logging::init();
-    let storage: Arc<dyn Storage> = Arc::new(open(&args.db)?);
+    let storage: Arc<dyn Storage> = Arc::from(open(&args.db)?);
     let metrics_token_sha256 = match &args.metrics_token_file {
         None => None,
         Some(file) => {
@@ -386,7 +400,7 @@ pub fn import_trust(
         _ => None,
     };
     let storage = open(db)?;
-    let imported = import_trust_list(&storage, &raw, root, Utc::now())?;
+    let imported = import_trust_list(storage.as_ref(), &raw, root, Utc::now())?;
     let (sequence, facilities) = (imported.sequence, imported.facilities);
     Ok(if imported.applied {
         format!("danh sách tin cậy / trust list {sequence}: {facilities} cơ sở / facilities")

@@ -2,9 +2,8 @@
 //! returns typed errors, and they are worded here, once.
 
 use std::fmt;
-use std::path::Path;
 
-use hotich_central::storage::StorageError;
+use hotich_central::storage::{Database, StorageError};
 use hotich_central::{PostError, SimulateError, TrustImportError};
 use hotich_protocol::trust::RootKeyError;
 use hotich_sim::SimError;
@@ -33,10 +32,10 @@ impl CliError {
         }
     }
 
-    pub fn cannot_open(db: &Path, e: &StorageError) -> CliError {
+    pub fn cannot_open(database: &Database, e: &StorageError) -> CliError {
         CliError::Failed {
-            vi: format!("không mở được {}: {e}", db.display()),
-            en: format!("cannot open {}: {e}", db.display()),
+            vi: format!("không mở được {database}: {e}"),
+            en: format!("cannot open {database}: {e}"),
         }
     }
 }

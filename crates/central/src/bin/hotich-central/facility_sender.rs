@@ -3,23 +3,22 @@
 //! once; only its hash is stored.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Subcommand;
 use hotich_central::auth::{new_facility_token, token_hash};
-use hotich_central::storage::{NewFacilitySender, Storage};
+use hotich_central::storage::NewFacilitySender;
 
 use crate::commands::open;
 use crate::error::CliError;
-use crate::x509::DbFile;
+use crate::DbFile;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum FacilitySenderCommand {
     /// Cấp mã cho một cơ sở y tế; in mã ra một lần / issue a facility token; printed once.
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Mã cơ sở khám chữa bệnh / the facility code (MACSKCB).
         #[arg(long, value_name = "MACSKCB")]
         facility: String,

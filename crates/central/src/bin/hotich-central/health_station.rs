@@ -4,22 +4,20 @@
 //! (`facility-sender add`) and returns causes signed with its facility key.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Subcommand;
-use hotich_central::storage::Storage;
 
 use crate::commands::open;
 use crate::error::CliError;
-use crate::x509::DbFile;
+use crate::DbFile;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum HealthStationCommand {
     /// Chia sẻ các ca tử vong đã đăng ký của một xã với trạm y tế / share a commune's registered deaths with its health station.
     Set {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Mã xã (5 chữ số) / the commune (5 digits).
         commune: String,
         /// Mã cơ sở khám chữa bệnh của trạm y tế / the station's facility code (MACSKCB).

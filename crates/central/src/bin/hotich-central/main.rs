@@ -73,12 +73,37 @@ enum Command {
     /// Sao lưu trực tuyến, mã hóa bằng cùng khóa, trong khi máy chủ vẫn chạy /
     /// an online backup, encrypted with the same key, while the server runs.
     Backup {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Tệp sao lưu mới (không ghi đè) / the new backup file (never overwritten).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+/// The registry's database, as every command that uses one takes it: an
+/// SQLite file or a PostgreSQL address, from `--db` or `HOTICH_DATABASE`
+/// (which keeps a password out of the process list).
+#[derive(Debug, Args)]
+pub(crate) struct DbFile {
+    /// Tệp cơ sở dữ liệu SQLite, hoặc địa chỉ PostgreSQL postgres://… (nhiều tiến trình máy chủ) /
+    /// the SQLite database file, or a PostgreSQL address postgres://… (several server processes).
+    #[arg(
+        long,
+        visible_alias = "database",
+        value_name = "FILE|URL",
+        env = "HOTICH_DATABASE",
+        hide_env_values = true
+    )]
+    pub(crate) db: PathBuf,
+}
+
+impl std::ops::Deref for DbFile {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        &self.db
+    }
 }
 
 #[derive(Debug, Args)]
@@ -107,7 +132,13 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "pilot", requires_all = ["db", "province"], conflicts_with_all = ["out", "post", "commune"])]
     scenario: Option<String>,
     /// Cơ sở dữ liệu của máy chủ trung tâm (chỉ để thử hoặc trình diễn) / the registry's database (demo or test only).
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        visible_alias = "database",
+        value_name = "FILE|URL",
+        env = "HOTICH_DATABASE",
+        hide_env_values = true
+    )]
     db: Option<PathBuf>,
     /// Mã tỉnh/thành phố của kịch bản / the scenario's province (2 digits).
     #[arg(long, value_name = "CODE")]
@@ -159,9 +190,8 @@ pub(crate) struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
-    /// Tệp cơ sở dữ liệu SQLite / the SQLite database file.
-    #[arg(long, value_name = "FILE")]
-    db: PathBuf,
+    #[command(flatten)]
+    db: DbFile,
     /// Địa chỉ lắng nghe; cổng 0 chọn cổng trống / listen address; port 0 picks a free port.
     /// Không có TLS thì chỉ nghe trên máy này (loopback) / without TLS, loopback only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
@@ -210,8 +240,8 @@ enum WorkstationCommand {
     /// Cấp mã truy cập cho một máy trạm; in mã ra (chỉ lưu giá trị băm) /
     /// issue a workstation token; prints it (only its hash is stored).
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Xã của máy trạm / the workstation's commune (5 digits).
         #[arg(long, value_name = "CODE")]
         commune: String,
@@ -225,20 +255,20 @@ enum WorkstationCommand {
     },
     /// Các máy trạm và trạng thái mã / every workstation and its token's state.
     List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
     },
     /// Thu hồi mã: từ chối ngay từ yêu cầu kế tiếp / revoke the token: refused from the next request on.
     Revoke {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Mã số máy trạm (xem list) / the workstation's id (see list).
         id: String,
     },
     /// Cấp mã mới, in ra một lần; mã cũ thôi dùng được / issue a new token, printed once; the old one stops working.
     Rotate {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         id: String,
     },
 }
@@ -247,8 +277,8 @@ enum WorkstationCommand {
 enum TrustCommand {
     /// Nhập danh sách tin cậy đã ký / import a signed trust list.
     Import {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         file: PathBuf,
         /// Khóa gốc mẫu công khai (chỉ để thử) / the public demo root key (tests and demos only).
         #[arg(long, conflicts_with_all = ["root_key_id", "root_public_key"])]

@@ -12,13 +12,12 @@ use base64::Engine as _;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use hotich_central::paper_keys::{certify, DEFAULT_VALIDITY_DAYS};
-use hotich_central::storage::Storage;
 use hotich_protocol::jws::Signer;
 use hotich_protocol::trust::{demo_root_signer, RootKey};
 
 use crate::commands::open;
 use crate::error::CliError;
-use crate::x509::DbFile;
+use crate::DbFile;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PaperKeyCommand {
@@ -113,15 +112,16 @@ pub(crate) fn run(command: PaperKeyCommand) -> Result<String, CliError> {
                 });
             }
             let storage = open(&file.db)?;
-            let pinned =
-                hotich_central::paper_keys::pinned_root(&storage).map_err(CliError::failed)?;
+            let pinned = hotich_central::paper_keys::pinned_root(storage.as_ref())
+                .map_err(CliError::failed)?;
             let signer = root.signer(pinned)?;
-            let key = certify(&storage, &key_id, &signer, days, Utc::now()).map_err(|e| {
-                CliError::Failed {
-                    vi: format!("không chứng nhận được khóa {key_id}: {e}"),
-                    en: format!("could not certify key {key_id}: {e}"),
-                }
-            })?;
+            let key =
+                certify(storage.as_ref(), &key_id, &signer, days, Utc::now()).map_err(|e| {
+                    CliError::Failed {
+                        vi: format!("không chứng nhận được khóa {key_id}: {e}"),
+                        en: format!("could not certify key {key_id}: {e}"),
+                    }
+                })?;
             Ok(format!(
                 "đã chứng nhận khóa / certified key {} (xã / commune {}) cho {days} ngày / for {days} days",
                 key.key_id, key.commune

@@ -3,7 +3,6 @@
 //! answer as `GET /v1/reports/pilot`), for the ministry's operator and scripts.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
 use clap::Subcommand;
@@ -11,14 +10,15 @@ use hotich_central::pilot_report::{province_report, ReportError};
 
 use crate::commands::open;
 use crate::error::CliError;
+use crate::DbFile;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
     /// Số liệu thí điểm liên thông Tư pháp - Y tế của một tỉnh trong một kỳ (JSON) /
     /// the Justice-Health pilot's figures of a province for a period (JSON).
     Pilot {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Mã tỉnh/thành phố (2 chữ số) / the province (2 digits).
         #[arg(long, value_name = "CODE")]
         province: String,
@@ -40,7 +40,7 @@ pub(crate) fn run(command: ReportCommand) -> Result<String, CliError> {
             to,
         } => {
             let storage = open(&db)?;
-            let report = province_report(&storage, province.trim(), from, to, Utc::now())
+            let report = province_report(storage.as_ref(), province.trim(), from, to, Utc::now())
                 .map_err(|e| match e {
                     ReportError::UnknownProvince(code) => CliError::Usage {
                         vi: format!("không có tỉnh, thành phố nào mã {code:?} (2 chữ số, danh mục từ 1/7/2025)"),

@@ -41,7 +41,7 @@ pub(crate) fn run(
         today,
         seed: args.seed,
     };
-    let run = play(&storage, &scenario).map_err(|e| match e {
+    let run = play(storage.as_ref(), &scenario).map_err(|e| match e {
         PilotError::UnknownProvince(code) => CliError::Usage {
             vi: format!(
                 "không có tỉnh, thành phố nào mã {code:?} (2 chữ số, danh mục từ 1/7/2025)"

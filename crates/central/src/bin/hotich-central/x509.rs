@@ -7,34 +7,28 @@ use std::path::Path;
 
 use chrono::Utc;
 use clap::Subcommand;
-use hotich_central::storage::{NewX509, Storage, X509Kind};
+use hotich_central::storage::{NewX509, X509Kind};
 use hotich_health::trust::CertificateRole;
 use hotich_health::trust_files::{read_certificates, read_crl};
 
 use crate::commands::open;
 use crate::error::CliError;
-
-/// The registry's database, for a command that takes nothing else.
-#[derive(Debug, clap::Args)]
-pub(crate) struct DbFile {
-    #[arg(long, value_name = "FILE")]
-    pub(crate) db: std::path::PathBuf,
-}
+use crate::DbFile;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum CaCommand {
     /// Thêm chứng thư gốc hoặc trung gian (PEM/DER) / add trust anchors or intermediates (PEM/DER).
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         file: std::path::PathBuf,
     },
     /// Liệt kê / list every X.509 trust entry.
     List(DbFile),
     /// Gỡ một mục theo số (xem list) / remove an entry by its id (see list).
     Remove {
-        #[arg(long, value_name = "FILE")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         id: i64,
     },
 }
@@ -43,8 +37,8 @@ pub(crate) enum CaCommand {
 pub(crate) enum FacilityCertCommand {
     /// Đăng ký chứng thư ký của một cơ sở y tế / register a facility's signing certificate.
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Mã cơ sở khám chữa bệnh / the facility code (MACSKCB).
         #[arg(long, value_name = "MACSKCB")]
         facility: String,
@@ -56,8 +50,8 @@ pub(crate) enum FacilityCertCommand {
 pub(crate) enum CrlCommand {
     /// Nhập danh sách thu hồi (PEM/DER) / import a CRL (PEM/DER).
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         file: std::path::PathBuf,
     },
 }

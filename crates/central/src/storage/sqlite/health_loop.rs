@@ -4,52 +4,16 @@
 //! causes they return, numbered per commune. The only writer of
 //! `commune_health_station`, `shared_death` and `death_cause`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use hotich_common::sqlite::{to_i64, to_u64};
 use hotich_protocol::health_loop::{CauseOfDeath, SharedDeath};
-use hotich_protocol::partial_date::PartialDate;
-use hotich_protocol::payload::Sex;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Deserialize;
 
-use super::super::{CauseOutcome, HealthStation, PushedRecord, Result, StorageError, StoredCause};
+use super::super::readings::{registered_death, same_json, shared_death};
+use super::super::{CauseOutcome, HealthStation, PushedRecord, Result, StoredCause};
 
-/// A death registration's pushed row as far as the health side reads it
-/// (`Store::register` on the workstation writes it).
-#[derive(Deserialize)]
-struct PushedRegistration {
-    registration_id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    number: u32,
-    book: String,
-    form: PushedForm,
-}
-
-#[derive(Deserialize)]
-struct PushedForm {
-    death: Option<PushedDeath>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PushedDeath {
-    full_name: String,
-    birth_date: Option<PartialDate>,
-    sex: Option<Sex>,
-    personal_id: String,
-    death_date: Option<NaiveDate>,
-    death_place: String,
-    last_residence: String,
-    notice_number: String,
-}
-
-pub(super) fn corrupt(what: &str, error: impl std::fmt::Display) -> StorageError {
-    StorageError::Corrupt(format!("{what}: {error}"))
-}
-
-/// Shares a death the moment its registration row is pushed (a row of
-/// another kind, or a birth, is left alone).
+/// Shares a death the moment its registration row is pushed
+/// ([`registered_death`]; a row of another kind, or a birth, is left alone).
 pub(super) fn share_registered_death(
     tx: &rusqlite::Transaction<'_>,
     commune: &str,
@@ -57,16 +21,7 @@ pub(super) fn share_registered_death(
     record: &PushedRecord,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if record.kind != "registration" {
-        return Ok(());
-    }
-    let body: serde_json::Value =
-        serde_json::from_str(&record.body).map_err(|e| corrupt("pushed registration", e))?;
-    let is_death = body.get("type").and_then(|t| t.as_str()) == Some("death");
-    let Some(registration_id) = body.get("registration_id").and_then(|r| r.as_str()) else {
-        return Ok(());
-    };
-    if is_death {
+    if let Some(registration_id) = registered_death(record)? {
         tx.prepare_cached(
             "INSERT OR IGNORE INTO shared_death (registration_id, commune, pushed_event_id, shared_at)
              VALUES (?1, ?2, ?3, ?4)",
@@ -102,33 +57,6 @@ pub(super) fn stations(conn: &Connection) -> Result<Vec<HealthStation>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The shared death a pushed registration row describes.
-fn shared_death(seq: u64, commune: String, body: &str, created_at: &str) -> Result<SharedDeath> {
-    let pushed: PushedRegistration =
-        serde_json::from_str(body).map_err(|e| corrupt("pushed registration", e))?;
-    let death = pushed.form.death.unwrap_or_default();
-    let registered_at = DateTime::parse_from_rfc3339(created_at)
-        .map_err(|e| corrupt("registration time", e))?
-        .with_timezone(&Utc);
-    debug_assert_eq!(pushed.kind, "death");
-    Ok(SharedDeath {
-        seq,
-        registration_id: pushed.registration_id,
-        commune,
-        register_number: pushed.number,
-        register_book: pushed.book,
-        registered_at,
-        full_name: death.full_name,
-        sex: death.sex,
-        birth_date: death.birth_date,
-        personal_id: Some(death.personal_id).filter(|id| !id.is_empty()),
-        death_date: death.death_date,
-        death_place: death.death_place,
-        last_residence: death.last_residence,
-        has_death_notice: !death.notice_number.trim().is_empty(),
-    })
 }
 
 pub(super) fn deaths_for(
@@ -194,9 +122,7 @@ pub(super) fn record_cause(
         .query_row([&cause.registration_id], |r| r.get(0))
         .optional()?;
     if let Some(held) = held {
-        let same = serde_json::from_str::<serde_json::Value>(&held).ok()
-            == serde_json::from_str::<serde_json::Value>(envelope).ok();
-        return Ok(if same {
+        return Ok(if same_json(&held, envelope) {
             CauseOutcome::Replayed
         } else {
             CauseOutcome::Conflict
