@@ -59,8 +59,9 @@ cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" -- --include-i
 echo "==> the registry's suites and the sync suites again, every registry on PostgreSQL"
 # The same targets (and features) as above: nothing is compiled again.
 HOTICH_TEST_BACKEND=postgres cargo test --workspace --no-fail-fast --features "$TEST_FEATURES" \
-    --test cli --test health_loop --test logging --test metrics --test official_documents --test openapi \
-    --test pilot --test workstations --test sync --test sync_chaos --test sync_tls 2>&1 | tee -a "$log"
+    --test cli --test health_loop --test limits --test logging --test metrics --test official_documents \
+    --test openapi --test pilot --test province_page --test workstations --test sync --test sync_chaos \
+    --test sync_tls 2>&1 | tee -a "$log"
 echo "==> the national deployment rehearsed: every command of docs/deploy.md on this machine"
 bash "$ROOT/scripts/deploy-rehearsal.sh" "$CARGO_TARGET_DIR/debug/hotich-central"
 echo "==> TypeScript bindings generated from Rust are up to date"

@@ -96,6 +96,8 @@ fn main() {
                         kind,
                         event_date: Some(event),
                         identification_complete: rng.gen_bool(0.96),
+                        issued_at: None,
+                        subject_name: None,
                     },
                 });
                 cases.push((workstation.clone(), notification_id, kind, event));

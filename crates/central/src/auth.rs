@@ -68,23 +68,41 @@ fn unauthorized() -> Failure {
     )
 }
 
+/// What a request's workstation token was found to be worth, kept in the
+/// request's extensions by the rate limiter that looked it up (the limit
+/// applies to the workstation, not to whatever token string was sent), so
+/// the handler's [`WorkstationAuth`] does not look it up again.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedToken(pub TokenCheck);
+
+/// Looks a workstation token up (no cache: a token revoked, rotated or
+/// expired a moment ago is refused on the next request).
+pub(crate) async fn check_workstation_token(app: &App, token: &str) -> Result<TokenCheck, Failure> {
+    let hash = token_hash(token);
+    let storage = app.storage.clone();
+    blocking(move || {
+        storage
+            .check_token(&hash, chrono::Utc::now())
+            .map_err(Failure::internal)
+    })
+    .await
+}
+
 impl FromRequestParts<Arc<App>> for WorkstationAuth {
     type Rejection = Failure;
 
-    /// Looks the token up on every request: there is no cache, so a token
-    /// revoked, rotated or expired a moment ago is refused on the next one.
-    /// A revoked or expired token is answered distinguishably (401 with
-    /// `token_revoked` / `token_expired`), so the workstation can ask for a
-    /// new token rather than report a typing mistake.
+    /// The token's check, by the rate limiter or here. A revoked or expired
+    /// token is answered distinguishably (401 with `token_revoked` /
+    /// `token_expired`), so the workstation can ask for a new token rather
+    /// than report a typing mistake.
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Failure> {
-        let hash = token_hash(bearer(&parts.headers).ok_or_else(unauthorized)?);
-        let storage = app.storage.clone();
-        let check = blocking(move || {
-            storage
-                .check_token(&hash, chrono::Utc::now())
-                .map_err(Failure::internal)
-        })
-        .await?;
+        let check = match parts.extensions.remove::<CheckedToken>() {
+            Some(CheckedToken(check)) => check,
+            None => {
+                let token = bearer(&parts.headers).ok_or_else(unauthorized)?;
+                check_workstation_token(app, token).await?
+            }
+        };
         match check {
             TokenCheck::Valid(workstation) => Ok(WorkstationAuth(workstation)),
             TokenCheck::Revoked => Err(Failure::new(

@@ -47,6 +47,14 @@ impl Failure {
         )
     }
 
+    /// 503: the registry cannot answer now; come back after `retry_after` seconds.
+    pub(crate) fn unavailable(code: &'static str, message: &str, retry_after: u64) -> Failure {
+        Failure {
+            retry_after: Some(retry_after),
+            ..Failure::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+        }
+    }
+
     pub(crate) fn rate_limited(wait: Duration) -> Failure {
         Failure {
             retry_after: Some(wait.as_secs_f64().ceil().max(1.0) as u64),

@@ -23,6 +23,7 @@
 //! these, and words the outcome in Vietnamese and English.
 
 pub mod auth;
+pub mod connection;
 pub mod error;
 pub mod handlers;
 pub mod jurisdiction;
@@ -34,6 +35,7 @@ pub mod pilot_report;
 pub mod pilot_scenario;
 #[cfg(feature = "testkit")]
 pub mod process;
+pub mod province;
 pub mod router;
 pub mod server;
 pub mod simulate;

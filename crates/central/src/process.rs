@@ -223,6 +223,60 @@ pub fn new_postgres_database(admin: &str) -> std::io::Result<String> {
     Ok(format!("{base}/{name}"))
 }
 
+/// Debian's `chromedriver` on a free loopback port, for the suites that
+/// drive pages in a real headless Chromium; stopped when dropped.
+#[derive(Debug)]
+pub struct Chromedriver {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, what a WebDriver client connects to.
+    pub url: String,
+}
+
+impl Chromedriver {
+    /// Chromium's arguments for a suite: headless, in a container (no
+    /// sandbox, no GPU, no small /dev/shm).
+    pub const CHROME_ARGS: [&str; 4] = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+    ];
+
+    pub fn start() -> std::io::Result<Chromedriver> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                std::io::Error::other(format!(
+                    "chromedriver (Debian chromium-driver, installed by scripts/test.sh): {e}"
+                ))
+            })?;
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                return Err(std::io::Error::other("chromedriver did not start"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(Chromedriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Runs a command that must succeed; its stdout.
 pub fn run_ok(command: &mut Command) -> std::io::Result<String> {
     let output = command.output()?;

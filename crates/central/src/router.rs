@@ -9,10 +9,11 @@ use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::handlers::{
-    self, health, health_loop, notifications, paper_keys, papers, pull, push, reports, trust_list,
-    verify_page,
+    self, health, health_loop, notifications, paper_keys, papers, province, pull, push, reports,
+    trust_list, verify_page,
 };
 use crate::middleware::body_limit::refuse_declared_over;
+use crate::middleware::overload;
 use crate::middleware::rate_limit::{limit_facilities, limit_public, limit_workstations};
 use crate::middleware::request_log::with_request_log;
 use crate::state::App;
@@ -23,6 +24,8 @@ pub const MAX_PUSH_BYTES: usize = 256 * 1024;
 pub const MAX_KEY_BYTES: usize = 4 * 1024;
 /// A returned cause of death: one signed envelope of a few hundred bytes.
 pub const MAX_CAUSE_BYTES: usize = 16 * 1024;
+/// The province page's sign-in form: a login and a password.
+pub const MAX_FORM_BYTES: usize = 2 * 1024;
 /// Largest `POST /v1/notifications` body.
 pub const MAX_POST_BYTES: usize = 16 * 1024 * 1024;
 
@@ -65,11 +68,23 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             limit_facilities,
         ));
-    // Anyone checking a paper: no token, limited per address.
+    // Anyone checking a paper, and the province's supervision page (its
+    // officers sign in): limited per address.
     let public_routes = Router::new()
         .route("/v1/papers/{serial}", get(papers::paper_status))
         .route("/v1/paper-trust", get(paper_keys::paper_trust))
         .route("/verify", get(verify_page::verify_page))
+        .route("/province", get(province::page))
+        .route(
+            "/province/login",
+            limited(post(province::sign_in), MAX_FORM_BYTES),
+        )
+        .route(
+            "/province/logout",
+            limited(post(province::sign_out), MAX_FORM_BYTES),
+        )
+        .route("/province/communes/{code}", get(province::commune))
+        .route("/province/export.xlsx", get(province::export))
         .route_layer(middleware::from_fn_with_state(app.clone(), limit_public));
     // What a workstation reads; the faults feature makes it fail on purpose.
     let workstation_reads = Router::new()
@@ -93,6 +108,18 @@ pub fn router(app: Arc<App>) -> Router {
         app.clone(),
         crate::middleware::faults::offset_date,
     ));
+    // Each request's deadline, then the bound on requests in progress
+    // (shared by every route: a global semaphore), shed rather than queued.
+    let routes = routes
+        .layer(middleware::from_fn(overload::within_deadline))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overload::busy))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    app.max_requests_in_progress,
+                )),
+        );
     let routes = routes.layer(middleware::from_fn_with_state(
         app.clone(),
         crate::middleware::metrics::count_requests,

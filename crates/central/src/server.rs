@@ -12,14 +12,18 @@
 //! [`crate::tls`]); plain HTTP is for loopback, or behind a reverse proxy
 //! that terminates TLS (the binary refuses anything else).
 //!
-//! Every error is JSON `{code, message}`. Request bodies are size-limited and
-//! requests rate-limited (GCRA, per workstation token, per facility address).
+//! Every error is JSON `{code, message}`. Request bodies are size-limited,
+//! requests rate-limited (GCRA, per workstation, per facility address),
+//! bounded in time and in number at once ([`crate::router`]), and idle
+//! connections closed ([`crate::connection`]).
 //! The parts: [`crate::router`] (routes and layers), [`crate::handlers`]
 //! (one module per resource), [`crate::auth`] (the workstation extractor),
 //! [`crate::middleware`], [`crate::state`] and [`crate::error`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+use crate::connection::GuardedListener;
 
 pub use crate::auth::token_hash;
 pub use crate::error::Failure;
@@ -44,9 +48,15 @@ pub async fn serve_tls(
     use axum::serve::ListenerExt as _;
     let address = listener.local_addr()?;
     tracing::info!(%address, tls = tls.is_some(), version = env!("CARGO_PKG_VERSION"), "serving");
+    let idle = app.idle_timeout;
+    let forgetting = tokio::spawn(crate::middleware::rate_limit::forget_idle_clients(
+        app.clone(),
+    ));
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     let result = match tls {
         None => {
+            // tap_io: as below, the client's address for a custom listener.
+            let listener = GuardedListener::new(listener, idle).tap_io(|_| {});
             axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
@@ -54,12 +64,13 @@ pub async fn serve_tls(
         Some(config) => {
             // tap_io: axum gives the client's address to a custom listener
             // through its TapIo wrapper.
-            let listener = crate::tls::TlsListener::new(listener, config)?.tap_io(|_| {});
+            let listener = crate::tls::TlsListener::new(listener, config, idle)?.tap_io(|_| {});
             axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
         }
     };
+    forgetting.abort();
     match &result {
         Ok(()) => tracing::info!("stopped"),
         Err(error) => tracing::error!(%error, "stopped on an error"),

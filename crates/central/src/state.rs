@@ -26,6 +26,14 @@ pub struct ServerConfig {
     /// SHA-256 (hex) of the operator's metrics token: `GET /metrics`
     /// answers its bearer only; None: the endpoint does not exist.
     pub metrics_token_sha256: Option<String>,
+    /// Requests answered at once at most; past it a request is refused 503
+    /// `busy` (see `middleware::overload`).
+    pub max_requests_in_progress: usize,
+    /// The province page's session cookie is `Secure`: the registry is
+    /// reached over HTTPS (its own TLS, or a TLS proxy's).
+    pub secure_cookies: bool,
+    /// A connection with nothing read or written this long is closed.
+    pub idle_timeout: std::time::Duration,
     /// Fault injection for tests: this share of workstation requests fails.
     #[cfg(feature = "faults")]
     pub faults: Option<crate::middleware::faults::Faults>,
@@ -44,6 +52,9 @@ impl Default for ServerConfig {
             public_burst: 100,
             public_period_ms: 1_000,
             metrics_token_sha256: None,
+            max_requests_in_progress: 512,
+            secure_cookies: true,
+            idle_timeout: crate::connection::IDLE_TIMEOUT,
             #[cfg(feature = "faults")]
             faults: None,
             #[cfg(feature = "faults")]
@@ -62,6 +73,9 @@ pub struct App {
     pub(crate) public_limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) metrics_token_sha256: Option<String>,
+    pub(crate) max_requests_in_progress: usize,
+    pub(crate) secure_cookies: bool,
+    pub(crate) idle_timeout: std::time::Duration,
     #[cfg(feature = "faults")]
     pub(crate) faults: Option<crate::middleware::faults::FaultSource>,
     #[cfg(feature = "faults")]
@@ -81,6 +95,24 @@ fn quota(rate: u32, burst: u32) -> Quota {
 }
 
 impl App {
+    /// Forgets the clients whose allowance has refilled, in every limiter
+    /// (see `middleware::rate_limit::forget_idle_clients`); how many keys
+    /// remain.
+    pub fn forget_idle_clients(&self) -> usize {
+        [
+            &self.workstation_limiter,
+            &self.facility_limiter,
+            &self.public_limiter,
+        ]
+        .into_iter()
+        .map(|limiter| {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            limiter.len()
+        })
+        .sum()
+    }
+
     pub fn new(storage: Arc<dyn Storage>, config: &ServerConfig) -> Arc<App> {
         let metrics = crate::metrics::Metrics::new(storage.pool_use().is_some());
         Arc::new(App {
@@ -105,6 +137,9 @@ impl App {
             ),
             metrics,
             metrics_token_sha256: config.metrics_token_sha256.clone(),
+            max_requests_in_progress: config.max_requests_in_progress.max(1),
+            secure_cookies: config.secure_cookies,
+            idle_timeout: config.idle_timeout,
             #[cfg(feature = "faults")]
             faults: config
                 .faults

@@ -39,6 +39,8 @@ fn incoming(number: usize, version: u32) -> Incoming {
             kind: EventKind::Birth,
             event_date: NaiveDate::from_ymd_opt(2026, 11, 1),
             identification_complete: true,
+            issued_at: None,
+            subject_name: None,
         },
     }
 }

@@ -10,7 +10,7 @@ mod common;
 use common::{json, ok, run_as};
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use hotich_protocol::samples::death;
@@ -24,41 +24,6 @@ fn page() -> PathBuf {
         built.display()
     );
     built.canonicalize().unwrap()
-}
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver(Child, u16);
-
-impl Driver {
-    fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian chromium-driver) is installed by scripts/test.sh");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Driver(child, port)
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A PNG of a QR holding `text` (level M, 8 pixels a module, quiet zone).
@@ -187,17 +152,12 @@ async fn the_static_page_verifies_a_printed_paper_and_flags_a_tampered_one() -> 
     let forged_png = dir.path().join("forged.png");
     qr_png(&forged, &forged_png);
 
-    let chromedriver = Driver::start();
+    let chromedriver = hotich_central::process::Chromedriver::start().unwrap();
     let mut caps = DesiredCapabilities::chrome();
-    for arg in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-    ] {
+    for arg in hotich_central::process::Chromedriver::CHROME_ARGS {
         caps.add_arg(arg)?;
     }
-    let driver = WebDriver::new(format!("http://127.0.0.1:{}", chromedriver.1), caps).await?;
+    let driver = WebDriver::new(&chromedriver.url, caps).await?;
     driver.goto(format!("file://{}", page().display())).await?;
     let trust_state = driver.find(By::Id("trust-state")).await?;
     assert!(trust_state

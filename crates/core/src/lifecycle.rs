@@ -137,8 +137,9 @@ pub fn proposed_follow_up(
     }
 }
 
-/// A case with no attempt this many working days after intake is flagged.
-pub const FIRST_CONTACT_WORKING_DAYS: u32 = 2;
+/// A case with no attempt this many working days after intake is flagged
+/// (the rule is the protocol's, shared with the registry).
+pub use hotich_protocol::legal::FIRST_CONTACT_WORKING_DAYS;
 
 #[cfg(test)]
 mod tests {

@@ -271,6 +271,25 @@ fn two_registrars_work_200_simulated_cases() {
             .unwrap(),
         0
     );
+    // Each assignment reaches the registry with the officer's name (the
+    // province's page shows who holds an overdue case; it knows no ids).
+    let assignments: Vec<serde_json::Value> = db
+        .store
+        .outbox_pending(10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.kind == "case_assignment")
+        .map(|row| serde_json::from_str(&row.body).unwrap())
+        .collect();
+    assert_eq!(assignments.len(), open_cases.len());
+    assert!(assignments.iter().all(|body| {
+        let name = if body["assignee"] == lan.id.as_str() {
+            &lan.full_name
+        } else {
+            &hung.full_name
+        };
+        body["assignee_name"] == name.as_str()
+    }));
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(63);
     let mut expected: BTreeMap<String, CaseStatus> = BTreeMap::new();

@@ -14,6 +14,17 @@ pub const BIRTH_REGISTRATION_DAYS: u64 = 60;
 /// Death: "within 15 days from the date of death" (Law on Civil Status 2014, Art. 33(1)).
 pub const DEATH_REGISTRATION_DAYS: u64 = 15;
 
+/// A case with no attempt to contact the family this many working days after
+/// the notification's issue is flagged "no contact" (the pilot's outreach
+/// rule; working days per Labour Code 2019, Art. 105 and 112). Shared by the
+/// workstation's queue and the province's supervision page.
+pub const FIRST_CONTACT_WORKING_DAYS: u32 = 2;
+
+/// "Within 4 working hours of issuing the paper" (Decree 63/2024/NĐ-CP,
+/// Art. 25): the health side's timeliness, counted in office hours of
+/// working days (`OfficeCalendar::working_time`).
+pub const HEALTH_SHARING_WORKING_HOURS: i64 = 4;
+
 /// The last day on which registration is on time.
 ///
 /// A period in days starts on the day after the event (Civil Code 2015,

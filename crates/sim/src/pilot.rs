@@ -151,6 +151,9 @@ pub struct LedgerEntry {
     pub first_notice_arrived_at: Option<DateTime<Utc>>,
     /// The event's date as the case shows it.
     pub event_date: NaiveDate,
+    /// The person, as the newest version with content names them (a
+    /// correction may respell the name).
+    pub subject_name: Option<String>,
     pub first_contact_at: Option<DateTime<Utc>>,
     pub registered_on: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,
@@ -399,6 +402,7 @@ pub fn script(
             first_notice: Some(first),
             first_notice_arrived_at: Some(first_at),
             event_date,
+            subject_name: newest.subject_name(),
             first_contact_at: case.attempts.first().map(|a| a.at),
             registered_on: case.registration.as_ref().map(|r| r.on),
             deadline: case.registration.as_ref().map(|r| r.deadline),
@@ -452,6 +456,7 @@ pub fn script(
             first_notice: None,
             first_notice_arrived_at: None,
             event_date,
+            subject_name: Some(deceased.full_name.clone()),
             first_contact_at: None,
             registered_on: Some(registration.on),
             deadline: Some(registration.deadline),

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod paper_keys;
 pub mod papers;
+pub mod province;
 pub mod pull;
 pub mod push;
 pub mod reports;

@@ -142,6 +142,16 @@ pub(super) fn appended_outcome(
     }
 }
 
+/// The commune a refused envelope's payload names, read without trusting
+/// it (5 digits, or nothing).
+fn claimed_commune(raw: &str) -> Option<String> {
+    let envelope: hotich_protocol::SignedEnvelope = serde_json::from_str(raw).ok()?;
+    let payload = hotich_protocol::jws::unb64(&envelope.payload).ok()?;
+    let payload: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    let commune = payload.get("commune_code")?.as_str()?;
+    (commune.len() == 5 && commune.bytes().all(|b| b.is_ascii_digit())).then(|| commune.to_owned())
+}
+
 fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
     let envelopes = hotich_protocol::jws::split_envelopes(body).map_err(Failure::bad_request)?;
     if envelopes.len() > MAX_POST_ITEMS {
@@ -169,15 +179,24 @@ fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
                 });
                 results.push(None);
             }
-            Err(rejection) => results.push(Some(PostOutcome {
-                status: "rejected".into(),
-                notification_id: rejection.notification_id,
-                version: rejection.version,
-                commune: None,
-                seq: None,
-                code: Some(rejection.reason.code().into()),
-                detail: Some(rejection.detail.chars().take(MAX_ENVELOPE_BYTES).collect()),
-            })),
+            Err(rejection) => {
+                // Counted for the commune the envelope names, if it can be
+                // read (the province's page: "refused").
+                if let Some(commune) = claimed_commune(raw.get()) {
+                    app.storage
+                        .note_refused(&commune, rejection.reason.code(), now)
+                        .map_err(Failure::internal)?;
+                }
+                results.push(Some(PostOutcome {
+                    status: "rejected".into(),
+                    notification_id: rejection.notification_id,
+                    version: rejection.version,
+                    commune: None,
+                    seq: None,
+                    code: Some(rejection.reason.code().into()),
+                    detail: Some(rejection.detail.chars().take(MAX_ENVELOPE_BYTES).collect()),
+                }));
+            }
         }
     }
     let appended = app

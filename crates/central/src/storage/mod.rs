@@ -129,23 +129,30 @@ pub struct Incoming {
     pub pilot: PilotNotice,
 }
 
-/// What the pilot's figures keep of a notification version
-/// (`schema/008_pilot.sql`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the pilot's figures and the province's supervision page keep of a
+/// notification version (`schema/008_pilot.sql`, `009_province_supervision.sql`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PilotNotice {
     pub kind: EventKind,
     /// None: a void.
     pub event_date: Option<NaiveDate>,
     /// `hotich_protocol::pilot::identification_complete`.
     pub identification_complete: bool,
+    /// When the facility issued the paper (the health side's 4 working hours).
+    pub issued_at: Option<DateTime<Utc>>,
+    /// The person it is about (the province's overdue list); None for a void.
+    pub subject_name: Option<String>,
 }
 
 impl PilotNotice {
     pub fn of(n: &Notification) -> PilotNotice {
+        let content = n.action != Action::Void;
         PilotNotice {
             kind: n.kind,
-            event_date: n.event_date().filter(|_| n.action != Action::Void),
+            event_date: n.event_date().filter(|_| content),
             identification_complete: hotich_protocol::pilot::identification_complete(n),
+            issued_at: Some(n.issued_at),
+            subject_name: n.subject_name().filter(|_| content),
         }
     }
 }
@@ -613,6 +620,34 @@ pub trait Storage: Send + Sync + 'static {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<PilotCase>>;
+    // The province's supervision page (issue 19, item 4; `supervision.rs`).
+    /// Registers a provincial officer; their id, or None when the login is taken.
+    fn add_officer(&self, new: &NewOfficer<'_>, now: DateTime<Utc>) -> Result<Option<String>>;
+    fn officers(&self) -> Result<Vec<OfficerRecord>>;
+    /// Revokes an officer and ends their sessions; false when unknown or revoked before.
+    fn revoke_officer(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// The officer who signs in with `login`, unless revoked.
+    fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>>;
+    /// Keeps a new session (its cookie's SHA-256) until `expires_at`.
+    fn open_session(
+        &self,
+        officer_id: &str,
+        token_sha256: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The officer of a session that is neither expired nor of a revoked
+    /// officer, looked up on every request.
+    fn session_officer(
+        &self,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ProvinceOfficer>>;
+    fn close_session(&self, token_sha256: &str) -> Result<()>;
+    /// Counts a record refused at the facility door for `commune`.
+    fn note_refused(&self, commune: &str, reason: &str, now: DateTime<Utc>) -> Result<()>;
+    /// What the page reads of `communes`.
+    fn supervision_rows(&self, communes: &[&str]) -> Result<SupervisionRows>;
     /// How the storage's pool of connections is used now, when it keeps
     /// one (PostgreSQL; SQLite has one writer and fixed readers).
     fn pool_use(&self) -> Option<PoolUse> {
@@ -624,6 +659,11 @@ mod pilot_rows;
 mod postgres;
 mod readings;
 mod sqlite;
+mod supervision;
 
 pub use postgres::{PoolUse, PostgresStorage};
 pub use sqlite::SqliteStorage;
+pub use supervision::{
+    NewOfficer, OfficerLogin, OfficerRecord, ProvinceOfficer, SupervisedCase, SupervisedNotice,
+    SupervisionRows,
+};

@@ -41,10 +41,16 @@ const MIGRATION_LOCK: i64 = 0x686f_7469_6368;
 const RETRIES: u32 = 8;
 /// The schema, oldest first (refinery's `V<n>__<name>`). Never edit a
 /// released migration; add one.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "V1__registry",
-    include_str!("../schema/postgres/V1__registry.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "V1__registry",
+        include_str!("../schema/postgres/V1__registry.sql"),
+    ),
+    (
+        "V2__province_supervision",
+        include_str!("../schema/postgres/V2__province_supervision.sql"),
+    ),
+];
 
 /// How the pool's connections are used now (the operator's `/metrics`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,7 +337,14 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent<'_>, now: &str) -> Re
             &sender,
         ],
     )?;
-    pilot::note_notification(tx, &commune, event.notification_id, event.pilot, now)?;
+    pilot::note_notification(
+        tx,
+        &commune,
+        event.notification_id,
+        event.version,
+        event.pilot,
+        now,
+    )?;
     Ok(Appended::Stored {
         commune,
         seq: to_u64(seq),
@@ -985,7 +998,54 @@ impl Storage for PostgresStorage {
     fn pool_use(&self) -> Option<PoolUse> {
         Some(PostgresStorage::pool_use(self))
     }
+
+    fn add_officer(&self, new: &NewOfficer<'_>, now: DateTime<Utc>) -> Result<Option<String>> {
+        province::add_officer(&mut *self.client()?, new, now)
+    }
+
+    fn officers(&self) -> Result<Vec<OfficerRecord>> {
+        province::officers(&mut *self.client()?)
+    }
+
+    fn revoke_officer(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        self.transact(|tx| province::revoke_officer(tx, id, now))
+    }
+
+    fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>> {
+        province::officer_login(&mut *self.client()?, login)
+    }
+
+    fn open_session(
+        &self,
+        officer_id: &str,
+        token_sha256: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.transact(|tx| province::open_session(tx, officer_id, token_sha256, expires_at, now))
+    }
+
+    fn session_officer(
+        &self,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ProvinceOfficer>> {
+        province::session_officer(&mut *self.client()?, token_sha256, now)
+    }
+
+    fn close_session(&self, token_sha256: &str) -> Result<()> {
+        province::close_session(&mut *self.client()?, token_sha256)
+    }
+
+    fn note_refused(&self, commune: &str, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        province::note_refused(&mut *self.client()?, commune, reason, now)
+    }
+
+    fn supervision_rows(&self, communes: &[&str]) -> Result<SupervisionRows> {
+        province::supervision_rows(&mut *self.client()?, communes)
+    }
 }
 
 mod health_loop;
 mod pilot;
+mod province;

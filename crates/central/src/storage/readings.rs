@@ -164,7 +164,8 @@ pub(crate) fn shared_death(
     })
 }
 
-/// What the pilot counts of a pushed row (`schema/008_pilot.sql`).
+/// What the pilot and the province's supervision page count of a pushed
+/// row (`schema/008_pilot.sql`, `009_province_supervision.sql`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PilotFact {
     /// An attempt to contact the family of the case.
@@ -172,6 +173,9 @@ pub(crate) enum PilotFact {
         notification_id: Option<String>,
         at: String,
     },
+    /// The case given to an officer (by name when the row names one), or
+    /// taken back (None).
+    Assignment { assignee: Option<String> },
     /// The case's registration.
     Registration {
         notification_id: Option<String>,
@@ -189,6 +193,14 @@ pub(crate) enum PilotFact {
 struct PushedAttempt {
     at: String,
     notification_id: Option<String>,
+}
+
+/// An assignment's pushed row (`case_assignment`): the officer's id, and
+/// their name from the rows of versions that send it.
+#[derive(Deserialize)]
+struct PushedAssignment {
+    assignee: Option<String>,
+    assignee_name: Option<String>,
 }
 
 /// A registration's pushed row, as far as the pilot reads it.
@@ -220,6 +232,12 @@ pub(crate) fn pilot_fact(record: &PushedRecord) -> Option<(&str, PilotFact)> {
             PilotFact::Attempt {
                 notification_id: attempt.notification_id,
                 at: attempt.at,
+            }
+        }
+        "case_assignment" => {
+            let assignment: PushedAssignment = serde_json::from_str(&record.body).ok()?;
+            PilotFact::Assignment {
+                assignee: assignment.assignee_name.or(assignment.assignee),
             }
         }
         "registration" => {

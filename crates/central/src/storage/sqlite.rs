@@ -29,6 +29,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/006_paper_keys.sql"),
     include_str!("../schema/007_health_loop.sql"),
     include_str!("../schema/008_pilot.sql"),
+    include_str!("../schema/009_province_supervision.sql"),
 ]);
 const READERS: usize = 4;
 
@@ -293,7 +294,14 @@ fn insert_event(
         bytes,
         sender
     ])?;
-    pilot::note_notification(tx, &commune, event.notification_id, event.pilot, now)?;
+    pilot::note_notification(
+        tx,
+        &commune,
+        event.notification_id,
+        event.version,
+        event.pilot,
+        now,
+    )?;
     Ok(Appended::Stored {
         commune,
         seq: to_u64(seq),
@@ -387,6 +395,58 @@ impl Storage for SqliteStorage {
         now: DateTime<Utc>,
     ) -> Result<Vec<Appended>> {
         self.append_each(batch, now, append_one)
+    }
+
+    fn add_officer(&self, new: &NewOfficer<'_>, now: DateTime<Utc>) -> Result<Option<String>> {
+        province::add_officer(&lock(&self.writer), new, now)
+    }
+
+    fn officers(&self) -> Result<Vec<OfficerRecord>> {
+        province::officers(&self.reader())
+    }
+
+    fn revoke_officer(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        province::revoke_officer(&lock(&self.writer), id, now)
+    }
+
+    fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>> {
+        province::officer_login(&self.reader(), login)
+    }
+
+    fn open_session(
+        &self,
+        officer_id: &str,
+        token_sha256: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        province::open_session(
+            &lock(&self.writer),
+            officer_id,
+            token_sha256,
+            expires_at,
+            now,
+        )
+    }
+
+    fn session_officer(
+        &self,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ProvinceOfficer>> {
+        province::session_officer(&self.reader(), token_sha256, now)
+    }
+
+    fn close_session(&self, token_sha256: &str) -> Result<()> {
+        province::close_session(&lock(&self.writer), token_sha256)
+    }
+
+    fn note_refused(&self, commune: &str, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        province::note_refused(&lock(&self.writer), commune, reason, now)
+    }
+
+    fn supervision_rows(&self, communes: &[&str]) -> Result<SupervisionRows> {
+        province::supervision_rows(&self.reader(), communes)
     }
 
     fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
@@ -873,5 +933,6 @@ impl Storage for SqliteStorage {
 
 mod health_loop;
 mod pilot;
+mod province;
 #[cfg(test)]
 mod tests;

@@ -11,8 +11,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -113,26 +111,17 @@ pub fn lock_out_after(failures: i64) -> Option<Duration> {
     Some(Duration::seconds(seconds))
 }
 
-/// An argon2id PHC string (salt and parameters included).
+/// An argon2id PHC string (salt and parameters included):
+/// [`hotich_common::password::hash`].
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| CoreError::Corrupt {
-            what: "password hashing".into(),
-            reason: e.to_string(),
-        })
+    hotich_common::password::hash(password).map_err(|e| CoreError::Corrupt {
+        what: "password hashing".into(),
+        reason: e.to_string(),
+    })
 }
 
 pub fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    hotich_common::password::matches(password, phc)
 }
 
 /// Checked against when the username is unknown or the account locked, so

@@ -409,9 +409,19 @@ impl<'a> NewEvent<'a> {
         } else {
             None
         };
+        // An assignment names the officer too: the province's supervisors
+        // read who holds an overdue case, and know no officer ids.
+        let assignee_name: Option<String> = match (self.kind, self.assignee) {
+            (TimelineKind::Assignment, Some(assignee)) => tx
+                .prepare_cached("SELECT full_name FROM officer WHERE id = ?1")?
+                .query_row([assignee], |row| row.get(0))
+                .optional()?,
+            _ => None,
+        };
         let body = CaseEventBody {
             appointment_date: self.appointment_date,
             assignee: self.assignee,
+            assignee_name: assignee_name.as_deref(),
             at: &at,
             case_id: self.case_id,
             channel: self.channel,
@@ -438,6 +448,9 @@ impl<'a> NewEvent<'a> {
 struct CaseEventBody<'a> {
     appointment_date: Option<NaiveDate>,
     assignee: Option<&'a str>,
+    /// Assignments only; left out when None, so other entries stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assignee_name: Option<&'a str>,
     at: &'a str,
     case_id: &'a str,
     channel: Option<Channel>,

@@ -8,6 +8,7 @@ fn a_case_event_body_is_the_sorted_json_map_it_replaced() {
     let body = CaseEventBody {
         appointment_date: day,
         assignee: Some("o-2"),
+        assignee_name: None,
         at: "2026-11-30T01:02:03+00:00",
         case_id: "c-1",
         channel: Some(Channel::Phone),

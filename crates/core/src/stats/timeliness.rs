@@ -18,8 +18,9 @@ use super::rank::nearest_rank;
 use super::{KindStats, PeriodStats};
 use crate::error::Result;
 
-/// "Within 4 working hours of issuing the paper" (Decree 63/2024/NĐ-CP, Art. 25).
-pub const HEALTH_SHARING_WORKING_HOURS: i64 = 4;
+/// "Within 4 working hours of issuing the paper" (Decree 63/2024/NĐ-CP,
+/// Art. 25), the protocol's rule, shared with the registry.
+pub use hotich_protocol::legal::HEALTH_SHARING_WORKING_HOURS;
 
 /// One facility's notifications of the period and how many arrived in time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

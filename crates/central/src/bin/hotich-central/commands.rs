@@ -182,6 +182,10 @@ pub fn serve(args: ServeArgs) -> Result<String, CliError> {
         workstation_burst: args.burst,
         facility_rate: args.facility_rate_limit,
         facility_burst: args.facility_rate_limit.saturating_mul(5),
+        max_requests_in_progress: args.max_requests_in_progress,
+        // Plain HTTP is loopback (a demo, a test) unless a TLS proxy fronts it.
+        secure_cookies: args.tls_cert.is_some() || args.behind_proxy,
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout.max(1)),
         ..ServerConfig::default()
     };
     #[cfg(feature = "faults")]

@@ -4,6 +4,7 @@ mod commands;
 mod error;
 mod facility_sender;
 mod health_station;
+mod officer;
 mod paper_key;
 mod report;
 mod scenario;
@@ -64,6 +65,11 @@ enum Command {
     PaperKey {
         #[command(subcommand)]
         command: paper_key::PaperKeyCommand,
+    },
+    /// Cán bộ Sở Tư pháp xem trang giám sát toàn tỉnh (/province) / provincial officers of the supervision page (/province).
+    Officer {
+        #[command(subcommand)]
+        command: officer::OfficerCommand,
     },
     /// Báo cáo số liệu / reports (the Justice-Health pilot's figures of a province).
     Report {
@@ -217,6 +223,13 @@ pub(crate) struct ServeArgs {
     /// a file holding the monitoring's token: GET /metrics answers its bearer only (none: no /metrics).
     #[arg(long, value_name = "FILE")]
     metrics_token_file: Option<PathBuf>,
+    /// Số yêu cầu xử lý cùng lúc tối đa; quá thì trả lời 503 "busy" /
+    /// requests answered at once at most; past it a request is refused 503 `busy`.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_requests_in_progress)]
+    max_requests_in_progress: usize,
+    /// Đóng kết nối im lặng quá số giây này / close a connection silent either way this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ServerConfig::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
     /// Lần gửi mỗi giây của một cơ sở y tế (theo địa chỉ) / posts per second per facility address.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().facility_rate)]
     facility_rate_limit: u32,
@@ -342,6 +355,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
         } => x509::crl(command),
         Command::FacilitySender { command } => facility_sender::run(command),
         Command::PaperKey { command } => paper_key::run(command),
+        Command::Officer { command } => officer::run(command),
         Command::HealthStation { command } => health_station::run(command),
         Command::Report { command } => report::run(command),
         Command::Backup { db, out } => commands::back_up(&db, &out),

@@ -16,6 +16,7 @@ pub(super) fn note_notification(
     tx: &mut Transaction<'_>,
     commune: &str,
     notification_id: &str,
+    version: i32,
     notice: &PilotNotice,
     now: &str,
 ) -> Result<()> {
@@ -31,14 +32,19 @@ pub(super) fn note_notification(
         Some(event_date) => {
             tx.execute(
                 "INSERT INTO pilot_notification AS p (notification_id, commune, kind, event_date,
-                                                      received_at, identification_complete)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                                                      received_at, identification_complete,
+                                                      issued_at, subject_name, subject_version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (notification_id) DO UPDATE SET
                      kind = coalesce(p.kind, excluded.kind),
                      event_date = coalesce(p.event_date, excluded.event_date),
                      received_at = coalesce(p.received_at, excluded.received_at),
                      identification_complete = coalesce(p.identification_complete,
-                                                        excluded.identification_complete)",
+                                                        excluded.identification_complete),
+                     issued_at = coalesce(p.issued_at, excluded.issued_at),
+                     subject_name = CASE WHEN excluded.subject_version >= coalesce(p.subject_version, 0)
+                                         THEN excluded.subject_name ELSE p.subject_name END,
+                     subject_version = greatest(p.subject_version, excluded.subject_version)",
                 &[
                     &notification_id,
                     &commune,
@@ -46,6 +52,9 @@ pub(super) fn note_notification(
                     &event_date.to_string(),
                     &now,
                     &notice.identification_complete,
+                    &notice.issued_at.map(|at| at.to_rfc3339()),
+                    &notice.subject_name,
+                    &version,
                 ],
             )?;
         }
@@ -69,15 +78,24 @@ pub(super) fn note_pushed(
             at,
         } => {
             tx.execute(
-                "INSERT INTO pilot_case AS c (case_id, commune, notification_id, first_contact_at)
-                 VALUES ($1, $2, $3, $4)
+                "INSERT INTO pilot_case AS c (case_id, commune, notification_id, first_contact_at,
+                                              last_contact_at)
+                 VALUES ($1, $2, $3, $4, $4)
                  ON CONFLICT (case_id) DO UPDATE SET
                      notification_id = coalesce(c.notification_id, excluded.notification_id),
                      first_contact_at = CASE
                          WHEN c.first_contact_at IS NULL
                               OR excluded.first_contact_at < c.first_contact_at
-                         THEN excluded.first_contact_at ELSE c.first_contact_at END",
+                         THEN excluded.first_contact_at ELSE c.first_contact_at END,
+                     last_contact_at = greatest(c.last_contact_at, excluded.last_contact_at)",
                 &[&case_id, &commune, &notification_id, &at],
+            )?;
+        }
+        PilotFact::Assignment { assignee } => {
+            tx.execute(
+                "INSERT INTO pilot_case (case_id, commune, assignee) VALUES ($1, $2, $3)
+                 ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee",
+                &[&case_id, &commune, &assignee],
             )?;
         }
         PilotFact::Registration {

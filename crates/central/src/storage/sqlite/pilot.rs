@@ -18,6 +18,7 @@ pub(super) fn note_notification(
     tx: &rusqlite::Transaction<'_>,
     commune: &str,
     notification_id: &str,
+    version: u32,
     notice: &PilotNotice,
     now: &str,
 ) -> Result<()> {
@@ -30,16 +31,22 @@ pub(super) fn note_notification(
             .execute(params![notification_id, commune])?;
         }
         Some(event_date) => {
+            // The first content's facts stand; the newest version names.
             tx.prepare_cached(
                 "INSERT INTO pilot_notification (notification_id, commune, kind, event_date, received_at,
-                                                 identification_complete)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                                                 identification_complete, issued_at, subject_name,
+                                                 subject_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (notification_id) DO UPDATE SET
                      kind = coalesce(kind, excluded.kind),
                      event_date = coalesce(event_date, excluded.event_date),
                      received_at = coalesce(received_at, excluded.received_at),
                      identification_complete = coalesce(identification_complete,
-                                                        excluded.identification_complete)",
+                                                        excluded.identification_complete),
+                     issued_at = coalesce(issued_at, excluded.issued_at),
+                     subject_name = CASE WHEN excluded.subject_version >= coalesce(subject_version, 0)
+                                         THEN excluded.subject_name ELSE subject_name END,
+                     subject_version = max(coalesce(subject_version, 0), excluded.subject_version)",
             )?
             .execute(params![
                 notification_id,
@@ -47,7 +54,10 @@ pub(super) fn note_notification(
                 notice.kind.as_str(),
                 event_date.to_string(),
                 now,
-                notice.identification_complete
+                notice.identification_complete,
+                notice.issued_at.map(|at| at.to_rfc3339()),
+                notice.subject_name,
+                version
             ])?;
         }
     }
@@ -70,15 +80,26 @@ pub(super) fn note_pushed(
             at,
         } => {
             tx.prepare_cached(
-                "INSERT INTO pilot_case (case_id, commune, notification_id, first_contact_at)
-                 VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO pilot_case (case_id, commune, notification_id, first_contact_at,
+                                         last_contact_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
                  ON CONFLICT (case_id) DO UPDATE SET
                      notification_id = coalesce(notification_id, excluded.notification_id),
                      first_contact_at = CASE
                          WHEN first_contact_at IS NULL OR excluded.first_contact_at < first_contact_at
-                         THEN excluded.first_contact_at ELSE first_contact_at END",
+                         THEN excluded.first_contact_at ELSE first_contact_at END,
+                     last_contact_at = CASE
+                         WHEN last_contact_at IS NULL OR excluded.last_contact_at > last_contact_at
+                         THEN excluded.last_contact_at ELSE last_contact_at END",
             )?
             .execute(params![case_id, commune, notification_id, at])?;
+        }
+        PilotFact::Assignment { assignee } => {
+            tx.prepare_cached(
+                "INSERT INTO pilot_case (case_id, commune, assignee) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee",
+            )?
+            .execute(params![case_id, commune, assignee])?;
         }
         PilotFact::Registration {
             notification_id,

@@ -55,8 +55,8 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .unwrap();
     assert_eq!(
         version,
-        8,
-        "the token columns, the official documents, the audit heads, the papers' status, the paper keys, the health loop and the pilot's facts were added"
+        9,
+        "the token columns, the official documents, the audit heads, the papers' status, the paper keys, the health loop, the pilot's facts and the province's supervision were added"
     );
     assert_eq!(usize::try_from(version).unwrap(), SCHEMA.version());
     // The prints pushed before the papers' status existed answer it.
@@ -207,6 +207,8 @@ fn document(id: &str, bytes: &[u8], may_supersede: bool, commune: &str) -> Incom
             kind: hotich_protocol::EventKind::Death,
             event_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
             identification_complete: true,
+            issued_at: None,
+            subject_name: None,
         },
         claimed_commune: commune.into(),
     }

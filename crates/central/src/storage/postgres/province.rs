@@ -1,0 +1,194 @@
+//! The province's supervision page in the PostgreSQL store: the SQL of
+//! `../sqlite/province.rs` (whose doc tells what each table holds). The only
+//! writer of `province_officer`, `officer_session` and `refused_notice` here.
+
+use chrono::{DateTime, Utc};
+use r2d2_postgres::postgres::{GenericClient, Transaction};
+
+use super::super::supervision::*;
+use super::super::Result;
+
+pub(super) fn add_officer(
+    client: &mut impl GenericClient,
+    new: &NewOfficer<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let inserted = client.execute(
+        "INSERT INTO province_officer (id, province, login, label, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (login) DO NOTHING",
+        &[
+            &id,
+            &new.province,
+            &new.login,
+            &new.label,
+            &new.password_hash,
+            &now.to_rfc3339(),
+        ],
+    )?;
+    Ok((inserted == 1).then_some(id))
+}
+
+pub(super) fn officers(client: &mut impl GenericClient) -> Result<Vec<OfficerRecord>> {
+    client
+        .query(
+            "SELECT id, province, login, label, created_at, revoked_at FROM province_officer
+             ORDER BY created_at, id",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(pg_row!(r => OfficerRecord { id, province, login, label, created_at, revoked_at }))
+        })
+        .collect()
+}
+
+pub(super) fn revoke_officer(
+    tx: &mut Transaction<'_>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let revoked = tx.execute(
+        "UPDATE province_officer SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        &[&id, &now.to_rfc3339()],
+    )?;
+    tx.execute("DELETE FROM officer_session WHERE officer_id = $1", &[&id])?;
+    Ok(revoked == 1)
+}
+
+pub(super) fn officer_login(
+    client: &mut impl GenericClient,
+    login: &str,
+) -> Result<Option<OfficerLogin>> {
+    client
+        .query_opt(
+            "SELECT id, province, label, password_hash FROM province_officer
+             WHERE login = $1 AND revoked_at IS NULL",
+            &[&login],
+        )?
+        .map(|r| {
+            Ok(OfficerLogin {
+                officer: pg_row!(r => ProvinceOfficer { id, province, label }),
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+}
+
+pub(super) fn open_session(
+    tx: &mut Transaction<'_>,
+    officer_id: &str,
+    token_sha256: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM officer_session WHERE expires_at <= $1",
+        &[&now.to_rfc3339()],
+    )?;
+    tx.execute(
+        "INSERT INTO officer_session (token_sha256, officer_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
+        &[
+            &token_sha256,
+            &officer_id,
+            &now.to_rfc3339(),
+            &expires_at.to_rfc3339(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn session_officer(
+    client: &mut impl GenericClient,
+    token_sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ProvinceOfficer>> {
+    client
+        .query_opt(
+            "SELECT o.id, o.province, o.label FROM officer_session s
+             JOIN province_officer o ON o.id = s.officer_id
+             WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND o.revoked_at IS NULL",
+            &[&token_sha256, &now.to_rfc3339()],
+        )?
+        .map(|r| Ok(pg_row!(r => ProvinceOfficer { id, province, label })))
+        .transpose()
+}
+
+pub(super) fn close_session(client: &mut impl GenericClient, token_sha256: &str) -> Result<()> {
+    client.execute(
+        "DELETE FROM officer_session WHERE token_sha256 = $1",
+        &[&token_sha256],
+    )?;
+    Ok(())
+}
+
+pub(super) fn note_refused(
+    client: &mut impl GenericClient,
+    commune: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    client.execute(
+        "INSERT INTO refused_notice (commune, reason, received_at) VALUES ($1, $2, $3)",
+        &[&commune, &reason, &now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn supervision_rows(
+    client: &mut impl GenericClient,
+    communes: &[&str],
+) -> Result<SupervisionRows> {
+    let notices = client
+        .query(
+            "SELECT notification_id, commune, kind, event_date, received_at, issued_at, subject_name
+             FROM pilot_notification WHERE NOT voided AND commune = ANY($1)",
+            &[&communes],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(pg_row!(r => SupervisedNotice {
+                notification_id, commune, kind, event_date, received_at, issued_at, subject_name
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let cases = client
+        .query(
+            "SELECT commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
+                    event_date, deadline, registered_on
+             FROM pilot_case WHERE commune = ANY($1)",
+            &[&communes],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(pg_row!(r => SupervisedCase {
+                commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
+                event_date, deadline, registered_on
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let last_sync = client
+        .query(
+            "SELECT commune, max(last_used_at) FROM workstation WHERE commune = ANY($1)
+             GROUP BY commune",
+            &[&communes],
+        )?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_>>()?;
+    let refused = client
+        .query(
+            "SELECT commune, received_at FROM refused_notice WHERE commune = ANY($1)",
+            &[&communes],
+        )?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_>>()?;
+    Ok(SupervisionRows {
+        notices,
+        cases,
+        last_sync,
+        refused,
+    })
+}
