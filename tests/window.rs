@@ -666,14 +666,21 @@ pub async fn open_case_from_queue(driver: &WebDriver, case_id: &str, name: &str)
     search.clear().await?;
     search.send_keys(name).await?;
     // The queue searches as one types: until it has, the row may be far down
-    // a list about to be replaced, where a click does not reach it.
-    wait_text(
-        driver,
-        "[data-testid=queue-row] [data-testid=row-name]",
-        name,
-    )
-    .await?;
+    // a list about to be replaced, where a click does not reach it. Wait for
+    // the filtered list (every row matches the search, as the queue folds
+    // accents: "Ánh" also finds "Anh") holding this case's row.
     let row = format!("[data-testid=queue-row][data-case-id='{case_id}']");
+    let wanted = hotich_core::text::fold(name);
+    eventually(&format!("the queue filtered to {name:?}"), || async {
+        let names = row_names(driver).await?;
+        let filtered = !names.is_empty()
+            && names
+                .iter()
+                .all(|n| hotich_core::text::fold(n).contains(&wanted));
+        let present = !driver.find_all(By::Css(&row)).await?.is_empty();
+        Ok((filtered && present).then_some(()))
+    })
+    .await?;
     if let Err(refused) = click(driver, &format!("{row} [data-testid=row-name]")).await {
         // WebKitWebDriver sometimes hit-tests a just-filtered table against
         // its old layout and calls the row not interactable: open it as the
