@@ -340,9 +340,7 @@ fn database_bytes(db: &Database) -> u64 {
         Database::Postgres(url) => {
             let url = url.clone();
             std::thread::spawn(move || {
-                let mut client =
-                    r2d2_postgres::postgres::Client::connect(&url, r2d2_postgres::postgres::NoTls)
-                        .unwrap();
+                let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
                 let size: i64 = client
                     .query_one("SELECT pg_database_size(current_database())", &[])
                     .unwrap()

@@ -183,7 +183,7 @@ pub fn select_text(db: &Path, sql: &str) -> std::io::Result<Vec<Vec<Option<Strin
                 .map_err(std::io::Error::other)
         }
         Database::Postgres(url) => on_own_thread(|| {
-            use r2d2_postgres::postgres::{Client, NoTls};
+            use ::postgres::{Client, NoTls};
             let rows = Client::connect(&url, NoTls)?.query(sql, &[])?;
             rows.iter()
                 .map(|r| (0..r.len()).map(|i| r.try_get(i)).collect())
@@ -194,14 +194,14 @@ pub fn select_text(db: &Path, sql: &str) -> std::io::Result<Vec<Vec<Option<Strin
 
 /// Runs `sql` on the database `url` names.
 fn postgres_batch(url: &str, sql: &str) -> std::io::Result<()> {
-    use r2d2_postgres::postgres::{Client, NoTls};
+    use ::postgres::{Client, NoTls};
     on_own_thread(|| Client::connect(url, NoTls)?.batch_execute(sql))
 }
 
 /// Runs a PostgreSQL client's `work` on a thread of its own: the blocking
 /// client starts a runtime, which an async test's thread may not.
 fn on_own_thread<T: Send>(
-    work: impl FnOnce() -> Result<T, r2d2_postgres::postgres::Error> + Send,
+    work: impl FnOnce() -> Result<T, ::postgres::Error> + Send,
 ) -> std::io::Result<T> {
     std::thread::scope(|scope| {
         scope

@@ -21,10 +21,10 @@ pub enum StorageError {
     /// A PostgreSQL error, shown by its code and message only: a detail
     /// line may quote a row's values.
     #[error("database: {}", postgres_summary(.0))]
-    Postgres(#[from] r2d2_postgres::postgres::Error),
+    Postgres(#[from] ::postgres::Error),
     /// No connection could be had from the pool in time.
     #[error("database: no connection: {0}")]
-    Pool(#[from] r2d2_postgres::r2d2::Error),
+    Pool(#[from] r2d2::Error),
     /// `--database` is not a PostgreSQL connection string.
     #[error("the database address is not a PostgreSQL connection string (postgres://user@host:port/name)")]
     BadDatabaseUrl,
@@ -51,7 +51,7 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
-fn postgres_summary(error: &r2d2_postgres::postgres::Error) -> String {
+fn postgres_summary(error: &::postgres::Error) -> String {
     match error.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
         None => error.to_string(),
@@ -661,7 +661,7 @@ mod readings;
 mod sqlite;
 mod supervision;
 
-pub use postgres::{PoolUse, PostgresStorage};
+pub use self::postgres::{PoolUse, PostgresStorage};
 pub use sqlite::SqliteStorage;
 pub use supervision::{
     NewOfficer, OfficerLogin, OfficerRecord, ProvinceOfficer, SupervisedCase, SupervisedNotice,

@@ -1,7 +1,8 @@
 //! The PostgreSQL implementation of [`Storage`], for a registry run at
 //! national scale: several `hotich-central serve` processes on one database
-//! (`serve --database postgres://…`). A pool of connections
-//! ([`r2d2_postgres`]); the schema in `schema/postgres/`, migrated by
+//! (`serve --database postgres://…`). A pool of connections (r2d2), each
+//! keeping the statements it prepared, so a statement is parsed and
+//! planned once per connection ([`Db`]); the schema in `schema/postgres/`, migrated by
 //! refinery under an advisory lock so processes starting together migrate
 //! once. Nothing is cached in the process: every answer is read from the
 //! database, so all processes give the same ones.
@@ -16,13 +17,14 @@
 //! serialization failure, a unique key taken meanwhile) is run again from
 //! the start, a few times.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
+use ::postgres::error::SqlState;
+use ::postgres::types::ToSql;
+use ::postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
 use chrono::{DateTime, Utc};
 use hotich_protocol::FacilityKey;
-use r2d2_postgres::postgres::error::SqlState;
-use r2d2_postgres::postgres::{self, GenericClient, NoTls, Transaction};
-use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use super::readings::{
     head_seq, head_verdict, paper_fact, place_document, push_outcome, token_verdict, DocumentPlace,
@@ -31,7 +33,103 @@ use super::readings::{
 use super::*;
 use crate::jurisdiction;
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<Manager>;
+
+/// Opens the pool's connections: rust-postgres's blocking client and an
+/// empty statement cache.
+#[derive(Debug)]
+struct Manager {
+    config: ::postgres::Config,
+}
+
+/// A pooled connection and the statements it has prepared.
+pub(super) struct Connection {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Connection {
+    fn db(&mut self) -> Db<'_, Client> {
+        Db {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> Result<Connection, ::postgres::Error> {
+        Ok(Connection {
+            client: self.config.connect(NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Connection) -> Result<(), ::postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut Connection) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+/// A connection (or a transaction on it) whose statements are prepared
+/// once: the same calls as the client's, each SQL text a `'static` key.
+pub(super) struct Db<'a, C> {
+    client: &'a mut C,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
+
+/// A transaction's [`Db`].
+pub(super) type Tx<'a, 'b> = Db<'a, Transaction<'b>>;
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl<C: GenericClient> Db<'_, C> {
+    /// The statement of `sql`, prepared on this connection the first time.
+    /// (A statement prepared in a transaction outlives it: PostgreSQL's
+    /// prepared statements belong to the session.)
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    pub(super) fn query(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>> {
+        let statement = self.prepared(sql)?;
+        Ok(self.client.query(&statement, params)?)
+    }
+
+    pub(super) fn query_one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row> {
+        let statement = self.prepared(sql)?;
+        Ok(self.client.query_one(&statement, params)?)
+    }
+
+    pub(super) fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>> {
+        let statement = self.prepared(sql)?;
+        Ok(self.client.query_opt(&statement, params)?)
+    }
+
+    pub(super) fn execute(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64> {
+        let statement = self.prepared(sql)?;
+        Ok(self.client.execute(&statement, params)?)
+    }
+
+    pub(super) fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+}
 
 /// Connections one process keeps at most.
 pub const DEFAULT_POOL_SIZE: u32 = 16;
@@ -129,11 +227,14 @@ impl PostgresStorage {
     }
 
     pub fn open_with(url: &str, pool_size: u32) -> Result<PostgresStorage> {
-        let config: postgres::Config = url.parse().map_err(|_| StorageError::BadDatabaseUrl)?;
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let config: ::postgres::Config = url.parse().map_err(|_| StorageError::BadDatabaseUrl)?;
+        let manager = Manager { config };
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
+            // A broken connection is found when it is given back
+            // (`has_broken`); checking each one out would cost a round trip.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         let storage = PostgresStorage { pool: Some(pool) };
@@ -158,7 +259,8 @@ impl PostgresStorage {
     }
 
     fn migrate(&self) -> Result<()> {
-        let mut client = self.pool().get()?;
+        let mut conn = self.pool().get()?;
+        let client = &mut conn.client;
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
         let migrated = MIGRATIONS
             .iter()
@@ -169,26 +271,31 @@ impl PostgresStorage {
                     .set_abort_divergent(true)
                     .set_abort_missing(true)
                     .set_migration_table_name("schema_migration")
-                    .run(&mut *client)
+                    .run(client)
             });
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
         migrated.map_err(|e| StorageError::Migration(e.to_string()))?;
         Ok(())
     }
 
-    fn client(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+    fn client(&self) -> Result<r2d2::PooledConnection<Manager>> {
         Ok(self.pool().get()?)
     }
 
     /// Runs `body` in one transaction, committed when it succeeds; run
     /// again from the start when it lost a race ([`lost_a_race`]).
-    fn transact<T>(&self, mut body: impl FnMut(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut client = self.client()?;
+    fn transact<T>(&self, mut body: impl FnMut(&mut Tx<'_, '_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.client()?;
         let mut attempt = 0;
         loop {
             let outcome = {
+                let Connection { client, statements } = &mut *conn;
                 let mut tx = client.transaction()?;
-                match body(&mut tx) {
+                let done = body(&mut Db {
+                    client: &mut tx,
+                    statements,
+                });
+                match done {
                     Ok(value) => tx.commit().map(|()| value).map_err(StorageError::from),
                     Err(error) => Err(error),
                 }
@@ -206,7 +313,7 @@ impl PostgresStorage {
         &self,
         id: &str,
         now: DateTime<Utc>,
-        change: impl Fn(&mut Transaction<'_>, &str) -> Result<u64>,
+        change: impl Fn(&mut Tx<'_, '_>, &str) -> Result<u64>,
     ) -> Result<TokenChange> {
         let now = now.to_rfc3339();
         self.transact(|tx| {
@@ -230,7 +337,7 @@ impl PostgresStorage {
 }
 
 /// The next number of `stream`, taken in `tx` (see the module's doc).
-fn next_seq(tx: &mut Transaction<'_>, stream: &str) -> Result<i64> {
+fn next_seq(tx: &mut Tx<'_, '_>, stream: &str) -> Result<i64> {
     Ok(tx
         .query_one(
             "INSERT INTO stream_counter (stream, last_seq) VALUES ($1, 1)
@@ -243,7 +350,7 @@ fn next_seq(tx: &mut Transaction<'_>, stream: &str) -> Result<i64> {
 
 /// Serializes the appends of one notification id across processes until
 /// `tx` ends.
-fn lock_notification(tx: &mut Transaction<'_>, notification_id: &str) -> Result<()> {
+fn lock_notification(tx: &mut Tx<'_, '_>, notification_id: &str) -> Result<()> {
     tx.execute(
         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
         &[&notification_id],
@@ -251,20 +358,39 @@ fn lock_notification(tx: &mut Transaction<'_>, notification_id: &str) -> Result<
     Ok(())
 }
 
-fn append_one(tx: &mut Transaction<'_>, item: &Incoming, now: &str) -> Result<Appended> {
+/// The versions held for a notification id, oldest first: (version,
+/// commune, seq, envelope, document).
+type Held = (u32, String, u64, String, Option<Vec<u8>>);
+
+fn held_versions(tx: &mut Tx<'_, '_>, notification_id: &str) -> Result<Vec<Held>> {
+    tx.query(
+        "SELECT version, commune, seq, envelope, document FROM notification_event
+         WHERE notification_id = $1 ORDER BY version",
+        &[&notification_id],
+    )?
+    .iter()
+    .map(|r| {
+        let version: i32 = r.try_get(0)?;
+        Ok((
+            u32::try_from(version).unwrap_or(0),
+            r.try_get(1)?,
+            to_u64(r.try_get(2)?),
+            r.try_get(3)?,
+            r.try_get(4)?,
+        ))
+    })
+    .collect()
+}
+
+fn append_one(tx: &mut Tx<'_, '_>, item: &Incoming, now: &str) -> Result<Appended> {
     lock_notification(tx, &item.notification_id)?;
     let version = version_i32(item.version)?;
-    let existing = tx.query_opt(
-        "SELECT commune, seq, envelope FROM notification_event
-         WHERE notification_id = $1 AND version = $2",
-        &[&item.notification_id, &version],
-    )?;
-    if let Some(row) = existing {
-        let envelope: String = row.try_get(2)?;
-        return Ok(if envelope == item.envelope {
+    let held = held_versions(tx, &item.notification_id)?;
+    if let Some((_, commune, seq, envelope, _)) = held.iter().find(|h| h.0 == item.version) {
+        return Ok(if *envelope == item.envelope {
             Appended::Duplicate {
-                commune: row.try_get(0)?,
-                seq: to_u64(row.try_get(1)?),
+                commune: commune.clone(),
+                seq: *seq,
             }
         } else {
             Appended::Conflict
@@ -279,7 +405,8 @@ fn append_one(tx: &mut Transaction<'_>, item: &Incoming, now: &str) -> Result<Ap
         document: None,
         pilot: &item.pilot,
     };
-    insert_event(tx, &event, now)
+    let earlier = held.first().map(|h| h.1.as_str());
+    insert_event(tx, &event, earlier, now)
 }
 
 /// A new event: what routes it and what it holds.
@@ -297,22 +424,14 @@ struct NewEvent<'a> {
 /// Routes the event (every version follows its first one, see
 /// [`jurisdiction::stream_for`]), takes the next number of that commune's
 /// stream and inserts it, in `tx`.
-fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent<'_>, now: &str) -> Result<Appended> {
-    let earlier: Option<String> = tx
-        .query_opt(
-            "SELECT commune FROM notification_event WHERE notification_id = $1
-             ORDER BY version LIMIT 1",
-            &[&event.notification_id],
-        )?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    let commune = jurisdiction::stream_for(
-        earlier.as_deref(),
-        event.content_commune,
-        event.claimed_commune,
-    )
-    .to_owned();
-    let seq = next_seq(tx, &format!("notification/{commune}"))?;
+fn insert_event(
+    tx: &mut Tx<'_, '_>,
+    event: &NewEvent<'_>,
+    earlier: Option<&str>,
+    now: &str,
+) -> Result<Appended> {
+    let commune =
+        jurisdiction::stream_for(earlier, event.content_commune, event.claimed_commune).to_owned();
     let (format, bytes, sender) = match event.document {
         Some(d) => (
             d.format.code(),
@@ -321,22 +440,31 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent<'_>, now: &str) -> Re
         ),
         None => ("jws", None, None),
     };
-    tx.execute(
-        "INSERT INTO notification_event (commune, seq, notification_id, version, envelope,
-                                         received_at, format, document, sender_facility)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        &[
-            &commune,
-            &seq,
-            &event.notification_id,
-            &event.version,
-            &event.envelope,
-            &now,
-            &format,
-            &bytes,
-            &sender,
-        ],
-    )?;
+    // The commune's next number and the event, in one statement (see
+    // `next_seq`: the counter's row stays locked until the commit).
+    let seq: i64 = tx
+        .query_one(
+            "WITH next AS (
+                 INSERT INTO stream_counter (stream, last_seq) VALUES ($1, 1)
+                 ON CONFLICT (stream) DO UPDATE SET last_seq = stream_counter.last_seq + 1
+                 RETURNING last_seq)
+             INSERT INTO notification_event (commune, seq, notification_id, version, envelope,
+                                             received_at, format, document, sender_facility)
+             SELECT $2, last_seq, $3, $4, $5, $6, $7, $8, $9 FROM next
+             RETURNING seq",
+            &[
+                &format!("notification/{commune}"),
+                &commune,
+                &event.notification_id,
+                &event.version,
+                &event.envelope,
+                &now,
+                &format,
+                &bytes,
+                &sender,
+            ],
+        )?
+        .try_get(0)?;
     pilot::note_notification(
         tx,
         &commune,
@@ -352,28 +480,18 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent<'_>, now: &str) -> Re
 }
 
 fn append_document(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_, '_>,
     item: &IncomingDocument,
     now: &str,
 ) -> Result<(u32, Appended)> {
     lock_notification(tx, &item.notification_id)?;
-    let held = tx
-        .query(
-            "SELECT version, commune, seq, document FROM notification_event
-             WHERE notification_id = $1 ORDER BY version",
-            &[&item.notification_id],
-        )?
+    let versions = held_versions(tx, &item.notification_id)?;
+    let held: Vec<HeldVersion> = versions
         .iter()
-        .map(|r| -> Result<HeldVersion> {
-            let version: i32 = r.try_get(0)?;
-            Ok((
-                u32::try_from(version).unwrap_or(0),
-                r.try_get(1)?,
-                to_u64(r.try_get(2)?),
-                r.try_get(3)?,
-            ))
+        .map(|(version, commune, seq, _, document)| {
+            (*version, commune.clone(), *seq, document.clone())
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let version = match place_document(&held, item) {
         DocumentPlace::Held(version, duplicate) => return Ok((version, duplicate)),
         DocumentPlace::Conflict(version) => return Ok((version, Appended::Conflict)),
@@ -388,16 +506,13 @@ fn append_document(
         document: Some(item),
         pilot: &item.pilot,
     };
-    Ok((version, insert_event(tx, &event, now)?))
+    let earlier = versions.first().map(|h| h.1.as_str());
+    Ok((version, insert_event(tx, &event, earlier, now)?))
 }
 
 /// Keeps what a pushed row says about printed papers ([`paper_fact`]), in
 /// the row's own transaction.
-fn index_paper_status(
-    tx: &mut Transaction<'_>,
-    commune: &str,
-    record: &PushedRecord,
-) -> Result<()> {
+fn index_paper_status(tx: &mut Tx<'_, '_>, commune: &str, record: &PushedRecord) -> Result<()> {
     match paper_fact(record)? {
         None => {}
         Some(PaperFact::Printed {
@@ -434,9 +549,9 @@ fn index_paper_status(
 
 /// Every row `sql` selects (no parameters), each read by `map`.
 fn list<T>(
-    client: &mut impl GenericClient,
-    sql: &str,
-    map: impl Fn(&postgres::Row) -> Result<T>,
+    client: &mut Db<'_, impl GenericClient>,
+    sql: &'static str,
+    map: impl Fn(&Row) -> Result<T>,
 ) -> Result<Vec<T>> {
     client.query(sql, &[])?.iter().map(map).collect()
 }
@@ -457,7 +572,7 @@ impl Storage for PostgresStorage {
     }
 
     fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
-        let rows = self.client()?.query(
+        let rows = self.client()?.db().query(
             "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
                     received_at
              FROM notification_event
@@ -486,7 +601,8 @@ impl Storage for PostgresStorage {
     }
 
     fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck> {
-        let mut client = self.client()?;
+        let mut conn = self.client()?;
+        let mut client = conn.db();
         let held = client
             .query_opt(
                 "SELECT id, commune, revoked_at, expires_at, last_used_at
@@ -509,7 +625,7 @@ impl Storage for PostgresStorage {
 
     fn add_workstation(&self, new: &NewWorkstation<'_>, now: DateTime<Utc>) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
-        self.client()?.execute(
+        self.client()?.db().execute(
             "INSERT INTO workstation (id, commune, label, token_sha256, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
             &[
@@ -526,7 +642,7 @@ impl Storage for PostgresStorage {
 
     fn workstations(&self) -> Result<Vec<WorkstationRecord>> {
         list(
-            &mut *self.client()?,
+            &mut self.client()?.db(),
             "SELECT w.id, w.commune, w.label, w.created_at, w.expires_at, w.revoked_at,
                     w.rotated_at, w.last_used_at, h.seq AS audit_head_seq,
                     h.went_back_at AS audit_went_back_at
@@ -543,10 +659,10 @@ impl Storage for PostgresStorage {
 
     fn revoke_workstation(&self, id: &str, now: DateTime<Utc>) -> Result<TokenChange> {
         self.change_token(id, now, |tx, now| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE workstation SET revoked_at = $2 WHERE id = $1",
                 &[&id, &now],
-            )?)
+            )
         })
     }
 
@@ -557,10 +673,10 @@ impl Storage for PostgresStorage {
         now: DateTime<Utc>,
     ) -> Result<TokenChange> {
         self.change_token(id, now, |tx, now| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE workstation SET token_sha256 = $2, rotated_at = $3 WHERE id = $1",
                 &[&id, &token_sha256, &now],
-            )?)
+            )
         })
     }
 
@@ -606,6 +722,7 @@ impl Storage for PostgresStorage {
 
     fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>> {
         self.client()?
+            .db()
             .query_opt(
                 "SELECT p.printed_at, p.withdrawn_at,
                         (SELECT a.amended_at FROM registration_amended a
@@ -625,7 +742,8 @@ impl Storage for PostgresStorage {
         public_key: &str,
         now: DateTime<Utc>,
     ) -> Result<KeySubmission> {
-        let mut client = self.client()?;
+        let mut conn = self.client()?;
+        let mut client = conn.db();
         let inserted = client.execute(
             "INSERT INTO paper_key (key_id, commune, workstation_id, public_key, submitted_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING",
@@ -654,7 +772,7 @@ impl Storage for PostgresStorage {
 
     fn paper_keys(&self) -> Result<Vec<PaperKeyRecord>> {
         list(
-            &mut *self.client()?,
+            &mut self.client()?.db(),
             "SELECT key_id, commune, workstation_id, public_key, submitted_at, certificate,
                     certified_at, revoked_at
              FROM paper_key ORDER BY submitted_at, key_id",
@@ -673,7 +791,7 @@ impl Storage for PostgresStorage {
         certificate: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let changed = self.client()?.execute(
+        let changed = self.client()?.db().execute(
             "UPDATE paper_key SET certificate = $2, certified_at = $3
              WHERE key_id = $1 AND revoked_at IS NULL",
             &[&key_id, &certificate, &now.to_rfc3339()],
@@ -682,7 +800,7 @@ impl Storage for PostgresStorage {
     }
 
     fn revoke_paper_key(&self, key_id: &str, now: DateTime<Utc>) -> Result<bool> {
-        let changed = self.client()?.execute(
+        let changed = self.client()?.db().execute(
             "UPDATE paper_key SET revoked_at = $2 WHERE key_id = $1 AND revoked_at IS NULL",
             &[&key_id, &now.to_rfc3339()],
         )?;
@@ -734,6 +852,7 @@ impl Storage for PostgresStorage {
 
     fn trust_list(&self) -> Result<Option<(u64, String)>> {
         self.client()?
+            .db()
             .query_opt(
                 "SELECT sequence, raw FROM trust_list ORDER BY sequence DESC LIMIT 1",
                 &[],
@@ -780,7 +899,7 @@ impl Storage for PostgresStorage {
 
     fn facility_keys(&self) -> Result<Vec<FacilityKey>> {
         list(
-            &mut *self.client()?,
+            &mut self.client()?.db(),
             "SELECT body FROM facility_key ORDER BY key_id",
             |r| {
                 let body: String = r.try_get(0)?;
@@ -790,19 +909,20 @@ impl Storage for PostgresStorage {
     }
 
     fn ping(&self) -> Result<()> {
-        self.client()?.execute("SELECT 1", &[])?;
+        self.client()?.db().execute("SELECT 1", &[])?;
         Ok(())
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>> {
         self.client()?
+            .db()
             .query_opt("SELECT value FROM setting WHERE key = $1", &[&key])?
             .map(|r| Ok(r.try_get(0)?))
             .transpose()
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.client()?.execute(
+        self.client()?.db().execute(
             "INSERT INTO setting (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[&key, &value],
@@ -825,7 +945,8 @@ impl Storage for PostgresStorage {
     }
 
     fn add_x509(&self, new: &NewX509<'_>, now: DateTime<Utc>) -> Result<i64> {
-        let mut client = self.client()?;
+        let mut conn = self.client()?;
+        let mut client = conn.db();
         client.execute(
             "INSERT INTO x509_entry (kind, facility_code, subject, sha256, not_after, der, added_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -850,7 +971,7 @@ impl Storage for PostgresStorage {
 
     fn x509_entries(&self) -> Result<Vec<X509Record>> {
         list(
-            &mut *self.client()?,
+            &mut self.client()?.db(),
             "SELECT id, kind, facility_code, subject, sha256, not_after, added_at
              FROM x509_entry ORDER BY id",
             |r| {
@@ -864,12 +985,13 @@ impl Storage for PostgresStorage {
     fn remove_x509(&self, id: i64) -> Result<bool> {
         Ok(self
             .client()?
+            .db()
             .execute("DELETE FROM x509_entry WHERE id = $1", &[&id])?
             == 1)
     }
 
     fn x509_material(&self) -> Result<X509Material> {
-        let rows = self.client()?.query(
+        let rows = self.client()?.db().query(
             "SELECT kind, facility_code, sha256, der FROM x509_entry ORDER BY id",
             &[],
         )?;
@@ -887,7 +1009,7 @@ impl Storage for PostgresStorage {
         now: DateTime<Utc>,
     ) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
-        self.client()?.execute(
+        self.client()?.db().execute(
             "INSERT INTO facility_sender (id, facility_code, fhir, token_sha256, created_at)
              VALUES ($1, $2, $3, $4, $5)",
             &[
@@ -903,7 +1025,7 @@ impl Storage for PostgresStorage {
 
     fn facility_senders(&self) -> Result<Vec<FacilitySenderRecord>> {
         list(
-            &mut *self.client()?,
+            &mut self.client()?.db(),
             "SELECT id, facility_code, fhir, created_at, revoked_at FROM facility_sender
              ORDER BY created_at, id",
             |r| {
@@ -917,7 +1039,7 @@ impl Storage for PostgresStorage {
     }
 
     fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
-        Ok(self.client()?.execute(
+        Ok(self.client()?.db().execute(
             "UPDATE facility_sender SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
             &[&id, &now.to_rfc3339()],
         )? == 1)
@@ -926,6 +1048,7 @@ impl Storage for PostgresStorage {
     fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck> {
         let found = self
             .client()?
+            .db()
             .query_opt(
                 "SELECT id, facility_code, fhir, revoked_at FROM facility_sender
                  WHERE token_sha256 = $1",
@@ -952,11 +1075,11 @@ impl Storage for PostgresStorage {
         facility_id: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        health_loop::set_station(&mut *self.client()?, commune, facility_id, now)
+        health_loop::set_station(&mut self.client()?.db(), commune, facility_id, now)
     }
 
     fn health_stations(&self) -> Result<Vec<HealthStation>> {
-        health_loop::stations(&mut *self.client()?)
+        health_loop::stations(&mut self.client()?.db())
     }
 
     fn shared_deaths(
@@ -965,7 +1088,7 @@ impl Storage for PostgresStorage {
         after: u64,
         limit: u32,
     ) -> Result<(Vec<hotich_protocol::health_loop::SharedDeath>, bool)> {
-        health_loop::deaths_for(&mut *self.client()?, facility_id, after, limit)
+        health_loop::deaths_for(&mut self.client()?.db(), facility_id, after, limit)
     }
 
     fn record_cause(
@@ -983,7 +1106,7 @@ impl Storage for PostgresStorage {
         after: u64,
         limit: u32,
     ) -> Result<(Vec<StoredCause>, bool)> {
-        health_loop::causes_after(&mut *self.client()?, commune, after, limit)
+        health_loop::causes_after(&mut self.client()?.db(), commune, after, limit)
     }
 
     fn pilot_cases(
@@ -992,7 +1115,7 @@ impl Storage for PostgresStorage {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> Result<Vec<hotich_protocol::pilot::PilotCase>> {
-        pilot::cases(&mut *self.client()?, communes, from, to)
+        pilot::cases(&mut self.client()?.db(), communes, from, to)
     }
 
     fn pool_use(&self) -> Option<PoolUse> {
@@ -1000,11 +1123,11 @@ impl Storage for PostgresStorage {
     }
 
     fn add_officer(&self, new: &NewOfficer<'_>, now: DateTime<Utc>) -> Result<Option<String>> {
-        province::add_officer(&mut *self.client()?, new, now)
+        province::add_officer(&mut self.client()?.db(), new, now)
     }
 
     fn officers(&self) -> Result<Vec<OfficerRecord>> {
-        province::officers(&mut *self.client()?)
+        province::officers(&mut self.client()?.db())
     }
 
     fn revoke_officer(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
@@ -1012,7 +1135,7 @@ impl Storage for PostgresStorage {
     }
 
     fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>> {
-        province::officer_login(&mut *self.client()?, login)
+        province::officer_login(&mut self.client()?.db(), login)
     }
 
     fn open_session(
@@ -1030,19 +1153,19 @@ impl Storage for PostgresStorage {
         token_sha256: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<ProvinceOfficer>> {
-        province::session_officer(&mut *self.client()?, token_sha256, now)
+        province::session_officer(&mut self.client()?.db(), token_sha256, now)
     }
 
     fn close_session(&self, token_sha256: &str) -> Result<()> {
-        province::close_session(&mut *self.client()?, token_sha256)
+        province::close_session(&mut self.client()?.db(), token_sha256)
     }
 
     fn note_refused(&self, commune: &str, reason: &str, now: DateTime<Utc>) -> Result<()> {
-        province::note_refused(&mut *self.client()?, commune, reason, now)
+        province::note_refused(&mut self.client()?.db(), commune, reason, now)
     }
 
     fn supervision_rows(&self, communes: &[&str]) -> Result<SupervisionRows> {
-        province::supervision_rows(&mut *self.client()?, communes)
+        province::supervision_rows(&mut self.client()?.db(), communes)
     }
 }
 

@@ -4,17 +4,17 @@
 //! `stream_counter`. The only writer of `commune_health_station`,
 //! `shared_death` and `death_cause` here.
 
+use ::postgres::GenericClient;
 use chrono::{DateTime, Utc};
 use hotich_protocol::health_loop::{CauseOfDeath, SharedDeath};
-use r2d2_postgres::postgres::{GenericClient, Transaction};
 
 use super::super::readings::{registered_death, same_json, shared_death};
 use super::super::{CauseOutcome, HealthStation, PushedRecord, Result, StoredCause};
-use super::{next_seq, to_i64, to_u64};
+use super::{next_seq, to_i64, to_u64, Db, Tx};
 
 /// Shares a death the moment its registration row is pushed.
 pub(super) fn share_registered_death(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_, '_>,
     commune: &str,
     pushed_event_id: &str,
     record: &PushedRecord,
@@ -48,7 +48,7 @@ pub(super) fn share_registered_death(
 }
 
 pub(super) fn set_station(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     commune: &str,
     facility_id: &str,
     now: DateTime<Utc>,
@@ -62,7 +62,7 @@ pub(super) fn set_station(
     Ok(())
 }
 
-pub(super) fn stations(client: &mut impl GenericClient) -> Result<Vec<HealthStation>> {
+pub(super) fn stations(client: &mut Db<'_, impl GenericClient>) -> Result<Vec<HealthStation>> {
     client
         .query(
             "SELECT commune, facility_id, set_at FROM commune_health_station ORDER BY commune",
@@ -80,7 +80,7 @@ pub(super) fn stations(client: &mut impl GenericClient) -> Result<Vec<HealthStat
 }
 
 pub(super) fn deaths_for(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     facility_id: &str,
     after: u64,
     limit: u32,
@@ -108,7 +108,7 @@ pub(super) fn deaths_for(
 }
 
 pub(super) fn record_cause(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_, '_>,
     cause: &CauseOfDeath,
     envelope: &str,
     now: DateTime<Utc>,
@@ -158,7 +158,7 @@ pub(super) fn record_cause(
 }
 
 pub(super) fn causes_after(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     commune: &str,
     after: u64,
     limit: u32,

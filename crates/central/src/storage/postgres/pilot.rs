@@ -2,18 +2,19 @@
 //! `../sqlite/pilot.rs` (whose doc tells what each row means). The only
 //! writer of `pilot_notification` and `pilot_case` here.
 
+use ::postgres::GenericClient;
 use chrono::NaiveDate;
 use hotich_protocol::pilot::PilotCase;
-use r2d2_postgres::postgres::{GenericClient, Transaction};
 
 use super::super::pilot_rows::{self, CaseRow, HealthRows, NotificationRow};
 use super::super::readings::{pilot_fact, PilotFact};
 use super::super::{PilotNotice, PushedRecord, Result};
+use super::{Db, Tx};
 
 /// Keeps what the pilot counts of a notification version just appended to
 /// `commune`'s stream: the first content's event, or a void.
 pub(super) fn note_notification(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_, '_>,
     commune: &str,
     notification_id: &str,
     version: i32,
@@ -64,11 +65,7 @@ pub(super) fn note_notification(
 
 /// Keeps what the pilot counts of a row just pushed by a workstation of
 /// `commune`: a case's first attempt, or its registration.
-pub(super) fn note_pushed(
-    tx: &mut Transaction<'_>,
-    commune: &str,
-    record: &PushedRecord,
-) -> Result<()> {
+pub(super) fn note_pushed(tx: &mut Tx<'_, '_>, commune: &str, record: &PushedRecord) -> Result<()> {
     let Some((case_id, fact)) = pilot_fact(record) else {
         return Ok(());
     };
@@ -134,7 +131,7 @@ pub(super) fn note_pushed(
 /// The pilot's cases of the events in [from, to] of `communes`
 /// ([`pilot_rows::join`]), each table read once by commune.
 pub(super) fn cases(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     communes: &[&str],
     from: NaiveDate,
     to: NaiveDate,

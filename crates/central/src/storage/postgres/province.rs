@@ -2,14 +2,15 @@
 //! `../sqlite/province.rs` (whose doc tells what each table holds). The only
 //! writer of `province_officer`, `officer_session` and `refused_notice` here.
 
+use ::postgres::GenericClient;
 use chrono::{DateTime, Utc};
-use r2d2_postgres::postgres::{GenericClient, Transaction};
 
 use super::super::supervision::*;
 use super::super::Result;
+use super::{Db, Tx};
 
 pub(super) fn add_officer(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     new: &NewOfficer<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
@@ -29,7 +30,7 @@ pub(super) fn add_officer(
     Ok((inserted == 1).then_some(id))
 }
 
-pub(super) fn officers(client: &mut impl GenericClient) -> Result<Vec<OfficerRecord>> {
+pub(super) fn officers(client: &mut Db<'_, impl GenericClient>) -> Result<Vec<OfficerRecord>> {
     client
         .query(
             "SELECT id, province, login, label, created_at, revoked_at FROM province_officer
@@ -43,11 +44,7 @@ pub(super) fn officers(client: &mut impl GenericClient) -> Result<Vec<OfficerRec
         .collect()
 }
 
-pub(super) fn revoke_officer(
-    tx: &mut Transaction<'_>,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+pub(super) fn revoke_officer(tx: &mut Tx<'_, '_>, id: &str, now: DateTime<Utc>) -> Result<bool> {
     let revoked = tx.execute(
         "UPDATE province_officer SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
         &[&id, &now.to_rfc3339()],
@@ -57,7 +54,7 @@ pub(super) fn revoke_officer(
 }
 
 pub(super) fn officer_login(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     login: &str,
 ) -> Result<Option<OfficerLogin>> {
     client
@@ -76,7 +73,7 @@ pub(super) fn officer_login(
 }
 
 pub(super) fn open_session(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_, '_>,
     officer_id: &str,
     token_sha256: &str,
     expires_at: DateTime<Utc>,
@@ -100,7 +97,7 @@ pub(super) fn open_session(
 }
 
 pub(super) fn session_officer(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     token_sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ProvinceOfficer>> {
@@ -115,7 +112,10 @@ pub(super) fn session_officer(
         .transpose()
 }
 
-pub(super) fn close_session(client: &mut impl GenericClient, token_sha256: &str) -> Result<()> {
+pub(super) fn close_session(
+    client: &mut Db<'_, impl GenericClient>,
+    token_sha256: &str,
+) -> Result<()> {
     client.execute(
         "DELETE FROM officer_session WHERE token_sha256 = $1",
         &[&token_sha256],
@@ -124,7 +124,7 @@ pub(super) fn close_session(client: &mut impl GenericClient, token_sha256: &str)
 }
 
 pub(super) fn note_refused(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     commune: &str,
     reason: &str,
     now: DateTime<Utc>,
@@ -137,7 +137,7 @@ pub(super) fn note_refused(
 }
 
 pub(super) fn supervision_rows(
-    client: &mut impl GenericClient,
+    client: &mut Db<'_, impl GenericClient>,
     communes: &[&str],
 ) -> Result<SupervisionRows> {
     let notices = client
