@@ -12,7 +12,8 @@
 //! `stream_counter` in the insert's transaction: the row stays locked until
 //! commit, so writers of one stream queue, a rollback returns its number,
 //! and a reader never sees number n+1 before n. Appends of one notification
-//! id are serialized by a transaction-scoped advisory lock on the id. A
+//! id are serialized by a transaction-scoped advisory lock on the id, a
+//! batch taking all its ids' locks first, in sorted order. A
 //! transaction that loses a race (a deadlock between two batches, a
 //! serialization failure, a unique key taken meanwhile) is run again from
 //! the start, a few times.
@@ -348,13 +349,22 @@ fn next_seq(tx: &mut Tx<'_, '_>, stream: &str) -> Result<i64> {
         .try_get(0)?)
 }
 
-/// Serializes the appends of one notification id across processes until
-/// `tx` ends.
-fn lock_notification(tx: &mut Tx<'_, '_>, notification_id: &str) -> Result<()> {
-    tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-        &[&notification_id],
-    )?;
+/// Serializes the appends of these notification ids across processes until
+/// `tx` ends: each id's transaction-scoped advisory lock, taken in one
+/// order (sorted, each once) before any append, so two batches sharing ids
+/// never wait on each other in a cycle (a deadlock PostgreSQL would only
+/// break after a second, failing one batch).
+fn lock_notifications<'i>(
+    tx: &mut Tx<'_, '_>,
+    ids: impl IntoIterator<Item = &'i str>,
+) -> Result<()> {
+    let ids: std::collections::BTreeSet<&str> = ids.into_iter().collect();
+    for id in ids {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            &[&id],
+        )?;
+    }
     Ok(())
 }
 
@@ -382,8 +392,8 @@ fn held_versions(tx: &mut Tx<'_, '_>, notification_id: &str) -> Result<Vec<Held>
     .collect()
 }
 
+/// Appends one notification; its id is locked (`lock_notifications`).
 fn append_one(tx: &mut Tx<'_, '_>, item: &Incoming, now: &str) -> Result<Appended> {
-    lock_notification(tx, &item.notification_id)?;
     let version = version_i32(item.version)?;
     let held = held_versions(tx, &item.notification_id)?;
     if let Some((_, commune, seq, envelope, _)) = held.iter().find(|h| h.0 == item.version) {
@@ -484,7 +494,6 @@ fn append_document(
     item: &IncomingDocument,
     now: &str,
 ) -> Result<(u32, Appended)> {
-    lock_notification(tx, &item.notification_id)?;
     let versions = held_versions(tx, &item.notification_id)?;
     let held: Vec<HeldVersion> = versions
         .iter()
@@ -564,6 +573,7 @@ impl Storage for PostgresStorage {
     ) -> Result<Vec<Appended>> {
         let now = now.to_rfc3339();
         self.transact(|tx| {
+            lock_notifications(tx, batch.iter().map(|item| item.notification_id.as_str()))?;
             batch
                 .iter()
                 .map(|item| append_one(tx, item, &now))
@@ -937,6 +947,7 @@ impl Storage for PostgresStorage {
     ) -> Result<Vec<(u32, Appended)>> {
         let now = now.to_rfc3339();
         self.transact(|tx| {
+            lock_notifications(tx, batch.iter().map(|item| item.notification_id.as_str()))?;
             batch
                 .iter()
                 .map(|item| append_document(tx, item, &now))
