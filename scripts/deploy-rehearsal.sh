@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every command of docs/deploy.md on this machine, in its order: a
 # primary PostgreSQL with WAL archiving, a streaming standby, two registry
-# processes behind nginx terminating TLS, a base backup restored from the
+# processes (over TLS to the database) behind nginx terminating TLS, a
+# base backup restored from the
 # archive, a failover to the standby. Loopback ports and one temporary
 # directory stand for the hosts and paths of the page; each step is checked.
 #   scripts/deploy-rehearsal.sh [HOTICH_CENTRAL_BINARY]
@@ -40,6 +41,13 @@ REPLICATION_PASSWORD="replication-$(openssl rand -hex 8)"
 step "1. the primary (docs/deploy.md §1)"
 as_pg "$pg/initdb" --pgdata="$T/primary" --username=postgres --auth-local=trust --auth-host=scram-sha-256 \
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+# The primary's certificate (a CA's, for its name, on real machines): the
+# standby and the restore inherit it with the data directory.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$T/primary/server.key" -out "$T/primary/server.crt" 2>/dev/null
+chmod 600 "$T/primary/server.key"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$T/primary/server.key" "$T/primary/server.crt"
+cp "$T/primary/server.crt" "$T/database-ca.pem"
 as_pg tee -a "$T/primary/postgresql.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'
 port = $P_PORT
@@ -50,10 +58,11 @@ max_replication_slots = 10
 archive_mode = on
 archive_command = 'test ! -f $T/wal/%f && cp %p $T/wal/%f'
 max_connections = 200
+ssl = on
 EOF
 as_pg tee -a "$T/primary/pg_hba.conf" >/dev/null <<EOF
-host  hotich       hotich      127.0.0.1/32  scram-sha-256
-host  replication  replicator  127.0.0.1/32  scram-sha-256
+hostssl  hotich       hotich      127.0.0.1/32  scram-sha-256
+hostssl  replication  replicator  127.0.0.1/32  scram-sha-256
 EOF
 as_pg "$pg/pg_ctl" --pgdata="$T/primary" --log="$T/log/primary.log" --wait start >/dev/null
 psql_on $P_PORT --command="CREATE ROLE hotich LOGIN PASSWORD '$PASSWORD'"
@@ -73,7 +82,10 @@ done
 [ "$(psql_on $S_PORT --command="SELECT pg_is_in_recovery()")" = t ] || fail "the standby is not in recovery"
 
 step "4. two registry processes on the primary (§4)"
-export HOTICH_DATABASE="postgres://hotich:$PASSWORD@127.0.0.1:$P_PORT/hotich"
+# On loopback the registry would stay plain unless told: sslmode=require,
+# as it is by default to another machine.
+export HOTICH_DATABASE="postgres://hotich:$PASSWORD@127.0.0.1:$P_PORT/hotich?sslmode=require"
+export PGSSLROOTCERT="$T/database-ca.pem"
 "$central" simulate --commune 01864 --births 40 --deaths 20 --seed 5 --today 2026-11-21 --out "$T/sim" 2>/dev/null
 "$central" trust import --demo-root "$T/sim/trust.json" 2>/dev/null
 token="$("$central" workstation add --commune 01864 --label "rehearsal" 2>/dev/null)"
@@ -90,6 +102,9 @@ start_registry() {
 start_registry 18801 "$HOTICH_DATABASE"
 start_registry 18802 "$HOTICH_DATABASE"
 ps -o args= -p "${pids[0]}" | grep -q "$PASSWORD" && fail "the database password is in the process list"
+[ "$(psql_on $P_PORT --command="SELECT count(*) > 0 AND bool_and(s.ssl) FROM pg_stat_activity a
+      JOIN pg_stat_ssl s USING (pid) WHERE a.usename = 'hotich'")" = t ] ||
+    fail "the registries' connections to the database are not all TLS"
 
 step "5. nginx terminating TLS in front of both (§5)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
@@ -191,7 +206,7 @@ done
 step "2. (failover) the standby promoted, a registry on it"
 as_pg "$pg/pg_ctl" --pgdata="$T/primary" --mode=immediate --wait stop >/dev/null
 as_pg "$pg/pg_ctl" --pgdata="$T/standby" --wait promote >/dev/null
-promoted="postgres://hotich:$PASSWORD@127.0.0.1:$S_PORT/hotich"
+promoted="postgres://hotich:$PASSWORD@127.0.0.1:$S_PORT/hotich?sslmode=require"
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 pids=()
 start_registry 18801 "$promoted"

@@ -188,6 +188,32 @@ impl OfficeCalendar {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> TimeDelta {
+        self.worked(hours, from, to, None)
+    }
+
+    /// Whether the working time between two instants is at most `limit`,
+    /// counted only until it passes it: a notice that arrived months after
+    /// its issue is known late on its first full working day, not after a
+    /// walk through every day between.
+    pub fn within_working_time(
+        &self,
+        hours: &OfficeHours,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: TimeDelta,
+    ) -> bool {
+        self.worked(hours, from, to, Some(limit)) <= limit
+    }
+
+    /// The working time between two instants, or, with `stop_past`, some
+    /// amount over it once it is passed.
+    fn worked(
+        &self,
+        hours: &OfficeHours,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        stop_past: Option<TimeDelta>,
+    ) -> TimeDelta {
         if to <= from {
             return TimeDelta::zero();
         }
@@ -207,6 +233,9 @@ impl OfficeCalendar {
                         total += end - start;
                     }
                 }
+            }
+            if stop_past.is_some_and(|limit| total > limit) {
+                break;
             }
             day = day + Days::new(1);
         }

@@ -131,6 +131,32 @@ fn across_tet_no_holiday_hour_is_counted() {
 }
 
 #[test]
+fn within_working_time_agrees_with_the_full_count_without_walking_past_the_limit() {
+    let calendar = OfficeCalendar::labour_code_only();
+    let hours = OfficeHours::default();
+    let four_hours = TimeDelta::hours(4);
+    let issued = office("2027-02-04T16:00:00");
+    // Across Tết: 2 working hours by Friday 12 February 8:30, 5 by 11:30.
+    for (received, within) in [
+        ("2027-02-04T19:00:00", true),
+        ("2027-02-12T08:30:00", true),
+        ("2027-02-12T11:30:00", false),
+        ("2027-06-30T08:00:00", false),
+    ] {
+        let received = office(received);
+        assert_eq!(
+            calendar.within_working_time(&hours, issued, received, four_hours),
+            within,
+            "{received}"
+        );
+        assert_eq!(
+            calendar.working_time(&hours, issued, received) <= four_hours,
+            within
+        );
+    }
+}
+
+#[test]
 fn office_hours_are_refused_when_malformed() {
     for (text, code) in [
         ("7h30-11h30", "bad_period"),

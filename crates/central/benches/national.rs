@@ -7,20 +7,21 @@
 //! each once a minute, about 55 requests a second) and at 10 times that; the
 //! province page of the largest province. Prints figures; asserts none.
 //!
-//! `cargo bench -p hotich-central --bench national [-- --scale 0.05 --seconds 20]`
+//! `cargo bench -p hotich-central --bench national [-- --scale 0.05 --seconds 20 --only sqlite|postgres]`
 //! PostgreSQL: the cluster `HOTICH_BENCH_POSTGRES` names (an admin URL), else
 //! one started for the run with `scripts/postgres.sh` (durable settings).
 //! Bars (2 cores, the load generator on the same machine): notifications
 //! taken in >= 2,000/s on PostgreSQL; pull p99 < 50 ms at 10x the national
 //! rate; the province page's p95 < 300 ms on the largest province.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
+use hotich_central::process::ServerProcess;
 use hotich_central::storage::{Database, NewOfficer, NewWorkstation, Storage};
 use hotich_central::{import_trust_list, new_token, simulate_communes, RootKey};
 use hotich_protocol::reference;
@@ -42,18 +43,28 @@ const PUSH_EVERY: usize = 5;
 struct Args {
     scale: f64,
     seconds: u64,
+    /// `--only sqlite` or `--only postgres`: one back-end (while tuning it).
+    only: Option<String>,
+    /// Loads of the province page measured (`--page-loads`).
+    page_loads: usize,
 }
 
 fn args() -> Args {
     let mut args = Args {
         scale: 0.05,
         seconds: 20,
+        only: None,
+        page_loads: 40,
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
         match arg.as_str() {
             "--scale" => args.scale = given.next().and_then(|v| v.parse().ok()).unwrap_or(0.05),
             "--seconds" => args.seconds = given.next().and_then(|v| v.parse().ok()).unwrap_or(20),
+            "--only" => args.only = given.next(),
+            "--page-loads" => {
+                args.page_loads = given.next().and_then(|v| v.parse().ok()).unwrap_or(40)
+            }
             _ => {} // cargo bench's own flags (--bench)
         }
     }
@@ -72,55 +83,25 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// A `hotich-central serve` on a free loopback port; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(db: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hotich-central"))
-            .arg("serve")
-            .arg("--db")
-            .arg(db)
-            .args(["--listen", "127.0.0.1:0", "--rate-limit", "1000000"])
-            .args(["--burst", "1000000", "--facility-rate-limit", "1000000"])
-            .args(["--max-requests-in-progress", "4096"])
-            // A log line per request would measure the terminal, not the server.
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
-        Server { child, url }
-    }
-
-    /// The process's peak resident memory (VmHWM), in MiB.
-    fn peak_memory_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `hotich-central serve` on a free loopback port, its limits out of the
+/// way of the load (a log line per request would measure the terminal, so
+/// the process logs warnings only).
+fn start_server(db: &Path) -> ServerProcess {
+    ServerProcess::start(
+        Path::new(env!("CARGO_BIN_EXE_hotich-central")),
+        db,
+        &[
+            "--rate-limit",
+            "1000000",
+            "--burst",
+            "1000000",
+            "--facility-rate-limit",
+            "1000000",
+            "--max-requests-in-progress",
+            "4096",
+        ],
+    )
+    .unwrap()
 }
 
 /// A PostgreSQL cluster started for the run, stopped when dropped.
@@ -186,27 +167,27 @@ struct Figures {
 }
 
 /// Posts every envelope, `POSTERS` facilities at once; notifications taken
-/// in per second.
-async fn post_all(url: &str, envelopes: &[SignedEnvelope]) -> f64 {
+/// in per second. Each poster serializes the batch it takes (a year's
+/// batches serialized ahead would double the bench's memory).
+async fn post_all(url: &str, envelopes: Arc<Vec<SignedEnvelope>>) -> f64 {
     let client = reqwest::Client::new();
-    let batches: Vec<Vec<u8>> = envelopes
-        .chunks(POST_BATCH)
-        .map(|chunk| serde_json::to_vec(chunk).unwrap())
-        .collect();
-    let batches = Arc::new(std::sync::Mutex::new(batches));
+    let next_batch = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let tasks: Vec<_> = (0..POSTERS)
         .map(|_| {
-            let (client, url, batches) = (client.clone(), url.to_owned(), batches.clone());
+            let (client, url) = (client.clone(), url.to_owned());
+            let (envelopes, next_batch) = (envelopes.clone(), next_batch.clone());
             tokio::spawn(async move {
                 loop {
-                    let Some(body) = batches.lock().unwrap().pop() else {
+                    let from = next_batch.fetch_add(1, Ordering::Relaxed) * POST_BATCH;
+                    if from >= envelopes.len() {
                         break;
-                    };
+                    }
+                    let batch = &envelopes[from..(from + POST_BATCH).min(envelopes.len())];
                     let answer = client
                         .post(format!("{url}/v1/notifications"))
                         .header("content-type", "application/json")
-                        .body(body)
+                        .body(serde_json::to_vec(batch).unwrap())
                         .send()
                         .await
                         .unwrap();
@@ -357,7 +338,7 @@ fn run_backend(
     backend: &'static str,
     db_arg: PathBuf,
     trust: &[u8],
-    envelopes: &[SignedEnvelope],
+    envelopes: &Arc<Vec<SignedEnvelope>>,
     args: &Args,
 ) -> Figures {
     let db = Database::from_arg(&db_arg);
@@ -388,13 +369,13 @@ fn run_backend(
         };
         storage.add_officer(&officer, Utc::now()).unwrap();
     }
-    let server = Server::start(&db_arg);
+    let server = start_server(&db_arg);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let intake_per_second = runtime.block_on(post_all(&server.url, envelopes));
+    let intake_per_second = runtime.block_on(post_all(&server.url, envelopes.clone()));
 
     // Each workstation's head: where a polling workstation stands.
     let workstations: Vec<(String, String, u64)> = {
@@ -402,7 +383,9 @@ fn run_backend(
         tokens
             .into_iter()
             .map(|(commune, token)| {
-                let (events, _) = storage.events_after(&commune, 0, 100_000).unwrap();
+                let (events, _) = storage
+                    .events_after(&commune, 0, 100_000, usize::MAX)
+                    .unwrap();
                 let head = events.last().map_or(0, |e| e.seq);
                 (commune, token, head)
             })
@@ -423,8 +406,8 @@ fn run_backend(
             failed,
         ));
     }
-    let page = runtime.block_on(province_page(&server.url, password, 40));
-    let memory_mib = server.peak_memory_mib();
+    let page = runtime.block_on(province_page(&server.url, password, args.page_loads));
+    let memory_mib = server.peak_memory_mib().unwrap_or(0.0);
     drop(server);
     Figures {
         backend,
@@ -463,31 +446,31 @@ fn main() {
         args.seconds
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let mut results = vec![run_backend(
-        "SQLite",
-        dir.path().join("central.db"),
-        &trust,
-        &sim.notifications,
-        &args,
-    )];
-    let cluster = match std::env::var("HOTICH_BENCH_POSTGRES") {
-        Ok(admin) if !admin.is_empty() => (None, admin),
-        _ => {
-            let cluster = Cluster::start();
-            let admin = cluster.admin.clone();
-            (Some(cluster), admin)
-        }
-    };
-    let url = hotich_central::process::new_postgres_database(&cluster.1).unwrap();
-    results.push(run_backend(
-        "PostgreSQL",
-        PathBuf::from(url),
-        &trust,
-        &sim.notifications,
-        &args,
-    ));
-    drop(cluster);
+    let envelopes = Arc::new(sim.notifications);
+    let wanted = |backend: &str| args.only.as_deref().is_none_or(|only| only == backend);
+    let mut results = Vec::new();
+    if wanted("sqlite") {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("central.db");
+        results.push(run_backend("SQLite", db, &trust, &envelopes, &args));
+        // A year is gigabytes on each back-end: the SQLite file goes before
+        // PostgreSQL fills the disk too.
+        drop(dir);
+    }
+    if wanted("postgres") {
+        let cluster = match std::env::var("HOTICH_BENCH_POSTGRES") {
+            Ok(admin) if !admin.is_empty() => (None, admin),
+            _ => {
+                let cluster = Cluster::start();
+                let admin = cluster.admin.clone();
+                (Some(cluster), admin)
+            }
+        };
+        let url = hotich_central::process::new_postgres_database(&cluster.1).unwrap();
+        let db = PathBuf::from(url);
+        results.push(run_backend("PostgreSQL", db, &trust, &envelopes, &args));
+        drop(cluster);
+    }
 
     for f in &results {
         println!("{}:", f.backend);

@@ -171,7 +171,7 @@ fn main() {
     let workstations: Vec<(String, String, u64)> = tokens
         .iter()
         .map(|(commune, token)| {
-            let (events, _) = storage.events_after(commune, 0, 1_000).unwrap();
+            let (events, _) = storage.events_after(commune, 0, 1_000, usize::MAX).unwrap();
             (
                 commune.clone(),
                 token.clone(),
@@ -191,7 +191,9 @@ fn main() {
     });
 
     // A fresh workstation pulls the big commune's stream.
-    let (big_events, _) = storage.events_after("01864", 0, 1_000_000).unwrap();
+    let (big_events, _) = storage
+        .events_after("01864", 0, 1_000_000, usize::MAX)
+        .unwrap();
     let ws_db = dir.path().join("ws.db");
     let mut store = hotich_core::Store::open(&ws_db, &hotich_core::StoreKey::demo()).unwrap();
     store.pin_demo_root_key().unwrap();

@@ -41,6 +41,21 @@ impl ServerProcess {
         self.child.wait()
     }
 
+    /// The process's peak resident memory so far (`VmHWM`), in MiB; `None`
+    /// where `/proc` does not say (not Linux, or the process has exited).
+    pub fn peak_memory_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024.0)
+    }
+
     /// As [`ServerProcess::start`] on a chosen loopback port (a workstation
     /// was told the address before the server came up).
     pub fn start_on(

@@ -30,9 +30,21 @@ pub enum SimulateError {
 pub fn simulate_communes(cfgs: &[SimConfig]) -> Result<(SimOutput, String), SimulateError> {
     let mut merged: Option<SimOutput> = None;
     let mut lines = Vec::new();
+    // Facilities by key id across every run; the merged trust list is signed
+    // once at the end (signing it after each run grew as the square of the
+    // communes: half a minute for the whole country).
+    let mut facilities: BTreeMap<String, hotich_sim::SimFacility> = BTreeMap::new();
+    let mut sequence = 0;
+    let several = cfgs.len() > 1;
     for cfg in cfgs {
-        let out = hotich_sim::simulate(cfg)?;
+        let mut out = hotich_sim::simulate(cfg)?;
         lines.push(summary(cfg, &out));
+        sequence = out.trust.sequence.max(sequence);
+        if several {
+            for facility in std::mem::take(&mut out.facilities) {
+                facilities.insert(facility.key.key_id.clone(), facility);
+            }
+        }
         merged = Some(match merged {
             None => out,
             Some(mut all) => {
@@ -44,19 +56,15 @@ pub fn simulate_communes(cfgs: &[SimConfig]) -> Result<(SimOutput, String), Simu
                     (None, more) => all.pki = more,
                     (Some(_), None) => {}
                 }
-                let by_key: BTreeMap<String, hotich_sim::SimFacility> = all
-                    .facilities
-                    .into_iter()
-                    .chain(out.facilities)
-                    .map(|f| (f.key.key_id.clone(), f))
-                    .collect();
-                all.facilities = by_key.into_values().collect();
-                all.trust.facilities = all.facilities.iter().map(|f| f.key.clone()).collect();
-                all.trust.sequence = all.trust.sequence.max(out.trust.sequence);
-                all.trust_list = all.trust.sign(&demo_root_signer());
                 all
             }
         });
+    }
+    if let (Some(all), true) = (&mut merged, several) {
+        all.facilities = facilities.into_values().collect();
+        all.trust.facilities = all.facilities.iter().map(|f| f.key.clone()).collect();
+        all.trust.sequence = sequence;
+        all.trust_list = all.trust.sign(&demo_root_signer());
     }
     let out = merged.ok_or(SimulateError::NoCommune)?;
     Ok((out, lines.join("\n")))

@@ -257,6 +257,39 @@ async fn signed_xml_is_verified_routed_by_residence_relayed_and_verified_again_a
         !report.to_string().contains("Quách"),
         "no personal data: {report}"
     );
+    // A signed record whose death falls after its notice was issued: refused
+    // for that field and counted for the commune it names (the province's
+    // page), its reason only; a file refused whole names no commune to trust.
+    let unsigned = testkit::death_notice_xml(RECORD_ID, FACILITY);
+    let death_time = unsigned
+        .split("<NGAY_TV>")
+        .nth(1)
+        .and_then(|rest| rest.split("</NGAY_TV>").next())
+        .unwrap()
+        .to_owned();
+    let impossible = sign(
+        &unsigned.replacen(
+            &format!("<NGAY_TV>{death_time}<"),
+            &format!("<NGAY_TV>2099{}<", &death_time[4..]),
+            1,
+        ),
+        XmlFormat::Hsdlgbt,
+        &hospital,
+    );
+    let (_, report) = post(url, "application/xml", None, &impossible).await;
+    assert_eq!(outcomes(&report)[0].4, "field_invalid", "{report}");
+    let refused = hotich_central::process::select_text(
+        &db,
+        "SELECT commune, reason FROM refused_notice ORDER BY id",
+    )
+    .unwrap();
+    assert_eq!(
+        refused,
+        vec![vec![
+            Some(COMMUNE.to_owned()),
+            Some("field_invalid".to_owned())
+        ]]
+    );
 
     // FHIR: only over the authenticated facility channel.
     let (status, body) = post(url, "application/fhir+json", None, b"{}").await;

@@ -119,8 +119,21 @@ fn concurrent_writers_on_two_pools_number_each_commune_without_a_gap() {
     let mut held = BTreeSet::new();
     let mut numbers = BTreeMap::new();
     for commune in COMMUNES {
-        let (events, more) = pools[0].events_after(commune, 0, 10_000).unwrap();
+        let (events, more) = pools[0]
+            .events_after(commune, 0, 10_000, usize::MAX)
+            .unwrap();
         assert!(!more);
+        // Capped at the first two events' bytes, a page holds those two.
+        let size = |e: &hotich_central::storage::StoredEvent| {
+            e.envelope.len() + e.document.as_ref().map_or(0, Vec::len)
+        };
+        let cap = size(&events[0]) + size(&events[1]);
+        let (capped, more) = pools[1].events_after(commune, 0, 10_000, cap).unwrap();
+        assert_eq!(
+            (capped.len(), more),
+            (2, true),
+            "{commune}: a page of {cap} bytes"
+        );
         let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
         let expected: Vec<u64> = (1..=events.len() as u64).collect();
         assert_eq!(seqs, expected, "{commune}: numbered 1..n without a gap");
@@ -359,4 +372,87 @@ async fn a_registry_on_postgres_stops_cleanly_when_told_to() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(server.terminate().unwrap().code(), Some(0));
+}
+
+/// A cluster of this test's own (`scripts/postgres.sh` with a certificate:
+/// it takes TLS connections only), stopped when dropped.
+struct TlsCluster {
+    dir: std::path::PathBuf,
+}
+
+impl Drop for TlsCluster {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(postgres_script())
+            .arg("stop")
+            .arg(&self.dir)
+            .status();
+    }
+}
+
+fn postgres_script() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
+}
+
+/// `hotich-central workstation list --db URL`, with `PGSSLROOTCERT` as
+/// given: whether it succeeded, and its error output.
+fn list_workstations(url: &str, root_cert: Option<&std::path::Path>) -> (bool, String) {
+    let mut command = std::process::Command::new(bin());
+    command.args(["workstation", "list", "--db", url]);
+    command.env_remove(hotich_central::storage::ROOT_CERT_ENV);
+    if let Some(root) = root_cert {
+        command.env(hotich_central::storage::ROOT_CERT_ENV, root);
+    }
+    let output = command.output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The registry reaches PostgreSQL over TLS when the address says
+/// `sslmode=require` (and by default on another machine: `tls.rs`'s
+/// tests), verifying the server's certificate against the CA of
+/// `PGSSLROOTCERT`: a cluster that takes TLS only is reached with that CA,
+/// refused without it, and refuses a plain connection.
+#[test]
+fn the_registry_reaches_postgresql_over_tls_that_verifies_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    // The server runs as `postgres` when we are root: let it in.
+    let _ = std::process::Command::new("chmod")
+        .arg("755")
+        .arg(dir.path())
+        .status();
+    let certificates = hotich_central::process::test_certificates(dir.path()).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cluster = TlsCluster {
+        dir: dir.path().join("cluster"),
+    };
+    let started = std::process::Command::new("bash")
+        .arg(postgres_script())
+        .arg("start")
+        .arg(&cluster.dir)
+        .arg(port.to_string())
+        .arg(&certificates.cert)
+        .arg(&certificates.key)
+        .output()
+        .unwrap();
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let url = format!("postgres://hotich@127.0.0.1:{port}/postgres");
+
+    let (ok, error) = list_workstations(&format!("{url}?sslmode=require"), Some(&certificates.ca));
+    assert!(ok, "{error}");
+    let (ok, error) = list_workstations(&format!("{url}?sslmode=require"), None);
+    assert!(!ok);
+    assert!(error.contains("certificate verify failed"), "{error}");
+    let (ok, error) = list_workstations(&format!("{url}?sslmode=disable"), Some(&certificates.ca));
+    assert!(!ok, "the cluster takes TLS only: {error}");
 }

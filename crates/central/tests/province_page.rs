@@ -5,7 +5,8 @@
 //! commune of Hà Nội with figures equal to this test's own count of the
 //! scenario's ledger, sorts the table, opens a commune's overdue cases and
 //! downloads the Excel file; a workstation's token opens nothing; an
-//! officer of another province sees none of Hà Nội.
+//! officer of another province sees none of Hà Nội. Wrong passwords lock an
+//! officer's sign-in on every registry process.
 
 mod common;
 
@@ -153,6 +154,21 @@ async fn sign_in_form(driver: &WebDriver, login: &str, password: &str) -> WebDri
     driver.find(By::Id("sign-in")).await?.click().await
 }
 
+/// `hotich-central officer add` for `province`; the password it printed.
+fn add_officer(db: &std::path::Path, province: &str, login: &str) -> String {
+    let args = [
+        "officer",
+        "add",
+        "--province",
+        province,
+        "--login",
+        login,
+        "--label",
+        "Cán bộ Sở",
+    ];
+    central(db, &args).trim().to_owned()
+}
+
 /// Signs in over HTTP; the session cookie's `name=value`.
 async fn session(client: &reqwest::Client, url: &str, login: &str, password: &str) -> String {
     let answer = client
@@ -199,25 +215,8 @@ async fn a_provincial_officer_reads_every_commune_of_the_province_and_its_overdu
             ledger_file.to_str().unwrap(),
         ],
     );
-    let add = |province: &str, login: &str| {
-        central(
-            &db,
-            &[
-                "officer",
-                "add",
-                "--province",
-                province,
-                "--login",
-                login,
-                "--label",
-                "Cán bộ Sở",
-            ],
-        )
-        .trim()
-        .to_owned()
-    };
-    let password = add("01", "hanoi.giamsat");
-    let other_password = add("79", "hcm.giamsat");
+    let password = add_officer(&db, "01", "hanoi.giamsat");
+    let other_password = add_officer(&db, "79", "hcm.giamsat");
     let workstation_token = central(&db, &["workstation", "add", "--commune", "00004"])
         .trim()
         .to_owned();
@@ -450,4 +449,201 @@ async fn a_provincial_officer_reads_every_commune_of_the_province_and_its_overdu
     assert!(driver.find(By::Id("sign-in")).await?.is_displayed().await?);
     driver.quit().await?;
     Ok(())
+}
+
+/// Posts the sign-in form; the status (303 signed in, 401 refused).
+async fn try_sign_in(client: &reqwest::Client, url: &str, login: &str, password: &str) -> u16 {
+    client
+        .post(format!("{url}/province/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("login={login}&password={password}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_through_two_registry_processes_lock_the_officer_out_of_both() {
+    use hotich_central::province::{LOCKOUT, LOCK_AFTER_FAILED_SIGN_INS};
+    let dir = tempfile::tempdir().unwrap();
+    let db = hotich_central::process::test_database(&dir.path().join("central.db")).unwrap();
+    let password = add_officer(&db, "01", "hanoi.giamsat");
+    let colleague_password = add_officer(&db, "01", "hanoi.dongnghiep");
+    let limits = ["--rate-limit", "1000", "--burst", "1000"];
+    let (first, second) = (common::serve(&db, &limits), common::serve(&db, &limits));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    // A good password forgets the wrong ones before it.
+    for _ in 1..LOCK_AFTER_FAILED_SIGN_INS {
+        assert_eq!(
+            try_sign_in(&client, &first.url, "hanoi.giamsat", "sai").await,
+            401
+        );
+    }
+    assert_eq!(
+        try_sign_in(&client, &second.url, "hanoi.giamsat", &password).await,
+        303
+    );
+
+    // Wrong passwords counted through either process, in a row: locked on both,
+    // the right password refused as a wrong one is.
+    for attempt in 0..LOCK_AFTER_FAILED_SIGN_INS {
+        let server = if attempt % 2 == 0 { &first } else { &second };
+        assert_eq!(
+            try_sign_in(&client, &server.url, "hanoi.giamsat", "sai").await,
+            401
+        );
+    }
+    for server in [&first, &second] {
+        assert_eq!(
+            try_sign_in(&client, &server.url, "hanoi.giamsat", &password).await,
+            401
+        );
+    }
+    let locked = hotich_central::process::select_text(
+        &db,
+        "SELECT locked_until FROM province_officer WHERE login = 'hanoi.giamsat'",
+    )
+    .unwrap();
+    let until = DateTime::parse_from_rfc3339(locked[0][0].as_deref().unwrap()).unwrap();
+    let expected = Utc::now() + LOCKOUT;
+    assert!(
+        (until.with_timezone(&Utc) - expected).num_seconds().abs() < 60,
+        "{until}"
+    );
+    // An unknown login answers as the locked one does; a colleague signs in.
+    assert_eq!(
+        try_sign_in(&client, &first.url, "khong.co", &password).await,
+        401
+    );
+    assert_eq!(
+        try_sign_in(&client, &first.url, "hanoi.dongnghiep", &colleague_password).await,
+        303
+    );
+
+    // Once the lock's time is past, the right password opens a session again.
+    hotich_central::process::execute_sql(
+        &db,
+        "UPDATE province_officer SET locked_until = '2000-01-01T00:00:00+00:00' \
+         WHERE login = 'hanoi.giamsat'",
+    )
+    .unwrap();
+    assert_eq!(
+        try_sign_in(&client, &second.url, "hanoi.giamsat", &password).await,
+        303
+    );
+}
+
+/// One sync of the workstation, which must succeed.
+async fn sync_workstation(store: &mut hotich_core::Store, options: &hotich_sync::SyncOptions) {
+    let report = hotich_sync::sync_once(store, options, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.error, None, "{report:?}");
+}
+
+/// The number in the `column` cell of `commune`'s row of the province page.
+fn page_cell(page: &str, commune: &str, column: &str) -> u32 {
+    let row = page
+        .split(&format!("data-commune=\"{commune}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row of {commune}"));
+    let cell = row
+        .split(&format!("data-column=\"{column}\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .unwrap_or_else(|| panic!("no {column} in {row}"));
+    // The overdue figure is wrapped in a warning span when not zero.
+    let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_the_workstation_closes_without_registration_leaves_the_open_and_overdue_figures() {
+    use hotich_core::{CaseFilter, CaseStatus, StatusDecision, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let commune = "00004";
+    let prepared = common::registry(dir.path(), &[commune], 0, 4);
+    let password = add_officer(&prepared.db, "01", "hanoi.giamsat");
+    let server = common::serve(&prepared.db, &[]);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let posted = client
+        .post(format!("{}/v1/notifications", server.url))
+        .header("content-type", "application/json")
+        .body(std::fs::read(prepared.sim.join("notifications.json")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_success());
+
+    // The commune's workstation takes the deaths in and pushes its first sync.
+    let mut store = Store::open(&dir.path().join("ws.db"), &hotich_core::StoreKey::demo()).unwrap();
+    store.set_commune(commune).unwrap();
+    store.pin_root(&hotich_central::RootKey::demo()).unwrap();
+    let now = Utc::now();
+    let supervisor = store
+        .create_first_supervisor("lanhdao", "Phạm Văn Lãnh", "Mật khẩu thử nghiệm 2026", now)
+        .unwrap();
+    let options = hotich_sync::SyncOptions::new(
+        hotich_sync::ServerUrl::parse(&server.url).unwrap(),
+        &prepared.tokens[commune],
+    );
+    sync_workstation(&mut store, &options).await;
+    let hanoi = session(&client, &server.url, "hanoi.giamsat", &password).await;
+    let page = || async {
+        client
+            .get(format!("{}/province", server.url))
+            .header("cookie", &hanoi)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let before = page().await;
+    let (open, overdue) = (
+        page_cell(&before, commune, "open"),
+        page_cell(&before, commune, "overdue"),
+    );
+
+    // The oldest open death is closed as not registrable, and synced.
+    let today = hotich_common::time::office_today();
+    let filter = CaseFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    let case = store
+        .cases(&filter, today)
+        .unwrap()
+        .rows
+        .into_iter()
+        .filter(|c| c.status.is_open())
+        .min_by_key(|c| c.event_date)
+        .expect("an open case");
+    let was_overdue = case.deadline < today;
+    let decision = StatusDecision {
+        to: CaseStatus::NotRegistrable,
+        reason: Some("Thai nhi chết lưu, không thuộc diện đăng ký khai tử".into()),
+        next_follow_up: None,
+    };
+    store
+        .change_status(&supervisor, &case.id, &decision, Utc::now(), today)
+        .unwrap();
+    sync_workstation(&mut store, &options).await;
+    let after = page().await;
+    assert_eq!(page_cell(&after, commune, "open"), open - 1, "{after}");
+    assert_eq!(
+        page_cell(&after, commune, "overdue"),
+        overdue - u32::from(was_overdue)
+    );
 }

@@ -372,9 +372,14 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> InvalidField {
     }
 }
 
-/// A commune code: 5 digits since communes were renumbered on 1 July 2025.
+/// Whether `code` has a commune code's shape: 5 digits since communes were
+/// renumbered on 1 July 2025.
+pub fn is_commune_code(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn require_commune(field: &'static str, code: &str) -> Result<(), InvalidField> {
-    if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+    if is_commune_code(code) {
         Ok(())
     } else {
         Err(invalid(field, "mã xã phải gồm 5 chữ số"))

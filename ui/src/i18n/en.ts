@@ -2,13 +2,13 @@
 // in the Vietnamese dictionary is a type error.
 
 import type { AmendmentStatus } from "../bindings/AmendmentStatus";
-import type { PaperStatus } from "../bindings/PaperStatus";
 import type { Role } from "../bindings/Role";
 import { LABELS_EN } from "../bindings/labels";
 import type { Messages } from "./vi";
 import { amendmentApprovalEn, backupsEn, holidayCalendarEn } from "./admin-panels";
 import { healthShareEn } from "./health";
 import { pilotEn } from "./pilot";
+import { paperCheckEn } from "./paper-check";
 import { firstRunEn } from "./first-run";
 import { committeeInEnglish, lowerFirst, words } from "./words";
 
@@ -753,60 +753,7 @@ export const en: Messages = {
     crlAdded: (issuer: string, cleared: number, revoked: number, waiting: number) =>
       `Imported the CRL of ${issuer}. Re-checked ${cleared + revoked} notification(s): ${cleared} valid, ${revoked} with a revoked certificate; ${waiting} still waiting for a CRL.`,
   },
-  paperCheck: {
-    nav: "Check a paper",
-    title: "Check a printed civil-status paper",
-    intro:
-      "Reads the signed QR of a birth certificate, a birth extract or a death extract: from a photo, a scan, a PDF or the QR's text. Uses only the trust list, never the register.",
-    text: "The QR's text (HT1:…)",
-    check: "Check",
-    file: "Choose an image or PDF…",
-    fileTitle: "Choose a photo, scan or PDF of the paper",
-    fileFilter: "Images or PDF",
-    pageIntro:
-      "Checks a birth certificate, birth extract or death extract from the signed QR printed on it. The signature is checked on this device; nothing is sent.",
-    camera: "Scan with the camera",
-    image: "Choose a photo or scan",
-    pasteText: "Or paste the QR's text",
-    trustFile: "Trust file (if the registry cannot be reached)",
-    trustMissing: "No trust list yet: choose a trust file.",
-    trustReady: (n: number) => `Trust list: ${n} certificates of registration offices.`,
-    noQr: "No QR code found in the image: take it again more clearly.",
-    noCamera: "The camera could not be opened: choose an image.",
-    valid: "Signature valid",
-    invalid: "Not valid",
-    issuedBy: (commune: string, province: string) => `Issued by ${commune}, ${province}`,
-    demo: "SAMPLE DATA – NO LEGAL VALUE",
-    fullName: "Full name",
-    birthDate: "Date of birth",
-    deathDate: "Date of death",
-    number: "Number",
-    book: "Book",
-    registrationDate: "Registered on",
-    issueDate: "Issued on",
-    code: "Copy code",
-    key: "Signing key",
-    statusAsking: "Asking the registry for the status…",
-    statusUnavailable: "The status could not be checked (the registry cannot be reached).",
-    status: {
-      valid: "Status: valid.",
-      superseded: "Status: the register was corrected after this copy was printed; the paper no longer matches it.",
-      withdrawn: "Status: this copy was withdrawn.",
-      unknown: "Status: the registry does not know this copy (perhaps not synced yet).",
-    } satisfies Record<PaperStatus, string>,
-    since: (day: string) => `Since ${day}.`,
-    refusal: {
-      not_a_paper: "the QR is not a civil-status paper signed by Hotich",
-      malformed: "the QR is damaged or not in the expected form",
-      unsupported_version: "the paper is of a version not supported yet",
-      unknown_key: "the signing key is not in the trust list",
-      bad_signature: "the signature does not match: the content was changed or another office signed it",
-      wrong_commune: "the paper names one commune but was signed with another commune's key",
-      certificate_expired: "the signing key was not valid on the issue date",
-      key_revoked: "the signing key was revoked: papers it signed are no longer trusted",
-      bad_trust: "the trust list cannot be used",
-    } as Record<string, string>,
-  },
+  paperCheck: paperCheckEn,
   drop: {
     hint: "Drop notification files here to import them (JSON, XML)",
     notImported: "Not imported",

@@ -8,7 +8,6 @@ import type { Connection } from "../bindings/Connection";
 import type { DeathNotice } from "../bindings/DeathNotice";
 import type { DuplicateRule } from "../bindings/DuplicateRule";
 import type { EventKind } from "../bindings/EventKind";
-import type { PaperStatus } from "../bindings/PaperStatus";
 import type { RejectionReason } from "../bindings/RejectionReason";
 import type { Role } from "../bindings/Role";
 import type { Sex } from "../bindings/Sex";
@@ -16,6 +15,7 @@ import { LABELS_VI } from "../bindings/labels";
 import { amendmentApprovalVi, backupsVi, holidayCalendarVi } from "./admin-panels";
 import { healthShareVi } from "./health";
 import { pilotVi } from "./pilot";
+import { paperCheckVi } from "./paper-check";
 import { firstRunVi } from "./first-run";
 import { lowerFirst, words } from "./words";
 
@@ -761,60 +761,7 @@ export const vi = {
     crlAdded: (issuer: string, cleared: number, revoked: number, waiting: number) =>
       `Đã nhập CRL của ${issuer}. Đã kiểm tra lại ${cleared + revoked} thông báo: ${cleared} hợp lệ, ${revoked} có chứng thư bị thu hồi; ${waiting} vẫn chờ CRL.`,
   },
-  paperCheck: {
-    nav: "Kiểm tra giấy tờ",
-    title: "Kiểm tra giấy tờ hộ tịch đã in",
-    intro:
-      "Đọc mã QR ký số trên Giấy khai sinh, Trích lục khai sinh hoặc Trích lục khai tử: từ ảnh chụp, bản quét, tệp PDF hoặc chữ của mã QR. Chỉ dùng danh sách tin cậy, không tra cứu Sổ.",
-    text: "Chữ của mã QR (HT1:…)",
-    check: "Kiểm tra",
-    file: "Chọn ảnh hoặc PDF…",
-    fileTitle: "Chọn ảnh chụp, bản quét hoặc tệp PDF của giấy tờ",
-    fileFilter: "Ảnh hoặc PDF",
-    pageIntro:
-      "Kiểm tra Giấy khai sinh, Trích lục khai sinh, Trích lục khai tử từ mã QR ký số in trên giấy. Việc kiểm tra chữ ký làm ngay trên máy này, không gửi gì đi.",
-    camera: "Quét bằng máy ảnh",
-    image: "Chọn ảnh chụp hoặc bản quét",
-    pasteText: "Hoặc dán chữ của mã QR",
-    trustFile: "Tệp tin cậy (nếu không lấy được từ máy chủ)",
-    trustMissing: "Chưa có danh sách tin cậy: hãy chọn tệp tin cậy.",
-    trustReady: (n: number) => `Danh sách tin cậy: ${n} chứng thư của cơ quan đăng ký.`,
-    noQr: "Không tìm thấy mã QR trong ảnh: hãy chụp lại rõ hơn.",
-    noCamera: "Không mở được máy ảnh: hãy chọn ảnh.",
-    valid: "Chữ ký hợp lệ",
-    invalid: "Không hợp lệ",
-    issuedBy: (commune: string, province: string) => `Do ${commune}, ${province} cấp`,
-    demo: "DỮ LIỆU MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ",
-    fullName: "Họ và tên",
-    birthDate: "Ngày, tháng, năm sinh",
-    deathDate: "Ngày chết",
-    number: "Số",
-    book: "Quyển số",
-    registrationDate: "Ngày đăng ký",
-    issueDate: "Ngày cấp",
-    code: "Mã bản in",
-    key: "Khóa ký",
-    statusAsking: "Đang hỏi trạng thái trên máy chủ…",
-    statusUnavailable: "Không kiểm tra được trạng thái (không kết nối được máy chủ).",
-    status: {
-      valid: "Trạng thái: còn hiệu lực.",
-      superseded: "Trạng thái: Sổ đã được cải chính sau khi in bản này; giấy không còn đúng với Sổ.",
-      withdrawn: "Trạng thái: bản này đã bị thu hồi.",
-      unknown: "Trạng thái: máy chủ chưa biết bản này (có thể chưa đồng bộ).",
-    } satisfies Record<PaperStatus, string>,
-    since: (day: string) => `Từ ngày ${day}.`,
-    refusal: {
-      not_a_paper: "mã QR không phải giấy tờ hộ tịch có chữ ký của Hotich",
-      malformed: "mã QR bị hỏng hoặc không đúng định dạng",
-      unsupported_version: "giấy tờ theo phiên bản chưa được hỗ trợ",
-      unknown_key: "khóa ký không có trong danh sách tin cậy",
-      bad_signature: "chữ ký không khớp: nội dung đã bị sửa hoặc không do cơ quan này ký",
-      wrong_commune: "giấy ghi một xã nhưng được ký bằng khóa của xã khác",
-      certificate_expired: "khóa ký không còn hiệu lực vào ngày cấp giấy",
-      key_revoked: "khóa ký đã bị thu hồi: giấy do khóa này ký không còn được tin",
-      bad_trust: "danh sách tin cậy không dùng được",
-    } as Record<string, string>,
-  },
+  paperCheck: paperCheckVi,
   drop: {
     hint: "Thả tệp thông báo vào đây để nhập (JSON, XML)",
     notImported: "Không nhập được",

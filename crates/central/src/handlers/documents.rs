@@ -20,7 +20,7 @@ use hotich_protocol::RejectionReason;
 
 use axum::http::StatusCode;
 
-use super::notifications::{appended_outcome, merge_outcomes};
+use super::notifications::{appended_outcome, count_refused, merge_outcomes};
 use crate::error::Failure;
 use crate::jurisdiction::responsible_commune;
 use crate::state::App;
@@ -55,6 +55,19 @@ fn rejected(code: &str, notification_id: Option<String>, detail: String) -> Post
         // The refusal names elements and limits, never a value of the record.
         detail: Some(detail.chars().take(500).collect()),
     }
+}
+
+/// A verified record refused for a field: counted for the commune it names
+/// (the province's page), and its outcome.
+fn field_refused(
+    app: &App,
+    record: &hotich_protocol::Notification,
+    detail: String,
+    now: chrono::DateTime<Utc>,
+) -> Result<PostOutcome, Failure> {
+    let code = RejectionReason::FieldInvalid.code();
+    count_refused(app, Some(&record.commune_code), code, now)?;
+    Ok(rejected(code, Some(record.notification_id.clone()), detail))
 }
 
 /// Verifies one posted official XML file and appends each of its records.
@@ -97,11 +110,7 @@ pub(super) fn post_xml(
     for record in records {
         let n = &record.notification;
         if let Err(invalid) = validate_fields(n, now) {
-            results.push(Some(rejected(
-                RejectionReason::FieldInvalid.code(),
-                Some(n.notification_id.clone()),
-                invalid.to_string(),
-            )));
+            results.push(Some(field_refused(app, n, invalid.to_string(), now)?));
             continue;
         }
         incoming.push(IncomingDocument {
@@ -200,11 +209,7 @@ pub(super) fn post_fhir(
                 }
             })
         {
-            results.push(Some(rejected(
-                RejectionReason::FieldInvalid.code(),
-                Some(n.notification_id.clone()),
-                invalid,
-            )));
+            results.push(Some(field_refused(app, n, invalid, now)?));
             continue;
         }
         incoming.push(IncomingDocument {

@@ -50,10 +50,10 @@ pub async fn health(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         if !operator {
             return Ok(None);
         }
-        let trust_list = storage.trust_list().map_err(Failure::internal)?;
+        let trust_list_sequence = storage.trust_list_sequence().map_err(Failure::internal)?;
         Ok(Some(OperatorDetails {
             version: env!("CARGO_PKG_VERSION"),
-            trust_list_sequence: trust_list.map(|(sequence, _)| sequence),
+            trust_list_sequence,
             database_pool: storage.pool_use().map(|pool| Pool {
                 open: pool.open,
                 idle: pool.idle,

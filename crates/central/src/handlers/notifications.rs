@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use hotich_protocol::sync::{PostOutcome, PostReport};
-use hotich_protocol::verify::MAX_ENVELOPE_BYTES;
+use hotich_protocol::verify::{is_commune_code, MAX_ENVELOPE_BYTES};
 use hotich_protocol::{verify_notification, TrustedKeys};
 
 use super::{blocking, documents};
@@ -28,8 +28,11 @@ pub const MAX_POST_ITEMS: usize = 1_000;
 
 /// The trust list's keys, reloaded when a newer list was imported.
 pub(super) fn current_keys(app: &App) -> Result<Arc<TrustedKeys>, Failure> {
-    let stored = app.storage.trust_list().map_err(Failure::internal)?;
-    let Some((sequence, _)) = stored else {
+    let stored = app
+        .storage
+        .trust_list_sequence()
+        .map_err(Failure::internal)?;
+    let Some(sequence) = stored else {
         return Err(Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "no_trust_list",
@@ -143,13 +146,30 @@ pub(super) fn appended_outcome(
 }
 
 /// The commune a refused envelope's payload names, read without trusting
-/// it (5 digits, or nothing).
+/// it.
 fn claimed_commune(raw: &str) -> Option<String> {
     let envelope: hotich_protocol::SignedEnvelope = serde_json::from_str(raw).ok()?;
     let payload = hotich_protocol::jws::unb64(&envelope.payload).ok()?;
     let payload: serde_json::Value = serde_json::from_slice(&payload).ok()?;
-    let commune = payload.get("commune_code")?.as_str()?;
-    (commune.len() == 5 && commune.bytes().all(|b| b.is_ascii_digit())).then(|| commune.to_owned())
+    Some(payload.get("commune_code")?.as_str()?.to_owned())
+}
+
+/// Counts a record refused at the door for the commune it names, when that
+/// reads as a commune code (the province's page: "refused", so the commune
+/// asks its facility again): the reason's code, nothing of the content.
+pub(super) fn count_refused(
+    app: &App,
+    commune: Option<&str>,
+    reason: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), Failure> {
+    match commune {
+        Some(commune) if is_commune_code(commune) => app
+            .storage
+            .note_refused(commune, reason, now)
+            .map_err(Failure::internal),
+        _ => Ok(()),
+    }
 }
 
 fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
@@ -180,13 +200,8 @@ fn verify_and_append(app: &App, body: &[u8]) -> Result<PostReport, Failure> {
                 results.push(None);
             }
             Err(rejection) => {
-                // Counted for the commune the envelope names, if it can be
-                // read (the province's page: "refused").
-                if let Some(commune) = claimed_commune(raw.get()) {
-                    app.storage
-                        .note_refused(&commune, rejection.reason.code(), now)
-                        .map_err(Failure::internal)?;
-                }
+                let commune = claimed_commune(raw.get());
+                count_refused(app, commune.as_deref(), rejection.reason.code(), now)?;
                 results.push(Some(PostOutcome {
                     status: "rejected".into(),
                     notification_id: rejection.notification_id,

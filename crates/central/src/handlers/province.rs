@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::blocking;
 use crate::error::Failure;
-use crate::province::figures::SortBy;
+use crate::province::figures::{ProvinceTable, SortBy};
 use crate::province::labels::{labels, Lang};
 use crate::province::{self, page, SESSION_COOKIE, SESSION_LENGTH};
 use crate::state::App;
@@ -142,18 +142,27 @@ fn period(query: &PageQuery) -> Result<(NaiveDate, NaiveDate), ()> {
     Ok((from, to))
 }
 
-/// The signed-in officer and the period asked for, or the answer to give
+/// The signed-in officer, the period asked for and the province's table
+/// over it (the page and its export show the same), or the answer to give
 /// instead (the sign-in page; 400 for a period backwards or unreadable).
-async fn reader(
+async fn read_table(
     app: &Arc<App>,
     headers: &HeaderMap,
     query: &PageQuery,
     lang: Lang,
-) -> Result<(ProvinceOfficer, (NaiveDate, NaiveDate)), Response> {
+) -> Result<(ProvinceOfficer, (NaiveDate, NaiveDate), ProvinceTable), Response> {
     let officer = officer(app, headers, lang).await?;
     let period = period(query)
         .map_err(|()| Failure::bad_request(labels(lang).bad_period).into_response())?;
-    Ok((officer, period))
+    let storage = app.storage.clone();
+    let reader = officer.clone();
+    let table = blocking(move || {
+        province::province_table(storage.as_ref(), &reader, period, Utc::now())
+            .map_err(Failure::internal)
+    })
+    .await
+    .map_err(IntoResponse::into_response)?;
+    Ok((officer, period, table))
 }
 
 pub async fn page(
@@ -162,7 +171,7 @@ pub async fn page(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let lang = Lang::parse(query.lang.as_deref());
-    let (officer, period) = match reader(&app, &headers, &query, lang).await {
+    let (officer, period, table) = match read_table(&app, &headers, &query, lang).await {
         Ok(read) => read,
         Err(answer) => return answer,
     };
@@ -171,20 +180,10 @@ pub async fn page(
         .as_deref()
         .and_then(SortBy::parse)
         .unwrap_or(SortBy::Overdue);
-    let storage = app.storage.clone();
-    let reader = officer.clone();
-    let table = blocking(move || {
-        province::province_table(storage.as_ref(), &reader, period, Utc::now())
-            .map_err(Failure::internal)
-    })
-    .await;
-    match table {
-        Ok(table) => rendered(
-            StatusCode::OK,
-            page::table(lang, &officer, &table, period, sort),
-        ),
-        Err(failure) => failure.into_response(),
-    }
+    rendered(
+        StatusCode::OK,
+        page::table(lang, &officer, &table, period, sort),
+    )
 }
 
 pub async fn sign_in(
@@ -268,15 +267,12 @@ pub async fn export(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let lang = Lang::parse(query.lang.as_deref());
-    let (officer, period) = match reader(&app, &headers, &query, lang).await {
+    let (officer, period, table) = match read_table(&app, &headers, &query, lang).await {
         Ok(read) => read,
         Err(answer) => return answer,
     };
-    let storage = app.storage.clone();
     let province_code = officer.province.clone();
     let workbook = blocking(move || {
-        let table = province::province_table(storage.as_ref(), &officer, period, Utc::now())
-            .map_err(Failure::internal)?;
         let name = province::province_name(&officer.province);
         province::xlsx::workbook(lang, name, &table, period).map_err(Failure::internal)
     })

@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hotich_protocol::sync::{DEFAULT_PAGE, MAX_PAGE};
+use hotich_protocol::verify::is_commune_code;
 use serde::Deserialize;
 
 use super::blocking;
 use crate::auth::WorkstationAuth;
 use crate::error::Failure;
 use crate::state::App;
-use crate::storage::StoredEvent;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,26 +27,6 @@ pub struct PullQuery {
 /// large relayed documents ends early (`has_more`), so no answer grows past
 /// what a commune's link and the server's memory bear, whatever `limit`.
 pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
-
-/// Keeps the first events that fit in `max` bytes (always the first one, so
-/// the cursor moves); whether any were left out.
-fn fit_in_bytes(events: &mut Vec<StoredEvent>, max: usize) -> bool {
-    let mut total = 0;
-    let fitting = events
-        .iter()
-        .position(|e| {
-            total += e.envelope.len() + e.document.as_ref().map_or(0, Vec::len);
-            total > max
-        })
-        .map_or(events.len(), |first_over| first_over.max(1));
-    let cut = fitting < events.len();
-    events.truncate(fitting);
-    cut
-}
-
-fn is_commune_code(code: &str) -> bool {
-    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
-}
 
 pub async fn pull(
     State(app): State<Arc<App>>,
@@ -67,13 +47,12 @@ pub async fn pull(
     }
     let after = query.after.unwrap_or(0);
     let storage = app.storage.clone();
-    let (mut events, more) = blocking(move || {
+    let (events, has_more) = blocking(move || {
         storage
-            .events_after(&commune, after, limit)
+            .events_after(&commune, after, limit, MAX_PAGE_BYTES)
             .map_err(Failure::internal)
     })
     .await?;
-    let has_more = fit_in_bytes(&mut events, MAX_PAGE_BYTES) || more;
     app.metrics.pulled(events.len());
     // The envelopes go out as stored, without parsing them again.
     let mut out =
@@ -123,36 +102,4 @@ pub async fn pull(
         out,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(seq: u64, bytes: usize) -> StoredEvent {
-        StoredEvent {
-            seq,
-            notification_id: format!("n-{seq}"),
-            version: 1,
-            envelope: String::new(),
-            format: "xml".into(),
-            document: Some(vec![b'x'; bytes]),
-            sender_facility: None,
-            received_at: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_page_ends_before_the_event_that_would_pass_the_byte_cap() {
-        let mut events = vec![event(1, 400), event(2, 400), event(3, 400)];
-        assert!(fit_in_bytes(&mut events, 1_000));
-        assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2]);
-        // One event larger than the cap still goes, alone: the cursor moves.
-        let mut events = vec![event(1, 5_000), event(2, 10)];
-        assert!(fit_in_bytes(&mut events, 1_000));
-        assert_eq!(events.len(), 1);
-        let mut events = vec![event(1, 10), event(2, 10)];
-        assert!(!fit_in_bytes(&mut events, 1_000));
-        assert_eq!(events.len(), 2);
-    }
 }

@@ -5,7 +5,9 @@
 //! tests call [`province_table`] and [`overdue_cases`].
 //!
 //! The rules, as the workstation's own dashboard applies them:
-//! - open: a notification (not voided) no case of which is registered;
+//! - open: a notification (not voided) no case of which is registered or
+//!   closed without registration (registered in another commune, not
+//!   registrable: the workstation's decision, pushed as a change of status);
 //! - overdue: open past its legal deadline (`legal::registration_deadline`:
 //!   Law on Civil Status 2014, Art. 15(1), 33(1));
 //! - no contact: open, no attempt yet, and 2 working days passed since the
@@ -23,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use hotich_calendar::{OfficeCalendar, OfficeHours};
-use hotich_common::time::office_day_of;
+use hotich_common::time::{office_day, office_day_of};
 use hotich_protocol::legal::{
     registration_deadline, FIRST_CONTACT_WORKING_DAYS, HEALTH_SHARING_WORKING_HOURS,
 };
@@ -114,12 +116,17 @@ fn date(text: Option<&str>) -> Option<NaiveDate> {
     text?.parse().ok()
 }
 
-/// A notification and the cases its commune holds for it, read.
+/// A notification and the cases its commune holds for it, read (each
+/// stored text parsed once: a province holds a hundred thousand a year).
 struct Followed<'a> {
     notice: &'a SupervisedNotice,
     kind: EventKind,
     event_date: NaiveDate,
+    received: Option<DateTime<Utc>>,
+    issued: Option<DateTime<Utc>>,
     registered: bool,
+    /// A case of it closed without registration, and not opened again.
+    closed: bool,
     first_contact: Option<NaiveDate>,
     last_contact: Option<NaiveDate>,
     assignee: Option<&'a str>,
@@ -145,7 +152,10 @@ fn followed<'a>(
             notice,
             kind,
             event_date,
+            received: instant(notice.received_at.as_deref()),
+            issued: instant(notice.issued_at.as_deref()),
             registered: held.iter().any(|c| c.registered_on.is_some()),
+            closed: held.iter().any(|c| c.closed_as.is_some()),
             first_contact: held
                 .iter()
                 .filter_map(|c| office_day_of(c.first_contact_at.as_deref()?))
@@ -161,17 +171,16 @@ fn followed<'a>(
 
 /// The day the 2 working days of first contact run from: the notification's
 /// issue, or its arrival when the issue time is unknown.
-fn first_day(notice: &SupervisedNotice) -> Option<NaiveDate> {
-    let issued = notice.issued_at.as_deref().and_then(office_day_of);
-    let received = notice.received_at.as_deref().and_then(office_day_of);
+fn first_day(issued: Option<NaiveDate>, received: Option<NaiveDate>) -> Option<NaiveDate> {
     match (issued, received) {
         (Some(issued), Some(received)) => Some(issued.min(received)),
         (issued, received) => issued.or(received),
     }
 }
 
-fn month_of(day: NaiveDate) -> String {
-    format!("{:04}-{:02}", day.year(), day.month())
+/// A month as the trend keys it.
+fn month_key(day: NaiveDate) -> (i32, u32) {
+    (day.year(), day.month())
 }
 
 /// Every commune of `communes` (code, name), in that order, with its
@@ -184,7 +193,7 @@ pub fn province_table(
     now: DateTime<Utc>,
     calendar: &Calendar,
 ) -> ProvinceTable {
-    let today = hotich_common::time::office_day(now);
+    let today = office_day(now);
     let in_period = |day: Option<NaiveDate>| day.is_some_and(|d| (from..=to).contains(&d));
     let mut lines: BTreeMap<&str, CommuneFigures> = communes
         .iter()
@@ -198,20 +207,16 @@ pub fn province_table(
         })
         .collect();
     let mut days_to_registration: HashMap<String, Vec<i64>> = HashMap::new();
-    let trend_months: Vec<String> = (0..TREND_MONTHS)
+    let mut trend: BTreeMap<(i32, u32), MonthFigures> = (0..TREND_MONTHS)
         .rev()
         .filter_map(|back| to.checked_sub_months(chrono::Months::new(back as u32)))
-        .map(month_of)
-        .collect();
-    let mut trend: BTreeMap<String, MonthFigures> = trend_months
-        .iter()
-        .map(|month| {
+        .map(|day| {
             let figures = MonthFigures {
-                month: month.clone(),
+                month: format!("{:04}-{:02}", day.year(), day.month()),
                 received: 0,
                 registered: 0,
             };
-            (month.clone(), figures)
+            (month_key(day), figures)
         })
         .collect();
     let health_limit = TimeDelta::hours(HEALTH_SHARING_WORKING_HOURS);
@@ -220,33 +225,33 @@ pub fn province_table(
         let Some(line) = lines.get_mut(f.notice.commune.as_str()) else {
             continue;
         };
-        let received = instant(f.notice.received_at.as_deref());
-        let received_day = f.notice.received_at.as_deref().and_then(office_day_of);
+        let received_day = f.received.map(office_day);
+        let issued_day = f.issued.map(office_day);
         if in_period(received_day) {
             line.received += 1;
         }
-        if let Some(month) = received_day.map(month_of) {
-            if let Some(m) = trend.get_mut(&month) {
-                m.received += 1;
-            }
+        if let Some(m) = received_day.and_then(|day| trend.get_mut(&month_key(day))) {
+            m.received += 1;
         }
-        let issued = instant(f.notice.issued_at.as_deref());
-        if let (Some(issued), Some(received)) = (issued, received) {
-            if in_period(Some(hotich_common::time::office_day(issued))) {
+        if let (Some(issued), Some(received)) = (f.issued, f.received) {
+            if in_period(issued_day) {
                 line.issued += 1;
-                let worked = calendar
-                    .days
-                    .working_time(&calendar.hours, issued, received);
-                line.issued_in_time += u32::from(worked <= health_limit);
+                let in_time = calendar.days.within_working_time(
+                    &calendar.hours,
+                    issued,
+                    received,
+                    health_limit,
+                );
+                line.issued_in_time += u32::from(in_time);
             }
         }
-        if f.registered {
+        if f.registered || f.closed {
             continue;
         }
         line.open += 1;
         let deadline = registration_deadline(&calendar.days, f.kind, f.event_date);
         line.overdue += u32::from(deadline < today);
-        let late_for_contact = first_day(f.notice).is_some_and(|day| {
+        let late_for_contact = first_day(issued_day, received_day).is_some_and(|day| {
             calendar
                 .days
                 .add_working_days(day, FIRST_CONTACT_WORKING_DAYS)
@@ -262,7 +267,7 @@ pub fn province_table(
         ) else {
             continue;
         };
-        if let Some(m) = trend.get_mut(&month_of(registered_on)) {
+        if let Some(m) = trend.get_mut(&month_key(registered_on)) {
             m.registered += 1;
         }
         if !in_period(Some(registered_on)) {
@@ -341,9 +346,9 @@ pub fn overdue_cases(
     now: DateTime<Utc>,
     calendar: &Calendar,
 ) -> Vec<OverdueCase> {
-    let today = hotich_common::time::office_day(now);
+    let today = office_day(now);
     let mut overdue: Vec<OverdueCase> = followed(&rows.notices, &rows.cases)
-        .filter(|f| f.notice.commune == commune && !f.registered)
+        .filter(|f| f.notice.commune == commune && !f.registered && !f.closed)
         .filter_map(|f| {
             let deadline = registration_deadline(&calendar.days, f.kind, f.event_date);
             (deadline < today).then(|| OverdueCase {
@@ -561,6 +566,18 @@ mod tests {
         assert_eq!(case.days_overdue, 18);
         assert_eq!(case.assignee.as_deref(), Some("Lê Thị Lan"));
         assert_eq!(case.last_attempt, NaiveDate::from_ymd_opt(2026, 10, 9));
+
+        // The family of "a" registered in another commune: the workstation
+        // closed the case, so it is neither open nor overdue any more.
+        let mut closed = rows.clone();
+        closed.cases[0].closed_as = Some("registered_elsewhere".into());
+        let table = province_table(&closed, &communes, period, now, &Calendar::default());
+        let line = &table.communes[0];
+        assert_eq!(
+            (line.received, line.open, line.overdue, line.registered),
+            (3, 1, 0, 1)
+        );
+        assert!(overdue_cases(&closed, "00004", now, &Calendar::default()).is_empty());
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Labels {
     pub login: &'static str,
     pub password: &'static str,
     pub wrong_login: &'static str,
+    /// The lockout the sign-in applies (`LOCK_AFTER_FAILED_SIGN_INS`, `LOCKOUT`).
+    pub lockout_rule: &'static str,
     pub sign_out: &'static str,
     pub period: &'static str,
     pub from: &'static str,
@@ -85,6 +87,7 @@ const VI: Labels = Labels {
     login: "Tên đăng nhập",
     password: "Mật khẩu",
     wrong_login: "Tên đăng nhập hoặc mật khẩu không đúng.",
+    lockout_rule: "Nhập sai mật khẩu 5 lần liên tiếp, tài khoản bị tạm khóa 15 phút.",
     sign_out: "Đăng xuất",
     period: "Kỳ số liệu",
     from: "Từ ngày",
@@ -137,6 +140,7 @@ const EN: Labels = Labels {
     login: "Login",
     password: "Password",
     wrong_login: "Wrong login or password.",
+    lockout_rule: "After 5 wrong passwords in a row, the account is locked for 15 minutes.",
     sign_out: "Sign out",
     period: "Period",
     from: "From",
@@ -183,5 +187,26 @@ pub fn labels(lang: Lang) -> &'static Labels {
     match lang {
         Lang::Vi => &VI,
         Lang::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::province::{LOCKOUT, LOCK_AFTER_FAILED_SIGN_INS};
+
+    #[test]
+    fn the_lockout_rule_states_the_numbers_the_sign_in_applies() {
+        for lang in [Lang::Vi, Lang::En] {
+            let rule = labels(lang).lockout_rule;
+            assert!(
+                rule.contains(&format!(" {LOCK_AFTER_FAILED_SIGN_INS} ")),
+                "{rule}"
+            );
+            assert!(
+                rule.contains(&format!(" {} ", LOCKOUT.num_minutes())),
+                "{rule}"
+            );
+        }
     }
 }

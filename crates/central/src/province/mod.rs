@@ -43,8 +43,17 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hotich_common::password::hash("hotich-decoy-password").unwrap_or_default())
 }
 
+/// Wrong passwords in a row after which an officer's sign-in is refused for
+/// [`LOCKOUT`], whatever password comes (guessing a password takes years at
+/// this pace; the officer waits a quarter of an hour). The page says so to
+/// everyone, and a locked login answers as a wrong password does: whether a
+/// login exists stays unknown.
+pub const LOCK_AFTER_FAILED_SIGN_INS: u32 = 5;
+pub const LOCKOUT: TimeDelta = TimeDelta::minutes(15);
+
 /// Signs an officer in: a new session, or None for a wrong login or
-/// password (or a revoked officer).
+/// password, a revoked officer or one whose sign-in is locked (the same
+/// Argon2id work is done in every case).
 pub fn sign_in(
     storage: &dyn Storage,
     login: &str,
@@ -52,19 +61,31 @@ pub fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, StorageError> {
     let found = storage.officer_login(login.trim())?;
-    let hash = found
+    let open = found
         .as_ref()
-        .map_or(decoy_hash(), |found| found.password_hash.as_str());
+        .filter(|found| found.locked_until.is_none_or(|until| until <= now));
+    let hash = open.map_or(decoy_hash(), |found| found.password_hash.as_str());
     let matches = hotich_common::password::matches(password, hash);
-    let Some(found) = found.filter(|_| matches) else {
+    let Some(found) = open else {
         return Ok(None);
     };
+    if !matches {
+        storage.note_failed_sign_in(
+            &found.officer.id,
+            LOCK_AFTER_FAILED_SIGN_INS,
+            now + LOCKOUT,
+        )?;
+        return Ok(None);
+    }
+    if found.failed_sign_ins > 0 {
+        storage.clear_failed_sign_ins(&found.officer.id)?;
+    }
     let token = crate::auth::new_token().replacen("hotich_ws_", "hotich_ps_", 1);
     let expires_at = now + SESSION_LENGTH;
     storage.open_session(&found.officer.id, &token_hash(&token), expires_at, now)?;
     Ok(Some(Session {
         token,
-        officer: found.officer,
+        officer: found.officer.clone(),
         expires_at,
     }))
 }

@@ -28,6 +28,10 @@ pub enum StorageError {
     /// `--database` is not a PostgreSQL connection string.
     #[error("the database address is not a PostgreSQL connection string (postgres://user@host:port/name)")]
     BadDatabaseUrl,
+    /// TLS to PostgreSQL could not be set up (the CA file of
+    /// `PGSSLROOTCERT` unreadable, say).
+    #[error("database TLS: {0}")]
+    DatabaseTls(String),
     /// The schema could not be brought up to date (or the database was
     /// migrated by a newer hotich-central).
     #[error("database schema: {0}")]
@@ -52,9 +56,11 @@ pub enum StorageError {
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 fn postgres_summary(error: &::postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => error.to_string(),
+    match (error.as_db_error(), std::error::Error::source(error)) {
+        (Some(db), _) => format!("{} ({})", db.message(), db.code().code()),
+        // Why a connection failed (TLS, the network): no row in it.
+        (None, Some(cause)) => format!("{error}: {cause}"),
+        (None, None) => error.to_string(),
     }
 }
 
@@ -486,9 +492,18 @@ pub trait Storage: Send + Sync + 'static {
     /// (notification id, version).
     fn append_notifications(&self, batch: &[Incoming], now: DateTime<Utc>)
         -> Result<Vec<Appended>>;
-    /// Events of `commune` after `after`, oldest first, at most `limit`; and
-    /// whether more follow.
-    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage>;
+    /// Events of `commune` after `after`, oldest first, at most `limit` and
+    /// no more than `max_bytes` of envelopes and documents (but always one,
+    /// so a cursor moves; see [`readings::page_end`]); and whether more
+    /// follow. Sizes are read before contents: nothing past the page is
+    /// loaded.
+    fn events_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> Result<StoredPage>;
     /// The workstation holding this token, if it may sync at `now`; a valid
     /// use is recorded in `last_used_at` (to the minute).
     fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck>;
@@ -544,6 +559,9 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<HeadVerdict>;
     /// The signed trust list in force (JSON) and its sequence.
     fn trust_list(&self) -> Result<Option<(u64, String)>>;
+    /// Only the sequence of the trust list in force: every post reads it to
+    /// know whether its parsed keys are current, without the list's text.
+    fn trust_list_sequence(&self) -> Result<Option<u64>>;
     /// Replaces the trust list when its sequence is newer; false otherwise.
     fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool>;
     fn facility_keys(&self) -> Result<Vec<FacilityKey>>;
@@ -628,6 +646,16 @@ pub trait Storage: Send + Sync + 'static {
     fn revoke_officer(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
     /// The officer who signs in with `login`, unless revoked.
     fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>>;
+    /// Counts a wrong password of the officer; the `lock_after`-th in a row
+    /// refuses their sign-in until `locked_until` and starts the count again.
+    fn note_failed_sign_in(
+        &self,
+        officer_id: &str,
+        lock_after: u32,
+        locked_until: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Forgets the officer's wrong passwords (a good one was given).
+    fn clear_failed_sign_ins(&self, officer_id: &str) -> Result<()>;
     /// Keeps a new session (its cookie's SHA-256) until `expires_at`.
     fn open_session(
         &self,
@@ -661,7 +689,7 @@ mod readings;
 mod sqlite;
 mod supervision;
 
-pub use self::postgres::{PoolUse, PostgresStorage};
+pub use self::postgres::{PoolUse, PostgresStorage, ROOT_CERT_ENV};
 pub use sqlite::SqliteStorage;
 pub use supervision::{
     NewOfficer, OfficerLogin, OfficerRecord, ProvinceOfficer, SupervisedCase, SupervisedNotice,

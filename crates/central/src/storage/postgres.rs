@@ -7,6 +7,11 @@
 //! once. Nothing is cached in the process: every answer is read from the
 //! database, so all processes give the same ones.
 //!
+//! Here: the pool and migrations, the trait's methods (each a call to
+//! the module owning its tables where one does: `notifications.rs`,
+//! `papers.rs`, `facility_trust.rs`, `health_loop.rs`, `pilot.rs`,
+//! `province.rs`; the connections in `pool.rs`).
+//!
 //! Concurrency. Each numbered stream (a commune's notifications, its
 //! causes, the shared deaths) takes its next number by updating its row of
 //! `stream_counter` in the insert's transaction: the row stays locked until
@@ -18,119 +23,22 @@
 //! serialization failure, a unique key taken meanwhile) is run again from
 //! the start, a few times.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use ::postgres::error::SqlState;
-use ::postgres::types::ToSql;
-use ::postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
+use ::postgres::{GenericClient, Row};
 use chrono::{DateTime, Utc};
 use hotich_protocol::FacilityKey;
 
 use super::readings::{
-    head_seq, head_verdict, paper_fact, place_document, push_outcome, token_verdict, DocumentPlace,
-    HeldPush, HeldToken, HeldVersion, PaperFact,
+    head_seq, head_verdict, page_end, push_outcome, token_verdict, HeldPush, HeldToken,
 };
 use super::*;
-use crate::jurisdiction;
+use notifications::{append_document, append_one, lock_notifications};
+use papers::index_paper_status;
+use pool::{Connection, Db, Manager, Tx};
 
 type Pool = r2d2::Pool<Manager>;
-
-/// Opens the pool's connections: rust-postgres's blocking client and an
-/// empty statement cache.
-#[derive(Debug)]
-struct Manager {
-    config: ::postgres::Config,
-}
-
-/// A pooled connection and the statements it has prepared.
-pub(super) struct Connection {
-    client: Client,
-    statements: HashMap<&'static str, Statement>,
-}
-
-impl Connection {
-    fn db(&mut self) -> Db<'_, Client> {
-        Db {
-            client: &mut self.client,
-            statements: &mut self.statements,
-        }
-    }
-}
-
-impl r2d2::ManageConnection for Manager {
-    type Connection = Connection;
-    type Error = ::postgres::Error;
-
-    fn connect(&self) -> Result<Connection, ::postgres::Error> {
-        Ok(Connection {
-            client: self.config.connect(NoTls)?,
-            statements: HashMap::new(),
-        })
-    }
-
-    fn is_valid(&self, conn: &mut Connection) -> Result<(), ::postgres::Error> {
-        conn.client.simple_query("").map(|_| ())
-    }
-
-    fn has_broken(&self, conn: &mut Connection) -> bool {
-        conn.client.is_closed()
-    }
-}
-
-/// A connection (or a transaction on it) whose statements are prepared
-/// once: the same calls as the client's, each SQL text a `'static` key.
-pub(super) struct Db<'a, C> {
-    client: &'a mut C,
-    statements: &'a mut HashMap<&'static str, Statement>,
-}
-
-/// A transaction's [`Db`].
-pub(super) type Tx<'a, 'b> = Db<'a, Transaction<'b>>;
-
-type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
-
-impl<C: GenericClient> Db<'_, C> {
-    /// The statement of `sql`, prepared on this connection the first time.
-    /// (A statement prepared in a transaction outlives it: PostgreSQL's
-    /// prepared statements belong to the session.)
-    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self.client.prepare(sql)?;
-        self.statements.insert(sql, statement.clone());
-        Ok(statement)
-    }
-
-    pub(super) fn query(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>> {
-        let statement = self.prepared(sql)?;
-        Ok(self.client.query(&statement, params)?)
-    }
-
-    pub(super) fn query_one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row> {
-        let statement = self.prepared(sql)?;
-        Ok(self.client.query_one(&statement, params)?)
-    }
-
-    pub(super) fn query_opt(
-        &mut self,
-        sql: &'static str,
-        params: Params<'_>,
-    ) -> Result<Option<Row>> {
-        let statement = self.prepared(sql)?;
-        Ok(self.client.query_opt(&statement, params)?)
-    }
-
-    pub(super) fn execute(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64> {
-        let statement = self.prepared(sql)?;
-        Ok(self.client.execute(&statement, params)?)
-    }
-
-    pub(super) fn batch_execute(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client.batch_execute(sql)?)
-    }
-}
 
 /// Connections one process keeps at most.
 pub const DEFAULT_POOL_SIZE: u32 = 16;
@@ -148,6 +56,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "V2__province_supervision",
         include_str!("../schema/postgres/V2__province_supervision.sql"),
+    ),
+    (
+        "V3__sign_in_lockout",
+        include_str!("../schema/postgres/V3__sign_in_lockout.sql"),
+    ),
+    (
+        "V4__case_closure",
+        include_str!("../schema/postgres/V4__case_closure.sql"),
+    ),
+    (
+        "V5__notices_by_commune",
+        include_str!("../schema/postgres/V5__notices_by_commune.sql"),
     ),
 ];
 
@@ -228,8 +148,14 @@ impl PostgresStorage {
     }
 
     pub fn open_with(url: &str, pool_size: u32) -> Result<PostgresStorage> {
-        let config: ::postgres::Config = url.parse().map_err(|_| StorageError::BadDatabaseUrl)?;
-        let manager = Manager { config };
+        let mut config: ::postgres::Config =
+            url.parse().map_err(|_| StorageError::BadDatabaseUrl)?;
+        let connector = tls::connector(&mut config)?;
+        let manager = Manager { config, connector };
+        // One connection first: a database that refuses (a wrong address,
+        // password or certificate) is said at once and why, where the pool
+        // would retry until its timeout and say only that it timed out.
+        r2d2::ManageConnection::connect(&manager)?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
@@ -337,225 +263,6 @@ impl PostgresStorage {
     }
 }
 
-/// The next number of `stream`, taken in `tx` (see the module's doc).
-fn next_seq(tx: &mut Tx<'_, '_>, stream: &str) -> Result<i64> {
-    Ok(tx
-        .query_one(
-            "INSERT INTO stream_counter (stream, last_seq) VALUES ($1, 1)
-             ON CONFLICT (stream) DO UPDATE SET last_seq = stream_counter.last_seq + 1
-             RETURNING last_seq",
-            &[&stream],
-        )?
-        .try_get(0)?)
-}
-
-/// Serializes the appends of these notification ids across processes until
-/// `tx` ends: each id's transaction-scoped advisory lock, taken in one
-/// order (sorted, each once) before any append, so two batches sharing ids
-/// never wait on each other in a cycle (a deadlock PostgreSQL would only
-/// break after a second, failing one batch).
-fn lock_notifications<'i>(
-    tx: &mut Tx<'_, '_>,
-    ids: impl IntoIterator<Item = &'i str>,
-) -> Result<()> {
-    let ids: std::collections::BTreeSet<&str> = ids.into_iter().collect();
-    for id in ids {
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            &[&id],
-        )?;
-    }
-    Ok(())
-}
-
-/// The versions held for a notification id, oldest first: (version,
-/// commune, seq, envelope, document).
-type Held = (u32, String, u64, String, Option<Vec<u8>>);
-
-fn held_versions(tx: &mut Tx<'_, '_>, notification_id: &str) -> Result<Vec<Held>> {
-    tx.query(
-        "SELECT version, commune, seq, envelope, document FROM notification_event
-         WHERE notification_id = $1 ORDER BY version",
-        &[&notification_id],
-    )?
-    .iter()
-    .map(|r| {
-        let version: i32 = r.try_get(0)?;
-        Ok((
-            u32::try_from(version).unwrap_or(0),
-            r.try_get(1)?,
-            to_u64(r.try_get(2)?),
-            r.try_get(3)?,
-            r.try_get(4)?,
-        ))
-    })
-    .collect()
-}
-
-/// Appends one notification; its id is locked (`lock_notifications`).
-fn append_one(tx: &mut Tx<'_, '_>, item: &Incoming, now: &str) -> Result<Appended> {
-    let version = version_i32(item.version)?;
-    let held = held_versions(tx, &item.notification_id)?;
-    if let Some((_, commune, seq, envelope, _)) = held.iter().find(|h| h.0 == item.version) {
-        return Ok(if *envelope == item.envelope {
-            Appended::Duplicate {
-                commune: commune.clone(),
-                seq: *seq,
-            }
-        } else {
-            Appended::Conflict
-        });
-    }
-    let event = NewEvent {
-        notification_id: &item.notification_id,
-        version,
-        content_commune: item.content_commune.as_deref(),
-        claimed_commune: &item.claimed_commune,
-        envelope: &item.envelope,
-        document: None,
-        pilot: &item.pilot,
-    };
-    let earlier = held.first().map(|h| h.1.as_str());
-    insert_event(tx, &event, earlier, now)
-}
-
-/// A new event: what routes it and what it holds.
-struct NewEvent<'a> {
-    notification_id: &'a str,
-    version: i32,
-    content_commune: Option<&'a str>,
-    claimed_commune: &'a str,
-    /// The JWS envelope; empty for a document.
-    envelope: &'a str,
-    document: Option<&'a IncomingDocument>,
-    pilot: &'a PilotNotice,
-}
-
-/// Routes the event (every version follows its first one, see
-/// [`jurisdiction::stream_for`]), takes the next number of that commune's
-/// stream and inserts it, in `tx`.
-fn insert_event(
-    tx: &mut Tx<'_, '_>,
-    event: &NewEvent<'_>,
-    earlier: Option<&str>,
-    now: &str,
-) -> Result<Appended> {
-    let commune =
-        jurisdiction::stream_for(earlier, event.content_commune, event.claimed_commune).to_owned();
-    let (format, bytes, sender) = match event.document {
-        Some(d) => (
-            d.format.code(),
-            Some(d.document.as_slice()),
-            d.sender_facility.as_deref(),
-        ),
-        None => ("jws", None, None),
-    };
-    // The commune's next number and the event, in one statement (see
-    // `next_seq`: the counter's row stays locked until the commit).
-    let seq: i64 = tx
-        .query_one(
-            "WITH next AS (
-                 INSERT INTO stream_counter (stream, last_seq) VALUES ($1, 1)
-                 ON CONFLICT (stream) DO UPDATE SET last_seq = stream_counter.last_seq + 1
-                 RETURNING last_seq)
-             INSERT INTO notification_event (commune, seq, notification_id, version, envelope,
-                                             received_at, format, document, sender_facility)
-             SELECT $2, last_seq, $3, $4, $5, $6, $7, $8, $9 FROM next
-             RETURNING seq",
-            &[
-                &format!("notification/{commune}"),
-                &commune,
-                &event.notification_id,
-                &event.version,
-                &event.envelope,
-                &now,
-                &format,
-                &bytes,
-                &sender,
-            ],
-        )?
-        .try_get(0)?;
-    pilot::note_notification(
-        tx,
-        &commune,
-        event.notification_id,
-        event.version,
-        event.pilot,
-        now,
-    )?;
-    Ok(Appended::Stored {
-        commune,
-        seq: to_u64(seq),
-    })
-}
-
-fn append_document(
-    tx: &mut Tx<'_, '_>,
-    item: &IncomingDocument,
-    now: &str,
-) -> Result<(u32, Appended)> {
-    let versions = held_versions(tx, &item.notification_id)?;
-    let held: Vec<HeldVersion> = versions
-        .iter()
-        .map(|(version, commune, seq, _, document)| {
-            (*version, commune.clone(), *seq, document.clone())
-        })
-        .collect();
-    let version = match place_document(&held, item) {
-        DocumentPlace::Held(version, duplicate) => return Ok((version, duplicate)),
-        DocumentPlace::Conflict(version) => return Ok((version, Appended::Conflict)),
-        DocumentPlace::New(version) => version,
-    };
-    let event = NewEvent {
-        notification_id: &item.notification_id,
-        version: version_i32(version)?,
-        content_commune: item.content_commune.as_deref(),
-        claimed_commune: &item.claimed_commune,
-        envelope: "",
-        document: Some(item),
-        pilot: &item.pilot,
-    };
-    let earlier = versions.first().map(|h| h.1.as_str());
-    Ok((version, insert_event(tx, &event, earlier, now)?))
-}
-
-/// Keeps what a pushed row says about printed papers ([`paper_fact`]), in
-/// the row's own transaction.
-fn index_paper_status(tx: &mut Tx<'_, '_>, commune: &str, record: &PushedRecord) -> Result<()> {
-    match paper_fact(record)? {
-        None => {}
-        Some(PaperFact::Printed {
-            registration_id,
-            serials,
-        }) => {
-            for serial in serials {
-                tx.execute(
-                    "INSERT INTO paper_copy (serial, commune, registration_id, printed_at)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (serial) DO NOTHING",
-                    &[&serial, &commune, &registration_id, &record.created_at],
-                )?;
-            }
-        }
-        Some(PaperFact::Amended { registration_id }) => {
-            tx.execute(
-                "INSERT INTO registration_amended (commune, registration_id, amended_at)
-                 VALUES ($1, $2, $3)
-                 ON CONFLICT (commune, registration_id) DO UPDATE
-                 SET amended_at = greatest(registration_amended.amended_at, excluded.amended_at)",
-                &[&commune, &registration_id, &record.created_at],
-            )?;
-        }
-        Some(PaperFact::Withdrawn { serial }) => {
-            tx.execute(
-                "UPDATE paper_copy SET withdrawn_at = coalesce(withdrawn_at, $3)
-                 WHERE serial = $1 AND commune = $2",
-                &[&serial, &commune, &record.created_at],
-            )?;
-        }
-    }
-    Ok(())
-}
-
 /// Every row `sql` selects (no parameters), each read by `map`.
 fn list<T>(
     client: &mut Db<'_, impl GenericClient>,
@@ -581,18 +288,42 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
-        let rows = self.client()?.db().query(
+    fn events_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> Result<StoredPage> {
+        let mut conn = self.client()?;
+        let mut client = conn.db();
+        // octet_length reads a stored value's size without its content.
+        let sizes = client
+            .query(
+                "SELECT seq, octet_length(envelope) + coalesce(octet_length(document), 0)
+                 FROM notification_event
+                 WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                &[&commune, &to_i64(after), &(i64::from(limit) + 1)],
+            )?
+            .iter()
+            .map(|r| -> Result<(i64, i64)> {
+                Ok((r.try_get(0)?, i64::from(r.try_get::<_, i32>(1)?)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (Some(last), has_more) = page_end(&sizes, limit, max_bytes) else {
+            return Ok((Vec::new(), false));
+        };
+        // Events are never changed once stored: the range read now is the
+        // one just measured.
+        let rows = client.query(
             "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
                     received_at
              FROM notification_event
-             WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            &[&commune, &to_i64(after), &(i64::from(limit) + 1)],
+             WHERE commune = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+            &[&commune, &to_i64(after), &last],
         )?;
-        let has_more = rows.len() > limit as usize;
         let events = rows
             .iter()
-            .take(limit as usize)
             .map(|r| -> Result<StoredEvent> {
                 let version: i32 = r.try_get("version")?;
                 Ok(StoredEvent {
@@ -731,18 +462,7 @@ impl Storage for PostgresStorage {
     }
 
     fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>> {
-        self.client()?
-            .db()
-            .query_opt(
-                "SELECT p.printed_at, p.withdrawn_at,
-                        (SELECT a.amended_at FROM registration_amended a
-                         WHERE a.commune = p.commune AND a.registration_id = p.registration_id
-                           AND a.amended_at > p.printed_at) AS amended_at
-                 FROM paper_copy p WHERE p.serial = $1",
-                &[&serial],
-            )?
-            .map(|r| Ok(pg_row!(r => PaperRecord { printed_at, withdrawn_at, amended_at })))
-            .transpose()
+        papers::paper_status(&mut self.client()?.db(), serial)
     }
 
     fn submit_paper_key(
@@ -752,47 +472,17 @@ impl Storage for PostgresStorage {
         public_key: &str,
         now: DateTime<Utc>,
     ) -> Result<KeySubmission> {
-        let mut conn = self.client()?;
-        let mut client = conn.db();
-        let inserted = client.execute(
-            "INSERT INTO paper_key (key_id, commune, workstation_id, public_key, submitted_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING",
-            &[
-                &key_id,
-                &workstation.commune,
-                &workstation.id,
-                &public_key,
-                &now.to_rfc3339(),
-            ],
-        )?;
-        if inserted == 1 {
-            return Ok(KeySubmission::Stored);
-        }
-        let r = client.query_one(
-            "SELECT commune, public_key FROM paper_key WHERE key_id = $1",
-            &[&key_id],
-        )?;
-        let (commune, held): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-        Ok(if commune == workstation.commune && held == public_key {
-            KeySubmission::Same
-        } else {
-            KeySubmission::Conflict
-        })
+        papers::submit_paper_key(
+            &mut self.client()?.db(),
+            workstation,
+            key_id,
+            public_key,
+            now,
+        )
     }
 
     fn paper_keys(&self) -> Result<Vec<PaperKeyRecord>> {
-        list(
-            &mut self.client()?.db(),
-            "SELECT key_id, commune, workstation_id, public_key, submitted_at, certificate,
-                    certified_at, revoked_at
-             FROM paper_key ORDER BY submitted_at, key_id",
-            |r| {
-                Ok(pg_row!(r => PaperKeyRecord {
-                    key_id, commune, workstation_id, public_key, submitted_at, certificate,
-                    certified_at, revoked_at,
-                }))
-            },
-        )
+        papers::paper_keys(&mut self.client()?.db())
     }
 
     fn certify_paper_key(
@@ -801,20 +491,11 @@ impl Storage for PostgresStorage {
         certificate: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let changed = self.client()?.db().execute(
-            "UPDATE paper_key SET certificate = $2, certified_at = $3
-             WHERE key_id = $1 AND revoked_at IS NULL",
-            &[&key_id, &certificate, &now.to_rfc3339()],
-        )?;
-        Ok(changed == 1)
+        papers::certify_paper_key(&mut self.client()?.db(), key_id, certificate, now)
     }
 
     fn revoke_paper_key(&self, key_id: &str, now: DateTime<Utc>) -> Result<bool> {
-        let changed = self.client()?.db().execute(
-            "UPDATE paper_key SET revoked_at = $2 WHERE key_id = $1 AND revoked_at IS NULL",
-            &[&key_id, &now.to_rfc3339()],
-        )?;
-        Ok(changed == 1)
+        papers::revoke_paper_key(&mut self.client()?.db(), key_id, now)
     }
 
     fn note_audit_head(
@@ -869,6 +550,15 @@ impl Storage for PostgresStorage {
             )?
             .map(|r| Ok((to_u64(r.try_get(0)?), r.try_get(1)?)))
             .transpose()
+    }
+
+    fn trust_list_sequence(&self) -> Result<Option<u64>> {
+        let sequence: Option<i64> = self
+            .client()?
+            .db()
+            .query_one("SELECT max(sequence) FROM trust_list", &[])?
+            .try_get(0)?;
+        Ok(sequence.map(to_u64))
     }
 
     fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool> {
@@ -956,62 +646,19 @@ impl Storage for PostgresStorage {
     }
 
     fn add_x509(&self, new: &NewX509<'_>, now: DateTime<Utc>) -> Result<i64> {
-        let mut conn = self.client()?;
-        let mut client = conn.db();
-        client.execute(
-            "INSERT INTO x509_entry (kind, facility_code, subject, sha256, not_after, der, added_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (kind, facility_code, sha256) DO NOTHING",
-            &[
-                &new.kind.code(),
-                &new.facility_code,
-                &new.subject,
-                &new.sha256,
-                &new.not_after,
-                &new.der,
-                &now.to_rfc3339(),
-            ],
-        )?;
-        Ok(client
-            .query_one(
-                "SELECT id FROM x509_entry WHERE kind = $1 AND facility_code = $2 AND sha256 = $3",
-                &[&new.kind.code(), &new.facility_code, &new.sha256],
-            )?
-            .try_get(0)?)
+        facility_trust::add_x509(&mut self.client()?.db(), new, now)
     }
 
     fn x509_entries(&self) -> Result<Vec<X509Record>> {
-        list(
-            &mut self.client()?.db(),
-            "SELECT id, kind, facility_code, subject, sha256, not_after, added_at
-             FROM x509_entry ORDER BY id",
-            |r| {
-                Ok(pg_row!(r => X509Record {
-                    id, kind, facility_code, subject, sha256, not_after, added_at
-                }))
-            },
-        )
+        facility_trust::x509_entries(&mut self.client()?.db())
     }
 
     fn remove_x509(&self, id: i64) -> Result<bool> {
-        Ok(self
-            .client()?
-            .db()
-            .execute("DELETE FROM x509_entry WHERE id = $1", &[&id])?
-            == 1)
+        facility_trust::remove_x509(&mut self.client()?.db(), id)
     }
 
     fn x509_material(&self) -> Result<X509Material> {
-        let rows = self.client()?.db().query(
-            "SELECT kind, facility_code, sha256, der FROM x509_entry ORDER BY id",
-            &[],
-        )?;
-        let mut material = X509Material::default();
-        for r in &rows {
-            let kind: String = r.try_get(0)?;
-            material.add(&kind, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
-        }
-        Ok(material)
+        facility_trust::x509_material(&mut self.client()?.db())
     }
 
     fn add_facility_sender(
@@ -1019,65 +666,19 @@ impl Storage for PostgresStorage {
         new: &NewFacilitySender<'_>,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        let id = uuid::Uuid::now_v7().to_string();
-        self.client()?.db().execute(
-            "INSERT INTO facility_sender (id, facility_code, fhir, token_sha256, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &id,
-                &new.facility_code,
-                &new.fhir,
-                &new.token_sha256,
-                &now.to_rfc3339(),
-            ],
-        )?;
-        Ok(id)
+        facility_trust::add_facility_sender(&mut self.client()?.db(), new, now)
     }
 
     fn facility_senders(&self) -> Result<Vec<FacilitySenderRecord>> {
-        list(
-            &mut self.client()?.db(),
-            "SELECT id, facility_code, fhir, created_at, revoked_at FROM facility_sender
-             ORDER BY created_at, id",
-            |r| {
-                Ok(FacilitySenderRecord {
-                    sender: pg_row!(r => FacilitySender { id, facility_code, fhir }),
-                    created_at: r.try_get("created_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                })
-            },
-        )
+        facility_trust::facility_senders(&mut self.client()?.db())
     }
 
     fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
-        Ok(self.client()?.db().execute(
-            "UPDATE facility_sender SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-            &[&id, &now.to_rfc3339()],
-        )? == 1)
+        facility_trust::revoke_facility_sender(&mut self.client()?.db(), id, now)
     }
 
     fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck> {
-        let found = self
-            .client()?
-            .db()
-            .query_opt(
-                "SELECT id, facility_code, fhir, revoked_at FROM facility_sender
-                 WHERE token_sha256 = $1",
-                &[&token_sha256],
-            )?
-            .map(|r| -> Result<_> {
-                let revoked_at: Option<String> = r.try_get("revoked_at")?;
-                Ok((
-                    pg_row!(r => FacilitySender { id, facility_code, fhir }),
-                    revoked_at,
-                ))
-            })
-            .transpose()?;
-        Ok(match found {
-            None => SenderCheck::Unknown,
-            Some((_, Some(_))) => SenderCheck::Revoked,
-            Some((sender, None)) => SenderCheck::Valid(sender),
-        })
+        facility_trust::check_facility_sender(&mut self.client()?.db(), token_sha256)
     }
 
     fn set_health_station(
@@ -1149,6 +750,24 @@ impl Storage for PostgresStorage {
         province::officer_login(&mut self.client()?.db(), login)
     }
 
+    fn note_failed_sign_in(
+        &self,
+        officer_id: &str,
+        lock_after: u32,
+        locked_until: DateTime<Utc>,
+    ) -> Result<()> {
+        province::note_failed_sign_in(
+            &mut self.client()?.db(),
+            officer_id,
+            lock_after,
+            locked_until,
+        )
+    }
+
+    fn clear_failed_sign_ins(&self, officer_id: &str) -> Result<()> {
+        province::clear_failed_sign_ins(&mut self.client()?.db(), officer_id)
+    }
+
     fn open_session(
         &self,
         officer_id: &str,
@@ -1180,6 +799,13 @@ impl Storage for PostgresStorage {
     }
 }
 
+mod facility_trust;
 mod health_loop;
+mod notifications;
+mod papers;
 mod pilot;
+mod pool;
 mod province;
+mod tls;
+
+pub use tls::ROOT_CERT_ENV;

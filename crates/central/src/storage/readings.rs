@@ -16,8 +16,8 @@ use hotich_protocol::EventKind;
 use serde::Deserialize;
 
 use super::{
-    Appended, HeadVerdict, IncomingDocument, PushedRecord, PutOutcome, Result, StorageError,
-    TokenCheck, Workstation, LAST_USED_GRANULARITY,
+    Appended, HeadVerdict, IncomingDocument, OfficerLogin, ProvinceOfficer, PushedRecord,
+    PutOutcome, Result, StorageError, TokenCheck, Workstation, LAST_USED_GRANULARITY,
 };
 
 pub(crate) fn corrupt(what: &str, error: impl std::fmt::Display) -> StorageError {
@@ -29,6 +29,42 @@ pub(crate) fn instant(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|e| corrupt(&format!("time {text:?}"), e))
+}
+
+/// Where a page of a stream ends, from the sizes (envelope and document
+/// bytes) of up to `limit + 1` events after the cursor, in order: the seq of
+/// its last event (None: nothing after the cursor) and whether more follow.
+/// The page holds at most `limit` events and stops before the one that would
+/// take it past `max_bytes`, though it always holds the first: a page of
+/// large relayed documents ends early, so no answer grows past what a
+/// commune's link and the server's memory bear, and the cursor still moves.
+pub(crate) fn page_end(sizes: &[(i64, i64)], limit: u32, max_bytes: usize) -> (Option<i64>, bool) {
+    let mut total: u64 = 0;
+    let mut last = None;
+    for (i, (seq, size)) in sizes.iter().enumerate() {
+        total = total.saturating_add(u64::try_from(*size).unwrap_or(0));
+        let over = total > u64::try_from(max_bytes).unwrap_or(u64::MAX);
+        if i >= limit as usize || (over && i > 0) {
+            return (last, true);
+        }
+        last = Some(*seq);
+    }
+    (last, false)
+}
+
+/// An officer's sign-in record as either back-end reads it.
+pub(crate) fn officer_login_of(
+    officer: ProvinceOfficer,
+    password_hash: String,
+    failed_sign_ins: i64,
+    locked_until: Option<String>,
+) -> Result<OfficerLogin> {
+    Ok(OfficerLogin {
+        officer,
+        password_hash,
+        failed_sign_ins: u32::try_from(failed_sign_ins).unwrap_or(u32::MAX),
+        locked_until: locked_until.as_deref().map(instant).transpose()?,
+    })
 }
 
 /// The same JSON value (key order and spacing aside); the same text when
@@ -165,7 +201,8 @@ pub(crate) fn shared_death(
 }
 
 /// What the pilot and the province's supervision page count of a pushed
-/// row (`schema/008_pilot.sql`, `009_province_supervision.sql`).
+/// row (`schema/008_pilot.sql`, `009_province_supervision.sql`,
+/// `011_case_closure.sql`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PilotFact {
     /// An attempt to contact the family of the case.
@@ -176,6 +213,13 @@ pub(crate) enum PilotFact {
     /// The case given to an officer (by name when the row names one), or
     /// taken back (None).
     Assignment { assignee: Option<String> },
+    /// A change of the case's status: closed without registration (the
+    /// status it was closed as), or open (None).
+    Status {
+        notification_id: Option<String>,
+        closed_as: Option<String>,
+        at: String,
+    },
     /// The case's registration.
     Registration {
         notification_id: Option<String>,
@@ -193,6 +237,17 @@ pub(crate) enum PilotFact {
 struct PushedAttempt {
     at: String,
     notification_id: Option<String>,
+}
+
+/// A change of status's pushed row (`case_status`): whether the case is
+/// still open, which the workstation says (the registry knows no statuses;
+/// rows of releases that did not say are not read).
+#[derive(Deserialize)]
+struct PushedStatus {
+    at: String,
+    notification_id: Option<String>,
+    case_open: bool,
+    to_status: String,
 }
 
 /// An assignment's pushed row (`case_assignment`): the officer's id, and
@@ -224,36 +279,55 @@ struct RegistrationDate {
 /// The case a pushed row speaks of and what the pilot counts of it. A row
 /// without the fields the pilot reads (an earlier version's) is stored all
 /// the same by the push; it is only not counted.
-pub(crate) fn pilot_fact(record: &PushedRecord) -> Option<(&str, PilotFact)> {
+pub(crate) fn pilot_facts(record: &PushedRecord) -> Option<(&str, Vec<PilotFact>)> {
     let case_id = record.case_id.as_deref()?;
-    let fact = match record.kind.as_str() {
+    let facts = match record.kind.as_str() {
         "case_attempt" => {
             let attempt: PushedAttempt = serde_json::from_str(&record.body).ok()?;
-            PilotFact::Attempt {
+            let attempted = PilotFact::Attempt {
                 notification_id: attempt.notification_id,
                 at: attempt.at,
-            }
+            };
+            // An attempt may close the case too (the family registered
+            // elsewhere).
+            std::iter::once(attempted)
+                .chain(status_fact(&record.body))
+                .collect()
         }
+        "case_status" => vec![status_fact(&record.body)?],
         "case_assignment" => {
             let assignment: PushedAssignment = serde_json::from_str(&record.body).ok()?;
-            PilotFact::Assignment {
+            vec![PilotFact::Assignment {
                 assignee: assignment.assignee_name.or(assignment.assignee),
-            }
+            }]
         }
         "registration" => {
             let registration: PushedRegistration = serde_json::from_str(&record.body).ok()?;
-            PilotFact::Registration {
+            vec![PilotFact::Registration {
                 notification_id: registration.notification_id,
                 registration_id: registration.registration_id,
                 kind: registration.kind,
                 event_date: registration.event_date?,
                 deadline: registration.deadline?,
                 registered_on: registration.form.registration_date?,
-            }
+            }]
         }
         _ => return None,
     };
-    Some((case_id, fact))
+    Some((case_id, facts))
+}
+
+/// The change of status a pushed row says, if it says one the registry can
+/// read (`case_open`).
+fn status_fact(body: &str) -> Option<PilotFact> {
+    let status: PushedStatus = serde_json::from_str(body).ok()?;
+    // A registration is its own fact, with its dates.
+    let closed_without_registration = !status.case_open && status.to_status != "registered";
+    Some(PilotFact::Status {
+        notification_id: status.notification_id,
+        closed_as: closed_without_registration.then_some(status.to_status),
+        at: status.at,
+    })
 }
 
 /// A workstation's token as stored.
@@ -380,6 +454,24 @@ pub(crate) fn place_document(held: &[HeldVersion], item: &IncomingDocument) -> D
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_page_ends_at_its_limit_or_before_the_event_that_would_pass_the_byte_cap() {
+        // (seq, bytes) of the events after the cursor, up to limit + 1.
+        assert_eq!(
+            page_end(&[(1, 400), (2, 400), (3, 400)], 10, 1_000),
+            (Some(2), true)
+        );
+        // One event larger than the cap still goes, alone: the cursor moves.
+        assert_eq!(page_end(&[(1, 5_000), (2, 10)], 10, 1_000), (Some(1), true));
+        assert_eq!(page_end(&[(1, 10), (2, 10)], 10, 1_000), (Some(2), false));
+        // limit + 1 events read: the last one only says more follow.
+        assert_eq!(
+            page_end(&[(4, 1), (5, 1), (6, 1)], 2, 1_000),
+            (Some(5), true)
+        );
+        assert_eq!(page_end(&[], 2, 1_000), (None, false));
+    }
+
     fn pushed(kind: &str, case_id: Option<&str>, body: serde_json::Value) -> PushedRecord {
         PushedRecord {
             case_id: case_id.map(str::to_owned),
@@ -387,6 +479,54 @@ mod tests {
             body: body.to_string(),
             created_at: "2026-03-02T03:00:00+00:00".into(),
         }
+    }
+
+    #[test]
+    fn a_change_of_status_closes_a_case_without_registration_or_opens_it_again() {
+        let status = |case_open: Option<bool>, to: &str| {
+            let mut body = serde_json::json!({
+                "at": "2026-03-02T03:00:00+00:00", "notification_id": "n-1", "to_status": to,
+            });
+            if let Some(open) = case_open {
+                body["case_open"] = serde_json::json!(open);
+            }
+            pilot_facts(&pushed("case_status", Some("c-1"), body))
+                .map(|(_, mut facts)| facts.remove(0))
+        };
+        let fact = |closed_as: Option<&str>| {
+            Some(PilotFact::Status {
+                notification_id: Some("n-1".into()),
+                closed_as: closed_as.map(str::to_owned),
+                at: "2026-03-02T03:00:00+00:00".into(),
+            })
+        };
+        assert_eq!(
+            status(Some(false), "not_registrable"),
+            fact(Some("not_registrable"))
+        );
+        assert_eq!(status(Some(true), "in_outreach"), fact(None));
+        // A registration is counted from its own row, with its dates.
+        assert_eq!(status(Some(false), "registered"), fact(None));
+        // A row of a release that did not say whether the case is open.
+        assert_eq!(status(None, "not_registrable"), None);
+        // An attempt that closes its case: the attempt, then the closure.
+        let attempt = pushed(
+            "case_attempt",
+            Some("c-1"),
+            serde_json::json!({"at": "2026-03-02T03:00:00+00:00", "notification_id": "n-1",
+                               "case_open": false, "to_status": "registered_elsewhere"}),
+        );
+        let (_, facts) = pilot_facts(&attempt).unwrap();
+        assert_eq!(
+            facts,
+            vec![
+                PilotFact::Attempt {
+                    notification_id: Some("n-1".into()),
+                    at: "2026-03-02T03:00:00+00:00".into()
+                },
+                fact(Some("registered_elsewhere")).unwrap(),
+            ]
+        );
     }
 
     #[test]
@@ -427,14 +567,14 @@ mod tests {
                                "form": {"registration_date": "2026-03-05"}}),
         );
         assert_eq!(registered_death(&death).unwrap().as_deref(), Some("r-9"));
-        let (case, fact) = pilot_fact(&death).unwrap();
+        let (case, facts) = pilot_facts(&death).unwrap();
         assert_eq!(case, "c-1");
         assert!(matches!(
-            fact,
-            PilotFact::Registration {
+            facts[..],
+            [PilotFact::Registration {
                 kind: EventKind::Death,
                 ..
-            }
+            }]
         ));
         let birth = pushed(
             "registration",
@@ -443,7 +583,7 @@ mod tests {
         );
         assert_eq!(registered_death(&birth).unwrap(), None);
         // An earlier version's row: no event date, not counted.
-        assert_eq!(pilot_fact(&birth), None);
+        assert_eq!(pilot_facts(&birth), None);
     }
 
     #[test]

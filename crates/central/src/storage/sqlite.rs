@@ -1,5 +1,8 @@
 //! The embedded SQLite implementation of [`Storage`]: one file, one writer
-//! connection and a few readers.
+//! connection and a few readers. Here: the notification streams, tokens,
+//! pushed rows, the trust list and settings; the trait's other methods call
+//! the module owning their tables (`papers.rs`, `facility_trust.rs`,
+//! `health_loop.rs`, `pilot.rs`, `province.rs`).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,11 +14,12 @@ use hotich_protocol::FacilityKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::readings::{
-    head_seq, head_verdict, paper_fact, place_document, push_outcome, token_verdict, DocumentPlace,
-    HeldPush, HeldToken, HeldVersion, PaperFact,
+    head_seq, head_verdict, page_end, place_document, push_outcome, token_verdict, DocumentPlace,
+    HeldPush, HeldToken, HeldVersion,
 };
 use super::*;
 use crate::jurisdiction;
+use papers::index_paper_status;
 
 /// The schema as `rusqlite_migration` migrations (the version lives in
 /// `user_version`; the first release wrote version 1 by hand, the same).
@@ -30,48 +34,21 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("../schema/007_health_loop.sql"),
     include_str!("../schema/008_pilot.sql"),
     include_str!("../schema/009_province_supervision.sql"),
+    include_str!("../schema/010_sign_in_lockout.sql"),
+    include_str!("../schema/011_case_closure.sql"),
+    include_str!("../schema/012_notices_by_commune.sql"),
 ]);
 const READERS: usize = 4;
 
-/// Keeps what a pushed row says about printed papers ([`paper_fact`],
-/// `schema/005_paper_status.sql`), in the row's own transaction.
-fn index_paper_status(
-    tx: &rusqlite::Transaction<'_>,
-    commune: &str,
-    record: &PushedRecord,
-) -> Result<()> {
-    match paper_fact(record)? {
-        None => {}
-        Some(PaperFact::Printed {
-            registration_id,
-            serials,
-        }) => {
-            for serial in serials {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO paper_copy (serial, commune, registration_id, printed_at)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![serial, commune, registration_id, record.created_at])?;
-            }
-        }
-        Some(PaperFact::Amended { registration_id }) => {
-            tx.prepare_cached(
-                "INSERT INTO registration_amended (commune, registration_id, amended_at)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT (commune, registration_id)
-                 DO UPDATE SET amended_at = max(amended_at, excluded.amended_at)",
-            )?
-            .execute(params![commune, registration_id, record.created_at])?;
-        }
-        Some(PaperFact::Withdrawn { serial }) => {
-            tx.prepare_cached(
-                "UPDATE paper_copy SET withdrawn_at = coalesce(withdrawn_at, ?3)
-                 WHERE serial = ?1 AND commune = ?2",
-            )?
-            .execute(params![serial, commune, record.created_at])?;
-        }
-    }
-    Ok(())
+/// Every row `sql` selects, each read by `map`.
+fn list<T>(
+    conn: &Connection,
+    sql: &str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], map)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The embedded SQLite storage: one writer connection and a few readers
@@ -174,18 +151,6 @@ impl SqliteStorage {
             .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(outcomes)
-    }
-
-    /// Every row `sql` selects, each read by `map`, on a reader connection.
-    fn list<T>(
-        &self,
-        sql: &str,
-        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>> {
-        let conn = self.reader();
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([], map)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -413,6 +378,19 @@ impl Storage for SqliteStorage {
         province::officer_login(&self.reader(), login)
     }
 
+    fn note_failed_sign_in(
+        &self,
+        officer_id: &str,
+        lock_after: u32,
+        locked_until: DateTime<Utc>,
+    ) -> Result<()> {
+        province::note_failed_sign_in(&lock(&self.writer), officer_id, lock_after, locked_until)
+    }
+
+    fn clear_failed_sign_ins(&self, officer_id: &str) -> Result<()> {
+        province::clear_failed_sign_ins(&lock(&self.writer), officer_id)
+    }
+
     fn open_session(
         &self,
         officer_id: &str,
@@ -449,16 +427,37 @@ impl Storage for SqliteStorage {
         province::supervision_rows(&self.reader(), communes)
     }
 
-    fn events_after(&self, commune: &str, after: u64, limit: u32) -> Result<StoredPage> {
+    fn events_after(
+        &self,
+        commune: &str,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> Result<StoredPage> {
         let conn = self.reader();
+        let sizes = conn
+            .prepare_cached(
+                "SELECT seq, octet_length(envelope) + coalesce(octet_length(document), 0)
+                 FROM notification_event
+                 WHERE commune = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?
+            .query_map(params![commune, to_i64(after), i64::from(limit) + 1], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
+        let (Some(last), has_more) = page_end(&sizes, limit, max_bytes) else {
+            return Ok((Vec::new(), false));
+        };
+        // Events are never changed once stored: the range read now is the
+        // one just measured.
         let mut stmt = conn.prepare_cached(
             "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
                     received_at
              FROM notification_event
-             WHERE commune = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+             WHERE commune = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
         )?;
-        let mut events = stmt
-            .query_map(params![commune, to_i64(after), i64::from(limit) + 1], |r| {
+        let events = stmt
+            .query_map(params![commune, to_i64(after), last], |r| {
                 Ok(StoredEvent {
                     seq: to_u64(r.get("seq")?),
                     notification_id: r.get("notification_id")?,
@@ -471,8 +470,6 @@ impl Storage for SqliteStorage {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let has_more = events.len() > limit as usize;
-        events.truncate(limit as usize);
         Ok((events, has_more))
     }
 
@@ -514,7 +511,8 @@ impl Storage for SqliteStorage {
     }
 
     fn workstations(&self) -> Result<Vec<WorkstationRecord>> {
-        self.list(
+        list(
+            &self.reader(),
             "SELECT w.id, w.commune, w.label, w.created_at, w.expires_at, w.revoked_at, w.rotated_at,
                     w.last_used_at, h.seq AS audit_head_seq, h.went_back_at AS audit_went_back_at
              FROM workstation w LEFT JOIN workstation_audit_head h ON h.workstation_id = w.id
@@ -601,46 +599,11 @@ impl Storage for SqliteStorage {
         public_key: &str,
         now: DateTime<Utc>,
     ) -> Result<KeySubmission> {
-        let conn = lock(&self.writer);
-        let inserted = conn
-            .prepare_cached(
-                "INSERT INTO paper_key (key_id, commune, workstation_id, public_key, submitted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key_id) DO NOTHING",
-            )?
-            .execute(params![
-                key_id,
-                workstation.commune,
-                workstation.id,
-                public_key,
-                now.to_rfc3339()
-            ])?;
-        if inserted == 1 {
-            return Ok(KeySubmission::Stored);
-        }
-        let (commune, held): (String, String) = conn
-            .prepare_cached("SELECT commune, public_key FROM paper_key WHERE key_id = ?1")?
-            .query_row([key_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(if commune == workstation.commune && held == public_key {
-            KeySubmission::Same
-        } else {
-            KeySubmission::Conflict
-        })
+        papers::submit_paper_key(&lock(&self.writer), workstation, key_id, public_key, now)
     }
 
     fn paper_keys(&self) -> Result<Vec<PaperKeyRecord>> {
-        let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
-            "SELECT key_id, commune, workstation_id, public_key, submitted_at, certificate,
-                    certified_at, revoked_at
-             FROM paper_key ORDER BY submitted_at, key_id",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok(from_row!(row => PaperKeyRecord {
-                key_id, commune, workstation_id, public_key, submitted_at, certificate,
-                certified_at, revoked_at,
-            }))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        papers::paper_keys(&self.reader())
     }
 
     fn certify_paper_key(
@@ -649,43 +612,15 @@ impl Storage for SqliteStorage {
         certificate: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let changed = lock(&self.writer)
-            .prepare_cached(
-                "UPDATE paper_key SET certificate = ?2, certified_at = ?3
-                 WHERE key_id = ?1 AND revoked_at IS NULL",
-            )?
-            .execute(params![key_id, certificate, now.to_rfc3339()])?;
-        Ok(changed == 1)
+        papers::certify_paper_key(&lock(&self.writer), key_id, certificate, now)
     }
 
     fn revoke_paper_key(&self, key_id: &str, now: DateTime<Utc>) -> Result<bool> {
-        let changed = lock(&self.writer)
-            .prepare_cached(
-                "UPDATE paper_key SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
-            )?
-            .execute(params![key_id, now.to_rfc3339()])?;
-        Ok(changed == 1)
+        papers::revoke_paper_key(&lock(&self.writer), key_id, now)
     }
 
     fn paper_status(&self, serial: &str) -> Result<Option<PaperRecord>> {
-        let conn = self.reader();
-        let found = conn
-            .prepare_cached(
-                "SELECT p.printed_at, p.withdrawn_at,
-                        (SELECT a.amended_at FROM registration_amended a
-                         WHERE a.commune = p.commune AND a.registration_id = p.registration_id
-                           AND a.amended_at > p.printed_at) AS amended_at
-                 FROM paper_copy p WHERE p.serial = ?1",
-            )?
-            .query_row([serial], |row| {
-                Ok(PaperRecord {
-                    printed_at: row.get(0)?,
-                    withdrawn_at: row.get(1)?,
-                    amended_at: row.get(2)?,
-                })
-            })
-            .optional()?;
-        Ok(found)
+        papers::paper_status(&self.reader(), serial)
     }
 
     fn note_audit_head(
@@ -737,6 +672,14 @@ impl Storage for SqliteStorage {
             .query_row([], |r| Ok((to_u64(r.get(0)?), r.get(1)?)))
             .optional()?;
         Ok(found)
+    }
+
+    fn trust_list_sequence(&self) -> Result<Option<u64>> {
+        let conn = self.reader();
+        let sequence: Option<i64> = conn
+            .prepare_cached("SELECT max(sequence) FROM trust_list")?
+            .query_row([], |r| r.get(0))?;
+        Ok(sequence.map(to_u64))
     }
 
     fn replace_trust_list(&self, list: &NewTrustList<'_>, now: DateTime<Utc>) -> Result<bool> {
@@ -814,55 +757,19 @@ impl Storage for SqliteStorage {
     }
 
     fn add_x509(&self, new: &NewX509<'_>, now: DateTime<Utc>) -> Result<i64> {
-        let conn = lock(&self.writer);
-        conn.execute(
-            "INSERT INTO x509_entry (kind, facility_code, subject, sha256, not_after, der, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (kind, facility_code, sha256) DO NOTHING",
-            params![
-                new.kind.code(),
-                new.facility_code,
-                new.subject,
-                new.sha256,
-                new.not_after,
-                new.der,
-                now.to_rfc3339()
-            ],
-        )?;
-        Ok(conn.query_row(
-            "SELECT id FROM x509_entry WHERE kind = ?1 AND facility_code = ?2 AND sha256 = ?3",
-            params![new.kind.code(), new.facility_code, new.sha256],
-            |r| r.get(0),
-        )?)
+        facility_trust::add_x509(&lock(&self.writer), new, now)
     }
 
     fn x509_entries(&self) -> Result<Vec<X509Record>> {
-        self.list(
-            "SELECT id, kind, facility_code, subject, sha256, not_after, added_at
-             FROM x509_entry ORDER BY id",
-            |r| {
-                Ok(from_row!(r => X509Record {
-                    id, kind, facility_code, subject, sha256, not_after, added_at
-                }))
-            },
-        )
+        facility_trust::x509_entries(&self.reader())
     }
 
     fn remove_x509(&self, id: i64) -> Result<bool> {
-        Ok(lock(&self.writer).execute("DELETE FROM x509_entry WHERE id = ?1", [id])? == 1)
+        facility_trust::remove_x509(&lock(&self.writer), id)
     }
 
     fn x509_material(&self) -> Result<X509Material> {
-        let conn = self.reader();
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind, facility_code, sha256, der FROM x509_entry ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut material = X509Material::default();
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(0)?;
-            material.add(&kind, r.get(1)?, r.get(2)?, r.get(3)?);
-        }
-        Ok(material)
+        facility_trust::x509_material(&self.reader())
     }
 
     fn add_facility_sender(
@@ -870,68 +777,25 @@ impl Storage for SqliteStorage {
         new: &NewFacilitySender<'_>,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        let id = uuid::Uuid::now_v7().to_string();
-        lock(&self.writer).execute(
-            "INSERT INTO facility_sender (id, facility_code, fhir, token_sha256, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id,
-                new.facility_code,
-                new.fhir,
-                new.token_sha256,
-                now.to_rfc3339()
-            ],
-        )?;
-        Ok(id)
+        facility_trust::add_facility_sender(&lock(&self.writer), new, now)
     }
 
     fn facility_senders(&self) -> Result<Vec<FacilitySenderRecord>> {
-        self.list(
-            "SELECT id, facility_code, fhir, created_at, revoked_at FROM facility_sender
-             ORDER BY created_at, id",
-            |r| {
-                Ok(FacilitySenderRecord {
-                    sender: from_row!(r => FacilitySender { id, facility_code, fhir }),
-                    created_at: r.get("created_at")?,
-                    revoked_at: r.get("revoked_at")?,
-                })
-            },
-        )
+        facility_trust::facility_senders(&self.reader())
     }
 
     fn revoke_facility_sender(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
-        Ok(lock(&self.writer).execute(
-            "UPDATE facility_sender SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, now.to_rfc3339()],
-        )? == 1)
+        facility_trust::revoke_facility_sender(&lock(&self.writer), id, now)
     }
 
     fn check_facility_sender(&self, token_sha256: &str) -> Result<SenderCheck> {
-        let found: Option<(FacilitySender, Option<String>)> = self
-            .reader()
-            .prepare_cached(
-                "SELECT id, facility_code, fhir, revoked_at FROM facility_sender WHERE token_sha256 = ?1",
-            )?
-            .query_row([token_sha256], |r| {
-                Ok((
-                    FacilitySender {
-                        id: r.get(0)?,
-                        facility_code: r.get(1)?,
-                        fhir: r.get(2)?,
-                    },
-                    r.get(3)?,
-                ))
-            })
-            .optional()?;
-        Ok(match found {
-            None => SenderCheck::Unknown,
-            Some((_, Some(_))) => SenderCheck::Revoked,
-            Some((sender, None)) => SenderCheck::Valid(sender),
-        })
+        facility_trust::check_facility_sender(&self.reader(), token_sha256)
     }
 }
 
+mod facility_trust;
 mod health_loop;
+mod papers;
 mod pilot;
 mod province;
 #[cfg(test)]

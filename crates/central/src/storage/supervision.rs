@@ -4,6 +4,8 @@
 //! tables are `schema/009_province_supervision.sql`'s; each back-end's
 //! `province.rs` writes them.
 
+use chrono::{DateTime, Utc};
+
 /// A provincial officer to register (`hotich-central officer add`).
 #[derive(Debug, Clone, Copy)]
 pub struct NewOfficer<'a> {
@@ -40,6 +42,10 @@ pub struct ProvinceOfficer {
 pub struct OfficerLogin {
     pub officer: ProvinceOfficer,
     pub password_hash: String,
+    /// Wrong passwords since the last good one (or the last lock).
+    pub failed_sign_ins: u32,
+    /// Until when the officer's sign-in is refused, after too many.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// A relayed notification, not voided, as the page reads it (times RFC 3339).
@@ -66,6 +72,8 @@ pub struct SupervisedCase {
     pub event_date: Option<String>,
     pub deadline: Option<String>,
     pub registered_on: Option<String>,
+    /// Closed without registration, as this status (see `011_case_closure.sql`).
+    pub closed_as: Option<String>,
 }
 
 /// Everything the page reads of a province's communes, each table once.

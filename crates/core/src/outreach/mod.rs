@@ -400,10 +400,12 @@ impl<'a> NewEvent<'a> {
             self.notification_version,
             self.corrects
         ])?;
-        // An attempt names the notification its case came from: the
-        // registry counts the families contacted per notification (the
-        // pilot's figures).
-        let notification_id: Option<String> = if self.kind == TimelineKind::Attempt {
+        // An attempt or a change of status names the notification its case
+        // came from: the registry counts the families contacted per
+        // notification (the pilot's figures) and leaves a case closed
+        // without registration out of the open ones (the province's page).
+        let names_notification = self.kind == TimelineKind::Attempt || self.to_status.is_some();
+        let notification_id: Option<String> = if names_notification {
             tx.prepare_cached("SELECT notification_id FROM case_file WHERE id = ?1")?
                 .query_row([self.case_id], |row| row.get(0))?
         } else {
@@ -424,6 +426,7 @@ impl<'a> NewEvent<'a> {
             assignee_name: assignee_name.as_deref(),
             at: &at,
             case_id: self.case_id,
+            case_open: self.to_status.map(CaseStatus::is_open),
             channel: self.channel,
             corrects: self.corrects,
             event_id: &id,
@@ -453,6 +456,10 @@ struct CaseEventBody<'a> {
     assignee_name: Option<&'a str>,
     at: &'a str,
     case_id: &'a str,
+    /// Whether the case is still open after a change of status (the
+    /// registry knows no statuses); left out when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case_open: Option<bool>,
     channel: Option<Channel>,
     corrects: Option<&'a str>,
     event_id: &'a str,
@@ -460,7 +467,8 @@ struct CaseEventBody<'a> {
     kind: &'a str,
     next_follow_up: Option<NaiveDate>,
     note: Option<&'a str>,
-    /// Attempts only; left out when None, so other entries stay as they were.
+    /// Attempts and changes of status only; left out when None, so other
+    /// entries stay as they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     notification_id: Option<&'a str>,
     notification_version: Option<u32>,

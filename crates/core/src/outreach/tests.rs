@@ -11,6 +11,7 @@ fn a_case_event_body_is_the_sorted_json_map_it_replaced() {
         assignee_name: None,
         at: "2026-11-30T01:02:03+00:00",
         case_id: "c-1",
+        case_open: None,
         channel: Some(Channel::Phone),
         corrects: None,
         event_id: "e-1",
@@ -62,6 +63,20 @@ fn a_case_event_body_is_the_sorted_json_map_it_replaced() {
     assert_eq!(keys_of(&text).len(), 16);
     assert!(
         text.contains(r#""notification_id":"19001-GBT-000001""#),
+        "{text}"
+    );
+
+    // A change of status says whether the case is still open, in its place.
+    let closed = CaseEventBody {
+        kind: "status",
+        case_open: Some(CaseStatus::NotRegistrable.is_open()),
+        to_status: Some(CaseStatus::NotRegistrable),
+        ..attempt
+    };
+    let text = serde_json::to_string(&closed).unwrap();
+    assert_eq!(keys_of(&text).len(), 17);
+    assert!(
+        text.contains(r#""case_id":"c-1","case_open":false,"#),
         "{text}"
     );
 }

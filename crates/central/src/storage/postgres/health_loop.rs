@@ -10,7 +10,8 @@ use hotich_protocol::health_loop::{CauseOfDeath, SharedDeath};
 
 use super::super::readings::{registered_death, same_json, shared_death};
 use super::super::{CauseOutcome, HealthStation, PushedRecord, Result, StoredCause};
-use super::{next_seq, to_i64, to_u64, Db, Tx};
+use super::notifications::next_seq;
+use super::{to_i64, to_u64, Db, Tx};
 
 /// Shares a death the moment its registration row is pushed.
 pub(super) fn share_registered_death(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use hotich_protocol::pilot::PilotCase;
 
 use super::super::pilot_rows::{self, CaseRow, HealthRows, NotificationRow};
-use super::super::readings::{pilot_fact, PilotFact};
+use super::super::readings::{pilot_facts, PilotFact};
 use super::super::{PilotNotice, PushedRecord, Result};
 use super::{Db, Tx};
 
@@ -64,11 +64,18 @@ pub(super) fn note_notification(
 }
 
 /// Keeps what the pilot counts of a row just pushed by a workstation of
-/// `commune`: a case's first attempt, or its registration.
+/// `commune`: a case's attempts, assignment, closure or registration.
 pub(super) fn note_pushed(tx: &mut Tx<'_, '_>, commune: &str, record: &PushedRecord) -> Result<()> {
-    let Some((case_id, fact)) = pilot_fact(record) else {
+    let Some((case_id, facts)) = pilot_facts(record) else {
         return Ok(());
     };
+    for fact in facts {
+        note_fact(tx, commune, case_id, fact)?;
+    }
+    Ok(())
+}
+
+fn note_fact(tx: &mut Tx<'_, '_>, commune: &str, case_id: &str, fact: PilotFact) -> Result<()> {
     match fact {
         PilotFact::Attempt {
             notification_id,
@@ -93,6 +100,24 @@ pub(super) fn note_pushed(tx: &mut Tx<'_, '_>, commune: &str, record: &PushedRec
                 "INSERT INTO pilot_case (case_id, commune, assignee) VALUES ($1, $2, $3)
                  ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee",
                 &[&case_id, &commune, &assignee],
+            )?;
+        }
+        PilotFact::Status {
+            notification_id,
+            closed_as,
+            at,
+        } => {
+            // Pushes of several workstations may arrive out of order: the
+            // newest change of status stands.
+            tx.execute(
+                "INSERT INTO pilot_case AS c (case_id, commune, notification_id, closed_as, status_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (case_id) DO UPDATE SET
+                     notification_id = coalesce(c.notification_id, excluded.notification_id),
+                     closed_as = CASE WHEN c.status_at IS NULL OR excluded.status_at >= c.status_at
+                                      THEN excluded.closed_as ELSE c.closed_as END,
+                     status_at = greatest(c.status_at, excluded.status_at)",
+                &[&case_id, &commune, &notification_id, &closed_as, &at],
             )?;
         }
         PilotFact::Registration {

@@ -5,6 +5,7 @@
 use ::postgres::GenericClient;
 use chrono::{DateTime, Utc};
 
+use super::super::readings::officer_login_of;
 use super::super::supervision::*;
 use super::super::Result;
 use super::{Db, Tx};
@@ -59,17 +60,47 @@ pub(super) fn officer_login(
 ) -> Result<Option<OfficerLogin>> {
     client
         .query_opt(
-            "SELECT id, province, label, password_hash FROM province_officer
-             WHERE login = $1 AND revoked_at IS NULL",
+            "SELECT id, province, label, password_hash, failed_sign_ins, locked_until
+             FROM province_officer WHERE login = $1 AND revoked_at IS NULL",
             &[&login],
         )?
         .map(|r| {
-            Ok(OfficerLogin {
-                officer: pg_row!(r => ProvinceOfficer { id, province, label }),
-                password_hash: r.try_get("password_hash")?,
-            })
+            officer_login_of(
+                pg_row!(r => ProvinceOfficer { id, province, label }),
+                r.try_get("password_hash")?,
+                i64::from(r.try_get::<_, i32>("failed_sign_ins")?),
+                r.try_get("locked_until")?,
+            )
         })
         .transpose()
+}
+
+pub(super) fn note_failed_sign_in(
+    client: &mut Db<'_, impl GenericClient>,
+    officer_id: &str,
+    lock_after: u32,
+    locked_until: DateTime<Utc>,
+) -> Result<()> {
+    let lock_after = i32::try_from(lock_after).unwrap_or(i32::MAX);
+    client.execute(
+        "UPDATE province_officer SET
+             locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN $3 ELSE locked_until END,
+             failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END
+         WHERE id = $1",
+        &[&officer_id, &lock_after, &locked_until.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn clear_failed_sign_ins(
+    client: &mut Db<'_, impl GenericClient>,
+    officer_id: &str,
+) -> Result<()> {
+    client.execute(
+        "UPDATE province_officer SET failed_sign_ins = 0 WHERE id = $1",
+        &[&officer_id],
+    )?;
+    Ok(())
 }
 
 pub(super) fn open_session(
@@ -147,16 +178,24 @@ pub(super) fn supervision_rows(
             &[&communes],
         )?
         .iter()
+        // By position: a province reads a hundred thousand rows, and a
+        // column looked up by name is a search of the columns each time.
         .map(|r| {
-            Ok(pg_row!(r => SupervisedNotice {
-                notification_id, commune, kind, event_date, received_at, issued_at, subject_name
-            }))
+            Ok(SupervisedNotice {
+                notification_id: r.try_get(0)?,
+                commune: r.try_get(1)?,
+                kind: r.try_get(2)?,
+                event_date: r.try_get(3)?,
+                received_at: r.try_get(4)?,
+                issued_at: r.try_get(5)?,
+                subject_name: r.try_get(6)?,
+            })
         })
         .collect::<Result<_>>()?;
     let cases = client
         .query(
             "SELECT commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
-                    event_date, deadline, registered_on
+                    event_date, deadline, registered_on, closed_as
              FROM pilot_case WHERE commune = ANY($1)",
             &[&communes],
         )?
@@ -164,7 +203,7 @@ pub(super) fn supervision_rows(
         .map(|r| {
             Ok(pg_row!(r => SupervisedCase {
                 commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
-                event_date, deadline, registered_on
+                event_date, deadline, registered_on, closed_as
             }))
         })
         .collect::<Result<_>>()?;

@@ -9,7 +9,7 @@ use hotich_protocol::pilot::PilotCase;
 use rusqlite::{params, Connection};
 
 use super::super::pilot_rows::{self, CaseRow, HealthRows, NotificationRow};
-use super::super::readings::{corrupt, pilot_fact, PilotFact};
+use super::super::readings::{corrupt, pilot_facts, PilotFact};
 use super::super::{PilotNotice, PushedRecord, Result};
 
 /// Keeps what the pilot counts of a notification version just appended to
@@ -65,15 +65,28 @@ pub(super) fn note_notification(
 }
 
 /// Keeps what the pilot counts of a row just pushed by a workstation of
-/// `commune` ([`pilot_fact`]): a case's first attempt, or its registration.
+/// `commune` ([`pilot_facts`]): a case's attempts, assignment, closure or
+/// registration.
 pub(super) fn note_pushed(
     tx: &rusqlite::Transaction<'_>,
     commune: &str,
     record: &PushedRecord,
 ) -> Result<()> {
-    let Some((case_id, fact)) = pilot_fact(record) else {
+    let Some((case_id, facts)) = pilot_facts(record) else {
         return Ok(());
     };
+    for fact in facts {
+        note_fact(tx, commune, case_id, fact)?;
+    }
+    Ok(())
+}
+
+fn note_fact(
+    tx: &rusqlite::Transaction<'_>,
+    commune: &str,
+    case_id: &str,
+    fact: PilotFact,
+) -> Result<()> {
     match fact {
         PilotFact::Attempt {
             notification_id,
@@ -100,6 +113,24 @@ pub(super) fn note_pushed(
                  ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee",
             )?
             .execute(params![case_id, commune, assignee])?;
+        }
+        PilotFact::Status {
+            notification_id,
+            closed_as,
+            at,
+        } => {
+            // Pushes of several workstations may arrive out of order: the
+            // newest change of status stands.
+            tx.prepare_cached(
+                "INSERT INTO pilot_case (case_id, commune, notification_id, closed_as, status_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (case_id) DO UPDATE SET
+                     notification_id = coalesce(notification_id, excluded.notification_id),
+                     closed_as = CASE WHEN status_at IS NULL OR excluded.status_at >= status_at
+                                      THEN excluded.closed_as ELSE closed_as END,
+                     status_at = max(coalesce(status_at, ''), excluded.status_at)",
+            )?
+            .execute(params![case_id, commune, notification_id, closed_as, at])?;
         }
         PilotFact::Registration {
             notification_id,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::super::readings::corrupt;
+use super::super::readings::{corrupt, officer_login_of};
 use super::super::supervision::*;
 use super::super::Result;
 
@@ -55,18 +55,51 @@ pub(super) fn revoke_officer(conn: &Connection, id: &str, now: DateTime<Utc>) ->
 }
 
 pub(super) fn officer_login(conn: &Connection, login: &str) -> Result<Option<OfficerLogin>> {
-    Ok(conn
+    let found = conn
         .prepare_cached(
-            "SELECT id, province, label, password_hash FROM province_officer
-             WHERE login = ?1 AND revoked_at IS NULL",
+            "SELECT id, province, label, password_hash, failed_sign_ins, locked_until
+             FROM province_officer WHERE login = ?1 AND revoked_at IS NULL",
         )?
         .query_row([login], |r| {
-            Ok(OfficerLogin {
-                officer: from_row!(r => ProvinceOfficer { id, province, label }),
-                password_hash: r.get("password_hash")?,
-            })
+            Ok((
+                from_row!(r => ProvinceOfficer { id, province, label }),
+                r.get::<_, String>("password_hash")?,
+                r.get::<_, i64>("failed_sign_ins")?,
+                r.get::<_, Option<String>>("locked_until")?,
+            ))
         })
-        .optional()?)
+        .optional()?;
+    found
+        .map(|(officer, password_hash, failed, locked_until)| {
+            officer_login_of(officer, password_hash, failed, locked_until)
+        })
+        .transpose()
+}
+
+/// `lock_after` wrong passwords in a row lock the sign-in and start the
+/// count again; one statement, so processes counting at once miss none.
+pub(super) fn note_failed_sign_in(
+    conn: &Connection,
+    officer_id: &str,
+    lock_after: u32,
+    locked_until: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE province_officer SET
+             locked_until = CASE WHEN failed_sign_ins + 1 >= ?2 THEN ?3 ELSE locked_until END,
+             failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= ?2 THEN 0 ELSE failed_sign_ins + 1 END
+         WHERE id = ?1",
+        params![officer_id, lock_after, locked_until.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn clear_failed_sign_ins(conn: &Connection, officer_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE province_officer SET failed_sign_ins = 0 WHERE id = ?1",
+        [officer_id],
+    )?;
+    Ok(())
 }
 
 pub(super) fn open_session(
@@ -142,22 +175,30 @@ pub(super) fn supervision_rows(conn: &Connection, communes: &[&str]) -> Result<S
              FROM pilot_notification
              WHERE voided = 0 AND commune IN (SELECT value FROM json_each(?1))",
         )?
+        // By position: a province reads a hundred thousand rows, and a
+        // column looked up by name is a search of the columns each time.
         .query_map([&communes], |r| {
-            Ok(from_row!(r => SupervisedNotice {
-                notification_id, commune, kind, event_date, received_at, issued_at, subject_name
-            }))
+            Ok(SupervisedNotice {
+                notification_id: r.get(0)?,
+                commune: r.get(1)?,
+                kind: r.get(2)?,
+                event_date: r.get(3)?,
+                received_at: r.get(4)?,
+                issued_at: r.get(5)?,
+                subject_name: r.get(6)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let cases = conn
         .prepare_cached(
             "SELECT commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
-                    event_date, deadline, registered_on
+                    event_date, deadline, registered_on, closed_as
              FROM pilot_case WHERE commune IN (SELECT value FROM json_each(?1))",
         )?
         .query_map([&communes], |r| {
             Ok(from_row!(r => SupervisedCase {
                 commune, notification_id, first_contact_at, last_contact_at, assignee, kind,
-                event_date, deadline, registered_on
+                event_date, deadline, registered_on, closed_as
             }))
         })?
         .collect::<rusqlite::Result<_>>()?;

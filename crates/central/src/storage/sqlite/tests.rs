@@ -45,7 +45,7 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
             commune: "01864".into()
         })
     );
-    let (events, more) = storage.events_after("01864", 0, 10).unwrap();
+    let (events, more) = storage.events_after("01864", 0, 10, usize::MAX).unwrap();
     assert_eq!(
         (events.len(), events[0].notification_id.as_str(), more),
         (1, "n-1", false)
@@ -55,8 +55,8 @@ fn a_database_written_by_the_first_release_opens_with_its_data() {
         .unwrap();
     assert_eq!(
         version,
-        9,
-        "the token columns, the official documents, the audit heads, the papers' status, the paper keys, the health loop, the pilot's facts and the province's supervision were added"
+        12,
+        "the token columns, the official documents, the audit heads, the papers' status, the paper keys, the health loop, the pilot's facts, the province's supervision, the sign-in lockout, the cases' closure and the notices by commune were added"
     );
     assert_eq!(usize::try_from(version).unwrap(), SCHEMA.version());
     // The prints pushed before the papers' status existed answer it.
@@ -262,7 +262,7 @@ fn an_official_document_is_a_duplicate_when_resent_and_a_new_version_only_when_i
             }
         )]
     );
-    let (events, more) = storage.events_after("26743", 0, 10).unwrap();
+    let (events, more) = storage.events_after("26743", 0, 10, usize::MAX).unwrap();
     assert!(!more);
     let relayed: Vec<_> = events
         .iter()
@@ -282,6 +282,11 @@ fn an_official_document_is_a_duplicate_when_resent_and_a_new_version_only_when_i
             (2, "hsdlgbt", Some(&b"<HSDLGBT>3</HSDLGBT>"[..]), ""),
         ]
     );
+    // Pages capped at 30 bytes of documents (20 each): one event a page.
+    let (first_page, more) = storage.events_after("26743", 0, 10, 30).unwrap();
+    assert_eq!((first_page.len(), first_page[0].seq, more), (1, 1, true));
+    let (second_page, more) = storage.events_after("26743", 1, 10, 30).unwrap();
+    assert_eq!((second_page.len(), second_page[0].seq, more), (1, 2, false));
 }
 
 #[test]
