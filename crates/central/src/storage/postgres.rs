@@ -30,9 +30,7 @@ use ::postgres::{GenericClient, Row};
 use chrono::{DateTime, Utc};
 use hotich_protocol::FacilityKey;
 
-use super::readings::{
-    head_seq, head_verdict, page_end, push_outcome, token_verdict, HeldPush, HeldToken,
-};
+use super::readings::{head_seq, head_verdict, push_outcome, token_verdict, HeldPush, HeldToken};
 use super::*;
 use notifications::{append_document, append_one, lock_notifications};
 use papers::index_paper_status;
@@ -295,50 +293,7 @@ impl Storage for PostgresStorage {
         limit: u32,
         max_bytes: usize,
     ) -> Result<StoredPage> {
-        let mut conn = self.client()?;
-        let mut client = conn.db();
-        // octet_length reads a stored value's size without its content.
-        let sizes = client
-            .query(
-                "SELECT seq, octet_length(envelope) + coalesce(octet_length(document), 0)
-                 FROM notification_event
-                 WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                &[&commune, &to_i64(after), &(i64::from(limit) + 1)],
-            )?
-            .iter()
-            .map(|r| -> Result<(i64, i64)> {
-                Ok((r.try_get(0)?, i64::from(r.try_get::<_, i32>(1)?)))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let (Some(last), has_more) = page_end(&sizes, limit, max_bytes) else {
-            return Ok((Vec::new(), false));
-        };
-        // Events are never changed once stored: the range read now is the
-        // one just measured.
-        let rows = client.query(
-            "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
-                    received_at
-             FROM notification_event
-             WHERE commune = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
-            &[&commune, &to_i64(after), &last],
-        )?;
-        let events = rows
-            .iter()
-            .map(|r| -> Result<StoredEvent> {
-                let version: i32 = r.try_get("version")?;
-                Ok(StoredEvent {
-                    seq: to_u64(r.try_get("seq")?),
-                    notification_id: r.try_get("notification_id")?,
-                    version: u32::try_from(version).unwrap_or(0),
-                    envelope: r.try_get("envelope")?,
-                    format: r.try_get("format")?,
-                    document: r.try_get("document")?,
-                    sender_facility: r.try_get("sender_facility")?,
-                    received_at: r.try_get("received_at")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok((events, has_more))
+        notifications::events_after(&mut self.client()?.db(), commune, after, limit, max_bytes)
     }
 
     fn check_token(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<TokenCheck> {

@@ -1,10 +1,15 @@
 //! Notifications appended to the communes' streams in the PostgreSQL store
-//! (the concurrency rules are in `../postgres.rs`'s doc): the only writer
-//! of `notification_event` and `stream_counter`.
+//! (the concurrency rules are in `../postgres.rs`'s doc), and a page of a
+//! stream read back: the only writer of `notification_event` and
+//! `stream_counter`.
 
-use super::super::readings::{place_document, DocumentPlace, HeldVersion};
-use super::super::{Appended, Incoming, IncomingDocument, PilotNotice, Result};
-use super::{pilot, to_u64, version_i32, Tx};
+use ::postgres::GenericClient;
+
+use super::super::readings::{page_end, place_document, DocumentPlace, HeldVersion};
+use super::super::{
+    Appended, Incoming, IncomingDocument, PilotNotice, Result, StoredEvent, StoredPage,
+};
+use super::{pilot, to_i64, to_u64, version_i32, Db, Tx};
 use crate::jurisdiction;
 
 /// The next number of `stream`, taken in `tx` (see the module's doc).
@@ -187,4 +192,53 @@ pub(super) fn append_document(
     };
     let earlier = versions.first().map(|h| h.1.as_str());
     Ok((version, insert_event(tx, &event, earlier, now)?))
+}
+
+pub(super) fn events_after(
+    client: &mut Db<'_, impl GenericClient>,
+    commune: &str,
+    after: u64,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<StoredPage> {
+    // octet_length reads a stored value's size without its content.
+    let sizes = client
+        .query(
+            "SELECT seq, octet_length(envelope) + coalesce(octet_length(document), 0)
+             FROM notification_event
+             WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            &[&commune, &to_i64(after), &(i64::from(limit) + 1)],
+        )?
+        .iter()
+        .map(|r| -> Result<(i64, i64)> { Ok((r.try_get(0)?, i64::from(r.try_get::<_, i32>(1)?))) })
+        .collect::<Result<Vec<_>>>()?;
+    let (Some(last), has_more) = page_end(&sizes, limit, max_bytes) else {
+        return Ok((Vec::new(), false));
+    };
+    // Events are never changed once stored: the range read now is the
+    // one just measured.
+    let rows = client.query(
+        "SELECT seq, notification_id, version, envelope, format, document, sender_facility,
+                received_at
+         FROM notification_event
+         WHERE commune = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+        &[&commune, &to_i64(after), &last],
+    )?;
+    let events = rows
+        .iter()
+        .map(|r| -> Result<StoredEvent> {
+            let version: i32 = r.try_get("version")?;
+            Ok(StoredEvent {
+                seq: to_u64(r.try_get("seq")?),
+                notification_id: r.try_get("notification_id")?,
+                version: u32::try_from(version).unwrap_or(0),
+                envelope: r.try_get("envelope")?,
+                format: r.try_get("format")?,
+                document: r.try_get("document")?,
+                sender_facility: r.try_get("sender_facility")?,
+                received_at: r.try_get("received_at")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((events, has_more))
 }
