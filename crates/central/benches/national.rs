@@ -15,13 +15,12 @@
 //! rate; the province page's p95 < 300 ms on the largest province.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use hotich_central::process::ServerProcess;
+use hotich_central::process::{ScratchCluster, ServerProcess};
 use hotich_central::storage::{Database, NewOfficer, NewWorkstation, Storage};
 use hotich_central::{import_trust_list, new_token, simulate_communes, RootKey};
 use hotich_protocol::reference;
@@ -102,53 +101,6 @@ fn start_server(db: &Path) -> ServerProcess {
         ],
     )
     .unwrap()
-}
-
-/// A PostgreSQL cluster started for the run, stopped when dropped.
-struct Cluster {
-    dir: tempfile::TempDir,
-    admin: String,
-}
-
-impl Cluster {
-    fn script() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
-    }
-
-    fn start() -> Cluster {
-        let dir = tempfile::tempdir().unwrap();
-        // The server runs as `postgres` when we are root: let it in.
-        let _ = Command::new("chmod").arg("755").arg(dir.path()).status();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let output = Command::new("bash")
-            .arg(Cluster::script())
-            .arg("start")
-            .arg(dir.path().join("cluster"))
-            .arg(port.to_string())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let admin = String::from_utf8(output.stdout).unwrap().trim().to_owned();
-        Cluster { dir, admin }
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(Cluster::script())
-            .arg("stop")
-            .arg(self.dir.path().join("cluster"))
-            .status();
-    }
 }
 
 /// What one back-end measured.
@@ -458,10 +410,11 @@ fn main() {
         drop(dir);
     }
     if wanted("postgres") {
+        let dir = tempfile::tempdir().unwrap();
         let cluster = match std::env::var("HOTICH_BENCH_POSTGRES") {
             Ok(admin) if !admin.is_empty() => (None, admin),
             _ => {
-                let cluster = Cluster::start();
+                let cluster = ScratchCluster::start(dir.path(), None).unwrap();
                 let admin = cluster.admin.clone();
                 (Some(cluster), admin)
             }
@@ -469,6 +422,7 @@ fn main() {
         let url = hotich_central::process::new_postgres_database(&cluster.1).unwrap();
         let db = PathBuf::from(url);
         results.push(run_backend("PostgreSQL", db, &trust, &envelopes, &args));
+        // Stopped before its directory goes.
         drop(cluster);
     }
 

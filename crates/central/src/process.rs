@@ -226,6 +226,54 @@ fn on_own_thread<T: Send>(
     })
 }
 
+/// A throwaway PostgreSQL cluster of `scripts/postgres.sh` under a
+/// directory the caller keeps (and drops after this), on a free loopback
+/// port; stopped when dropped.
+#[derive(Debug)]
+pub struct ScratchCluster {
+    cluster: PathBuf,
+    /// The admin URL (`postgres://hotich@127.0.0.1:PORT/postgres`).
+    pub admin: String,
+}
+
+impl ScratchCluster {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
+    }
+
+    /// Starts a cluster in `dir/cluster`; with `tls` (certificate, key in
+    /// PEM) it takes TLS connections only.
+    pub fn start(dir: &Path, tls: Option<(&Path, &Path)>) -> std::io::Result<ScratchCluster> {
+        // The server runs as `postgres` when we are root: let it in.
+        Command::new("chmod").arg("755").arg(dir).status()?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let cluster = dir.join("cluster");
+        let mut start = Command::new("bash");
+        start
+            .arg(ScratchCluster::script())
+            .arg("start")
+            .arg(&cluster)
+            .arg(port.to_string());
+        if let Some((certificate, key)) = tls {
+            start.arg(certificate).arg(key);
+        }
+        let admin = run_ok(&mut start)?.trim().to_owned();
+        Ok(ScratchCluster { cluster, admin })
+    }
+}
+
+impl Drop for ScratchCluster {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(ScratchCluster::script())
+            .arg("stop")
+            .arg(&self.cluster)
+            .status();
+    }
+}
+
 /// Creates a database with a fresh name on the cluster `admin` reaches;
 /// its URL.
 pub fn new_postgres_database(admin: &str) -> std::io::Result<String> {

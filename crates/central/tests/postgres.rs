@@ -374,26 +374,6 @@ async fn a_registry_on_postgres_stops_cleanly_when_told_to() {
     assert_eq!(server.terminate().unwrap().code(), Some(0));
 }
 
-/// A cluster of this test's own (`scripts/postgres.sh` with a certificate:
-/// it takes TLS connections only), stopped when dropped.
-struct TlsCluster {
-    dir: std::path::PathBuf,
-}
-
-impl Drop for TlsCluster {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("bash")
-            .arg(postgres_script())
-            .arg("stop")
-            .arg(&self.dir)
-            .status();
-    }
-}
-
-fn postgres_script() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
-}
-
 /// `hotich-central workstation list --db URL`, with `PGSSLROOTCERT` as
 /// given: whether it succeeded, and its error output.
 fn list_workstations(url: &str, root_cert: Option<&std::path::Path>) -> (bool, String) {
@@ -418,35 +398,14 @@ fn list_workstations(url: &str, root_cert: Option<&std::path::Path>) -> (bool, S
 #[test]
 fn the_registry_reaches_postgresql_over_tls_that_verifies_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    // The server runs as `postgres` when we are root: let it in.
-    let _ = std::process::Command::new("chmod")
-        .arg("755")
-        .arg(dir.path())
-        .status();
     let certificates = hotich_central::process::test_certificates(dir.path()).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let cluster = TlsCluster {
-        dir: dir.path().join("cluster"),
-    };
-    let started = std::process::Command::new("bash")
-        .arg(postgres_script())
-        .arg("start")
-        .arg(&cluster.dir)
-        .arg(port.to_string())
-        .arg(&certificates.cert)
-        .arg(&certificates.key)
-        .output()
-        .unwrap();
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    let url = format!("postgres://hotich@127.0.0.1:{port}/postgres");
+    // A cluster of this test's own, taking TLS connections only.
+    let cluster = hotich_central::process::ScratchCluster::start(
+        dir.path(),
+        Some((&certificates.cert, &certificates.key)),
+    )
+    .unwrap();
+    let url = cluster.admin.clone();
 
     let (ok, error) = list_workstations(&format!("{url}?sslmode=require"), Some(&certificates.ca));
     assert!(ok, "{error}");
