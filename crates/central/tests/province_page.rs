@@ -472,7 +472,11 @@ async fn wrong_passwords_through_two_registry_processes_lock_the_officer_out_of_
     let password = add_officer(&db, "01", "hanoi.giamsat");
     let colleague_password = add_officer(&db, "01", "hanoi.dongnghiep");
     let limits = ["--rate-limit", "1000", "--burst", "1000"];
-    let (first, second) = (common::serve(&db, &limits), common::serve(&db, &limits));
+    let first_log = dir.path().join("first.log");
+    let first =
+        hotich_central::process::ServerProcess::start_logged(&bin(), &db, &limits, &first_log)
+            .unwrap();
+    let second = common::serve(&db, &limits);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -516,6 +520,16 @@ async fn wrong_passwords_through_two_registry_processes_lock_the_officer_out_of_
         (until.with_timezone(&Utc) - expected).num_seconds().abs() < 60,
         "{until}"
     );
+    // The process that took the last wrong password says so once in its
+    // log, by the officer's id, never the login.
+    let log = std::fs::read_to_string(&first_log).unwrap();
+    let lock_lines: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("sign-in locked"))
+        .collect();
+    assert_eq!(lock_lines.len(), 1, "{log}");
+    assert!(lock_lines[0].contains("officer="), "{}", lock_lines[0]);
+    assert!(!log.contains("hanoi.giamsat"), "{log}");
     // An unknown login answers as the locked one does; a colleague signs in.
     assert_eq!(
         try_sign_in(&client, &first.url, "khong.co", &password).await,

@@ -70,11 +70,21 @@ pub fn sign_in(
         return Ok(None);
     };
     if !matches {
-        storage.note_failed_sign_in(
+        let locked = storage.note_failed_sign_in(
             &found.officer.id,
             LOCK_AFTER_FAILED_SIGN_INS,
             now + LOCKOUT,
         )?;
+        if locked {
+            // For the operator who watches for guessing; the officer's id,
+            // never the login tried.
+            tracing::warn!(
+                officer = %found.officer.id,
+                wrong_passwords = LOCK_AFTER_FAILED_SIGN_INS,
+                minutes = LOCKOUT.num_minutes(),
+                "provincial officer's sign-in locked"
+            );
+        }
         return Ok(None);
     }
     if found.failed_sign_ins > 0 {

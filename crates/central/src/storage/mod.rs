@@ -647,13 +647,14 @@ pub trait Storage: Send + Sync + 'static {
     /// The officer who signs in with `login`, unless revoked.
     fn officer_login(&self, login: &str) -> Result<Option<OfficerLogin>>;
     /// Counts a wrong password of the officer; the `lock_after`-th in a row
-    /// refuses their sign-in until `locked_until` and starts the count again.
+    /// refuses their sign-in until `locked_until` and starts the count
+    /// again. True when this one locked it.
     fn note_failed_sign_in(
         &self,
         officer_id: &str,
         lock_after: u32,
         locked_until: DateTime<Utc>,
-    ) -> Result<()>;
+    ) -> Result<bool>;
     /// Forgets the officer's wrong passwords (a good one was given).
     fn clear_failed_sign_ins(&self, officer_id: &str) -> Result<()>;
     /// Keeps a new session (its cookie's SHA-256) until `expires_at`.

@@ -710,7 +710,7 @@ impl Storage for PostgresStorage {
         officer_id: &str,
         lock_after: u32,
         locked_until: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         province::note_failed_sign_in(
             &mut self.client()?.db(),
             officer_id,

@@ -240,7 +240,7 @@ impl Storage for SqliteStorage {
         officer_id: &str,
         lock_after: u32,
         locked_until: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         province::note_failed_sign_in(&lock(&self.writer), officer_id, lock_after, locked_until)
     }
 

@@ -80,16 +80,17 @@ pub(super) fn note_failed_sign_in(
     officer_id: &str,
     lock_after: u32,
     locked_until: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let lock_after = i32::try_from(lock_after).unwrap_or(i32::MAX);
-    client.execute(
+    let count = client.query_opt(
         "UPDATE province_officer SET
              locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN $3 ELSE locked_until END,
              failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END
-         WHERE id = $1",
+         WHERE id = $1
+         RETURNING failed_sign_ins",
         &[&officer_id, &lock_after, &locked_until.to_rfc3339()],
     )?;
-    Ok(())
+    Ok(count.is_some_and(|row| row.get::<_, i32>(0) == 0))
 }
 
 pub(super) fn clear_failed_sign_ins(

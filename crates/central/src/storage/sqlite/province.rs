@@ -78,20 +78,25 @@ pub(super) fn officer_login(conn: &Connection, login: &str) -> Result<Option<Off
 
 /// `lock_after` wrong passwords in a row lock the sign-in and start the
 /// count again; one statement, so processes counting at once miss none.
+/// True when this one locked it (the count back at 0).
 pub(super) fn note_failed_sign_in(
     conn: &Connection,
     officer_id: &str,
     lock_after: u32,
     locked_until: DateTime<Utc>,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE province_officer SET
-             locked_until = CASE WHEN failed_sign_ins + 1 >= ?2 THEN ?3 ELSE locked_until END,
-             failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= ?2 THEN 0 ELSE failed_sign_ins + 1 END
-         WHERE id = ?1",
-        params![officer_id, lock_after, locked_until.to_rfc3339()],
-    )?;
-    Ok(())
+) -> Result<bool> {
+    let count: Option<u32> = conn
+        .query_row(
+            "UPDATE province_officer SET
+                 locked_until = CASE WHEN failed_sign_ins + 1 >= ?2 THEN ?3 ELSE locked_until END,
+                 failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= ?2 THEN 0 ELSE failed_sign_ins + 1 END
+             WHERE id = ?1
+             RETURNING failed_sign_ins",
+            params![officer_id, lock_after, locked_until.to_rfc3339()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(count == Some(0))
 }
 
 pub(super) fn clear_failed_sign_ins(conn: &Connection, officer_id: &str) -> Result<()> {
