@@ -41,6 +41,7 @@ const SCHEMA: Schema = Schema::new(&[
     include_str!("schema/019_health_timeliness.sql"),
     include_str!("schema/020_death_cause.sql"),
     include_str!("schema/021_identification.sql"),
+    include_str!("schema/022_fhir_sent_at.sql"),
 ]);
 
 /// 32 MB of page cache keeps the queue and search indexes in memory during

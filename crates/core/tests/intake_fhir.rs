@@ -134,6 +134,55 @@ fn submission_update_and_void_of_one_death_record_end_as_one_voided_case() {
 }
 
 #[test]
+fn a_message_sent_before_a_version_held_is_quarantined_and_the_newer_content_stays() {
+    let (_dir, mut store, _) = office(now());
+    let [submission, update, void] = death_submission_update_void(&key(FACILITY));
+    let id = death_id(FACILITY);
+    // The update (10:05) overtakes the submission (10:00) on its way.
+    assert_eq!(import(&mut store, &enveloped(&update)).imported, 1);
+    let late = import(&mut store, &enveloped(&submission));
+    assert_eq!((late.quarantined, late.total()), (1, 1));
+    assert_eq!(quarantined(&store), ["fhir_out_of_order"]);
+    let today = now().date_naive();
+    let case_id = common::fixture::case_of(&store, &id, today);
+    assert_eq!(
+        store
+            .case_detail(&case_id, today)
+            .unwrap()
+            .notification
+            .unwrap()
+            .death
+            .unwrap()
+            .name,
+        "Trần Văn Tứ",
+        "the update's content stays the case's"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM notification"), 1);
+    // The void, sent last, still voids.
+    assert_eq!(import(&mut store, &enveloped(&void)).voided, 1);
+    assert_eq!(status_of(&store, &id), "voided");
+}
+
+#[test]
+fn a_record_without_timestamps_is_versioned_as_it_arrives() {
+    let (_dir, mut store, _) = office(now());
+    let [submission, update, _] = death_submission_update_void(&key(FACILITY));
+    let untimed = |mut message: Value| {
+        message.as_object_mut().unwrap().remove("timestamp");
+        message
+    };
+    // Without a Bundle.timestamp nothing orders the two: the later arrival
+    // is the newer version, as before.
+    assert_eq!(import(&mut store, &enveloped(&untimed(update))).imported, 1);
+    assert_eq!(
+        import(&mut store, &enveloped(&untimed(submission))).updated,
+        1
+    );
+    assert!(quarantined(&store).is_empty());
+    assert_eq!(count(&store, "SELECT count(*) FROM notification"), 2);
+}
+
+#[test]
 fn an_identical_resend_is_unchanged() {
     let (_dir, mut store, _) = office(now());
     let signed = enveloped(&submission(FACILITY));

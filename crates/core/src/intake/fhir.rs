@@ -191,12 +191,18 @@ fn refuse_fhir(tx: &Transaction<'_>, refused: &FhirError, arrival: &Arrival) -> 
     refuse(tx, refused.code(), &refused.to_string(), None, arrival)
 }
 
+/// Quarantine code of a FHIR message older (by its `Bundle.timestamp`) than
+/// a version already held of its record.
+pub(crate) const OUT_OF_ORDER: &str = "fhir_out_of_order";
+
 /// What is held for an id: its versions' file hashes, the FHIR message ids,
-/// the newest version's commune.
+/// the newest version's commune, and the latest `Bundle.timestamp` of the
+/// FHIR versions that carried one.
 struct Held {
     sha256: Vec<String>,
     message_ids: Vec<String>,
     newest: Option<(u32, String)>,
+    latest_sent: Option<DateTime<Utc>>,
 }
 
 fn held(tx: &Transaction<'_>, notification_id: &str) -> Result<Held> {
@@ -204,10 +210,11 @@ fn held(tx: &Transaction<'_>, notification_id: &str) -> Result<Held> {
         sha256: Vec::new(),
         message_ids: Vec::new(),
         newest: None,
+        latest_sent: None,
     };
     let rows = tx
         .prepare_cached(
-            "SELECT n.version, n.signature, n.commune_code, f.message_id
+            "SELECT n.version, n.signature, n.commune_code, f.message_id, f.sent_at
              FROM notification n LEFT JOIN notification_fhir f USING (notification_id, version)
              WHERE n.notification_id = ?1 ORDER BY n.version",
         )?
@@ -217,13 +224,23 @@ fn held(tx: &Transaction<'_>, notification_id: &str) -> Result<Held> {
                 row.get::<_, String>(1)?,
                 row.get::<_, String>(2)?,
                 row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (version, sha256, commune, message_id) in rows {
+    for (version, sha256, commune, message_id, sent_at) in rows {
         held.sha256.push(sha256);
         held.message_ids.extend(message_id);
         held.newest = Some((version, commune));
+        if let Some(sent_at) = sent_at {
+            let sent_at = DateTime::parse_from_rfc3339(&sent_at)
+                .map_err(|e| CoreError::Corrupt {
+                    what: "notification_fhir.sent_at".into(),
+                    reason: e.to_string(),
+                })?
+                .with_timezone(&Utc);
+            held.latest_sent = held.latest_sent.max(Some(sent_at));
+        }
     }
     Ok(held)
 }
@@ -238,6 +255,7 @@ fn take_in(
         notification: mut n,
         extras,
         message_id,
+        sent_at,
     } = taken;
     let file_sha256 = sha256_hex(arrival.raw);
     let held = held(tx, &n.notification_id)?;
@@ -246,6 +264,22 @@ fn take_in(
         .is_some_and(|id| held.message_ids.contains(id));
     if resent || held.sha256.contains(&file_sha256) {
         return Ok(Outcome::Unchanged);
+    }
+    // Versions are numbered as they arrive; a message the facility sent
+    // before one already held (a retry, a slow relay) must not put older
+    // content over newer. Judged only between `Bundle.timestamp`s (a day's
+    // noon, the stand-in for a record without one, orders nothing). It is
+    // kept in quarantine for the officer.
+    if let (Some(latest), Some(sent)) = (held.latest_sent, sent_at) {
+        if latest > sent {
+            let detail = format!(
+                "{}: a message sent at {} arrived after one sent at {}",
+                n.notification_id,
+                sent.to_rfc3339(),
+                latest.to_rfc3339()
+            );
+            return refuse(tx, OUT_OF_ORDER, &detail, Some(&n), arrival);
+        }
     }
     match (&held.newest, n.action) {
         (Some((newest, commune)), action) => {
@@ -325,8 +359,8 @@ fn take_in(
     if outcome.stores_a_version() {
         let extras = serde_json::to_string(&extras).unwrap_or_else(|_| "[]".to_owned());
         tx.prepare_cached(
-            "INSERT INTO notification_fhir (notification_id, version, authenticated_by, message_id, extras, original)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO notification_fhir (notification_id, version, authenticated_by, message_id, extras, original, sent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             n.notification_id,
@@ -334,7 +368,8 @@ fn take_in(
             authenticated_by,
             message_id,
             extras,
-            arrival.raw
+            arrival.raw,
+            sent_at.map(|at| at.to_rfc3339())
         ])?;
     }
     Ok(outcome)

@@ -695,6 +695,7 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("fhir_wrong_bundle_type", "Loại gói FHIR không đúng (cần thông điệp tử vong hoặc báo cáo sinh)", "Wrong FHIR Bundle type (a death-record message or a birth report is expected)"),
     ("fhir_unknown_event", "Thông điệp FHIR có loại sự kiện không biết", "The FHIR message has an unknown event"),
     ("fhir_unknown_profile", "Hồ sơ FHIR dùng mẫu (profile) không biết", "The FHIR record uses an unknown profile"),
+    ("fhir_out_of_order", "Thông điệp FHIR gửi trước một bản đã nhận của cùng hồ sơ: giữ nội dung mới hơn", "The FHIR message was sent before a version of the same record already received: the newer content stays"),
     ("fhir_missing_element", "Hồ sơ FHIR thiếu thông tin bắt buộc", "A required element of the FHIR record is missing"),
     ("fhir_wrong_form", "Hồ sơ FHIR có giá trị sai dạng quy định", "A value of the FHIR record is not of the required form"),
     ("cause_malformed", "Nguyên nhân tử vong trạm y tế gửi về không đọc được", "The cause of death the health station returned cannot be read"),

@@ -36,6 +36,10 @@ pub struct FhirNotification {
     pub extras: Vec<(String, String)>,
     /// The VRDR `MessageHeader.id`, when the record came as a message.
     pub message_id: Option<String>,
+    /// The Bundle's `timestamp`, when it has one: when the facility sent
+    /// this content, which orders the versions of one record however they
+    /// arrive.
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// The notifications of one FHIR record sent by `sender_facility` (the
@@ -113,6 +117,7 @@ fn death(message: &DeathMessage, sender: &str) -> Result<Vec<FhirNotification>, 
                 },
                 extras: message.extras.clone(),
                 message_id: message.message_id.clone(),
+                sent_at: message.version_hint,
             }
         })
         .collect())
@@ -143,6 +148,7 @@ fn birth(child: &BirthRecord, sender: &str) -> Result<FhirNotification, FhirErro
         },
         extras: child.extras.clone(),
         message_id: None,
+        sent_at: child.issued_at,
     })
 }
 
