@@ -164,6 +164,17 @@ fn a_message_sent_before_a_version_held_is_quarantined_and_the_newer_content_sta
 }
 
 #[test]
+fn a_void_of_a_record_never_received_is_quarantined_as_such() {
+    let (_dir, mut store, _) = office(now());
+    let [_, _, void] = death_submission_update_void(&key(FACILITY));
+    let summary = import(&mut store, &enveloped(&void));
+    assert_eq!((summary.quarantined, summary.total()), (1, 1));
+    assert_eq!(quarantined(&store), ["fhir_void_unknown_record"]);
+    assert_eq!(count(&store, "SELECT count(*) FROM notification"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM case_file"), 0);
+}
+
+#[test]
 fn a_record_without_timestamps_is_versioned_as_it_arrives() {
     let (_dir, mut store, _) = office(now());
     let [submission, update, _] = death_submission_update_void(&key(FACILITY));

@@ -195,6 +195,9 @@ fn refuse_fhir(tx: &Transaction<'_>, refused: &FhirError, arrival: &Arrival) -> 
 /// a version already held of its record.
 pub(crate) const OUT_OF_ORDER: &str = "fhir_out_of_order";
 
+/// Quarantine code of a FHIR void of a record this office never received.
+pub(crate) const VOID_OF_UNKNOWN_RECORD: &str = "fhir_void_unknown_record";
+
 /// What is held for an id: its versions' file hashes, the FHIR message ids,
 /// the newest version's commune, and the latest `Bundle.timestamp` of the
 /// FHIR versions that carried one.
@@ -295,13 +298,7 @@ fn take_in(
         }
         (None, Action::Void) => {
             let detail = "a FHIR void of a record never received";
-            return refuse(
-                tx,
-                RejectionReason::FieldInvalid.code(),
-                detail,
-                Some(&n),
-                arrival,
-            );
+            return refuse(tx, VOID_OF_UNKNOWN_RECORD, detail, Some(&n), arrival);
         }
         (None, _) => {}
     }

@@ -695,6 +695,7 @@ const RECEIPT_REJECTIONS: &[(&str, &str, &str)] = &[
     ("fhir_wrong_bundle_type", "Loại gói FHIR không đúng (cần thông điệp tử vong hoặc báo cáo sinh)", "Wrong FHIR Bundle type (a death-record message or a birth report is expected)"),
     ("fhir_unknown_event", "Thông điệp FHIR có loại sự kiện không biết", "The FHIR message has an unknown event"),
     ("fhir_unknown_profile", "Hồ sơ FHIR dùng mẫu (profile) không biết", "The FHIR record uses an unknown profile"),
+    ("fhir_void_unknown_record", "Thông điệp hủy một hồ sơ FHIR chưa nhận được: nếu hồ sơ đến sau, cần xem lại để không xử lý hồ sơ đã bị hủy", "A FHIR void of a record not received: if the record arrives later, review it so a voided record is not worked on"),
     ("fhir_out_of_order", "Thông điệp FHIR gửi trước một bản đã nhận của cùng hồ sơ: giữ nội dung mới hơn", "The FHIR message was sent before a version of the same record already received: the newer content stays"),
     ("fhir_missing_element", "Hồ sơ FHIR thiếu thông tin bắt buộc", "A required element of the FHIR record is missing"),
     ("fhir_wrong_form", "Hồ sơ FHIR có giá trị sai dạng quy định", "A value of the FHIR record is not of the required form"),
