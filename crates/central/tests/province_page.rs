@@ -396,6 +396,8 @@ async fn a_provincial_officer_reads_every_commune_of_the_province_and_its_overdu
     let most = expected.values().map(|e| e.overdue).max().unwrap();
     assert_eq!(cell(&first, "overdue").await?, most.to_string());
     driver.find(By::Id("sort-name")).await?.click().await?;
+    // The sorted page, once loaded, marks the name column as sorted.
+    assert!(appears(&driver, By::Css("th[aria-sort] #sort-name")).await?);
     let first = driver
         .find(By::Css("#communes tbody tr td a"))
         .await?
