@@ -3,8 +3,9 @@
 //! Hotich's pipeline (libxmlsec1 through the `xmlsec` crate, with the
 //! structure checks, the certificate path and the reading), the pure-Rust
 //! `bergshamra` and `xml-sec` (the signature alone, with the hospital's key
-//! given), and raw RSA-2048 PKCS#1 v1.5 SHA-256 verification with OpenSSL,
-//! the yardstick. Prints figures, asserts only that each verifies.
+//! given), RustCrypto's `rsa` alone (the RSA under `bergshamra`), and raw
+//! RSA-2048 PKCS#1 v1.5 SHA-256 verification with OpenSSL, the issue's
+//! yardstick. Prints figures, asserts only that each verifies.
 //!
 //!   cargo run --release --manifest-path tools/xmldsig-compare/Cargo.toml
 //!
