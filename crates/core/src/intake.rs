@@ -373,7 +373,7 @@ pub(crate) fn import_relayed(
         calendar,
     };
     let refused = Refused {
-        code: "fhir_unauthenticated",
+        code: fhir::UNAUTHENTICATED,
         notification_id: Some(document.notification_id),
         version: None,
         detail: "FHIR relayed without the sender the registry authenticated",

@@ -193,10 +193,10 @@ fn refuse_fhir(tx: &Transaction<'_>, refused: &FhirError, arrival: &Arrival) -> 
 
 /// Quarantine code of a FHIR message older (by its `Bundle.timestamp`) than
 /// a version already held of its record.
-pub(crate) const OUT_OF_ORDER: &str = "fhir_out_of_order";
+const OUT_OF_ORDER: &str = "fhir_out_of_order";
 
 /// Quarantine code of a FHIR void of a record this office never received.
-pub(crate) const VOID_OF_UNKNOWN_RECORD: &str = "fhir_void_unknown_record";
+const VOID_OF_UNKNOWN_RECORD: &str = "fhir_void_unknown_record";
 
 /// What is held for an id: its versions' file hashes, the FHIR message ids,
 /// the newest version's commune, and the latest `Bundle.timestamp` of the

@@ -53,7 +53,7 @@ pub(crate) fn run(command: HealthStationCommand) -> Result<String, CliError> {
             facility,
         } => {
             let (commune, facility) = (commune.trim(), facility.trim());
-            if commune.len() != 5 || !commune.bytes().all(|b| b.is_ascii_digit()) {
+            if !hotich_protocol::verify::is_commune_code(commune) {
                 return Err(CliError::Usage {
                     vi: "mã xã phải có 5 chữ số".into(),
                     en: "a commune code has 5 digits".into(),
